@@ -1,0 +1,94 @@
+# bootkit: one boot image for many phones. One Makefile, no recursion.
+#
+#   make            build the host tools (out/bin/) and the boot image
+#   make check      unit tests (ASan+UBSan), differential tests, QEMU board tests
+#   make bench      speed/size against the reference tools, side by side
+#   make fuzz       build and briefly run the libFuzzer targets (clang)
+#
+# Missing Debian packages are installed by mk/deps.sh when run as root.
+
+CC      ?= gcc
+O       := out
+BIN     := $(O)/bin
+OBJ     := $(O)/obj
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wcast-qual -Wwrite-strings -Wpointer-arith -Wvla -Wformat=2
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -Ilib -MMD -MP
+PKGS    := libcrypto liblz4 zlib
+LIBS     = $$(pkg-config --libs $(PKGS))
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.DEFAULT_GOAL := all
+.PHONY: all tools check unit-test sh-test bench fuzz clean deps-build deps-check
+
+# ---- Debian dependencies (stamps so the check runs once per clone) ----------
+$(O)/.deps-%: mk/deps.list mk/deps.sh
+	@mkdir -p $(O)
+	@sh mk/deps.sh $*
+	@touch $@
+DEPS_BUILD := $(O)/.deps-build
+
+# ---- library ------------------------------------------------------------------
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(OBJ)/%.o)
+CLI_SRC := mkbootimg/cli.c mkbootimg/inputs.c mkbootimg/image.c
+CLI_OBJ := $(CLI_SRC:%.c=$(OBJ)/%.o)
+TOOLS   := mkbootimg unpack_bootimg bootimg
+
+$(OBJ)/%.o: %.c | $(DEPS_BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libbootkit.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN)/%: $(OBJ)/mkbootimg/%.o $(CLI_OBJ) $(O)/libbootkit.a
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< $(EXTRA_OBJ) $(CLI_OBJ) $(O)/libbootkit.a $(LIBS)
+
+BOOTIMG_OBJ := $(OBJ)/mkbootimg/bootimg_info.o $(OBJ)/mkbootimg/bootimg_repack.o
+$(BIN)/bootimg: $(BOOTIMG_OBJ)
+$(BIN)/bootimg: EXTRA_OBJ = $(BOOTIMG_OBJ)
+
+tools: $(TOOLS:%=$(BIN)/%)
+all: tools
+
+# ---- unit tests (Criterion), built with ASan+UBSan ------------------------------
+UNIT_SRC := $(wildcard tests/unit/*.c)
+SAN_OBJ  := $(O)/san
+$(SAN_OBJ)/%.o: %.c | $(DEPS_BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -Itests/unit -c -o $@ $<
+
+$(O)/unit-tests: $(UNIT_SRC:%.c=$(SAN_OBJ)/%.o) $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUILD)
+	$(CC) $(SAN) -o $@ $^ -lcriterion $(LIBS)
+
+unit-test: $(O)/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(O)/unit-tests --jobs 2
+
+# ---- differential and CLI tests (shell, against Debian's tools) ----------------
+SH_TESTS := $(sort $(wildcard tests/sh/t-*.sh))
+sh-test: tools | $(O)/.deps-check
+	@sh tests/sh/run.sh $(SH_TESTS)
+
+check: unit-test sh-test
+
+# ---- benchmarks --------------------------------------------------------------
+bench: tools | $(O)/.deps-check
+	@sh bench/run.sh
+
+# ---- fuzzing (clang + libFuzzer) -----------------------------------------------
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/fuzz/%)
+$(O)/fuzz/%: fuzz/%.c $(LIB_SRC) | $(O)/.deps-fuzz $(DEPS_BUILD)
+	@mkdir -p $(dir $@)
+	clang $(WARN) -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f##*/}; mkdir -p $(O)/corpus/$$n; \
+	  $$f -max_total_time=$${FUZZ_SECONDS:-30} $(O)/corpus/$$n fuzz/corpus/$$n || exit 1; done
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

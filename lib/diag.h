@@ -1,0 +1,25 @@
+/* diag.h - error messages with a place.
+ *
+ * Library functions return 0 or a negative errno value and, on error, leave a
+ * one-line description in a caller-owned struct diag: the field, its offset
+ * and what was wrong ("ramdisk_size @0x10 points past the end (file is 12288
+ * bytes)"). The library never prints; CLIs prefix the file name and print.
+ */
+#ifndef BOOTKIT_DIAG_H
+#define BOOTKIT_DIAG_H
+
+#include <stddef.h>
+
+#define DIAG_MSG_MAX 320
+
+struct diag {
+	char msg[DIAG_MSG_MAX];
+};
+
+/* Format a message into d (if d is not NULL) and return err (negative errno). */
+int diag_set(struct diag *d, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Append ": <msg>" context in front: "ctx: old message". */
+void diag_prefix(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

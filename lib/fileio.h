@@ -1,0 +1,64 @@
+/* fileio.h - bounded reads and atomic writes.
+ *
+ * Outputs are never written in place: a temporary file is created in the
+ * target folder, filled, fsync'ed and renamed over the final name, then the
+ * folder is fsync'ed. A failure at any step removes the temporary file, so a
+ * half-written image never appears under the final name.
+ */
+#ifndef BOOTKIT_FILEIO_H
+#define BOOTKIT_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "diag.h"
+
+/* pread exactly n bytes at off; -ENODATA at end of file, -errno on error. */
+int read_at(int fd, void *buf, size_t n, uint64_t off);
+
+/* write all n bytes; -errno on error. */
+int write_all(int fd, const void *buf, size_t n);
+
+/* Open a regular file read-only and report its size. */
+int file_open_ro(const char *path, int *fd, uint64_t *size, struct diag *d);
+
+/* Read a whole small file (at most max bytes) into a malloc'ed, NUL-terminated buffer. */
+int file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, struct diag *d);
+
+struct outfile {
+	int fd;
+	char *tmp;   /* temporary name, in the final folder */
+	char *final; /* final name */
+};
+
+/*
+ * Start an atomic output to path. Refuses (-EEXIST) when path names the same
+ * file as any of the nin inputs in in_fds (inputs are never overwritten).
+ */
+int outfile_open(struct outfile *o, const char *path, const int *in_fds, unsigned nin,
+		 struct diag *d);
+
+/* fsync, rename over the final name, fsync the folder. Frees o. */
+int outfile_commit(struct outfile *o, struct diag *d);
+
+/* Remove the temporary file. Safe on a zeroed or already finished outfile. */
+void outfile_abort(struct outfile *o);
+
+/* Write a whole buffer to path atomically. */
+int write_file_atomic(const char *path, const void *buf, size_t n, struct diag *d);
+
+/* Read len bytes of in_fd from off in pieces of at most cap bytes through
+ * buf, handing each piece to hook; stops at the first non-zero return. */
+typedef int (*range_hook)(void *ctx, const uint8_t *p, size_t n);
+int stream_range(int in_fd, uint64_t off, uint64_t len, uint8_t *buf, size_t cap, range_hook hook,
+		 void *ctx);
+
+/* Write n zero bytes. */
+int write_zeros(int fd, uint64_t n);
+
+/* Create dir (and parents) if missing. */
+int mkdir_p(const char *dir, struct diag *d);
+
+#endif

@@ -1,0 +1,334 @@
+/* bootimg info: every header field with its offset, a layout map, MediaTek
+ * headers, payload formats, the id check and the trailer; as text or JSON.
+ * Both renderings walk the same field list. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bootimg_cmds.h"
+#include "cli.h"
+#include "image.h"
+
+struct field {
+	const char *name;
+	unsigned off;
+	enum { F_DEC, F_HEX, F_STR, F_OSVER } kind;
+	uint64_t v;
+	const uint8_t *s;
+	size_t max;
+};
+
+#define NUM(n, o, k, val) ((struct field){(n), (o), (k), (val), NULL, 0})
+#define STR(n, o, p, m) ((struct field){(n), (o), F_STR, 0, (p), (m)})
+
+static unsigned boot_fields(const struct bootimg *g, struct field *f)
+{
+	unsigned n = 0;
+
+	if (g->version >= 3) {
+		f[n++] = NUM("kernel_size", B3OFF_KERNEL_SIZE, F_DEC, g->kernel_size);
+		f[n++] = NUM("ramdisk_size", B3OFF_RAMDISK_SIZE, F_DEC, g->ramdisk_size);
+		f[n++] = NUM("os_version", B3OFF_OS_VERSION, F_OSVER, g->os_version);
+		f[n++] = NUM("header_size", B3OFF_HEADER_SIZE, F_DEC, g->header_size);
+		f[n++] = NUM("header_version", B3OFF_HEADER_VERSION, F_DEC, g->version_field);
+		f[n++] = STR("cmdline", B3OFF_CMDLINE, g->cmdline, BOOT_V3_ARGS_SIZE);
+		if (g->version == 4)
+			f[n++] = NUM("signature_size", B3OFF_SIGNATURE_SIZE, F_DEC,
+				     g->signature_size);
+		return n;
+	}
+	f[n++] = NUM("kernel_size", BOFF_KERNEL_SIZE, F_DEC, g->kernel_size);
+	f[n++] = NUM("kernel_addr", BOFF_KERNEL_ADDR, F_HEX, g->kernel_addr);
+	f[n++] = NUM("ramdisk_size", BOFF_RAMDISK_SIZE, F_DEC, g->ramdisk_size);
+	f[n++] = NUM("ramdisk_addr", BOFF_RAMDISK_ADDR, F_HEX, g->ramdisk_addr);
+	f[n++] = NUM("second_size", BOFF_SECOND_SIZE, F_DEC, g->second_size);
+	f[n++] = NUM("second_addr", BOFF_SECOND_ADDR, F_HEX, g->second_addr);
+	f[n++] = NUM("tags_addr", BOFF_TAGS_ADDR, F_HEX, g->tags_addr);
+	f[n++] = NUM("page_size", BOFF_PAGE_SIZE, F_DEC, g->page_size);
+	f[n++] = NUM("header_version", BOFF_HEADER_VERSION, F_HEX, g->version_field);
+	f[n++] = NUM("os_version", BOFF_OS_VERSION, F_OSVER, g->os_version);
+	f[n++] = STR("name", BOFF_NAME, g->name, BOOT_NAME_SIZE);
+	f[n++] = STR("cmdline", BOFF_CMDLINE, g->cmdline, BOOT_ARGS_SIZE);
+	f[n++] = STR("extra_cmdline", BOFF_EXTRA_CMDLINE, g->extra_cmdline, BOOT_EXTRA_ARGS_SIZE);
+	if (g->version >= 1) {
+		f[n++] = NUM("recovery_dtbo_size", BOFF_RECOVERY_DTBO_SIZE, F_DEC,
+			     g->recovery_dtbo_size);
+		f[n++] = NUM("recovery_dtbo_offset", BOFF_RECOVERY_DTBO_OFFSET, F_HEX,
+			     g->recovery_dtbo_offset);
+		f[n++] = NUM("header_size", BOFF_HEADER_SIZE, F_DEC, g->header_size);
+	}
+	if (g->version == 2) {
+		f[n++] = NUM("dtb_size", BOFF_DTB_SIZE, F_DEC, g->dtb_size);
+		f[n++] = NUM("dtb_addr", BOFF_DTB_ADDR, F_HEX, g->dtb_addr);
+	}
+	return n;
+}
+
+static unsigned vendor_fields(const struct bootimg *g, struct field *f)
+{
+	unsigned n = 0;
+
+	f[n++] = NUM("header_version", VOFF_HEADER_VERSION, F_DEC, g->version_field);
+	f[n++] = NUM("page_size", VOFF_PAGE_SIZE, F_DEC, g->page_size);
+	f[n++] = NUM("kernel_addr", VOFF_KERNEL_ADDR, F_HEX, g->kernel_addr);
+	f[n++] = NUM("ramdisk_addr", VOFF_RAMDISK_ADDR, F_HEX, g->ramdisk_addr);
+	f[n++] = NUM("vendor_ramdisk_size", VOFF_VENDOR_RAMDISK_SIZE, F_DEC,
+		     g->vendor_ramdisk_size);
+	f[n++] = STR("cmdline", VOFF_CMDLINE, g->cmdline, VENDOR_BOOT_ARGS_SIZE);
+	f[n++] = NUM("tags_addr", VOFF_TAGS_ADDR, F_HEX, g->tags_addr);
+	f[n++] = STR("name", VOFF_NAME, g->name, BOOT_NAME_SIZE);
+	f[n++] = NUM("header_size", VOFF_HEADER_SIZE, F_DEC, g->header_size);
+	f[n++] = NUM("dtb_size", VOFF_DTB_SIZE, F_DEC, g->dtb_size);
+	f[n++] = NUM("dtb_addr", VOFF_DTB_ADDR, F_HEX, g->dtb_addr);
+	if (g->version >= 4) {
+		f[n++] = NUM("vendor_ramdisk_table_size", VOFF_TABLE_SIZE, F_DEC, g->table_size);
+		f[n++] = NUM("vendor_ramdisk_table_entry_num", VOFF_TABLE_ENTRY_NUM, F_DEC,
+			     g->table_entry_num);
+		f[n++] = NUM("vendor_ramdisk_table_entry_size", VOFF_TABLE_ENTRY_SIZE, F_DEC,
+			     g->table_entry_size);
+		f[n++] = NUM("bootconfig_size", VOFF_BOOTCONFIG_SIZE, F_DEC, g->bootconfig_size);
+	}
+	return n;
+}
+
+static void os_string(uint32_t raw, char *out, size_t cap)
+{
+	unsigned a, b, c, y, m;
+
+	bootimg_os_version_split(raw, &a, &b, &c, &y, &m);
+	if (!raw)
+		snprintf(out, cap, "none");
+	else
+		snprintf(out, cap, "%u.%u.%u, patch level %04u-%02u", a, b, c, y, m);
+}
+
+/* ---- JSON helpers -------------------------------------------------------------- */
+
+static void json_str(const uint8_t *s, size_t n)
+{
+	putchar('"');
+	for (size_t i = 0; i < n && s[i]; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			printf("\\%c", s[i]);
+		else if (s[i] < 0x20 || s[i] >= 0x7f)
+			printf("\\u%04x", s[i]);
+		else
+			putchar(s[i]);
+	}
+	putchar('"');
+}
+
+static void hex_id(const uint8_t *id)
+{
+	printf("0x");
+	for (unsigned i = 0; i < BOOT_ID_SIZE; i++)
+		printf("%02x", id[i]);
+}
+
+/* ---- payload description ---------------------------------------------------------- */
+
+static void describe(const struct image_part *p, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	if (p->has_mtk)
+		n += (size_t)snprintf(out + n, cap - n, "MTK \"%s\" dsize %" PRIu32 " + ",
+				      p->mtk.name, p->mtk.dsize);
+	if (n < cap)
+		n += (size_t)snprintf(out + n, cap - n, "%s", payload_fmt_name(p->fmt));
+	if (n < cap && p->inner != PF_UNKNOWN && p->inner != PF_EMPTY)
+		n += (size_t)snprintf(out + n, cap - n, " (%s data @+0x%" PRIx64 ")",
+				      payload_fmt_name(p->inner), p->inner_at);
+	if (n < cap && p->appended_dtbs)
+		snprintf(out + n, cap - n, " + %u appended dtb @+0x%" PRIx64, p->appended_dtbs,
+			 p->appended_dtb_at);
+}
+
+static void text_fields(const struct field *f, unsigned n)
+{
+	char os[64];
+
+	printf("header fields:\n");
+	for (unsigned i = 0; i < n; i++) {
+		printf("  @0x%03x %-31s ", f[i].off, f[i].name);
+		switch (f[i].kind) {
+		case F_DEC: printf("%" PRIu64 "\n", f[i].v); break;
+		case F_HEX: printf("0x%08" PRIx64 "\n", f[i].v); break;
+		case F_OSVER: os_string((uint32_t)f[i].v, os, sizeof(os)); printf("%s\n", os); break;
+		case F_STR:
+			printf("\"%.*s\"\n", (int)strnlen((const char *)f[i].s, f[i].max),
+			       (const char *)f[i].s);
+			break;
+		}
+	}
+}
+
+static void text_layout(const struct image *im)
+{
+	char desc[200];
+
+	printf("layout:\n  %-10s %-10s %-10s %-14s %s\n", "offset", "size", "padded", "part",
+	       "content");
+	printf("  0x%08x %-10" PRIu32 " %-10" PRIu64 " %-14s\n", 0, im->img.header_size,
+	       im->img.header_len, "header");
+	for (unsigned i = 0; i < im->img.nsect; i++) {
+		const struct bootimg_section *s = &im->img.sect[i];
+
+		describe(&im->part[s->part], desc, sizeof(desc));
+		printf("  0x%08" PRIx64 " %-10" PRIu64 " %-10" PRIu64 " %-14s %s%s\n", s->offset,
+		       s->size, s->padded, bootimg_part_name(s->part), s->size ? desc : "",
+		       im->part[s->part].pad_nonzero ? " [padding not zero]" : "");
+	}
+	for (unsigned i = 0; i < im->tr.n; i++)
+		printf("  0x%08" PRIx64 " %-10" PRIu64 " %-10s %-14s %s\n", im->tr.item[i].offset,
+		       im->tr.item[i].size, "", "trailer", trailer_kind_name(im->tr.item[i].kind));
+	printf("  end of image 0x%" PRIx64 ", file %" PRIu64 " bytes\n", im->img.end, im->size);
+}
+
+static void text_vendor_table(const struct image *im)
+{
+	static const char *const types[] = {"none", "platform", "recovery", "dlkm"};
+
+	for (unsigned i = 0; i < im->nvrd; i++) {
+		const struct vendor_ramdisk_entry *e = &im->vrd[i];
+
+		printf("  ramdisk %u: \"%.32s\" type %s, %" PRIu32 " bytes at +0x%" PRIx32
+		       ", board_id0 0x%08" PRIx32 "\n",
+		       i, (const char *)e->name, e->type < 4 ? types[e->type] : "?", e->size,
+		       e->offset, e->board_id[0]);
+	}
+}
+
+static void info_text(const struct image *im)
+{
+	struct field f[32];
+	unsigned n = im->img.kind == BOOTIMG_BOOT ? boot_fields(&im->img, f)
+						  : vendor_fields(&im->img, f);
+
+	printf("%s: %s image, header v%" PRIu32 ", page size %" PRIu32 "%s\n", im->path,
+	       im->img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot", im->img.version,
+	       im->img.page_size, im->img.v0_vendor_word ? " (v0: word @0x28 is vendor data)" : "");
+	text_fields(f, n);
+	text_layout(im);
+	if (im->nvrd) {
+		printf("vendor ramdisk table:\n");
+		text_vendor_table(im);
+	}
+	if (im->hdr_extra)
+		printf("note: bytes after the header fields (before the first section) are not zero\n");
+	if (im->has_id) {
+		printf("id (%s): ", im->id_sha256 ? "sha256" : "sha1");
+		hex_id(im->img.id);
+		if (im->id_ok) {
+			printf(" matches\n");
+		} else {
+			printf(" STALE, computed ");
+			hex_id(im->id_computed);
+			printf("\n");
+		}
+	}
+	if (im->tr.has_avb)
+		printf("avb footer: version %" PRIu32 ".%" PRIu32 ", original image size %" PRIu64
+		       ", vbmeta %" PRIu64 " bytes at 0x%" PRIx64 "\n",
+		       im->tr.avb.major, im->tr.avb.minor, im->tr.avb.original_image_size,
+		       im->tr.avb.vbmeta_size, im->tr.avb.vbmeta_offset);
+}
+
+static void json_part(const struct image_part *p, const struct bootimg_section *s)
+{
+	printf("{\"part\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 ",\"padded\":%" PRIu64
+	       ",\"format\":\"%s\",\"padding_zero\":%s",
+	       bootimg_part_name(s->part), s->offset, s->size, s->padded, payload_fmt_name(p->fmt),
+	       p->pad_nonzero ? "false" : "true");
+	if (p->has_mtk)
+		printf(",\"mtk\":{\"name\":\"%s\",\"dsize\":%" PRIu32 ",\"maddr\":%" PRIu32 "}",
+		       p->mtk.name, p->mtk.dsize, p->mtk.maddr);
+	if (p->inner != PF_UNKNOWN && p->inner != PF_EMPTY)
+		printf(",\"inner\":{\"format\":\"%s\",\"at\":%" PRIu64 "}", payload_fmt_name(p->inner),
+		       p->inner_at);
+	if (p->appended_dtbs)
+		printf(",\"appended_dtbs\":%u,\"appended_dtb_at\":%" PRIu64, p->appended_dtbs,
+		       p->appended_dtb_at);
+	printf("}");
+}
+
+static void info_json(const struct image *im)
+{
+	struct field f[32];
+	unsigned n = im->img.kind == BOOTIMG_BOOT ? boot_fields(&im->img, f)
+						  : vendor_fields(&im->img, f);
+
+	printf("{\"file\":");
+	json_str((const uint8_t *)im->path, strlen(im->path));
+	printf(",\"kind\":\"%s\",\"header_version\":%" PRIu32 ",\"page_size\":%" PRIu32
+	       ",\"file_size\":%" PRIu64 ",\"end\":%" PRIu64 ",\"header\":{",
+	       im->img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot", im->img.version,
+	       im->img.page_size, im->size, im->img.end);
+	for (unsigned i = 0; i < n; i++) {
+		printf("%s\"%s\":", i ? "," : "", f[i].name);
+		if (f[i].kind == F_STR)
+			json_str(f[i].s, f[i].max);
+		else
+			printf("%" PRIu64, f[i].v);
+	}
+	printf("},\"sections\":[");
+	for (unsigned i = 0; i < im->img.nsect; i++) {
+		printf(i ? "," : "");
+		json_part(&im->part[im->img.sect[i].part], &im->img.sect[i]);
+	}
+	printf("],\"vendor_ramdisks\":[");
+	for (unsigned i = 0; i < im->nvrd; i++) {
+		printf("%s{\"name\":", i ? "," : "");
+		json_str(im->vrd[i].name, VENDOR_RAMDISK_NAME_SIZE);
+		printf(",\"type\":%" PRIu32 ",\"offset\":%" PRIu32 ",\"size\":%" PRIu32 "}",
+		       im->vrd[i].type, im->vrd[i].offset, im->vrd[i].size);
+	}
+	printf("],\"trailer\":[");
+	for (unsigned i = 0; i < im->tr.n; i++)
+		printf("%s{\"kind\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}", i ? "," : "",
+		       trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
+		       im->tr.item[i].size);
+	printf("]");
+	if (im->has_id) {
+		printf(",\"id\":{\"algorithm\":\"%s\",\"stored\":\"", im->id_sha256 ? "sha256" : "sha1");
+		hex_id(im->img.id);
+		printf("\",\"computed\":\"");
+		hex_id(im->id_computed);
+		printf("\",\"ok\":%s}", im->id_ok ? "true" : "false");
+	}
+	printf("}\n");
+}
+
+static const char info_usage[] = "usage: bootimg info IMAGE [--json]\n";
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct opt o[] = {{"json", 0, false, 1}, {"help", 'h', false, 2}, {0}};
+	const char *path = NULL;
+	bool json = false;
+	struct opt_state s;
+	struct image im;
+	int id;
+
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		if (id == 1)
+			json = true;
+		else if (id == 2)
+			return fputs(info_usage, stdout), 0;
+		else if (!path)
+			path = s.arg;
+		else
+			die(EXIT_USAGE, "info: one IMAGE only");
+	}
+	if (!path)
+		die(EXIT_USAGE, "%s", info_usage);
+	image_load(&im, path);
+	if (json)
+		info_json(&im);
+	else
+		info_text(&im);
+	image_free(&im);
+	return 0;
+}

@@ -1,0 +1,71 @@
+/* cli.h - what the host command-line tools share: messages, option parsing,
+ * numbers, partition limits. CLI code only: the library never prints. */
+#ifndef BOOTKIT_CLI_H
+#define BOOTKIT_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+#include "diag.h"
+
+/* Exit statuses: 1 for bad input or a refused write, 2 for bad usage. */
+enum { EXIT_BAD = 1, EXIT_USAGE = 2 };
+
+void cli_init(const char *prog);
+const char *cli_prog(void);
+noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: FILE: <diag message>" and exit 1. */
+noreturn void die_diag(const char *file, const struct diag *d);
+
+/* ---- options --------------------------------------------------------------
+ * Long options match with '-' and '_' treated alike and may be abbreviated to
+ * any unambiguous prefix (as Python's argparse allows); "--opt=value" and
+ * "--opt value" both work; "--" ends options. */
+struct opt {
+	const char *name; /* long name, without "--" */
+	char short_name;  /* or 0 */
+	bool has_arg;
+	int id; /* > 0 */
+};
+
+struct opt_state {
+	int argc;
+	char **argv;
+	int i;
+	const struct opt *opts;
+	bool only_positional;
+	const char *arg;     /* argument of the option just returned */
+	const char *current; /* its name as written */
+};
+
+void opt_begin(struct opt_state *s, int argc, char **argv, const struct opt *opts);
+/* Next option id; 0 with s->arg set for a positional argument; -1 at the
+ * end. Unknown or ambiguous options and missing arguments end the program
+ * with a usage error. */
+int opt_next(struct opt_state *s);
+
+/* ---- numbers --------------------------------------------------------------- */
+/* Like Python's int(x, 0): decimal, 0x.., 0o.., 0b..; no sign. */
+int parse_u64(const char *s, uint64_t *out);
+/* A size: a number with an optional K, M or G suffix (powers of 1024). */
+int parse_size(const char *s, uint64_t *out);
+/* parse_u64 or die naming the option. */
+uint64_t opt_u64(const char *opt, const char *s, uint64_t max);
+
+/* ---- partition limit --------------------------------------------------------
+ * Every command that writes an image accepts --partition-size N or
+ * --scatter FILE [--partition NAME] and refuses an image that would not fit. */
+struct limit {
+	uint64_t max; /* 0: no limit */
+	char what[160];
+};
+
+/* Resolve the limit from the option values (any may be NULL). Dies on error. */
+void limit_resolve(struct limit *l, const char *size, const char *scatter, const char *partition,
+		   const char *default_partition);
+/* Die with "would be N bytes, M more than ..." when size exceeds the limit. */
+void limit_check(const struct limit *l, uint64_t size, const char *output);
+
+#endif

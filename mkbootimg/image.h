@@ -1,0 +1,55 @@
+/* image.h - an existing boot or vendor_boot image opened for reading: the
+ * parsed header, the vendor ramdisk table, MediaTek headers, payload formats,
+ * the id check and what lies after the last section. Shared by the CLIs. */
+#ifndef BOOTKIT_IMAGE_H
+#define BOOTKIT_IMAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bootimg.h"
+#include "mtk.h"
+#include "payload.h"
+#include "trailer.h"
+
+struct image_part {
+	const struct bootimg_section *s; /* NULL: absent */
+	bool has_mtk;
+	struct mtk_hdr mtk;
+	uint8_t mtk_raw[MTK_HDR_SIZE];
+	enum payload_fmt fmt; /* of the payload (after the MTK header) */
+	uint64_t inner_at;    /* for a kernel: where the compressed data starts, or 0 */
+	enum payload_fmt inner;
+	unsigned appended_dtbs; /* FDTs appended to a kernel */
+	uint64_t appended_dtb_at;
+	bool pad_nonzero; /* the section's padding is not all zero */
+};
+
+struct image {
+	const char *path;
+	int fd;
+	uint64_t size;
+	uint8_t *hdr; /* img.header_len bytes: the whole header page(s) */
+	struct bootimg img;
+	struct vendor_ramdisk_entry vrd[VENDOR_RAMDISK_MAX_ENTRIES];
+	unsigned nvrd;
+	struct image_part part[BP_COUNT];
+	struct trailer tr;
+	bool has_id, id_ok, id_sha256;
+	uint8_t id_computed[BOOT_ID_SIZE];
+	bool hdr_extra; /* bytes beyond header_size in the header page are not zero */
+};
+
+/* Open and fully check path; on bad input print "prog: path: ..." and exit 1. */
+void image_load(struct image *im, const char *path);
+
+/* Like image_load but returns -errno with d set instead of exiting. */
+int image_try_load(struct image *im, const char *path, struct diag *d);
+
+void image_free(struct image *im);
+
+/* Copy len bytes at off of the image into a new file (atomically). */
+int image_extract(const struct image *im, uint64_t off, uint64_t len, const char *dst,
+		  struct diag *d);
+
+#endif

@@ -1,0 +1,555 @@
+/* mkbootimg - a drop-in for AOSP's mkbootimg, in C.
+ *
+ * Same flags, same defaults, byte-identical output for boot v0-v4 and
+ * vendor_boot v3/v4 (checked against images made by AOSP's mkbootimg.py and
+ * against Debian's mkbootimg). Extensions: MediaTek headers, a partition
+ * limit, the SHA-256 id variant, and the flags unpack_bootimg needs to
+ * reproduce any image exactly. Inputs stream from their files; the output is
+ * written atomically and never over an input.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "bootimg.h"
+#include "cli.h"
+#include "imgwrite.h"
+#include "inputs.h"
+#include "mtk.h"
+
+static const char usage[] =
+	"usage: mkbootimg [options] -o OUT | --vendor_boot OUT\n"
+	"\n"
+	"Build an Android boot image (header v0-v4) or vendor_boot image (v3, v4).\n"
+	"A drop-in for AOSP's mkbootimg: same flags and defaults, same bytes.\n"
+	"\n"
+	"sections:\n"
+	"  --kernel FILE            kernel\n"
+	"  --ramdisk FILE           ramdisk\n"
+	"  --second FILE            second stage (v0-v2)\n"
+	"  --dtb FILE               device tree blob (boot v2, vendor_boot)\n"
+	"  --recovery_dtbo FILE     recovery DTBO (v1, v2); alias --recovery_acpio\n"
+	"  --boot_signature FILE    v4 boot signature section\n"
+	"header:\n"
+	"  --header_version N       0..4 (default 0)\n"
+	"  --cmdline TEXT           kernel command line (v0-v2: up to 1534 bytes,\n"
+	"                           split 511 + 1023; v3/v4: 1535)\n"
+	"  --vendor_cmdline TEXT    vendor_boot command line (up to 2047 bytes)\n"
+	"  --board NAME             product name (up to 15 bytes)\n"
+	"  --base ADDR              default 0x10000000\n"
+	"  --kernel_offset OFF      default 0x00008000\n"
+	"  --ramdisk_offset OFF     default 0x01000000\n"
+	"  --second_offset OFF      default 0x00f00000\n"
+	"  --tags_offset OFF        default 0x00000100\n"
+	"  --dtb_offset OFF         default 0x01f00000\n"
+	"  --pagesize N             2048, 4096, 8192 or 16384 (default 2048)\n"
+	"  --os_version A.B.C       --os_patch_level YYYY-MM[-DD]\n"
+	"  --id                     print the image id (v0-v2)\n"
+	"vendor_boot:\n"
+	"  --vendor_boot OUT        write a vendor_boot image\n"
+	"  --vendor_ramdisk FILE    vendor ramdisk (v4: table entry of type platform)\n"
+	"  --vendor_bootconfig FILE bootconfig section (v4)\n"
+	"  --ramdisk_type T --ramdisk_name NAME --board_id0..15 N\n"
+	"  --vendor_ramdisk_fragment FILE   (v4) closes one fragment group; T is one of\n"
+	"                           none (default), platform, recovery, dlkm\n"
+	"output:\n"
+	"  -o, --output OUT         write a boot image\n"
+	"extensions (not in AOSP's mkbootimg):\n"
+	"  --mtk_header boot|recovery  wrap kernel and ramdisk in MediaTek headers\n"
+	"                           (KERNEL and ROOTFS, or KERNEL and RECOVERY)\n"
+	"  --partition_size N       refuse to write more than N bytes (K/M/G suffixes)\n"
+	"  --scatter FILE [--partition NAME]  the limit from a scatter file\n"
+	"                           (default partition BOOTIMG)\n"
+	"  --id_sha256              store the SHA-256 id variant (v0-v2)\n"
+	"  --ramdisk_addr_always    keep ramdisk_addr even with no ramdisk\n"
+	"  --second_addr_always     keep second_addr even with no second\n"
+	"\n"
+	"Options may be abbreviated; '-' and '_' are alike. Exit status: 0 written,\n"
+	"1 bad input or refused (nothing written), 2 bad usage.\n";
+
+enum {
+	O_KERNEL = 1, O_RAMDISK, O_SECOND, O_DTB, O_RECOVERY_DTBO, O_RECOVERY_ACPIO, O_CMDLINE,
+	O_VENDOR_CMDLINE, O_BASE, O_KERNEL_OFFSET, O_RAMDISK_OFFSET, O_SECOND_OFFSET,
+	O_DTB_OFFSET, O_OS_VERSION, O_OS_PATCH_LEVEL, O_TAGS_OFFSET, O_BOARD, O_PAGESIZE, O_ID,
+	O_OUTPUT, O_VENDOR_BOOT, O_VENDOR_RAMDISK, O_VENDOR_BOOTCONFIG, O_HEADER_VERSION,
+	O_BOOT_SIGNATURE, O_RAMDISK_TYPE, O_RAMDISK_NAME, O_FRAGMENT, O_GKI, O_MTK,
+	O_PART_SIZE, O_SCATTER, O_PARTITION, O_ID_SHA256, O_RD_ADDR_ALWAYS, O_SEC_ADDR_ALWAYS,
+	O_HELP, O_BOARD_ID0 = 100,
+};
+
+static const struct opt opts[] = {
+	{"kernel", 0, true, O_KERNEL},
+	{"ramdisk", 0, true, O_RAMDISK},
+	{"second", 0, true, O_SECOND},
+	{"dtb", 0, true, O_DTB},
+	{"recovery_dtbo", 0, true, O_RECOVERY_DTBO},
+	{"recovery_acpio", 0, true, O_RECOVERY_ACPIO},
+	{"cmdline", 0, true, O_CMDLINE},
+	{"vendor_cmdline", 0, true, O_VENDOR_CMDLINE},
+	{"base", 0, true, O_BASE},
+	{"kernel_offset", 0, true, O_KERNEL_OFFSET},
+	{"ramdisk_offset", 0, true, O_RAMDISK_OFFSET},
+	{"second_offset", 0, true, O_SECOND_OFFSET},
+	{"dtb_offset", 0, true, O_DTB_OFFSET},
+	{"os_version", 0, true, O_OS_VERSION},
+	{"os_patch_level", 0, true, O_OS_PATCH_LEVEL},
+	{"tags_offset", 0, true, O_TAGS_OFFSET},
+	{"board", 0, true, O_BOARD},
+	{"pagesize", 0, true, O_PAGESIZE},
+	{"id", 0, false, O_ID},
+	{"output", 'o', true, O_OUTPUT},
+	{"vendor_boot", 0, true, O_VENDOR_BOOT},
+	{"vendor_ramdisk", 0, true, O_VENDOR_RAMDISK},
+	{"vendor_bootconfig", 0, true, O_VENDOR_BOOTCONFIG},
+	{"header_version", 0, true, O_HEADER_VERSION},
+	{"boot_signature", 0, true, O_BOOT_SIGNATURE},
+	{"ramdisk_type", 0, true, O_RAMDISK_TYPE},
+	{"ramdisk_name", 0, true, O_RAMDISK_NAME},
+	{"vendor_ramdisk_fragment", 0, true, O_FRAGMENT},
+	{"gki_signing_algorithm", 0, true, O_GKI},
+	{"gki_signing_key", 0, true, O_GKI},
+	{"gki_signing_signature_args", 0, true, O_GKI},
+	{"gki_signing_avbtool_path", 0, true, O_GKI},
+	{"mtk_header", 0, true, O_MTK},
+	{"partition_size", 0, true, O_PART_SIZE},
+	{"scatter", 0, true, O_SCATTER},
+	{"partition", 0, true, O_PARTITION},
+	{"id_sha256", 0, false, O_ID_SHA256},
+	{"ramdisk_addr_always", 0, false, O_RD_ADDR_ALWAYS},
+	{"second_addr_always", 0, false, O_SEC_ADDR_ALWAYS},
+	{"help", 'h', false, O_HELP},
+	{"board_id0", 0, true, O_BOARD_ID0 + 0},   {"board_id1", 0, true, O_BOARD_ID0 + 1},
+	{"board_id2", 0, true, O_BOARD_ID0 + 2},   {"board_id3", 0, true, O_BOARD_ID0 + 3},
+	{"board_id4", 0, true, O_BOARD_ID0 + 4},   {"board_id5", 0, true, O_BOARD_ID0 + 5},
+	{"board_id6", 0, true, O_BOARD_ID0 + 6},   {"board_id7", 0, true, O_BOARD_ID0 + 7},
+	{"board_id8", 0, true, O_BOARD_ID0 + 8},   {"board_id9", 0, true, O_BOARD_ID0 + 9},
+	{"board_id10", 0, true, O_BOARD_ID0 + 10}, {"board_id11", 0, true, O_BOARD_ID0 + 11},
+	{"board_id12", 0, true, O_BOARD_ID0 + 12}, {"board_id13", 0, true, O_BOARD_ID0 + 13},
+	{"board_id14", 0, true, O_BOARD_ID0 + 14}, {"board_id15", 0, true, O_BOARD_ID0 + 15},
+	{0},
+};
+
+struct fragment {
+	const char *path;
+	struct vendor_ramdisk_entry e;
+};
+
+struct args {
+	const char *kernel, *ramdisk, *second, *dtb, *recovery_dtbo, *signature;
+	const char *cmdline, *vendor_cmdline, *board;
+	uint64_t base, kernel_offset, ramdisk_offset, second_offset, dtb_offset, tags_offset;
+	uint32_t os_version, os_patch, page_size, header_version;
+	bool print_id, id_sha256, rd_addr_always, sec_addr_always;
+	const char *output, *vendor_boot, *vendor_ramdisk, *bootconfig;
+	const char *mtk, *part_size, *scatter, *partition;
+	struct fragment frag[VENDOR_RAMDISK_MAX_ENTRIES];
+	unsigned nfrag;
+	struct vendor_ramdisk_entry pending; /* the group being collected */
+};
+
+/* ---- argument parsing --------------------------------------------------------- */
+
+static uint32_t ramdisk_type(const char *s)
+{
+	static const char *const names[] = {"none", "platform", "recovery", "dlkm"};
+
+	uint64_t v;
+
+	for (uint32_t i = 0; i < 4; i++)
+		if (!strcasecmp(s, names[i]))
+			return i;
+	if (!parse_u64(s, &v) && v <= UINT32_MAX)
+		return (uint32_t)v; /* AOSP also takes the number */
+	die(EXIT_USAGE, "--ramdisk_type: \"%s\" is not none, platform, recovery, dlkm or a number",
+	    s);
+}
+
+static void add_fragment(struct args *a, const char *path)
+{
+	struct fragment *f;
+
+	if (a->nfrag >= VENDOR_RAMDISK_MAX_ENTRIES)
+		die(EXIT_USAGE, "more than %d vendor ramdisk fragments", VENDOR_RAMDISK_MAX_ENTRIES);
+	for (unsigned i = 0; i < a->nfrag; i++)
+		if (!strcmp((const char *)a->frag[i].e.name, (const char *)a->pending.name))
+			die(EXIT_USAGE, "--ramdisk_name \"%s\" given to two fragments",
+			    a->pending.name);
+	f = &a->frag[a->nfrag++];
+	f->path = path;
+	f->e = a->pending;
+	memset(&a->pending, 0, sizeof(a->pending));
+}
+
+static void set_name(struct args *a, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= VENDOR_RAMDISK_NAME_SIZE)
+		die(EXIT_USAGE, "--ramdisk_name: \"%s\" is longer than %d bytes", s,
+		    VENDOR_RAMDISK_NAME_SIZE - 1);
+	if (!strcmp(s, "default"))
+		die(EXIT_USAGE, "--ramdisk_name: \"default\" is reserved");
+	memset(a->pending.name, 0, sizeof(a->pending.name));
+	memcpy(a->pending.name, s, n);
+}
+
+static uint32_t os_field(const char *opt, const char *s, bool patch)
+{
+	uint32_t v = 0;
+	int r = patch ? bootimg_os_patch_parse(s, &v) : bootimg_os_version_parse(s, &v);
+
+	if (r == -ERANGE)
+		die(EXIT_USAGE, "%s: \"%s\" is out of range", opt, s);
+	return r ? 0 : v; /* AOSP: a value that does not parse means 0 */
+}
+
+static uint32_t page_size_arg(const char *s)
+{
+	uint64_t v = opt_u64("--pagesize", s, UINT32_MAX);
+
+	if (v != 2048 && v != 4096 && v != 8192 && v != 16384)
+		die(EXIT_USAGE, "--pagesize: %s is not one of 2048, 4096, 8192, 16384", s);
+	return (uint32_t)v;
+}
+
+static void parse_one(struct args *a, int id, const char *v)
+{
+	switch (id) {
+	case O_KERNEL: a->kernel = v; break;
+	case O_RAMDISK: a->ramdisk = v; break;
+	case O_SECOND: a->second = v; break;
+	case O_DTB: a->dtb = v; break;
+	case O_RECOVERY_DTBO: case O_RECOVERY_ACPIO: a->recovery_dtbo = v; break;
+	case O_BOOT_SIGNATURE: a->signature = v; break;
+	case O_CMDLINE: a->cmdline = v; break;
+	case O_VENDOR_CMDLINE: a->vendor_cmdline = v; break;
+	case O_BOARD: a->board = v; break;
+	case O_BASE: a->base = opt_u64("--base", v, UINT64_MAX); break;
+	case O_KERNEL_OFFSET: a->kernel_offset = opt_u64("--kernel_offset", v, UINT64_MAX); break;
+	case O_RAMDISK_OFFSET: a->ramdisk_offset = opt_u64("--ramdisk_offset", v, UINT64_MAX); break;
+	case O_SECOND_OFFSET: a->second_offset = opt_u64("--second_offset", v, UINT64_MAX); break;
+	case O_DTB_OFFSET: a->dtb_offset = opt_u64("--dtb_offset", v, UINT64_MAX); break;
+	case O_TAGS_OFFSET: a->tags_offset = opt_u64("--tags_offset", v, UINT64_MAX); break;
+	case O_OS_VERSION: a->os_version = os_field("--os_version", v, false); break;
+	case O_OS_PATCH_LEVEL: a->os_patch = os_field("--os_patch_level", v, true); break;
+	case O_PAGESIZE: a->page_size = page_size_arg(v); break;
+	case O_HEADER_VERSION:
+		a->header_version = (uint32_t)opt_u64("--header_version", v, UINT32_MAX);
+		break;
+	case O_ID: a->print_id = true; break;
+	case O_OUTPUT: a->output = v; break;
+	case O_VENDOR_BOOT: a->vendor_boot = v; break;
+	case O_VENDOR_RAMDISK: a->vendor_ramdisk = v; break;
+	case O_VENDOR_BOOTCONFIG: a->bootconfig = v; break;
+	case O_RAMDISK_TYPE: a->pending.type = ramdisk_type(v); break;
+	case O_RAMDISK_NAME: set_name(a, v); break;
+	case O_FRAGMENT: add_fragment(a, v); break;
+	case O_GKI:
+		die(EXIT_USAGE, "the GKI signing flags (--gki_signing_*) are deprecated upstream and "
+				"not supported; sign with avbtool, or pass a ready signature with "
+				"--boot_signature");
+	case O_MTK: a->mtk = v; break;
+	case O_PART_SIZE: a->part_size = v; break;
+	case O_SCATTER: a->scatter = v; break;
+	case O_PARTITION: a->partition = v; break;
+	case O_ID_SHA256: a->id_sha256 = true; break;
+	case O_RD_ADDR_ALWAYS: a->rd_addr_always = true; break;
+	case O_SEC_ADDR_ALWAYS: a->sec_addr_always = true; break;
+	case O_HELP: fputs(usage, stdout); exit(0);
+	default:
+		a->pending.board_id[id - O_BOARD_ID0] =
+			(uint32_t)opt_u64("--board_id", v, UINT32_MAX);
+		break;
+	}
+}
+
+static void parse_args(struct args *a, int argc, char **argv)
+{
+	struct opt_state s;
+	int id;
+
+	*a = (struct args){
+		.cmdline = "", .vendor_cmdline = "", .board = "",
+		.base = 0x10000000, .kernel_offset = 0x00008000, .ramdisk_offset = 0x01000000,
+		.second_offset = 0x00f00000, .dtb_offset = 0x01f00000, .tags_offset = 0x00000100,
+		.page_size = 2048,
+	};
+	opt_begin(&s, argc, argv, opts);
+	while ((id = opt_next(&s)) >= 0) {
+		if (id == 0)
+			die(EXIT_USAGE, "unexpected argument \"%s\" (see --help)", s.arg);
+		parse_one(a, id, s.arg);
+	}
+}
+
+static void check_args(const struct args *a)
+{
+	if (!a->output && !a->vendor_boot)
+		die(EXIT_USAGE, "nothing to write: give -o/--output or --vendor_boot (see --help)");
+	if (a->header_version > 4)
+		die(EXIT_USAGE, "--header_version %" PRIu32 ": only 0 to 4 exist", a->header_version);
+	if (a->vendor_boot && a->header_version < 3)
+		die(EXIT_USAGE, "--vendor_boot needs --header_version 3 or 4");
+	if (a->vendor_boot && !a->vendor_ramdisk && !a->nfrag)
+		die(EXIT_USAGE, "--vendor_boot needs --vendor_ramdisk%s",
+		    a->header_version >= 4 ? " or --vendor_ramdisk_fragment" : "");
+	if (a->nfrag && a->header_version < 4)
+		die(EXIT_USAGE, "--vendor_ramdisk_fragment needs --header_version 4");
+	if (a->bootconfig && a->header_version < 4)
+		die(EXIT_USAGE, "--vendor_bootconfig needs --header_version 4");
+	if (a->output && a->header_version >= 3 && a->second)
+		die(EXIT_USAGE, "--second is not supported by boot image header v3 and later");
+	if (a->output && a->header_version >= 3 && a->recovery_dtbo)
+		die(EXIT_USAGE, "--recovery_dtbo is only for header versions 1 and 2");
+	if (a->recovery_dtbo && a->header_version == 0)
+		die(EXIT_USAGE, "--recovery_dtbo needs --header_version 1 or 2");
+	if (a->output && a->header_version == 2 && !a->dtb)
+		die(EXIT_USAGE, "header version 2 needs --dtb (the DTB must not be empty)");
+	if (a->signature && a->header_version != 4)
+		die(EXIT_USAGE, "--boot_signature needs --header_version 4");
+	if (a->mtk && strcmp(a->mtk, "boot") && strcmp(a->mtk, "recovery"))
+		die(EXIT_USAGE, "--mtk_header: \"%s\" is not boot or recovery", a->mtk);
+	if (a->id_sha256 && a->header_version > 2)
+		die(EXIT_USAGE, "--id_sha256: header v%" PRIu32 " has no id", a->header_version);
+	if (strlen(a->board) >= BOOT_NAME_SIZE)
+		die(EXIT_USAGE, "--board: \"%s\" is longer than %d bytes", a->board,
+		    BOOT_NAME_SIZE - 1);
+	if (strlen(a->vendor_cmdline) >= VENDOR_BOOT_ARGS_SIZE)
+		die(EXIT_USAGE, "--vendor_cmdline: %zu bytes, at most %d fit", strlen(a->vendor_cmdline),
+		    VENDOR_BOOT_ARGS_SIZE - 1);
+}
+
+/* ---- building ------------------------------------------------------------------ */
+
+static uint32_t addr32(const char *what, uint64_t base, uint64_t off)
+{
+	uint64_t v = base + off;
+
+	if (v < base || v > UINT32_MAX)
+		die(EXIT_USAGE, "%s: base 0x%" PRIx64 " + offset 0x%" PRIx64
+				" does not fit 32 bits", what, base, off);
+	return (uint32_t)v;
+}
+
+static void set_cmdline(struct bootimg *img, const char *s)
+{
+	struct diag d;
+
+	if (bootimg_set_cmdline(img, s, strlen(s), &d))
+		die(EXIT_USAGE, "--cmdline: %s", d.msg);
+}
+
+/* Add a payload file to a section, behind a fresh MTK header when asked. */
+static void add_payload(struct inputs *in, struct section_src *s, const char *path,
+			const char *mtk_name, uint8_t mtk_hdr[MTK_HDR_SIZE])
+{
+	struct diag d;
+	uint64_t size;
+	int fd;
+
+	if (!mtk_name) {
+		inputs_add_file(in, s, path);
+		return;
+	}
+	fd = inputs_open(in, path, &size);
+	uint8_t head[4] = {0};
+	if (size >= 4 && pread(fd, head, 4, 0) == 4 && mtk_hdr_present(head, 4))
+		die(EXIT_BAD, "%s: already starts with a MediaTek header; drop --mtk_header", path);
+	if (mtk_hdr_build(mtk_hdr, mtk_name, size, &d))
+		die_diag(path, &d);
+	if (section_add(s, (struct piece){.mem = mtk_hdr, .len = MTK_HDR_SIZE}, &d) ||
+	    section_add(s, (struct piece){.fd = fd, .len = size}, &d))
+		die_diag(path, &d);
+}
+
+struct mtk_bufs {
+	uint8_t kernel[MTK_HDR_SIZE], ramdisk[MTK_HDR_SIZE];
+};
+
+static void boot_sections(const struct args *a, struct image_plan *p, struct inputs *in,
+			  struct mtk_bufs *mb)
+{
+	const char *rd_name = a->mtk && !strcmp(a->mtk, "recovery") ? "RECOVERY" : "ROOTFS";
+
+	if (a->kernel)
+		add_payload(in, &p->src[BP_KERNEL], a->kernel, a->mtk ? "KERNEL" : NULL, mb->kernel);
+	if (a->ramdisk)
+		add_payload(in, &p->src[BP_RAMDISK], a->ramdisk, a->mtk ? rd_name : NULL,
+			    mb->ramdisk);
+	if (a->header_version <= 2 && a->second)
+		inputs_add_file(in, &p->src[BP_SECOND], a->second);
+	if (a->header_version >= 1 && a->header_version <= 2 && a->recovery_dtbo)
+		inputs_add_file(in, &p->src[BP_RECOVERY_DTBO], a->recovery_dtbo);
+	if (a->header_version == 2)
+		inputs_add_file(in, &p->src[BP_DTB], a->dtb);
+	if (a->header_version == 4 && a->signature)
+		inputs_add_file(in, &p->src[BP_SIGNATURE], a->signature);
+}
+
+static const uint32_t boot_header_sizes[] = {
+	BOOT_HDR_V0_SIZE, BOOT_HDR_V1_SIZE, BOOT_HDR_V2_SIZE, BOOT_HDR_V3_SIZE, BOOT_HDR_V4_SIZE,
+};
+
+static void boot_header(const struct args *a, struct bootimg *img)
+{
+	img->kind = BOOTIMG_BOOT;
+	img->version = img->version_field = a->header_version;
+	img->header_size = boot_header_sizes[a->header_version];
+	img->page_size = a->header_version >= 3 ? BOOT_V3_PAGE_SIZE : a->page_size;
+	img->os_version = a->os_version << 11 | a->os_patch;
+	set_cmdline(img, a->cmdline);
+	if (a->header_version >= 3)
+		return;
+	img->kernel_addr = addr32("kernel_addr", a->base, a->kernel_offset);
+	img->ramdisk_addr = addr32("ramdisk_addr", a->base, a->ramdisk_offset);
+	img->second_addr = addr32("second_addr", a->base, a->second_offset);
+	img->tags_addr = addr32("tags_addr", a->base, a->tags_offset);
+	img->dtb_addr = a->base + a->dtb_offset;
+	memcpy(img->name, a->board, strlen(a->board));
+}
+
+static void print_id(const struct image_plan *p)
+{
+	printf("0x");
+	for (unsigned i = 0; i < BOOT_ID_SIZE; i++)
+		printf("%02x", p->img.id[i]);
+	printf("\n");
+}
+
+static void finish(struct image_plan *p, const struct args *a, struct inputs *in,
+		   const char *out)
+{
+	struct limit lim;
+	struct diag d;
+
+	if (image_plan_layout(p, &d))
+		die_diag(out, &d);
+	limit_resolve(&lim, a->part_size, a->scatter, a->partition, "BOOTIMG");
+	limit_check(&lim, image_plan_size(p), out);
+	p->hdr = calloc(1, p->img.header_len);
+	if (!p->hdr)
+		die(EXIT_BAD, "out of memory");
+	write_image_file(p, out, in);
+	free(p->hdr);
+}
+
+static void write_boot(const struct args *a)
+{
+	struct image_plan *p = calloc(1, sizeof(*p));
+	struct inputs in = {0};
+	struct mtk_bufs mb;
+
+	if (!p)
+		die(EXIT_BAD, "out of memory");
+	boot_header(a, &p->img);
+	boot_sections(a, p, &in, &mb);
+	if (a->header_version <= 2) {
+		p->id_mode = a->id_sha256 ? ID_SHA256 : ID_SHA1;
+		/* AOSP writes a load address only for a section that is there. */
+		if (!section_src_size(&p->src[BP_RAMDISK]) && !a->rd_addr_always)
+			p->img.ramdisk_addr = 0;
+		if (!section_src_size(&p->src[BP_SECOND]) && !a->sec_addr_always)
+			p->img.second_addr = 0;
+	}
+	finish(p, a, &in, a->output);
+	if (a->print_id && a->header_version <= 2)
+		print_id(p);
+	inputs_close(&in);
+	free(p);
+}
+
+/* ---- vendor_boot ------------------------------------------------------------------ */
+
+static void vendor_table(const struct args *a, struct image_plan *p, struct inputs *in,
+			 uint8_t *table)
+{
+	struct vendor_ramdisk_entry e[VENDOR_RAMDISK_MAX_ENTRIES + 1];
+	unsigned n = 0;
+	uint64_t off = 0;
+
+	if (a->vendor_ramdisk) {
+		e[n] = (struct vendor_ramdisk_entry){.type = VENDOR_RAMDISK_TYPE_PLATFORM};
+		e[n].size = (uint32_t)inputs_add_file(in, &p->src[BP_VENDOR_RAMDISK],
+						      a->vendor_ramdisk);
+		e[n].offset = 0;
+		off += e[n++].size;
+	}
+	for (unsigned i = 0; i < a->nfrag; i++) {
+		uint64_t size = inputs_add_file(in, &p->src[BP_VENDOR_RAMDISK], a->frag[i].path);
+
+		if (size > UINT32_MAX || off > UINT32_MAX)
+			die(EXIT_BAD, "%s: vendor ramdisk section exceeds 4 GiB", a->frag[i].path);
+		e[n] = a->frag[i].e;
+		e[n].size = (uint32_t)size;
+		e[n].offset = (uint32_t)off;
+		off += size;
+		n++;
+	}
+	if (n > VENDOR_RAMDISK_MAX_ENTRIES)
+		die(EXIT_USAGE, "more than %d vendor ramdisks", VENDOR_RAMDISK_MAX_ENTRIES);
+	vendor_table_encode(e, n, table);
+	p->img.table_entry_num = n;
+	p->img.table_entry_size = VENDOR_RAMDISK_ENTRY_SIZE;
+	section_add(&p->src[BP_TABLE],
+		    (struct piece){.mem = table, .len = (uint64_t)n * VENDOR_RAMDISK_ENTRY_SIZE},
+		    NULL);
+}
+
+static void write_vendor(const struct args *a)
+{
+	static uint8_t table[(VENDOR_RAMDISK_MAX_ENTRIES + 1) * VENDOR_RAMDISK_ENTRY_SIZE];
+	struct image_plan *p = calloc(1, sizeof(*p));
+	struct bootimg *img;
+	struct inputs in = {0};
+
+	if (!p)
+		die(EXIT_BAD, "out of memory");
+	img = &p->img;
+	img->kind = BOOTIMG_VENDOR;
+	img->version = img->version_field = a->header_version;
+	img->header_size = a->header_version >= 4 ? VENDOR_HDR_V4_SIZE : VENDOR_HDR_V3_SIZE;
+	img->page_size = a->page_size;
+	img->kernel_addr = addr32("kernel_addr", a->base, a->kernel_offset);
+	img->ramdisk_addr = addr32("ramdisk_addr", a->base, a->ramdisk_offset);
+	img->tags_addr = addr32("tags_addr", a->base, a->tags_offset);
+	img->dtb_addr = a->base + a->dtb_offset;
+	memcpy(img->cmdline, a->vendor_cmdline, strlen(a->vendor_cmdline));
+	memcpy(img->name, a->board, strlen(a->board));
+	if (a->header_version >= 4) {
+		vendor_table(a, p, &in, table);
+		if (a->bootconfig)
+			inputs_add_file(&in, &p->src[BP_BOOTCONFIG], a->bootconfig);
+	} else {
+		inputs_add_file(&in, &p->src[BP_VENDOR_RAMDISK], a->vendor_ramdisk);
+	}
+	if (a->dtb)
+		inputs_add_file(&in, &p->src[BP_DTB], a->dtb);
+	p->id_mode = ID_KEEP;
+	finish(p, a, &in, a->vendor_boot);
+	inputs_close(&in);
+	free(p);
+}
+
+int main(int argc, char **argv)
+{
+	struct args *a = malloc(sizeof(*a));
+
+	cli_init(argv[0]);
+	if (!a)
+		die(EXIT_BAD, "out of memory");
+	parse_args(a, argc, argv);
+	if (a->pending.name[0] || a->pending.type)
+		die(EXIT_USAGE, "--ramdisk_type/--ramdisk_name given without a following "
+				"--vendor_ramdisk_fragment");
+	check_args(a);
+	if (a->vendor_boot)
+		write_vendor(a);
+	if (a->output)
+		write_boot(a);
+	free(a);
+	return 0;
+}
