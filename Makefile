@@ -75,7 +75,9 @@ sh-test: tools | $(O)/.deps-check
 check: unit-test sh-test
 
 # ---- benchmarks --------------------------------------------------------------
-bench: tools | $(O)/.deps-check
+$(O)/peakrss: bench/peakrss.c | $(DEPS_BUILD)
+	$(CC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
+bench: tools $(O)/peakrss | $(O)/.deps-check
 	@sh bench/run.sh
 
 # ---- fuzzing (clang + libFuzzer) -----------------------------------------------

@@ -263,7 +263,7 @@ static int carve(const struct carve_args *a)
 	if (a->trim) {
 		uint64_t keep = trimmed_size(&im);
 
-		if (image_extract(&im, 0, keep, a->out, &d))
+		if (image_extract_over_self(&im, 0, keep, &d))
 			die_diag(a->out, &d);
 		printf("%s: trimmed to %" PRIu64 " bytes\n", a->out, keep);
 	}

@@ -147,6 +147,11 @@ static int check_id(struct image *im, struct diag *d)
 
 int image_try_load(struct image *im, const char *path, struct diag *d)
 {
+	return image_try_load_flags(im, path, 0, d);
+}
+
+int image_try_load_flags(struct image *im, const char *path, unsigned flags, struct diag *d)
+{
 	int r;
 
 	memset(im, 0, sizeof(*im));
@@ -159,16 +164,22 @@ int image_try_load(struct image *im, const char *path, struct diag *d)
 	r = r ? r : load_table(im, d);
 	for (int i = 0; i < BP_COUNT && !r; i++)
 		r = load_part(im, (enum bootimg_part)i, d);
-	r = r ? r : check_id(im, d);
+	if (!(flags & IMAGE_NO_ID))
+		r = r ? r : check_id(im, d);
 	r = r ? r : trailer_scan(im->fd, im->img.end, im->size, &im->tr, d);
 	return r;
 }
 
 void image_load(struct image *im, const char *path)
 {
+	image_load_flags(im, path, 0);
+}
+
+void image_load_flags(struct image *im, const char *path, unsigned flags)
+{
 	struct diag d;
 
-	if (image_try_load(im, path, &d))
+	if (image_try_load_flags(im, path, flags, &d))
 		die_diag(path, &d);
 }
 
@@ -190,8 +201,8 @@ static int copy_hook(void *ctx, const uint8_t *p, size_t n)
 	return write_all(((struct copy_ctx *)ctx)->fd, p, n);
 }
 
-int image_extract(const struct image *im, uint64_t off, uint64_t len, const char *dst,
-		  struct diag *d)
+static int extract(const struct image *im, uint64_t off, uint64_t len, const char *dst,
+		   bool guard, struct diag *d)
 {
 	struct outfile o;
 	struct copy_ctx c;
@@ -200,7 +211,7 @@ int image_extract(const struct image *im, uint64_t off, uint64_t len, const char
 
 	if (!buf)
 		return diag_set(d, -ENOMEM, "out of memory");
-	r = outfile_open(&o, dst, &im->fd, 1, d);
+	r = outfile_open(&o, dst, &im->fd, guard ? 1 : 0, d);
 	if (!r) {
 		c.fd = o.fd;
 		r = stream_range(im->fd, off, len, buf, 1 << 20, copy_hook, &c);
@@ -213,4 +224,15 @@ int image_extract(const struct image *im, uint64_t off, uint64_t len, const char
 	}
 	free(buf);
 	return r;
+}
+
+int image_extract(const struct image *im, uint64_t off, uint64_t len, const char *dst,
+		  struct diag *d)
+{
+	return extract(im, off, len, dst, true, d);
+}
+
+int image_extract_over_self(const struct image *im, uint64_t off, uint64_t len, struct diag *d)
+{
+	return extract(im, off, len, im->path, false, d);
 }

@@ -46,10 +46,19 @@ void image_load(struct image *im, const char *path);
 /* Like image_load but returns -errno with d set instead of exiting. */
 int image_try_load(struct image *im, const char *path, struct diag *d);
 
+/* Flags for the *_flags variants. */
+enum { IMAGE_NO_ID = 1 /* skip hashing the sections (has_id stays false) */ };
+int image_try_load_flags(struct image *im, const char *path, unsigned flags, struct diag *d);
+void image_load_flags(struct image *im, const char *path, unsigned flags);
+
 void image_free(struct image *im);
 
 /* Copy len bytes at off of the image into a new file (atomically). */
 int image_extract(const struct image *im, uint64_t off, uint64_t len, const char *dst,
 		  struct diag *d);
+
+/* Replace the image's own file by len bytes of it at off (atomically: the
+ * open fd keeps reading the old file). For carve --trim only. */
+int image_extract_over_self(const struct image *im, uint64_t off, uint64_t len, struct diag *d);
 
 #endif

@@ -356,8 +356,9 @@ static void add_payload(struct inputs *in, struct section_src *s, const char *pa
 		return;
 	}
 	fd = inputs_open(in, path, &size);
-	uint8_t head[4] = {0};
-	if (size >= 4 && pread(fd, head, 4, 0) == 4 && mtk_hdr_present(head, 4))
+	uint8_t head[MTK_HDR_SIZE] = {0};
+	if (size >= MTK_HDR_SIZE && pread(fd, head, MTK_HDR_SIZE, 0) == MTK_HDR_SIZE &&
+	    mtk_hdr_present(head, MTK_HDR_SIZE))
 		die(EXIT_BAD, "%s: already starts with a MediaTek header; drop --mtk_header", path);
 	if (mtk_hdr_build(mtk_hdr, mtk_name, size, &d))
 		die_diag(path, &d);

@@ -492,7 +492,8 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "--boot_img is required (see --help)");
 	if (strcmp(format, "info") && strcmp(format, "mkbootimg"))
 		die(EXIT_USAGE, "--format: \"%s\" is not info or mkbootimg", format);
-	image_load(&im, img_path);
+	/* The id is checked only to warn in --format mkbootimg. */
+	image_load_flags(&im, img_path, strcmp(format, "mkbootimg") ? IMAGE_NO_ID : 0);
 	unpack_all(&im, out);
 	if (!strcmp(format, "info")) {
 		if (im.img.kind == BOOTIMG_BOOT)

@@ -1,0 +1,70 @@
+# A MediaTek-style stock image (MTK headers, a zImage with gzip data and an
+# appended DTB, padding to the 6 MiB partition) through info, verify, repack,
+# check and carve.
+. "$ROOT/tests/sh/lib.sh"
+python3 - <<'PY'
+import gzip, struct, os
+payload = gzip.compress(os.urandom(200000), mtime=0)
+head = bytearray(0x30)
+struct.pack_into('<III', head, 0x24, 0x016f2818, 0, 0x30 + len(payload))
+z = bytes(head) + payload
+dtb = bytearray(struct.pack('>II', 0xd00dfeed, 1000)) + bytes(992)
+open('kernel', 'wb').write(z + dtb)
+open('kernel2', 'wb').write(z + os.urandom(5000) + dtb)
+open('ramdisk.gz', 'wb').write(gzip.compress(b'070701' + bytes(500), mtime=0))
+PY
+"$BIN/mkbootimg" --mtk_header boot --kernel kernel --ramdisk ramdisk.gz --board 1429947554 $MTK -o body.img
+cp body.img stock.img && truncate -s 6M stock.img
+"$BIN/bootimg" info stock.img > info.txt
+grep -q 'MTK "KERNEL" dsize' info.txt && ok "info shows the KERNEL header" || bad "info: MTK kernel"
+grep -q 'MTK "ROOTFS" dsize .* gzip' info.txt && ok "info shows ROOTFS + gzip" || bad "info: MTK ramdisk"
+grep -q 'zImage (gzip data @+0x30) + 1 appended dtb' info.txt && ok "info finds the gzip data and the appended DTB" || { bad "info: kernel payload"; cat info.txt; }
+grep -q 'trailer *zero padding' info.txt && ok "info shows the padding to the partition" || bad "info: trailer"
+check "verify --mtk accepts the stock image" "$BIN/bootimg" verify --mtk stock.img
+"$BIN/mkbootimg" --kernel kernel --ramdisk ramdisk.gz $MTK -o plain.img
+refuses "verify --mtk rejects an image without MTK headers" 1 "" "$BIN/bootimg" verify --mtk plain.img
+grep -q 'FAIL kernel: no MediaTek header' refuse.out && ok "verify names the missing header" || bad "verify message"
+# repack unchanged: identical, from the image and from an unpacked folder
+"$BIN/bootimg" repack stock.img -o same.img >/dev/null && same "repack of the stock image, unchanged" stock.img same.img
+rm -rf u && "$BIN/bootimg" unpack stock.img u >/dev/null
+[ -f u/kernel.mtk ] && [ "$(head -c 4 u/kernel | od -An -tx1 | tr -d ' ')" != 88168858 ] && ok "unpack strips the MTK header into kernel.mtk" || bad "unpack mtk"
+same "unpacked kernel is the original payload" u/kernel kernel
+cat u/kernel.mtk kernel > wrapped
+refuses "--mtk_header on an already wrapped kernel" 1 "wrapped: already starts with a MediaTek header" \
+	"$BIN/mkbootimg" --mtk_header boot --kernel wrapped -o x.img
+"$BIN/bootimg" repack u -o same2.img >/dev/null && same "repack of the unpacked folder" stock.img same2.img
+# swap the kernel
+"$BIN/bootimg" repack stock.img --kernel kernel2 -o new.img >/dev/null
+check "verify --mtk accepts the repacked image (id recomputed)" "$BIN/bootimg" verify --mtk new.img
+[ "$(stat -c %s new.img)" = 6291456 ] && ok "padding re-fitted: still 6 MiB" || bad "size $(stat -c %s new.img)"
+python3 - <<'PY' && ok "MTK header kept: only dsize changed" || bad "MTK header bytes changed"
+a = open('stock.img','rb').read()[2048:2048+512]; b = open('new.img','rb').read()[2048:2048+512]
+import sys, os
+diff = [i for i in range(512) if a[i] != b[i]]
+sys.exit(0 if diff and all(4 <= i < 8 for i in diff) and int.from_bytes(b[4:8],'little') == os.path.getsize('kernel2') else 1)
+PY
+rm -rf n && "$BIN/bootimg" unpack new.img n >/dev/null && same "new kernel in place" n/kernel kernel2 && same "ramdisk untouched" n/ramdisk u/ramdisk
+"$BIN/bootimg" repack stock.img --cmdline 'console=ttyMT0 lcm=1' -o cl.img >/dev/null
+"$BIN/bootimg" info cl.img | grep -q '"console=ttyMT0 lcm=1"' && ok "repack --cmdline" || bad "repack --cmdline"
+# partition limits and the scatter file
+scat="$ROOT/tests/data/scatter/MT6572_konka72_i128_emmc_Android_scatter.txt"
+check "check --scatter: fits BOOTIMG" "$BIN/bootimg" check stock.img --scatter "$scat"
+head -c 7000000 /dev/urandom > big
+refuses "mkbootimg refuses 7 MB for a 6 MiB partition" 1 "more than the 6291456-byte BOOTIMG partition" \
+	"$BIN/mkbootimg" --kernel big --scatter "$scat" -o big.img
+[ ! -e big.img ] && ok "nothing written" || bad "big.img written"
+refuses "repack refuses too big a kernel" 1 "nothing written" "$BIN/bootimg" repack stock.img --kernel big --partition-size 6M -o big2.img
+"$BIN/mkbootimg" --kernel big -o big3.img
+refuses "check says it does not fit" 1 "" "$BIN/bootimg" check big3.img --partition-size 0x600000
+# carve from a readback that starts at 0x2900000
+{ head -c $((0x80000)) /dev/zero; cat stock.img; head -c 4096 /dev/zero; } > dump.bin
+"$BIN/bootimg" carve dump.bin --scatter "$scat" --partition BOOTIMG --dump-offset 0x2900000 -o carved.img > carve.txt
+same "carve cuts the partition" carved.img stock.img
+grep -q 'valid boot image, header v0' carve.txt && ok "carve says it is a valid boot image" || bad "carve verdict"
+"$BIN/bootimg" carve dump.bin --scatter "$scat" --partition bootimg --dump-offset 0x2900000 --trim -o trimmed.img >/dev/null
+same "carve --trim keeps the image, drops the padding" trimmed.img body.img
+# a Samsung-style SEANDROIDENFORCE trailer survives
+{ cat body.img; printf SEANDROIDENFORCE; } > sea.img
+"$BIN/bootimg" info sea.img | grep -q SEANDROIDENFORCE && ok "info shows SEANDROIDENFORCE" || bad "seandroid"
+"$BIN/bootimg" repack sea.img -o sea2.img >/dev/null && same "SEANDROIDENFORCE kept on repack" sea.img sea2.img
+finish
