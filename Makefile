@@ -20,7 +20,7 @@ LIBS     = $$(pkg-config --libs $(PKGS))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .DEFAULT_GOAL := all
-.PHONY: all tools check unit-test sh-test bench fuzz clean deps-build deps-check
+.PHONY: all tools check unit-test fuzz-replay sh-test bench fuzz clean
 
 # ---- Debian dependencies (stamps so the check runs once per clone) ----------
 $(O)/.deps-%: mk/deps.list mk/deps.sh
@@ -56,6 +56,7 @@ all: tools
 
 # ---- unit tests (Criterion), built with ASan+UBSan ------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 SAN_OBJ  := $(O)/san
 $(SAN_OBJ)/%.o: %.c | $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
@@ -72,7 +73,15 @@ SH_TESTS := $(sort $(wildcard tests/sh/t-*.sh))
 sh-test: tools | $(O)/.deps-check
 	@sh tests/sh/run.sh $(SH_TESTS)
 
-check: unit-test sh-test
+# The libFuzzer corpora replayed by a gcc sanitizer build (no clang needed).
+REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/replay/%)
+$(O)/replay/%: fuzz/%.c fuzz/replay.c $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -o $@ $^ $(LIBS)
+fuzz-replay: $(REPLAY_BIN)
+	@for f in $(REPLAY_BIN); do n=$${f##*/}; printf '%s: ' $$n; $$f fuzz/corpus/$$n/* || exit 1; done
+
+check: unit-test fuzz-replay sh-test
 
 # ---- benchmarks --------------------------------------------------------------
 $(O)/peakrss: bench/peakrss.c | $(DEPS_BUILD)
@@ -81,7 +90,6 @@ bench: tools $(O)/peakrss | $(O)/.deps-check
 	@sh bench/run.sh
 
 # ---- fuzzing (clang + libFuzzer) -----------------------------------------------
-FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/fuzz/%)
 $(O)/fuzz/%: fuzz/%.c $(LIB_SRC) | $(O)/.deps-fuzz $(DEPS_BUILD)
 	@mkdir -p $(dir $@)

@@ -13,7 +13,8 @@ open('kernel', 'wb').write(z + dtb)
 open('kernel2', 'wb').write(z + os.urandom(5000) + dtb)
 open('ramdisk.gz', 'wb').write(gzip.compress(b'070701' + bytes(500), mtime=0))
 PY
-"$BIN/mkbootimg" --mtk_header boot --kernel kernel --ramdisk ramdisk.gz --board 1429947554 $MTK -o body.img
+# like stock MT6572 images: second_addr set although there is no second
+"$BIN/mkbootimg" --mtk_header boot --kernel kernel --ramdisk ramdisk.gz --board 1429947554 $MTK --second_addr_always -o body.img
 cp body.img stock.img && truncate -s 6M stock.img
 "$BIN/bootimg" info stock.img > info.txt
 grep -q 'MTK "KERNEL" dsize' info.txt && ok "info shows the KERNEL header" || bad "info: MTK kernel"
@@ -24,6 +25,11 @@ check "verify --mtk accepts the stock image" "$BIN/bootimg" verify --mtk stock.i
 "$BIN/mkbootimg" --kernel kernel --ramdisk ramdisk.gz $MTK -o plain.img
 refuses "verify --mtk rejects an image without MTK headers" 1 "" "$BIN/bootimg" verify --mtk plain.img
 grep -q 'FAIL kernel: no MediaTek header' refuse.out && ok "verify names the missing header" || bad "verify message"
+"$BIN/bootimg" info body.img | grep -q 'second_addr *0x10f00000' && ok "second_addr kept with no second" || bad "second_addr"
+rm -rf ub && a=$("$BIN/unpack_bootimg" --boot_img body.img --out ub --format mkbootimg) && eval "\"$BIN/mkbootimg\" $a -o body-rt.img"
+same "unpack_bootimg --format mkbootimg rebuilds the stock body (second_addr kept)" body.img body-rt.img
+"$BIN/unpack_bootimg" --boot_img stock.img --out us --format mkbootimg 2>&1 >/dev/null | grep -q '6084608 bytes after the last section' &&
+	ok "unpack_bootimg warns that the padding is not reproduced" || bad "trailer warning"
 # repack unchanged: identical, from the image and from an unpacked folder
 "$BIN/bootimg" repack stock.img -o same.img >/dev/null && same "repack of the stock image, unchanged" stock.img same.img
 rm -rf u && "$BIN/bootimg" unpack stock.img u >/dev/null
