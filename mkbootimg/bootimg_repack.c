@@ -624,8 +624,13 @@ static void plan_trailer(struct repack *rp, struct image_plan *pl, uint8_t **fil
 				"image", rp->trailer.len);
 		return;
 	}
-	if (body >= rp->orig_size)
-		return; /* the padding no longer fits: drop it, the limit check decides */
+	if (body >= rp->orig_size) {
+		/* The padding no longer fits: drop it; a partition limit, when given, decides. */
+		warnmsg("the image grew past the original %" PRIu64 " bytes (padded to the "
+			"partition?): %" PRIu64 " bytes now; check it with --partition-size",
+			rp->orig_size, body);
+		return;
+	}
 	*fill = malloc(rp->orig_size - body);
 	if (!*fill)
 		die(EXIT_BAD, "out of memory");

@@ -60,6 +60,8 @@ refuses "mkbootimg refuses 7 MB for a 6 MiB partition" 1 "more than the 6291456-
 	"$BIN/mkbootimg" --kernel big --scatter "$scat" -o big.img
 [ ! -e big.img ] && ok "nothing written" || bad "big.img written"
 refuses "repack refuses too big a kernel" 1 "nothing written" "$BIN/bootimg" repack stock.img --kernel big --partition-size 6M -o big2.img
+"$BIN/bootimg" repack stock.img --kernel big -o grown.img 2>grown.err >/dev/null
+grep -q 'grew past the original 6291456 bytes' grown.err && ok "repack warns when the image outgrows the padded size" || bad "no growth warning"
 "$BIN/mkbootimg" --kernel big -o big3.img
 refuses "check says it does not fit" 1 "" "$BIN/bootimg" check big3.img --partition-size 0x600000
 # carve from a readback that starts at 0x2900000
