@@ -65,32 +65,28 @@ struct repack {
 	bool header_changed;
 };
 
-static int hash_piece(struct inputs *in, const struct piece *p, uint8_t out[32])
+static int hash_hook(void *ctx, const uint8_t *p, size_t n)
 {
-	struct bootid h;
-	uint8_t *buf = malloc(1 << 20);
-	uint64_t pos = 0;
-	int r = 0;
-
-	(void)in;
-	if (!buf || bootid_begin(&h, true))
-		die(EXIT_BAD, "out of memory");
-	while (pos < p->len && !r) {
-		size_t n = p->len - pos < (1u << 20) ? (size_t)(p->len - pos) : 1u << 20;
-
-		r = read_at(p->fd, buf, n, p->off + pos);
-		bootid_update(&h, buf, n);
-		pos += n;
-	}
-	bootid_end(&h, out);
-	free(buf);
-	return r;
+	bootid_update(ctx, p, n);
+	return 0;
 }
 
-static void hex32(const uint8_t *b, char *out)
+/* sha256 of a file range as 64 hex digits; what names it in an error. */
+static void piece_sha256(const struct piece *p, const char *what, char hex[65])
 {
+	uint8_t *buf = malloc(1 << 20), sha[32];
+	struct bootid h;
+
+	if (!buf || bootid_begin(&h, true))
+		die(EXIT_BAD, "out of memory");
+	if (stream_range(p->fd, p->off, p->len, buf, 1 << 20, hash_hook, &h)) {
+		bootid_free(&h);
+		die(EXIT_BAD, "%s: read error", what);
+	}
+	bootid_end(&h, sha);
+	free(buf);
 	for (unsigned i = 0; i < 32; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
+		sprintf(hex + 2 * i, "%02x", sha[i]);
 }
 
 /* ---- unpack ------------------------------------------------------------------- */
@@ -132,7 +128,6 @@ static void manifest_part(FILE *m, const struct image *im, enum bootimg_part par
 	const char *name = bootimg_part_name(part);
 	uint64_t off = p->s->offset, len = p->s->size;
 	struct piece pc;
-	uint8_t sha[32];
 	char hex[65], extra[64];
 
 	if (p->has_mtk) {
@@ -147,9 +142,7 @@ static void manifest_part(FILE *m, const struct image *im, enum bootimg_part par
 	}
 	save_range(im, off, len, dir, name);
 	pc = (struct piece){.fd = im->fd, .off = off, .len = len};
-	if (hash_piece(NULL, &pc, sha))
-		die(EXIT_BAD, "%s: reading %s failed", im->path, name);
-	hex32(sha, hex);
+	piece_sha256(&pc, im->path, hex);
 	fprintf(m, "part %s %s %" PRIu64 " %s", name, name, len, hex);
 	if (p->has_mtk)
 		fprintf(m, " mtk %s.mtk", name);
@@ -182,14 +175,12 @@ static void manifest_fragments(FILE *m, const struct image *im, const char *dir)
 
 	for (unsigned i = 0; i < im->nvrd; i++) {
 		char name[32], hex[65];
-		uint8_t sha[32];
 		struct piece pc = {.fd = im->fd, .off = s->offset + im->vrd[i].offset,
 				   .len = im->vrd[i].size};
 
 		snprintf(name, sizeof(name), "vendor_ramdisk%02u", i);
 		save_range(im, pc.off, pc.len, dir, name);
-		hash_piece(NULL, &pc, sha);
-		hex32(sha, hex);
+		piece_sha256(&pc, im->path, hex);
 		fprintf(m, "fragment %s %" PRIu64 " %s\n", name, pc.len, hex);
 	}
 }
@@ -350,20 +341,18 @@ static struct piece open_piece(struct repack *rp, const char *dir, const char *n
 	return (struct piece){.fd = fd, .len = size};
 }
 
-static bool piece_matches(struct repack *rp, const struct piece *pc, const char *size,
+static bool piece_matches(const struct piece *pc, const char *what, const char *size,
 			  const char *sha)
 {
-	uint8_t h[32];
 	char hex[65];
 
 	if (strtoull(size, NULL, 10) != pc->len)
 		return false;
-	hash_piece(&rp->in, pc, h);
-	hex32(h, hex);
+	piece_sha256(pc, what, hex);
 	return !strcmp(hex, sha);
 }
 
-static void read_mtk(struct repack *rp, const char *dir, const char *name, uint8_t *out)
+static void read_mtk(const char *dir, const char *name, uint8_t *out)
 {
 	char *p = path_in(dir, name);
 	struct diag d;
@@ -377,7 +366,6 @@ static void read_mtk(struct repack *rp, const char *dir, const char *name, uint8
 	memcpy(out, b, MTK_HDR_SIZE);
 	free(b);
 	free(p);
-	(void)rp;
 }
 
 static void manifest_line(struct repack *rp, const char *dir, char **t, int nt,
@@ -392,11 +380,11 @@ static void manifest_line(struct repack *rp, const char *dir, char **t, int nt,
 		p = &rp->part[part];
 		p->present = true;
 		p->data = open_piece(rp, dir, t[2]);
-		p->changed = !piece_matches(rp, &p->data, t[3], t[4]);
+		p->changed = !piece_matches(&p->data, t[2], t[3], t[4]);
 		for (int i = 5; i + 1 < nt; i += 2) {
 			if (!strcmp(t[i], "mtk")) {
 				p->has_mtk = true;
-				read_mtk(rp, dir, t[i + 1], p->mtk_raw);
+				read_mtk(dir, t[i + 1], p->mtk_raw);
 			} else if (!strcmp(t[i], "pad")) {
 				p->has_pad = true;
 				p->pad = open_piece(rp, dir, t[i + 1]);
@@ -408,7 +396,7 @@ static void manifest_line(struct repack *rp, const char *dir, char **t, int nt,
 		rp->frag[rp->nfrag] = open_piece(rp, dir, t[1]);
 		rp->part[BP_VENDOR_RAMDISK].present = true;
 		rp->part[BP_VENDOR_RAMDISK].changed |=
-			!piece_matches(rp, &rp->frag[rp->nfrag], t[2], t[3]);
+			!piece_matches(&rp->frag[rp->nfrag], t[1], t[2], t[3]);
 		rp->nfrag++;
 	} else if (!strcmp(t[0], "table") && nt == 2) {
 		char *p = path_in(dir, t[1]);

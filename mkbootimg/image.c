@@ -59,22 +59,22 @@ static int load_table(struct image *im, struct diag *d)
 	return r;
 }
 
+static int nonzero_hook(void *ctx, const uint8_t *p, size_t n)
+{
+	(void)ctx;
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return 1;
+	return 0;
+}
+
+/* A read error also counts as "not zero": the padding is then copied, not assumed. */
 static bool padding_nonzero(const struct image *im, const struct bootimg_section *s)
 {
 	uint8_t buf[4096];
-	uint64_t pos = s->offset + s->size, end = s->offset + s->padded;
 
-	while (pos < end) {
-		size_t n = end - pos < sizeof(buf) ? (size_t)(end - pos) : sizeof(buf);
-
-		if (read_at(im->fd, buf, n, pos))
-			return true;
-		for (size_t i = 0; i < n; i++)
-			if (buf[i])
-				return true;
-		pos += n;
-	}
-	return false;
+	return stream_range(im->fd, s->offset + s->size, s->padded - s->size, buf, sizeof(buf),
+			    nonzero_hook, NULL) != 0;
 }
 
 static void inspect_kernel(struct image *im, struct image_part *p, const uint8_t *b, size_t n,
