@@ -34,7 +34,7 @@ LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(OBJ)/%.o)
 CLI_SRC := mkbootimg/cli.c mkbootimg/inputs.c mkbootimg/image.c
 CLI_OBJ := $(CLI_SRC:%.c=$(OBJ)/%.o)
-TOOLS   := mkbootimg unpack_bootimg bootimg
+TOOLS   := mkbootimg unpack_bootimg bootimg ramdisk
 
 $(OBJ)/%.o: %.c | $(DEPS_BUILD)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,328 @@
+/* modclosure.c - kernel module closure over modules.dep. See modclosure.h. */
+#include "modclosure.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fileio.h"
+
+#define MODDEP_MAX (64u << 20)
+
+void mod_name(const char *path, char *out, size_t cap)
+{
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b ? b + 1 : path;
+	n = strcspn(b, ".");
+	if (n >= cap)
+		n = cap - 1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = b[i] == '-' ? '_' : b[i];
+	out[n] = 0;
+}
+
+/* "a/b" into out; false when it does not fit. */
+static bool join(char *out, size_t cap, const char *a, const char *b)
+{
+	return (size_t)snprintf(out, cap, "%s/%s", a, b) < cap;
+}
+
+static bool is_file(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	return join(p, sizeof(p), dir, name) && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* kdir itself, or kdir/lib/modules/<version>. */
+static int find_tree(struct mod_closure *mc, const char *kdir, const char *version, struct diag *d)
+{
+	char base[PATH_MAX], p[PATH_MAX];
+	DIR *dp;
+	struct dirent *de;
+	unsigned found = 0;
+
+	if (is_file(kdir, "modules.dep")) {
+		const char *b = strrchr(kdir, '/');
+		snprintf(mc->version, sizeof(mc->version), "%s", b && b[1] ? b + 1 : kdir);
+		mc->dir = strdup(kdir);
+		return mc->dir ? 0 : -ENOMEM;
+	}
+	if (!join(base, sizeof(base), kdir, "lib/modules"))
+		return diag_set(d, -ENAMETOOLONG, "%s: path too long", kdir);
+	if (version) {
+		if (strlen(version) >= sizeof(mc->version))
+			return diag_set(d, -ENAMETOOLONG, "kernel version %s: too long", version);
+		strcpy(mc->version, version);
+		found = 1;
+	} else if ((dp = opendir(base))) {
+		while ((de = readdir(dp)))
+			if (de->d_name[0] != '.' && strlen(de->d_name) < sizeof(mc->version)) {
+				strcpy(mc->version, de->d_name);
+				found++;
+			}
+		closedir(dp);
+	}
+	if (found == 1 && !join(p, sizeof(p), base, mc->version))
+		return diag_set(d, -ENAMETOOLONG, "%s: path too long", base);
+	if (found != 1)
+		return diag_set(d, -ENOENT,
+				"%s: %s (give lib/modules/VERSION or --kernel-version)", kdir,
+				found ? "several kernel versions" : "no modules.dep, no lib/modules/*");
+	if (!is_file(p, "modules.dep"))
+		return diag_set(d, -ENOENT, "%s: no modules.dep (run: depmod -b %s %s)", p, kdir,
+				mc->version);
+	mc->dir = strdup(p);
+	return mc->dir ? 0 : -ENOMEM;
+}
+
+struct dep_line {
+	char *path; /* module path */
+	char *deps; /* the rest of the line, space separated */
+	char name[64];
+	bool want;
+};
+
+struct deps {
+	struct dep_line *v;
+	size_t n;
+};
+
+static long dep_by_name(const struct deps *ds, const char *name)
+{
+	for (size_t i = 0; i < ds->n; i++)
+		if (!strcmp(ds->v[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+static long dep_by_path(const struct deps *ds, const char *path, size_t len)
+{
+	for (size_t i = 0; i < ds->n; i++)
+		if (strlen(ds->v[i].path) == len && !memcmp(ds->v[i].path, path, len))
+			return (long)i;
+	return -1;
+}
+
+/* Split modules.dep (owned text) into lines. */
+static int parse_dep(char *text, struct deps *ds, const char *file, struct diag *d)
+{
+	size_t cap = 0;
+	int line = 0;
+
+	for (char *s = text, *nl; *s; s = nl ? nl + 1 : s + strlen(s)) {
+		char *colon;
+		line++;
+		if ((nl = strchr(s, '\n')))
+			*nl = 0;
+		if (!*s)
+			continue;
+		if (!(colon = strchr(s, ':')))
+			return diag_set(d, -EBADMSG, "%s:%d: no ':' in the line", file, line);
+		*colon = 0;
+		if (ds->n == cap) {
+			struct dep_line *v;
+			cap = cap ? cap * 2 : 1024;
+			if (!(v = realloc(ds->v, cap * sizeof(*v))))
+				return diag_set(d, -ENOMEM, "out of memory");
+			ds->v = v;
+		}
+		ds->v[ds->n].path = s;
+		ds->v[ds->n].deps = colon + 1;
+		ds->v[ds->n].want = false;
+		mod_name(s, ds->v[ds->n].name, sizeof(ds->v[ds->n].name));
+		ds->n++;
+		if (!nl)
+			break;
+	}
+	return 0;
+}
+
+/* Mark i and everything it needs. */
+static int mark(struct deps *ds, size_t i, const char *file, struct diag *d)
+{
+	const char *s = ds->v[i].deps;
+
+	if (ds->v[i].want)
+		return 0;
+	ds->v[i].want = true;
+	while (*s) {
+		size_t n;
+		long k;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		n = strcspn(s, " \t");
+		if (!n)
+			break;
+		if ((k = dep_by_path(ds, s, n)) < 0)
+			return diag_set(d, -ENOENT, "%s: %s needs %.*s, which has no line", file,
+					ds->v[i].path, (int)n, s);
+		if (mark(ds, (size_t)k, file, d) < 0)
+			return -ENOENT;
+		s += n;
+	}
+	return 0;
+}
+
+static int want_rules(struct mod_closure *mc, struct deps *ds, const struct rules *r,
+		      const char *rules_file, const char *depfile, struct diag *d)
+{
+	for (unsigned i = 0; i < r->nrule; i++) {
+		const struct rule *ru = &r->rule[i];
+		for (unsigned a = 0; a < ru->nact; a++) {
+			const struct action *ac = &r->act[ru->act + a];
+			char name[64];
+			long k;
+			int err;
+			if (ac->kind != AK_LOAD)
+				continue;
+			mod_name(ac->arg, name, sizeof(name));
+			if ((k = dep_by_name(ds, name)) < 0)
+				return diag_set(d, -ENOENT,
+						"%s:%d: module %s is not in the kernel's modules "
+						"(%s, %s)",
+						rules_file, ru->line, ac->arg, mc->version, mc->dir);
+			if (!ds->v[k].want)
+				mc->nnamed++;
+			if ((err = mark(ds, (size_t)k, depfile, d)) < 0)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* The subset's modules.dep, and the module paths. */
+static int subset_dep(struct mod_closure *mc, const struct deps *ds)
+{
+	size_t len = 0, o = 0;
+
+	for (size_t i = 0; i < ds->n; i++)
+		if (ds->v[i].want)
+			len += strlen(ds->v[i].path) + strlen(ds->v[i].deps) + 2, mc->n++;
+	if (!(mc->sub_dep = malloc(len + 1)) || !(mc->path = calloc(mc->n + 1, sizeof(char *))))
+		return -ENOMEM;
+	mc->n = 0;
+	for (size_t i = 0; i < ds->n; i++) {
+		if (!ds->v[i].want)
+			continue;
+		o += (size_t)sprintf(mc->sub_dep + o, "%s:%s\n", ds->v[i].path, ds->v[i].deps);
+		mc->path[mc->n++] = ds->v[i].path;
+	}
+	mc->sub_dep_len = o;
+	return 0;
+}
+
+/* "alias PATTERN NAME" lines whose NAME is in the subset. */
+static int subset_alias(struct mod_closure *mc, const struct deps *ds, struct diag *d)
+{
+	char p[PATH_MAX];
+	uint8_t *text;
+	size_t len, o = 0;
+
+	if (!join(p, sizeof(p), mc->dir, "modules.alias") || !is_file(mc->dir, "modules.alias")) {
+		mc->sub_alias = strdup("");
+		return mc->sub_alias ? 0 : -ENOMEM;
+	}
+	if (file_read_small(p, MODDEP_MAX, &text, &len, d) < 0)
+		return -EIO;
+	if (!(mc->sub_alias = malloc(len + 1))) {
+		free(text);
+		return -ENOMEM;
+	}
+	for (char *s = (char *)text, *nl; s < (char *)text + len; s = nl + 1) {
+		char *sp;
+		size_t ll;
+		long k;
+		if (!(nl = memchr(s, '\n', (size_t)((char *)text + len - s))))
+			nl = (char *)text + len;
+		ll = (size_t)(nl - s);
+		*nl = 0;
+		sp = strrchr(s, ' ');
+		if (strncmp(s, "alias ", 6) || !sp)
+			continue;
+		if ((k = dep_by_name(ds, sp + 1)) >= 0 && ds->v[k].want) {
+			memcpy(mc->sub_alias + o, s, ll);
+			o += ll;
+			mc->sub_alias[o++] = '\n';
+		}
+	}
+	mc->sub_alias[o] = 0;
+	mc->sub_alias_len = o;
+	free(text);
+	return 0;
+}
+
+int mod_closure_build(struct mod_closure *mc, const char *kdir, const char *version,
+		      const struct rules *r, const char *rules_file, struct diag *d)
+{
+	char depfile[PATH_MAX];
+	struct deps ds = {0};
+	uint8_t *text;
+	size_t len;
+	int err;
+
+	memset(mc, 0, sizeof(*mc));
+	if ((err = find_tree(mc, kdir, version, d)) < 0)
+		return err;
+	if (!join(depfile, sizeof(depfile), mc->dir, "modules.dep"))
+		return diag_set(d, -ENAMETOOLONG, "%s: path too long", mc->dir);
+	if ((err = file_read_small(depfile, MODDEP_MAX, &text, &len, d)) < 0)
+		return err;
+	mc->dep = (char *)text;
+	if ((err = parse_dep(mc->dep, &ds, depfile, d)) == 0 &&
+	    (err = want_rules(mc, &ds, r, rules_file, depfile, d)) == 0 &&
+	    (err = subset_dep(mc, &ds)) == 0)
+		err = subset_alias(mc, &ds, d);
+	free(ds.v);
+	if (err == -ENOMEM)
+		diag_set(d, err, "out of memory");
+	return err;
+}
+
+int mod_closure_add(const struct mod_closure *mc, struct ramdisk *rd, struct diag *d)
+{
+	char name[CPIO_NAME_MAX], host[PATH_MAX];
+	int err;
+
+	for (size_t i = 0; i < mc->n; i++) {
+		char *slash;
+		if ((size_t)snprintf(name, sizeof(name), "lib/modules/%s/%s", mc->version,
+				     mc->path[i]) >= sizeof(name) ||
+		    !join(host, sizeof(host), mc->dir, mc->path[i]))
+			return diag_set(d, -ENAMETOOLONG, "%s: path too long", mc->path[i]);
+		slash = strrchr(name, '/');
+		*slash = 0;
+		if ((err = rd_add_dirs(rd, name, 0755, d)) < 0)
+			return err;
+		*slash = '/';
+		if ((err = rd_add_file(rd, name, 0644, host, NULL, 0, d)) < 0)
+			return err;
+	}
+	snprintf(name, sizeof(name), "lib/modules/%s", mc->version);
+	if ((err = rd_add_dirs(rd, name, 0755, d)) < 0)
+		return err;
+	snprintf(name, sizeof(name), "lib/modules/%s/modules.dep", mc->version);
+	if ((err = rd_add_file(rd, name, 0644, NULL, mc->sub_dep, mc->sub_dep_len, d)) < 0)
+		return err;
+	snprintf(name, sizeof(name), "lib/modules/%s/modules.alias", mc->version);
+	return rd_add_file(rd, name, 0644, NULL, mc->sub_alias, mc->sub_alias_len, d);
+}
+
+void mod_closure_free(struct mod_closure *mc)
+{
+	if (!mc)
+		return;
+	free(mc->dir);
+	free(mc->dep);
+	free(mc->path);
+	free(mc->sub_dep);
+	free(mc->sub_alias);
+	memset(mc, 0, sizeof(*mc));
+}

@@ -1,0 +1,56 @@
+/* modclosure.h - the kernel modules a ramdisk must carry for modules.list.
+ *
+ * Input: a kernel's module tree (lib/modules/<version>, with modules.dep and
+ * modules.alias as depmod writes them; `depmod -b ROOT VERSION` makes them
+ * for a tree unpacked from a package) and the parsed modules.list. Output:
+ * every module a `load` action names plus everything modules.dep says it
+ * needs, placed at lib/modules/<version>/<the same path> in a ramdisk, with a
+ * modules.dep and a modules.alias that list just that subset (in the order
+ * of the originals), so the probe, BusyBox modprobe and kmod all find them.
+ *
+ * modules.dep lines: "kernel/drivers/x/a.ko: kernel/y/b.ko kernel/z/c.ko"
+ * (a needs b and c; load c, then b, then a). A module's name is its file
+ * name without .ko[.gz|.xz|.zst], with '-' read as '_'.
+ */
+#ifndef BOOTKIT_MODCLOSURE_H
+#define BOOTKIT_MODCLOSURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "ramdisk.h"
+#include "rules.h"
+
+struct mod_closure {
+	char version[128];
+	char *dir;	/* the module tree on the host: .../lib/modules/<version> */
+	char *dep;	/* modules.dep of the tree (owned, tokenized) */
+	char **path;	/* closure, in modules.dep order: paths relative to dir */
+	size_t n;	/* modules in the closure */
+	size_t nnamed;	/* distinct modules named by load actions */
+	char *sub_dep;	/* modules.dep for the subset */
+	size_t sub_dep_len;
+	char *sub_alias; /* modules.alias for the subset */
+	size_t sub_alias_len;
+};
+
+/* Module name from a path or file name: "a/edt-ft5x06.ko.xz" -> "edt_ft5x06". */
+void mod_name(const char *path, char *out, size_t cap);
+
+/*
+ * Find the tree (kdir is lib/modules/<version> itself or a root holding
+ * lib/modules/<version>; version picks one when there are several) and
+ * compute the closure of every load action in r. A module the tree lacks is
+ * an error naming rules_file:line.
+ */
+int mod_closure_build(struct mod_closure *mc, const char *kdir, const char *version,
+		      const struct rules *r, const char *rules_file, struct diag *d);
+
+/* Add the modules (from the host tree), their folders, and the subset
+ * modules.dep / modules.alias to rd. */
+int mod_closure_add(const struct mod_closure *mc, struct ramdisk *rd, struct diag *d);
+
+void mod_closure_free(struct mod_closure *mc);
+
+#endif

@@ -1,0 +1,116 @@
+/* ramdisk.h - a ramdisk as a list of cpio entries: built from a folder and a
+ * spec, read from an archive, edited in place, written deterministically,
+ * extracted safely.
+ *
+ * Spec lines (the kernel's gen_init_cpio syntax; '#' starts a comment; modes
+ * in octal; a relative LOCATION is taken from the spec file's folder):
+ *
+ *   file  NAME LOCATION MODE UID GID
+ *   dir   NAME MODE UID GID
+ *   nod   NAME MODE UID GID b|c MAJOR MINOR
+ *   slink NAME TARGET MODE UID GID
+ *   pipe  NAME MODE UID GID
+ *   sock  NAME MODE UID GID
+ *
+ * Edit lines add to these (an existing NAME is replaced, keeping its place):
+ *
+ *   rm     NAME                     remove a file, link, node or empty folder
+ *   rmtree NAME                     remove a folder and all below it
+ *   mv     OLD NEW                  rename (a folder takes its contents along)
+ *   insert NAME WHERE TEXT...       add the line TEXT to file NAME unless a line
+ *                                   equal to it is already there; WHERE is top,
+ *                                   bottom or after=PREFIX (after the first line
+ *                                   starting with PREFIX)
+ *
+ * Determinism: a built archive lists entries sorted by name (bytewise, so a
+ * folder precedes its contents), inode numbers count from 1 in that order,
+ * mtime is the caller's (SOURCE_DATE_EPOCH or 0), uid/gid/mode come from the
+ * spec (0/0 and the file's mode bits for a folder's files). An edited archive
+ * keeps untouched entries' bytes exactly; new entries go at the end, with
+ * inode numbers after the largest one in use.
+ */
+#ifndef BOOTKIT_RAMDISK_H
+#define BOOTKIT_RAMDISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpio.h"
+#include "diag.h"
+
+enum rd_src {
+	RD_ORIG, /* the entry's bytes from the archive read (raw) */
+	RD_FILE, /* data streamed from path at write time */
+	RD_MEM,  /* data owned in memory */
+};
+
+struct rd_entry {
+	char *name; /* clean relative path ("" for the root ".") */
+	struct cpio_meta m;
+	enum rd_src src;
+	bool changed;	    /* RD_ORIG whose header must be encoded again */
+	const uint8_t *raw; /* RD_ORIG: header..end of the entry */
+	size_t raw_len;
+	const uint8_t *data; /* RD_ORIG: the data in the archive; RD_MEM: owned */
+	char *path;	     /* RD_FILE */
+	const char *wname;   /* the name as written in the archive, if read */
+	int line;	     /* spec line that made it, 0 if none */
+};
+
+struct ramdisk {
+	struct rd_entry *v;
+	size_t n, cap;
+	uint32_t mtime; /* for new entries */
+	uint32_t next_ino;
+	uint8_t *archive; /* owned: the decompressed archive entries point into */
+	size_t archive_len;
+};
+
+void rd_init(struct ramdisk *rd, uint32_t mtime);
+void rd_free(struct ramdisk *rd);
+
+/* Index of the entry with this (clean) name, or -1. */
+long rd_find(const struct ramdisk *rd, const char *name);
+
+/* Take ownership of a decompressed archive (malloc'ed) and list its entries.
+ * Refuses duplicate names (after cleaning) and unsafe names. */
+int rd_load_archive(struct ramdisk *rd, uint8_t *buf, size_t len, struct diag *d);
+
+/* Add every file, folder, link and node under dir (not dir itself). */
+int rd_add_tree(struct ramdisk *rd, const char *dir, struct diag *d);
+
+/* Apply spec or edit lines from text (file names it in errors; base is the
+ * folder relative LOCATIONs are taken from). edits: allow the edit verbs. */
+int rd_apply_spec(struct ramdisk *rd, const char *text, size_t len, const char *file,
+		  const char *base, bool edits, struct diag *d);
+
+/* Add a folder and any missing parents (mode 0755 for those; an existing
+ * folder is kept as it is). */
+int rd_add_dirs(struct ramdisk *rd, const char *name, uint32_t perm, struct diag *d);
+/* Add a new regular file (its name must be free, its folder present): from a
+ * host file when path is set, else a copy of len bytes at data. */
+int rd_add_file(struct ramdisk *rd, const char *name, uint32_t perm, const char *path,
+		const void *data, size_t len, struct diag *d);
+
+/* Sort by name and number inodes from 1 (for a built archive). */
+void rd_sort(struct ramdisk *rd);
+
+/* Write the archive (entries then trailer) into out. */
+int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d);
+
+/* Extraction limits and results. */
+struct rd_extract_stats {
+	unsigned files, dirs, links, nodes_skipped;
+};
+/* Extract every entry under the folder dir (created if missing), refusing
+ * anything that would land outside it: no "..", no writing through a
+ * symlink (O_NOFOLLOW on every component), new files O_EXCL. Device nodes
+ * need root; without it they are skipped and counted. */
+int rd_extract(const struct ramdisk *rd, const char *dir, struct rd_extract_stats *st,
+	       struct diag *d);
+
+/* Data size of entry i (what it holds uncompressed). */
+uint64_t rd_entry_size(const struct rd_entry *e);
+
+#endif

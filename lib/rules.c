@@ -1,0 +1,607 @@
+/* rules.c - the modules.list parser. See rules.h for the language. */
+#include "rules.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_TOKENS_MAX 64
+
+struct tok {
+	char *s;
+	int col;
+	bool quoted;
+};
+
+struct pstate {
+	struct rules *r;
+	rules_err_fn err;
+	void *ctx;
+	int line;
+	struct tok t[LINE_TOKENS_MAX];
+	unsigned n, i; /* tokens, next one */
+	int fail_col;
+	char msg[160];
+};
+
+/* Room for one more element in a pool; NULL when out of memory. */
+static void *pool_more(void **pool, unsigned *cap, unsigned n, size_t size)
+{
+	if (n == *cap) {
+		unsigned nc = *cap ? *cap * 2 : 16;
+		void *np = realloc(*pool, (size_t)nc * size);
+		if (!np)
+			return NULL;
+		*pool = np;
+		*cap = nc;
+	}
+	return (char *)*pool + (size_t)n * size;
+}
+#define POOL_PUSH(r, what, T) ((T *)pool_more((void **)&(r)->what, &(r)->cap_##what, (r)->n##what, sizeof(T)))
+
+static int fail(struct pstate *p, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct pstate *p, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	va_end(ap);
+	p->fail_col = col;
+	return -EINVAL;
+}
+
+/* Split one line (NUL-terminated, modified in place) into tokens. */
+static int tokenize(struct pstate *p, char *line)
+{
+	char *s = line;
+
+	p->n = p->i = 0;
+	for (;;) {
+		char *o;
+		while (*s == ' ' || *s == '\t' || *s == '\r')
+			s++;
+		if (!*s || *s == '#')
+			return 0;
+		if (p->n == LINE_TOKENS_MAX)
+			return fail(p, (int)(s - line) + 1, "more than %d words", LINE_TOKENS_MAX);
+		p->t[p->n].col = (int)(s - line) + 1;
+		p->t[p->n].quoted = *s == '"';
+		if (*s == '"') {
+			o = p->t[p->n].s = ++s;
+			while (*s && *s != '"') {
+				if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+					s++;
+				*o++ = *s++;
+			}
+			if (*s != '"')
+				return fail(p, p->t[p->n].col, "unterminated quote");
+			s++;
+			if (*s && *s != ' ' && *s != '\t' && *s != '\r')
+				return fail(p, (int)(s - line) + 1, "text right after a closing quote");
+			*o = 0;
+			if (*s)
+				s++;
+		} else {
+			p->t[p->n].s = s;
+			while (*s && *s != ' ' && *s != '\t' && *s != '\r')
+				s++;
+			if (*s)
+				*s++ = 0;
+		}
+		p->n++;
+	}
+}
+
+static struct tok *peek(struct pstate *p)
+{
+	return p->i < p->n ? &p->t[p->i] : NULL;
+}
+
+static bool is_word(struct pstate *p, const char *w)
+{
+	struct tok *t = peek(p);
+
+	return t && !t->quoted && !strcmp(t->s, w);
+}
+
+/* The column just past the last token, for "missing X" errors. */
+static int end_col(struct pstate *p)
+{
+	return p->n ? p->t[p->n - 1].col + (int)strlen(p->t[p->n - 1].s) : 1;
+}
+
+static int parse_num(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
+	return errno || *end ? -EINVAL : 0;
+}
+
+static int need_num(struct pstate *p, const char *what, uint64_t max, uint64_t *out)
+{
+	struct tok *t = peek(p);
+
+	if (!t)
+		return fail(p, end_col(p), "missing %s", what);
+	if (t->quoted || parse_num(t->s, out) < 0 || *out > max)
+		return fail(p, t->col, "%s \"%s\": want a number up to 0x%llx", what, t->s,
+			    (unsigned long long)max);
+	p->i++;
+	return 0;
+}
+
+static bool is_ident(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+static int class_get(struct pstate *p, const char *name, int col)
+{
+	struct rules *r = p->r;
+
+	for (unsigned i = 0; i < r->ncls; i++)
+		if (!strcmp(r->cls[i].name, name))
+			return (int)i;
+	if (!is_ident(name))
+		return fail(p, col, "class \"%s\": use a-z, 0-9, '_', '-'", name);
+	if (r->ncls == CLASSES_MAX)
+		return fail(p, col, "more than %d classes", CLASSES_MAX);
+	r->cls[r->ncls].name = name;
+	r->cls[r->ncls].order = 1000 + p->line;
+	r->cls[r->ncls].settle_ms = 0;
+	return (int)r->ncls++;
+}
+
+static void set_value(struct value *v, const struct tok *t)
+{
+	v->s = t->s;
+	v->is_num = !t->quoted && parse_num(t->s, &v->n) == 0;
+}
+
+static bool cond_end(struct pstate *p)
+{
+	return !peek(p) || is_word(p, "and") || is_word(p, "then");
+}
+
+static int parse_test(struct pstate *p, struct cond *c)
+{
+	static const struct {
+		const char *w;
+		enum test_op op;
+	} ops[] = {{"==", OP_EQ},	  {"!=", OP_NE},	{"oneof", OP_ONEOF},
+		   {"mask", OP_MASK},	  {"prefix", OP_PREFIX}, {"glob", OP_GLOB}};
+	struct tok *t = peek(p);
+	int err;
+
+	if (cond_end(p))
+		return 0;
+	for (unsigned k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (!t->quoted && !strcmp(t->s, ops[k].w))
+			c->op = ops[k].op;
+	if (c->op == OP_NONE)
+		return fail(p, t->col, "\"%s\": want ==, !=, oneof, mask, prefix or glob", t->s);
+	p->i++;
+	if (c->op == OP_MASK) {
+		if ((err = need_num(p, "mask", UINT64_MAX, &c->mask)) < 0)
+			return err;
+		if (!is_word(p, "=="))
+			return fail(p, peek(p) ? peek(p)->col : end_col(p), "mask M wants == V");
+		p->i++;
+	}
+	c->val = p->r->nval;
+	while (!cond_end(p)) {
+		struct value *v;
+		if (c->nval == COND_VALUES_MAX)
+			return fail(p, peek(p)->col, "more than %d values", COND_VALUES_MAX);
+		if (!(v = POOL_PUSH(p->r, val, struct value)))
+			return fail(p, peek(p)->col, "out of memory");
+		set_value(v, peek(p));
+		if (c->op == OP_GLOB || c->op == OP_PREFIX)
+			v->is_num = false;
+		if (c->op == OP_MASK && !v->is_num)
+			return fail(p, peek(p)->col, "mask compares numbers");
+		p->r->nval++;
+		c->nval++;
+		p->i++;
+		if (c->op != OP_ONEOF)
+			break;
+	}
+	if (c->nval == 0)
+		return fail(p, end_col(p), "missing value after the test");
+	return 0;
+}
+
+static int parse_addrs(struct pstate *p, struct cond *c)
+{
+	struct tok *t = peek(p);
+	char *s;
+
+	if (!t)
+		return fail(p, end_col(p), "i2c wants an address");
+	s = t->s;
+	while (*s) {
+		char *comma = strchr(s, ',');
+		uint64_t a;
+		if (comma)
+			*comma = 0;
+		if (parse_num(s, &a) < 0 || a < 0x03 || a > 0x77)
+			return fail(p, t->col, "address \"%s\": want 0x03..0x77", s);
+		if (c->naddr == COND_ADDRS_MAX)
+			return fail(p, t->col, "more than %d addresses", COND_ADDRS_MAX);
+		c->addr[c->naddr++] = (uint8_t)a;
+		if (!comma)
+			break;
+		s = comma + 1;
+	}
+	p->i++;
+	return 0;
+}
+
+static int parse_i2c(struct pstate *p, struct cond *c)
+{
+	int err;
+	uint64_t v;
+
+	if ((err = parse_addrs(p, c)) < 0)
+		return err;
+	for (;;) {
+		struct tok *t = peek(p);
+		if (t && is_word(p, "bus")) {
+			p->i++;
+			if (!peek(p))
+				return fail(p, end_col(p), "bus wants a name or glob");
+			c->bus = peek(p)->s;
+			p->i++;
+		} else if (t && (is_word(p, "reg") || is_word(p, "reg8") || is_word(p, "reg16"))) {
+			c->regbits = strcmp(t->s, "reg16") ? 8 : 16;
+			p->i++;
+			if ((err = need_num(p, "register", c->regbits == 8 ? 0xff : 0xffff, &v)) < 0)
+				return err;
+			c->reg = (uint16_t)v;
+		} else if (t && is_word(p, "len")) {
+			p->i++;
+			if ((err = need_num(p, "len", I2C_ID_MAX, &v)) < 0)
+				return err;
+			if (v == 0)
+				return fail(p, p->t[p->i - 1].col, "len must be 1..%d", I2C_ID_MAX);
+			c->len = (uint8_t)v;
+		} else if (t && is_word(p, "via")) {
+			p->i++;
+			t = peek(p);
+			if (t && !strcmp(t->s, "rdwr"))
+				c->via = VIA_RDWR;
+			else if (t && !strcmp(t->s, "smbus"))
+				c->via = VIA_SMBUS;
+			else if (t && !strcmp(t->s, "stop"))
+				c->via = VIA_STOP;
+			else
+				return fail(p, t ? t->col : end_col(p), "via wants rdwr, smbus or stop");
+			p->i++;
+		} else if (t && is_word(p, "force")) {
+			c->force = true;
+			p->i++;
+		} else {
+			break;
+		}
+	}
+	if (c->regbits && !c->len)
+		c->len = 1;
+	if (c->len && !c->regbits)
+		return fail(p, c->col, "len without reg8/reg16");
+	if ((err = parse_test(p, c)) < 0)
+		return err;
+	if (c->op != OP_NONE && !c->regbits)
+		return fail(p, c->col, "a test on an i2c chip needs reg8 or reg16");
+	return 0;
+}
+
+static int parse_cond(struct pstate *p, struct cond *c)
+{
+	static const struct {
+		const char *w;
+		enum cond_kind k;
+	} kinds[] = {{"i2c", CK_I2C},	      {"cmdline", CK_CMDLINE}, {"dt", CK_DT},
+		     {"cpuinfo", CK_CPUINFO}, {"sysfs", CK_SYSFS},     {"exists", CK_EXISTS}};
+	struct tok *t;
+	bool found = false;
+
+	memset(c, 0, sizeof(*c));
+	if (is_word(p, "not")) {
+		c->negate = true;
+		p->i++;
+	}
+	if (!(t = peek(p)))
+		return fail(p, end_col(p), "missing condition");
+	c->col = t->col;
+	for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (!t->quoted && !strcmp(t->s, kinds[k].w)) {
+			c->kind = kinds[k].k;
+			found = true;
+		}
+	if (!found)
+		return fail(p, t->col, "\"%s\": want i2c, cmdline, dt, cpuinfo, sysfs or exists",
+			    t->s);
+	p->i++;
+	if (c->kind == CK_I2C)
+		return parse_i2c(p, c);
+	if (!(t = peek(p)) || cond_end(p))
+		return fail(p, t ? t->col : end_col(p), "%s wants a key or path", kinds[c->kind].w);
+	c->key = t->s;
+	p->i++;
+	if (c->kind == CK_EXISTS)
+		return 0;
+	return parse_test(p, c);
+}
+
+static int parse_action(struct pstate *p, struct action *a)
+{
+	static const struct {
+		const char *w;
+		enum action_kind k;
+	} kinds[] = {{"load", AK_LOAD},
+		     {"bind", AK_BIND},
+		     {"install", AK_INSTALL},
+		     {"export", AK_EXPORT},
+		     {"overlay", AK_OVERLAY}};
+	struct tok *t = peek(p);
+	bool found = false;
+
+	memset(a, 0, sizeof(*a));
+	for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (!t->quoted && !strcmp(t->s, kinds[k].w)) {
+			a->kind = kinds[k].k;
+			found = true;
+		}
+	if (!found)
+		return fail(p, t->col, "\"%s\": want load, bind, install, export or overlay", t->s);
+	p->i++;
+	if (!(t = peek(p)))
+		return fail(p, end_col(p), "%s wants an argument", kinds[a->kind].w);
+	a->arg = t->s;
+	p->i++;
+	if (a->kind == AK_LOAD && (!is_ident(a->arg) || strchr(a->arg, '.')))
+		return fail(p, t->col, "module \"%s\": a module name, without .ko", a->arg);
+	if (a->kind == AK_EXPORT && (!strchr(a->arg, '=') || a->arg[0] == '='))
+		return fail(p, t->col, "export wants KEY=VALUE");
+	a->param = p->r->nval;
+	while (a->kind == AK_LOAD && (t = peek(p)) && strchr(t->s, '=') && t->s[0] != '=') {
+		struct value *v;
+		if (a->nparam == ACTION_ARGS_MAX)
+			return fail(p, t->col, "more than %d module parameters", ACTION_ARGS_MAX);
+		if (!(v = POOL_PUSH(p->r, val, struct value)))
+			return fail(p, t->col, "out of memory");
+		memset(v, 0, sizeof(*v));
+		v->s = t->s;
+		p->r->nval++;
+		a->nparam++;
+		p->i++;
+	}
+	return 0;
+}
+
+static int parse_rule(struct pstate *p, struct rule *ru)
+{
+	struct tok *t;
+	int err;
+
+	memset(ru, 0, sizeof(*ru));
+	ru->line = p->line;
+	ru->cls = p->t[0].s;
+	if ((err = class_get(p, ru->cls, p->t[0].col)) < 0)
+		return err;
+	p->i = 1;
+	if (!(t = peek(p)))
+		return fail(p, end_col(p), "missing rule name after the class");
+	if (t->quoted || !is_ident(t->s))
+		return fail(p, t->col, "rule name \"%s\": use a-z, 0-9, '_', '-', '.'", t->s);
+	ru->name = t->s;
+	ru->fallback = !strcmp(t->s, "fallback");
+	p->i++;
+	if (!ru->fallback) {
+		if (!is_word(p, "when"))
+			return fail(p, peek(p) ? peek(p)->col : end_col(p), "want \"when\"");
+		ru->cond = p->r->ncond;
+		do {
+			struct cond *c;
+			p->i++;
+			if (ru->ncond == RULE_CONDS_MAX)
+				return fail(p, peek(p) ? peek(p)->col : end_col(p),
+					    "more than %d conditions", RULE_CONDS_MAX);
+			if (!(c = POOL_PUSH(p->r, cond, struct cond)))
+				return fail(p, 1, "out of memory");
+			if ((err = parse_cond(p, c)) < 0)
+				return err;
+			p->r->ncond++;
+			ru->ncond++;
+		} while (is_word(p, "and"));
+	}
+	if (!is_word(p, "then"))
+		return fail(p, peek(p) ? peek(p)->col : end_col(p),
+			    ru->fallback ? "want \"then\"" : "want \"and\" or \"then\"");
+	p->i++;
+	ru->act = p->r->nact;
+	while (peek(p)) {
+		struct action *a;
+		if (ru->nact == RULE_ACTIONS_MAX)
+			return fail(p, peek(p)->col, "more than %d actions", RULE_ACTIONS_MAX);
+		if (!(a = POOL_PUSH(p->r, act, struct action)))
+			return fail(p, 1, "out of memory");
+		if ((err = parse_action(p, a)) < 0)
+			return err;
+		p->r->nact++;
+		ru->nact++;
+	}
+	if (ru->nact == 0 && !ru->fallback)
+		return fail(p, end_col(p), "missing action after \"then\"");
+	return 0;
+}
+
+static int parse_order(struct pstate *p)
+{
+	int err;
+
+	for (p->i = 1; p->i < p->n; p->i++) {
+		if ((err = class_get(p, p->t[p->i].s, p->t[p->i].col)) < 0)
+			return err;
+		p->r->cls[err].order = (int)p->i;
+	}
+	return p->n < 2 ? fail(p, end_col(p), "order wants class names") : 0;
+}
+
+static int parse_settle(struct pstate *p)
+{
+	uint64_t ms;
+	int c, err;
+
+	if (p->n != 3)
+		return fail(p, p->n > 3 ? p->t[3].col : end_col(p), "settle wants CLASS MS");
+	if ((c = class_get(p, p->t[1].s, p->t[1].col)) < 0)
+		return c;
+	p->i = 2;
+	if ((err = need_num(p, "settle time", 5000, &ms)) < 0)
+		return err;
+	p->r->cls[c].settle_ms = (unsigned)ms;
+	return 0;
+}
+
+static int add_rule(struct pstate *p)
+{
+	struct rules *r = p->r;
+	struct rule ru, *slot;
+	int err;
+
+	if (r->nrule == RULES_MAX)
+		return fail(p, 1, "more than %d rules", RULES_MAX);
+	if ((err = parse_rule(p, &ru)) < 0)
+		return err;
+	for (unsigned k = 0; k < r->nrule; k++)
+		if (!strcmp(r->rule[k].cls, ru.cls) && !strcmp(r->rule[k].name, ru.name))
+			return fail(p, p->t[1].col, "%s %s is already on line %d", ru.cls, ru.name,
+				    r->rule[k].line);
+	if (!(slot = POOL_PUSH(r, rule, struct rule)))
+		return fail(p, 1, "out of memory");
+	*slot = ru;
+	r->nrule++;
+	return 0;
+}
+
+static void parse_line(struct pstate *p, char *line)
+{
+	struct rules *r = p->r;
+	unsigned ncond = r->ncond, nact = r->nact, nval = r->nval;
+	int err;
+
+	p->fail_col = 0;
+	if ((err = tokenize(p, line)) == 0 && p->n) {
+		if (is_word(p, "order"))
+			err = parse_order(p);
+		else if (is_word(p, "settle"))
+			err = parse_settle(p);
+		else
+			err = add_rule(p);
+	}
+	if (err < 0) { /* drop what the statement left in the pools */
+		r->ncond = ncond, r->nact = nact, r->nval = nval;
+		r->errors++;
+		if (p->err)
+			p->err(p->ctx, p->line, p->fail_col, p->msg);
+	}
+}
+
+int rules_parse(struct rules *r, const char *text, size_t len, rules_err_fn err, void *ctx)
+{
+	struct pstate *p;
+	char *s;
+
+	memset(r, 0, sizeof(*r));
+	if (len > RULES_TEXT_MAX)
+		return -EFBIG;
+	if (!(r->text = malloc(len + 1)) || !(p = calloc(1, sizeof(*p)))) {
+		free(r->text);
+		r->text = NULL;
+		return -ENOMEM;
+	}
+	memcpy(r->text, text, len);
+	r->text[len] = 0;
+	p->r = r;
+	p->err = err;
+	p->ctx = ctx;
+	s = r->text;
+	while (s < r->text + len) {
+		char *nl = memchr(s, '\n', (size_t)(r->text + len - s));
+		char *end = nl ? nl : r->text + len;
+		*end = 0;
+		p->line++;
+		if (strlen(s) != (size_t)(end - s)) {
+			r->errors++;
+			if (err)
+				err(ctx, p->line, (int)strlen(s) + 1, "NUL byte in the line");
+		} else {
+			parse_line(p, s);
+		}
+		s = end + 1;
+	}
+	free(p);
+	return (int)r->errors;
+}
+
+void rules_free(struct rules *r)
+{
+	if (!r)
+		return;
+	free(r->text);
+	free(r->rule);
+	free(r->cond);
+	free(r->act);
+	free(r->val);
+	memset(r, 0, sizeof(*r));
+}
+
+unsigned rules_class_order(const struct rules *r, unsigned out[CLASSES_MAX])
+{
+	for (unsigned i = 0; i < r->ncls; i++) {
+		unsigned k = i;
+		while (k > 0 && r->cls[out[k - 1]].order > r->cls[i].order) {
+			out[k] = out[k - 1];
+			k--;
+		}
+		out[k] = i;
+	}
+	return r->ncls;
+}
+
+bool rules_glob(const char *pat, const char *s)
+{
+	const char *star = NULL, *mark = NULL;
+
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			mark = s;
+		} else if (*pat == '?' || *pat == *s) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return !*pat;
+}

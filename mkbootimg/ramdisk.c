@@ -1,0 +1,502 @@
+/* ramdisk - build, list, extract and edit initramfs ramdisks (newc cpio,
+ * lz4 legacy, gzip or none).
+ *
+ *   ramdisk pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--modules ...]
+ *   ramdisk list RAMDISK [-v]
+ *   ramdisk info RAMDISK
+ *   ramdisk extract RAMDISK DIR
+ *   ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP]
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "compress.h"
+#include "fileio.h"
+#include "modclosure.h"
+#include "ramdisk.h"
+#include "rules.h"
+
+static const char usage[] =
+	"usage: ramdisk COMMAND [ARGS]\n"
+	"\n"
+	"  pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--summary N]\n"
+	"       [--modules KDIR --modules-list FILE [--kernel-version V]]\n"
+	"                      build a ramdisk from a folder and/or gen_init_cpio spec\n"
+	"                      lines; with --modules, add the kernel modules that\n"
+	"                      modules.list can load and their dependencies\n"
+	"  list RAMDISK [-v]   names, or 'cpio -tv'-style lines with -v\n"
+	"  info RAMDISK        compression, sizes, entries, largest files\n"
+	"  extract RAMDISK DIR extract safely into DIR (nothing lands outside it)\n"
+	"  edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP]\n"
+	"                      edit in place: untouched entries keep their bytes\n"
+	"\n"
+	"COMP: lz4 (legacy format, level 12 by default, lz4:1..12), gzip (gzip:1..9,\n"
+	"default 9), none. pack defaults to lz4; edit keeps the input's compression.\n"
+	"Spec and edit lines are described in README.md (file, dir, nod, slink, pipe,\n"
+	"sock; rm, rmtree, mv, insert). mtime comes from SOURCE_DATE_EPOCH (else 0).\n"
+	"--max-size N caps the decompressed size of a ramdisk read (default 512M).\n"
+	"Exit status: 0 ok, 1 bad input (nothing written), 2 bad usage.\n";
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+struct loaded {
+	struct ramdisk rd;
+	enum comp comp;
+	size_t in_len;
+	int fd; /* kept open so an output can be checked against it */
+};
+
+static uint32_t source_date_epoch(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	uint64_t v;
+
+	if (!s || !*s)
+		return 0;
+	if (parse_u64(s, &v) < 0 || v > UINT32_MAX)
+		die(EXIT_USAGE, "SOURCE_DATE_EPOCH=%s: want seconds since 1970 (32 bits)", s);
+	return (uint32_t)v;
+}
+
+static void load(struct loaded *l, const char *path, uint64_t cap)
+{
+	struct diag d = {{0}};
+	uint64_t size;
+	uint8_t *in, *out;
+	size_t outlen;
+	const char *what;
+	int err;
+
+	rd_init(&l->rd, source_date_epoch());
+	if (file_open_ro(path, &l->fd, &size, &d) < 0)
+		die_diag(path, &d);
+	if (size > cap)
+		die(EXIT_BAD, "%s: %" PRIu64 " bytes, over the --max-size cap", path, size);
+	if (!(in = malloc(size ? (size_t)size : 1)))
+		die(EXIT_BAD, "%s: out of memory", path);
+	if ((err = read_at(l->fd, in, (size_t)size, 0)) < 0)
+		die(EXIT_BAD, "%s: read: %s", path, strerror(-err));
+	l->in_len = (size_t)size;
+	l->comp = comp_detect(in, (size_t)size, &what);
+	if (l->comp == COMP_UNKNOWN)
+		die(EXIT_BAD, "%s: @0x0: %s", path,
+		    what ? (what[0] == 'x' ? "xz ramdisk: not supported, decompress it first"
+					   : "compressed ramdisk in a format not supported here "
+					     "(gzip, lz4 and plain cpio are)")
+			 : "not a cpio archive, gzip or lz4 stream (bad magic)");
+	if (decompress_all(l->comp, in, (size_t)size, (size_t)cap, &out, &outlen, &d) < 0) {
+		free(in);
+		diag_prefix(&d, "%s data", comp_name(l->comp));
+		die_diag(path, &d);
+	}
+	free(in);
+	if (rd_load_archive(&l->rd, out, outlen, &d) < 0) {
+		diag_prefix(&d, "cpio");
+		die_diag(path, &d);
+	}
+}
+
+static void loaded_free(struct loaded *l)
+{
+	rd_free(&l->rd);
+	close(l->fd);
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+struct written {
+	uint64_t raw, packed;
+};
+
+static struct written write_out(const struct ramdisk *rd, const char *out, enum comp c, int level,
+				const int *in_fds, unsigned nin)
+{
+	struct outfile o;
+	struct fd_sink fs;
+	struct zsink *zs;
+	struct diag d = {{0}};
+	struct written w;
+	int err;
+
+	if (outfile_open(&o, out, in_fds, nin, &d) < 0)
+		die_diag(out, &d);
+	fd_sink_init(&fs, o.fd);
+	if ((err = zsink_new(c, level, &fs.s, &zs)) < 0) {
+		outfile_abort(&o);
+		die(EXIT_BAD, "%s: %s", out, strerror(-err));
+	}
+	err = rd_write(rd, zsink_sink(zs), &d);
+	if (err == 0 && (err = zsink_finish(zs)) < 0)
+		diag_set(&d, err, "compressing: %s", strerror(-err));
+	w.raw = zsink_bytes_in(zs);
+	zsink_free(zs);
+	if (err < 0) {
+		outfile_abort(&o);
+		die_diag(out, &d);
+	}
+	w.packed = fs.bytes;
+	if (outfile_commit(&o, &d) < 0)
+		die_diag(out, &d);
+	return w;
+}
+
+static int by_size_desc(const void *a, const void *b)
+{
+	const struct rd_entry *x = *(const struct rd_entry *const *)a,
+			      *y = *(const struct rd_entry *const *)b;
+	uint64_t sx = rd_entry_size(x), sy = rd_entry_size(y);
+
+	return sx < sy ? 1 : sx > sy ? -1 : strcmp(x->name, y->name);
+}
+
+static void summary(const struct ramdisk *rd, const char *label, enum comp c, uint64_t raw,
+		    uint64_t packed, unsigned top)
+{
+	const struct rd_entry **v = malloc((rd->n ? rd->n : 1) * sizeof(*v));
+	size_t nf = 0;
+
+	printf("%s: %zu entries, %" PRIu64 " bytes raw, %" PRIu64 " bytes %s (%.1f%%)\n", label,
+	       rd->n, raw, packed, comp_name(c), raw ? 100.0 * (double)packed / (double)raw : 0.0);
+	if (!v || !top) {
+		free(v);
+		return;
+	}
+	for (size_t i = 0; i < rd->n; i++)
+		if (S_ISREG(rd->v[i].m.f[CF_MODE]))
+			v[nf++] = &rd->v[i];
+	qsort(v, nf, sizeof(*v), by_size_desc);
+	if (nf)
+		printf("largest files:\n");
+	for (size_t i = 0; i < nf && i < top; i++)
+		printf("  %10" PRIu64 "  %s\n", rd_entry_size(v[i]), v[i]->name);
+	free(v);
+}
+
+static void parse_comp(const char *s, enum comp *c, int *level)
+{
+	if (comp_parse(s, c, level) < 0)
+		die(EXIT_USAGE, "-c %s: want lz4[:1..12], gzip[:1..9] or none", s);
+}
+
+static void apply_file(struct ramdisk *rd, const char *path, bool edits)
+{
+	struct diag d = {{0}};
+	uint8_t *text;
+	size_t len;
+	char *base, *slash;
+
+	if (file_read_small(path, 16u << 20, &text, &len, &d) < 0)
+		die_diag(path, &d);
+	if (!(base = strdup(path)))
+		die(EXIT_BAD, "out of memory");
+	slash = strrchr(base, '/');
+	if (slash)
+		*slash = 0;
+	if (rd_apply_spec(rd, (const char *)text, len, path, slash ? base : ".", edits, &d) < 0) {
+		fprintf(stderr, "%s: %s\n", cli_prog(), d.msg);
+		exit(EXIT_BAD);
+	}
+	free(base);
+	free(text);
+}
+
+static void rules_error(void *ctx, int line, int col, const char *msg)
+{
+	fprintf(stderr, "%s:%d:%d: %s\n", (const char *)ctx, line, col, msg);
+}
+
+/* Parse modules.list; any error is fatal on the host (the probe would skip
+ * the rule, but a build should not ship one it knows is broken). */
+static void load_rules(struct rules *r, const char *path)
+{
+	struct diag d = {{0}};
+	uint8_t *text;
+	size_t len;
+	int n;
+
+	if (file_read_small(path, RULES_TEXT_MAX, &text, &len, &d) < 0)
+		die_diag(path, &d);
+	n = rules_parse(r, (const char *)text, len, rules_error, (void *)(uintptr_t)path);
+	free(text);
+	if (n < 0)
+		die(EXIT_BAD, "%s: %s", path, strerror(-n));
+	if (n > 0)
+		die(EXIT_BAD, "%s: %d error%s in the rules", path, n, n > 1 ? "s" : "");
+}
+
+/* ---- commands -------------------------------------------------------------------------- */
+
+static int cmd_pack(int argc, char **argv)
+{
+	static const struct opt o[] = {
+		{"output", 'o', true, 1},	{"compress", 'c', true, 2},
+		{"spec", 0, true, 3},		{"summary", 0, true, 4},
+		{"modules", 0, true, 5},	{"modules_list", 0, true, 6},
+		{"kernel_version", 0, true, 7}, {"help", 'h', false, 9},
+		{0}};
+	const char *dir = NULL, *out = NULL, *specs[64], *kdir = NULL, *mlist = NULL, *kver = NULL;
+	unsigned nspec = 0, top = 5;
+	enum comp c = COMP_LZ4_LEGACY;
+	int level = 12, id;
+	struct opt_state s;
+	struct ramdisk rd;
+	struct diag d = {{0}};
+	struct written w;
+
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		switch (id) {
+		case 0:
+			if (dir)
+				die(EXIT_USAGE, "pack: one folder only (%s and %s)", dir, s.arg);
+			dir = s.arg;
+			break;
+		case 1: out = s.arg; break;
+		case 2: parse_comp(s.arg, &c, &level); break;
+		case 3:
+			if (nspec == 64)
+				die(EXIT_USAGE, "pack: at most 64 --spec files");
+			specs[nspec++] = s.arg;
+			break;
+		case 4: top = (unsigned)opt_u64("--summary", s.arg, 1000); break;
+		case 5: kdir = s.arg; break;
+		case 6: mlist = s.arg; break;
+		case 7: kver = s.arg; break;
+		default: fputs(usage, stdout); return 0;
+		}
+	}
+	if (!out || (!dir && !nspec && !kdir))
+		die(EXIT_USAGE, "usage: ramdisk pack [DIR] [--spec FILE]... -o OUT [-c COMP]");
+	if (!kdir != !mlist)
+		die(EXIT_USAGE, "pack: --modules KDIR and --modules-list FILE go together");
+	rd_init(&rd, source_date_epoch());
+	if (dir && rd_add_tree(&rd, dir, &d) < 0)
+		die_diag(dir, &d);
+	for (unsigned i = 0; i < nspec; i++)
+		apply_file(&rd, specs[i], false);
+	if (kdir) {
+		struct mod_closure mc;
+		struct rules r;
+		load_rules(&r, mlist);
+		if (mod_closure_build(&mc, kdir, kver, &r, mlist, &d) < 0) {
+			fprintf(stderr, "%s: %s\n", cli_prog(), d.msg);
+			exit(EXIT_BAD);
+		}
+		if (mod_closure_add(&mc, &rd, &d) < 0)
+			die_diag(kdir, &d);
+		rules_free(&r);
+		printf("modules: %zu named in %s, %zu with dependencies, from %s\n", mc.nnamed,
+		       mlist, mc.n, mc.version);
+		mod_closure_free(&mc);
+	}
+	rd_sort(&rd);
+	w = write_out(&rd, out, c, level, NULL, 0);
+	summary(&rd, out, c, w.raw, w.packed, top);
+	rd_free(&rd);
+	return 0;
+}
+
+static void list_entry(const struct rd_entry *e, bool verbose)
+{
+	const char *name = e->wname ? e->wname : e->name;
+	uint32_t mode = e->m.f[CF_MODE];
+	char ms[11], when[32];
+	time_t t = (time_t)e->m.f[CF_MTIME];
+	struct tm tm;
+
+	if (!verbose) {
+		printf("%s\n", name);
+		return;
+	}
+	cpio_mode_string(mode, ms);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", gmtime_r(&t, &tm));
+	printf("%s %3u %-5u %-5u ", ms, (unsigned)e->m.f[CF_NLINK], (unsigned)e->m.f[CF_UID],
+	       (unsigned)e->m.f[CF_GID]);
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		printf("%4u, %4u", (unsigned)e->m.f[CF_RDEVMAJOR], (unsigned)e->m.f[CF_RDEVMINOR]);
+	else
+		printf("%10u", (unsigned)e->m.f[CF_FILESIZE]);
+	printf(" %s %s", when, name);
+	if (S_ISLNK(mode))
+		printf(" -> %.*s", (int)e->m.f[CF_FILESIZE], (const char *)e->data);
+	putchar('\n');
+}
+
+static const struct opt read_opts[] = {{"verbose", 'v', false, 1}, {"max_size", 0, true, 2},
+				       {"help", 'h', false, 9}, {0}};
+
+/* Positional arguments and --max-size for list, info and extract. */
+static unsigned read_args(int argc, char **argv, const char **pos, unsigned npos, bool *verbose,
+			  uint64_t *cap)
+{
+	struct opt_state s;
+	unsigned n = 0;
+	int id;
+
+	*cap = COMP_DEFAULT_CAP;
+	opt_begin(&s, argc, argv, read_opts);
+	while ((id = opt_next(&s)) >= 0) {
+		switch (id) {
+		case 0:
+			if (n == npos)
+				die(EXIT_USAGE, "%s: unexpected argument %s", argv[0], s.arg);
+			pos[n++] = s.arg;
+			break;
+		case 1: *verbose = true; break;
+		case 2:
+			if (parse_size(s.arg, cap) < 0 || *cap == 0 || *cap > SIZE_MAX / 2)
+				die(EXIT_USAGE, "--max-size %s: want a size like 64M", s.arg);
+			break;
+		default: fputs(usage, stdout); exit(0);
+		}
+	}
+	return n;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	const char *pos[1];
+	bool verbose = false;
+	uint64_t cap;
+	struct loaded l;
+
+	if (read_args(argc, argv, pos, 1, &verbose, &cap) != 1)
+		die(EXIT_USAGE, "usage: ramdisk list RAMDISK [-v]");
+	load(&l, pos[0], cap);
+	for (size_t i = 0; i < l.rd.n; i++)
+		list_entry(&l.rd.v[i], verbose);
+	loaded_free(&l);
+	return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	const char *pos[1];
+	bool verbose = false;
+	uint64_t cap;
+	struct loaded l;
+
+	if (read_args(argc, argv, pos, 1, &verbose, &cap) != 1)
+		die(EXIT_USAGE, "usage: ramdisk info RAMDISK");
+	load(&l, pos[0], cap);
+	summary(&l.rd, pos[0], l.comp, l.rd.archive_len, l.in_len, 10);
+	loaded_free(&l);
+	return 0;
+}
+
+static int cmd_extract(int argc, char **argv)
+{
+	const char *pos[2];
+	bool verbose = false;
+	uint64_t cap;
+	struct loaded l;
+	struct rd_extract_stats st;
+	struct diag d = {{0}};
+
+	if (read_args(argc, argv, pos, 2, &verbose, &cap) != 2)
+		die(EXIT_USAGE, "usage: ramdisk extract RAMDISK DIR");
+	load(&l, pos[0], cap);
+	if (rd_extract(&l.rd, pos[1], &st, &d) < 0) {
+		diag_prefix(&d, "extracting into %s", pos[1]);
+		die_diag(pos[0], &d);
+	}
+	printf("%s: %u files, %u folders, %u links", pos[1], st.files, st.dirs, st.links);
+	if (st.nodes_skipped)
+		printf(", %u device nodes or sockets skipped (need root)", st.nodes_skipped);
+	putchar('\n');
+	loaded_free(&l);
+	return 0;
+}
+
+static int cmd_edit(int argc, char **argv)
+{
+	static const struct opt o[] = {
+		{"output", 'o', true, 1}, {"compress", 'c', true, 2},  {"expr", 'e', true, 3},
+		{"script", 0, true, 4},	  {"max_size", 0, true, 5},    {"help", 'h', false, 9},
+		{0}};
+	const char *in = NULL, *out = NULL, *comp = NULL;
+	struct { bool file; const char *s; } ops[256];
+	unsigned nops = 0;
+	uint64_t cap = COMP_DEFAULT_CAP;
+	struct opt_state s;
+	struct loaded l;
+	struct diag d = {{0}};
+	struct written w;
+	enum comp c;
+	int level = 0, id;
+
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		switch (id) {
+		case 0:
+			if (in)
+				die(EXIT_USAGE, "edit: one input only");
+			in = s.arg;
+			break;
+		case 1: out = s.arg; break;
+		case 2: comp = s.arg; break;
+		case 3:
+		case 4:
+			if (nops == 256)
+				die(EXIT_USAGE, "edit: at most 256 -e/--script");
+			ops[nops].file = id == 4;
+			ops[nops++].s = s.arg;
+			break;
+		case 5:
+			if (parse_size(s.arg, &cap) < 0 || cap == 0 || cap > SIZE_MAX / 2)
+				die(EXIT_USAGE, "--max-size %s: want a size like 64M", s.arg);
+			break;
+		default: fputs(usage, stdout); return 0;
+		}
+	}
+	if (!in || !out)
+		die(EXIT_USAGE, "usage: ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]...");
+	load(&l, in, cap);
+	for (unsigned i = 0; i < nops; i++) {
+		if (ops[i].file) {
+			apply_file(&l.rd, ops[i].s, true);
+		} else if (rd_apply_spec(&l.rd, ops[i].s, strlen(ops[i].s), "-e", ".", true, &d) <
+			   0) {
+			die(EXIT_BAD, "%s: %s", in, d.msg);
+		}
+	}
+	c = l.comp;
+	level = c == COMP_GZIP ? 9 : 12;
+	if (c == COMP_LZ4_FRAME) {
+		warnmsg("%s: lz4 frame input is written as lz4 legacy (what kernels read)", in);
+		c = COMP_LZ4_LEGACY;
+	}
+	if (comp)
+		parse_comp(comp, &c, &level);
+	w = write_out(&l.rd, out, c, level, &l.fd, 1);
+	summary(&l.rd, out, c, w.raw, w.packed, 0);
+	loaded_free(&l);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {{"pack", cmd_pack},	      {"list", cmd_list}, {"info", cmd_info},
+		    {"extract", cmd_extract}, {"edit", cmd_edit}};
+
+	cli_init("ramdisk");
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	die(EXIT_USAGE, "unknown command '%s' (pack, list, info, extract, edit)", argv[1]);
+}

@@ -1,0 +1,498 @@
+/* cpio reader/writer, compression, ramdisk edits and extraction. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compress.h"
+#include "cpio.h"
+#include "ramdisk.h"
+
+/* ---- helpers: archives built by hand, header field by field ---------------------- */
+
+struct arc {
+	uint8_t b[8192];
+	size_t n;
+};
+
+static void arc_pad(struct arc *a)
+{
+	while (a->n & 3)
+		a->b[a->n++] = 0;
+}
+
+/* One entry; fields as in cpio.h, namesize from the name unless ns != 0. */
+static void arc_add(struct arc *a, const char *name, uint32_t mode, const char *data, size_t len,
+		    uint32_t ns)
+{
+	uint32_t f[CPIO_FIELDS] = {0};
+
+	f[CF_INO] = (uint32_t)a->n + 1;
+	f[CF_MODE] = mode;
+	f[CF_NLINK] = 1;
+	f[CF_FILESIZE] = (uint32_t)len;
+	f[CF_NAMESIZE] = ns ? ns : (uint32_t)strlen(name) + 1;
+	memcpy(a->b + a->n, "070701", 6);
+	for (unsigned i = 0; i < CPIO_FIELDS; i++) {
+		char h[9];
+		snprintf(h, sizeof(h), "%08X", f[i]);
+		memcpy(a->b + a->n + 6 + i * 8, h, 8);
+	}
+	a->n += CPIO_HDR_SIZE;
+	memcpy(a->b + a->n, name, strlen(name) + 1);
+	a->n += strlen(name) + 1;
+	arc_pad(a);
+	memcpy(a->b + a->n, data, len);
+	a->n += len;
+	arc_pad(a);
+}
+
+static void arc_trailer(struct arc *a)
+{
+	arc_add(a, CPIO_TRAILER, 0, "", 0, 0);
+}
+
+/* A small good archive: a folder, a file, a link. */
+static void arc_good(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "etc", S_IFDIR | 0755, "", 0, 0);
+	arc_add(a, "etc/hosts", S_IFREG | 0644, "127.0.0.1 localhost\n", 20, 0);
+	arc_add(a, "bin", S_IFLNK | 0777, "/system/bin", 11, 0);
+	arc_trailer(a);
+}
+
+static int count_entries(const uint8_t *b, size_t n, struct diag *d)
+{
+	struct cpio_reader r;
+	struct cpio_entry e;
+	int k = 0, err;
+
+	cpio_reader_init(&r, b, n);
+	while ((err = cpio_next(&r, &e, d)) == 1)
+		k++;
+	return err < 0 ? err : k;
+}
+
+Test(cpio, reads_good_archive)
+{
+	struct arc a;
+	struct diag d;
+	struct cpio_reader r;
+	struct cpio_entry e;
+
+	arc_good(&a);
+	cr_assert_eq(count_entries(a.b, a.n, &d), 3, "%s", d.msg);
+	cpio_reader_init(&r, a.b, a.n);
+	cr_assert_eq(cpio_next(&r, &e, &d), 1);
+	cr_expect_str_eq(e.name, "etc");
+	cr_expect_eq(e.m.f[CF_MODE], S_IFDIR | 0755);
+	cr_assert_eq(cpio_next(&r, &e, &d), 1);
+	cr_expect_eq(e.m.f[CF_FILESIZE], 20);
+	cr_expect_eq(memcmp(e.data, "127.0.0.1", 9), 0);
+}
+
+Test(cpio, truncation_sweep)
+{
+	struct arc a;
+	struct diag d;
+
+	arc_good(&a);
+	/* every proper prefix fails (except prefixes that end in the trailer's
+	 * padding, which is NUL and may be cut) and none reads out of bounds */
+	for (size_t n = 0; n < a.n; n++) {
+		uint8_t *copy = malloc(n ? n : 1);
+		memcpy(copy, a.b, n);
+		int r = count_entries(copy, n, &d);
+		cr_expect(r < 0, "prefix of %zu bytes accepted", n);
+		free(copy);
+	}
+}
+
+Test(cpio, concatenated_archives_with_nul_padding)
+{
+	struct arc a, b;
+	struct diag d;
+	uint8_t buf[16384] = {0};
+
+	arc_good(&a);
+	memset(&b, 0, sizeof(b));
+	arc_add(&b, "init", S_IFREG | 0755, "#!/bin/sh\n", 10, 0);
+	arc_trailer(&b);
+	memcpy(buf, a.b, a.n);
+	memcpy(buf + a.n + 512, b.b, b.n);
+	cr_expect_eq(count_entries(buf, a.n + 512 + b.n + 100, &d), 4, "%s", d.msg);
+	/* the second archive must start 4-byte aligned */
+	memmove(buf + a.n + 2, b.b, b.n);
+	memset(buf + a.n, 0, 2);
+	cr_expect_eq(count_entries(buf, a.n + 2 + b.n, &d), -EBADMSG);
+	cr_expect(strstr(d.msg, "aligned"), "%s", d.msg);
+}
+
+/* The malicious-archive table: one bad thing each, the exact error and where. */
+struct bad_case {
+	const char *what;
+	void (*make)(struct arc *a);
+	int err;
+	const char *msg;
+};
+
+static void bad_magic(struct arc *a) { arc_good(a); a->b[5] = '7'; }
+static void bad_hex(struct arc *a) { arc_good(a); a->b[6 + 8 * CF_MODE + 3] = 'g'; }
+static void ns_zero(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "x", S_IFREG, "", 0, 0); memcpy(a->b + 94, "00000000", 8); arc_trailer(a); }
+static void ns_huge(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "x", S_IFREG, "", 0, 0); memcpy(a->b + 94, "00001001", 8); arc_trailer(a); }
+static void no_nul(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "abc", S_IFREG, "", 0, 3); arc_trailer(a); }
+static void bad_pad(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "ab", S_IFREG, "x", 1, 0); a->b[a->n - 1] = 'z'; arc_trailer(a); }
+static void dotdot(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "../../etc/passwd", S_IFREG | 0644, "x", 1, 0); arc_trailer(a); }
+static void dup_name(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); arc_add(a, "./init", S_IFREG, "b", 1, 0); arc_trailer(a); }
+static void size_4g(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "big", S_IFREG, "", 0, 0); memcpy(a->b + 54, "FFFFFFFF", 8); arc_trailer(a); }
+static void no_trailer(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); }
+static void junk_after(struct arc *a) { arc_good(a); memcpy(a->b + a->n, "JUNKJUNK", 8); a->n += 8; }
+static void dir_size(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "d", S_IFDIR | 0755, "abcd", 4, 0); arc_trailer(a); }
+static void empty_link(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "l", S_IFLNK | 0777, "", 0, 0); arc_trailer(a); }
+
+static const struct bad_case bad_cases[] = {
+	{"bad magic", bad_magic, -EBADMSG, "entry @0x0: bad magic"},
+	{"non-hex digit", bad_hex, -EBADMSG, "mode @0x11: non-hex digit 0x67"},
+	{"namesize 0", ns_zero, -EBADMSG, "namesize @0x5e is 0"},
+	{"namesize over 4096", ns_huge, -EOVERFLOW, "namesize @0x5e is 4097"},
+	{"name without NUL", no_nul, -EBADMSG, "is not 3 bytes ending in one NUL"},
+	{"non-NUL padding", bad_pad, -EBADMSG, "non-NUL padding after the data"},
+	{"../ name", dotdot, -EINVAL, "\"../../etc/passwd\": a \"..\" component"},
+	{"duplicate", dup_name, -EEXIST, "\"./init\": duplicate name (first at @0x0)"},
+	{"4 GB size", size_4g, -EOVERFLOW, "filesize @0x36 is 4294967295, past the end"},
+	{"no trailer", no_trailer, -EOVERFLOW, "ends without TRAILER!!!"},
+	{"junk after trailer", junk_after, -EBADMSG, "junk after the trailer"},
+	{"folder with data", dir_size, -EBADMSG, "filesize 4 on a non-file"},
+	{"empty symlink", empty_link, -EBADMSG, "symlink target of 0 bytes"},
+};
+
+Test(cpio, malicious_archive_table)
+{
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		struct arc a;
+		struct ramdisk rd;
+		struct diag d = {{0}};
+		uint8_t *copy;
+		int err;
+		bad_cases[i].make(&a);
+		copy = malloc(a.n);
+		memcpy(copy, a.b, a.n);
+		rd_init(&rd, 0);
+		err = rd_load_archive(&rd, copy, a.n, &d);
+		cr_expect_eq(err, bad_cases[i].err, "%s: got %d (%s)", bad_cases[i].what, err, d.msg);
+		cr_expect(strstr(d.msg, bad_cases[i].msg), "%s: message \"%s\" lacks \"%s\"",
+			  bad_cases[i].what, d.msg, bad_cases[i].msg);
+		rd_free(&rd);
+	}
+}
+
+Test(cpio, clean_path)
+{
+	static const struct {
+		const char *in, *out;
+		int err;
+	} t[] = {
+		{"/init", "init", 0},	  {"./a//b/", "a/b", 0},  {".", "", 0},
+		{"a/./b", "a/b", 0},	  {"../x", NULL, -EINVAL}, {"a/../../x", NULL, -EINVAL},
+		{"a/..b", "a/..b", 0},	  {"//", "", 0},
+	};
+	char out[64];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int err = cpio_clean_path(t[i].in, out, sizeof(out));
+		cr_expect_eq(err, t[i].err, "%s", t[i].in);
+		if (!err)
+			cr_expect_str_eq(out, t[i].out, "%s", t[i].in);
+	}
+	cr_expect_eq(cpio_clean_path("abcdefgh", out, 4), -ENAMETOOLONG);
+}
+
+/* ---- compression ---------------------------------------------------------------------- */
+
+static void compress_buf(enum comp c, int level, const uint8_t *in, size_t n, struct mem_sink *ms)
+{
+	struct zsink *zs;
+
+	mem_sink_init(ms);
+	cr_assert_eq(zsink_new(c, level, &ms->s, &zs), 0);
+	cr_assert_eq(zsink_sink(zs)->write(zsink_sink(zs)->ctx, in, n), 0);
+	cr_assert_eq(zsink_finish(zs), 0);
+	zsink_free(zs);
+}
+
+Test(compress, round_trips_and_caps)
+{
+	const enum comp cs[] = {COMP_NONE, COMP_GZIP, COMP_LZ4_LEGACY};
+	size_t n = (9u << 20) + 12345; /* two lz4 legacy blocks */
+	uint8_t *in = malloc(n);
+
+	for (size_t i = 0; i < n; i++)
+		in[i] = (uint8_t)((i * 7) ^ (i >> 9));
+	for (size_t k = 0; k < 3; k++) {
+		struct mem_sink ms;
+		struct diag d;
+		uint8_t *out;
+		size_t len;
+		const char *what;
+		compress_buf(cs[k], cs[k] == COMP_GZIP ? 6 : 12, in, n, &ms);
+		cr_expect_eq(comp_detect(ms.buf, ms.len, &what), cs[k] == COMP_NONE ? COMP_UNKNOWN : cs[k]);
+		cr_assert_eq(decompress_all(cs[k], ms.buf, ms.len, n, &out, &len, &d), 0, "%s", d.msg);
+		cr_expect_eq(len, n);
+		cr_expect_eq(memcmp(out, in, n), 0, "%s", comp_name(cs[k]));
+		free(out);
+		/* one byte under the size: a bomb, refused */
+		cr_expect_eq(decompress_all(cs[k], ms.buf, ms.len, n - 1, &out, &len, &d), -EFBIG,
+			     "%s: %s", comp_name(cs[k]), d.msg);
+		/* truncated streams are errors, never short successes */
+		if (cs[k] != COMP_NONE) {
+			int err = decompress_all(cs[k], ms.buf, ms.len - 7, n, &out, &len, &d);
+			cr_expect(err == -EBADMSG, "%s truncated: %d %s", comp_name(cs[k]), err, d.msg);
+		}
+		free(ms.buf);
+	}
+	free(in);
+}
+
+Test(compress, lz4_legacy_layout)
+{
+	struct mem_sink ms;
+	uint8_t in[1000];
+
+	memset(in, 'a', sizeof(in));
+	compress_buf(COMP_LZ4_LEGACY, 12, in, sizeof(in), &ms);
+	cr_expect_eq(ms.buf[0], 0x02);
+	cr_expect_eq(ms.buf[3], 0x18);
+	cr_expect_eq((size_t)(ms.buf[4] | ms.buf[5] << 8 | ms.buf[6] << 16 | ms.buf[7] << 24) + 8,
+		     ms.len, "one block, its size after the magic");
+	free(ms.buf);
+}
+
+Test(compress, parse_names)
+{
+	enum comp c;
+	int level;
+
+	cr_expect_eq(comp_parse("gzip:3", &c, &level), 0);
+	cr_expect_eq(c, COMP_GZIP);
+	cr_expect_eq(level, 3);
+	cr_expect_eq(comp_parse("lz4", &c, &level), 0);
+	cr_expect_eq(level, 12);
+	cr_expect_eq(comp_parse("gzip:10", &c, &level), -EINVAL);
+	cr_expect_eq(comp_parse("none:1", &c, &level), -EINVAL);
+	cr_expect_eq(comp_parse("xz", &c, &level), -EINVAL);
+}
+
+/* ---- ramdisk edits ----------------------------------------------------------------------- */
+
+static void load_good(struct ramdisk *rd, struct arc *a)
+{
+	struct diag d;
+	uint8_t *copy;
+
+	arc_good(a);
+	copy = malloc(a->n);
+	memcpy(copy, a->b, a->n);
+	rd_init(rd, 1234);
+	cr_assert_eq(rd_load_archive(rd, copy, a->n, &d), 0, "%s", d.msg);
+}
+
+static struct mem_sink write_rd(const struct ramdisk *rd)
+{
+	struct mem_sink ms;
+	struct diag d = {{0}};
+
+	mem_sink_init(&ms);
+	cr_assert_eq(rd_write(rd, &ms.s, &d), 0, "%s", d.msg);
+	return ms;
+}
+
+static int edit(struct ramdisk *rd, const char *line, struct diag *d)
+{
+	return rd_apply_spec(rd, line, strlen(line), "-e", ".", true, d);
+}
+
+Test(ramdisk, untouched_entries_keep_their_bytes)
+{
+	struct ramdisk rd;
+	struct arc a;
+	struct diag d = {{0}};
+	struct mem_sink ms;
+
+	load_good(&rd, &a);
+	ms = write_rd(&rd);
+	/* no edits: the same bytes up to the trailer (ours is written anew) */
+	size_t body = a.n - (CPIO_HDR_SIZE + 14);
+	cr_assert_geq(ms.len, a.n);
+	cr_expect_eq(memcmp(ms.buf, a.b, body), 0);
+	free(ms.buf);
+
+	cr_assert_eq(edit(&rd, "insert etc/hosts bottom ::1 localhost", &d), 0, "%s", d.msg);
+	cr_assert_eq(edit(&rd, "dir sbin 0750 0 2000", &d), 0, "%s", d.msg);
+	ms = write_rd(&rd);
+	/* the folder entry before the edited file is byte-identical */
+	size_t first = CPIO_HDR_SIZE + 4;
+	cr_expect_eq(memcmp(ms.buf, a.b, first), 0);
+	free(ms.buf);
+
+	/* idempotent insert */
+	cr_assert_eq(edit(&rd, "insert etc/hosts bottom ::1 localhost", &d), 0);
+	long i = rd_find(&rd, "etc/hosts");
+	cr_assert_geq(i, 0);
+	cr_expect_eq(rd.v[i].m.f[CF_FILESIZE], 20 + 14);
+	cr_expect_eq(rd.v[i].m.f[CF_INO], (uint32_t)CPIO_HDR_SIZE + 6 + 1, "inode kept: %u",
+		     rd.v[i].m.f[CF_INO]);
+	long s = rd_find(&rd, "sbin");
+	cr_expect_eq(rd.v[s].m.f[CF_GID], 2000);
+	cr_expect_gt(rd.v[s].m.f[CF_INO], rd.v[i].m.f[CF_INO], "new inode after the old ones");
+	rd_free(&rd);
+}
+
+Test(ramdisk, edit_errors_name_the_line)
+{
+	static const struct {
+		const char *line;
+		int err;
+		const char *msg;
+	} t[] = {
+		{"rm nothere", -ENOENT, "-e:1: \"nothere\" is not in the ramdisk"},
+		{"rm etc", -ENOTEMPTY, "is a folder with entries"},
+		{"mv etc bin", -EEXIST, "\"bin\" is already in the ramdisk"},
+		{"mv etc etc/x", -EINVAL, "into itself"},
+		{"dir a/b 0755 0 0", -ENOENT, "folder \"a\" is not in the ramdisk"},
+		{"dir x 0855 0 0", -EINVAL, "field 3 \"0855\": want a octal number"},
+		{"dir ../x 0755 0 0", -EINVAL, "\"..\" is not allowed"},
+		{"nod dev 0600 0 0 x 1 1", -EINVAL, "device type \"x\""},
+		{"insert etc/hosts middle x", -EINVAL, "want top, bottom or after=PREFIX"},
+		{"insert etc/hosts after=nope x", -ENOENT, "no line starts with \"nope\""},
+		{"insert bin top x", -ENOENT, "is not a file"},
+		{"frob x", -EINVAL, "unknown verb \"frob\""},
+		{"dir x \"0755 0 0", -EINVAL, "unterminated quote"},
+	};
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		struct ramdisk rd;
+		struct arc a;
+		struct diag d = {{0}};
+		load_good(&rd, &a);
+		cr_expect_eq(edit(&rd, t[k].line, &d), t[k].err, "%s: %s", t[k].line, d.msg);
+		cr_expect(strstr(d.msg, t[k].msg), "%s: \"%s\" lacks \"%s\"", t[k].line, d.msg,
+			  t[k].msg);
+		rd_free(&rd);
+	}
+}
+
+Test(ramdisk, rm_mv_and_order)
+{
+	struct ramdisk rd;
+	struct arc a;
+	struct diag d = {{0}};
+
+	load_good(&rd, &a);
+	cr_assert_eq(edit(&rd, "mv etc system", &d), 0, "%s", d.msg);
+	cr_expect_geq(rd_find(&rd, "system/hosts"), 0);
+	cr_expect_lt(rd_find(&rd, "etc/hosts"), 0);
+	cr_assert_eq(edit(&rd, "rmtree system", &d), 0, "%s", d.msg);
+	cr_expect_eq(rd.n, 1);
+	/* a file added before its folder cannot be written in that order */
+	rd_free(&rd);
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_apply_spec(&rd, "slink a/l x 0777 0 0\ndir a 0755 0 0\n",
+				   strlen("slink a/l x 0777 0 0\ndir a 0755 0 0\n"), "s", ".", false, &d), 0, "%s", d.msg);
+	struct mem_sink ms;
+	mem_sink_init(&ms);
+	cr_expect_eq(rd_write(&rd, &ms.s, &d), -ENOENT);
+	rd_sort(&rd);
+	cr_expect_eq(rd_write(&rd, &ms.s, &d), 0, "%s", d.msg);
+	free(ms.buf);
+	rd_free(&rd);
+}
+
+Test(ramdisk, spec_build_is_deterministic)
+{
+	const char *spec = "dir dev 0755 0 0\nnod dev/console 0600 0 0 c 5 1\n"
+			   "slink bin /system/bin 0777 0 0\npipe p 0644 1 2\nsock s 0600 0 0\n";
+	struct mem_sink m1, m2;
+	struct diag d = {{0}};
+
+	for (int k = 0; k < 2; k++) {
+		struct ramdisk rd;
+		rd_init(&rd, 42);
+		cr_assert_eq(rd_apply_spec(&rd, spec, strlen(spec), "s", ".", false, &d), 0, "%s", d.msg);
+		rd_sort(&rd);
+		*(k ? &m2 : &m1) = write_rd(&rd);
+		rd_free(&rd);
+	}
+	cr_assert_eq(m1.len, m2.len);
+	cr_expect_eq(memcmp(m1.buf, m2.buf, m1.len), 0);
+	cr_expect_eq(m1.len % 512, 0);
+	/* the first entry is "bin" with inode 1 and mtime 42 (0x2A) */
+	cr_expect_eq(memcmp(m1.buf, "07070100000001", 14), 0);
+	cr_expect_eq(memcmp(m1.buf + 46, "0000002A", 8), 0);
+	/* spec duplicates are errors */
+	struct ramdisk rd;
+	rd_init(&rd, 0);
+	cr_expect_eq(rd_apply_spec(&rd, "dir a 0755 0 0\ndir a 0700 0 0\n", 30, "s", ".", false, &d), -EEXIST);
+	cr_expect(strstr(d.msg, "s:2: \"a\" is already defined on line 1"), "%s", d.msg);
+	rd_free(&rd);
+	free(m1.buf);
+	free(m2.buf);
+}
+
+/* ---- extraction ---------------------------------------------------------------------------- */
+
+static int extract_arc(struct arc *a, const char *dir, struct diag *d)
+{
+	struct ramdisk rd;
+	struct rd_extract_stats st;
+	uint8_t *copy = malloc(a->n);
+	int err;
+
+	memcpy(copy, a->b, a->n);
+	rd_init(&rd, 0);
+	err = rd_load_archive(&rd, copy, a->n, d);
+	if (err == 0)
+		err = rd_extract(&rd, dir, &st, d);
+	rd_free(&rd);
+	return err;
+}
+
+Test(extract, never_writes_through_a_symlink)
+{
+	char tmpl[] = "/tmp/rdtest.XXXXXX", dir[64], outside[64], victim[96];
+	struct arc a;
+	struct diag d = {{0}};
+	struct stat st;
+
+	cr_assert(mkdtemp(tmpl));
+	snprintf(dir, sizeof(dir), "%s/x", tmpl);
+	snprintf(outside, sizeof(outside), "%s/outside", tmpl);
+	cr_assert_eq(mkdir(outside, 0755), 0);
+	/* "evil" points outside; then a file through it */
+	memset(&a, 0, sizeof(a));
+	arc_add(&a, "evil", S_IFLNK | 0777, outside, strlen(outside), 0);
+	arc_add(&a, "evil/pwned", S_IFREG | 0644, "x", 1, 0);
+	arc_trailer(&a);
+	cr_expect_eq(extract_arc(&a, dir, &d), -ENOTDIR, "%s", d.msg);
+	cr_expect(strstr(d.msg, "\"evil/pwned\""), "%s", d.msg);
+	snprintf(victim, sizeof(victim), "%s/pwned", outside);
+	cr_expect_neq(stat(victim, &st), 0, "nothing written outside");
+	/* a file over an existing symlink: O_EXCL|O_NOFOLLOW refuses it */
+	memset(&a, 0, sizeof(a));
+	arc_add(&a, "f", S_IFLNK | 0777, victim, strlen(victim), 0);
+	arc_trailer(&a);
+	snprintf(dir, sizeof(dir), "%s/y", tmpl);
+	cr_assert_eq(extract_arc(&a, dir, &d), 0, "%s", d.msg);
+	memset(&a, 0, sizeof(a));
+	arc_add(&a, "f", S_IFREG | 0644, "x", 1, 0);
+	arc_trailer(&a);
+	cr_expect_eq(extract_arc(&a, dir, &d), -EEXIST, "%s", d.msg);
+	cr_expect_neq(stat(victim, &st), 0, "nothing written outside");
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
+	cr_expect_eq(system(cmd), 0);
+}
