@@ -61,3 +61,52 @@ for label, k, r in (("6 MB image (MT6572 size)", 5_448_192, 700_000),
     row(f"bootimg repack (new kernel) vs mkbootimg, {label}", ours,
         run(["/usr/bin/mkbootimg", "--kernel", "kernel", "--ramdisk", "ramdisk", *MTK, "-o", "ref2.img"]))
     shutil.rmtree("u1"); shutil.rmtree("u2")
+
+
+# ---- ramdisk: a 2,000-file tree (about 30 MB) -------------------------------
+def make_tree(root, files=2000, total=30_000_000):
+    """Files that compress like a ramdisk's: text-like runs with binary spans,
+    deterministic (a seeded generator), in nested folders."""
+    import random
+    rnd = random.Random(6572)
+    words = [bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz_") for _ in range(rnd.randint(2, 9)))
+             for _ in range(4000)]
+    per = total // files
+    for i in range(files):
+        d = os.path.join(root, f"d{i % 20:02d}", f"s{i % 7}")
+        os.makedirs(d, exist_ok=True)
+        out = bytearray()
+        while len(out) < per:
+            if rnd.random() < 0.2:
+                out += rnd.randbytes(rnd.randint(16, 256))
+            else:
+                out += b" ".join(rnd.choice(words) for _ in range(12)) + b"\n"
+        with open(os.path.join(d, f"f{i:04d}.bin"), "wb") as f:
+            f.write(out[:per])
+
+
+def size(p):
+    return os.path.getsize(p)
+
+
+def run_n(cmd, n):
+    global REPEAT
+    keep, REPEAT = REPEAT, n
+    try:
+        return run(cmd)
+    finally:
+        REPEAT = keep
+
+
+make_tree("tree")
+print(f"\nramdisk: 2,000 files, {sum(size(os.path.join(d, f)) for d, _, fs in os.walk('tree') for f in fs) / 1e6:.1f} MB; "
+      "reference = find | cpio -o -H newc | lz4/gzip (best of 3)")
+for comp, ref_z in (("lz4", "lz4 -l -12 --favor-decSpeed"), ("gzip", "gzip -9n")):
+    ours = run_n([f"{BIN}/ramdisk", "pack", "tree", "-c", comp, "-o", f"ours.{comp}"], 3)
+    ref = run_n(["sh", "-c", f"cd tree && find . | cpio -o -H newc --quiet | {ref_z} > ../ref.{comp}"], 3)
+    row(f"ramdisk pack -c {comp}", ours, ref)
+    print(f"{'':44s} size ours {size(f'ours.{comp}'):,} B, ref {size(f'ref.{comp}'):,} B "
+          f"(x{size(f'ref.{comp}') / size(f'ours.{comp}'):.3f})")
+ours = run_n([f"{BIN}/ramdisk", "extract", "ours.lz4", "x1"], 1)
+ref = run_n(["sh", "-c", "mkdir x2 && cd x2 && lz4 -dc ../ours.lz4 | cpio -id --quiet"], 1)
+row("ramdisk extract (lz4)", ours, ref)

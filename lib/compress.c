@@ -5,6 +5,7 @@
 #include <lz4.h>
 #include <lz4frame.h>
 #include <lz4hc.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,22 @@ void mem_sink_init(struct mem_sink *ms)
 	ms->s.ctx = ms;
 }
 
+/*
+ * lz4 legacy blocks are independent, so they are compressed on LZ4_SLOTS
+ * threads while the next block fills: block k goes to slot k % LZ4_SLOTS,
+ * and a slot is written out (in order) before it is filled again. Memory is
+ * LZ4_SLOTS x (8 MiB in + its bound out), whatever the input size.
+ */
+#define LZ4_SLOTS 2
+
+struct lz4_slot {
+	uint8_t *in, *out; /* out: 4-byte size, then the block */
+	size_t len;	   /* input bytes */
+	int result;	   /* compressed size, <= 0 on error */
+	pthread_t thread;
+	bool busy;
+};
+
 struct zsink {
 	struct sink s; /* what callers write into */
 	struct sink *out;
@@ -131,46 +148,98 @@ struct zsink {
 	int level;
 	uint64_t in_bytes;
 	bool started;
-	uint8_t *ibuf, *obuf; /* lz4: one block in, its compression out */
-	size_t ilen, ocap;
+	struct lz4_slot slot[LZ4_SLOTS];
+	unsigned cur; /* slot being filled */
+	size_t ocap;
+	uint8_t *obuf; /* gzip output */
 	z_stream z;
 };
 
-static int lz4_flush_block(struct zsink *zs)
+/* Compress sl->len bytes of sl->in at level (kept in result before the call). */
+static void *lz4_block(void *arg)
 {
-	int r;
-	uint8_t *o = zs->obuf;
+	struct lz4_slot *sl = arg;
+	int level = sl->result;
+
+	sl->result = LZ4_compress_HC((const char *)sl->in, (char *)sl->out + 4, (int)sl->len,
+				     LZ4_compressBound(LZ4_LEGACY_BLOCK), level);
+	put_le32(sl->out, (uint32_t)(sl->result > 0 ? sl->result : 0));
+	return NULL;
+}
+
+/* Wait for slot i and write its block. */
+static int lz4_drain(struct zsink *zs, unsigned i)
+{
+	struct lz4_slot *sl = &zs->slot[i];
+
+	if (!sl->busy)
+		return 0;
+	pthread_join(sl->thread, NULL);
+	sl->busy = false;
+	sl->len = 0;
+	if (sl->result <= 0)
+		return -EIO;
+	return zs->out->write(zs->out->ctx, sl->out, (size_t)sl->result + 4);
+}
+
+/* Hand the current slot to a thread (or compress it here if none starts). */
+static int lz4_submit(struct zsink *zs)
+{
+	struct lz4_slot *sl = &zs->slot[zs->cur];
+	int err;
 
 	if (!zs->started) {
-		put_le32(o, LZ4_LEGACY_MAGIC);
-		if ((r = zs->out->write(zs->out->ctx, o, 4)) < 0)
-			return r;
+		uint8_t m[4];
+		put_le32(m, LZ4_LEGACY_MAGIC);
+		if ((err = zs->out->write(zs->out->ctx, m, 4)) < 0)
+			return err;
 		zs->started = true;
 	}
-	if (zs->ilen == 0)
+	if (sl->len == 0)
 		return 0;
-	r = LZ4_compress_HC((const char *)zs->ibuf, (char *)o + 4, (int)zs->ilen,
-			    (int)zs->ocap - 4, zs->level);
-	if (r <= 0)
-		return -EIO;
-	put_le32(o, (uint32_t)r);
-	zs->ilen = 0;
-	return zs->out->write(zs->out->ctx, o, (size_t)r + 4);
+	sl->result = zs->level;
+	sl->busy = true;
+	if (pthread_create(&sl->thread, NULL, lz4_block, sl) != 0) {
+		lz4_block(sl);
+		sl->busy = false;
+		if (sl->result <= 0)
+			return -EIO;
+		err = zs->out->write(zs->out->ctx, sl->out, (size_t)sl->result + 4);
+		sl->len = 0;
+		if (err)
+			return err;
+	}
+	zs->cur = (zs->cur + 1) % LZ4_SLOTS;
+	return lz4_drain(zs, zs->cur); /* the next slot to fill must be free */
 }
 
 static int lz4_write(struct zsink *zs, const uint8_t *p, size_t n)
 {
 	while (n) {
-		size_t k = LZ4_LEGACY_BLOCK - zs->ilen;
+		struct lz4_slot *sl = &zs->slot[zs->cur];
+		size_t k = LZ4_LEGACY_BLOCK - sl->len;
 		int err;
 		if (k > n)
 			k = n;
-		memcpy(zs->ibuf + zs->ilen, p, k);
-		zs->ilen += k, p += k, n -= k;
-		if (zs->ilen == LZ4_LEGACY_BLOCK && (err = lz4_flush_block(zs)) < 0)
+		memcpy(sl->in + sl->len, p, k);
+		sl->len += k, p += k, n -= k;
+		if (sl->len == LZ4_LEGACY_BLOCK && (err = lz4_submit(zs)) < 0)
 			return err;
 	}
 	return 0;
+}
+
+/* Everything out, in order. */
+static int lz4_finish(struct zsink *zs)
+{
+	int err = lz4_submit(zs);
+
+	for (unsigned k = 0; k < LZ4_SLOTS; k++) {
+		int e = lz4_drain(zs, (zs->cur + k) % LZ4_SLOTS);
+		if (err == 0)
+			err = e;
+	}
+	return err;
 }
 
 static int gz_run(struct zsink *zs, const uint8_t *p, size_t n, int flush)
@@ -224,11 +293,17 @@ int zsink_new(enum comp c, int level, struct sink *out, struct zsink **ret)
 	zs->c = c;
 	zs->level = level;
 	if (c == COMP_LZ4_LEGACY) {
-		zs->ocap = (size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) + 4;
-		zs->ibuf = malloc(LZ4_LEGACY_BLOCK);
+		for (unsigned i = 0; i < LZ4_SLOTS; i++) {
+			zs->slot[i].in = malloc(LZ4_LEGACY_BLOCK);
+			zs->slot[i].out = malloc((size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) + 4);
+			if (!zs->slot[i].in || !zs->slot[i].out) {
+				zsink_free(zs);
+				return -ENOMEM;
+			}
+		}
 	} else if (c == COMP_GZIP) {
 		zs->ocap = 1u << 16;
-		if (deflateInit2(&zs->z, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		if (deflateInit2(&zs->z, level, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
 			free(zs);
 			return -ENOMEM;
 		}
@@ -238,10 +313,6 @@ int zsink_new(enum comp c, int level, struct sink *out, struct zsink **ret)
 		return -EINVAL;
 	}
 	if (zs->ocap && !(zs->obuf = malloc(zs->ocap))) {
-		zsink_free(zs);
-		return -ENOMEM;
-	}
-	if (c == COMP_LZ4_LEGACY && !zs->ibuf) {
 		zsink_free(zs);
 		return -ENOMEM;
 	}
@@ -262,7 +333,7 @@ uint64_t zsink_bytes_in(const struct zsink *zs)
 int zsink_finish(struct zsink *zs)
 {
 	switch (zs->c) {
-	case COMP_LZ4_LEGACY: return lz4_flush_block(zs);
+	case COMP_LZ4_LEGACY: return lz4_finish(zs);
 	case COMP_GZIP: return gz_run(zs, NULL, 0, Z_FINISH);
 	default: return 0;
 	}
@@ -274,7 +345,12 @@ void zsink_free(struct zsink *zs)
 		return;
 	if (zs->c == COMP_GZIP)
 		deflateEnd(&zs->z);
-	free(zs->ibuf);
+	for (unsigned i = 0; i < LZ4_SLOTS; i++) {
+		if (zs->slot[i].busy)
+			pthread_join(zs->slot[i].thread, NULL);
+		free(zs->slot[i].in);
+		free(zs->slot[i].out);
+	}
 	free(zs->obuf);
 	free(zs);
 }

@@ -868,8 +868,8 @@ int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d)
 /* ---- safe extraction ---------------------------------------------------------------------- */
 
 /* Open the folder rel (a clean path, "" for root) below rootfd, following no
- * symlink on the way. */
-static int open_dir_below(int rootfd, const char *rel)
+ * symlink on the way; with create, make missing folders (as cpio -d does). */
+static int open_dir_below(int rootfd, const char *rel, bool create)
 {
 	int fd = dup(rootfd);
 	const char *p = rel;
@@ -890,6 +890,8 @@ static int open_dir_below(int rootfd, const char *rel)
 		if (*p)
 			p++;
 		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 && errno == ENOENT && create && mkdirat(fd, comp, 0755) == 0)
+			nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		close(fd);
 		fd = nfd;
 	}
@@ -906,7 +908,7 @@ static int extract_one(int rootfd, const struct rd_entry *e, struct rd_extract_s
 
 	memcpy(parent, e->name, slash ? (size_t)(slash - e->name) : 0);
 	parent[slash ? slash - e->name : 0] = 0;
-	if ((pfd = open_dir_below(rootfd, parent)) < 0)
+	if ((pfd = open_dir_below(rootfd, parent, true)) < 0)
 		return diag_set(d, -errno,
 				"\"%s\": folder \"%s\" cannot be opened without following a link "
 				"(%s)",
@@ -950,9 +952,10 @@ static int extract_one(int rootfd, const struct rd_entry *e, struct rd_extract_s
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFIFO:
+	case S_IFSOCK:
 		if (mknodat(pfd, leaf, mode & (S_IFMT | 07777),
 			    makedev(e->m.f[CF_RDEVMAJOR], e->m.f[CF_RDEVMINOR])) < 0) {
-			if (errno != EPERM || S_ISFIFO(mode))
+			if (errno != EPERM || S_ISFIFO(mode) || S_ISSOCK(mode))
 				err = -errno;
 			else
 				st->nodes_skipped++;
@@ -976,7 +979,7 @@ static int fix_dir_modes(int rootfd, const struct ramdisk *rd, struct diag *d)
 		int fd;
 		if (!S_ISDIR(e->m.f[CF_MODE]) || !*e->name)
 			continue;
-		if ((fd = open_dir_below(rootfd, e->name)) < 0)
+		if ((fd = open_dir_below(rootfd, e->name, false)) < 0)
 			return diag_set(d, -errno, "\"%s\": %s", e->name, strerror(errno));
 		if (fchmod(fd, e->m.f[CF_MODE] & 07777) < 0) {
 			int err = -errno;

@@ -1,0 +1,207 @@
+# The ramdisk tool against GNU cpio, busybox cpio, the lz4 CLI and gzip.
+. "$ROOT/tests/sh/lib.sh"
+R="$BIN/ramdisk"
+
+# ---- a tree with the awkward cases: name lengths around the 4-byte padding,
+# sizes 0..5, nested and read-only folders, set-id bits, links in and out
+mkdir -p tree/a/b/c tree/ro tree/empty
+for n in 0 1 2 3 4 5; do head -c $n /dev/urandom > "tree/s$n"; done
+printf 'x' > tree/a/b/c/deep
+head -c 300000 /dev/urandom > tree/a/random
+yes 'compressible line' | head -c 2000000 > tree/a/text
+printf '#!/bin/sh\n' > tree/init && chmod 0750 tree/init
+printf 'x' > tree/setuid && chmod 4755 tree/setuid
+ln -s a/b/c/deep tree/rel-link
+ln -s /system/bin tree/abs-link
+printf 'inside\n' > tree/ro/file && chmod 0555 tree/ro
+cat > spec <<'EOF'
+# nodes and ownership without root
+dir dev 0755 0 0
+nod dev/console 0600 0 0 c 5 1
+nod dev/loop0 0640 0 6 b 7 0
+pipe dev/initctl 0600 0 0
+sock dev/log 0666 0 0
+file sbin/probe tree/init 0750 0 2000
+dir sbin 0755 0 2000
+slink bin sbin 0777 0 0
+EOF
+check "pack (none)" "$R" pack tree --spec spec -c none -o rd.cpio
+check "pack (lz4)" "$R" pack tree --spec spec -o rd.lz4
+check "pack (gzip)" "$R" pack tree --spec spec -c gzip -o rd.gz
+
+# ---- compression: byte-identical to the lz4 CLI; read by lz4 and gzip
+lz4 -l -12 --favor-decSpeed -c < rd.cpio > ref.lz4
+same "lz4 legacy == lz4 -l -12 --favor-decSpeed" rd.lz4 ref.lz4
+lz4 -dc rd.lz4 > un.lz4 && same "lz4 -dc reads ours" rd.cpio un.lz4
+gzip -dc rd.gz > un.gz && same "gzip -dc reads ours" rd.cpio un.gz
+"$R" pack tree --spec spec -c lz4:3 -o rd3.lz4 >/dev/null && lz4 -l -3 -c < rd.cpio > ref3.lz4
+same "lz4:3 == lz4 -l -3" rd3.lz4 ref3.lz4
+
+# ---- listing: names, modes, sizes and link targets as GNU cpio sees them
+cpio -it --quiet < rd.cpio > gnu.names
+"$R" list rd.lz4 > our.names
+same "names: ramdisk list == cpio -it" gnu.names our.names
+cpio -itv --quiet < rd.cpio | awk '{ k = 9; if ($1 ~ /^[cb]/) { s = $5 $6; k = 10 } else s = $5; n = $k; for (i = k + 1; i <= NF; i++) n = n " " $i; print $1, s, n }' > gnu.long
+"$R" list -v rd.gz | awk '{ k = 8; if ($1 ~ /^[cb]/) { s = $5 $6; k = 9 } else s = $5; n = $k; for (i = k + 1; i <= NF; i++) n = n " " $i; print $1, s, n }' > our.long
+same "modes, sizes, targets: list -v == cpio -itv" gnu.long our.long
+
+# ---- extraction: ours, GNU cpio and busybox cpio give the same tree
+snap() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | while read -r f; do
+	if [ -L "$f" ]; then echo "$f link $(readlink "$f")"
+	elif [ -f "$f" ]; then echo "$f $(stat -c '%A %s' "$f") $(sha256sum < "$f" | cut -c1-16)"
+	else echo "$f $(stat -c '%A %t,%T' "$f")"; fi; done); }
+check "ramdisk extract" "$R" extract rd.lz4 x-ours
+mkdir x-gnu x-bb
+(cd x-gnu && cpio -idm --quiet --no-absolute-filenames < ../rd.cpio)
+(cd x-bb && busybox cpio -id < ../rd.cpio 2>/dev/null)
+snap x-ours > s-ours; snap x-gnu > s-gnu; snap x-bb > s-bb
+same "extracted tree == GNU cpio's" s-ours s-gnu
+same "extracted tree == busybox cpio's" s-ours s-bb
+grep -q "dev/log" s-ours && ok "socket listed" || bad "socket missing from the listing"
+
+# ---- archives made by GNU cpio, read back by ours
+(cd tree && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > gnu.cpio
+cpio -it --quiet < gnu.cpio > gnu2.names
+"$R" list gnu.cpio > our2.names
+same "GNU cpio archive: names" gnu2.names our2.names
+check "GNU cpio archive: extract" "$R" extract gnu.cpio x-from-gnu
+snap x-from-gnu > s-from-gnu; snap tree > s-tree
+same "GNU cpio archive: extracted == the source tree" s-from-gnu s-tree
+(cd tree/a && find . | cpio -o -H newc --quiet) > sub.cpio
+cat rd.cpio sub.cpio > concat.cpio
+[ "$("$R" list concat.cpio | wc -l)" = $(( $(wc -l < gnu.names) + $(cpio -it --quiet < sub.cpio | wc -l) )) ] &&
+	ok "concatenated archives" || bad "concatenated archives: wrong count"
+
+# ---- determinism
+"$R" pack tree --spec spec -o again.lz4 >/dev/null
+same "same inputs, same bytes" rd.lz4 again.lz4
+SOURCE_DATE_EPOCH=1700000000 "$R" pack tree --spec spec -c none -o epoch.cpio >/dev/null
+cmp -s rd.cpio epoch.cpio && bad "SOURCE_DATE_EPOCH ignored" || ok "SOURCE_DATE_EPOCH changes the bytes"
+cpio -itv --quiet < epoch.cpio 2>/dev/null | grep -q "Nov 14  2023" && ok "mtime from SOURCE_DATE_EPOCH" || bad "mtime"
+
+# ---- in-place edits of a stock-like ramdisk (GNU cpio made, gzip)
+mkdir stock && printf 'on init\n    mkdir /dev/x\n\non boot\n    class_start core\n' > stock/init.rc
+printf 'ro.secure=1\n' > stock/default.prop && printf 'ELF' > stock/init && chmod 750 stock/init
+mkdir stock/sbin && printf 'a' > stock/sbin/adbd
+(cd stock && find . | cpio -o -H newc --quiet -R 0:0) | gzip -9n > stock.gz
+printf 'import /init.probe.rc\n' > probe.rc
+cat > edits <<'EOF'
+file init.probe.rc probe.rc 0644 0 0
+file sbin/probe tree/init 0750 0 0
+insert init.rc top import /init.probe.rc
+insert init.rc after="on boot" "    exec -- /sbin/probe"
+EOF
+check "edit a stock ramdisk" "$R" edit stock.gz --script edits -o new.gz
+gzip -dc new.gz | cpio -itv --quiet 2>/dev/null > new.lst; gzip -dc stock.gz | cpio -itv --quiet 2>/dev/null > stock.lst
+diff stock.lst new.lst | grep '^[<>]' | awk '{print $1, $NF}' > delta
+printf '< init.rc\n> init.rc\n> init.probe.rc\n> sbin/probe\n' | sort > want.delta
+sort delta | awk '{print $1, $2}' > got.delta
+same "edit: only the injected entries differ" want.delta got.delta
+[ "$(gzip -dc new.gz | cpio -i --quiet --to-stdout init.rc | head -1)" = "import /init.probe.rc" ] && ok "insert at top" || bad "insert at top"
+gzip -dc new.gz | cpio -i --quiet --to-stdout init.rc | grep -A1 '^on boot' | grep -q 'exec -- /sbin/probe' && ok "insert after a line" || bad "insert after"
+check "edit again (idempotent inserts)" "$R" edit new.gz -o new2.gz -e 'insert init.rc top import /init.probe.rc'
+gzip -dc new.gz > n1; gzip -dc new2.gz > n2
+same "idempotent insert: same archive" n1 n2
+gzip -dc stock.gz > s1
+# untouched entries keep their bytes: every entry of the stock archive but
+# init.rc appears byte for byte in the new one
+python3 - s1 n1 <<'EOF' && ok "untouched entries byte-identical" || bad "untouched entries changed"
+import sys
+def entries(b):
+    out, p = {}, 0
+    while True:
+        ns, fs = int(b[p+94:p+102], 16), int(b[p+54:p+62], 16)
+        name = b[p+110:p+110+ns-1].decode()
+        end = p + 110 + ns; end += -end % 4; end += fs; end += -end % 4
+        if name == 'TRAILER!!!': return out
+        out[name] = b[p:end]; p = end
+a, b = entries(open(sys.argv[1],'rb').read()), entries(open(sys.argv[2],'rb').read())
+sys.exit(any(b.get(k) != v for k, v in a.items() if k != 'init.rc'))
+EOF
+
+# ---- module closure from a kernel tree (made here: modules.dep and .ko files)
+K=kroot/lib/modules/9.9.9-test
+mkdir -p $K/kernel/a $K/kernel/b
+for m in a/edt-ft5x06 a/goodix_ts b/drm b/panel-simple b/unused b/drm_kms_helper; do printf 'ko' > $K/kernel/$m.ko; done
+cat > $K/modules.dep <<'EOF'
+kernel/a/edt-ft5x06.ko:
+kernel/b/unused.ko: kernel/b/drm.ko
+kernel/b/panel-simple.ko: kernel/b/drm_kms_helper.ko kernel/b/drm.ko
+kernel/b/drm_kms_helper.ko: kernel/b/drm.ko
+kernel/b/drm.ko:
+kernel/a/goodix_ts.ko:
+EOF
+printf 'alias of:N*T*Cedt,edt-ft5406 edt_ft5x06\nalias i2c:unused unused\nalias of:N*T*Cpanel panel_simple\n' > $K/modules.alias
+cat > ml <<'EOF'
+touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06
+panel p when cmdline lcm then load panel_simple
+EOF
+check "pack with modules" "$R" pack --modules kroot --modules-list ml -c none -o mods.cpio
+cpio -it --quiet < mods.cpio | grep '\.ko$' | sort > got.ko
+printf '%s\n' drm drm_kms_helper panel-simple | sed "s|.*|lib/modules/9.9.9-test/kernel/b/&.ko|" > want.ko
+echo lib/modules/9.9.9-test/kernel/a/edt-ft5x06.ko >> want.ko; sort -o want.ko want.ko
+same "closure: named modules and their dependencies, nothing else" want.ko got.ko
+cpio -i --quiet --to-stdout lib/modules/9.9.9-test/modules.dep < mods.cpio > sub.dep
+grep -v -e unused -e goodix $K/modules.dep > want.dep
+same "subset modules.dep, original order" want.dep sub.dep
+cpio -i --quiet --to-stdout lib/modules/9.9.9-test/modules.alias < mods.cpio > sub.alias
+[ "$(grep -c . sub.alias)" = 2 ] && ! grep -q unused sub.alias && ok "subset modules.alias" || bad "modules.alias subset"
+printf 'touch ft when exists /x then load edt-ft5x06\npanel q when exists /y then load nosuch\n' > ml2
+refuses "a module the kernel lacks names the modules.list line" 1 "ml2:2: module nosuch is not in the kernel" \
+	"$R" pack --modules kroot --modules-list ml2 -o m2.cpio
+printf 'touch ft when i2c 0x38 reg8 0x1ff then load edt-ft5x06\n' > ml3
+refuses "a modules.list syntax error fails the build" 1 "ml3:1:29: register" \
+	"$R" pack --modules kroot --modules-list ml3 -o m3.cpio
+[ ! -e m2.cpio ] && [ ! -e m3.cpio ] && ok "nothing written on a modules error" || bad "output written"
+
+# ---- bad input
+head -c 3000 rd.lz4 > cut.lz4
+refuses "truncated lz4" 1 "cut.lz4: lz4-legacy data: @0x4: lz4 block size" "$R" list cut.lz4
+head -c 2000 rd.gz > cut.gz
+refuses "truncated gzip" 1 "cut.gz: gzip data: .*truncated" "$R" extract cut.gz never
+[ ! -e never ] && ok "no output folder for a bad archive" || bad "folder created"
+refuses "decompression bomb" 1 "rd.lz4: lz4-legacy data: .*cap" "$R" list --max-size 1M rd.lz4
+printf 'BZh91AY' > x.bz2
+refuses "unsupported compression" 1 "x.bz2: @0x0: compressed ramdisk in a format" "$R" list x.bz2
+xz -c < rd.cpio > rd.xz 2>/dev/null && refuses "xz" 1 "xz ramdisk: not supported" "$R" list rd.xz
+python3 -c "
+import sys; b = bytearray(open('rd.cpio','rb').read()); b[6+8*6+2] = ord('z'); open('hex.cpio','wb').write(b)"
+refuses "non-hex digit" 1 "hex.cpio: cpio: entry @0x0: filesize @0x38: non-hex digit 0x7a" "$R" list hex.cpio
+sha_before=$(sha256sum stock.gz)
+refuses "edit output over its input" 1 "is also an input" "$R" edit stock.gz -o stock.gz -e 'rm default.prop'
+refuses "bad edit names the line" 1 "stock.gz: -e:1: \"nothere\" is not in the ramdisk" "$R" edit stock.gz -o e.gz -e 'rm nothere'
+[ "$(sha256sum stock.gz)" = "$sha_before" ] && [ ! -e e.gz ] && ok "input unchanged, nothing written" || bad "input changed or output written"
+printf 'dir x 0755 0 0\nfrob y\n' > badspec
+refuses "bad spec names file:line" 1 "badspec:2: unknown verb \"frob\"" "$R" pack --spec badspec -o b.cpio
+refuses "unknown compression" 2 "want lz4" "$R" pack tree -c zstd -o z.cpio
+[ -z "$(ls -a | grep '\.tmp')" ] && ok "no temporary files left" || bad "temp files left"
+
+# ---- malicious archives: nothing lands outside the target folder
+mkdir -p jail outside
+python3 - <<'EOF'
+def ent(name, mode, data=b''):
+    n = name.encode() + b'\0'
+    h = b'070701' + b''.join(b'%08X' % v for v in (1, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(n), 0))
+    b = h + n; b += b'\0' * (-len(b) % 4); b += data; b += b'\0' * (-len(b) % 4)
+    return b
+trailer = ent('TRAILER!!!', 0)
+import os
+out = os.path.abspath('outside')
+open('evil1.cpio','wb').write(ent('../escape', 0o100644, b'x') + trailer)
+open('evil2.cpio','wb').write(ent('up', 0o120777, out.encode()) + ent('up/pwned', 0o100644, b'x') + trailer)
+open('evil3.cpio','wb').write(ent('/abs/x', 0o40755) + trailer)
+EOF
+refuses "'..' name" 1 "evil1.cpio: cpio: entry @0x0 \"../escape\": a \"..\" component" "$R" extract evil1.cpio jail/1
+refuses "write through a symlink pointing out" 1 "\"up/pwned\": folder \"up\" cannot be opened without following a link" "$R" extract evil2.cpio jail/2
+check "absolute name lands inside" "$R" extract evil3.cpio jail/3
+[ -d jail/3/abs/x ] && ok "leading / stripped" || bad "leading / not stripped"
+[ -z "$(ls outside)" ] && [ ! -e escape ] && ok "nothing written outside" || bad "escaped the target folder"
+
+# ---- summary and help
+"$R" pack tree -o sum.lz4 > sum.out
+grep -q "entries, .* bytes raw, .* bytes lz4-legacy" sum.out && grep -q "^  *2000000  a/text$" sum.out &&
+	ok "build summary with the largest files" || { bad "summary"; cat sum.out; }
+"$R" info rd.gz > info.out && grep -q "rd.gz: 2. entries" info.out && ok "info" || { bad "info"; cat info.out; }
+"$R" --help | grep -q "edit RAMDISK" && ok "--help" || bad "--help"
+chmod -R u+w x-ours x-gnu x-bb x-from-gnu tree 2>/dev/null
+finish
