@@ -20,7 +20,7 @@ LIBS     = $$(pkg-config --libs $(PKGS))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .DEFAULT_GOAL := all
-.PHONY: all tools check unit-test fuzz-replay sh-test bench fuzz clean
+.PHONY: all tools probes check unit-test fuzz-replay sh-test bench fuzz clean
 
 # ---- Debian dependencies (stamps so the check runs once per clone) ----------
 $(O)/.deps-%: mk/deps.list mk/deps.sh
@@ -52,17 +52,42 @@ $(BIN)/bootimg: $(BOOTIMG_OBJ)
 $(BIN)/bootimg: EXTRA_OBJ = $(BOOTIMG_OBJ)
 
 tools: $(TOOLS:%=$(BIN)/%)
-all: tools
+
+# ---- the probe: static musl, for the target (armhf) and x86-64 ----------------------
+# musl's compilers do not search /usr/include; the kernel UAPI headers (linux,
+# asm, asm-generic) come from a private folder of links.
+PROBE_SRC  := probe/facts.c probe/i2c.c probe/decide.c probe/main.c lib/rules.c
+PROBE_HDR  := probe/probe.h lib/rules.h
+PROBE_CFLAGS = $(WARN) -Os -D_GNU_SOURCE -Ilib -Iprobe -ffunction-sections -fdata-sections \
+	-static -Wl,--gc-sections -s
+DEPS_TARGET := $(O)/.deps-target
+$(O)/musl-inc/x86_64/.stamp: | $(DEPS_TARGET)
+	@mkdir -p $(dir $@) && cd $(dir $@) && ln -sfn /usr/include/linux linux && \
+	  ln -sfn /usr/include/asm-generic asm-generic && ln -sfn /usr/include/x86_64-linux-gnu/asm asm && touch .stamp
+$(O)/musl-inc/armhf/.stamp: | $(DEPS_TARGET)
+	@mkdir -p $(dir $@) && cd $(dir $@) && for d in linux asm asm-generic; do \
+	  ln -sfn /usr/arm-linux-gnueabihf/include/$$d $$d; done && touch .stamp
+$(O)/x86_64/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/x86_64/.stamp
+	@mkdir -p $(dir $@)
+	musl-gcc $(PROBE_CFLAGS) -isystem $(O)/musl-inc/x86_64 -o $@ $(PROBE_SRC)
+$(O)/armhf/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/armhf/.stamp
+	@mkdir -p $(dir $@)
+	arm-linux-musleabihf-gcc $(PROBE_CFLAGS) -isystem $(O)/musl-inc/armhf -o $@ $(PROBE_SRC)
+probes: $(O)/x86_64/probe $(O)/armhf/probe
+
+all: tools probes
 
 # ---- unit tests (Criterion), built with ASan+UBSan ------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
+PROBE_CORE := probe/facts.c probe/i2c.c probe/decide.c
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 SAN_OBJ  := $(O)/san
 $(SAN_OBJ)/%.o: %.c | $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -Itests/unit -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -Itests/unit -Iprobe -c -o $@ $<
 
-$(O)/unit-tests: $(UNIT_SRC:%.c=$(SAN_OBJ)/%.o) $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUILD)
+$(O)/unit-tests: $(UNIT_SRC:%.c=$(SAN_OBJ)/%.o) $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) \
+		$(PROBE_CORE:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUILD)
 	$(CC) $(SAN) -o $@ $^ -lcriterion $(LIBS)
 
 unit-test: $(O)/unit-tests

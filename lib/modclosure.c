@@ -13,20 +13,6 @@
 
 #define MODDEP_MAX (64u << 20)
 
-void mod_name(const char *path, char *out, size_t cap)
-{
-	const char *b = strrchr(path, '/');
-	size_t n;
-
-	b = b ? b + 1 : path;
-	n = strcspn(b, ".");
-	if (n >= cap)
-		n = cap - 1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = b[i] == '-' ? '_' : b[i];
-	out[n] = 0;
-}
-
 /* "a/b" into out; false when it does not fit. */
 static bool join(char *out, size_t cap, const char *a, const char *b)
 {
@@ -137,7 +123,7 @@ static int parse_dep(char *text, struct deps *ds, const char *file, struct diag 
 		ds->v[ds->n].path = s;
 		ds->v[ds->n].deps = colon + 1;
 		ds->v[ds->n].want = false;
-		mod_name(s, ds->v[ds->n].name, sizeof(ds->v[ds->n].name));
+		rules_mod_name(s, ds->v[ds->n].name, sizeof(ds->v[ds->n].name));
 		ds->n++;
 		if (!nl)
 			break;
@@ -183,7 +169,7 @@ static int want_rules(struct mod_closure *mc, struct deps *ds, const struct rule
 			int err;
 			if (ac->kind != AK_LOAD)
 				continue;
-			mod_name(ac->arg, name, sizeof(name));
+			rules_mod_name(ac->arg, name, sizeof(name));
 			if ((k = dep_by_name(ds, name)) < 0)
 				return diag_set(d, -ENOENT,
 						"%s:%d: module %s is not in the kernel's modules "

@@ -35,9 +35,6 @@ struct mod_closure {
 	size_t sub_alias_len;
 };
 
-/* Module name from a path or file name: "a/edt-ft5x06.ko.xz" -> "edt_ft5x06". */
-void mod_name(const char *path, char *out, size_t cap);
-
 /*
  * Find the tree (kdir is lib/modules/<version> itself or a root holding
  * lib/modules/<version>; version picks one when there are several) and

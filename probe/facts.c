@@ -1,0 +1,126 @@
+/* facts.c - bounded reads of /proc and /sys below the root, and the parsers
+ * for the command line, bootconfig and cpuinfo. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+long probe_read(const struct probe *p, const char *path, char *buf, size_t cap)
+{
+	size_t n = 0;
+	int fd;
+
+	while (*path == '/')
+		path++;
+	if (cap == 0)
+		return -EINVAL;
+	if ((fd = openat(p->rootfd, *path ? path : ".", O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return -errno;
+	while (n < cap - 1) {
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = -errno;
+			close(fd);
+			return err;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = 0;
+	return (long)n;
+}
+
+static void copy_out(char *out, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, s, n);
+	out[n] = 0;
+}
+
+/* Words of a command line: key=value, "quoted values" allowed (as the kernel's
+ * next_arg() does). The last occurrence wins, as in the kernel. */
+bool cmdline_get(const char *s, const char *key, char *out, size_t cap)
+{
+	size_t kl = strlen(key);
+	bool found = false;
+
+	while (*s) {
+		const char *w, *v = NULL;
+		size_t wl, vl = 0;
+		bool q = false;
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		w = s;
+		while (*s && (q || (*s != ' ' && *s != '\t' && *s != '\n'))) {
+			if (*s == '"')
+				q = !q;
+			if (*s == '=' && !v)
+				v = s + 1;
+			s++;
+		}
+		wl = (size_t)((v ? v - 1 : s) - w);
+		if (v)
+			vl = (size_t)(s - v);
+		if (wl == kl && !memcmp(w, key, kl) && wl) {
+			if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
+				v++, vl -= 2;
+			copy_out(out, cap, v ? v : "", vl);
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* bootconfig as /proc/bootconfig prints it: key = "value" per line. */
+bool bootconfig_get(const char *s, const char *key, char *out, size_t cap)
+{
+	size_t kl = strlen(key);
+
+	while (*s) {
+		const char *nl = strchr(s, '\n'), *e = nl ? nl : s + strlen(s);
+		if ((size_t)(e - s) > kl && !memcmp(s, key, kl) && (s[kl] == ' ' || s[kl] == '=')) {
+			const char *v = s + kl;
+			while (v < e && (*v == ' ' || *v == '='))
+				v++;
+			if (v < e && *v == '"' && e - v >= 2 && e[-1] == '"')
+				copy_out(out, cap, v + 1, (size_t)(e - v - 2));
+			else
+				copy_out(out, cap, v, (size_t)(e - v));
+			return true;
+		}
+		s = nl ? nl + 1 : e;
+	}
+	return false;
+}
+
+/* "Field\t: value" lines; the first occurrence. */
+bool cpuinfo_get(const char *s, const char *field, char *out, size_t cap)
+{
+	size_t fl = strlen(field);
+
+	while (*s) {
+		const char *nl = strchr(s, '\n'), *e = nl ? nl : s + strlen(s);
+		const char *c = memchr(s, ':', (size_t)(e - s));
+		if (c) {
+			const char *k = c;
+			while (k > s && (k[-1] == ' ' || k[-1] == '\t'))
+				k--;
+			if ((size_t)(k - s) == fl && !memcmp(s, field, fl)) {
+				c++;
+				while (c < e && (*c == ' ' || *c == '\t'))
+					c++;
+				copy_out(out, cap, c, (size_t)(e - c));
+				return true;
+			}
+		}
+		s = nl ? nl + 1 : e;
+	}
+	return false;
+}

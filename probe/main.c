@@ -1,0 +1,254 @@
+/* probe - decide which panel, touch and regulator modules to load, at boot.
+ *
+ * usage: probe [--modules-list FILE] [--root DIR] [--fake-i2c FILE] [--dry-run]
+ *              [--explain] [--record PATH] [--budget MS] [--bus-budget MS]
+ *              [--timeout MS] [--kernel-release R] [--watch S] [--check]
+ *
+ * Parses and clamps everything first, allocates once, then must not die: as
+ * PID 1 it never exits (the init flow normally runs it as a child).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+static const char usage[] =
+	"usage: probe [OPTIONS]\n"
+	"  --modules-list FILE   rules (default /lib/probe/modules.list, below the root)\n"
+	"  --root DIR            read /proc, /sys, /dev and the rules below DIR (tests)\n"
+	"  --fake-i2c FILE       fake adapters and chips from FILE instead of /dev/i2c-N\n"
+	"  --dry-run             decide, record, but load, bind and write nothing\n"
+	"  --explain             print why every rule matched or not\n"
+	"  --record PATH         decision record (default /run/probe/decisions)\n"
+	"  --budget MS           whole pass (default 2000); --bus-budget MS per adapter\n"
+	"                        (default 500); --timeout MS per transfer (default 25)\n"
+	"  --kernel-release R    modules from /lib/modules/R (default: uname -r)\n"
+	"  --watch S             stay S seconds for adapters that appear late (uevents)\n"
+	"  --check               parse the rules, print errors, exit 1 if any\n";
+
+struct opts {
+	const char *list, *root, *fake, *record, *release;
+	unsigned budget, bus_budget, timeout, watch;
+	bool dry_run, explain, check;
+};
+
+static unsigned num(const char *opt, const char *s, unsigned max)
+{
+	char *end;
+	unsigned long v = strtoul(s ? s : "", &end, 10);
+
+	if (!s || !*s || *end || v > max) {
+		fprintf(stderr, "probe: %s wants a number up to %u\n", opt, max);
+		exit(2);
+	}
+	return (unsigned)v;
+}
+
+static void parse_opts(int argc, char **argv, struct opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		bool used = true;
+		if (!strcmp(a, "--modules-list"))
+			o->list = v;
+		else if (!strcmp(a, "--root"))
+			o->root = v;
+		else if (!strcmp(a, "--fake-i2c"))
+			o->fake = v;
+		else if (!strcmp(a, "--record"))
+			o->record = v;
+		else if (!strcmp(a, "--kernel-release"))
+			o->release = v;
+		else if (!strcmp(a, "--budget"))
+			o->budget = num(a, v, 600000);
+		else if (!strcmp(a, "--bus-budget"))
+			o->bus_budget = num(a, v, 600000);
+		else if (!strcmp(a, "--timeout"))
+			o->timeout = num(a, v, 10000);
+		else if (!strcmp(a, "--watch"))
+			o->watch = num(a, v, 3600);
+		else {
+			used = false;
+			if (!strcmp(a, "--dry-run"))
+				o->dry_run = true;
+			else if (!strcmp(a, "--explain"))
+				o->explain = true;
+			else if (!strcmp(a, "--check"))
+				o->check = true;
+			else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+				fputs(usage, stdout);
+				exit(0);
+			} else {
+				fprintf(stderr, "probe: unknown option %s\n%s", a, usage);
+				exit(2);
+			}
+			continue;
+		}
+		if (used && !v) {
+			fprintf(stderr, "probe: %s wants a value\n", a);
+			exit(2);
+		}
+		i++;
+	}
+}
+
+struct errctx {
+	struct probe *p;
+	const char *file;
+	bool to_stderr;
+};
+
+static void rules_error(void *ctx, int line, int col, const char *msg)
+{
+	struct errctx *e = ctx;
+
+	if (e->to_stderr)
+		fprintf(stderr, "%s:%d:%d: %s\n", e->file, line, col, msg);
+	else
+		probe_log(e->p, "error file=%s line=%d col=%d msg=\"%s\"", e->file, line, col, msg);
+}
+
+/* Read the rules (below the root) and parse them; errors go to the record. */
+static int load_rules(struct probe *p, struct rules *r, const char *file, bool to_stderr)
+{
+	struct errctx e = {.p = p, .file = file, .to_stderr = to_stderr};
+	char *text = malloc(RULES_TEXT_MAX + 1);
+	long n;
+	int rc;
+
+	if (!text)
+		return -ENOMEM;
+	n = to_stderr ? -1 : probe_read(p, file, text, RULES_TEXT_MAX + 1);
+	if (to_stderr) {
+		FILE *f = fopen(file, "r");
+		n = f ? (long)fread(text, 1, RULES_TEXT_MAX + 1, f) : -errno;
+		if (f)
+			fclose(f);
+	}
+	if (n < 0 || n > (long)RULES_TEXT_MAX) {
+		if (to_stderr)
+			fprintf(stderr, "probe: %s: %s\n", file, n < 0 ? strerror((int)-n) : "too large");
+		else
+			probe_log(p, "error file=%s status=%s", file, n < 0 ? strerror((int)-n) : "too-large");
+		free(text);
+		rules_parse(r, "", 0, NULL, NULL);
+		return -EIO;
+	}
+	rc = rules_parse(r, text, (size_t)n, rules_error, &e);
+	free(text);
+	return rc;
+}
+
+/* Late adapters: an "add" uevent of an i2c_adapter re-runs the open classes. */
+static void watch(struct probe *p, unsigned seconds)
+{
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
+	uint64_t end = p->ops->now_us(p->ops->ctx) + (uint64_t)seconds * 1000000u;
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	char buf[4096];
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		probe_log(p, "watch status=error:%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	probe_log(p, "watch seconds=%u", seconds);
+	for (;;) {
+		uint64_t now = p->ops->now_us(p->ops->ctx);
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+		bool adapter = false;
+		if (now >= end)
+			break;
+		if (poll(&pf, 1, (int)((end - now) / 1000 + 1)) <= 0)
+			continue;
+		if ((n = recv(fd, buf, sizeof(buf) - 1, 0)) <= 0)
+			continue;
+		buf[n] = 0;
+		if (strncmp(buf, "add@", 4))
+			continue;
+		for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
+			adapter |= !strcmp(buf + i, "DEVTYPE=i2c_adapter");
+		if (!adapter)
+			continue;
+		probe_log(p, "uevent %s", buf);
+		p->nad = p->ops->adapters(p->ops->ctx, p, p->ad, PROBE_ADAPTERS_MAX);
+		p->ncache = 0;
+		p->t0 = p->ops->now_us(p->ops->ctx); /* a fresh budget for the new bus */
+		probe_run(p);
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	static struct probe p;
+	static struct rules r;
+	struct opts o = {.budget = 2000, .bus_budget = 500, .timeout = 25};
+	struct probe_ops fake_ops;
+	struct fake_hw *hw = NULL;
+	const char *list;
+
+	parse_opts(argc, argv, &o);
+	list = o.list ? o.list : "/lib/probe/modules.list";
+	probe_defaults(&p);
+	if (o.check) {
+		int n = load_rules(&p, &r, list, true);
+		rules_free(&r);
+		return n == 0 ? 0 : 1;
+	}
+	p.rootfd = open(o.root ? o.root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p.rootfd < 0) {
+		fprintf(stderr, "probe: %s: %s\n", o.root ? o.root : "/", strerror(errno));
+		if (getpid() == 1)
+			for (;;)
+				pause();
+		return 1;
+	}
+	p.ops = &probe_real_ops;
+	if (o.fake) {
+		char err[160], *text = malloc(1u << 16);
+		FILE *f = fopen(o.fake, "r");
+		size_t n = f && text ? fread(text, 1, 1u << 16, f) : 0;
+		if (f)
+			fclose(f);
+		if (!f || fake_hw_load(text, n, &hw, err, sizeof(err)) < 0) {
+			fprintf(stderr, "probe: %s: %s\n", o.fake, f ? err : strerror(errno));
+			free(text);
+			return 1;
+		}
+		free(text);
+		fake_ops_init(&fake_ops, hw);
+		p.ops = &fake_ops;
+	}
+	p.dry_run = o.dry_run;
+	p.explain = o.explain;
+	p.budget_ms = o.budget;
+	p.bus_budget_ms = o.bus_budget;
+	p.timeout_ms = o.timeout;
+	p.release = o.release;
+	if (o.record)
+		p.record_path = o.record[0] == '/' ? o.record + 1 : o.record;
+	p.rules = &r;
+	p.rules_file = list;
+	probe_start(&p);
+	load_rules(&p, &r, list, false);
+	probe_run(&p);
+	if (o.watch && !o.fake)
+		watch(&p, o.watch);
+	probe_finish(&p);
+	rules_free(&r);
+	fake_hw_free(hw);
+	if (getpid() == 1) /* never take the boot down: hang, do not exit */
+		for (;;)
+			pause();
+	return 0;
+}

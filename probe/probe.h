@@ -1,0 +1,146 @@
+/* probe.h - the hardware probe: facts, I2C access, decisions, actions.
+ *
+ * Everything the probe touches goes through a root folder fd (the real "/"
+ * on a phone, a fixture tree in tests) and a small ops table (real I2C and
+ * module loading, or fake chips from a fixture file). No globals: all state
+ * lives in struct probe, allocated once by the caller.
+ */
+#ifndef PROBE_H
+#define PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+#define PROBE_ADAPTERS_MAX 16
+#define PROBE_CACHE_MAX 64
+#define PROBE_TEXT_MAX 4096 /* bytes read from any /proc or /sys file */
+#define PROBE_DEP_MAX (1u << 20)
+
+/* Outcome of one I2C transaction. */
+enum i2c_res {
+	IR_OK,	     /* the chip answered; bytes read */
+	IR_NAK,     /* nothing at that address */
+	IR_BUSY,    /* a driver holds the address (left alone) */
+	IR_TIMEOUT, /* no answer in time */
+	IR_EIO,     /* bus error, or a transfer the adapter cannot do */
+	IR_SKIPPED, /* over the time budget: not attempted */
+};
+
+struct adapter {
+	int nr;		 /* i2c-N */
+	char name[64];	 /* sysfs name */
+	bool smbus_only; /* no I2C_FUNC_I2C: no combined transfers */
+	uint64_t spent_us;
+	bool over_budget;
+};
+
+struct i2c_req {
+	uint8_t addr;
+	uint8_t regbits; /* 0: presence */
+	uint16_t reg;
+	uint8_t len;
+	enum i2c_via via;
+	bool force;
+};
+
+struct probe;
+
+struct probe_ops {
+	uint64_t (*now_us)(void *ctx);
+	void (*sleep_ms)(void *ctx, unsigned ms);
+	/* Fill adapters (at most max); returns the count. */
+	unsigned (*adapters)(void *ctx, struct probe *p, struct adapter *out, unsigned max);
+	enum i2c_res (*xfer)(void *ctx, struct probe *p, const struct adapter *a,
+			     const struct i2c_req *r, uint8_t *out);
+	/* Load a module file (root-relative path) with parameters: 0, or -errno
+	 * (-EEXIST counts as loaded). */
+	int (*load)(void *ctx, struct probe *p, const char *path, const char *params);
+	void *ctx;
+};
+
+/* A cached I2C read (so two rules asking the same register cost one read). */
+struct i2c_cache {
+	int bus;
+	struct i2c_req req;
+	enum i2c_res res;
+	uint8_t bytes[I2C_ID_MAX];
+};
+
+/* What matched: the values actions may use. */
+struct match {
+	bool i2c;
+	int bus;
+	uint8_t addr;
+	uint16_t reg;
+	uint8_t regbits;
+	uint8_t bytes[I2C_ID_MAX];
+	uint8_t len;
+	char value[128]; /* the text fact that matched */
+	uint64_t us;	 /* time spent deciding */
+};
+
+struct probe {
+	int rootfd;
+	const struct probe_ops *ops;
+	struct rules *rules;
+	const char *rules_file;
+	bool dry_run;
+	bool explain; /* print why each rule matched or not (stdout) */
+	unsigned budget_ms;	/* whole pass */
+	unsigned bus_budget_ms; /* per adapter */
+	unsigned timeout_ms;	/* per transaction (adapter timeout) */
+	unsigned retries;
+	const char *record_path; /* relative to root */
+	const char *facts_path;
+	const char *input_dir;
+	const char *release; /* kernel release: lib/modules/<release> */
+	uint64_t t0;
+	struct adapter ad[PROBE_ADAPTERS_MAX];
+	unsigned nad;
+	struct i2c_cache cache[PROBE_CACHE_MAX];
+	unsigned ncache;
+	char cmdline[PROBE_TEXT_MAX];
+	char bootconfig[PROBE_TEXT_MAX];
+	char *moddep; /* modules.dep text, or NULL */
+	size_t moddep_len;
+	int record_fd, kmsg_fd;
+	bool class_done[CLASSES_MAX];
+	unsigned decided, failures;
+};
+
+/* ---- facts (facts.c) --------------------------------------------------------- */
+/* Read a root-relative file (leading '/' ignored) into buf (NUL-terminated,
+ * at most cap-1 bytes). Returns the length or -errno. */
+long probe_read(const struct probe *p, const char *path, char *buf, size_t cap);
+/* Value of KEY in a kernel command line or bootconfig text; true if present. */
+bool cmdline_get(const char *text, const char *key, char *out, size_t cap);
+bool bootconfig_get(const char *text, const char *key, char *out, size_t cap);
+/* A /proc/cpuinfo field. */
+bool cpuinfo_get(const char *text, const char *field, char *out, size_t cap);
+
+/* ---- decisions (decide.c) ------------------------------------------------------ */
+/* Defaults into p (root fd, ops and rules set by the caller afterwards). */
+void probe_defaults(struct probe *p);
+/* Read the text facts, list adapters, open the record. */
+int probe_start(struct probe *p);
+/* Decide every class still open, in order. Returns classes decided now. */
+unsigned probe_run(struct probe *p);
+void probe_finish(struct probe *p);
+/* Log one line to the record, to /dev/kmsg ("probe: ...") and, with
+ * explain, to stdout. */
+void probe_log(struct probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- I2C (i2c.c) --------------------------------------------------------------------- */
+extern const struct probe_ops probe_real_ops;
+/* Fake chips from a fixture file (see README, "Fake I2C fixtures"). */
+struct fake_hw;
+int fake_hw_load(const char *text, size_t len, struct fake_hw **out, char *err, size_t errcap);
+void fake_hw_free(struct fake_hw *hw);
+void fake_ops_init(struct probe_ops *ops, struct fake_hw *hw);
+bool fake_hw_loaded(const struct fake_hw *hw, const char *name);
+unsigned fake_hw_xfers(const struct fake_hw *hw);
+
+#endif
