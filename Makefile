@@ -95,7 +95,7 @@ unit-test: $(O)/unit-tests
 
 # ---- differential and CLI tests (shell, against Debian's tools) ----------------
 SH_TESTS := $(sort $(wildcard tests/sh/t-*.sh))
-sh-test: tools | $(O)/.deps-check
+sh-test: tools probes | $(O)/.deps-check
 	@sh tests/sh/run.sh $(SH_TESTS)
 
 # The libFuzzer corpora replayed by a gcc sanitizer build (no clang needed).

@@ -682,11 +682,14 @@ static void log_decision(struct probe *p, const struct rule *ru, const struct ma
 		  ev, ms_since(p, t));
 }
 
-static bool decide_class(struct probe *p, unsigned ci)
+/* 2: a rule decided; 1: the fallback acted; 0: nothing to do. */
+static int decide_class(struct probe *p, unsigned ci)
 {
 	const char *cls = p->rules->cls[ci].name;
 	const struct rule *fb = NULL;
 	uint64_t t = p->ops->now_us(p->ops->ctx);
+
+	const struct rule *won = NULL;
 
 	for (unsigned i = 0; i < p->rules->nrule; i++) {
 		const struct rule *ru = &p->rules->rule[i];
@@ -698,27 +701,34 @@ static bool decide_class(struct probe *p, unsigned ci)
 			fb = ru;
 			continue;
 		}
+		if (won && !p->explain)
+			break;
 		memset(&m, 0, sizeof(m));
 		bool hit = eval_rule(p, ru, &m, &w);
-		if (p->explain)
-			printf("explain %s %s (line %d): %s:%s\n", cls, ru->name, ru->line,
-			       hit ? "match" : "no", w.s);
-		if (!hit)
+		if (p->explain) /* every rule, also those after the winner */
+			printf("explain %s %s (line %d): %s%s%s:%s\n", cls, ru->name, ru->line,
+			       hit ? "match" : "no", won && hit ? ", not used: decided by " : "",
+			       won && hit ? won->name : "", w.s);
+		if (!hit || won)
 			continue;
 		log_decision(p, ru, &m, t, "");
 		if (run_actions(p, ru, &m) == 0)
-			return true;
-		probe_log(p, "reject class=%s rule=%s line=%d status=load-failed", cls, ru->name, ru->line);
+			won = ru;
+		else
+			probe_log(p, "reject class=%s rule=%s line=%d status=load-failed", cls,
+				  ru->name, ru->line);
 	}
+	if (won)
+		return 2;
 	if (fb) {
 		struct match m;
 		memset(&m, 0, sizeof(m));
 		log_decision(p, fb, &m, t, " result=fallback");
 		run_actions(p, fb, &m);
-	} else {
-		probe_log(p, "decide class=%s rule=none ms=%.1f", cls, ms_since(p, t));
+		return fb->nact ? 1 : 0;
 	}
-	return false;
+	probe_log(p, "decide class=%s rule=none ms=%.1f", cls, ms_since(p, t));
+	return 0;
 }
 
 unsigned probe_run(struct probe *p)
@@ -729,11 +739,12 @@ unsigned probe_run(struct probe *p)
 		unsigned ci = order[k];
 		if (p->class_done[ci])
 			continue;
-		if (decide_class(p, ci)) {
+		int how = decide_class(p, ci);
+		if (how == 2) {
 			p->class_done[ci] = true;
 			decided++;
 		}
-		if (p->rules->cls[ci].settle_ms)
+		if (how && p->rules->cls[ci].settle_ms) /* its rail may need time */
 			p->ops->sleep_ms(p->ops->ctx, p->rules->cls[ci].settle_ms);
 	}
 	p->decided += decided;
