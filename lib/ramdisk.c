@@ -24,12 +24,22 @@ void rd_init(struct ramdisk *rd, uint32_t mtime)
 	rd->next_ino = 1;
 }
 
-static void entry_free(struct rd_entry *e)
+/* Release what the entry owns of its data (a host path, a buffer) and forget
+ * where the data was; the name and metadata stay. */
+static void entry_drop_data(struct rd_entry *e)
 {
-	free(e->name);
 	free(e->path);
 	if (e->src == RD_MEM)
 		free((void *)(uintptr_t)e->data);
+	e->path = NULL;
+	e->data = NULL;
+	e->raw = NULL;
+}
+
+static void entry_free(struct rd_entry *e)
+{
+	entry_drop_data(e);
+	free(e->name);
 }
 
 void rd_free(struct ramdisk *rd)
@@ -229,6 +239,23 @@ int rd_add_tree(struct ramdisk *rd, const char *dir, struct diag *d)
 	return walk(rd, dir, "", 0, d);
 }
 
+/* Is the folder name lives in present? 0 (or a top-level name), -ENOENT, or
+ * -ENOTDIR; parent gets the folder's name. */
+static int parent_state(const struct ramdisk *rd, const char *name, char parent[CPIO_NAME_MAX])
+{
+	const char *slash = strrchr(name, '/');
+	size_t n = slash ? (size_t)(slash - name) : 0;
+	long i;
+
+	memcpy(parent, name, n);
+	parent[n] = 0;
+	if (!slash)
+		return 0;
+	if ((i = rd_find(rd, parent)) < 0)
+		return -ENOENT;
+	return S_ISDIR(rd->v[i].m.f[CF_MODE]) ? 0 : -ENOTDIR;
+}
+
 int rd_add_dirs(struct ramdisk *rd, const char *name, uint32_t perm, struct diag *d)
 {
 	char buf[CPIO_NAME_MAX];
@@ -265,18 +292,12 @@ int rd_add_file(struct ramdisk *rd, const char *name, uint32_t perm, const char 
 {
 	struct rd_entry *e;
 	struct stat st;
-	const char *slash = strrchr(name, '/');
-	long k;
+	char parent[CPIO_NAME_MAX];
 
 	if (rd_find(rd, name) >= 0)
 		return diag_set(d, -EEXIST, "\"%s\" is already in the ramdisk", name);
-	if (slash) {
-		char parent[CPIO_NAME_MAX];
-		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - name), name);
-		if ((k = rd_find(rd, parent)) < 0 || !S_ISDIR(rd->v[k].m.f[CF_MODE]))
-			return diag_set(d, -ENOENT, "\"%s\": no folder \"%s\" in the ramdisk", name,
-					parent);
-	}
+	if (parent_state(rd, name, parent) < 0)
+		return diag_set(d, -ENOENT, "\"%s\": no folder \"%s\" in the ramdisk", name, parent);
 	if (path && stat(path, &st) < 0)
 		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
 	if (path)
@@ -361,20 +382,14 @@ static int name_arg(struct spec_ctx *s, unsigned i, char *out, size_t cap)
 /* The parent of name must exist as a folder (or be the root). */
 static int need_parent(struct spec_ctx *s, const char *name)
 {
-	const char *slash = strrchr(name, '/');
 	char parent[CPIO_NAME_MAX];
-	long i;
+	int err = parent_state(s->rd, name, parent);
 
-	if (!slash)
-		return 0;
-	memcpy(parent, name, (size_t)(slash - name));
-	parent[slash - name] = 0;
-	i = rd_find(s->rd, parent);
-	if (i < 0 && s->edits)
-		return spec_err(s, -ENOENT, "\"%s\": folder \"%s\" is not in the ramdisk", name,
+	if (err == -ENOENT && s->edits)
+		return spec_err(s, err, "\"%s\": folder \"%s\" is not in the ramdisk", name,
 				parent);
-	if (i >= 0 && !S_ISDIR(s->rd->v[i].m.f[CF_MODE]))
-		return spec_err(s, -ENOTDIR, "\"%s\": \"%s\" is not a folder", name, parent);
+	if (err == -ENOTDIR)
+		return spec_err(s, err, "\"%s\": \"%s\" is not a folder", name, parent);
 	return 0;
 }
 
@@ -409,12 +424,7 @@ static int define(struct spec_ctx *s, const char *name, uint32_t mode, uint32_t 
 							"first",
 							name);
 		ino = e->src == RD_ORIG ? e->m.f[CF_INO] : 0;
-		free(e->path);
-		if (e->src == RD_MEM)
-			free((void *)(uintptr_t)e->data);
-		e->path = NULL;
-		e->data = NULL;
-		e->raw = NULL;
+		entry_drop_data(e);
 		e->wname = NULL;
 	} else if (!(e = rd_push(s->rd, name))) {
 		return spec_err(s, -ENOMEM, "out of memory");
@@ -580,8 +590,7 @@ static int entry_bytes(struct spec_ctx *s, struct rd_entry *e)
 		return 0;
 	if (file_read_small(e->path, 64u << 20, &buf, &len, &d2) < 0)
 		return spec_err(s, -EIO, "%s", d2.msg);
-	free(e->path);
-	e->path = NULL;
+	entry_drop_data(e);
 	e->data = buf;
 	e->src = RD_MEM;
 	e->m.f[CF_FILESIZE] = (uint32_t)len;
@@ -666,11 +675,9 @@ static int spec_insert(struct spec_ctx *s)
 	nb[o++] = '\n';
 	memcpy(nb + o, e->data + at, n - (size_t)at);
 	o += n - (size_t)at;
-	if (e->src == RD_MEM)
-		free((void *)(uintptr_t)e->data);
+	entry_drop_data(e);
 	e->src = RD_MEM;
 	e->data = nb;
-	e->raw = NULL;
 	e->changed = true;
 	e->m.f[CF_FILESIZE] = (uint32_t)o;
 	return 0;

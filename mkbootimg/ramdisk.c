@@ -330,6 +330,16 @@ static void list_entry(const struct rd_entry *e, bool verbose)
 	putchar('\n');
 }
 
+/* --max-size: the cap on a ramdisk's decompressed size. */
+static uint64_t parse_max_size(const char *s)
+{
+	uint64_t cap;
+
+	if (parse_size(s, &cap) < 0 || cap == 0 || cap > SIZE_MAX / 2)
+		die(EXIT_USAGE, "--max-size %s: want a size like 64M", s);
+	return cap;
+}
+
 static const struct opt read_opts[] = {{"verbose", 'v', false, 1}, {"max_size", 0, true, 2},
 				       {"help", 'h', false, 9}, {0}};
 
@@ -351,10 +361,7 @@ static unsigned read_args(int argc, char **argv, const char **pos, unsigned npos
 			pos[n++] = s.arg;
 			break;
 		case 1: *verbose = true; break;
-		case 2:
-			if (parse_size(s.arg, cap) < 0 || *cap == 0 || *cap > SIZE_MAX / 2)
-				die(EXIT_USAGE, "--max-size %s: want a size like 64M", s.arg);
-			break;
+		case 2: *cap = parse_max_size(s.arg); break;
 		default: fputs(usage, stdout); exit(0);
 		}
 	}
@@ -450,10 +457,7 @@ static int cmd_edit(int argc, char **argv)
 			ops[nops].file = id == 4;
 			ops[nops++].s = s.arg;
 			break;
-		case 5:
-			if (parse_size(s.arg, &cap) < 0 || cap == 0 || cap > SIZE_MAX / 2)
-				die(EXIT_USAGE, "--max-size %s: want a size like 64M", s.arg);
-			break;
+		case 5: cap = parse_max_size(s.arg); break;
 		default: fputs(usage, stdout); return 0;
 		}
 	}

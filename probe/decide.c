@@ -356,17 +356,15 @@ static bool cond_text(struct probe *p, const struct cond *c, struct match *m, st
 			return true;
 		why_add(w, " dt %s=\"%s\"(no)", c->key, buf);
 		return false;
-	case CK_CPUINFO: {
-		char *all = malloc(1u << 16);
-		bool ok = all && probe_read(p, "proc/cpuinfo", all, 1u << 16) >= 0 &&
-			  cpuinfo_get(all, c->key, buf, sizeof(buf));
-		free(all);
-		if (!ok) {
+	case CK_CPUINFO:
+		if (!p->cpuinfo && (p->cpuinfo = malloc(PROBE_CPUINFO_MAX)) &&
+		    probe_read(p, "proc/cpuinfo", p->cpuinfo, PROBE_CPUINFO_MAX) < 0)
+			p->cpuinfo[0] = 0; /* unreadable: every field absent */
+		if (!p->cpuinfo || !cpuinfo_get(p->cpuinfo, c->key, buf, sizeof(buf))) {
 			why_add(w, " cpuinfo %s: absent", c->key);
 			return false;
 		}
 		break;
-	}
 	case CK_SYSFS:
 		snprintf(path, sizeof(path), "sys/%s", c->key[0] == '/' ? c->key + 1 : c->key);
 		if (probe_read(p, path, buf, sizeof(buf)) < 0) {
@@ -761,5 +759,6 @@ void probe_finish(struct probe *p)
 		close(p->kmsg_fd);
 	p->record_fd = p->kmsg_fd = -1;
 	free(p->moddep);
-	p->moddep = NULL;
+	free(p->cpuinfo);
+	p->moddep = p->cpuinfo = NULL;
 }

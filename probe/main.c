@@ -125,12 +125,13 @@ static int load_rules(struct probe *p, struct rules *r, const char *file, bool t
 
 	if (!text)
 		return -ENOMEM;
-	n = to_stderr ? -1 : probe_read(p, file, text, RULES_TEXT_MAX + 1);
-	if (to_stderr) {
+	if (to_stderr) { /* --check: a host path, no root */
 		FILE *f = fopen(file, "r");
 		n = f ? (long)fread(text, 1, RULES_TEXT_MAX + 1, f) : -errno;
 		if (f)
 			fclose(f);
+	} else {
+		n = probe_read(p, file, text, RULES_TEXT_MAX + 1);
 	}
 	if (n < 0 || n > (long)RULES_TEXT_MAX) {
 		if (to_stderr)

@@ -18,6 +18,7 @@
 #define PROBE_CACHE_MAX 64
 #define PROBE_TEXT_MAX 4096 /* bytes read from any /proc or /sys file */
 #define PROBE_DEP_MAX (1u << 20)
+#define PROBE_CPUINFO_MAX (1u << 16)
 
 /* Outcome of one I2C transaction. */
 enum i2c_res {
@@ -104,7 +105,8 @@ struct probe {
 	unsigned ncache;
 	char cmdline[PROBE_TEXT_MAX];
 	char bootconfig[PROBE_TEXT_MAX];
-	char *moddep; /* modules.dep text, or NULL */
+	char *cpuinfo; /* /proc/cpuinfo, read at the first cpuinfo condition */
+	char *moddep;  /* modules.dep text, or NULL */
 	size_t moddep_len;
 	int record_fd, kmsg_fd;
 	bool class_done[CLASSES_MAX];
