@@ -153,6 +153,8 @@ static enum i2c_res i2c_read(struct probe *p, struct adapter *a, const struct i2
 			memcpy(out, p->cache[i].bytes, r->len);
 			return p->cache[i].res;
 		}
+	if (a->over_budget) /* out of time, or stopped answering */
+		return IR_SKIPPED;
 	t = p->ops->now_us(p->ops->ctx);
 	if (t - p->t0 > (uint64_t)p->budget_ms * 1000u || a->spent_us > (uint64_t)p->bus_budget_ms * 1000u) {
 		if (!a->over_budget)
@@ -166,8 +168,12 @@ static enum i2c_res i2c_read(struct probe *p, struct adapter *a, const struct i2
 		res = p->ops->xfer(p->ops->ctx, p, a, r, out);
 	a->spent_us += p->ops->now_us(p->ops->ctx) - t;
 	if (res != IR_OK && res != IR_NAK)
-		probe_log(p, "fault bus=%d addr=0x%02x reg=0x%x status=%s", a->nr, r->addr, r->reg,
-			  res_name[res]);
+		probe_log(p, "fault bus=%d addr=0x%02x reg=0x%x status=%s%s", a->nr, r->addr, r->reg,
+			  res_name[res], res == IR_TIMEOUT ? " bus=abandoned" : "");
+	/* A transfer that timed out leaves a bus no one can trust (a stuck
+	 * line, a dead bit-banged adapter): nothing more on it this pass. */
+	if (res == IR_TIMEOUT)
+		a->over_budget = true;
 	if (p->ncache < PROBE_CACHE_MAX) {
 		c = &p->cache[p->ncache++];
 		c->bus = a->nr;

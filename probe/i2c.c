@@ -5,11 +5,14 @@
 #include <fcntl.h>
 #include <linux/i2c-dev.h>
 #include <linux/i2c.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,10 +46,21 @@ static int open_dev(struct probe *p, int nr)
 	return openat(p->rootfd, path, O_RDWR | O_CLOEXEC);
 }
 
+struct worker {
+	pid_t pid; /* 0: none yet; -1: the adapter stopped answering */
+	int to, from;
+};
+static struct worker workers[PROBE_ADAPTERS_MAX];
+
+static void worker_drop(struct worker *w, bool dead);
+
 static unsigned real_adapters(void *ctx, struct probe *p, struct adapter *out, unsigned max)
 {
 	int dfd = openat(p->rootfd, "sys/bus/i2c/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+
+	for (unsigned i = 0; i < PROBE_ADAPTERS_MAX; i++) /* the numbering may change */
+		worker_drop(&workers[i], false);
 	struct dirent *de;
 	unsigned n = 0;
 
@@ -143,15 +157,14 @@ static int xfer_smbus(int fd, const struct i2c_req *r, uint8_t *out)
 	return 0;
 }
 
-static enum i2c_res real_xfer(void *ctx, struct probe *p, const struct adapter *a,
-			      const struct i2c_req *r, uint8_t *out)
+static enum i2c_res direct_xfer(struct probe *p, const struct adapter *a, const struct i2c_req *r,
+				uint8_t *out)
 {
 	uint8_t ptr[2];
 	unsigned plen = 0;
 	union i2c_smbus_data d;
 	int fd, rc, e;
 
-	(void)ctx;
 	if ((fd = open_dev(p, a->nr)) < 0)
 		return IR_EIO;
 	ioctl(fd, I2C_TIMEOUT, (unsigned long)(p->timeout_ms + 9) / 10);
@@ -179,6 +192,91 @@ static enum i2c_res real_xfer(void *ctx, struct probe *p, const struct adapter *
 	e = errno;
 	close(fd);
 	return rc == 0 ? IR_OK : map_errno(e);
+}
+
+/*
+ * Every transfer runs in a worker process, one per adapter, and the probe
+ * waits for its answer at most --timeout ms. A driver's own timeouts do not
+ * bound a transfer: i2c-algo-bit waits a full second for SCL on every clock
+ * edge of a dead bit-banged bus, whatever I2C_TIMEOUT says, and the ioctl
+ * cannot be interrupted. A worker that misses its deadline is killed and its
+ * adapter reports IR_TIMEOUT from then on, at no further cost.
+ */
+struct worker_reply {
+	int res;
+	uint8_t bytes[I2C_ID_MAX];
+};
+
+static void worker_drop(struct worker *w, bool dead)
+{
+	if (w->pid > 0) {
+		close(w->to);
+		close(w->from);
+		kill(w->pid, SIGKILL);
+		waitpid(w->pid, NULL, WNOHANG);
+	}
+	w->pid = dead ? -1 : 0;
+}
+
+static int worker_start(struct worker *w, struct probe *p, const struct adapter *a)
+{
+	int req[2], rep[2];
+	pid_t pid;
+
+	if (pipe2(req, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		close(req[0]);
+		close(req[1]);
+		return -1;
+	}
+	if ((pid = fork()) == 0) {
+		struct i2c_req r;
+		close(req[1]);
+		close(rep[0]);
+		while (read(req[0], &r, sizeof(r)) == (ssize_t)sizeof(r)) {
+			struct worker_reply y = {0};
+			y.res = (int)direct_xfer(p, a, &r, y.bytes);
+			if (write(rep[1], &y, sizeof(y)) != (ssize_t)sizeof(y))
+				break;
+		}
+		_exit(0);
+	}
+	close(req[0]);
+	close(rep[1]);
+	if (pid < 0) {
+		close(req[1]);
+		close(rep[0]);
+		return -1;
+	}
+	*w = (struct worker){.pid = pid, .to = req[1], .from = rep[0]};
+	return 0;
+}
+
+static enum i2c_res real_xfer(void *ctx, struct probe *p, const struct adapter *a,
+			      const struct i2c_req *r, uint8_t *out)
+{
+	size_t i = (size_t)(a - p->ad);
+	struct worker *w = &workers[i < PROBE_ADAPTERS_MAX ? i : 0];
+	struct worker_reply y;
+	struct pollfd pf;
+
+	(void)ctx;
+	if (i >= PROBE_ADAPTERS_MAX)
+		return direct_xfer(p, a, r, out);
+	if (w->pid < 0)
+		return IR_TIMEOUT;
+	if (w->pid == 0 && worker_start(w, p, a) < 0)
+		return direct_xfer(p, a, r, out); /* no fork: unguarded, but on */
+	pf = (struct pollfd){.fd = w->from, .events = POLLIN};
+	if (write(w->to, r, sizeof(*r)) != (ssize_t)sizeof(*r) ||
+	    poll(&pf, 1, (int)p->timeout_ms) != 1 ||
+	    read(w->from, &y, sizeof(y)) != (ssize_t)sizeof(y)) {
+		worker_drop(w, true);
+		return IR_TIMEOUT;
+	}
+	memcpy(out, y.bytes, r->len);
+	return (enum i2c_res)y.res;
 }
 
 static int real_load(void *ctx, struct probe *p, const char *path, const char *params)

@@ -30,7 +30,8 @@ static const char usage[] =
 	"  --budget MS           whole pass (default 2000); --bus-budget MS per adapter\n"
 	"                        (default 500); --timeout MS per transfer (default 25)\n"
 	"  --kernel-release R    modules from /lib/modules/R (default: uname -r)\n"
-	"  --watch S             stay S seconds for adapters that appear late (uevents)\n"
+	"  --watch S             after the first pass, leave a child watching S seconds\n"
+	"                        for adapters that appear late (uevents); exit at once\n"
 	"  --check               parse the rules, print errors, exit 1 if any\n";
 
 struct opts {
@@ -243,7 +244,9 @@ int main(int argc, char **argv)
 	probe_start(&p);
 	load_rules(&p, &r, list, false);
 	probe_run(&p);
-	if (o.watch && !o.fake)
+	/* The first pass is done: the caller (the init flow) goes on while a
+	 * child watches for late adapters. */
+	if (o.watch && !o.fake && (getpid() == 1 || fork() == 0))
 		watch(&p, o.watch);
 	probe_finish(&p);
 	rules_free(&r);
