@@ -20,6 +20,7 @@ LIBS     = $$(pkg-config --libs $(PKGS))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .DEFAULT_GOAL := all
+# (image, images: below)
 .PHONY: all tools probes check unit-test fuzz-replay sh-test bench fuzz clean
 
 # ---- Debian dependencies (stamps so the check runs once per clone) ----------
@@ -67,15 +68,40 @@ $(O)/musl-inc/x86_64/.stamp: | $(DEPS_TARGET)
 $(O)/musl-inc/armhf/.stamp: | $(DEPS_TARGET)
 	@mkdir -p $(dir $@) && cd $(dir $@) && for d in linux asm asm-generic; do \
 	  ln -sfn /usr/arm-linux-gnueabihf/include/$$d $$d; done && touch .stamp
-$(O)/x86_64/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/x86_64/.stamp
+MUSL_CC_x86_64 := musl-gcc
+MUSL_CC_armhf  := arm-linux-musleabihf-gcc
+$(O)/%/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
-	musl-gcc $(PROBE_CFLAGS) -isystem $(O)/musl-inc/x86_64 -o $@ $(PROBE_SRC)
-$(O)/armhf/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/armhf/.stamp
+	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(PROBE_SRC)
+# The minimal (BusyBox-free) init flow, static musl too.
+$(O)/%/init: ramdisk/init.c $(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
-	arm-linux-musleabihf-gcc $(PROBE_CFLAGS) -isystem $(O)/musl-inc/armhf -o $@ $(PROBE_SRC)
-probes: $(O)/x86_64/probe $(O)/armhf/probe
+	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ ramdisk/init.c
+probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init
 
-all: tools probes
+# ---- the boot image: make [BOARD=profile] [KERNEL=F DTB=F MODULES_DIR=D SCATTER=F] ----
+# Profiles are boards/*.conf; out/BOARD/boot.img, and out/boot.img for the default.
+BOARD   ?= qemu-vexpress
+BOARDS  := $(patsubst boards/%.conf,%,$(wildcard boards/*.conf))
+IMG_ENV  = KERNEL='$(KERNEL)' DTB='$(DTB)' MODULES_DIR='$(MODULES_DIR)' SCATTER='$(SCATTER)'
+.PHONY: image images
+image: tools probes | $(O)/.deps-kernel
+	@$(IMG_ENV) sh mk/image.sh $(BOARD)
+	@if [ "$(BOARD)" = qemu-vexpress ]; then cp out/qemu-vexpress/boot.img $(O)/boot.img.tmp && \
+	  mv $(O)/boot.img.tmp $(O)/boot.img && echo "out/boot.img: the $(BOARD) image"; fi
+# every profile (the tests use them all)
+images: tools probes | $(O)/.deps-kernel
+	@for b in $(BOARDS); do sh mk/image.sh $$b || exit 1; done
+	@cp out/qemu-vexpress/boot.img $(O)/boot.img.tmp && mv $(O)/boot.img.tmp $(O)/boot.img
+
+# AnyKernel-style: the probe injected into a phone's stock boot image
+.PHONY: inject
+inject: tools probes | $(O)/.deps-kernel
+	@test -n "$(STOCK)" || { echo "usage: make inject STOCK=stock.img [BOARD=mt6572] [KERNEL=F] [MODULES_DIR=D] [SCATTER=F] [INJECTED=out.img]"; exit 2; }
+	@$(IMG_ENV) sh mk/inject.sh "$(STOCK)" "$(or $(INJECTED),$(O)/$(INJECT_BOARD)/injected.img)" $(INJECT_BOARD)
+INJECT_BOARD = $(if $(filter command line,$(origin BOARD)),$(BOARD),mt6572)
+
+all: tools probes image
 
 # ---- unit tests (Criterion), built with ASan+UBSan ------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -95,7 +121,7 @@ unit-test: $(O)/unit-tests
 
 # ---- differential and CLI tests (shell, against Debian's tools) ----------------
 SH_TESTS := $(sort $(wildcard tests/sh/t-*.sh))
-sh-test: tools probes | $(O)/.deps-check
+sh-test: tools probes images | $(O)/.deps-check
 	@sh tests/sh/run.sh $(SH_TESTS)
 
 # The libFuzzer corpora replayed by a gcc sanitizer build (no clang needed).
@@ -126,4 +152,4 @@ fuzz: $(FUZZ_BIN)
 clean:
 	rm -rf $(O)
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(OBJ) $(SAN_OBJ) $(O)/replay $(O)/fuzz -name '*.d' -type f 2>/dev/null)

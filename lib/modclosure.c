@@ -184,6 +184,133 @@ static int want_rules(struct mod_closure *mc, struct deps *ds, const struct rule
 	return 0;
 }
 
+/* Preloaded modules: named by the board, not by modules.list. */
+static int want_preload(struct mod_closure *mc, struct deps *ds, const char *preload,
+			const char *depfile, struct diag *d)
+{
+	for (const char *s = preload; s && *s;) {
+		char name[64];
+		size_t n = strcspn(s, ", ");
+		long k;
+		int err;
+		if (n && n < sizeof(name)) {
+			memcpy(name, s, n);
+			name[n] = 0;
+			rules_mod_name(name, name, sizeof(name));
+			if ((k = dep_by_name(ds, name)) < 0)
+				return diag_set(d, -ENOENT,
+						"preload: module %.*s is not in the kernel's modules "
+						"(%s, %s)",
+						(int)n, s, mc->version, mc->dir);
+			if ((err = mark(ds, (size_t)k, depfile, d)) < 0)
+				return err;
+		} else if (n) {
+			return diag_set(d, -ENAMETOOLONG, "preload: module %.*s: name too long",
+					(int)n, s);
+		}
+		s += n;
+		s += strspn(s, ", ");
+	}
+	return 0;
+}
+
+/* Text being built: boot.modules. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static int text_add(struct text *t, const char *kind, const char *version, const char *path,
+		    size_t plen)
+{
+	size_t need = strlen(kind) + strlen(version) + plen + 32;
+
+	if (t->len + need > t->cap) {
+		char *n;
+		t->cap = (t->len + need) * 2;
+		if (!(n = realloc(t->s, t->cap)))
+			return -ENOMEM;
+		t->s = n;
+	}
+	t->len += (size_t)sprintf(t->s + t->len, "%s /lib/modules/%s/%.*s\n", kind, version,
+				  (int)plen, path);
+	return 0;
+}
+
+/* Line i's dependencies (last listed is loaded first), then i; each once. */
+static int boot_order(struct text *t, const char *kind, const char *version, struct deps *ds,
+		      bool *done, size_t i)
+{
+	const char *s = ds->v[i].deps, *end = s + strlen(s);
+	int err;
+
+	if (done[i])
+		return 0;
+	while (end > s) {
+		const char *b;
+		long k;
+		while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		b = end;
+		while (b > s && b[-1] != ' ' && b[-1] != '\t')
+			b--;
+		if (b == end)
+			break;
+		if ((k = dep_by_path(ds, b, (size_t)(end - b))) >= 0 && !done[k]) {
+			if ((err = text_add(t, kind, version, b, (size_t)(end - b))) < 0)
+				return err;
+			done[k] = true;
+		}
+		end = b;
+	}
+	done[i] = true;
+	return text_add(t, kind, version, ds->v[i].path, strlen(ds->v[i].path));
+}
+
+static int boot_list(struct mod_closure *mc, struct deps *ds, const struct rules *r,
+		     const char *preload)
+{
+	struct text t = {0};
+	bool *done = calloc(ds->n + 1, sizeof(bool));
+	int err = done ? 0 : -ENOMEM;
+
+	for (const char *s = preload; !err && s && *s;) {
+		char name[64];
+		size_t n = strcspn(s, ", ");
+		long k;
+		if (n && n < sizeof(name)) {
+			memcpy(name, s, n);
+			name[n] = 0;
+			rules_mod_name(name, name, sizeof(name));
+			if ((k = dep_by_name(ds, name)) >= 0)
+				err = boot_order(&t, "preload", mc->version, ds, done, (size_t)k);
+		}
+		s += n;
+		s += strspn(s, ", ");
+	}
+	if (done)
+		memset(done, 0, (ds->n + 1) * sizeof(bool));
+	for (unsigned i = 0; !err && i < r->nrule; i++) {
+		const struct rule *ru = &r->rule[i];
+		for (unsigned a = 0; !err && ru->fallback && a < ru->nact; a++) {
+			const struct action *ac = &r->act[ru->act + a];
+			char name[64];
+			long k;
+			if (ac->kind != AK_LOAD)
+				continue;
+			rules_mod_name(ac->arg, name, sizeof(name));
+			if ((k = dep_by_name(ds, name)) >= 0)
+				err = boot_order(&t, "fallback", mc->version, ds, done, (size_t)k);
+		}
+	}
+	free(done);
+	if (!err && !t.s && !(t.s = calloc(1, 1)))
+		err = -ENOMEM;
+	mc->boot = t.s;
+	mc->boot_len = t.len;
+	return err;
+}
+
 /* The subset's modules.dep, and the module paths. */
 static int subset_dep(struct mod_closure *mc, const struct deps *ds)
 {
@@ -246,7 +373,8 @@ static int subset_alias(struct mod_closure *mc, const struct deps *ds, struct di
 }
 
 int mod_closure_build(struct mod_closure *mc, const char *kdir, const char *version,
-		      const struct rules *r, const char *rules_file, struct diag *d)
+		      const struct rules *r, const char *rules_file, const char *preload,
+		      struct diag *d)
 {
 	char depfile[PATH_MAX];
 	struct deps ds = {0};
@@ -264,8 +392,9 @@ int mod_closure_build(struct mod_closure *mc, const char *kdir, const char *vers
 	mc->dep = (char *)text;
 	if ((err = parse_dep(mc->dep, &ds, depfile, d)) == 0 &&
 	    (err = want_rules(mc, &ds, r, rules_file, depfile, d)) == 0 &&
-	    (err = subset_dep(mc, &ds)) == 0)
-		err = subset_alias(mc, &ds, d);
+	    (err = want_preload(mc, &ds, preload, depfile, d)) == 0 &&
+	    (err = subset_dep(mc, &ds)) == 0 && (err = subset_alias(mc, &ds, d)) == 0)
+		err = boot_list(mc, &ds, r, preload);
 	free(ds.v);
 	if (err == -ENOMEM)
 		diag_set(d, err, "out of memory");
@@ -298,7 +427,10 @@ int mod_closure_add(const struct mod_closure *mc, struct ramdisk *rd, struct dia
 	if ((err = rd_add_file(rd, name, 0644, NULL, mc->sub_dep, mc->sub_dep_len, d)) < 0)
 		return err;
 	snprintf(name, sizeof(name), "lib/modules/%s/modules.alias", mc->version);
-	return rd_add_file(rd, name, 0644, NULL, mc->sub_alias, mc->sub_alias_len, d);
+	if ((err = rd_add_file(rd, name, 0644, NULL, mc->sub_alias, mc->sub_alias_len, d)) < 0 ||
+	    (err = rd_add_dirs(rd, "lib/probe", 0755, d)) < 0)
+		return err;
+	return rd_add_file(rd, "lib/probe/boot.modules", 0644, NULL, mc->boot, mc->boot_len, d);
 }
 
 void mod_closure_free(struct mod_closure *mc)
@@ -310,5 +442,6 @@ void mod_closure_free(struct mod_closure *mc)
 	free(mc->path);
 	free(mc->sub_dep);
 	free(mc->sub_alias);
+	free(mc->boot);
 	memset(mc, 0, sizeof(*mc));
 }

@@ -3,8 +3,8 @@
  * Input: a kernel's module tree (lib/modules/<version>, with modules.dep and
  * modules.alias as depmod writes them; `depmod -b ROOT VERSION` makes them
  * for a tree unpacked from a package) and the parsed modules.list. Output:
- * every module a `load` action names plus everything modules.dep says it
- * needs, placed at lib/modules/<version>/<the same path> in a ramdisk, with a
+ * every module a `load` action names (and any named by the caller) plus
+ * everything modules.dep says it needs, placed at lib/modules/<version>/<the same path> in a ramdisk, with a
  * modules.dep and a modules.alias that list just that subset (in the order
  * of the originals), so the probe, BusyBox modprobe and kmod all find them.
  *
@@ -33,16 +33,30 @@ struct mod_closure {
 	size_t sub_dep_len;
 	char *sub_alias; /* modules.alias for the subset */
 	size_t sub_alias_len;
+	char *boot;	/* lib/probe/boot.modules (see below) */
+	size_t boot_len;
 };
+
+/*
+ * lib/probe/boot.modules, for the init flow, which has no modprobe in its
+ * minimal mode: one "KIND /lib/modules/<version>/PATH" line per module, in
+ * load order (a module's dependencies before it, each module once per kind).
+ * KIND "preload": the modules the init loads before the probe runs (the I2C
+ * bus drivers a board needs); "fallback": the modules of every class fallback
+ * of modules.list, which the init loads itself when the probe is missing or
+ * fails.
+ */
 
 /*
  * Find the tree (kdir is lib/modules/<version> itself or a root holding
  * lib/modules/<version>; version picks one when there are several) and
- * compute the closure of every load action in r. A module the tree lacks is
- * an error naming rules_file:line.
+ * compute the closure of every load action in r and of the modules named in
+ * preload (comma separated, may be NULL), and mc->boot. A module the tree
+ * lacks is an error naming rules_file:line (or --preload).
  */
 int mod_closure_build(struct mod_closure *mc, const char *kdir, const char *version,
-		      const struct rules *r, const char *rules_file, struct diag *d);
+		      const struct rules *r, const char *rules_file, const char *preload,
+		      struct diag *d);
 
 /* Add the modules (from the host tree), their folders, and the subset
  * modules.dep / modules.alias to rd. */

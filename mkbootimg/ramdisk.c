@@ -8,6 +8,7 @@
  *   ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP]
  */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,15 +29,20 @@ static const char usage[] =
 	"usage: ramdisk COMMAND [ARGS]\n"
 	"\n"
 	"  pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--summary N]\n"
-	"       [--modules KDIR --modules-list FILE [--kernel-version V]]\n"
-	"                      build a ramdisk from a folder and/or gen_init_cpio spec\n"
-	"                      lines; with --modules, add the kernel modules that\n"
-	"                      modules.list can load and their dependencies\n"
+	"       [MODULES]      build a ramdisk from a folder and/or gen_init_cpio spec\n"
+	"                      lines\n"
 	"  list RAMDISK [-v]   names, or 'cpio -tv'-style lines with -v\n"
 	"  info RAMDISK        compression, sizes, entries, largest files\n"
 	"  extract RAMDISK DIR extract safely into DIR (nothing lands outside it)\n"
-	"  edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP]\n"
+	"  edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP] [MODULES]\n"
 	"                      edit in place: untouched entries keep their bytes\n"
+	"\n"
+	"MODULES: --modules KDIR --modules-list FILE [--kernel-version V]\n"
+	"  [--preload M1,M2]   add the kernel modules modules.list can load, the\n"
+	"                      preloaded ones (bus drivers the init loads first) and\n"
+	"                      their dependencies, a subset modules.dep/alias, and\n"
+	"                      lib/probe/boot.modules (preload/fallback load order)\n"
+	"  [--input DIR]       and the .idc/.kl files install actions name, from DIR\n"
 	"\n"
 	"COMP: lz4 (legacy format, level 12 by default, lz4:1..12), gzip (gzip:1..9,\n"
 	"default 9), none. pack defaults to lz4; edit keeps the input's compression.\n"
@@ -232,6 +238,88 @@ static void load_rules(struct rules *r, const char *path)
 		die(EXIT_BAD, "%s: %d error%s in the rules", path, n, n > 1 ? "s" : "");
 }
 
+/* --modules KDIR --modules-list FILE [--kernel-version V] [--preload LIST] */
+struct modopts {
+	const char *kdir, *list, *version, *preload, *input;
+};
+
+static bool modopt(struct modopts *mo, int id, const char *arg)
+{
+	switch (id) {
+	case 50: mo->kdir = arg; return true;
+	case 51: mo->list = arg; return true;
+	case 52: mo->version = arg; return true;
+	case 53: mo->preload = arg; return true;
+	case 54: mo->input = arg; return true;
+	default: return false;
+	}
+}
+
+#define MODOPTS                                                                  \
+	{"modules", 0, true, 50}, {"modules_list", 0, true, 51},                 \
+	{"kernel_version", 0, true, 52}, {"preload", 0, true, 53}, { "input", 0, true, 54 }
+
+/* The .idc/.kl files install actions name: DIR/FILE -> lib/probe/input/FILE. */
+static void add_inputs(struct ramdisk *rd, const struct rules *r, const struct modopts *mo)
+{
+	struct diag d = {{0}};
+	char name[CPIO_NAME_MAX], host[PATH_MAX];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < r->nrule; i++) {
+		const struct rule *ru = &r->rule[i];
+		for (unsigned a = 0; a < ru->nact; a++) {
+			const struct action *ac = &r->act[ru->act + a];
+			struct stat st;
+			if (ac->kind != AK_INSTALL)
+				continue;
+			snprintf(name, sizeof(name), "lib/probe/input/%s", ac->arg);
+			if (rd_find(rd, name) >= 0)
+				continue;
+			if (!mo->input)
+				die(EXIT_BAD, "%s:%d: install %s: no --input folder to take it from",
+				    mo->list, ru->line, ac->arg);
+			if ((size_t)snprintf(host, sizeof(host), "%s/%s", mo->input, ac->arg) >=
+				    sizeof(host) ||
+			    stat(host, &st) < 0 || !S_ISREG(st.st_mode))
+				die(EXIT_BAD, "%s:%d: install %s: %s is missing", mo->list, ru->line,
+				    ac->arg, host);
+			if (rd_add_dirs(rd, "lib/probe/input", 0755, &d) < 0 ||
+			    rd_add_file(rd, name, 0644, host, NULL, 0, &d) < 0)
+				die_diag(host, &d);
+			n++;
+		}
+	}
+	if (n)
+		printf("input files: %u from %s\n", n, mo->input);
+}
+
+static void add_modules(struct ramdisk *rd, const struct modopts *mo)
+{
+	struct mod_closure mc;
+	struct rules r;
+	struct diag d = {{0}};
+
+	if (!mo->kdir != !mo->list)
+		die(EXIT_USAGE, "--modules KDIR and --modules-list FILE go together");
+	if ((mo->preload || mo->input) && !mo->kdir)
+		die(EXIT_USAGE, "--preload and --input need --modules KDIR and --modules-list FILE");
+	if (!mo->kdir)
+		return;
+	load_rules(&r, mo->list);
+	if (mod_closure_build(&mc, mo->kdir, mo->version, &r, mo->list, mo->preload, &d) < 0) {
+		fprintf(stderr, "%s: %s\n", cli_prog(), d.msg);
+		exit(EXIT_BAD);
+	}
+	if (mod_closure_add(&mc, rd, &d) < 0)
+		die_diag(mo->kdir, &d);
+	add_inputs(rd, &r, mo);
+	rules_free(&r);
+	printf("modules: %zu named in %s, %zu with dependencies, from %s\n", mc.nnamed, mo->list,
+	       mc.n, mc.version);
+	mod_closure_free(&mc);
+}
+
 /* ---- commands -------------------------------------------------------------------------- */
 
 static int cmd_pack(int argc, char **argv)
@@ -239,10 +327,10 @@ static int cmd_pack(int argc, char **argv)
 	static const struct opt o[] = {
 		{"output", 'o', true, 1},	{"compress", 'c', true, 2},
 		{"spec", 0, true, 3},		{"summary", 0, true, 4},
-		{"modules", 0, true, 5},	{"modules_list", 0, true, 6},
-		{"kernel_version", 0, true, 7}, {"help", 'h', false, 9},
+		{"help", 'h', false, 9},	MODOPTS,
 		{0}};
-	const char *dir = NULL, *out = NULL, *specs[64], *kdir = NULL, *mlist = NULL, *kver = NULL;
+	const char *dir = NULL, *out = NULL, *specs[64];
+	struct modopts mo = {0};
 	unsigned nspec = 0, top = 5;
 	enum comp c = COMP_LZ4_LEGACY;
 	int level = 12, id;
@@ -267,36 +355,18 @@ static int cmd_pack(int argc, char **argv)
 			specs[nspec++] = s.arg;
 			break;
 		case 4: top = (unsigned)opt_u64("--summary", s.arg, 1000); break;
-		case 5: kdir = s.arg; break;
-		case 6: mlist = s.arg; break;
-		case 7: kver = s.arg; break;
-		default: fputs(usage, stdout); return 0;
+		case 9: fputs(usage, stdout); return 0;
+		default: modopt(&mo, id, s.arg); break;
 		}
 	}
-	if (!out || (!dir && !nspec && !kdir))
+	if (!out || (!dir && !nspec && !mo.kdir))
 		die(EXIT_USAGE, "usage: ramdisk pack [DIR] [--spec FILE]... -o OUT [-c COMP]");
-	if (!kdir != !mlist)
-		die(EXIT_USAGE, "pack: --modules KDIR and --modules-list FILE go together");
 	rd_init(&rd, source_date_epoch());
 	if (dir && rd_add_tree(&rd, dir, &d) < 0)
 		die_diag(dir, &d);
 	for (unsigned i = 0; i < nspec; i++)
 		apply_file(&rd, specs[i], false);
-	if (kdir) {
-		struct mod_closure mc;
-		struct rules r;
-		load_rules(&r, mlist);
-		if (mod_closure_build(&mc, kdir, kver, &r, mlist, &d) < 0) {
-			fprintf(stderr, "%s: %s\n", cli_prog(), d.msg);
-			exit(EXIT_BAD);
-		}
-		if (mod_closure_add(&mc, &rd, &d) < 0)
-			die_diag(kdir, &d);
-		rules_free(&r);
-		printf("modules: %zu named in %s, %zu with dependencies, from %s\n", mc.nnamed,
-		       mlist, mc.n, mc.version);
-		mod_closure_free(&mc);
-	}
+	add_modules(&rd, &mo);
 	rd_sort(&rd);
 	w = write_out(&rd, out, c, level, NULL, 0);
 	summary(&rd, out, c, w.raw, w.packed, top);
@@ -428,7 +498,8 @@ static int cmd_edit(int argc, char **argv)
 	static const struct opt o[] = {
 		{"output", 'o', true, 1}, {"compress", 'c', true, 2},  {"expr", 'e', true, 3},
 		{"script", 0, true, 4},	  {"max_size", 0, true, 5},    {"help", 'h', false, 9},
-		{0}};
+		MODOPTS, {0}};
+	struct modopts mo = {0};
 	const char *in = NULL, *out = NULL, *comp = NULL;
 	struct { bool file; const char *s; } ops[256];
 	unsigned nops = 0;
@@ -458,7 +529,8 @@ static int cmd_edit(int argc, char **argv)
 			ops[nops++].s = s.arg;
 			break;
 		case 5: cap = parse_max_size(s.arg); break;
-		default: fputs(usage, stdout); return 0;
+		case 9: fputs(usage, stdout); return 0;
+		default: modopt(&mo, id, s.arg); break;
 		}
 	}
 	if (!in || !out)
@@ -472,6 +544,7 @@ static int cmd_edit(int argc, char **argv)
 			die(EXIT_BAD, "%s: %s", in, d.msg);
 		}
 	}
+	add_modules(&l.rd, &mo);
 	c = l.comp;
 	level = c == COMP_GZIP ? 9 : 12;
 	if (c == COMP_LZ4_FRAME) {

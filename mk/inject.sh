@@ -1,0 +1,70 @@
+#!/bin/sh
+# mk/inject.sh STOCK OUT [BOARD]: AnyKernel-style injection into a phone's
+# stock boot image (make inject STOCK=stock.img [BOARD=mt6572]).
+#
+# Keeps the stock header (addresses, name, command line, page size, id kind),
+# its MediaTek headers (only dsize changes), its trailer and its ramdisk,
+# edited in place with the stock compression: the stock /init becomes
+# /init.stock (and links to it follow), our minimal init becomes /init (it
+# runs the probe, then execs /init.stock), and the probe, modules.list,
+# init.conf, the modules the rules can load (with dependencies) and the input
+# files are added. Every other entry keeps its bytes.
+# Overrides: KERNEL=FILE swaps the kernel (e.g. out/mt6572/kernel-dtb);
+# MODULES_DIR=DIR the module tree (default: the profile's Debian kernel, whose
+# modules load only into that kernel); SCATTER=FILE the partition size (else
+# the profile's PARTITION_SIZE). Refuses, writing nothing, when the result
+# does not fit, or when the stock ramdisk was already injected.
+set -eu
+stock=$1 dest=$2 board=${3:-mt6572}
+bin=out/bin
+die() { echo "mk/inject.sh: $*" >&2; exit 1; }
+[ -f "$stock" ] || die "$stock: no such file"
+
+. mk/profile.sh
+out=out/$board
+swap_kernel=${KERNEL:-}
+resolve_kernel
+mkdir -p "$out"
+: "${SOURCE_DATE_EPOCH:=$(git log -1 --format=%ct 2>/dev/null || echo 0)}"
+export SOURCE_DATE_EPOCH
+
+work=$out/inject
+rm -rf "$work"
+$bin/bootimg unpack "$stock" "$work/parts" >/dev/null || die "$stock: cannot unpack (see above)"
+[ -f "$work/parts/ramdisk" ] || die "$stock: has no ramdisk to inject into"
+$bin/ramdisk list -v "$work/parts/ramdisk" >"$work/stock.list" ||
+	die "$stock: ramdisk unreadable (see above)"
+names=$($bin/ramdisk list "$work/parts/ramdisk")
+echo "$names" | grep -qx init || die "$stock: its ramdisk has no /init"
+echo "$names" | grep -qx init.stock && die "$stock: already injected (/init.stock exists)"
+
+# The edit: move the stock init aside, repoint links to it, add ours.
+{
+	echo "mv /init /init.stock"
+	awk '$1 ~ /^l/ && $9 == "->" && ($10 == "../init" || $10 == "/init" || $10 == "init") {
+		t = $10; sub(/init$/, "init.stock", t)
+		printf "slink /%s %s 0777 0 0\n", $8, t }' "$work/stock.list"
+	write_spec "$work/spec" minimal
+	# folders and nodes the stock ramdisk has stay as they are
+	grep -v '^#' "$work/spec" | while read -r kind name rest; do
+		case "$kind" in dir | nod) echo "$names" | grep -qx "${name#/}" && continue ;; esac
+		echo "$kind $name $rest"
+	done
+} >"$work/edit"
+kv=""
+[ -n "$kver" ] && kv="--kernel-version $kver"
+$bin/ramdisk edit "$work/parts/ramdisk" -o "$work/ramdisk" --script "$work/edit" \
+	--modules "$mods" $kv --modules-list "$P_MODULES_LIST" ${P_PRELOAD:+--preload "$P_PRELOAD"} \
+	--input ramdisk/input >"$work/ramdisk.log" || { cat "$work/ramdisk.log"; die "ramdisk edit failed"; }
+
+set -- --ramdisk "$work/ramdisk"
+[ -n "$swap_kernel" ] && set -- "$@" --kernel "$swap_kernel"
+if [ -n "${SCATTER:-}" ]; then
+	set -- "$@" --scatter "$SCATTER"
+else
+	set -- "$@" --partition-size "$P_PARTITION_SIZE"
+fi
+$bin/bootimg repack "$stock" -o "$dest" "$@" || die "refused: $dest not written (see above)"
+echo "== $dest: $stock with the probe injected (board $board)"
+sed -n 's/^/  ramdisk: /; /modules:\|input files:\|entries/p' "$work/ramdisk.log"
+$bin/bootimg info "$dest" | sed -n '/^layout:/,/^  end of image/p'

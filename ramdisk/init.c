@@ -1,0 +1,331 @@
+/* init - the minimal (BusyBox-free) boot flow of a bootkit ramdisk, as /init.
+ *
+ * The same flow as ramdisk/init.sh, for partitions with no room for BusyBox:
+ *   1. mount /proc, /sys, /dev (devtmpfs), /run (tmpfs);
+ *   2. load the "preload" modules of /lib/probe/boot.modules (I2C bus drivers);
+ *   3. run /sbin/probe (killed after bootkit.probe_timeout seconds, default 10);
+ *      if it is missing, fails or is killed, load the "fallback" modules;
+ *   4. hand over: root= on the command line -> mount it and switch root to
+ *      init= (default /sbin/init); else /init.stock (the stock init of an
+ *      injected stock ramdisk) -> exec it; else bootkit.halt=poweroff|reboot
+ *      -> do that; else wait forever.
+ * Settings come from /lib/probe/init.conf (KEY=VALUE lines) and the kernel
+ * command line (bootkit.KEY=VALUE, which wins). Keys: watch (seconds the
+ * probe stays for late adapters), budget (ms), probe_timeout (s), dump (1:
+ * copy the decision record to the console), noprobe (1: skip the probe), halt.
+ * Every step is logged to /dev/kmsg as "bootkit-init: ..." (kernel time
+ * stamps). It never exits: PID 1 exiting panics the kernel.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <dirent.h>
+#include <unistd.h>
+
+#define CONF_MAX 4096
+
+static int kmsg = -1;
+static char cmdline[CONF_MAX], conf[CONF_MAX];
+
+static void say(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n = snprintf(line, sizeof(line), "<6>bootkit-init: ");
+
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(line) - 1)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	if (kmsg < 0 || write(kmsg, line, (size_t)n) < 0)
+		if (write(2, line + 3, (size_t)n - 3) < 0)
+			return;
+}
+
+static void slurp(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, cap - 1) : -1;
+
+	buf[n > 0 ? n : 0] = 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* VALUE of "KEY=VALUE" in words separated by blanks or newlines, into out. */
+static bool word(const char *text, const char *key, char *out, size_t cap)
+{
+	size_t kl = strlen(key);
+
+	for (const char *s = text; *s;) {
+		size_t n;
+		s += strspn(s, " \t\n");
+		n = strcspn(s, " \t\n");
+		if (n > kl && !strncmp(s, key, kl) && s[kl] == '=') {
+			size_t vl = n - kl - 1 < cap - 1 ? n - kl - 1 : cap - 1;
+			memcpy(out, s + kl + 1, vl);
+			out[vl] = 0;
+			return true;
+		}
+		s += n;
+	}
+	return false;
+}
+
+static bool has_word(const char *text, const char *w)
+{
+	size_t wl = strlen(w);
+
+	for (const char *s = text; *s;) {
+		size_t n;
+		s += strspn(s, " \t\n");
+		n = strcspn(s, " \t\n");
+		if (n == wl && !strncmp(s, w, wl))
+			return true;
+		s += n;
+	}
+	return false;
+}
+
+/* bootkit.KEY from the command line, else KEY from init.conf, else dflt. */
+static const char *setting(const char *key, char *out, size_t cap, const char *dflt)
+{
+	char k[64];
+
+	snprintf(k, sizeof(k), "bootkit.%s", key);
+	if (word(cmdline, k, out, cap) || word(conf, key, out, cap))
+		return out;
+	snprintf(out, cap, "%s", dflt);
+	return out;
+}
+
+static void mnt(const char *src, const char *dir, const char *type, unsigned long fl)
+{
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, fl, NULL) < 0 && errno != EBUSY)
+		say("mount %s on %s: %s", type, dir, strerror(errno));
+}
+
+/* Load the modules of one kind from boot.modules, in their order. */
+static unsigned load_kind(const char *kind)
+{
+	static char list[16384];
+	unsigned ok = 0;
+
+	slurp("/lib/probe/boot.modules", list, sizeof(list));
+	for (char *s = list, *nl; *s; s = nl ? nl + 1 : s + strlen(s)) {
+		char *path;
+		int fd;
+		if ((nl = strchr(s, '\n')))
+			*nl = 0;
+		path = strchr(s, ' ');
+		if (!path || (size_t)(path - s) != strlen(kind) || strncmp(s, kind, strlen(kind))) {
+			if (!nl)
+				break;
+			continue;
+		}
+		path++;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST))
+			say("%s %s: %s", kind, path, strerror(errno));
+		else
+			ok++;
+		if (fd >= 0)
+			close(fd);
+		if (!nl)
+			break;
+	}
+	return ok;
+}
+
+static volatile sig_atomic_t timed_out;
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+}
+
+/* Run the probe; true when it ran and exited 0. */
+static bool run_probe(void)
+{
+	static char prog[] = "/sbin/probe", o_budget[] = "--budget", o_watch[] = "--watch";
+	char watch[16], budget[16], tmo[16];
+	char *argv[] = {prog, o_budget, budget, o_watch, watch, NULL};
+	struct sigaction sa = {.sa_handler = on_alarm};
+	int status = 0;
+	pid_t pid, w;
+
+	setting("watch", watch, sizeof(watch), "0");
+	setting("budget", budget, sizeof(budget), "2000");
+	setting("probe_timeout", tmo, sizeof(tmo), "10");
+	if (access(argv[0], X_OK) < 0) {
+		say("probe: %s: %s", argv[0], strerror(errno));
+		return false;
+	}
+	say("probe start");
+	if ((pid = fork()) == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0) {
+		say("probe: fork: %s", strerror(errno));
+		return false;
+	}
+	sigaction(SIGALRM, &sa, NULL);
+	alarm((unsigned)atoi(tmo) ? (unsigned)atoi(tmo) : 10);
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR && !timed_out)
+		;
+	alarm(0);
+	if (w != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		say("probe killed after %s s", tmo);
+		return false;
+	}
+	say("probe done status=%d", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void dump_record(void)
+{
+	char buf[4096];
+	int in = open("/run/probe/decisions", O_RDONLY | O_CLOEXEC);
+	int out = open("/dev/console", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
+
+	if (out >= 0 && write(out, "==== bootkit decisions ====\n", 28) < 0)
+		n = 0;
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) < 0)
+			break;
+	if (out >= 0 && write(out, "==== end ====\n", 14) < 0)
+		n = 0;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+}
+
+/* Remove what the initramfs holds (same device only) before switching root. */
+static void wipe(int dfd, dev_t rootdev)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != rootdev)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (sub >= 0)
+				wipe(sub, rootdev);
+			unlinkat(dfd, e->d_name, AT_REMOVEDIR);
+		} else {
+			unlinkat(dfd, e->d_name, 0);
+		}
+	}
+	closedir(d);
+}
+
+static void switch_root(const char *dev, const char *init)
+{
+	char type[32];
+	struct stat st;
+	const char *moves[] = {"/dev", "/proc", "/sys", "/run"};
+	int tries;
+
+	if (!word(cmdline, "rootfstype", type, sizeof(type)))
+		snprintf(type, sizeof(type), "ext4");
+	mkdir("/newroot", 0755);
+	for (tries = 0; tries < 50 && stat(dev, &st) < 0; tries++)
+		usleep(100000);
+	if (mount(dev, "/newroot", type, has_word(cmdline, "rw") ? 0 : MS_RDONLY, NULL) < 0) {
+		say("root %s (%s): %s", dev, type, strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
+		char to[64];
+		snprintf(to, sizeof(to), "/newroot%s", moves[i]);
+		if (mount(moves[i], to, NULL, MS_MOVE, NULL) < 0)
+			umount2(moves[i], MNT_DETACH);
+	}
+	say("switch root to %s, %s", dev, init);
+	if (chdir("/newroot") == 0) {
+		struct stat rs;
+		int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && fstat(fd, &rs) == 0)
+			wipe(fd, rs.st_dev);
+		else if (fd >= 0)
+			close(fd);
+		if (mount(".", "/", NULL, MS_MOVE, NULL) == 0 && chroot(".") == 0 && chdir("/") == 0)
+			execl(init, init, (char *)NULL);
+	}
+	say("switch root: %s", strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	char v[256], init[256];
+	const char *me = argc > 0 ? strrchr(argv[0], '/') : NULL;
+
+	/* Started under another name (a stock ueventd or watchdogd link to
+	 * /init): that is the stock init's job. */
+	me = me ? me + 1 : argc > 0 ? argv[0] : "init";
+	if (strcmp(me, "init") && access("/init.stock", X_OK) == 0)
+		execv("/init.stock", argv);
+
+	mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	mnt("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	mnt("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
+	mnt("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV);
+	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	slurp("/proc/cmdline", cmdline, sizeof(cmdline));
+	slurp("/lib/probe/init.conf", conf, sizeof(conf));
+	say("start (minimal)");
+	say("preload: %u modules", load_kind("preload"));
+	if (strcmp(setting("noprobe", v, sizeof(v), "0"), "1") && run_probe()) {
+		say("decided");
+	} else {
+		say("probe missing, failed or skipped: fallback modules");
+		say("fallback: %u modules", load_kind("fallback"));
+	}
+	if (!strcmp(setting("dump", v, sizeof(v), "0"), "1"))
+		dump_record();
+	if (!word(cmdline, "init", init, sizeof(init)))
+		snprintf(init, sizeof(init), "/sbin/init");
+	if (word(cmdline, "root", v, sizeof(v))) {
+		switch_root(v, init);
+	} else if (access("/init.stock", X_OK) == 0) {
+		say("exec /init.stock");
+		umount2("/proc", MNT_DETACH);
+		umount2("/sys", MNT_DETACH);
+		execl("/init.stock", "/init", (char *)NULL);
+		say("exec /init.stock: %s", strerror(errno));
+	}
+	setting("halt", v, sizeof(v), "");
+	if (!strcmp(v, "poweroff") || !strcmp(v, "reboot")) {
+		say("%s", v);
+		sync();
+		reboot(!strcmp(v, "poweroff") ? RB_POWER_OFF : RB_AUTOBOOT);
+	}
+	say("nothing to hand over to (no root=, no /init.stock): waiting");
+	for (;;)
+		pause();
+}

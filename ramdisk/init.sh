@@ -1,0 +1,102 @@
+#!/bin/sh
+# /init of a bootkit ramdisk, BusyBox mode. The same flow as ramdisk/init.c
+# (the minimal mode, without BusyBox); see that file and README.md:
+#   mount, load the "preload" bus drivers, run the probe (the fallback modules
+#   when it is missing, fails or hangs), then hand over: root= -> switch_root;
+#   /init.stock -> exec it; bootkit.halt=poweroff|reboot; else a console shell.
+# Settings: /lib/probe/init.conf (KEY=VALUE), overridden by bootkit.KEY=VALUE
+# on the kernel command line. Never exits (PID 1).
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+# Run as something else (a stock ueventd link to /init that was not moved)?
+# That is the stock init's business.
+case "$0" in */init | init) ;; *) [ -x /init.stock ] && exec /init.stock "$@" ;; esac
+[ -x /bin/busybox ] && /bin/busybox --install -s /bin 2>/dev/null
+
+say() { echo "<6>bootkit-init: $*" >/dev/kmsg 2>/dev/null || echo "bootkit-init: $*" >&2; }
+
+mkdir -p /proc /sys /dev /run
+mount -t proc -o nosuid,nodev,noexec proc /proc
+mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
+mount -t devtmpfs -o nosuid devtmpfs /dev 2>/dev/null
+mount -t tmpfs -o nosuid,nodev tmpfs /run
+read -r cmdline </proc/cmdline
+
+# setting KEY DEFAULT: bootkit.KEY from the command line, else init.conf
+setting() {
+	for w in $cmdline; do
+		case "$w" in "bootkit.$1="*) echo "${w#*=}"; return ;; esac
+	done
+	if [ -f /lib/probe/init.conf ]; then
+		while IFS='=' read -r k v; do
+			[ "$k" = "$1" ] && { echo "$v"; return; }
+		done </lib/probe/init.conf
+	fi
+	echo "$2"
+}
+cmdword() {
+	for w in $cmdline; do
+		case "$w" in "$1="*) echo "${w#*=}"; return ;; esac
+	done
+}
+load_kind() {
+	n=0
+	[ -f /lib/probe/boot.modules ] || { echo 0; return; }
+	while read -r kind path; do
+		[ "$kind" = "$1" ] || continue
+		if insmod "$path" 2>/dev/null || grep -q "^$(basename "$path" .ko | tr - _) " /proc/modules; then
+			n=$((n + 1))
+		else
+			say "$1 $path: insmod failed"
+		fi
+	done </lib/probe/boot.modules
+	echo "$n"
+}
+
+say "start (busybox)"
+say "preload: $(load_kind preload) modules"
+ok=0
+if [ "$(setting noprobe 0)" != 1 ] && [ -x /sbin/probe ]; then
+	say "probe start"
+	timeout "$(setting probe_timeout 10)" /sbin/probe --budget "$(setting budget 2000)" \
+		--watch "$(setting watch 0)"
+	rc=$?
+	say "probe done status=$rc"
+	[ $rc = 0 ] && ok=1
+fi
+if [ $ok = 1 ]; then
+	say "decided"
+else
+	say "probe missing, failed or skipped: fallback modules"
+	say "fallback: $(load_kind fallback) modules"
+fi
+if [ "$(setting dump 0)" = 1 ]; then
+	{ echo "==== bootkit decisions ===="; cat /run/probe/decisions; echo "==== end ===="; } >/dev/console
+fi
+
+root=$(cmdword root)
+init=$(cmdword init)
+if [ -n "$root" ]; then
+	type=$(cmdword rootfstype)
+	mode=ro
+	for w in $cmdline; do [ "$w" = rw ] && mode=rw; done
+	mkdir -p /newroot
+	i=0
+	while [ ! -e "$root" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	if mount -t "${type:-ext4}" -o "$mode" "$root" /newroot; then
+		for m in dev proc sys run; do mount --move /$m /newroot/$m 2>/dev/null || umount -l /$m; done
+		say "switch root to $root, ${init:-/sbin/init}"
+		exec switch_root /newroot "${init:-/sbin/init}"
+	fi
+	say "root $root: mount failed"
+elif [ -x /init.stock ]; then
+	say "exec /init.stock"
+	umount -l /proc
+	umount -l /sys
+	exec /init.stock
+fi
+case "$(setting halt '')" in
+poweroff) say poweroff; sync; poweroff -f ;;
+reboot) say reboot; sync; reboot -f ;;
+esac
+say "nothing to hand over to (no root=, no /init.stock): shell on the console"
+while :; do setsid -c sh </dev/console >/dev/console 2>&1 || sleep 5; done

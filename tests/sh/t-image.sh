@@ -1,0 +1,119 @@
+# The main job: out/boot.img and the board profiles (make images built them),
+# reproducibility, profile errors, and injection into an MTK-style stock image.
+. "$ROOT/tests/sh/lib.sh"
+R=$ROOT
+W=$(pwd)
+
+# ---- out/boot.img (qemu-vexpress): read by ours and by Debian's unpack_bootimg
+[ -f "$R/out/boot.img" ] && ok "out/boot.img exists" || bad "out/boot.img missing (make images)"
+same "out/boot.img is the qemu-vexpress image" "$R/out/boot.img" "$R/out/qemu-vexpress/boot.img"
+check "bootimg verify out/boot.img" "$BIN/bootimg" verify "$R/out/boot.img"
+rm -rf du ou
+/usr/bin/unpack_bootimg --boot_img "$R/out/boot.img" --out du >/dev/null && ok "Debian's unpack_bootimg reads out/boot.img" || bad "Debian unpack_bootimg"
+"$BIN/unpack_bootimg" --boot_img "$R/out/boot.img" --out ou >/dev/null
+for f in kernel ramdisk dtb; do same "$f: ours and Debian's unpack agree" "du/$f" "ou/$f"; done
+"$BIN/ramdisk" list ou/ramdisk >names
+for n in init sbin/probe bin/busybox lib/probe/modules.list lib/probe/init.conf lib/probe/boot.modules \
+	lib/probe/input/Vendor_0416_Product_038f.idc; do
+	grep -qx "$n" names && ok "qemu-vexpress ramdisk has /$n" || bad "qemu-vexpress ramdisk lacks /$n"
+done
+for m in edt-ft5x06 goodix_ts fan53555 panel-simple panel-orisetech-otm8009a drm i2c-versatile i2c-dev; do
+	grep -q "/$m.ko\$" names && ok "module $m.ko is in" || bad "module $m.ko missing"
+done
+[ "$(grep -c '\.ko$' names)" = 8 ] && ok "exactly the 8 modules the rules and preload name (closure)" || bad "module count: $(grep -c '\.ko$' names)"
+"$BIN/ramdisk" extract ou/ramdisk x >/dev/null
+grep -q '^preload /lib/modules/.*/i2c-versatile.ko$' x/lib/probe/boot.modules && ok "boot.modules: preload i2c-versatile" || bad "boot.modules preload"
+grep '^fallback' x/lib/probe/boot.modules | sed 's|.*/||' | tr '\n' ' ' >fb
+[ "$(cat fb)" = "drm.ko panel-simple.ko " ] && ok "boot.modules: fallback drm then panel-simple (dependency first)" || bad "fallback order: $(cat fb)"
+cmp -s x/lib/probe/modules.list "$R/modules.list" && ok "modules.list carried as is" || bad "modules.list differs"
+
+# ---- reproducible: a second build from clean gives the same bytes
+sum1=$(sha256sum <"$R/out/qemu-vexpress/boot.img")
+rm -rf "$R/out/qemu-vexpress"
+(cd "$R" && sh mk/image.sh qemu-vexpress >/dev/null) || bad "rebuild failed"
+sum2=$(sha256sum <"$R/out/qemu-vexpress/boot.img")
+[ "$sum1" = "$sum2" ] && ok "qemu-vexpress rebuilt from clean: same sha256" || bad "not reproducible: $sum1 vs $sum2"
+
+# ---- mt6572: MTK headers, page 2048, minimal init, fits 6 MiB with touch, regulator and panel modules
+M=$R/out/mt6572/boot.img
+check "bootimg verify --mtk (MT6572 rules)" "$BIN/bootimg" verify --mtk "$M"
+check "mt6572 fits the 6 MiB BOOTIMG partition" "$BIN/bootimg" check "$M" --partition-size 0x600000
+check "mt6572 fits BOOTIMG of the real MT6572 scatter file" "$BIN/bootimg" check "$M" --scatter "$R/../shared/fixtures/scatter/MT6572_konka72_i128_emmc_Android_scatter.txt"
+"$BIN/bootimg" info "$M" >minfo
+grep -q 'MTK "KERNEL" dsize [0-9]* + zImage + 1 appended dtb' minfo && ok "mt6572 kernel: MTK KERNEL + zImage + appended DTB" || { bad "mt6572 kernel payload"; cat minfo; }
+grep -q 'MTK "ROOTFS" dsize [0-9]* + gzip' minfo && ok "mt6572 ramdisk: MTK ROOTFS + gzip" || bad "mt6572 ramdisk payload"
+grep -q 'page_size *2048' minfo && ok "mt6572 page size 2048" || bad "mt6572 page size"
+rm -rf mu && "$BIN/bootimg" unpack "$M" mu >/dev/null && "$BIN/ramdisk" list mu/ramdisk >mnames
+grep -qx bin/busybox mnames && bad "mt6572 carries BusyBox" || ok "mt6572 (minimal mode) has no BusyBox"
+for m in edt-ft5x06 goodix_ts fan53555 panel-simple; do
+	grep -q "/$m.ko\$" mnames && ok "mt6572 carries $m.ko" || bad "mt6572 lacks $m.ko"
+done
+"$BIN/ramdisk" extract mu/ramdisk mx >/dev/null
+[ "$(head -c 4 mx/init | od -An -c | tr -d ' ')" = '177ELF' ] && ok "mt6572 /init is the C init (ELF)" || bad "mt6572 /init"
+
+# ---- profile errors name the file, line and key; nothing is written
+mkdir -p prof
+sed 's/^PAGESIZE=2048/PAGESIZ=2048/' "$R/boards/mt6572.conf" >prof/typo.conf
+refuses "a misspelt key: file:line and the key" 1 'typo.conf:[0-9]+: unknown key PAGESIZ' sh -c "cd '$R' && sh mk/image.sh '$W/prof/typo.conf'"
+grep -v '^INIT=' "$R/boards/mt6572.conf" >prof/noinit.conf
+refuses "a missing key is named" 1 'noinit.conf: key INIT is missing' sh -c "cd '$R' && sh mk/image.sh '$W/prof/noinit.conf'"
+sed 's/^PARTITION_SIZE=.*/PARTITION_SIZE=0x500000/' "$R/boards/mt6572.conf" >prof/small.conf
+refuses "an image over the profile's partition size is refused" 1 'refused' sh -c "cd '$R' && sh mk/image.sh '$W/prof/small.conf'"
+[ ! -e "$R/out/small/boot.img" ] && ok "nothing written under the final name" || bad "out/small/boot.img written"
+rm -rf "$R/out/typo" "$R/out/noinit" "$R/out/small"
+
+# ---- injection into an MTK-style stock image (gzip stock ramdisk, ueventd -> ../init)
+mkdir -p st/sbin st/dev st/proc st/sys
+printf '\177ELF stock android init\n' >st/init
+printf 'on early-init\n    start ueventd\n\nservice ueventd /sbin/ueventd\n    critical\n' >st/init.rc
+printf 'ro.secure=1\nro.debuggable=0\n' >st/default.prop
+ln -s ../init st/sbin/ueventd
+ln -s ../init st/sbin/watchdogd
+chmod 0750 st/init
+(cd st && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n) >stock-ramdisk.gz
+yes STOCKKERNEL | head -c 3000000 >stock-kernel
+"$BIN/mkbootimg" --mtk_header boot --kernel stock-kernel --ramdisk stock-ramdisk.gz --board 1429947554 \
+	--cmdline 'console=ttyMT3,921600n1' $MTK --second_addr_always -o stock.img
+truncate -s 6M stock.img
+cp stock.img stock.orig
+(cd "$R" && make -s inject STOCK="$W/stock.img" KERNEL="$R/out/mt6572/kernel-dtb" INJECTED="$W/inj.img") >inject.log 2>&1 &&
+	ok "make inject writes the injected image" || { bad "make inject"; cat inject.log; }
+same "the stock image is not modified" stock.img stock.orig
+rm -rf iu su && "$BIN/bootimg" unpack inj.img iu >/dev/null && "$BIN/bootimg" unpack stock.img su >/dev/null
+"$BIN/bootimg" info stock.img | grep -E '^  @0x0(0c|14|1c|20|24|30|40) ' >h.stock
+"$BIN/bootimg" info inj.img | grep -E '^  @0x0(0c|14|1c|20|24|30|40) ' >h.inj
+same "header kept: addresses, page size, name, cmdline" h.stock h.inj
+[ -s su/ramdisk.mtk ] && [ -s iu/ramdisk.mtk ] || bad "ramdisk.mtk missing after unpack"
+cmp -s su/ramdisk.mtk iu/ramdisk.mtk && bad "ramdisk MTK header: dsize did not change" ||
+	{ cmp -l su/ramdisk.mtk iu/ramdisk.mtk | awk '$1 < 5 || $1 > 8 { x = 1 } END { exit x }' &&
+		ok "ramdisk MTK header kept, only dsize (bytes 4-7) changed" || bad "ramdisk MTK header bytes changed beyond dsize"; }
+same "kernel swapped for the one given" iu/kernel "$R/out/mt6572/kernel-dtb"
+"$BIN/bootimg" info inj.img | grep -q 'MTK "ROOTFS" dsize [0-9]* + gzip' && ok "stock compression (gzip) kept" || bad "compression changed"
+"$BIN/bootimg" info inj.img | grep -q 'trailer' && ok "the padding to the partition is kept" || bad "trailer lost"
+[ "$(stat -c %s inj.img)" = "$(stat -c %s stock.img)" ] && ok "injected image is still 6 MiB (padded like the stock one)" || bad "size changed"
+"$BIN/ramdisk" list -v su/ramdisk >l.stock
+"$BIN/ramdisk" list -v iu/ramdisk >l.inj
+# every stock entry but /init and the links to it is listed identically
+grep -v -E ' (init|sbin/ueventd|sbin/watchdogd)( ->.*)?$' l.stock >l.stock.kept
+missing=$(grep -vxF -f l.inj l.stock.kept | wc -l)
+[ "$missing" = 0 ] && ok "every other stock entry unchanged in the listing" || { bad "$missing stock entries changed"; grep -vxF -f l.inj l.stock.kept; }
+grep -q ' init.stock$' l.inj && ok "stock /init moved to /init.stock" || bad "init.stock"
+grep -q ' sbin/ueventd -> ../init.stock$' l.inj && ok "sbin/ueventd follows it" || bad "ueventd link"
+"$BIN/ramdisk" extract su/ramdisk sx >/dev/null && "$BIN/ramdisk" extract iu/ramdisk ix >/dev/null
+same "stock init bytes kept as /init.stock" sx/init ix/init.stock
+same "init.rc byte-identical" sx/init.rc ix/init.rc
+same "default.prop byte-identical" sx/default.prop ix/default.prop
+"$BIN/ramdisk" list su/ramdisk >n.stock
+"$BIN/ramdisk" list iu/ramdisk >n.inj
+added=$(grep -vxF -f n.stock n.inj)
+echo "$added" | grep -qx 'sbin/probe' && echo "$added" | grep -qx 'lib/probe/modules.list' &&
+	echo "$added" | grep -q 'goodix_ts.ko$' && ok "added: the probe, modules.list, modules" || bad "added entries: $added"
+[ -z "$(grep -vxF -f n.inj n.stock)" ] && ok "no stock entry removed" || bad "stock entries removed"
+rm -rf dj && /usr/bin/unpack_bootimg --boot_img inj.img --out dj >/dev/null && ok "Debian's unpack_bootimg reads the injected image" || bad "Debian unpack of inj.img"
+refuses "injecting twice is refused" 1 'already injected' sh -c "cd '$R' && sh mk/inject.sh '$W/inj.img' '$W/twice.img' mt6572"
+[ ! -e twice.img ] && ok "nothing written" || bad "twice.img written"
+sed 's/^PARTITION_SIZE=.*/PARTITION_SIZE=0x400000/' "$R/boards/mt6572.conf" >prof/tiny.conf
+refuses "injection that does not fit is refused" 1 'refused' sh -c "cd '$R' && KERNEL='$R/out/mt6572/kernel-dtb' sh mk/inject.sh '$W/stock.img' '$W/big.img' '$W/prof/tiny.conf'"
+[ ! -e big.img ] && ok "nothing written when it does not fit" || bad "big.img written"
+rm -rf "$R/out/tiny"
+finish
