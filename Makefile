@@ -132,12 +132,17 @@ $(O)/replay/%: fuzz/%.c fuzz/replay.c $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUI
 fuzz-replay: $(REPLAY_BIN)
 	@for f in $(REPLAY_BIN); do n=$${f##*/}; printf '%s: ' $$n; $$f fuzz/corpus/$$n/* || exit 1; done
 
-check: unit-test fuzz-replay sh-test
+# QEMU board tests: boot the images on emulated boards (qemu-tests/boards/)
+.PHONY: qemu-test
+qemu-test: images | $(O)/.deps-qemu $(O)/.deps-check
+	@sh qemu-tests/run.sh
+
+check: unit-test fuzz-replay sh-test qemu-test
 
 # ---- benchmarks --------------------------------------------------------------
 $(O)/peakrss: bench/peakrss.c | $(DEPS_BUILD)
 	$(CC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
-bench: tools $(O)/peakrss | $(O)/.deps-check
+bench: tools images $(O)/peakrss | $(O)/.deps-check $(O)/.deps-qemu
 	@sh bench/run.sh
 
 # ---- fuzzing (clang + libFuzzer) -----------------------------------------------

@@ -14,7 +14,7 @@ esac
 # ---- the profile: KEY=VALUE lines, '#' comments; every key known, none missing
 keys="ARCH KERNEL_PACKAGE DTB DTB_MODE HEADER_VERSION PAGESIZE BASE KERNEL_OFFSET RAMDISK_OFFSET
 SECOND_OFFSET TAGS_OFFSET DTB_OFFSET CMDLINE BOARD_NAME MTK_HEADERS PARTITION_SIZE
-RAMDISK_COMPRESSION INIT PRELOAD MODULES_LIST PROBE_BUDGET PROBE_WATCH"
+RAMDISK_COMPRESSION INIT PRELOAD MODULES_LIST PROBE_BUDGET PROBE_WATCH PROBE_TIMEOUT"
 n=0
 while IFS= read -r line || [ -n "$line" ]; do
 	n=$((n + 1))
@@ -63,7 +63,8 @@ write_spec() {
 	spec=$1
 	P_INIT=$2
 	init_conf=$out/init.conf
-	printf 'board=%s\nbudget=%s\nwatch=%s\n' "$board" "$P_PROBE_BUDGET" "$P_PROBE_WATCH" >"$init_conf"
+	printf 'board=%s\nbudget=%s\nwatch=%s\ntimeout=%s\n' "$board" "$P_PROBE_BUDGET" "$P_PROBE_WATCH" \
+		"$P_PROBE_TIMEOUT" >"$init_conf"
 	top=$(pwd)
 	case "$mods" in /*) ;; *) mods=$top/$mods ;; esac
 	{

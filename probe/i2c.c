@@ -91,6 +91,13 @@ static unsigned real_adapters(void *ctx, struct probe *p, struct adapter *out, u
 		n++;
 	}
 	closedir(d);
+	/* by bus number, not directory order: the same order at every boot */
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && out[j - 1].nr > out[j].nr; j--) {
+			struct adapter t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
 	return n;
 }
 

@@ -11,7 +11,7 @@
  *      -> do that; else wait forever.
  * Settings come from /lib/probe/init.conf (KEY=VALUE lines) and the kernel
  * command line (bootkit.KEY=VALUE, which wins). Keys: watch (seconds the
- * probe stays for late adapters), budget (ms), probe_timeout (s), dump (1:
+ * probe stays for late adapters), budget (ms), timeout (ms per transfer), probe_timeout (s), dump (1:
  * copy the decision record to the console), noprobe (1: skip the probe), halt.
  * Every step is logged to /dev/kmsg as "bootkit-init: ..." (kernel time
  * stamps). It never exits: PID 1 exiting panics the kernel.
@@ -160,9 +160,10 @@ static void on_alarm(int sig)
 /* Run the probe; true when it ran and exited 0. */
 static bool run_probe(void)
 {
-	static char prog[] = "/sbin/probe", o_budget[] = "--budget", o_watch[] = "--watch";
-	char watch[16], budget[16], tmo[16];
-	char *argv[] = {prog, o_budget, budget, o_watch, watch, NULL};
+	static char prog[] = "/sbin/probe", o_budget[] = "--budget", o_watch[] = "--watch",
+		    o_timeout[] = "--timeout";
+	char watch[16], budget[16], tmo[16], xfer[16];
+	char *argv[] = {prog, o_budget, budget, o_watch, watch, o_timeout, xfer, NULL};
 	struct sigaction sa = {.sa_handler = on_alarm};
 	int status = 0;
 	pid_t pid, w;
@@ -170,6 +171,7 @@ static bool run_probe(void)
 	setting("watch", watch, sizeof(watch), "0");
 	setting("budget", budget, sizeof(budget), "2000");
 	setting("probe_timeout", tmo, sizeof(tmo), "10");
+	setting("timeout", xfer, sizeof(xfer), "25");
 	if (access(argv[0], X_OK) < 0) {
 		say("probe: %s: %s", argv[0], strerror(errno));
 		return false;

@@ -55,10 +55,16 @@ load_kind() {
 say "start (busybox)"
 say "preload: $(load_kind preload) modules"
 ok=0
-if [ "$(setting noprobe 0)" != 1 ] && [ -x /sbin/probe ]; then
+# bootkit.probe=PROGRAM runs another decider (a shell script, for comparison)
+prog=$(setting probe /sbin/probe)
+if [ "$(setting noprobe 0)" != 1 ] && [ -x "$prog" ]; then
 	say "probe start"
-	timeout "$(setting probe_timeout 10)" /sbin/probe --budget "$(setting budget 2000)" \
-		--watch "$(setting watch 0)"
+	if [ "$prog" = /sbin/probe ]; then
+		timeout "$(setting probe_timeout 10)" /sbin/probe --budget "$(setting budget 2000)" \
+			--timeout "$(setting timeout 25)" --watch "$(setting watch 0)"
+	else
+		timeout "$(setting probe_timeout 10)" "$prog"
+	fi
 	rc=$?
 	say "probe done status=$rc"
 	[ $rc = 0 ] && ok=1

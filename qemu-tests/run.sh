@@ -1,0 +1,167 @@
+#!/bin/sh
+# qemu-tests/run.sh [BOARD...]: boot the images `make images` wrote under QEMU,
+# one emulated board at a time (qemu-tests/boards/*.board, format in README.md),
+# and check what the probe decided and what the drivers did.
+#
+# Per image: unpack it with our unpack_bootimg and with Debian's (they must
+# agree byte for byte). Per board: emulated chips (at24c EEPROM models on the
+# ARM board's I2C bus; QEMU's DDC on x86's SMBus), optional ramdisk edits,
+# one boot (-accel tcg, a hard timeout), then the decision record (printed on
+# the console by the init flow, bootkit.dump=1) and the console are matched
+# against the board's expectations. Prints one line per board with the
+# kernel's time stamps (/init start, probe decision, modules loaded) and
+# "N passed, N failed". Timings also go to out/qemu-tests/timing.tsv.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bin=$root/out/bin
+work=$root/out/qemu-tests
+boot_timeout=${QEMU_BOOT_TIMEOUT:-90}
+mkdir -p "$work"
+
+missing=""
+for t in qemu-system-arm qemu-system-x86_64 python3; do command -v $t >/dev/null || missing="$missing $t"; done
+[ -x /usr/bin/unpack_bootimg ] || missing="$missing unpack_bootimg(mkbootimg package)"
+if [ -n "$missing" ]; then
+	echo "qemu-tests: missing:$missing (make check installs them as root: sh mk/deps.sh qemu check)" >&2
+	exit 1
+fi
+
+if [ $# -gt 0 ]; then boards="$*"; else boards=$(ls qemu-tests/boards/*.board); fi
+
+# unpack IMAGE -> $work/img/IMAGE/{kernel,ramdisk,dtb}, checked against Debian's
+unpack_image() {
+	img=out/$1/boot.img d=$work/img/$1
+	[ -f "$img" ] || { echo "no $img (run make images)"; return 1; }
+	[ -f "$d/.ok" ] && [ "$d/.ok" -nt "$img" ] && return 0
+	rm -rf "$d" && mkdir -p "$d"
+	"$bin/unpack_bootimg" --boot_img "$img" --out "$d/ours" >/dev/null || { echo "our unpack_bootimg failed on $img"; return 1; }
+	/usr/bin/unpack_bootimg --boot_img "$img" --out "$d/debian" >/dev/null 2>&1 || { echo "Debian's unpack_bootimg failed on $img"; return 1; }
+	for f in "$d"/debian/*; do
+		cmp -s "$f" "$d/ours/${f##*/}" || { echo "unpack_bootimg: ours and Debian's differ on ${f##*/}"; return 1; }
+	done
+	touch "$d/.ok"
+}
+
+# chip image: ADDR reg8|reg16 REG=HEX... -> a 64 KiB at24c backing file. An
+# 8-bit-register chip is its 256-byte map in every 256-byte page (the model
+# keeps a 2-byte pointer; write-pointer + STOP leaves (old << 8 | reg)).
+chip_image() {
+	python3 - "$@" <<'PY'
+import sys
+out, kind = sys.argv[1], sys.argv[2]
+img = bytearray(b'\xff' * 65536)
+page = bytearray(b'\xff' * 256)
+for spec in sys.argv[3:]:
+    reg, hexb = spec.split('=')
+    data = bytes.fromhex(hexb)
+    reg = int(reg, 16)
+    if kind == 'reg8':
+        page[reg:reg + len(data)] = data
+    else:
+        img[reg:reg + len(data)] = data
+if kind == 'reg8':
+    img = page * 256
+open(out, 'wb').write(img[:65536])
+PY
+}
+
+pass=0 fail=0
+printf 'board\tinit_s\tprobe_start_s\tdecided_s\tloaded_s\tprobe_done_s\tprobe_ms\tdecide_ms\n' >"$work/timing.tsv"
+for b in $boards; do
+	name=$(basename "$b" .board)
+	bw=$work/$name
+	rm -rf "$bw" && mkdir -p "$bw"
+	image="" append="" qargs="" edits="" why="" script=""
+	n=0
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		set -- $line
+		case "${1:-#}" in
+		'#'*) ;;
+		image) image=$2 ;;
+		append) shift; append="$append $*" ;;
+		chip)
+			f=$bw/chip-$2.bin
+			chip_image "$f" "$3" $(echo "$line" | cut -d' ' -f4-)
+			qargs="$qargs -drive if=none,id=c$2,file=$f,format=raw -device at24c-eeprom,bus=i2c,address=$2,rom-size=65536,drive=c$2"
+			;;
+		ddc) qargs="$qargs -device i2c-ddc,bus=i2c,address=$2" ;;
+		script) script=$root/$2; append="$append bootkit.probe=/lib/probe/script.sh" ;;
+		corrupt-line) edits="$edits $2" ; echo "$line" | cut -d' ' -f3- >"$bw/corrupt.txt" ;;
+		expect | reject | console | max-probe-ms) ;;
+		*) why="$b:$n: unknown line '$1'" ;;
+		esac
+	done <"$b"
+	[ -n "$image" ] || why="$b: no image line"
+	[ -z "$why" ] && { unpack_image "$image" >"$bw/unpack.err" 2>&1 || why=$(cat "$bw/unpack.err"); }
+	if [ -n "$why" ]; then
+		echo "FAIL $name: $why"
+		fail=$((fail + 1))
+		continue
+	fi
+	parts=$work/img/$image/ours
+	ramdisk=$parts/ramdisk
+	if [ -n "$edits" ]; then
+		# insert a bad line into the image's own modules.list, as line N
+		"$bin/ramdisk" extract "$ramdisk" "$bw/rd" >/dev/null
+		awk -v n="$edits" -v l="$(cat "$bw/corrupt.txt")" 'NR == n { print l } { print }' \
+			"$bw/rd/lib/probe/modules.list" >"$bw/modules.list"
+		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk" -e "file /lib/probe/modules.list $bw/modules.list 0644 0 0" >/dev/null
+		ramdisk=$bw/ramdisk
+	fi
+	if [ -n "$script" ]; then
+		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.s" -e "file /lib/probe/script.sh $script 0755 0 0" >/dev/null
+		ramdisk=$bw/ramdisk.s
+	fi
+	case "$image" in
+	qemu-x86_64)
+		set -- qemu-system-x86_64 -M q35 -m 256 -smp 2 -kernel "$parts/kernel" -initrd "$ramdisk"
+		console=ttyS0
+		;;
+	*)
+		set -- qemu-system-arm -M vexpress-a9 -m 256 -smp 2 -kernel "$parts/kernel" -initrd "$ramdisk" -dtb "$parts/dtb"
+		console=ttyAMA0
+		;;
+	esac
+	# shellcheck disable=SC2086
+	QEMU_AUDIO_DRV=none timeout -k 5 "$boot_timeout" "$@" -accel tcg -nographic -no-reboot $qargs \
+		-append "console=$console printk.devkmsg=on bootkit.dump=1 bootkit.halt=poweroff$append" </dev/null >"$bw/console" 2>&1
+	rc=$?
+	tr -d '\r' <"$bw/console" | sed -n '/^==== bootkit decisions ====$/,/^==== end ====$/p' | sed '1d;$d' >"$bw/record"
+	errs=""
+	[ $rc = 124 ] && errs="$errs; boot timed out after ${boot_timeout}s"
+	[ -s "$bw/record" ] || errs="$errs; no decision record on the console"
+	while IFS= read -r line; do
+		case "$line" in
+		'expect '*) grep -qE -- "${line#expect }" "$bw/record" || errs="$errs; record lacks /${line#expect }/" ;;
+		'reject '*) grep -qE -- "${line#reject }" "$bw/record" && errs="$errs; record has /${line#reject }/" ;;
+		'console '*) grep -qF -- "${line#console }" "$bw/console" || errs="$errs; console lacks '${line#console }'" ;;
+		'max-probe-ms '*)
+			ms=$(sed -n 's/^done .* ms=\([0-9.]*\)$/\1/p' "$bw/record" | head -1)
+			awk -v m="${ms:-1e9}" -v x="${line#max-probe-ms }" 'BEGIN { exit !(m <= x) }' ||
+				errs="$errs; probe took ${ms:-?} ms (max ${line#max-probe-ms })"
+			;;
+		esac
+	done <"$b"
+	# kernel time stamps: /init start, probe start, last decision, last module loaded
+	ts() { grep -a "$1" "$bw/console" | tail -1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'; }
+	t_init=$(ts 'bootkit-init: start') t_ps=$(ts 'bootkit-init: probe start')
+	t_dec=$(ts '\(probe\|script\): decide') t_load=$(ts '\(probe\|script\): load')
+	t_pd=$(ts 'bootkit-init: probe done')
+	pms=$(sed -n 's/^done .*ms=\([0-9.]*\)$/\1/p' "$bw/record" | head -1)
+	# decision time: the sum of the per-class "decide ... ms=" (no loading)
+	dms=$(sed -n 's/^decide .* ms=\([0-9.]*\)$/\1/p' "$bw/record" | awk '{ s += $1 } END { if (NR) printf "%.1f", s }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${t_init:--}" "${t_ps:--}" "${t_dec:--}" "${t_load:--}" "${t_pd:--}" "${pms:--}" "${dms:--}" >>"$work/timing.tsv"
+	times="init ${t_init:-?} s, decided ${t_dec:-?} s, loaded ${t_load:-?} s; pass ${pms:-?} ms, deciding ${dms:-?} ms"
+	if [ -z "$errs" ]; then
+		pass=$((pass + 1))
+		echo "PASS $name ($times)"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name ($times)${errs}"
+		echo "     console: $bw/console"
+	fi
+done
+echo "qemu-tests: $pass passed, $fail failed"
+[ $fail = 0 ]
