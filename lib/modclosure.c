@@ -184,32 +184,47 @@ static int want_rules(struct mod_closure *mc, struct deps *ds, const struct rule
 	return 0;
 }
 
+/* The next name of a comma or space separated list: its length in the list
+ * (0 at the end), s moved past it, its module name in name ("" when too long). */
+static size_t next_name(const char **s, char *name, size_t cap)
+{
+	size_t n;
+
+	if (!*s)
+		return 0;
+	*s += strspn(*s, ", ");
+	if (!(n = strcspn(*s, ", ")))
+		return 0;
+	name[0] = 0;
+	if (n < cap) {
+		memcpy(name, *s, n);
+		name[n] = 0;
+		rules_mod_name(name, name, cap);
+	}
+	*s += n;
+	return n;
+}
+
 /* Preloaded modules: named by the board, not by modules.list. */
 static int want_preload(struct mod_closure *mc, struct deps *ds, const char *preload,
 			const char *depfile, struct diag *d)
 {
-	for (const char *s = preload; s && *s;) {
-		char name[64];
-		size_t n = strcspn(s, ", ");
+	const char *s = preload;
+	char name[64];
+	size_t n;
+
+	while ((n = next_name(&s, name, sizeof(name)))) {
 		long k;
 		int err;
-		if (n && n < sizeof(name)) {
-			memcpy(name, s, n);
-			name[n] = 0;
-			rules_mod_name(name, name, sizeof(name));
-			if ((k = dep_by_name(ds, name)) < 0)
-				return diag_set(d, -ENOENT,
-						"preload: module %.*s is not in the kernel's modules "
-						"(%s, %s)",
-						(int)n, s, mc->version, mc->dir);
-			if ((err = mark(ds, (size_t)k, depfile, d)) < 0)
-				return err;
-		} else if (n) {
+		if (!name[0])
 			return diag_set(d, -ENAMETOOLONG, "preload: module %.*s: name too long",
-					(int)n, s);
-		}
-		s += n;
-		s += strspn(s, ", ");
+					(int)n, s - n);
+		if ((k = dep_by_name(ds, name)) < 0)
+			return diag_set(d, -ENOENT,
+					"preload: module %.*s is not in the kernel's modules (%s, %s)",
+					(int)n, s - n, mc->version, mc->dir);
+		if ((err = mark(ds, (size_t)k, depfile, d)) < 0)
+			return err;
 	}
 	return 0;
 }
@@ -273,20 +288,13 @@ static int boot_list(struct mod_closure *mc, struct deps *ds, const struct rules
 	struct text t = {0};
 	bool *done = calloc(ds->n + 1, sizeof(bool));
 	int err = done ? 0 : -ENOMEM;
+	const char *s = preload;
+	char name[64];
 
-	for (const char *s = preload; !err && s && *s;) {
-		char name[64];
-		size_t n = strcspn(s, ", ");
+	while (!err && next_name(&s, name, sizeof(name))) {
 		long k;
-		if (n && n < sizeof(name)) {
-			memcpy(name, s, n);
-			name[n] = 0;
-			rules_mod_name(name, name, sizeof(name));
-			if ((k = dep_by_name(ds, name)) >= 0)
-				err = boot_order(&t, "preload", mc->version, ds, done, (size_t)k);
-		}
-		s += n;
-		s += strspn(s, ", ");
+		if (name[0] && (k = dep_by_name(ds, name)) >= 0)
+			err = boot_order(&t, "preload", mc->version, ds, done, (size_t)k);
 	}
 	if (done)
 		memset(done, 0, (ds->n + 1) * sizeof(bool));
@@ -294,7 +302,6 @@ static int boot_list(struct mod_closure *mc, struct deps *ds, const struct rules
 		const struct rule *ru = &r->rule[i];
 		for (unsigned a = 0; !err && ru->fallback && a < ru->nact; a++) {
 			const struct action *ac = &r->act[ru->act + a];
-			char name[64];
 			long k;
 			if (ac->kind != AK_LOAD)
 				continue;
