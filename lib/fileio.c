@@ -181,7 +181,7 @@ static int fsync_dir_of(const char *path)
 	return r;
 }
 
-int outfile_commit(struct outfile *o, struct diag *d)
+static int sync_close(struct outfile *o, struct diag *d)
 {
 	int r = 0;
 
@@ -190,18 +190,52 @@ int outfile_commit(struct outfile *o, struct diag *d)
 	if (close(o->fd) < 0 && !r)
 		r = diag_set(d, -errno, "close: %s", strerror(errno));
 	o->fd = -1;
-	if (!r && rename(o->tmp, o->final) < 0)
-		r = diag_set(d, -errno, "rename: %s", strerror(errno));
-	if (r) {
-		outfile_abort(o);
-		return r;
+	return r;
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+
+	return la == lb && !memcmp(a, b, la);
+}
+
+int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d)
+{
+	unsigned i, k;
+	int r = 0;
+
+	/* Start the disk on every file at once, then wait for each. */
+	for (i = 0; i < n; i++)
+		sync_file_range(o[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	for (i = 0; i < n && !r; i++)
+		r = sync_close(&o[i], d);
+	for (i = 0; i < n && !r; i++) {
+		if (rename(o[i].tmp, o[i].final) < 0) {
+			r = diag_set(d, -errno, "rename: %s", strerror(errno));
+		} else {
+			free(o[i].tmp);
+			o[i].tmp = NULL;
+		}
 	}
-	free(o->tmp);
-	o->tmp = NULL;
-	r = fsync_dir_of(o->final);
-	free(o->final);
-	o->final = NULL;
-	return r ? diag_set(d, r, "fsync of the folder: %s", strerror(-r)) : 0;
+	/* Each folder once. */
+	for (i = 0; i < n && !r; i++) {
+		for (k = 0; k < i && !same_dir(o[k].final, o[i].final); k++)
+			;
+		if (k == i && (r = fsync_dir_of(o[i].final)) != 0)
+			diag_set(d, r, "fsync of the folder: %s", strerror(-r));
+	}
+	if (r && n > 1) /* i is one past the file that failed */
+		diag_prefix(d, "%s", o[i - 1].final);
+	for (i = 0; i < n; i++)
+		outfile_abort(&o[i]);
+	return r;
+}
+
+int outfile_commit(struct outfile *o, struct diag *d)
+{
+	return outfile_commit_all(o, 1, d);
 }
 
 void outfile_abort(struct outfile *o)
@@ -245,6 +279,51 @@ int stream_range(int in_fd, uint64_t off, uint64_t len, uint8_t *buf, size_t cap
 		off += n;
 		len -= n;
 	}
+	return 0;
+}
+
+int copy_range(int in_fd, uint64_t off, uint64_t len, int out_fd)
+{
+	enum { CAP = 1 << 18 };
+	uint8_t *buf;
+	loff_t in_off = (loff_t)off;
+
+	/* In the kernel, page cache to page cache: no copy through user space. */
+	while (len) {
+		size_t n = (size_t)(len < (1u << 30) ? len : (1u << 30));
+		ssize_t r = copy_file_range(in_fd, &in_off, out_fd, NULL, n, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+			      errno == EOPNOTSUPP || errno == EBADF))
+			break; /* not between these files: copy through a buffer */
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ENODATA;
+		len -= (uint64_t)r;
+	}
+	if (!len)
+		return 0;
+	buf = malloc(CAP);
+	if (!buf)
+		return -ENOMEM;
+	off = (uint64_t)in_off;
+	while (len) {
+		size_t n = (size_t)(len < CAP ? len : CAP);
+		int r = read_at(in_fd, buf, n, off);
+
+		if (!r)
+			r = write_all(out_fd, buf, n);
+		if (r) {
+			free(buf);
+			return r;
+		}
+		off += n;
+		len -= n;
+	}
+	free(buf);
 	return 0;
 }
 

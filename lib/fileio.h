@@ -43,6 +43,11 @@ int outfile_open(struct outfile *o, const char *path, const int *in_fds, unsigne
 /* fsync, rename over the final name, fsync the folder. Frees o. */
 int outfile_commit(struct outfile *o, struct diag *d);
 
+/* Commit n outputs together: write-back started on all, then each fsync'ed,
+ * then all renamed, then each folder fsync'ed once. On failure the ones not
+ * yet renamed are removed. Frees all n. */
+int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d);
+
 /* Remove the temporary file. Safe on a zeroed or already finished outfile. */
 void outfile_abort(struct outfile *o);
 
@@ -54,6 +59,10 @@ int write_file_atomic(const char *path, const void *buf, size_t n, struct diag *
 typedef int (*range_hook)(void *ctx, const uint8_t *p, size_t n);
 int stream_range(int in_fd, uint64_t off, uint64_t len, uint8_t *buf, size_t cap, range_hook hook,
 		 void *ctx);
+
+/* Copy len bytes of in_fd from off to out_fd's position: in the kernel
+ * (copy_file_range) when it can, else through a 256 KiB buffer. */
+int copy_range(int in_fd, uint64_t off, uint64_t len, int out_fd);
 
 /* Write n zero bytes. */
 int write_zeros(int fd, uint64_t n);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -72,108 +73,111 @@ uint64_t image_plan_size(const struct image_plan *p)
 	return p->img.end + p->trailer.len;
 }
 
-struct writer {
-	int fd;
-	uint8_t *buf;
-	size_t cap;
-	struct bootid *h; /* NULL: no hashing */
-};
-
-static int out_hook(void *ctx, const uint8_t *b, size_t n)
-{
-	struct writer *w = ctx;
-
-	if (w->h)
-		bootid_update(w->h, b, n);
-	return write_all(w->fd, b, n);
-}
-
-static int write_piece(struct writer *w, const struct piece *pc)
+static int write_piece(int fd, const struct piece *pc)
 {
 	if (pc->mem)
-		return out_hook(w, pc->mem, (size_t)pc->len);
-	return stream_range(pc->fd, pc->off, pc->len, w->buf, w->cap, out_hook, w);
+		return write_all(fd, pc->mem, (size_t)pc->len);
+	return copy_range(pc->fd, pc->off, pc->len, fd);
 }
 
-static int write_section(struct image_plan *p, struct writer *w, const struct bootimg_section *s)
+static int write_section(const struct image_plan *p, int fd, const struct bootimg_section *s)
 {
 	const struct section_src *src = &p->src[s->part];
-	struct bootid *h = w->h;
 	int r = 0;
 
 	for (unsigned i = 0; i < src->n && !r; i++)
-		r = write_piece(w, &src->piece[i]);
+		r = write_piece(fd, &src->piece[i]);
 	if (r)
 		return r;
-	w->h = NULL; /* padding is never hashed */
 	if (src->copy_pad && src->pad.len == s->padded - s->size)
-		r = write_piece(w, &src->pad);
-	else
-		r = write_zeros(w->fd, s->padded - s->size);
-	w->h = h;
-	return r;
+		return write_piece(fd, &src->pad);
+	return write_zeros(fd, s->padded - s->size);
 }
 
-/* Boot v0-v2 with an id to compute: sections in id order, each followed by
- * its size in the hash. The id order is also the layout order. */
-static int write_hashed(struct image_plan *p, struct writer *w, struct bootid *h)
+/*
+ * The id (boot v0-v2): the sections' bytes in id order, each followed by its
+ * size; padding is never hashed. It is computed from the same pieces the
+ * writer copied, after the copy, while the disk takes the written data.
+ */
+static int hash_piece(struct bootid *h, const struct piece *pc, uint8_t *buf, size_t cap)
 {
-	enum bootimg_part parts[5];
-	unsigned n = bootid_parts(&p->img, parts);
-	int r = 0;
+	uint64_t off = pc->off, len = pc->len;
 
-	w->h = h;
-	for (unsigned i = 0; i < n && !r; i++) {
-		const struct bootimg_section *s = bootimg_section(&p->img, parts[i]);
-
-		if (s)
-			r = write_section(p, w, s);
-		bootid_update_size(h, s ? (uint32_t)s->size : 0);
-	}
-	w->h = NULL;
-	return r;
-}
-
-static int write_body(struct image_plan *p, struct writer *w)
-{
-	enum bootimg_part parts[5];
-	struct bootid h;
-	int r;
-
-	if (p->id_mode == ID_KEEP || !bootid_parts(&p->img, parts)) {
-		for (unsigned i = 0; i < p->img.nsect; i++) {
-			r = write_section(p, w, &p->img.sect[i]);
-			if (r)
-				return r;
-		}
+	if (pc->mem) {
+		bootid_update(h, pc->mem, (size_t)pc->len);
 		return 0;
 	}
-	if (bootid_begin(&h, p->id_mode == ID_SHA256))
+	while (len) {
+		size_t n = (size_t)(len < cap ? len : cap);
+		int r = read_at(pc->fd, buf, n, off);
+
+		if (r)
+			return r;
+		bootid_update(h, buf, n);
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int hash_plan(const struct image_plan *p, uint8_t id[BOOT_ID_SIZE])
+{
+	enum { CAP = 1 << 18 }; /* stays in a core's cache between read and hash */
+	enum bootimg_part parts[5];
+	unsigned n = bootid_parts(&p->img, parts);
+	uint8_t *buf = malloc(CAP);
+	struct bootid h;
+	int r = 0;
+
+	if (!buf || bootid_begin(&h, p->id_mode == ID_SHA256)) {
+		free(buf);
 		return -ENOMEM;
-	r = write_hashed(p, w, &h);
+	}
+	for (unsigned i = 0; i < n && !r; i++) {
+		const struct bootimg_section *s = bootimg_section(&p->img, parts[i]);
+		const struct section_src *src = &p->src[parts[i]];
+
+		for (unsigned k = 0; s && k < src->n && !r; k++)
+			r = hash_piece(&h, &src->piece[k], buf, CAP);
+		bootid_update_size(&h, s ? (uint32_t)s->size : 0);
+	}
+	free(buf);
 	if (r) {
 		bootid_free(&h);
 		return r;
 	}
-	return bootid_end(&h, p->img.id);
+	return bootid_end(&h, id);
+}
+
+static int write_body(struct image_plan *p, int fd)
+{
+	enum bootimg_part parts[5];
+	int r = 0;
+
+	for (unsigned i = 0; i < p->img.nsect && !r; i++)
+		r = write_section(p, fd, &p->img.sect[i]);
+	if (!r && p->trailer.len)
+		r = write_piece(fd, &p->trailer);
+	if (r || p->id_mode == ID_KEEP || !bootid_parts(&p->img, parts))
+		return r;
+	/*
+	 * Start the disk on what is written (a hint: fsync still decides
+	 * durability; fails harmlessly on a pipe), so the write-back runs
+	 * while the CPU hashes instead of after it.
+	 */
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	return hash_plan(p, p->img.id);
 }
 
 int image_write(struct image_plan *p, int out_fd, struct diag *d)
 {
-	struct writer w = {.fd = out_fd, .cap = 1 << 20};
-	int r;
+	int r = bootimg_encode(&p->img, p->hdr, p->img.header_len, d);
 
-	w.buf = malloc(w.cap);
-	if (!w.buf)
-		return diag_set(d, -ENOMEM, "out of memory");
-	r = bootimg_encode(&p->img, p->hdr, p->img.header_len, d);
+	if (r)
+		return r;
+	r = write_all(out_fd, p->hdr, p->img.header_len);
 	if (!r)
-		r = write_all(out_fd, p->hdr, p->img.header_len);
-	if (!r)
-		r = write_body(p, &w);
-	if (!r && p->trailer.len)
-		r = write_piece(&w, &p->trailer);
-	free(w.buf);
+		r = write_body(p, out_fd);
 	if (r)
 		return diag_set(d, r, "writing the image: %s", strerror(-r));
 	if (p->id_mode == ID_KEEP)

@@ -14,7 +14,7 @@
  * Repack builds the plan for imgwrite: header bytes from the original (so
  * undefined bytes survive), each section from the original or a replacement,
  * the MTK header kept with only dsize patched, the id recomputed when a
- * section changed (or kept, stale as it was, when nothing did), the trailer
+ * section changed (and kept as stored, even stale, when none did), the trailer
  * copied; plain padding after the image is re-fitted to the original size.
  */
 #include <errno.h>
@@ -61,7 +61,7 @@ struct repack {
 	bool trailer_is_pad; /* only 0x00 (or only 0xff) bytes after the image */
 	uint8_t trailer_byte;
 	uint64_t orig_size;
-	bool had_id, id_ok, id_sha256;
+	bool had_id, id_sha256;
 	bool header_changed;
 };
 
@@ -288,13 +288,15 @@ static void from_image(struct repack *rp, const char *path)
 
 	if (!im)
 		die(EXIT_BAD, "out of memory");
-	image_load(im, path);
+	/* Neither the stored id nor appended DTBs matter here: the id is
+	 * recomputed if a section changes and kept otherwise. */
+	image_load_flags(im, path, IMAGE_NO_ID | IMAGE_NO_DTB_SCAN);
 	rp->in.fd[rp->in.n++] = im->fd;
 	rp->hdr = im->hdr;
 	rp->hdr_len = im->img.header_len;
 	rp->img = im->img;
 	rp->orig_size = im->size;
-	rp->had_id = im->has_id, rp->id_ok = im->id_ok, rp->id_sha256 = im->id_sha256;
+	rp->had_id = im->has_id, rp->id_sha256 = im->id_sha256;
 	for (unsigned i = 0; i < im->img.nsect; i++) {
 		const struct bootimg_section *s = &im->img.sect[i];
 		struct rp_part *p = &rp->part[s->part];
@@ -414,8 +416,7 @@ static void manifest_line(struct repack *rp, const char *dir, char **t, int nt,
 		rp->trailer_byte = !strcmp(t[2], "padff") ? 0xff : 0;
 	} else if (!strcmp(t[0], "id") && nt == 3) {
 		rp->had_id = true;
-		rp->id_sha256 = !strcmp(t[1], "sha256");
-		rp->id_ok = !strcmp(t[2], "ok");
+		rp->id_sha256 = !strcmp(t[1], "sha256"); /* t[2], ok or stale, is for people */
 	} else if (!strcmp(t[0], "size") && nt == 2) {
 		rp->orig_size = strtoull(t[1], NULL, 10);
 	} else if (strcmp(t[0], "kind") && strcmp(t[0], "header")) {
@@ -589,10 +590,9 @@ static bool any_changed(const struct repack *rp)
 
 static enum id_mode pick_id(const struct repack *rp)
 {
-	if (!rp->had_id)
+	/* Sections unchanged: the stored id is still theirs (or stays stale as it was). */
+	if (!rp->had_id || !any_changed(rp))
 		return ID_KEEP;
-	if (!rp->id_ok && !any_changed(rp))
-		return ID_KEEP; /* a stale id stays as it was when nothing changed */
 	return rp->id_sha256 ? ID_SHA256 : ID_SHA1;
 }
 

@@ -78,7 +78,7 @@ static bool padding_nonzero(const struct image *im, const struct bootimg_section
 }
 
 static void inspect_kernel(struct image *im, struct image_part *p, const uint8_t *b, size_t n,
-			   uint64_t off, uint64_t len)
+			   uint64_t off, uint64_t len, bool scan)
 {
 	size_t at = 0;
 	uint64_t hint = 0;
@@ -87,10 +87,11 @@ static void inspect_kernel(struct image *im, struct image_part *p, const uint8_t
 	p->inner_at = at;
 	if (p->fmt == PF_ZIMAGE)
 		hint = zimage_length(b, n);
-	payload_find_appended_dtb(im->fd, off, len, hint, &p->appended_dtb_at, &p->appended_dtbs);
+	if (hint || scan)
+		payload_find_appended_dtb(im->fd, off, len, hint, &p->appended_dtb_at, &p->appended_dtbs);
 }
 
-static int load_part(struct image *im, enum bootimg_part part, struct diag *d)
+static int load_part(struct image *im, enum bootimg_part part, unsigned flags, struct diag *d)
 {
 	struct image_part *p = &im->part[part];
 	uint8_t buf[PAYLOAD_PROBE_LEN + MTK_HDR_SIZE];
@@ -125,11 +126,11 @@ static int load_part(struct image *im, enum bootimg_part part, struct diag *d)
 	}
 	p->fmt = len ? payload_detect(buf, n) : PF_EMPTY;
 	if (part == BP_KERNEL && len)
-		inspect_kernel(im, p, buf, n, off, len);
+		inspect_kernel(im, p, buf, n, off, len, !(flags & IMAGE_NO_DTB_SCAN));
 	return 0;
 }
 
-static int check_id(struct image *im, struct diag *d)
+static int check_id(struct image *im, bool compute, struct diag *d)
 {
 	enum bootimg_part parts[5];
 	int r;
@@ -138,9 +139,12 @@ static int check_id(struct image *im, struct diag *d)
 		return 0;
 	im->has_id = true;
 	im->id_sha256 = bootimg_id_is_sha256(&im->img);
+	if (!compute)
+		return 0;
 	r = bootid_compute(im->fd, &im->img, im->id_sha256, im->id_computed, d);
 	if (r)
 		return r;
+	im->id_checked = true;
 	im->id_ok = !memcmp(im->id_computed, im->img.id, BOOT_ID_SIZE);
 	return 0;
 }
@@ -163,9 +167,8 @@ int image_try_load_flags(struct image *im, const char *path, unsigned flags, str
 	r = load_header(im, d);
 	r = r ? r : load_table(im, d);
 	for (int i = 0; i < BP_COUNT && !r; i++)
-		r = load_part(im, (enum bootimg_part)i, d);
-	if (!(flags & IMAGE_NO_ID))
-		r = r ? r : check_id(im, d);
+		r = load_part(im, (enum bootimg_part)i, flags, d);
+	r = r ? r : check_id(im, !(flags & IMAGE_NO_ID), d);
 	r = r ? r : trailer_scan(im->fd, im->img.end, im->size, &im->tr, d);
 	return r;
 }
@@ -192,38 +195,34 @@ void image_free(struct image *im)
 	im->fd = -1;
 }
 
-struct copy_ctx {
-	int fd;
-};
-
-static int copy_hook(void *ctx, const uint8_t *p, size_t n)
+static int extract_open(const struct image *im, uint64_t off, uint64_t len, struct outfile *o,
+			const char *dst, bool guard, struct diag *d)
 {
-	return write_all(((struct copy_ctx *)ctx)->fd, p, n);
+	int r = outfile_open(o, dst, &im->fd, guard ? 1 : 0, d);
+
+	if (r)
+		return r;
+	r = copy_range(im->fd, off, len, o->fd);
+	if (r) {
+		outfile_abort(o);
+		return diag_set(d, r, "writing %s: %s", dst, strerror(-r));
+	}
+	return 0;
 }
 
 static int extract(const struct image *im, uint64_t off, uint64_t len, const char *dst,
 		   bool guard, struct diag *d)
 {
 	struct outfile o;
-	struct copy_ctx c;
-	uint8_t *buf = malloc(1 << 20);
-	int r;
+	int r = extract_open(im, off, len, &o, dst, guard, d);
 
-	if (!buf)
-		return diag_set(d, -ENOMEM, "out of memory");
-	r = outfile_open(&o, dst, &im->fd, guard ? 1 : 0, d);
-	if (!r) {
-		c.fd = o.fd;
-		r = stream_range(im->fd, off, len, buf, 1 << 20, copy_hook, &c);
-		if (r) {
-			outfile_abort(&o);
-			diag_set(d, r, "writing %s: %s", dst, strerror(-r));
-		} else {
-			r = outfile_commit(&o, d);
-		}
-	}
-	free(buf);
-	return r;
+	return r ? r : outfile_commit(&o, d);
+}
+
+int image_extract_open(const struct image *im, uint64_t off, uint64_t len, struct outfile *o,
+		       const char *dst, struct diag *d)
+{
+	return extract_open(im, off, len, o, dst, true, d);
 }
 
 int image_extract(const struct image *im, uint64_t off, uint64_t len, const char *dst,

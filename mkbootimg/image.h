@@ -35,7 +35,7 @@ struct image {
 	unsigned nvrd;
 	struct image_part part[BP_COUNT];
 	struct trailer tr;
-	bool has_id, id_ok, id_sha256;
+	bool has_id, id_checked, id_ok, id_sha256;
 	uint8_t id_computed[BOOT_ID_SIZE];
 	bool hdr_extra; /* bytes beyond header_size in the header page are not zero */
 };
@@ -47,7 +47,11 @@ void image_load(struct image *im, const char *path);
 int image_try_load(struct image *im, const char *path, struct diag *d);
 
 /* Flags for the *_flags variants. */
-enum { IMAGE_NO_ID = 1 /* skip hashing the sections (has_id stays false) */ };
+enum {
+	IMAGE_NO_ID = 1,       /* do not hash the sections: has_id and id_sha256 are set from the
+				* header, id_checked stays false */
+	IMAGE_NO_DTB_SCAN = 2, /* do not look for DTBs appended to a kernel without a zImage length */
+};
 int image_try_load_flags(struct image *im, const char *path, unsigned flags, struct diag *d);
 void image_load_flags(struct image *im, const char *path, unsigned flags);
 
@@ -56,6 +60,12 @@ void image_free(struct image *im);
 /* Copy len bytes at off of the image into a new file (atomically). */
 int image_extract(const struct image *im, uint64_t off, uint64_t len, const char *dst,
 		  struct diag *d);
+
+/* The same into an outfile left open for outfile_commit_all(), so several
+ * parts are committed together (nothing under a final name on failure). */
+struct outfile;
+int image_extract_open(const struct image *im, uint64_t off, uint64_t len, struct outfile *o,
+		       const char *dst, struct diag *d);
 
 /* Replace the image's own file by len bytes of it at off (atomically: the
  * open fd keeps reading the old file). For carve --trim only. */

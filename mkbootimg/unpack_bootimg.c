@@ -110,15 +110,35 @@ static char *join(const char *dir, const char *name)
 	return s;
 }
 
+/* Every part goes to a temporary file; all are committed together at the end. */
+static struct outfile outs[VENDOR_RAMDISK_MAX_ENTRIES + 8];
+static unsigned nouts;
+
 static void extract(const struct image *im, uint64_t off, uint64_t len, const char *dir,
 		    const char *name)
 {
 	char *dst = join(dir, name);
 	struct diag d;
 
-	if (image_extract(im, off, len, dst, &d))
+	if (nouts == sizeof(outs) / sizeof(outs[0]))
+		diag_set(&d, -E2BIG, "too many parts");
+	if (nouts == sizeof(outs) / sizeof(outs[0]) ||
+	    image_extract_open(im, off, len, &outs[nouts], dst, &d)) {
+		while (nouts)
+			outfile_abort(&outs[--nouts]);
 		die_diag(dst, &d);
+	}
+	nouts++;
 	free(dst);
+}
+
+static void commit_all(const char *dir)
+{
+	struct diag d;
+
+	if (outfile_commit_all(outs, nouts, &d))
+		die_diag(dir, &d);
+	nouts = 0;
 }
 
 static void extract_part(const struct image *im, enum bootimg_part p, const char *dir,
@@ -166,6 +186,7 @@ static void unpack_all(const struct image *im, const char *dir)
 		extract_part(im, BP_RECOVERY_DTBO, dir, false);
 		extract_part(im, BP_DTB, dir, false);
 		extract_part(im, BP_SIGNATURE, dir, false);
+		commit_all(dir);
 		return;
 	}
 	if (im->img.version >= 4) {
@@ -183,6 +204,7 @@ static void unpack_all(const struct image *im, const char *dir)
 			"vendor_ramdisk");
 	}
 	extract_part(im, BP_DTB, dir, false);
+	commit_all(dir);
 	if (im->img.version >= 4)
 		vendor_links(im, dir);
 }
@@ -446,7 +468,7 @@ static void warn_losses(const struct image *im)
 		warnmsg("%s: header byte @0x%lx cannot be reproduced by mkbootimg flags; use "
 			"'bootimg unpack' and 'bootimg repack' for an exact copy",
 			im->path, at);
-	if (im->has_id && !im->id_ok)
+	if (im->id_checked && !im->id_ok)
 		warnmsg("%s: the stored id does not match the sections; mkbootimg will write "
 			"the correct one", im->path);
 	for (int p = 0; p < BP_COUNT; p++)
@@ -493,7 +515,8 @@ int main(int argc, char **argv)
 	if (strcmp(format, "info") && strcmp(format, "mkbootimg"))
 		die(EXIT_USAGE, "--format: \"%s\" is not info or mkbootimg", format);
 	/* The id is checked only to warn in --format mkbootimg. */
-	image_load_flags(&im, img_path, strcmp(format, "mkbootimg") ? IMAGE_NO_ID : 0);
+	image_load_flags(&im, img_path,
+			 IMAGE_NO_DTB_SCAN | (strcmp(format, "mkbootimg") ? IMAGE_NO_ID : 0));
 	unpack_all(&im, out);
 	if (!strcmp(format, "info")) {
 		if (im.img.kind == BOOTIMG_BOOT)

@@ -23,6 +23,17 @@ done <<'CASES'
 2 --kernel k1 --ramdisk r1 --dtb d1 --pagesize 8192 --dtb_offset 0x02000000
 2 --kernel k2 --ramdisk r1 --second s1 --dtb d1 --base 0x40000000 --id
 CASES
+# Inputs on another file system (tmpfs): copy_file_range refuses, the buffered copy takes over.
+if shm=$(mktemp -d /dev/shm/bootkit.XXXXXX 2>/dev/null); then
+	cp k1 r1 "$shm/"
+	"$BIN/mkbootimg" --kernel "$shm/k1" --ramdisk "$shm/r1" -o xfs-our.img
+	same "inputs on tmpfs, output here: same bytes as Debian's mkbootimg" deb1.img xfs-our.img
+	rm -rf "$shm/u" && "$BIN/unpack_bootimg" --boot_img xfs-our.img --out "$shm/u" >/dev/null
+	same "unpack_bootimg onto tmpfs: kernel" k1 "$shm/u/kernel"
+	rm -rf "$shm"
+else
+	bad "no /dev/shm for the cross-file-system copy check"
+fi
 # abootimg reads our v0 images the same way it reads Debian's
 abootimg -i our2.img | grep -v 'file name' > ours.txt
 abootimg -i deb2.img | grep -v 'file name' > debs.txt

@@ -42,6 +42,15 @@ refuses "--mtk_header on an already wrapped kernel" 1 "wrapped: already starts w
 # swap the kernel
 "$BIN/bootimg" repack stock.img --kernel kernel2 -o new.img >/dev/null
 check "verify --mtk accepts the repacked image (id recomputed)" "$BIN/bootimg" verify --mtk new.img
+# a stale id (one kernel byte changed after packing): kept when no section changes, recomputed when one does
+cp stock.img stale.img && printf '\x5a' | dd of=stale.img bs=1 seek=$((2048 + 512 + 100)) conv=notrunc 2>/dev/null
+"$BIN/bootimg" verify stale.img >/dev/null 2>&1 && bad "verify accepts a stale id" || ok "verify rejects the stale id"
+"$BIN/bootimg" repack stale.img --cmdline 'console=ttyMT0,921600n1 x=1' -o stale-cmd.img >/dev/null
+cmp -s -n 2048 stale.img stale-cmd.img && bad "repack changed nothing" ||
+	{ [ "$(od -An -tx1 -j 576 -N 32 stale.img)" = "$(od -An -tx1 -j 576 -N 32 stale-cmd.img)" ] &&
+		ok "cmdline changed, sections not: the stale id is kept as stored" || bad "stale id rewritten"; }
+"$BIN/bootimg" repack stale.img --kernel kernel2 -o stale-new.img >/dev/null
+check "a section replaced: the id is recomputed (verify passes)" "$BIN/bootimg" verify --mtk stale-new.img
 [ "$(stat -c %s new.img)" = 6291456 ] && ok "padding re-fitted: still 6 MiB" || bad "size $(stat -c %s new.img)"
 python3 - <<'PY' && ok "MTK header kept: only dsize changed" || bad "MTK header bytes changed"
 a = open('stock.img','rb').read()[2048:2048+512]; b = open('new.img','rb').read()[2048:2048+512]
