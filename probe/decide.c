@@ -748,7 +748,8 @@ unsigned probe_run(struct probe *p)
 			p->class_done[ci] = true;
 			decided++;
 		}
-		if (how && p->rules->cls[ci].settle_ms) /* its rail may need time */
+		/* its rail may need time (none in a dry run: nothing was switched) */
+		if (how && p->rules->cls[ci].settle_ms && !p->dry_run)
 			p->ops->sleep_ms(p->ops->ctx, p->rules->cls[ci].settle_ms);
 	}
 	p->decided += decided;

@@ -46,6 +46,18 @@ static int open_dev(struct probe *p, int nr)
 	return openat(p->rootfd, path, O_RDWR | O_CLOEXEC);
 }
 
+/* The adapter's device, with the transfer timeout and retries set once. */
+static int open_bus(struct probe *p, int nr)
+{
+	int fd = open_dev(p, nr);
+
+	if (fd >= 0) {
+		ioctl(fd, I2C_TIMEOUT, (unsigned long)(p->timeout_ms + 9) / 10);
+		ioctl(fd, I2C_RETRIES, (unsigned long)p->retries);
+	}
+	return fd;
+}
+
 struct worker {
 	pid_t pid; /* 0: none yet; -1: the adapter stopped answering */
 	int to, from;
@@ -53,6 +65,7 @@ struct worker {
 static struct worker workers[PROBE_ADAPTERS_MAX];
 
 static void worker_drop(struct worker *w, bool dead);
+static int worker_start(struct worker *w, struct probe *p, const struct adapter *a);
 
 static unsigned real_adapters(void *ctx, struct probe *p, struct adapter *out, unsigned max)
 {
@@ -98,6 +111,9 @@ static unsigned real_adapters(void *ctx, struct probe *p, struct adapter *out, u
 			out[j] = out[j - 1];
 			out[j - 1] = t;
 		}
+	/* Start the workers now: they come up while the rules are read. */
+	for (unsigned i = 0; i < n && i < PROBE_ADAPTERS_MAX; i++)
+		worker_start(&workers[i], p, &out[i]);
 	return n;
 }
 
@@ -164,23 +180,16 @@ static int xfer_smbus(int fd, const struct i2c_req *r, uint8_t *out)
 	return 0;
 }
 
-static enum i2c_res direct_xfer(struct probe *p, const struct adapter *a, const struct i2c_req *r,
-				uint8_t *out)
+/* One request on an open bus (open_bus). */
+static enum i2c_res bus_xfer(int fd, const struct adapter *a, const struct i2c_req *r, uint8_t *out)
 {
 	uint8_t ptr[2];
 	unsigned plen = 0;
 	union i2c_smbus_data d;
-	int fd, rc, e;
+	int rc;
 
-	if ((fd = open_dev(p, a->nr)) < 0)
-		return IR_EIO;
-	ioctl(fd, I2C_TIMEOUT, (unsigned long)(p->timeout_ms + 9) / 10);
-	ioctl(fd, I2C_RETRIES, (unsigned long)p->retries);
-	if (ioctl(fd, r->force ? I2C_SLAVE_FORCE : I2C_SLAVE, (unsigned long)r->addr) < 0) {
-		e = errno;
-		close(fd);
-		return map_errno(e);
-	}
+	if (ioctl(fd, r->force ? I2C_SLAVE_FORCE : I2C_SLAVE, (unsigned long)r->addr) < 0)
+		return map_errno(errno);
 	if (r->regbits == 16)
 		ptr[plen++] = (uint8_t)(r->reg >> 8);
 	if (r->regbits)
@@ -196,9 +205,21 @@ static enum i2c_res direct_xfer(struct probe *p, const struct adapter *a, const 
 		rc = xfer_smbus(fd, r, out);
 	else
 		rc = xfer_rdwr(fd, r, ptr, plen, out);
-	e = errno;
+	return rc == 0 ? IR_OK : map_errno(errno);
+}
+
+/* Without a worker: open, transfer, close, unguarded by the deadline. */
+static enum i2c_res direct_xfer(struct probe *p, const struct adapter *a, const struct i2c_req *r,
+				uint8_t *out)
+{
+	int fd = open_bus(p, a->nr);
+	enum i2c_res res;
+
+	if (fd < 0)
+		return IR_EIO;
+	res = bus_xfer(fd, a, r, out);
 	close(fd);
-	return rc == 0 ? IR_OK : map_errno(e);
+	return res;
 }
 
 /*
@@ -225,16 +246,22 @@ static void worker_drop(struct worker *w, bool dead)
 	w->pid = dead ? -1 : 0;
 }
 
+/* A worker keeps its adapter's device open for all its requests. */
 static int worker_start(struct worker *w, struct probe *p, const struct adapter *a)
 {
-	int req[2], rep[2];
+	int req[2], rep[2], bus;
 	pid_t pid;
 
-	if (pipe2(req, O_CLOEXEC) < 0)
+	if ((bus = open_bus(p, a->nr)) < 0)
 		return -1;
+	if (pipe2(req, O_CLOEXEC) < 0) {
+		close(bus);
+		return -1;
+	}
 	if (pipe2(rep, O_CLOEXEC) < 0) {
 		close(req[0]);
 		close(req[1]);
+		close(bus);
 		return -1;
 	}
 	if ((pid = fork()) == 0) {
@@ -243,12 +270,13 @@ static int worker_start(struct worker *w, struct probe *p, const struct adapter 
 		close(rep[0]);
 		while (read(req[0], &r, sizeof(r)) == (ssize_t)sizeof(r)) {
 			struct worker_reply y = {0};
-			y.res = (int)direct_xfer(p, a, &r, y.bytes);
+			y.res = (int)bus_xfer(bus, a, &r, y.bytes);
 			if (write(rep[1], &y, sizeof(y)) != (ssize_t)sizeof(y))
 				break;
 		}
 		_exit(0);
 	}
+	close(bus);
 	close(req[0]);
 	close(rep[1]);
 	if (pid < 0) {

@@ -67,7 +67,7 @@ PY
 }
 
 pass=0 fail=0
-printf 'board\tinit_s\tprobe_start_s\tdecided_s\tloaded_s\tprobe_done_s\tprobe_ms\tdecide_ms\n' >"$work/timing.tsv"
+printf 'board\tinit_s\tprobe_start_s\tdecided_s\tloaded_s\tprobe_done_s\tprobe_ms\tdecide_ms\trun_ms\n' >"$work/timing.tsv"
 for b in $boards; do
 	name=$(basename "$b" .board)
 	bw=$work/$name
@@ -152,7 +152,9 @@ for b in $boards; do
 	pms=$(sed -n 's/^done .*ms=\([0-9.]*\)$/\1/p' "$bw/record" | head -1)
 	# decision time: the sum of the per-class "decide ... ms=" (no loading)
 	dms=$(sed -n 's/^decide .* ms=\([0-9.]*\)$/\1/p' "$bw/record" | awk '{ s += $1 } END { if (NR) printf "%.1f", s }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${t_init:--}" "${t_ps:--}" "${t_dec:--}" "${t_load:--}" "${t_pd:--}" "${pms:--}" "${dms:--}" >>"$work/timing.tsv"
+	# the decider's whole run as init saw it (start to exit), kernel clock
+	rms=$(awk -v a="$t_ps" -v b="$t_pd" 'BEGIN { if (a != "" && b != "") printf "%.1f", (b - a) * 1000 }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${t_init:--}" "${t_ps:--}" "${t_dec:--}" "${t_load:--}" "${t_pd:--}" "${pms:--}" "${dms:--}" "${rms:--}" >>"$work/timing.tsv"
 	times="init ${t_init:-?} s, decided ${t_dec:-?} s, loaded ${t_load:-?} s; pass ${pms:-?} ms, deciding ${dms:-?} ms"
 	if [ -z "$errs" ]; then
 		pass=$((pass + 1))

@@ -3,23 +3,29 @@
 # script that makes board 1's decisions with one BusyBox i2cset/i2cget/
 # i2ctransfer process per read and insmod. It is given an advantage the probe
 # does not take: it knows the chips are on bus 0 (the dead bus 1 would cost it
-# seconds per read). It writes a record in the probe's format.
+# seconds per read). It writes a record in the probe's format. With
+# BOOTKIT_DRY_RUN=1 (bootkit.dry_run=1) it decides only: no insmod, no bind.
 M=/lib/modules/$(uname -r)
 mkdir -p /run/probe
 rec=/run/probe/decisions
 : >"$rec"
 say() { echo "$*" >>"$rec"; echo "<6>script: $*" >/dev/kmsg; }
 ld() {
+	[ "${BOOTKIT_DRY_RUN:-0}" = 1 ] && return 0 # bootkit.dry_run=1: decide only
 	for m in "$@"; do
 		insmod "$(find "$M" -name "$m.ko" | head -1)" && say "load module=$m status=ok"
 	done
 }
-# decision time per class (reads and tests, not insmod), as the probe records it
-now() { cut -d' ' -f1 /proc/uptime; }
-start() { ts=$(now); }
-dec() { say "$* ms=$(awk -v a="$ts" -v b="$(now)" 'BEGIN { printf "%.1f", (b - a) * 1000 }')"; }
+bind() { [ "${BOOTKIT_DRY_RUN:-0}" = 1 ] || echo "$1 $2" >/sys/bus/i2c/devices/i2c-0/new_device; }
+# decision time per class (reads and tests, not insmod), as the probe records
+# it: BusyBox ash's $EPOCHREALTIME (microseconds, no process in the interval)
+start() { ts=$EPOCHREALTIME; }
+dec() {
+	te=$EPOCHREALTIME
+	say "$* ms=$(awk -v a="$ts" -v b="$te" 'BEGIN { printf "%.1f", (b - a) * 1000 }')"
+}
 rd8() { i2cset -y 0 "$1" "$2" 2>/dev/null && i2cget -y 0 "$1" 2>/dev/null; } # pointer, STOP, read
-t0=$(cut -d' ' -f1 /proc/uptime)
+t0=$EPOCHREALTIME
 
 start
 reg=fallback
@@ -40,7 +46,7 @@ v=$(rd8 0x38 0xa3)
 case "$v" in 0x55 | 0x06 | 0x36 | 0x64 | 0x08 | 0x0a)
 	dec "decide class=touch rule=ft5x06 addr=0x38 read=$v"
 	ld edt-ft5x06
-	echo edt-ft5x06 0x38 >/sys/bus/i2c/devices/i2c-0/new_device
+	bind edt-ft5x06 0x38
 	touch=ft5x06
 	;;
 esac
@@ -50,7 +56,7 @@ if [ $touch = fallback ]; then
 		case "$id" in 0x39*)
 			dec "decide class=touch rule=gt9xx addr=$a read=$id"
 			ld goodix_ts
-			echo GDIX1001:00 $a >/sys/bus/i2c/devices/i2c-0/new_device
+			bind GDIX1001:00 $a
 			touch=gt9xx
 			break
 			;;
@@ -67,5 +73,5 @@ case "$lcm" in
 *hx8389b*) dec "decide class=panel rule=hx8389b"; ld drm panel-simple ;;
 *) dec "decide class=panel rule=fallback"; ld drm panel-simple ;;
 esac
-t1=$(cut -d' ' -f1 /proc/uptime)
+t1=$EPOCHREALTIME
 say "done ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 }')"

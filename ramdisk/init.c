@@ -12,7 +12,8 @@
  * Settings come from /lib/probe/init.conf (KEY=VALUE lines) and the kernel
  * command line (bootkit.KEY=VALUE, which wins). Keys: watch (seconds the
  * probe stays for late adapters), budget (ms), timeout (ms per transfer), probe_timeout (s), dump (1:
- * copy the decision record to the console), noprobe (1: skip the probe), halt.
+ * copy the decision record to the console), noprobe (1: skip the probe), dry_run (1: the probe
+ * decides and records but loads nothing), halt.
  * Every step is logged to /dev/kmsg as "bootkit-init: ..." (kernel time
  * stamps). It never exits: PID 1 exiting panics the kernel.
  */
@@ -161,9 +162,9 @@ static void on_alarm(int sig)
 static bool run_probe(void)
 {
 	static char prog[] = "/sbin/probe", o_budget[] = "--budget", o_watch[] = "--watch",
-		    o_timeout[] = "--timeout";
-	char watch[16], budget[16], tmo[16], xfer[16];
-	char *argv[] = {prog, o_budget, budget, o_watch, watch, o_timeout, xfer, NULL};
+		    o_timeout[] = "--timeout", o_dry[] = "--dry-run";
+	char watch[16], budget[16], tmo[16], xfer[16], dry[4];
+	char *argv[] = {prog, o_budget, budget, o_watch, watch, o_timeout, xfer, NULL, NULL};
 	struct sigaction sa = {.sa_handler = on_alarm};
 	int status = 0;
 	pid_t pid, w;
@@ -172,6 +173,9 @@ static bool run_probe(void)
 	setting("budget", budget, sizeof(budget), "2000");
 	setting("probe_timeout", tmo, sizeof(tmo), "10");
 	setting("timeout", xfer, sizeof(xfer), "25");
+	setting("dry_run", dry, sizeof(dry), "0");
+	if (!strcmp(dry, "1"))
+		argv[7] = o_dry;
 	if (access(argv[0], X_OK) < 0) {
 		say("probe: %s: %s", argv[0], strerror(errno));
 		return false;

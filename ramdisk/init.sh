@@ -21,21 +21,25 @@ mount -t devtmpfs -o nosuid devtmpfs /dev 2>/dev/null
 mount -t tmpfs -o nosuid,nodev tmpfs /run
 read -r cmdline </proc/cmdline
 
-# setting KEY DEFAULT: bootkit.KEY from the command line, else init.conf
-setting() {
+# get VAR KEY DEFAULT: VAR = bootkit.KEY from the command line, else KEY from
+# init.conf, else DEFAULT. Sets a variable rather than printing: every $(...)
+# is a fork, and forks are what a boot script spends its time on.
+get() {
 	for w in $cmdline; do
-		case "$w" in "bootkit.$1="*) echo "${w#*=}"; return ;; esac
+		case "$w" in "bootkit.$2="*) eval "$1=\${w#*=}"; return ;; esac
 	done
 	if [ -f /lib/probe/init.conf ]; then
 		while IFS='=' read -r k v; do
-			[ "$k" = "$1" ] && { echo "$v"; return; }
+			[ "$k" = "$2" ] && { eval "$1=\$v"; return; }
 		done </lib/probe/init.conf
 	fi
-	echo "$2"
+	eval "$1=\$3"
 }
+# cmdword VAR WORD: VAR = the value of WORD= on the command line (empty if absent)
 cmdword() {
+	eval "$1="
 	for w in $cmdline; do
-		case "$w" in "$1="*) echo "${w#*=}"; return ;; esac
+		case "$w" in "$2="*) eval "$1=\${w#*=}"; return ;; esac
 	done
 }
 load_kind() {
@@ -55,15 +59,23 @@ load_kind() {
 say "start (busybox)"
 say "preload: $(load_kind preload) modules"
 ok=0
-# bootkit.probe=PROGRAM runs another decider (a shell script, for comparison)
-prog=$(setting probe /sbin/probe)
-if [ "$(setting noprobe 0)" != 1 ] && [ -x "$prog" ]; then
+# bootkit.probe=PROGRAM runs another decider (a shell script, for comparison);
+# bootkit.dry_run=1: decide and record, load nothing (BOOTKIT_DRY_RUN=1 for another decider)
+get prog probe /sbin/probe
+get dry dry_run 0
+get noprobe noprobe 0
+get ptmo probe_timeout 10
+get budget budget 2000
+get xfer timeout 25
+get watch watch 0
+dryarg=
+[ "$dry" = 1 ] && dryarg=--dry-run
+if [ "$noprobe" != 1 ] && [ -x "$prog" ]; then
 	say "probe start"
 	if [ "$prog" = /sbin/probe ]; then
-		timeout "$(setting probe_timeout 10)" /sbin/probe --budget "$(setting budget 2000)" \
-			--timeout "$(setting timeout 25)" --watch "$(setting watch 0)"
+		timeout "$ptmo" /sbin/probe --budget "$budget" --timeout "$xfer" --watch "$watch" $dryarg
 	else
-		timeout "$(setting probe_timeout 10)" "$prog"
+		BOOTKIT_DRY_RUN=$dry timeout "$ptmo" "$prog"
 	fi
 	rc=$?
 	say "probe done status=$rc"
@@ -75,14 +87,15 @@ else
 	say "probe missing, failed or skipped: fallback modules"
 	say "fallback: $(load_kind fallback) modules"
 fi
-if [ "$(setting dump 0)" = 1 ]; then
+get dump dump 0
+if [ "$dump" = 1 ]; then
 	{ echo "==== bootkit decisions ===="; cat /run/probe/decisions; echo "==== end ===="; } >/dev/console
 fi
 
-root=$(cmdword root)
-init=$(cmdword init)
+cmdword root root
+cmdword init init
 if [ -n "$root" ]; then
-	type=$(cmdword rootfstype)
+	cmdword type rootfstype
 	mode=ro
 	for w in $cmdline; do [ "$w" = rw ] && mode=rw; done
 	mkdir -p /newroot
@@ -100,7 +113,8 @@ elif [ -x /init.stock ]; then
 	umount -l /sys
 	exec /init.stock
 fi
-case "$(setting halt '')" in
+get halt halt ''
+case "$halt" in
 poweroff) say poweroff; sync; poweroff -f ;;
 reboot) say reboot; sync; reboot -f ;;
 esac
