@@ -134,7 +134,11 @@ fuzz-replay: $(REPLAY_BIN)
 
 # QEMU board tests: boot the images on emulated boards (qemu-tests/boards/)
 .PHONY: qemu-test
-qemu-test: images | $(O)/.deps-qemu $(O)/.deps-check
+# a stand-in for a phone's stock /init (the injection board boots it)
+$(O)/%/stock-init: qemu-tests/stock-init.c $(O)/musl-inc/%/.stamp
+	@mkdir -p $(dir $@)
+	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $<
+qemu-test: images $(O)/armhf/stock-init | $(O)/.deps-qemu $(O)/.deps-check
 	@sh qemu-tests/run.sh
 
 check: unit-test fuzz-replay sh-test qemu-test

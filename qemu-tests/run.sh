@@ -31,7 +31,11 @@ if [ $# -gt 0 ]; then boards="$*"; else boards=$(ls qemu-tests/boards/*.board); 
 
 # unpack IMAGE -> $work/img/IMAGE/{kernel,ramdisk,dtb}, checked against Debian's
 unpack_image() {
-	img=out/$1/boot.img d=$work/img/$1
+	unpack_file "out/$1/boot.img" "$work/img/$1"
+}
+# unpack_file IMG DIR -> DIR/ours/{kernel,ramdisk,dtb}, checked against Debian's
+unpack_file() {
+	img=$1 d=$2
 	[ -f "$img" ] || { echo "no $img (run make images)"; return 1; }
 	[ -f "$d/.ok" ] && [ "$d/.ok" -nt "$img" ] && return 0
 	rm -rf "$d" && mkdir -p "$d"
@@ -41,6 +45,23 @@ unpack_image() {
 		cmp -s "$f" "$d/ours/${f##*/}" || { echo "unpack_bootimg: ours and Debian's differ on ${f##*/}"; return 1; }
 	done
 	touch "$d/.ok"
+}
+
+# inject PROFILE DIR: a stock-like boot image (the profile's kernel and DTB, a
+# gzip ramdisk whose /init is qemu-tests/stock-init.c and /sbin/ueventd a link
+# to it), then make inject's script on it -> DIR/injected.img
+inject_stock() {
+	d=$2/stock
+	rm -rf "$d" && mkdir -p "$d/tree/sbin"
+	cp "out/armhf/stock-init" "$d/tree/init" && ln -s ../init "$d/tree/sbin/ueventd" &&
+		printf 'ro.secure=1\nro.hardware=mt6572\n' >"$d/tree/default.prop" &&
+		"$bin/ramdisk" pack "$d/tree" -c gzip -o "$d/ramdisk.gz" >/dev/null &&
+		"$bin/mkbootimg" --header_version 2 --kernel "$work/img/$1/ours/kernel" \
+			--dtb "$work/img/$1/ours/dtb" --ramdisk "$d/ramdisk.gz" --base 0x60000000 \
+			--cmdline "console=ttyAMA0" -o "$d/stock.img" ||
+		{ echo "cannot build the stock image"; return 1; }
+	sh mk/inject.sh "$d/stock.img" "$2/injected.img" "$1" >"$2/inject.log" 2>&1 ||
+		{ cat "$2/inject.log"; return 1; }
 }
 
 # chip image: ADDR reg8|reg16 REG=HEX... -> a 64 KiB at24c backing file. An
@@ -72,7 +93,7 @@ for b in $boards; do
 	name=$(basename "$b" .board)
 	bw=$work/$name
 	rm -rf "$bw" && mkdir -p "$bw"
-	image="" append="" qargs="" edits="" why="" script=""
+	image="" append="" qargs="" edits="" why="" script="" inject=""
 	n=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -88,6 +109,7 @@ for b in $boards; do
 			;;
 		ddc) qargs="$qargs -device i2c-ddc,bus=i2c,address=$2" ;;
 		script) script=$root/$2; append="$append bootkit.probe=/lib/probe/script.sh" ;;
+		inject) inject=1 ;;
 		corrupt-line) edits="$edits $2" ; echo "$line" | cut -d' ' -f3- >"$bw/corrupt.txt" ;;
 		expect | reject | console | max-probe-ms) ;;
 		*) why="$b:$n: unknown line '$1'" ;;
@@ -101,6 +123,15 @@ for b in $boards; do
 		continue
 	fi
 	parts=$work/img/$image/ours
+	if [ -n "$inject" ]; then
+		if ! inject_stock "$image" "$bw" >"$bw/unpack.err" 2>&1 ||
+			! unpack_file "$bw/injected.img" "$bw/img" >>"$bw/unpack.err" 2>&1; then
+			echo "FAIL $name: $(tail -3 "$bw/unpack.err")"
+			fail=$((fail + 1))
+			continue
+		fi
+		parts=$bw/img/ours
+	fi
 	ramdisk=$parts/ramdisk
 	if [ -n "$edits" ]; then
 		# insert a bad line into the image's own modules.list, as line N
