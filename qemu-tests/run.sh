@@ -20,7 +20,7 @@ boot_timeout=${QEMU_BOOT_TIMEOUT:-90}
 mkdir -p "$work"
 
 missing=""
-for t in qemu-system-arm qemu-system-x86_64 python3; do command -v $t >/dev/null || missing="$missing $t"; done
+for t in qemu-system-arm qemu-system-x86_64 python3 mke2fs; do command -v $t >/dev/null || missing="$missing $t"; done
 [ -x /usr/bin/unpack_bootimg ] || missing="$missing unpack_bootimg(mkbootimg package)"
 if [ -n "$missing" ]; then
 	echo "qemu-tests: missing:$missing (make check installs them as root: sh mk/deps.sh qemu check)" >&2
@@ -93,7 +93,7 @@ for b in $boards; do
 	name=$(basename "$b" .board)
 	bw=$work/$name
 	rm -rf "$bw" && mkdir -p "$bw"
-	image="" append="" qargs="" edits="" why="" script="" inject=""
+	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk=""
 	n=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -110,6 +110,15 @@ for b in $boards; do
 		ddc) qargs="$qargs -device i2c-ddc,bus=i2c,address=$2" ;;
 		script) script=$root/$2; append="$append bootkit.probe=/lib/probe/script.sh" ;;
 		inject) inject=1 ;;
+		rootdisk)
+			# an SD card with an ext2 root whose /sbin/init is stock-init
+			rootdisk=$bw/root.img
+			mkdir -p "$bw/rootfs/sbin" "$bw/rootfs/dev" "$bw/rootfs/proc" "$bw/rootfs/sys" "$bw/rootfs/run"
+			cp out/armhf/stock-init "$bw/rootfs/sbin/init"
+			mke2fs -q -F -t ext2 -d "$bw/rootfs" "$rootdisk" 8M >"$bw/mke2fs.log" 2>&1 || why="mke2fs failed: $(cat "$bw/mke2fs.log")"
+			qargs="$qargs -drive if=sd,format=raw,file=$rootdisk"
+			append="$append root=/dev/mmcblk0 rootfstype=ext4"
+			;;
 		corrupt-line) edits="$edits $2" ; echo "$line" | cut -d' ' -f3- >"$bw/corrupt.txt" ;;
 		expect | reject | console | max-probe-ms) ;;
 		*) why="$b:$n: unknown line '$1'" ;;
@@ -144,6 +153,19 @@ for b in $boards; do
 	if [ -n "$script" ]; then
 		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.s" -e "file /lib/probe/script.sh $script 0755 0 0" >/dev/null
 		ramdisk=$bw/ramdisk.s
+	fi
+	if [ -n "$rootdisk" ]; then
+		# the SD host and ext4 (with the crc32c it asks for at mount) join the
+		# image's preloaded bus drivers
+		"$bin/ramdisk" extract "$ramdisk" "$bw/rd0" >/dev/null
+		kv=$(ls "$bw/rd0/lib/modules")
+		pre=$(sed -n 's|^preload .*/\([^/]*\)\.ko$|\1|p' "$bw/rd0/lib/probe/boot.modules" | paste -sd, -)
+		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.r" -e "rmtree /lib/modules" \
+			-e "rm /lib/probe/boot.modules" --modules out/kernel/armhf/root \
+			--kernel-version "$kv" --modules-list "$bw/rd0/lib/probe/modules.list" \
+			--preload "$pre,armmmci,crc32c_generic,ext4" >"$bw/rootdisk.log" 2>&1 ||
+			{ echo "FAIL $name: ramdisk edit for the root disk: $(tail -2 "$bw/rootdisk.log")"; fail=$((fail + 1)); continue; }
+		ramdisk=$bw/ramdisk.r
 	fi
 	case "$image" in
 	qemu-x86_64)

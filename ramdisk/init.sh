@@ -102,8 +102,9 @@ if [ -n "$root" ]; then
 	i=0
 	while [ ! -e "$root" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	if mount -t "${type:-ext4}" -o "$mode" "$root" /newroot; then
-		for m in dev proc sys run; do mount --move /$m /newroot/$m 2>/dev/null || umount -l /$m; done
+		# said before /dev moves: after it, /dev/kmsg would be a new file
 		say "switch root to $root, ${init:-/sbin/init}"
+		for m in dev proc sys run; do mount --move /$m /newroot/$m 2>/dev/null || umount -l /$m; done
 		exec switch_root /newroot "${init:-/sbin/init}"
 	fi
 	say "root $root: mount failed"
