@@ -148,7 +148,12 @@ static int load_rules(struct probe *p, struct rules *r, const char *file, bool t
 	return rc;
 }
 
-/* Late adapters: an "add" uevent of an i2c_adapter re-runs the open classes. */
+/*
+ * Late adapters: the "add" uevent of an adapter's /dev/i2c-N (SUBSYSTEM=i2c-dev:
+ * the node the transfers need now exists) re-runs the open classes. The
+ * adapter's own uevent is no use: it carries no DEVTYPE, and comes before the
+ * node does.
+ */
 static void watch(struct probe *p, unsigned seconds)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
@@ -178,7 +183,7 @@ static void watch(struct probe *p, unsigned seconds)
 		if (strncmp(buf, "add@", 4))
 			continue;
 		for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
-			adapter |= !strcmp(buf + i, "DEVTYPE=i2c_adapter");
+			adapter |= !strcmp(buf + i, "SUBSYSTEM=i2c-dev");
 		if (!adapter)
 			continue;
 		probe_log(p, "uevent %s", buf);
