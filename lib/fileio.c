@@ -203,17 +203,19 @@ static bool same_dir(const char *a, const char *b)
 
 int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d)
 {
-	unsigned i, k;
+	unsigned i, k, bad = n; /* bad: the output a step failed on */
 	int r = 0;
 
 	/* Start the disk on every file at once, then wait for each. */
 	for (i = 0; i < n; i++)
 		sync_file_range(o[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	for (i = 0; i < n && !r; i++)
-		r = sync_close(&o[i], d);
+		if ((r = sync_close(&o[i], d)) != 0)
+			bad = i;
 	for (i = 0; i < n && !r; i++) {
 		if (rename(o[i].tmp, o[i].final) < 0) {
 			r = diag_set(d, -errno, "rename: %s", strerror(errno));
+			bad = i;
 		} else {
 			free(o[i].tmp);
 			o[i].tmp = NULL;
@@ -223,11 +225,13 @@ int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d)
 	for (i = 0; i < n && !r; i++) {
 		for (k = 0; k < i && !same_dir(o[k].final, o[i].final); k++)
 			;
-		if (k == i && (r = fsync_dir_of(o[i].final)) != 0)
+		if (k == i && (r = fsync_dir_of(o[i].final)) != 0) {
 			diag_set(d, r, "fsync of the folder: %s", strerror(-r));
+			bad = i;
+		}
 	}
-	if (r && n > 1) /* i is one past the file that failed */
-		diag_prefix(d, "%s", o[i - 1].final);
+	if (r && n > 1 && bad < n)
+		diag_prefix(d, "%s", o[bad].final);
 	for (i = 0; i < n; i++)
 		outfile_abort(&o[i]);
 	return r;

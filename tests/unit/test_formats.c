@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bytes.h"
@@ -156,4 +157,89 @@ Test(trailer, avb_footer)
 	cr_expect_eq(t.item[0].kind, TR_VBMETA);
 	cr_expect_eq(t.item[t.n - 1].kind, TR_AVB_FOOTER);
 	close(fd);
+}
+
+/* ---- atomic outputs ------------------------------------------------------------- */
+
+static unsigned count_dir(const char *dir)
+{
+	char cmd[256];
+	unsigned n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", dir);
+	f = popen(cmd, "r");
+	cr_assert(f);
+	cr_assert_eq(fscanf(f, "%u", &n), 1);
+	pclose(f);
+	return n;
+}
+
+Test(fileio, commit_all_renames_every_output)
+{
+	char dir[] = "/tmp/bootkit-unit.XXXXXX", a[64], b[64];
+	struct outfile o[2];
+	struct diag d;
+	size_t len;
+	char *got;
+
+	cr_assert(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/kernel", dir);
+	snprintf(b, sizeof(b), "%s/ramdisk", dir);
+	cr_assert_eq(outfile_open(&o[0], a, NULL, 0, &d), 0, "%s", d.msg);
+	cr_assert_eq(outfile_open(&o[1], b, NULL, 0, &d), 0, "%s", d.msg);
+	cr_assert_eq(write_all(o[0].fd, "KERNEL", 6), 0);
+	cr_assert_eq(write_all(o[1].fd, "RD", 2), 0);
+	cr_assert_eq(count_dir(dir), 2, "two temporary files");
+	cr_assert_eq(outfile_commit_all(o, 2, &d), 0, "%s", d.msg);
+	got = slurp(a, &len);
+	cr_expect(len == 6 && !memcmp(got, "KERNEL", 6));
+	free(got);
+	got = slurp(b, &len);
+	cr_expect(len == 2 && !memcmp(got, "RD", 2));
+	free(got);
+	cr_expect_eq(count_dir(dir), 2, "only the two final files");
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+
+Test(fileio, commit_all_failure_names_the_file_and_leaves_no_temporary)
+{
+	char dir[] = "/tmp/bootkit-unit.XXXXXX", a[64], b[64];
+	struct outfile o[2];
+	struct diag d;
+
+	cr_assert(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/kernel", dir);
+	snprintf(b, sizeof(b), "%s/ramdisk", dir);
+	cr_assert_eq(mkdir(b, 0755), 0); /* a folder where the second output goes */
+	cr_assert_eq(outfile_open(&o[0], a, NULL, 0, &d), 0, "%s", d.msg);
+	cr_assert_eq(outfile_open(&o[1], b, NULL, 0, &d), 0, "%s", d.msg);
+	cr_assert_eq(outfile_commit_all(o, 2, &d), -EISDIR);
+	cr_expect(strstr(d.msg, "ramdisk") && strstr(d.msg, "rename"), "%s", d.msg);
+	cr_expect_eq(count_dir(dir), 2, "kernel and the folder, no temporary file left");
+	unlink(a);
+	rmdir(b);
+	rmdir(dir);
+}
+
+Test(fileio, copy_range_copies_a_range)
+{
+	char src[] = "/tmp/bootkit-src.XXXXXX", dst[] = "/tmp/bootkit-dst.XXXXXX";
+	int in = mkstemp(src), out = mkstemp(dst);
+	uint8_t buf[100000], back[1000];
+
+	cr_assert(in >= 0 && out >= 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 7 + i / 251);
+	cr_assert_eq(write_all(in, buf, sizeof(buf)), 0);
+	cr_assert_eq(copy_range(in, 12345, sizeof(back), out), 0);
+	cr_assert_eq(pread(out, back, sizeof(back), 0), (ssize_t)sizeof(back));
+	cr_expect_eq(memcmp(back, buf + 12345, sizeof(back)), 0);
+	cr_expect_eq(copy_range(in, sizeof(buf) - 10, 20, out), -ENODATA, "past the end");
+	close(in);
+	close(out);
+	unlink(src);
+	unlink(dst);
 }
