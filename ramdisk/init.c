@@ -65,42 +65,44 @@ static void slurp(const char *path, char *buf, size_t cap)
 		close(fd);
 }
 
-/* VALUE of "KEY=VALUE" in words separated by blanks or newlines, into out. */
+/* The command line and init.conf are words separated by blanks or newlines. */
+
+/* The next word after *s (its length in *n), or NULL. */
+static const char *next_word(const char **s, size_t *n)
+{
+	const char *w = *s + strspn(*s, " \t\n");
+
+	*n = strcspn(w, " \t\n");
+	*s = w + *n;
+	return *n ? w : NULL;
+}
+
+/* KEY=VALUE in text: VALUE into out (truncated to cap). */
 static bool word(const char *text, const char *key, char *out, size_t cap)
 {
-	size_t kl = strlen(key);
+	size_t kl = strlen(key), n;
 
-	for (const char *s = text; *s;) {
-		size_t n;
-		s += strspn(s, " \t\n");
-		n = strcspn(s, " \t\n");
-		if (n > kl && !strncmp(s, key, kl) && s[kl] == '=') {
+	for (const char *s = text, *w; (w = next_word(&s, &n));)
+		if (n > kl && !strncmp(w, key, kl) && w[kl] == '=') {
 			size_t vl = n - kl - 1 < cap - 1 ? n - kl - 1 : cap - 1;
-			memcpy(out, s + kl + 1, vl);
+			memcpy(out, w + kl + 1, vl);
 			out[vl] = 0;
 			return true;
 		}
-		s += n;
-	}
 	return false;
 }
 
+/* The bare word w in text. */
 static bool has_word(const char *text, const char *w)
 {
-	size_t wl = strlen(w);
+	size_t wl = strlen(w), n;
 
-	for (const char *s = text; *s;) {
-		size_t n;
-		s += strspn(s, " \t\n");
-		n = strcspn(s, " \t\n");
-		if (n == wl && !strncmp(s, w, wl))
+	for (const char *s = text, *x; (x = next_word(&s, &n));)
+		if (n == wl && !strncmp(x, w, wl))
 			return true;
-		s += n;
-	}
 	return false;
 }
 
-/* bootkit.KEY from the command line, else KEY from init.conf, else dflt. */
 static const char *setting(const char *key, char *out, size_t cap, const char *dflt)
 {
 	char k[64];
