@@ -14,7 +14,6 @@ OBJ     := $(O)/obj
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wcast-qual -Wwrite-strings -Wpointer-arith -Wvla -Wformat=2
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -Ilib -MMD -MP
 PKGS    := libcrypto liblz4 zlib
 LIBS     = $$(pkg-config --libs $(PKGS))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -30,10 +29,18 @@ $(O)/.deps-%: mk/deps.list mk/deps.sh
 	@touch $@
 DEPS_BUILD := $(O)/.deps-build
 
-# ---- library ------------------------------------------------------------------
-LIB_SRC := $(wildcard lib/*.c)
+# ---- library and tools --------------------------------------------------------
+# Each top-level folder is one capability, its library and its tools together:
+# mkbootimg/ (boot images), ramdisk/ (ramdisks), probe/ (the probe and the rules
+# language the host build shares); lib/ is what they all share. Library files
+# never print or exit; CLI files are named cmd_*.c (lib/cli.c: their helpers).
+INCS    := -Ilib -Imkbootimg -Iramdisk -Iprobe
+ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE $(INCS) -MMD -MP
+CMD_SRC := $(wildcard mkbootimg/cmd_*.c ramdisk/cmd_*.c)
+LIB_SRC := $(filter-out lib/cli.c $(CMD_SRC),$(wildcard lib/*.c mkbootimg/*.c ramdisk/*.c)) \
+	   probe/rules.c
 LIB_OBJ := $(LIB_SRC:%.c=$(OBJ)/%.o)
-CLI_SRC := mkbootimg/cli.c mkbootimg/inputs.c mkbootimg/image.c
+CLI_SRC := lib/cli.c mkbootimg/cmd_common.c
 CLI_OBJ := $(CLI_SRC:%.c=$(OBJ)/%.o)
 TOOLS   := mkbootimg unpack_bootimg bootimg ramdisk
 
@@ -44,11 +51,17 @@ $(OBJ)/%.o: %.c | $(DEPS_BUILD)
 $(O)/libbootkit.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN)/%: $(OBJ)/mkbootimg/%.o $(CLI_OBJ) $(O)/libbootkit.a
+# out/bin/TOOL from its folder's cmd_TOOL.c, the CLI helpers and the library
+TOOL_DIR_mkbootimg      := mkbootimg
+TOOL_DIR_unpack_bootimg := mkbootimg
+TOOL_DIR_bootimg        := mkbootimg
+TOOL_DIR_ramdisk        := ramdisk
+.SECONDEXPANSION:
+$(BIN)/%: $(OBJ)/$$(TOOL_DIR_$$*)/cmd_%.o $(CLI_OBJ) $(O)/libbootkit.a
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< $(EXTRA_OBJ) $(CLI_OBJ) $(O)/libbootkit.a $(LIBS)
 
-BOOTIMG_OBJ := $(OBJ)/mkbootimg/bootimg_info.o $(OBJ)/mkbootimg/bootimg_repack.o
+BOOTIMG_OBJ := $(OBJ)/mkbootimg/cmd_info.o $(OBJ)/mkbootimg/cmd_repack.o
 $(BIN)/bootimg: $(BOOTIMG_OBJ)
 $(BIN)/bootimg: EXTRA_OBJ = $(BOOTIMG_OBJ)
 
@@ -57,8 +70,8 @@ tools: $(TOOLS:%=$(BIN)/%)
 # ---- the probe: static musl, for the target (armhf) and x86-64 ----------------------
 # musl's compilers do not search /usr/include; the kernel UAPI headers (linux,
 # asm, asm-generic) come from a private folder of links.
-PROBE_SRC  := probe/facts.c probe/i2c.c probe/decide.c probe/main.c lib/rules.c
-PROBE_HDR  := probe/probe.h lib/rules.h
+PROBE_SRC  := $(filter-out probe/main.c,$(wildcard probe/*.c)) probe/main.c lib/modload.c
+PROBE_HDR  := $(wildcard probe/*.h) lib/modload.h
 PROBE_CFLAGS = $(WARN) -Os -D_GNU_SOURCE -Ilib -Iprobe -ffunction-sections -fdata-sections \
 	-static -Wl,--gc-sections -s
 DEPS_TARGET := $(O)/.deps-target
@@ -74,15 +87,16 @@ $(O)/%/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
 	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(PROBE_SRC)
 # The minimal (BusyBox-free) init flow, static musl too.
-$(O)/%/init: ramdisk/init.c $(O)/musl-inc/%/.stamp
+INIT_SRC := ramdisk/init/init.c lib/modload.c
+$(O)/%/init: $(INIT_SRC) lib/modload.h $(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
-	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ ramdisk/init.c
+	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(INIT_SRC)
 probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init
 
 # ---- the boot image: make [BOARD=profile] [KERNEL=F DTB=F MODULES_DIR=D SCATTER=F] ----
-# Profiles are boards/*.conf; out/BOARD/boot.img, and out/boot.img for the default.
+# Profiles are profiles/*.conf; out/BOARD/boot.img, and out/boot.img for the default.
 BOARD   ?= qemu-vexpress
-BOARDS  := $(patsubst boards/%.conf,%,$(wildcard boards/*.conf))
+BOARDS  := $(patsubst profiles/%.conf,%,$(wildcard profiles/*.conf))
 IMG_ENV  = KERNEL='$(KERNEL)' DTB='$(DTB)' MODULES_DIR='$(MODULES_DIR)' SCATTER='$(SCATTER)'
 .PHONY: image images
 image: tools probes | $(O)/.deps-kernel
@@ -105,12 +119,12 @@ all: tools probes image
 
 # ---- unit tests (Criterion), built with ASan+UBSan ------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
-PROBE_CORE := probe/facts.c probe/i2c.c probe/decide.c
+PROBE_CORE := $(filter-out probe/main.c probe/rules.c,$(wildcard probe/*.c))
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 SAN_OBJ  := $(O)/san
 $(SAN_OBJ)/%.o: %.c | $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -Itests/unit -Iprobe -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -Itests/unit -c -o $@ $<
 
 $(O)/unit-tests: $(UNIT_SRC:%.c=$(SAN_OBJ)/%.o) $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) \
 		$(PROBE_CORE:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUILD)
@@ -153,7 +167,7 @@ bench: tools images $(O)/peakrss | $(O)/.deps-check $(O)/.deps-qemu
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/fuzz/%)
 $(O)/fuzz/%: fuzz/%.c $(LIB_SRC) | $(O)/.deps-fuzz $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
-	clang $(WARN) -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	clang $(WARN) -D_GNU_SOURCE $(INCS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$${f##*/}; mkdir -p $(O)/corpus/$$n; \
 	  $$f -max_total_time=$${FUZZ_SECONDS:-30} $(O)/corpus/$$n fuzz/corpus/$$n || exit 1; done

@@ -1,5 +1,5 @@
 #!/bin/sh
-# mk/image.sh BOARD: assemble out/BOARD/boot.img from boards/BOARD.conf.
+# mk/image.sh BOARD: assemble out/BOARD/boot.img from profiles/BOARD.conf.
 #
 # Called by `make` (make BOARD=NAME). Overrides, from make's command line:
 #   KERNEL=FILE       the kernel image (default: the profile's Debian package)

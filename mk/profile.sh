@@ -1,15 +1,15 @@
 # mk/profile.sh: sourced by mk/image.sh and mk/inject.sh with $board set
 # (and $out, where the files they make go).
-# Reads boards/$board.conf into P_KEY variables (every key known, none
+# Reads profiles/$board.conf into P_KEY variables (every key known, none
 # missing, values checked) and defines resolve_kernel, which sets kernel,
 # dtb, mods and kver from the profile's Debian package and the KERNEL, DTB
 # and MODULES_DIR overrides.
 # $board may also be the path of a profile file (NAME.conf anywhere).
 case "$board" in
 */* | *.conf) conf=$board board=$(basename "$board" .conf) ;;
-*) conf=boards/$board.conf ;;
+*) conf=profiles/$board.conf ;;
 esac
-[ -f "$conf" ] || die "no board profile $conf (profiles: $(ls boards/*.conf | sed 's|boards/||; s|\.conf||' | tr '\n' ' '))"
+[ -f "$conf" ] || die "no board profile $conf (profiles: $(ls profiles/*.conf | sed 's|profiles/||; s|\.conf||' | tr '\n' ' '))"
 
 # ---- the profile: KEY=VALUE lines, '#' comments; every key known, none missing
 keys="ARCH KERNEL_PACKAGE DTB DTB_MODE HEADER_VERSION PAGESIZE BASE KERNEL_OFFSET RAMDISK_OFFSET
@@ -76,7 +76,7 @@ write_spec() {
 		echo "file /lib/probe/init.conf $top/$init_conf 0644 0 0"
 		if [ "$P_INIT" = busybox ]; then
 			set -- $(sh mk/kernel.sh busybox-static "$debarch" "out/busybox/$debarch")
-			echo "file /init $top/ramdisk/init.sh 0755 0 0"
+			echo "file /init $top/ramdisk/init/init.sh 0755 0 0"
 			echo "dir /bin 0755 0 0"
 			echo "file /bin/busybox $top/$1/bin/busybox 0755 0 0"
 			echo "slink /bin/sh busybox 0777 0 0"

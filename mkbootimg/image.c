@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "bootid.h"
-#include "cli.h"
 #include "fileio.h"
 
 static int load_header(struct image *im, struct diag *d)
@@ -171,19 +170,6 @@ int image_try_load_flags(struct image *im, const char *path, unsigned flags, str
 	r = r ? r : check_id(im, !(flags & IMAGE_NO_ID), d);
 	r = r ? r : trailer_scan(im->fd, im->img.end, im->size, &im->tr, d);
 	return r;
-}
-
-void image_load(struct image *im, const char *path)
-{
-	image_load_flags(im, path, 0);
-}
-
-void image_load_flags(struct image *im, const char *path, unsigned flags)
-{
-	struct diag d;
-
-	if (image_try_load_flags(im, path, flags, &d))
-		die_diag(path, &d);
 }
 
 void image_free(struct image *im)

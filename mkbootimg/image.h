@@ -1,6 +1,7 @@
 /* image.h - an existing boot or vendor_boot image opened for reading: the
  * parsed header, the vendor ramdisk table, MediaTek headers, payload formats,
- * the id check and what lies after the last section. Shared by the CLIs. */
+ * the id check and what lies after the last section. Library code: no
+ * printing, no exit; shared by the CLIs. */
 #ifndef BOOTKIT_IMAGE_H
 #define BOOTKIT_IMAGE_H
 
@@ -40,10 +41,8 @@ struct image {
 	bool hdr_extra; /* bytes beyond header_size in the header page are not zero */
 };
 
-/* Open and fully check path; on bad input print "prog: path: ..." and exit 1. */
-void image_load(struct image *im, const char *path);
-
-/* Like image_load but returns -errno with d set instead of exiting. */
+/* Open and fully check path; -errno with d set on bad input. (The CLIs'
+ * image_load() in cmd_common.h dies instead.) */
 int image_try_load(struct image *im, const char *path, struct diag *d);
 
 /* Flags for the *_flags variants. */
@@ -53,7 +52,6 @@ enum {
 	IMAGE_NO_DTB_SCAN = 2, /* do not look for DTBs appended to a kernel without a zImage length */
 };
 int image_try_load_flags(struct image *im, const char *path, unsigned flags, struct diag *d);
-void image_load_flags(struct image *im, const char *path, unsigned flags);
 
 void image_free(struct image *im);
 

@@ -2,7 +2,10 @@
  * for the command line, bootconfig and cpuinfo. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -123,4 +126,40 @@ bool cpuinfo_get(const char *s, const char *field, char *out, size_t cap)
 		s = nl ? nl + 1 : e;
 	}
 	return false;
+}
+
+void probe_trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = 0;
+}
+
+/* The text facts read once per pass: the command line, bootconfig, the
+ * kernel release and its modules.dep. */
+void probe_read_facts(struct probe *p)
+{
+	struct utsname u;
+	char path[160];
+	long n;
+
+	if (probe_read(p, "proc/cmdline", p->cmdline, sizeof(p->cmdline)) < 0)
+		probe_log(p, "fault file=/proc/cmdline status=unreadable");
+	probe_trim(p->cmdline);
+	if (probe_read(p, "proc/bootconfig", p->bootconfig, sizeof(p->bootconfig)) < 0)
+		p->bootconfig[0] = 0;
+	if (!p->release && uname(&u) == 0) {
+		snprintf(p->uname_release, sizeof(p->uname_release), "%s", u.release);
+		p->release = p->uname_release;
+	}
+	snprintf(path, sizeof(path), "lib/modules/%s/modules.dep", p->release ? p->release : "");
+	if ((p->moddep = malloc(PROBE_DEP_MAX)) &&
+	    (n = probe_read(p, path, p->moddep, PROBE_DEP_MAX)) >= 0) {
+		p->moddep_len = (size_t)n;
+	} else {
+		probe_log(p, "fault file=/%s status=unreadable", path);
+		free(p->moddep);
+		p->moddep = NULL;
+	}
 }

@@ -199,8 +199,9 @@ int main(int argc, char **argv)
 {
 	static struct probe p;
 	static struct rules r;
+	static struct real_hw real;
 	struct opts o = {.budget = 2000, .bus_budget = 500, .timeout = 25};
-	struct probe_ops fake_ops;
+	struct probe_ops ops;
 	struct fake_hw *hw = NULL;
 	const char *list;
 
@@ -220,7 +221,7 @@ int main(int argc, char **argv)
 				pause();
 		return 1;
 	}
-	p.ops = &probe_real_ops;
+	real_ops_init(&ops, &real);
 	if (o.fake) {
 		char err[160], *text = malloc(1u << 16);
 		FILE *f = fopen(o.fake, "r");
@@ -233,9 +234,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		free(text);
-		fake_ops_init(&fake_ops, hw);
-		p.ops = &fake_ops;
+		fake_ops_init(&ops, hw);
 	}
+	p.ops = &ops;
 	p.dry_run = o.dry_run;
 	p.explain = o.explain;
 	p.budget_ms = o.budget;

@@ -1,9 +1,18 @@
 /* probe.h - the hardware probe: facts, I2C access, decisions, actions.
  *
+ * The data flow, one file each:
+ *   facts.c    /proc, /sys and /lib/modules below the root, read bounded
+ *   eval.c     a rule's conditions against the facts (I2C reads cached)
+ *   decide.c   the class loop: first matching rule whose actions succeed
+ *   actions.c  load, bind, install, export, overlay
+ *   record.c   the decision record (/run/probe/decisions, /dev/kmsg)
+ * and the hardware behind an ops table: hw.c + i2c.c (real: clock, I2C
+ * transport with per-adapter workers, module loading) or fake.c (fixtures).
+ *
  * Everything the probe touches goes through a root folder fd (the real "/"
- * on a phone, a fixture tree in tests) and a small ops table (real I2C and
- * module loading, or fake chips from a fixture file). No globals: all state
- * lives in struct probe, allocated once by the caller.
+ * on a phone, a fixture tree in tests) and the ops table. No file-scope
+ * mutable state: the pass lives in struct probe, the hardware's state in the
+ * ops context (struct real_hw or struct fake_hw), allocated once by the caller.
  */
 #ifndef PROBE_H
 #define PROBE_H
@@ -11,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "rules.h"
 
@@ -98,6 +108,7 @@ struct probe {
 	const char *facts_path;
 	const char *input_dir;
 	const char *release; /* kernel release: lib/modules/<release> */
+	char uname_release[65];
 	uint64_t t0;
 	struct adapter ad[PROBE_ADAPTERS_MAX];
 	unsigned nad;
@@ -117,11 +128,24 @@ struct probe {
 /* Read a root-relative file (leading '/' ignored) into buf (NUL-terminated,
  * at most cap-1 bytes). Returns the length or -errno. */
 long probe_read(const struct probe *p, const char *path, char *buf, size_t cap);
+/* The command line, bootconfig, kernel release and modules.dep into p. */
+void probe_read_facts(struct probe *p);
 /* Value of KEY in a kernel command line or bootconfig text; true if present. */
 bool cmdline_get(const char *text, const char *key, char *out, size_t cap);
 bool bootconfig_get(const char *text, const char *key, char *out, size_t cap);
 /* A /proc/cpuinfo field. */
 bool cpuinfo_get(const char *text, const char *field, char *out, size_t cap);
+/* Drop trailing newlines and blanks. */
+void probe_trim(char *s);
+
+/* ---- conditions (eval.c) ------------------------------------------------------ */
+/* Why a rule matched or not, for the record and --explain. */
+struct why {
+	char s[256];
+	size_t n;
+};
+/* All conditions of ru; on a match, m holds what actions may use. */
+bool probe_eval_rule(struct probe *p, const struct rule *ru, struct match *m, struct why *w);
 
 /* ---- decisions (decide.c) ------------------------------------------------------ */
 /* Defaults into p (root fd, ops and rules set by the caller afterwards). */
@@ -131,12 +155,40 @@ int probe_start(struct probe *p);
 /* Decide every class still open, in order. Returns classes decided now. */
 unsigned probe_run(struct probe *p);
 void probe_finish(struct probe *p);
+
+/* ---- actions (actions.c) ------------------------------------------------------- */
+/* Loads first (a failed load fails the rule: 0 or the error), then the rest. */
+int probe_run_actions(struct probe *p, const struct rule *ru, const struct match *m);
+
+/* ---- record (record.c) -------------------------------------------------------- */
+extern const char *const probe_res_name[]; /* by enum i2c_res */
 /* Log one line to the record, to /dev/kmsg ("probe: ...") and, with
  * explain, to stdout. */
 void probe_log(struct probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void probe_log_decision(struct probe *p, const struct rule *ru, const struct match *m, uint64_t t,
+			const char *how);
+void probe_record_open(struct probe *p);
+void probe_record_close(struct probe *p);
+/* Open a root-relative file for writing, its folders made on the way. */
+int probe_open_out(const struct probe *p, const char *path, int flags);
+double probe_ms_since(const struct probe *p, uint64_t t);
+/* len bytes as hex digits into out (2 * len + 1 bytes). */
+void probe_hex(const uint8_t *b, unsigned len, char *out);
 
-/* ---- I2C (i2c.c) --------------------------------------------------------------------- */
-extern const struct probe_ops probe_real_ops;
+/* ---- real hardware (hw.c, i2c.c) ------------------------------------------------ */
+struct i2c_worker {
+	pid_t pid; /* 0: none yet; -1: the adapter stopped answering */
+	int to, from;
+};
+struct real_hw {
+	struct i2c_worker w[PROBE_ADAPTERS_MAX]; /* by index in struct probe's ad[] */
+};
+void real_ops_init(struct probe_ops *ops, struct real_hw *hw);
+unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsigned max);
+enum i2c_res i2c_real_xfer(void *ctx, struct probe *p, const struct adapter *a,
+			   const struct i2c_req *r, uint8_t *out);
+
+/* ---- fake hardware (fake.c) ------------------------------------------------------- */
 /* Fake chips from a fixture file (see README, "Fake I2C fixtures"). */
 struct fake_hw;
 int fake_hw_load(const char *text, size_t len, struct fake_hw **out, char *err, size_t errcap);

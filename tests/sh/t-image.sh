@@ -38,7 +38,7 @@ sum2=$(sha256sum <"$R/out/qemu-vexpress/boot.img")
 M=$R/out/mt6572/boot.img
 check "bootimg verify --mtk (MT6572 rules)" "$BIN/bootimg" verify --mtk "$M"
 check "mt6572 fits the 6 MiB BOOTIMG partition" "$BIN/bootimg" check "$M" --partition-size 0x600000
-check "mt6572 fits BOOTIMG of the real MT6572 scatter file" "$BIN/bootimg" check "$M" --scatter "$R/../shared/fixtures/scatter/MT6572_konka72_i128_emmc_Android_scatter.txt"
+check "mt6572 fits BOOTIMG of the real MT6572 scatter file" "$BIN/bootimg" check "$M" --scatter "$R/tests/data/scatter/MT6572_konka72_i128_emmc_Android_scatter.txt"
 "$BIN/bootimg" info "$M" >minfo
 grep -q 'MTK "KERNEL" dsize [0-9]* + zImage + 1 appended dtb' minfo && ok "mt6572 kernel: MTK KERNEL + zImage + appended DTB" || { bad "mt6572 kernel payload"; cat minfo; }
 grep -q 'MTK "ROOTFS" dsize [0-9]* + gzip' minfo && ok "mt6572 ramdisk: MTK ROOTFS + gzip" || bad "mt6572 ramdisk payload"
@@ -53,11 +53,11 @@ done
 
 # ---- profile errors name the file, line and key; nothing is written
 mkdir -p prof
-sed 's/^PAGESIZE=2048/PAGESIZ=2048/' "$R/boards/mt6572.conf" >prof/typo.conf
+sed 's/^PAGESIZE=2048/PAGESIZ=2048/' "$R/profiles/mt6572.conf" >prof/typo.conf
 refuses "a misspelt key: file:line and the key" 1 'typo.conf:[0-9]+: unknown key PAGESIZ' sh -c "cd '$R' && sh mk/image.sh '$W/prof/typo.conf'"
-grep -v '^INIT=' "$R/boards/mt6572.conf" >prof/noinit.conf
+grep -v '^INIT=' "$R/profiles/mt6572.conf" >prof/noinit.conf
 refuses "a missing key is named" 1 'noinit.conf: key INIT is missing' sh -c "cd '$R' && sh mk/image.sh '$W/prof/noinit.conf'"
-sed 's/^PARTITION_SIZE=.*/PARTITION_SIZE=0x500000/' "$R/boards/mt6572.conf" >prof/small.conf
+sed 's/^PARTITION_SIZE=.*/PARTITION_SIZE=0x500000/' "$R/profiles/mt6572.conf" >prof/small.conf
 refuses "an image over the profile's partition size is refused" 1 'refused' sh -c "cd '$R' && sh mk/image.sh '$W/prof/small.conf'"
 [ ! -e "$R/out/small/boot.img" ] && ok "nothing written under the final name" || bad "out/small/boot.img written"
 rm -rf "$R/out/typo" "$R/out/noinit" "$R/out/small"
@@ -112,7 +112,7 @@ echo "$added" | grep -qx 'sbin/probe' && echo "$added" | grep -qx 'lib/probe/mod
 rm -rf dj && /usr/bin/unpack_bootimg --boot_img inj.img --out dj >/dev/null && ok "Debian's unpack_bootimg reads the injected image" || bad "Debian unpack of inj.img"
 refuses "injecting twice is refused" 1 'already injected' sh -c "cd '$R' && sh mk/inject.sh '$W/inj.img' '$W/twice.img' mt6572"
 [ ! -e twice.img ] && ok "nothing written" || bad "twice.img written"
-sed 's/^PARTITION_SIZE=.*/PARTITION_SIZE=0x400000/' "$R/boards/mt6572.conf" >prof/tiny.conf
+sed 's/^PARTITION_SIZE=.*/PARTITION_SIZE=0x400000/' "$R/profiles/mt6572.conf" >prof/tiny.conf
 refuses "injection that does not fit is refused" 1 'refused' sh -c "cd '$R' && KERNEL='$R/out/mt6572/kernel-dtb' sh mk/inject.sh '$W/stock.img' '$W/big.img' '$W/prof/tiny.conf'"
 [ ! -e big.img ] && ok "nothing written when it does not fit" || bad "big.img written"
 rm -rf "$R/out/tiny"

@@ -26,12 +26,12 @@
 #include <unistd.h>
 
 #include "bootid.h"
-#include "bootimg_cmds.h"
+#include "cmd_bootimg.h"
 #include "bytes.h"
 #include "cli.h"
 #include "fileio.h"
 #include "image.h"
-#include "inputs.h"
+#include "cmd_common.h"
 
 #define MANIFEST_MAGIC "bootkit-unpack 1"
 

@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bootimg_cmds.h"
+#include "cmd_bootimg.h"
 #include "cli.h"
+#include "cmd_common.h"
 #include "image.h"
 
 struct field {

@@ -1,6 +1,6 @@
 /* init - the minimal (BusyBox-free) boot flow of a bootkit ramdisk, as /init.
  *
- * The same flow as ramdisk/init.sh, for partitions with no room for BusyBox:
+ * The same flow as ramdisk/init/init.sh, for partitions with no room for BusyBox:
  *   1. mount /proc, /sys, /dev (devtmpfs), /run (tmpfs);
  *   2. load the "preload" modules of /lib/probe/boot.modules (I2C bus drivers);
  *   3. run /sbin/probe (killed after bootkit.probe_timeout seconds, default 10);
@@ -28,10 +28,11 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <dirent.h>
 #include <unistd.h>
+
+#include "modload.h"
 
 #define CONF_MAX 4096
 
@@ -130,7 +131,7 @@ static unsigned load_kind(const char *kind)
 	slurp("/lib/probe/boot.modules", list, sizeof(list));
 	for (char *s = list, *nl; *s; s = nl ? nl + 1 : s + strlen(s)) {
 		char *path;
-		int fd;
+		int err;
 		if ((nl = strchr(s, '\n')))
 			*nl = 0;
 		path = strchr(s, ' ');
@@ -140,13 +141,11 @@ static unsigned load_kind(const char *kind)
 			continue;
 		}
 		path++;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST))
-			say("%s %s: %s", kind, path, strerror(errno));
+		err = module_load(AT_FDCWD, path, "");
+		if (err < 0 && err != -EEXIST)
+			say("%s %s: %s", kind, path, strerror(-err));
 		else
 			ok++;
-		if (fd >= 0)
-			close(fd);
 		if (!nl)
 			break;
 	}

@@ -1,9 +1,10 @@
-#include "inputs.h"
+#include "cmd_common.h"
 
 #include <unistd.h>
 
 #include "cli.h"
 #include "fileio.h"
+#include "image.h"
 
 int inputs_open(struct inputs *in, const char *path, uint64_t *size)
 {
@@ -48,5 +49,18 @@ void write_image_file(struct image_plan *plan, const char *path, const struct in
 		die_diag(path, &d);
 	}
 	if (outfile_commit(&o, &d))
+		die_diag(path, &d);
+}
+
+void image_load(struct image *im, const char *path)
+{
+	image_load_flags(im, path, 0);
+}
+
+void image_load_flags(struct image *im, const char *path, unsigned flags)
+{
+	struct diag d;
+
+	if (image_try_load_flags(im, path, flags, &d))
 		die_diag(path, &d);
 }

@@ -18,7 +18,7 @@
 #include "bootimg.h"
 #include "cli.h"
 #include "imgwrite.h"
-#include "inputs.h"
+#include "cmd_common.h"
 #include "mtk.h"
 
 static const char usage[] =

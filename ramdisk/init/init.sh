@@ -1,5 +1,5 @@
 #!/bin/sh
-# /init of a bootkit ramdisk, BusyBox mode. The same flow as ramdisk/init.c
+# /init of a bootkit ramdisk, BusyBox mode. The same flow as ramdisk/init/init.c
 # (the minimal mode, without BusyBox); see that file and README.md:
 #   mount, load the "preload" bus drivers, run the probe (the fallback modules
 #   when it is missing, fails or hangs), then hand over: root= -> switch_root;

@@ -1,7 +1,9 @@
-/* inputs.h - the input files a writing command has open, so that sections
- * can stream from them and no output ever lands on one of them. */
-#ifndef BOOTKIT_INPUTS_H
-#define BOOTKIT_INPUTS_H
+/* cmd_common.h - CLI-side helpers the three boot image tools share (they
+ * die on error; the library never does): the input files a writing command
+ * has open, so that sections can stream from them and no output ever lands
+ * on one of them, and loading an image or dying with its diagnostic. */
+#ifndef BOOTKIT_CMD_COMMON_H
+#define BOOTKIT_CMD_COMMON_H
 
 #include <stdint.h>
 
@@ -24,5 +26,11 @@ void inputs_close(struct inputs *in);
 
 /* Write plan to path atomically (never over an input); dies on failure. */
 void write_image_file(struct image_plan *plan, const char *path, const struct inputs *in);
+
+struct image;
+/* Open and fully check path; on bad input print "prog: path: ..." and exit 1. */
+void image_load(struct image *im, const char *path);
+/* The same with IMAGE_* flags (image.h). */
+void image_load_flags(struct image *im, const char *path, unsigned flags);
 
 #endif

@@ -1,6 +1,6 @@
-/* bootimg_cmds.h - the verbs of the bootimg tool, one file per area. */
-#ifndef BOOTKIT_BOOTIMG_CMDS_H
-#define BOOTKIT_BOOTIMG_CMDS_H
+/* cmd_bootimg.h - the verbs of the bootimg tool (cmd_bootimg.c dispatches), one file per area. */
+#ifndef BOOTKIT_CMD_BOOTIMG_H
+#define BOOTKIT_CMD_BOOTIMG_H
 
 int cmd_info(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);

@@ -1,0 +1,327 @@
+/* bootimg - the power tool for Android boot images.
+ *
+ *   bootimg info IMAGE [--json]        every field, a layout map, MTK headers,
+ *                                      payload formats, id check, trailer
+ *   bootimg unpack IMAGE DIR           parts + manifest
+ *   bootimg repack SOURCE -o OUT ...   rebuild, exact or with parts replaced
+ *   bootimg verify IMAGE [--mtk]       id, sizes, alignment, MT6572 rules
+ *   bootimg check IMAGE --partition-size N | --scatter F [--partition P]
+ *   bootimg carve DUMP --scatter F --partition P -o OUT [--trim]
+ *                                      [--dump-offset N]
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_bootimg.h"
+#include "cli.h"
+#include "cmd_common.h"
+#include "fileio.h"
+#include "image.h"
+#include "scatter.h"
+
+static const char usage[] =
+	"usage: bootimg COMMAND [ARGS]\n"
+	"\n"
+	"  info IMAGE [--json]          header fields with offsets, layout map, MediaTek\n"
+	"                               headers, payload formats, id check, trailer\n"
+	"  unpack IMAGE DIR             write every part and a manifest into DIR\n"
+	"  repack SOURCE -o OUT [...]   rebuild from DIR or from an image, exact, or with\n"
+	"                               --kernel/--ramdisk/--dtb/... replaced, --cmdline...\n"
+	"  verify IMAGE [--mtk]         id, sizes, alignment; --mtk: the MT6572 rules\n"
+	"                               (page size 2048, KERNEL and ROOTFS/RECOVERY headers)\n"
+	"  check IMAGE --partition-size N | --scatter FILE [--partition NAME]\n"
+	"                               does it fit the partition? (default BOOTIMG)\n"
+	"  carve DUMP --scatter FILE --partition NAME -o OUT [--trim] [--dump-offset N]\n"
+	"                               cut a partition out of a full-flash readback\n"
+	"\n"
+	"'bootimg COMMAND --help' for a command's options. Exit status: 0 ok, 1 bad\n"
+	"input, failed check or refused write (nothing written), 2 bad usage.\n";
+
+/* ---- verify ---------------------------------------------------------------------- */
+
+struct verdict {
+	unsigned fails;
+};
+
+static void report(struct verdict *v, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void report(struct verdict *v, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s ", ok ? "ok  " : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	v->fails += !ok;
+}
+
+static void verify_mtk_part(struct verdict *v, const struct image *im, enum bootimg_part p,
+			    const char *want1, const char *want2)
+{
+	const struct image_part *ip = &im->part[p];
+	const char *name = bootimg_part_name(p);
+
+	if (!ip->s || !ip->s->size) {
+		report(v, false, "%s: missing (the MT6572 LK needs it)", name);
+		return;
+	}
+	if (!ip->has_mtk) {
+		report(v, false, "%s: no MediaTek header (the MT6572 LK hangs without it)", name);
+		return;
+	}
+	report(v, !strcmp(ip->mtk.name, want1) || (want2 && !strcmp(ip->mtk.name, want2)),
+	       "%s: MTK header name \"%s\" (want %s%s%s)", name, ip->mtk.name, want1,
+	       want2 ? " or " : "", want2 ? want2 : "");
+	report(v, ip->mtk.dsize == ip->s->size - MTK_HDR_SIZE,
+	       "%s: MTK dsize %" PRIu32 " + 512 = section size %" PRIu64, name, ip->mtk.dsize,
+	       ip->s->size);
+}
+
+static int cmd_verify_image(const char *path, bool mtk)
+{
+	struct verdict v = {0};
+	struct image im;
+	struct diag d;
+
+	if (image_try_load(&im, path, &d)) {
+		printf("FAIL %s\n", d.msg);
+		fprintf(stderr, "%s: %s: %s\n", cli_prog(), path, d.msg);
+		return EXIT_BAD;
+	}
+	report(&v, true, "header v%" PRIu32 ": every size and offset inside the %" PRIu64
+			 "-byte file, sections aligned to %" PRIu32,
+	       im.img.version, im.size, im.img.page_size);
+	if (im.has_id)
+		report(&v, im.id_ok, "id (%s) %s", im.id_sha256 ? "sha256" : "sha1",
+		       im.id_ok ? "matches the sections" : "does not match the sections");
+	for (int p = 0; p < BP_COUNT; p++)
+		if (im.part[p].s && im.part[p].has_mtk)
+			report(&v, im.part[p].mtk.dsize == im.part[p].s->size - MTK_HDR_SIZE,
+			       "%s: MTK dsize matches the section",
+			       bootimg_part_name((enum bootimg_part)p));
+	if (mtk) {
+		report(&v, im.img.kind == BOOTIMG_BOOT && im.img.version <= 2,
+		       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im.img.version);
+		report(&v, im.img.page_size == 2048, "MT6572: page size 2048 (is %" PRIu32 ")",
+		       im.img.page_size);
+		verify_mtk_part(&v, &im, BP_KERNEL, "KERNEL", NULL);
+		verify_mtk_part(&v, &im, BP_RAMDISK, "ROOTFS", "RECOVERY");
+	}
+	printf("%s: %s\n", path, v.fails ? "FAILED" : "OK");
+	image_free(&im);
+	return v.fails ? EXIT_BAD : 0;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct opt o[] = {{"mtk", 0, false, 1}, {"help", 'h', false, 2}, {0}};
+	const char *path = NULL;
+	bool mtk = false;
+	struct opt_state s;
+	int id;
+
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		if (id == 1)
+			mtk = true;
+		else if (id == 2)
+			return fputs("usage: bootimg verify IMAGE [--mtk]\n", stdout), 0;
+		else if (!path)
+			path = s.arg;
+		else
+			die(EXIT_USAGE, "verify: one IMAGE only");
+	}
+	if (!path)
+		die(EXIT_USAGE, "usage: bootimg verify IMAGE [--mtk]");
+	return cmd_verify_image(path, mtk);
+}
+
+/* ---- check ------------------------------------------------------------------------- */
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct opt o[] = {{"partition_size", 0, true, 1}, {"scatter", 0, true, 2},
+				       {"partition", 0, true, 3}, {"help", 'h', false, 4}, {0}};
+	const char *path = NULL, *size = NULL, *scatter = NULL, *part = NULL;
+	struct opt_state s;
+	struct limit lim;
+	struct image im;
+	int id;
+
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		switch (id) {
+		case 0: path = s.arg; break;
+		case 1: size = s.arg; break;
+		case 2: scatter = s.arg; break;
+		case 3: part = s.arg; break;
+		default:
+			fputs("usage: bootimg check IMAGE --partition-size N | --scatter FILE "
+			      "[--partition NAME]\n", stdout);
+			return 0;
+		}
+	}
+	if (!path || (!size && !scatter))
+		die(EXIT_USAGE, "usage: bootimg check IMAGE --partition-size N | --scatter FILE "
+				"[--partition NAME]");
+	limit_resolve(&lim, size, scatter, part, "BOOTIMG");
+	image_load(&im, path);
+	if (im.size > lim.max) {
+		printf("%s: %" PRIu64 " bytes do NOT fit the %" PRIu64 "-byte %s: %" PRIu64
+		       " bytes too many\n", path, im.size, lim.max, lim.what, im.size - lim.max);
+		image_free(&im);
+		return EXIT_BAD;
+	}
+	printf("%s: %" PRIu64 " bytes fit the %" PRIu64 "-byte %s; headroom %" PRIu64
+	       " bytes (%.1f%%)\n", path, im.size, lim.max, lim.what, lim.max - im.size,
+	       100.0 * (double)(lim.max - im.size) / (double)lim.max);
+	image_free(&im);
+	return 0;
+}
+
+/* ---- carve ---------------------------------------------------------------------------- */
+
+struct carve_args {
+	const char *dump, *scatter, *partition, *out;
+	uint64_t dump_offset;
+	bool trim;
+};
+
+static const struct scatter_part *carve_find(const struct carve_args *a, struct scatter *sc)
+{
+	const struct scatter_part *p;
+	struct diag d;
+	uint8_t *text;
+	size_t len;
+
+	if (file_read_small(a->scatter, 4u << 20, &text, &len, &d) ||
+	    scatter_parse((const char *)text, len, sc, &d))
+		die_diag(a->scatter, &d);
+	free(text);
+	p = scatter_find(sc, a->partition);
+	if (!p)
+		die(EXIT_BAD, "%s: no partition named %s", a->scatter, a->partition);
+	if (!p->size_known || !p->size || p->bmt_encoded)
+		die(EXIT_BAD, "%s: partition %s (line %u) has no usable address and size",
+		    a->scatter, a->partition, p->line);
+	return p;
+}
+
+/* How much of the carved partition a trimmed copy keeps: the image and any
+ * trailer data (a signature, an AVB footer), without the padding after it. */
+static uint64_t trimmed_size(const struct image *im)
+{
+	uint64_t end = im->img.end;
+
+	for (unsigned i = 0; i < im->tr.n; i++)
+		if (im->tr.item[i].kind != TR_ZERO && im->tr.item[i].kind != TR_FF)
+			end = im->tr.item[i].offset + im->tr.item[i].size;
+	return end;
+}
+
+static int carve(const struct carve_args *a)
+{
+	struct scatter *sc = malloc(sizeof(*sc));
+	const struct scatter_part *p;
+	struct image im;
+	struct diag d;
+	uint64_t dump_size, off;
+	int fd;
+
+	if (!sc)
+		die(EXIT_BAD, "out of memory");
+	p = carve_find(a, sc);
+	if (file_open_ro(a->dump, &fd, &dump_size, &d))
+		die_diag(a->dump, &d);
+	if (p->start < a->dump_offset)
+		die(EXIT_BAD, "%s: partition %s starts at 0x%" PRIx64 ", before the dump (0x%" PRIx64
+			      ")", a->dump, p->name, p->start, a->dump_offset);
+	off = p->start - a->dump_offset;
+	if (off > dump_size || p->size > dump_size - off)
+		die(EXIT_BAD, "%s: partition %s (0x%" PRIx64 "+0x%" PRIx64 ") is past the end of the "
+			      "%" PRIu64 "-byte dump", a->dump, p->name, p->start, p->size, dump_size);
+	struct image src = {.fd = fd, .size = dump_size, .path = a->dump};
+	if (image_extract(&src, off, p->size, a->out, &d))
+		die_diag(a->out, &d);
+	close(fd);
+	printf("%s: %" PRIu64 " bytes of %s from 0x%" PRIx64 "\n", a->out, p->size, p->name, off);
+	if (image_try_load(&im, a->out, &d)) {
+		printf("%s: not a valid boot image: %s\n", a->out, d.msg);
+		free(sc);
+		return 0;
+	}
+	printf("%s: valid %s image, header v%" PRIu32 ", %" PRIu64 " bytes used, %" PRIu64
+	       " bytes after it, id %s\n", a->out, im.img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot",
+	       im.img.version, im.img.end, im.size - im.img.end,
+	       !im.has_id ? "n/a" : im.id_ok ? "ok" : "stale");
+	if (a->trim) {
+		uint64_t keep = trimmed_size(&im);
+
+		if (image_extract_over_self(&im, 0, keep, &d))
+			die_diag(a->out, &d);
+		printf("%s: trimmed to %" PRIu64 " bytes\n", a->out, keep);
+	}
+	image_free(&im);
+	free(sc);
+	return 0;
+}
+
+int cmd_carve(int argc, char **argv)
+{
+	static const struct opt o[] = {{"scatter", 0, true, 1}, {"partition", 0, true, 2},
+				       {"output", 'o', true, 3}, {"trim", 0, false, 4},
+				       {"dump_offset", 0, true, 5}, {"help", 'h', false, 6}, {0}};
+	static const char cu[] = "usage: bootimg carve DUMP --scatter FILE --partition NAME -o OUT "
+				 "[--trim] [--dump-offset N]\n";
+	struct carve_args a = {0};
+	struct opt_state s;
+	int id;
+
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		switch (id) {
+		case 0: a.dump = s.arg; break;
+		case 1: a.scatter = s.arg; break;
+		case 2: a.partition = s.arg; break;
+		case 3: a.out = s.arg; break;
+		case 4: a.trim = true; break;
+		case 5: a.dump_offset = opt_u64("--dump-offset", s.arg, UINT64_MAX); break;
+		default: fputs(cu, stdout); return 0;
+		}
+	}
+	if (!a.dump || !a.scatter || !a.partition || !a.out)
+		die(EXIT_USAGE, "%s", cu);
+	return carve(&a);
+}
+
+/* ---- dispatch --------------------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{"info", cmd_info},	{"unpack", cmd_unpack}, {"repack", cmd_repack},
+		{"verify", cmd_verify}, {"check", cmd_check},	{"carve", cmd_carve},
+	};
+
+	cli_init(argv[0]);
+	if (argc < 2)
+		die(EXIT_USAGE, "missing COMMAND (see --help)");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	die(EXIT_USAGE, "unknown command \"%s\" (see --help)", argv[1]);
+}
