@@ -61,7 +61,7 @@ $(BIN)/%: $(OBJ)/$$(TOOL_DIR_$$*)/cmd_%.o $(CLI_OBJ) $(O)/libbootkit.a
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< $(EXTRA_OBJ) $(CLI_OBJ) $(O)/libbootkit.a $(LIBS)
 
-BOOTIMG_OBJ := $(OBJ)/mkbootimg/cmd_info.o $(OBJ)/mkbootimg/cmd_repack.o
+BOOTIMG_OBJ := $(OBJ)/mkbootimg/cmd_info.o $(OBJ)/mkbootimg/cmd_unpack.o $(OBJ)/mkbootimg/cmd_repack.o
 $(BIN)/bootimg: $(BOOTIMG_OBJ)
 $(BIN)/bootimg: EXTRA_OBJ = $(BOOTIMG_OBJ)
 

@@ -11,6 +11,14 @@
 #include "scatter.h"
 
 static const char *progname = "bootkit";
+static void (*die_hook)(void *ctx);
+static void *die_hook_ctx;
+
+void cli_on_die(void (*fn)(void *ctx), void *ctx)
+{
+	die_hook = fn;
+	die_hook_ctx = ctx;
+}
 
 void cli_init(const char *prog)
 {
@@ -33,6 +41,8 @@ void die(int code, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (die_hook)
+		die_hook(die_hook_ctx);
 	exit(code);
 }
 

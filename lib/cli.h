@@ -18,6 +18,9 @@ noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: FILE: <diag message>" and exit 1. */
 noreturn void die_diag(const char *file, const struct diag *d);
+/* Run fn(ctx) before die() exits (one hook; NULL removes it): outputs in
+ * progress remove their temporary files, so a failure leaves nothing. */
+void cli_on_die(void (*fn)(void *ctx), void *ctx);
 
 /* ---- options --------------------------------------------------------------
  * Long options match with '-' and '_' treated alike and may be abbreviated to

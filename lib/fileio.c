@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,43 +46,78 @@ int write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-int file_open_ro(const char *path, int *fd, uint64_t *size, struct diag *d)
+/* Refuse anything but a regular file, then make reads blocking again. */
+static int check_regular(int f, uint64_t *size, struct diag *d)
 {
 	struct stat st;
-	int f = open(path, O_RDONLY | O_CLOEXEC);
+	int fl;
 
-	if (f < 0)
-		return diag_set(d, -errno, "cannot open: %s", strerror(errno));
-	if (fstat(f, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : errno ? errno : EINVAL;
-
-		close(f);
-		return diag_set(d, -e, "not a regular file");
-	}
-	*fd = f;
+	if (fstat(f, &st) < 0)
+		return diag_set(d, -errno, "cannot stat: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return diag_set(d, -EISDIR, "is a folder, not a regular file");
+	if (!S_ISREG(st.st_mode))
+		return diag_set(d, -EINVAL, "is a %s, not a regular file",
+				S_ISFIFO(st.st_mode)   ? "FIFO"
+				: S_ISCHR(st.st_mode)  ? "character device"
+				: S_ISBLK(st.st_mode)  ? "block device"
+				: S_ISSOCK(st.st_mode) ? "socket"
+						       : "special file");
+	if ((fl = fcntl(f, F_GETFL)) >= 0)
+		fcntl(f, F_SETFL, fl & ~O_NONBLOCK);
 	*size = (uint64_t)st.st_size;
 	return 0;
 }
 
-int file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, struct diag *d)
+static int open_ro_flags(int dirfd, const char *path, int extra, int *fd, uint64_t *size,
+			 struct diag *d)
 {
-	uint64_t size;
-	uint8_t *buf;
-	int fd, r = file_open_ro(path, &fd, &size, d);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int f = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | extra), r;
 
-	if (r)
+	if (f < 0) {
+		if (errno == ELOOP && (extra & O_NOFOLLOW))
+			return diag_set(d, -ELOOP, "is a symlink; not followed");
+		return diag_set(d, -errno, "cannot open: %s", strerror(errno));
+	}
+	if ((r = check_regular(f, size, d)) < 0) {
+		close(f);
 		return r;
-	if (size > max) {
-		close(fd);
+	}
+	*fd = f;
+	return 0;
+}
+
+int file_open_ro(const char *path, int *fd, uint64_t *size, struct diag *d)
+{
+	return open_ro_flags(AT_FDCWD, path, 0, fd, size, d);
+}
+
+bool name_is_component(const char *name)
+{
+	return *name && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/');
+}
+
+int file_open_ro_at(int dirfd, const char *name, int *fd, uint64_t *size, struct diag *d)
+{
+	if (!name_is_component(name))
+		return diag_set(d, -EINVAL, "\"%s\" is not a plain file name (no '/' or '..')",
+				name);
+	return open_ro_flags(dirfd, name, O_NOFOLLOW, fd, size, d);
+}
+
+static int read_small_fd(int fd, uint64_t size, size_t max, uint8_t **out, size_t *len,
+			 struct diag *d)
+{
+	uint8_t *buf;
+	int r;
+
+	if (size > max)
 		return diag_set(d, -EFBIG, "is %" PRIu64 " bytes, more than the %zu allowed", size, max);
-	}
 	buf = malloc((size_t)size + 1);
-	if (!buf) {
-		close(fd);
+	if (!buf)
 		return diag_set(d, -ENOMEM, "out of memory");
-	}
 	r = read_at(fd, buf, (size_t)size, 0);
-	close(fd);
 	if (r) {
 		free(buf);
 		return diag_set(d, r, "read error: %s", strerror(-r));
@@ -92,24 +128,86 @@ int file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, st
 	return 0;
 }
 
+int file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, struct diag *d)
+{
+	uint64_t size;
+	int fd, r = file_open_ro(path, &fd, &size, d);
+
+	if (r)
+		return r;
+	r = read_small_fd(fd, size, max, out, len, d);
+	close(fd);
+	return r;
+}
+
+int file_read_small_at(int dirfd, const char *name, size_t max, uint8_t **out, size_t *len,
+		       struct diag *d)
+{
+	uint64_t size;
+	int fd, r = file_open_ro_at(dirfd, name, &fd, &size, d);
+
+	if (r)
+		return r;
+	r = read_small_fd(fd, size, max, out, len, d);
+	close(fd);
+	return r;
+}
+
+int dir_open_below(int dirfd, const char *rel, bool create)
+{
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	const char *p = rel;
+
+	while (fd >= 0 && *p) {
+		char comp[NAME_MAX + 1];
+		const char *s = p;
+		int nfd, e;
+
+		while (*p && *p != '/')
+			p++;
+		if ((size_t)(p - s) > NAME_MAX) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, s, (size_t)(p - s));
+		comp[p - s] = 0;
+		while (*p == '/')
+			p++;
+		if (!*comp || !strcmp(comp, ".")) /* "a//b", "./a" */
+			continue;
+		if (!strcmp(comp, "..")) {
+			close(fd);
+			errno = EINVAL;
+			return -1;
+		}
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 && errno == ENOENT && create && mkdirat(fd, comp, 0755) == 0)
+			nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		e = errno;
+		close(fd);
+		fd = nfd;
+		errno = e;
+	}
+	return fd;
+}
+
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir;
 
 	if (!slash)
 		return strdup(".");
 	if (slash == path)
 		return strdup("/");
-	dir = strndup(path, (size_t)(slash - path));
-	return dir;
+	return strndup(path, (size_t)(slash - path));
 }
 
-static bool same_file(const char *path, const int *in_fds, unsigned nin)
+static bool same_file_at(int dirfd, const char *name, const int *in_fds, unsigned nin)
 {
 	struct stat a, b;
 
-	if (stat(path, &a) < 0)
+	if (fstatat(dirfd, name, &a, 0) < 0)
 		return false;
 	for (unsigned i = 0; i < nin; i++)
 		if (in_fds[i] >= 0 && fstat(in_fds[i], &b) == 0 && a.st_dev == b.st_dev &&
@@ -118,66 +216,85 @@ static bool same_file(const char *path, const int *in_fds, unsigned nin)
 	return false;
 }
 
-int outfile_open(struct outfile *o, const char *path, const int *in_fds, unsigned nin,
-		 struct diag *d)
+/* A fresh temporary ".NAME.XXXXXX" beside name, created O_EXCL|O_NOFOLLOW. */
+static int create_tmp(struct outfile *o, const char *name)
 {
-	char *dir;
-	const char *base = strrchr(path, '/');
-	size_t n;
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	size_t n = strlen(name) + 10;
+
+	if (!(o->tmp = malloc(n)))
+		return -ENOMEM;
+	for (int tries = 0; tries < 64; tries++) {
+		uint8_t rnd[6];
+		char sfx[7];
+
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			for (unsigned i = 0; i < sizeof(rnd); i++) /* no entropy: still unique-ish */
+				rnd[i] = (uint8_t)(getpid() >> (i * 3) ^ tries * 7 ^ i);
+		for (unsigned i = 0; i < 6; i++)
+			sfx[i] = digits[rnd[i] % 36];
+		sfx[6] = 0;
+		snprintf(o->tmp, n, ".%s.%s", name, sfx);
+		o->fd = openat(o->dirfd, o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			       0666); /* the umask applies, as for any new file */
+		if (o->fd >= 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return -errno;
+}
+
+int outfile_openat(struct outfile *o, int dirfd, const char *name, const char *shown,
+		   const int *in_fds, unsigned nin, struct diag *d)
+{
+	int r;
 
 	memset(o, 0, sizeof(*o));
-	o->fd = -1;
-	if (same_file(path, in_fds, nin))
-		return diag_set(d, -EEXIST, "is also an input; it is never overwritten");
-	dir = dir_of(path);
-	base = base ? base + 1 : path;
-	if (!dir || !*base) {
-		free(dir);
+	o->fd = o->dirfd = -1;
+	if (!name_is_component(name))
 		return diag_set(d, -EINVAL, "not a file name");
-	}
-	n = strlen(dir) + strlen(base) + 16;
-	o->tmp = malloc(n);
-	o->final = strdup(path);
-	if (!o->tmp || !o->final) {
-		free(dir);
+	if (same_file_at(dirfd, name, in_fds, nin))
+		return diag_set(d, -EEXIST, "is also an input; it is never overwritten");
+	o->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	o->final = strdup(name);
+	o->shown = strdup(shown ? shown : name);
+	if (o->dirfd < 0 || !o->final || !o->shown) {
+		r = o->dirfd < 0 ? -errno : -ENOMEM;
 		outfile_abort(o);
-		return diag_set(d, -ENOMEM, "out of memory");
+		return diag_set(d, r, "%s", strerror(-r));
 	}
-	snprintf(o->tmp, n, "%s/.%s.XXXXXX", dir, base);
-	free(dir);
-	o->fd = mkostemp(o->tmp, O_CLOEXEC);
-	if (o->fd < 0) {
-		int e = errno;
-
-		free(o->tmp);
-		o->tmp = NULL;
+	if ((r = create_tmp(o, name)) < 0) {
 		outfile_abort(o);
-		return diag_set(d, -e, "cannot create a file beside it: %s", strerror(e));
-	}
-	/* mkostemp makes 0600; an image is an ordinary file: honour the umask. */
-	{
-		mode_t um = umask(0);
-
-		umask(um);
-		fchmod(o->fd, 0666 & ~um);
+		return diag_set(d, r, "cannot create a file beside it: %s", strerror(-r));
 	}
 	return 0;
 }
 
-static int fsync_dir_of(const char *path)
+int outfile_open(struct outfile *o, const char *path, const int *in_fds, unsigned nin,
+		 struct diag *d)
 {
+	const char *base = strrchr(path, '/');
 	char *dir = dir_of(path);
-	int fd, r = 0;
+	int dfd, r;
 
+	memset(o, 0, sizeof(*o));
+	o->fd = o->dirfd = -1;
+	base = base ? base + 1 : path;
 	if (!dir)
-		return -ENOMEM;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return diag_set(d, -ENOMEM, "out of memory");
+	if (!name_is_component(base)) {
+		free(dir);
+		return diag_set(d, -EINVAL, "not a file name");
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0 && errno != EINVAL)
-		r = -errno;
-	close(fd);
+	if (dfd < 0)
+		return diag_set(d, -errno, "its folder cannot be opened: %s", strerror(errno));
+	r = outfile_openat(o, dfd, base, path, in_fds, nin, d);
+	close(dfd);
 	return r;
 }
 
@@ -193,12 +310,20 @@ static int sync_close(struct outfile *o, struct diag *d)
 	return r;
 }
 
-static bool same_dir(const char *a, const char *b)
+static bool same_dir_fd(int a, int b)
 {
-	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
-	size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+	struct stat sa, sb;
 
-	return la == lb && !memcmp(a, b, la);
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static int commit_rename(struct outfile *o)
+{
+	if (o->noreplace)
+		return renameat2(o->dirfd, o->tmp, o->dirfd, o->final, RENAME_NOREPLACE) < 0 ? -errno
+											     : 0;
+	return renameat(o->dirfd, o->tmp, o->dirfd, o->final) < 0 ? -errno : 0;
 }
 
 int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d)
@@ -206,15 +331,32 @@ int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d)
 	unsigned i, k, bad = n; /* bad: the output a step failed on */
 	int r = 0;
 
+	/* What would make a rename fail is checked before any rename: a
+	 * folder in the way, or (noreplace) any file. */
+	for (i = 0; i < n && !r; i++) {
+		struct stat st;
+
+		if (fstatat(o[i].dirfd, o[i].final, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			r = diag_set(d, -EISDIR, "is a folder; nothing was written");
+		else if (o[i].noreplace)
+			r = diag_set(d, -EEXIST, "exists already; nothing was written");
+		if (r)
+			bad = i;
+	}
 	/* Start the disk on every file at once, then wait for each. */
 	for (i = 0; i < n; i++)
 		sync_file_range(o[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	for (i = 0; i < n && !r; i++)
 		if ((r = sync_close(&o[i], d)) != 0)
 			bad = i;
+	/* From here a failure (an I/O error while renaming) leaves the outputs
+	 * renamed before it in place. */
 	for (i = 0; i < n && !r; i++) {
-		if (rename(o[i].tmp, o[i].final) < 0) {
-			r = diag_set(d, -errno, "rename: %s", strerror(errno));
+		if ((r = commit_rename(&o[i])) < 0) {
+			diag_set(d, r, "%s: %s", r == -EEXIST ? "exists already" : "rename",
+				 strerror(-r));
 			bad = i;
 		} else {
 			free(o[i].tmp);
@@ -223,15 +365,15 @@ int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d)
 	}
 	/* Each folder once. */
 	for (i = 0; i < n && !r; i++) {
-		for (k = 0; k < i && !same_dir(o[k].final, o[i].final); k++)
+		for (k = 0; k < i && !same_dir_fd(o[k].dirfd, o[i].dirfd); k++)
 			;
-		if (k == i && (r = fsync_dir_of(o[i].final)) != 0) {
-			diag_set(d, r, "fsync of the folder: %s", strerror(-r));
+		if (k == i && fsync(o[i].dirfd) < 0 && errno != EINVAL) {
+			r = diag_set(d, -errno, "fsync of the folder: %s", strerror(errno));
 			bad = i;
 		}
 	}
-	if (r && n > 1 && bad < n)
-		diag_prefix(d, "%s", o[bad].final);
+	if (r && bad < n)
+		diag_prefix(d, "%s", o[bad].shown);
 	for (i = 0; i < n; i++)
 		outfile_abort(&o[i]);
 	return r;
@@ -247,11 +389,15 @@ void outfile_abort(struct outfile *o)
 	if (o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
-	if (o->tmp)
-		unlink(o->tmp);
+	if (o->tmp && o->dirfd >= 0)
+		unlinkat(o->dirfd, o->tmp, 0);
+	if (o->dirfd >= 0)
+		close(o->dirfd);
+	o->dirfd = -1;
 	free(o->tmp);
 	free(o->final);
-	o->tmp = o->final = NULL;
+	free(o->shown);
+	o->tmp = o->final = o->shown = NULL;
 }
 
 int write_file_atomic(const char *path, const void *buf, size_t n, struct diag *d)

@@ -1,9 +1,16 @@
-/* fileio.h - bounded reads and atomic writes.
+/* fileio.h - bounded reads, confined opens and atomic writes.
  *
- * Outputs are never written in place: a temporary file is created in the
- * target folder, filled, fsync'ed and renamed over the final name, then the
- * folder is fsync'ed. A failure at any step removes the temporary file, so a
- * half-written image never appears under the final name.
+ * Inputs must be regular files: they are opened non-blocking and checked
+ * with fstat before anything is read, so a FIFO, a device or a folder is an
+ * error at once, never a hang.
+ *
+ * Outputs are never written in place: a temporary file is created beside the
+ * target (O_CREAT|O_EXCL|O_NOFOLLOW, relative to the target folder's fd),
+ * filled, fsync'ed and renamed over the final name, then the folder is
+ * fsync'ed. A failure at any step removes the temporary file, so a
+ * half-written file never appears under the final name. Names handed to the
+ * *at functions are single components: a '/' or ".." is refused, and no
+ * symlink is followed on the way.
  */
 #ifndef BOOTKIT_FILEIO_H
 #define BOOTKIT_FILEIO_H
@@ -21,16 +28,37 @@ int read_at(int fd, void *buf, size_t n, uint64_t off);
 /* write all n bytes; -errno on error. */
 int write_all(int fd, const void *buf, size_t n);
 
-/* Open a regular file read-only and report its size. */
+/* Open a regular file read-only and report its size. Anything else (a
+ * FIFO, a device, a folder) is refused at once: -EINVAL/-EISDIR. */
 int file_open_ro(const char *path, int *fd, uint64_t *size, struct diag *d);
+
+/* The same for the single component name inside the folder dirfd, following
+ * no symlink (-ELOOP for one) and refusing names with '/' or "..". */
+int file_open_ro_at(int dirfd, const char *name, int *fd, uint64_t *size, struct diag *d);
+
+/* True when name is one plain path component: not empty, not "." or "..",
+ * no '/'. */
+bool name_is_component(const char *name);
 
 /* Read a whole small file (at most max bytes) into a malloc'ed, NUL-terminated buffer. */
 int file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, struct diag *d);
+/* The same for a component of the folder dirfd (file_open_ro_at rules). */
+int file_read_small_at(int dirfd, const char *name, size_t max, uint8_t **out, size_t *len,
+		       struct diag *d);
+
+/* Open the folder rel ("a/b", "" for dirfd itself) below dirfd, following no
+ * symlink on the way; with create, make missing folders (mode 0755). -1
+ * with errno set on failure (ENOTDIR when a component is not a folder,
+ * ELOOP when it is a symlink). */
+int dir_open_below(int dirfd, const char *rel, bool create);
 
 struct outfile {
 	int fd;
-	char *tmp;   /* temporary name, in the final folder */
-	char *final; /* final name */
+	int dirfd;   /* the target folder */
+	char *tmp;   /* temporary name, in the target folder */
+	char *final; /* final name (a component of dirfd) */
+	char *shown; /* the name given, for messages */
+	bool noreplace; /* commit fails with -EEXIST when the final name exists */
 };
 
 /*
@@ -40,6 +68,11 @@ struct outfile {
 int outfile_open(struct outfile *o, const char *path, const int *in_fds, unsigned nin,
 		 struct diag *d);
 
+/* The same for the component name inside the folder dirfd (which is dup'ed;
+ * the caller keeps its own). shown names the output in messages. */
+int outfile_openat(struct outfile *o, int dirfd, const char *name, const char *shown,
+		   const int *in_fds, unsigned nin, struct diag *d);
+
 /* fsync, rename over the final name, fsync the folder. Frees o. */
 int outfile_commit(struct outfile *o, struct diag *d);
 
@@ -48,7 +81,8 @@ int outfile_commit(struct outfile *o, struct diag *d);
  * yet renamed are removed. Frees all n. */
 int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d);
 
-/* Remove the temporary file. Safe on a zeroed or already finished outfile. */
+/* Remove the temporary file. Safe on an outfile that failed to open or is
+ * already finished (outfile_open leaves it in that state on failure). */
 void outfile_abort(struct outfile *o);
 
 /* Write a whole buffer to path atomically. */

@@ -111,3 +111,23 @@ int bootid_compute(int fd, const struct bootimg *img, bool sha256, uint8_t *id, 
 	r = bootid_end(&h, id);
 	return r ? diag_set(d, r, "hashing failed") : 0;
 }
+
+int sha256_range(int fd, uint64_t off, uint64_t len, uint8_t out[32])
+{
+	enum { CAP = 1 << 18 };
+	uint8_t *buf = malloc(CAP);
+	struct bootid h;
+	int r;
+
+	if (!buf || bootid_begin(&h, true)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	r = stream_range(fd, off, len, buf, CAP, hash_hook, &h);
+	free(buf);
+	if (r) {
+		bootid_free(&h);
+		return r;
+	}
+	return bootid_end(&h, out);
+}

@@ -31,6 +31,10 @@ void bootid_free(struct bootid *h);
 /* The parts hashed for this header version, in order; returns how many. */
 unsigned bootid_parts(const struct bootimg *img, enum bootimg_part parts[5]);
 
+/* SHA-256 of len bytes of fd at off (streamed, bounded memory). 0 or -errno
+ * (-ENODATA when the file is shorter). */
+int sha256_range(int fd, uint64_t off, uint64_t len, uint8_t out[32]);
+
 /* Compute the id of the image in fd (header already parsed into img). */
 int bootid_compute(int fd, const struct bootimg *img, bool sha256, uint8_t *id, struct diag *d);
 

@@ -191,34 +191,42 @@ static const char *size_field_name(const struct bootimg *img, enum bootimg_part 
 	return NULL;
 }
 
-static int check_fits(const struct bootimg *img, uint64_t file_size, struct diag *d)
+int bootimg_check_fit(const struct bootimg *img, const struct bootimg_section *s,
+		      uint64_t file_size, struct diag *d)
 {
+	const char *fn = size_field_name(img, s->part);
 	char name[48];
 
-	if (file_size < img->header_len)
+	if (!fn) {
+		snprintf(name, sizeof(name), "%s_size", part_names[s->part]);
+		fn = name;
+	}
+	if (!range_ok(s->offset, s->size, file_size))
+		return diag_set(d, -ENODATA,
+				"%s @0x%x (%" PRIu64 " bytes at 0x%" PRIx64
+				") points past the end (file is %" PRIu64 " bytes)",
+				fn, size_field_off(img, s->part), s->size, s->offset, file_size);
+	if (!range_ok(s->offset, s->padded, file_size))
+		return diag_set(d, -ENODATA,
+				"file is %" PRIu64 " bytes: it ends inside the padding of %s "
+				"(the page ends at 0x%" PRIx64 ")",
+				file_size, part_names[s->part], s->offset + s->padded);
+	return 0;
+}
+
+static int check_fits(const struct bootimg *img, uint64_t file_size, unsigned flags,
+		      struct diag *d)
+{
+	if (file_size < img->header_len && !(flags & BOOTIMG_TOLERANT))
 		return diag_set(d, -ENODATA,
 				"file is %" PRIu64 " bytes, shorter than its %" PRIu64
 				"-byte header page",
 				file_size, img->header_len);
-	for (unsigned i = 0; i < img->nsect; i++) {
-		const struct bootimg_section *s = &img->sect[i];
-		const char *fn = size_field_name(img, s->part);
+	for (unsigned i = 0; i < img->nsect && !(flags & BOOTIMG_TOLERANT); i++) {
+		int r = bootimg_check_fit(img, &img->sect[i], file_size, d);
 
-		if (!fn) {
-			snprintf(name, sizeof(name), "%s_size", part_names[s->part]);
-			fn = name;
-		}
-		if (!range_ok(s->offset, s->size, file_size))
-			return diag_set(d, -ENODATA,
-					"%s @0x%x (%" PRIu64 " bytes at 0x%" PRIx64
-					") points past the end (file is %" PRIu64 " bytes)",
-					fn, size_field_off(img, s->part), s->size, s->offset,
-					file_size);
-		if (!range_ok(s->offset, s->padded, file_size))
-			return diag_set(d, -ENODATA,
-					"file is %" PRIu64 " bytes: it ends inside the padding of %s "
-					"(the page ends at 0x%" PRIx64 ")",
-					file_size, part_names[s->part], s->offset + s->padded);
+		if (r)
+			return r;
 	}
 	return 0;
 }
@@ -309,8 +317,8 @@ static int parse_boot_v3(const uint8_t *b, struct bootimg *img, struct diag *d)
 	return 0;
 }
 
-static int parse_boot(const uint8_t *b, size_t len, uint64_t file_size, struct bootimg *img,
-		      struct diag *d)
+static int parse_boot(const uint8_t *b, size_t len, uint64_t file_size, unsigned flags,
+		      struct bootimg *img, struct diag *d)
 {
 	int r;
 
@@ -344,7 +352,7 @@ static int parse_boot(const uint8_t *b, size_t len, uint64_t file_size, struct b
 	if (img->version == 2 && img->dtb_size == 0)
 		return diag_set(d, -EINVAL, "dtb_size @0x%x is 0; a v2 image must carry a dtb",
 				BOFF_DTB_SIZE);
-	return check_fits(img, file_size, d);
+	return check_fits(img, file_size, flags, d);
 }
 
 /* ---- vendor_boot v3/v4 ------------------------------------------------ */
@@ -376,8 +384,8 @@ static int parse_vendor_table_fields(const uint8_t *b, struct bootimg *img, stru
 	return 0;
 }
 
-static int parse_vendor(const uint8_t *b, size_t len, uint64_t file_size, struct bootimg *img,
-			struct diag *d)
+static int parse_vendor(const uint8_t *b, size_t len, uint64_t file_size, unsigned flags,
+			struct bootimg *img, struct diag *d)
 {
 	uint32_t hs;
 	int r;
@@ -424,11 +432,17 @@ static int parse_vendor(const uint8_t *b, size_t len, uint64_t file_size, struct
 	r = bootimg_layout(img, d);
 	if (r)
 		return r;
-	return check_fits(img, file_size, d);
+	return check_fits(img, file_size, flags, d);
 }
 
 int bootimg_parse(const uint8_t *buf, size_t len, uint64_t file_size, struct bootimg *img,
 		  struct diag *d)
+{
+	return bootimg_parse_flags(buf, len, file_size, 0, img, d);
+}
+
+int bootimg_parse_flags(const uint8_t *buf, size_t len, uint64_t file_size, unsigned flags,
+			struct bootimg *img, struct diag *d)
 {
 	memset(img, 0, sizeof(*img));
 	if (len > file_size)
@@ -437,9 +451,9 @@ int bootimg_parse(const uint8_t *buf, size_t len, uint64_t file_size, struct boo
 		return diag_set(d, -ENODATA, "file is %" PRIu64 " bytes, too short for a magic",
 				file_size);
 	if (!memcmp(buf, BOOT_MAGIC, BOOT_MAGIC_SIZE))
-		return parse_boot(buf, len, file_size, img, d);
+		return parse_boot(buf, len, file_size, flags, img, d);
 	if (!memcmp(buf, VENDOR_BOOT_MAGIC, BOOT_MAGIC_SIZE))
-		return parse_vendor(buf, len, file_size, img, d);
+		return parse_vendor(buf, len, file_size, flags, img, d);
 	return diag_set(d, -EINVAL, "magic @0x0 is neither \"ANDROID!\" nor \"VNDRBOOT\"");
 }
 

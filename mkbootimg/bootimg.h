@@ -256,6 +256,23 @@ size_t bootimg_cmdline_field(const struct bootimg *img);
 int bootimg_parse(const uint8_t *buf, size_t len, uint64_t file_size, struct bootimg *img,
 		  struct diag *d);
 
+/* Flags for bootimg_parse_flags(). */
+enum {
+	/* Sections that run past the end of the file, or end inside their
+	 * padding, are not an error: the caller checks each with
+	 * bootimg_check_fit() and decides (readers warn and use the bytes
+	 * there; writers never produce such an image). */
+	BOOTIMG_TOLERANT = 1,
+};
+int bootimg_parse_flags(const uint8_t *buf, size_t len, uint64_t file_size, unsigned flags,
+			struct bootimg *img, struct diag *d);
+
+/* Does section s (of img) lie inside a file of file_size bytes, padding
+ * included? 0, or -ENODATA with d naming its size field, offset and the
+ * byte counts. */
+int bootimg_check_fit(const struct bootimg *img, const struct bootimg_section *s,
+		      uint64_t file_size, struct diag *d);
+
 /*
  * Compute img->sect, nsect, header_len and end from the version, page size and
  * sizes (recovery_dtbo_offset is taken as stored for boot v1/v2). Returns 0 or

@@ -95,16 +95,21 @@ static int cmd_verify_image(const char *path, bool mtk)
 		fprintf(stderr, "%s: %s: %s\n", cli_prog(), path, d.msg);
 		return EXIT_BAD;
 	}
-	report(&v, true, "header v%" PRIu32 ": every size and offset inside the %" PRIu64
-			 "-byte file, sections aligned to %" PRIu32,
-	       im.img.version, im.size, im.img.page_size);
-	if (im.has_id)
+	report(&v, !im.cut_short, "header v%" PRIu32 ": every size and offset inside the %" PRIu64
+			 "-byte file%s, sections aligned to %" PRIu32,
+	       im.img.version, im.size, im.cut_short ? " (NOT: damaged, below)" : "",
+	       im.img.page_size);
+	for (unsigned i = 0; i < im.nwarn; i++)
+		report(&v, false, "damaged: %s", im.warn[i]);
+	if (im.has_id && !im.id_checked)
+		report(&v, false, "id (%s) not checked: the sections are not all in the file",
+		       im.id_sha256 ? "sha256" : "sha1");
+	else if (im.has_id)
 		report(&v, im.id_ok, "id (%s) %s", im.id_sha256 ? "sha256" : "sha1",
 		       im.id_ok ? "matches the sections" : "does not match the sections");
 	for (int p = 0; p < BP_COUNT; p++)
-		if (im.part[p].s && im.part[p].has_mtk)
-			report(&v, im.part[p].mtk.dsize == im.part[p].s->size - MTK_HDR_SIZE,
-			       "%s: MTK dsize matches the section",
+		if (im.part[p].s && im.part[p].has_mtk && im.part[p].mtk.dsize == im.part[p].s->size - MTK_HDR_SIZE)
+			report(&v, true, "%s: MTK dsize matches the section",
 			       bootimg_part_name((enum bootimg_part)p));
 	if (mtk) {
 		report(&v, im.img.kind == BOOTIMG_BOOT && im.img.version <= 2,

@@ -5,8 +5,11 @@
 #ifndef BOOTKIT_CMD_COMMON_H
 #define BOOTKIT_CMD_COMMON_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "fileio.h"
 #include "imgwrite.h"
 
 #define INPUTS_MAX (VENDOR_RAMDISK_MAX_ENTRIES + 16)
@@ -19,6 +22,11 @@ struct inputs {
 /* Open path (dies with "path: reason" on failure); returns the fd. */
 int inputs_open(struct inputs *in, const char *path, uint64_t *size);
 
+/* The same for a plain file name inside the folder dirfd, following no
+ * symlink (dir names the folder in messages). */
+int inputs_open_at(struct inputs *in, int dirfd, const char *dir, const char *name,
+		   uint64_t *size);
+
 /* Append the whole file at path to a section. Returns its size. */
 uint64_t inputs_add_file(struct inputs *in, struct section_src *s, const char *path);
 
@@ -26,6 +34,29 @@ void inputs_close(struct inputs *in);
 
 /* Write plan to path atomically (never over an input); dies on failure. */
 void write_image_file(struct image_plan *plan, const char *path, const struct inputs *in);
+
+/* A set of outputs in one folder, committed together: nothing appears
+ * under a final name until every part is written, and a failure (die)
+ * removes every temporary file. */
+#define OUTSET_MAX (VENDOR_RAMDISK_MAX_ENTRIES + 24)
+struct outset {
+	struct outfile o[OUTSET_MAX];
+	unsigned n;
+	int dirfd;
+	const char *dir;
+	const int *in_fds; /* inputs no output may land on */
+	unsigned nin;
+};
+struct outfile;
+/* Create dir if missing and open it; dies on failure. */
+void outset_begin(struct outset *s, const char *dir, const int *in_fds, unsigned nin);
+/* A new output name in the folder (a plain component); its fd to fill. */
+int outset_add(struct outset *s, const char *name);
+/* Outputs filled from a file range or from memory. */
+void outset_range(struct outset *s, const char *name, int in_fd, uint64_t off, uint64_t len);
+void outset_mem(struct outset *s, const char *name, const void *buf, size_t n);
+/* Commit all; dies on failure. Closes the folder unless keep_dir. */
+void outset_commit(struct outset *s, bool keep_dir);
 
 struct image;
 /* Open and fully check path; on bad input print "prog: path: ..." and exit 1. */

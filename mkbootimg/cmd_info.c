@@ -176,10 +176,17 @@ static void text_layout(const struct image *im)
 	for (unsigned i = 0; i < im->img.nsect; i++) {
 		const struct bootimg_section *s = &im->img.sect[i];
 
-		describe(&im->part[s->part], desc, sizeof(desc));
-		printf("  0x%08" PRIx64 " %-10" PRIu64 " %-10" PRIu64 " %-14s %s%s\n", s->offset,
+		const struct image_part *p = &im->part[s->part];
+
+		describe(p, desc, sizeof(desc));
+		printf("  0x%08" PRIx64 " %-10" PRIu64 " %-10" PRIu64 " %-14s %s%s", s->offset,
 		       s->size, s->padded, bootimg_part_name(s->part), s->size ? desc : "",
-		       im->part[s->part].pad_nonzero ? " [padding not zero]" : "");
+		       p->pad_nonzero ? " [padding not zero]" : "");
+		if (p->avail < s->size)
+			printf(" [cut short: %" PRIu64 " bytes in the file]", p->avail);
+		else if (p->pad_avail < s->padded - s->size)
+			printf(" [padding cut short: %" PRIu64 " bytes]", p->pad_avail);
+		putchar('\n');
 	}
 	for (unsigned i = 0; i < im->tr.n; i++)
 		printf("  0x%08" PRIx64 " %-10" PRIu64 " %-10s %-14s %s\n", im->tr.item[i].offset,
@@ -218,10 +225,14 @@ static void info_text(const struct image *im)
 	}
 	if (im->hdr_extra)
 		printf("note: bytes after the header fields (before the first section) are not zero\n");
+	for (unsigned i = 0; i < im->nwarn; i++)
+		printf("damaged: %s\n", im->warn[i]);
 	if (im->has_id) {
 		printf("id (%s): ", im->id_sha256 ? "sha256" : "sha1");
 		hex_id(im->img.id);
-		if (im->id_ok) {
+		if (!im->id_checked) {
+			printf(" (not checked: the image is cut short)\n");
+		} else if (im->id_ok) {
 			printf(" matches\n");
 		} else {
 			printf(" STALE, computed ");
@@ -239,9 +250,9 @@ static void info_text(const struct image *im)
 static void json_part(const struct image_part *p, const struct bootimg_section *s)
 {
 	printf("{\"part\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 ",\"padded\":%" PRIu64
-	       ",\"format\":\"%s\",\"padding_zero\":%s",
-	       bootimg_part_name(s->part), s->offset, s->size, s->padded, payload_fmt_name(p->fmt),
-	       p->pad_nonzero ? "false" : "true");
+	       ",\"in_file\":%" PRIu64 ",\"format\":\"%s\",\"padding_zero\":%s",
+	       bootimg_part_name(s->part), s->offset, s->size, s->padded, p->avail,
+	       payload_fmt_name(p->fmt), p->pad_nonzero ? "false" : "true");
 	if (p->has_mtk)
 		printf(",\"mtk\":{\"name\":\"%s\",\"dsize\":%" PRIu32 ",\"maddr\":%" PRIu32 "}",
 		       p->mtk.name, p->mtk.dsize, p->mtk.maddr);
@@ -290,13 +301,22 @@ static void info_json(const struct image *im)
 		printf("%s{\"kind\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}", i ? "," : "",
 		       trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
 		       im->tr.item[i].size);
+	printf("],\"damage\":[");
+	for (unsigned i = 0; i < im->nwarn; i++) {
+		printf(i ? "," : "");
+		json_str((const uint8_t *)im->warn[i], DIAG_MSG_MAX);
+	}
 	printf("]");
 	if (im->has_id) {
 		printf(",\"id\":{\"algorithm\":\"%s\",\"stored\":\"", im->id_sha256 ? "sha256" : "sha1");
 		hex_id(im->img.id);
-		printf("\",\"computed\":\"");
-		hex_id(im->id_computed);
-		printf("\",\"ok\":%s}", im->id_ok ? "true" : "false");
+		if (im->id_checked) {
+			printf("\",\"computed\":\"");
+			hex_id(im->id_computed);
+			printf("\",\"ok\":%s}", im->id_ok ? "true" : "false");
+		} else {
+			printf("\",\"checked\":false}");
+		}
 	}
 	printf("}\n");
 }

@@ -1,23 +1,21 @@
-/* bootimg unpack / repack: take an image apart into files and a manifest,
- * and put it back together byte for byte, or with parts replaced.
+/* bootimg repack: put an image back together from a folder made by `bootimg
+ * unpack`, or rebuild one straight from an image, with parts replaced or not.
  *
- * Unpack writes, into DIR:
- *   header.bin            the header page(s) exactly as stored
- *   kernel, ramdisk, ...  each section's payload, MediaTek header stripped
- *   kernel.mtk, ...       the 512-byte MediaTek header, when there was one
- *   kernel.pad, ...       the section's padding, only when it is not all zero
- *   vendor_ramdiskNN      vendor_boot v4: one file per ramdisk table entry
- *   vendor_ramdisk_table  vendor_boot v4: the table as stored
- *   trailer.bin           whatever follows the last section
- *   manifest              what repack needs (format in README.md)
+ * With nothing changed the output is the input, byte for byte, whatever the
+ * input is (a dump padded to its partition, a stale id, an image cut short,
+ * odd MTK headers): the image is copied, or the folder's files are laid end to
+ * end as the manifest lists them and cut at the original size.
  *
- * Repack builds the plan for imgwrite: header bytes from the original (so
- * undefined bytes survive), each section from the original or a replacement,
- * the MTK header kept with only dsize patched, the id recomputed when a
- * section changed (and kept as stored, even stale, when none did), the trailer
- * copied; plain padding after the image is re-fitted to the original size.
+ * With something changed the image is rebuilt through imgwrite's plan: header
+ * bytes from the original (undefined bytes survive), each section from the
+ * original or a replacement, an MTK header kept with only dsize patched, the
+ * id recomputed when a section changed, padding after the image re-fitted to
+ * the original size, other trailers copied. The result is always a
+ * consistent image: a damaged source section is written with the bytes it
+ * has and its size field follows them (a warning says so).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,14 +24,13 @@
 #include <unistd.h>
 
 #include "bootid.h"
-#include "cmd_bootimg.h"
 #include "bytes.h"
 #include "cli.h"
+#include "cmd_bootimg.h"
+#include "cmd_common.h"
 #include "fileio.h"
 #include "image.h"
-#include "cmd_common.h"
-
-#define MANIFEST_MAGIC "bootkit-unpack 1"
+#include "manifest.h"
 
 /* ---- the repack model: where each part's bytes come from ------------------------- */
 
@@ -42,217 +39,35 @@ struct rp_part {
 	struct piece data; /* payload (MTK header excluded) */
 	bool has_mtk;
 	uint8_t mtk_raw[MTK_HDR_SIZE];
+	struct piece slack; /* bytes the section counted after an MTK payload */
 	bool has_pad;
 	struct piece pad;
-	bool changed;
+	bool changed;	/* replaced by the user */
+	uint64_t size;	/* the section size the original header gave */
 };
 
 struct repack {
 	struct inputs in;
+	const char *src;
+	int dirfd; /* an unpacked folder, or -1 */
 	uint8_t *hdr;
 	size_t hdr_len;
-	struct bootimg img;
+	struct bootimg img; /* the original header's fields */
 	struct rp_part part[BP_COUNT];
 	struct piece frag[VENDOR_RAMDISK_MAX_ENTRIES]; /* vendor v4 fragments */
 	unsigned nfrag;
+	bool frag_changed;
 	uint8_t *table; /* vendor v4 table bytes */
 	size_t table_len;
 	struct piece trailer;
 	bool trailer_is_pad; /* only 0x00 (or only 0xff) bytes after the image */
 	uint8_t trailer_byte;
 	uint64_t orig_size;
+	int orig_fd; /* the source image (from an image), for the exact copy */
 	bool had_id, id_sha256;
 	bool header_changed;
+	bool damaged; /* the source was read around damage */
 };
-
-static int hash_hook(void *ctx, const uint8_t *p, size_t n)
-{
-	bootid_update(ctx, p, n);
-	return 0;
-}
-
-/* sha256 of a file range as 64 hex digits; what names it in an error. */
-static void piece_sha256(const struct piece *p, const char *what, char hex[65])
-{
-	uint8_t *buf = malloc(1 << 20), sha[32];
-	struct bootid h;
-
-	if (!buf || bootid_begin(&h, true))
-		die(EXIT_BAD, "out of memory");
-	if (stream_range(p->fd, p->off, p->len, buf, 1 << 20, hash_hook, &h)) {
-		bootid_free(&h);
-		die(EXIT_BAD, "%s: read error", what);
-	}
-	bootid_end(&h, sha);
-	free(buf);
-	for (unsigned i = 0; i < 32; i++)
-		sprintf(hex + 2 * i, "%02x", sha[i]);
-}
-
-/* ---- unpack ------------------------------------------------------------------- */
-
-static char *path_in(const char *dir, const char *name)
-{
-	char *s;
-
-	if (asprintf(&s, "%s/%s", dir, name) < 0)
-		die(EXIT_BAD, "out of memory");
-	return s;
-}
-
-static void save_range(const struct image *im, uint64_t off, uint64_t len, const char *dir,
-		       const char *name)
-{
-	char *p = path_in(dir, name);
-	struct diag d;
-
-	if (image_extract(im, off, len, p, &d))
-		die_diag(p, &d);
-	free(p);
-}
-
-static void save_mem(const void *b, size_t n, const char *dir, const char *name)
-{
-	char *p = path_in(dir, name);
-	struct diag d;
-
-	if (write_file_atomic(p, b, n, &d))
-		die_diag(p, &d);
-	free(p);
-}
-
-static void manifest_part(FILE *m, const struct image *im, enum bootimg_part part,
-			  const char *dir)
-{
-	const struct image_part *p = &im->part[part];
-	const char *name = bootimg_part_name(part);
-	uint64_t off = p->s->offset, len = p->s->size;
-	struct piece pc;
-	char hex[65], extra[64];
-
-	if (p->has_mtk) {
-		snprintf(extra, sizeof(extra), "%s.mtk", name);
-		save_mem(p->mtk_raw, MTK_HDR_SIZE, dir, extra);
-		off += MTK_HDR_SIZE;
-		len = p->mtk.dsize;
-		if (len != p->s->size - MTK_HDR_SIZE)
-			die(EXIT_BAD, "%s: %s: MTK dsize %" PRIu64 " leaves %" PRIu64
-				      " bytes of the section unaccounted for; not unpacked",
-			    im->path, name, len, p->s->size - MTK_HDR_SIZE - len);
-	}
-	save_range(im, off, len, dir, name);
-	pc = (struct piece){.fd = im->fd, .off = off, .len = len};
-	piece_sha256(&pc, im->path, hex);
-	fprintf(m, "part %s %s %" PRIu64 " %s", name, name, len, hex);
-	if (p->has_mtk)
-		fprintf(m, " mtk %s.mtk", name);
-	if (p->pad_nonzero) {
-		snprintf(extra, sizeof(extra), "%s.pad", name);
-		save_range(im, p->s->offset + p->s->size, p->s->padded - p->s->size, dir, extra);
-		fprintf(m, " pad %s", extra);
-	}
-	fprintf(m, "\n");
-}
-
-/* vendor_boot v4 fragments can be split into files when the table entries
- * tile the section in order; otherwise the section stays one file. */
-static bool fragments_tile(const struct image *im)
-{
-	uint64_t pos = 0;
-
-	for (unsigned i = 0; i < im->nvrd; i++) {
-		if (im->vrd[i].offset != pos)
-			return false;
-		pos += im->vrd[i].size;
-	}
-	return im->nvrd && pos == im->img.vendor_ramdisk_size &&
-	       !im->part[BP_VENDOR_RAMDISK].pad_nonzero;
-}
-
-static void manifest_fragments(FILE *m, const struct image *im, const char *dir)
-{
-	const struct bootimg_section *s = im->part[BP_VENDOR_RAMDISK].s;
-
-	for (unsigned i = 0; i < im->nvrd; i++) {
-		char name[32], hex[65];
-		struct piece pc = {.fd = im->fd, .off = s->offset + im->vrd[i].offset,
-				   .len = im->vrd[i].size};
-
-		snprintf(name, sizeof(name), "vendor_ramdisk%02u", i);
-		save_range(im, pc.off, pc.len, dir, name);
-		piece_sha256(&pc, im->path, hex);
-		fprintf(m, "fragment %s %" PRIu64 " %s\n", name, pc.len, hex);
-	}
-}
-
-static void write_manifest(FILE *m, const struct image *im, const char *dir)
-{
-	bool tiles = im->img.kind == BOOTIMG_VENDOR && im->img.version >= 4 && fragments_tile(im);
-
-	fprintf(m, MANIFEST_MAGIC "\n");
-	fprintf(m, "kind %s\n", im->img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot");
-	fprintf(m, "size %" PRIu64 "\n", im->size);
-	fprintf(m, "header header.bin\n");
-	if (im->has_id)
-		fprintf(m, "id %s %s\n", im->id_sha256 ? "sha256" : "sha1",
-			im->id_ok ? "ok" : "stale");
-	save_mem(im->hdr, im->img.header_len, dir, "header.bin");
-	for (unsigned i = 0; i < im->img.nsect; i++) {
-		enum bootimg_part p = im->img.sect[i].part;
-
-		if (p == BP_VENDOR_RAMDISK && tiles) {
-			manifest_fragments(m, im, dir);
-		} else if (p == BP_TABLE) {
-			save_range(im, im->img.sect[i].offset, im->img.sect[i].size, dir,
-				   "vendor_ramdisk_table");
-			fprintf(m, "table vendor_ramdisk_table\n");
-		} else {
-			manifest_part(m, im, p, dir);
-		}
-	}
-	if (im->tr.size) {
-		bool pad = im->tr.n == 1 &&
-			   (im->tr.item[0].kind == TR_ZERO || im->tr.item[0].kind == TR_FF);
-
-		save_range(im, im->tr.start, im->tr.size, dir, "trailer.bin");
-		fprintf(m, "trailer trailer.bin %s\n",
-			pad ? (im->tr.item[0].kind == TR_ZERO ? "pad00" : "padff") : "data");
-	}
-}
-
-static const char unpack_usage[] = "usage: bootimg unpack IMAGE DIR\n";
-
-int cmd_unpack(int argc, char **argv)
-{
-	struct image im;
-	struct diag d;
-	char *mpath;
-	FILE *m;
-
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		return fputs(unpack_usage, stdout), 0;
-	if (argc != 3)
-		die(EXIT_USAGE, "%s", unpack_usage);
-	image_load(&im, argv[1]);
-	if (mkdir_p(argv[2], &d))
-		die_diag(argv[2], &d);
-	mpath = path_in(argv[2], "manifest.tmp");
-	m = fopen(mpath, "w");
-	if (!m)
-		die(EXIT_BAD, "%s: %s", mpath, strerror(errno));
-	write_manifest(m, &im, argv[2]);
-	if (fclose(m))
-		die(EXIT_BAD, "%s: %s", mpath, strerror(errno));
-	char *final = path_in(argv[2], "manifest");
-	if (rename(mpath, final))
-		die(EXIT_BAD, "%s: %s", final, strerror(errno));
-	printf("%s: unpacked into %s (%u sections%s)\n", argv[1], argv[2], im.img.nsect,
-	       im.tr.size ? ", trailer" : "");
-	free(mpath);
-	free(final);
-	image_free(&im);
-	return 0;
-}
 
 /* ---- repack from an image ----------------------------------------------------------- */
 
@@ -261,7 +76,7 @@ int cmd_unpack(int argc, char **argv)
 static void from_image_table(struct repack *rp, const struct image *im)
 {
 	const struct bootimg_section *t = im->part[BP_TABLE].s;
-	const struct bootimg_section *v = im->part[BP_VENDOR_RAMDISK].s;
+	const struct image_part *v = &im->part[BP_VENDOR_RAMDISK];
 	uint64_t pos = 0;
 
 	if (!t)
@@ -271,15 +86,30 @@ static void from_image_table(struct repack *rp, const struct image *im)
 	if (!rp->table || read_at(im->fd, rp->table, t->size, t->offset))
 		die(EXIT_BAD, "%s: cannot read the vendor ramdisk table", im->path);
 	for (unsigned i = 0; i < im->nvrd; i++) {
-		if (im->vrd[i].offset != pos)
+		if (im->vrd[i].offset != pos || pos + im->vrd[i].size > v->avail)
 			return (void)(rp->nfrag = 0);
-		rp->frag[i] = (struct piece){.fd = im->fd, .off = v->offset + pos,
+		rp->frag[i] = (struct piece){.fd = im->fd, .off = v->s->offset + pos,
 					     .len = im->vrd[i].size};
 		pos += im->vrd[i].size;
 		rp->nfrag = i + 1;
 	}
-	if (pos != v->size)
+	if (pos != v->s->size)
 		rp->nfrag = 0;
+}
+
+static void from_image_part(struct repack *rp, const struct image *im, const struct bootimg_section *s)
+{
+	const struct image_part *ip = &im->part[s->part];
+	struct rp_part *p = &rp->part[s->part];
+
+	p->present = true;
+	p->size = s->size;
+	p->has_mtk = ip->has_mtk;
+	memcpy(p->mtk_raw, ip->mtk_raw, MTK_HDR_SIZE);
+	p->data = (struct piece){.fd = im->fd, .off = ip->data_off, .len = ip->data_len};
+	p->slack = (struct piece){.fd = im->fd, .off = ip->slack_off, .len = ip->slack_len};
+	p->has_pad = true;
+	p->pad = (struct piece){.fd = im->fd, .off = s->offset + s->size, .len = ip->pad_avail};
 }
 
 static void from_image(struct repack *rp, const char *path)
@@ -291,26 +121,21 @@ static void from_image(struct repack *rp, const char *path)
 	/* Neither the stored id nor appended DTBs matter here: the id is
 	 * recomputed if a section changes and kept otherwise. */
 	image_load_flags(im, path, IMAGE_NO_ID | IMAGE_NO_DTB_SCAN);
+	for (unsigned i = 0; i < im->nwarn; i++)
+		warnmsg("%s: %s", path, im->warn[i]);
+	if (im->wrap.kind != WRAP_NONE)
+		die(EXIT_BAD, "%s: a %s pre-header: not repacked yet", path,
+		    wrapper_name(im->wrap.kind));
 	rp->in.fd[rp->in.n++] = im->fd;
+	rp->orig_fd = im->fd;
 	rp->hdr = im->hdr;
 	rp->hdr_len = im->img.header_len;
 	rp->img = im->img;
 	rp->orig_size = im->size;
+	rp->damaged = im->nwarn > 0;
 	rp->had_id = im->has_id, rp->id_sha256 = im->id_sha256;
-	for (unsigned i = 0; i < im->img.nsect; i++) {
-		const struct bootimg_section *s = &im->img.sect[i];
-		struct rp_part *p = &rp->part[s->part];
-		const struct image_part *ip = &im->part[s->part];
-		uint64_t skip = ip->has_mtk ? MTK_HDR_SIZE : 0;
-
-		p->present = true;
-		p->has_mtk = ip->has_mtk;
-		memcpy(p->mtk_raw, ip->mtk_raw, MTK_HDR_SIZE);
-		p->data = (struct piece){.fd = im->fd, .off = s->offset + skip, .len = s->size - skip};
-		p->has_pad = true;
-		p->pad = (struct piece){.fd = im->fd, .off = s->offset + s->size,
-					.len = s->padded - s->size};
-	}
+	for (unsigned i = 0; i < im->img.nsect; i++)
+		from_image_part(rp, im, &im->img.sect[i]);
 	if (im->tr.size) {
 		rp->trailer = (struct piece){.fd = im->fd, .off = im->tr.start, .len = im->tr.size};
 		rp->trailer_is_pad = im->tr.n == 1 && (im->tr.item[0].kind == TR_ZERO ||
@@ -320,157 +145,164 @@ static void from_image(struct repack *rp, const char *path)
 	from_image_table(rp, im);
 	im->hdr = NULL;
 	im->fd = -1;
+	image_free(im);
 	free(im);
 }
 
 /* ---- repack from an unpacked folder ---------------------------------------------------- */
 
-static int part_by_name(const char *name)
+static struct piece dir_piece(struct repack *rp, const char *name)
 {
-	for (int i = 0; i < BP_COUNT; i++)
-		if (!strcmp(bootimg_part_name((enum bootimg_part)i), name))
-			return i;
-	return -1;
-}
-
-static struct piece open_piece(struct repack *rp, const char *dir, const char *name)
-{
-	char *p = path_in(dir, name);
 	uint64_t size;
-	int fd = inputs_open(&rp->in, p, &size);
+	int fd = inputs_open_at(&rp->in, rp->dirfd, rp->src, name, &size);
 
-	free(p);
 	return (struct piece){.fd = fd, .len = size};
 }
 
-static bool piece_matches(const struct piece *pc, const char *what, const char *size,
-			  const char *sha)
+/* Is the file now in the folder the one unpack wrote? */
+static bool piece_matches(const struct repack *rp, const struct piece *pc,
+			  const struct mf_file *f)
 {
-	char hex[65];
+	uint8_t sha[32];
+	int r;
 
-	if (strtoull(size, NULL, 10) != pc->len)
+	if (pc->len != f->size)
 		return false;
-	piece_sha256(pc, what, hex);
-	return !strcmp(hex, sha);
+	if ((r = sha256_range(pc->fd, 0, pc->len, sha)) < 0)
+		die(EXIT_BAD, "%s/%s: %s", rp->src, f->name, strerror(-r));
+	return !memcmp(sha, f->sha256, sizeof(sha));
 }
 
-static void read_mtk(const char *dir, const char *name, uint8_t *out)
+static void read_mtk(struct repack *rp, const char *name, uint8_t *out)
 {
-	char *p = path_in(dir, name);
 	struct diag d;
 	uint8_t *b;
 	size_t n;
 
-	if (file_read_small(p, MTK_HDR_SIZE, &b, &n, &d))
-		die_diag(p, &d);
+	if (file_read_small_at(rp->dirfd, name, MTK_HDR_SIZE, &b, &n, &d))
+		die(EXIT_BAD, "%s/%s: %s", rp->src, name, d.msg);
 	if (n != MTK_HDR_SIZE || !mtk_hdr_present(b, n))
-		die(EXIT_BAD, "%s: not a 512-byte MediaTek header", p);
+		die(EXIT_BAD, "%s/%s: not a 512-byte MediaTek header", rp->src, name);
 	memcpy(out, b, MTK_HDR_SIZE);
 	free(b);
-	free(p);
 }
 
-static void manifest_line(struct repack *rp, const char *dir, char **t, int nt,
-			  const char *mpath, unsigned line)
+static void dir_part(struct repack *rp, const struct manifest *m, enum bootimg_part i)
 {
-	if (!strcmp(t[0], "part") && nt >= 5) {
-		int part = part_by_name(t[1]);
-		struct rp_part *p;
+	const struct mf_part *mp = &m->part[i];
+	struct rp_part *p = &rp->part[i];
 
-		if (part < 0)
-			die(EXIT_BAD, "%s:%u: unknown part \"%s\"", mpath, line, t[1]);
-		p = &rp->part[part];
-		p->present = true;
-		p->data = open_piece(rp, dir, t[2]);
-		p->changed = !piece_matches(&p->data, t[2], t[3], t[4]);
-		for (int i = 5; i + 1 < nt; i += 2) {
-			if (!strcmp(t[i], "mtk")) {
-				p->has_mtk = true;
-				read_mtk(dir, t[i + 1], p->mtk_raw);
-			} else if (!strcmp(t[i], "pad")) {
-				p->has_pad = true;
-				p->pad = open_piece(rp, dir, t[i + 1]);
-			}
-		}
-	} else if (!strcmp(t[0], "fragment") && nt == 4) {
-		if (rp->nfrag >= VENDOR_RAMDISK_MAX_ENTRIES)
-			die(EXIT_BAD, "%s:%u: too many fragments", mpath, line);
-		rp->frag[rp->nfrag] = open_piece(rp, dir, t[1]);
-		rp->part[BP_VENDOR_RAMDISK].present = true;
-		rp->part[BP_VENDOR_RAMDISK].changed |=
-			!piece_matches(&rp->frag[rp->nfrag], t[1], t[2], t[3]);
-		rp->nfrag++;
-	} else if (!strcmp(t[0], "table") && nt == 2) {
-		char *p = path_in(dir, t[1]);
-		struct diag d;
-		uint8_t *b;
-
-		if (file_read_small(p, 1 << 20, &b, &rp->table_len, &d))
-			die_diag(p, &d);
-		rp->table = b;
-		rp->part[BP_TABLE].present = true;
-		free(p);
-	} else if (!strcmp(t[0], "trailer") && nt == 3) {
-		rp->trailer = open_piece(rp, dir, t[1]);
-		rp->trailer_is_pad = strcmp(t[2], "data") != 0;
-		rp->trailer_byte = !strcmp(t[2], "padff") ? 0xff : 0;
-	} else if (!strcmp(t[0], "id") && nt == 3) {
-		rp->had_id = true;
-		rp->id_sha256 = !strcmp(t[1], "sha256"); /* t[2], ok or stale, is for people */
-	} else if (!strcmp(t[0], "size") && nt == 2) {
-		rp->orig_size = strtoull(t[1], NULL, 10);
-	} else if (strcmp(t[0], "kind") && strcmp(t[0], "header")) {
-		die(EXIT_BAD, "%s:%u: cannot read \"%s\"", mpath, line, t[0]);
+	p->present = true;
+	p->data = dir_piece(rp, mp->data.name);
+	p->changed = !piece_matches(rp, &p->data, &mp->data);
+	if (*mp->mtk) {
+		p->has_mtk = true;
+		read_mtk(rp, mp->mtk, p->mtk_raw);
+	}
+	if (*mp->slack)
+		p->slack = dir_piece(rp, mp->slack);
+	if (*mp->pad) {
+		p->has_pad = true;
+		p->pad = dir_piece(rp, mp->pad);
 	}
 }
 
-static void read_header_bin(struct repack *rp, const char *dir)
+static void dir_header(struct repack *rp, const struct manifest *m)
 {
-	char *p = path_in(dir, "header.bin");
 	struct diag d;
 	size_t n;
+	int r;
 
-	if (file_read_small(p, BOOTIMG_MAX_PAGE * 4, &rp->hdr, &n, &d))
-		die_diag(p, &d);
+	if (file_read_small_at(rp->dirfd, m->header.name, BOOTIMG_MAX_PAGE * 4, &rp->hdr, &n, &d))
+		die(EXIT_BAD, "%s/%s: %s", rp->src, m->header.name, d.msg);
 	/* Sizes are checked against the parts later, not against this file. */
-	if (bootimg_parse(rp->hdr, n, UINT64_MAX / 4, &rp->img, &d))
-		die_diag(p, &d);
-	if (n != rp->img.header_len)
-		die(EXIT_BAD, "%s: %zu bytes, the header takes %" PRIu64, p, n, rp->img.header_len);
-	rp->hdr_len = n;
-	free(p);
+	r = bootimg_parse_flags(rp->hdr, n, UINT64_MAX / 4, BOOTIMG_TOLERANT, &rp->img, &d);
+	if (r)
+		die(EXIT_BAD, "%s/%s: %s", rp->src, m->header.name, d.msg);
+	if (n > rp->img.header_len || (n < rp->img.header_len && m->size >= rp->img.header_len))
+		die(EXIT_BAD, "%s/%s: %zu bytes, the header takes %" PRIu64, rp->src,
+		    m->header.name, n, rp->img.header_len);
+	if (m->header_summed) {
+		uint8_t sha[32];
+		struct bootid h;
+
+		if (bootid_begin(&h, true))
+			die(EXIT_BAD, "out of memory");
+		bootid_update(&h, rp->hdr, n);
+		bootid_end(&h, sha);
+		rp->header_changed = n != m->header.size || memcmp(sha, m->header.sha256, 32);
+	}
+	if (n < rp->img.header_len) { /* the image was cut inside its header page */
+		uint8_t *full = calloc(1, rp->img.header_len);
+
+		if (!full)
+			die(EXIT_BAD, "out of memory");
+		memcpy(full, rp->hdr, n);
+		free(rp->hdr);
+		rp->hdr = full;
+		rp->damaged = true;
+	}
+	rp->hdr_len = rp->img.header_len;
+	for (unsigned i = 0; i < rp->img.nsect; i++)
+		rp->part[rp->img.sect[i].part].size = rp->img.sect[i].size;
+}
+
+static void dir_table(struct repack *rp, const struct manifest *m)
+{
+	struct diag d;
+
+	if (file_read_small_at(rp->dirfd, m->table, 1 << 20, &rp->table, &rp->table_len, &d))
+		die(EXIT_BAD, "%s/%s: %s", rp->src, m->table, d.msg);
+	rp->part[BP_TABLE].present = true;
+	if (*m->table_pad) {
+		rp->part[BP_TABLE].has_pad = true;
+		rp->part[BP_TABLE].pad = dir_piece(rp, m->table_pad);
+	}
 }
 
 static void from_dir(struct repack *rp, const char *dir)
 {
-	char *mpath = path_in(dir, "manifest");
+	struct manifest *m = calloc(1, sizeof(*m));
 	struct diag d;
 	uint8_t *text;
 	size_t len;
-	unsigned line = 0;
 
-	if (file_read_small(mpath, 1 << 20, &text, &len, &d))
-		die_diag(mpath, &d);
-	if (strncmp((char *)text, MANIFEST_MAGIC "\n", strlen(MANIFEST_MAGIC) + 1))
-		die(EXIT_BAD, "%s: not a bootimg unpack manifest (first line \"%s\" expected)",
-		    mpath, MANIFEST_MAGIC);
-	read_header_bin(rp, dir);
-	for (char *save = NULL, *l = strtok_r((char *)text, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		char *t[16], *s2 = NULL;
-		int nt = 0;
-
-		line++;
-		for (char *w = strtok_r(l, " ", &s2); w && nt < 16; w = strtok_r(NULL, " ", &s2))
-			t[nt++] = w;
-		if (line > 1 && nt)
-			manifest_line(rp, dir, t, nt, mpath, line);
-	}
+	if (!m)
+		die(EXIT_BAD, "out of memory");
+	if ((rp->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die(EXIT_BAD, "%s: %s", dir, strerror(errno));
+	if (file_read_small_at(rp->dirfd, MANIFEST_NAME, MANIFEST_MAX, &text, &len, &d))
+		die(EXIT_BAD, "%s/" MANIFEST_NAME ": %s", dir, d.msg);
+	if (manifest_parse((const char *)text, len, m, &d))
+		die(EXIT_BAD, "%s/" MANIFEST_NAME ":%s", dir, d.msg);
 	free(text);
-	free(mpath);
+	dir_header(rp, m);
+	rp->orig_size = m->size;
+	rp->had_id = m->has_id, rp->id_sha256 = m->id_sha256;
+	for (int i = 0; i < BP_COUNT; i++)
+		if (m->part[i].present && i != BP_VENDOR_RAMDISK)
+			dir_part(rp, m, (enum bootimg_part)i);
+	if (m->nfrag) {
+		rp->part[BP_VENDOR_RAMDISK].present = true;
+		for (unsigned k = 0; k < m->nfrag; k++) {
+			rp->frag[k] = dir_piece(rp, m->frag[k].name);
+			rp->frag_changed |= !piece_matches(rp, &rp->frag[k], &m->frag[k]);
+		}
+		rp->nfrag = m->nfrag;
+	} else if (m->part[BP_VENDOR_RAMDISK].present) {
+		dir_part(rp, m, BP_VENDOR_RAMDISK);
+	}
+	if (*m->table)
+		dir_table(rp, m);
+	if (m->trailer_kind != MF_TRAILER_NONE) {
+		rp->trailer = dir_piece(rp, m->trailer);
+		rp->trailer_is_pad = m->trailer_kind != MF_TRAILER_DATA;
+		rp->trailer_byte = m->trailer_kind == MF_TRAILER_PADFF ? 0xff : 0;
+	}
+	free(m);
 }
 
-/* ---- overrides and the plan ------------------------------------------------------ */
+/* ---- what changed ----------------------------------------------------------------- */
 
 struct repack_opts {
 	const char *file[BP_COUNT];
@@ -478,6 +310,131 @@ struct repack_opts {
 	bool no_mtk;
 	const char *out, *part_size, *scatter, *partition;
 };
+
+static bool any_changed(const struct repack *rp)
+{
+	if (rp->frag_changed)
+		return true;
+	for (int i = 0; i < BP_COUNT; i++)
+		if (rp->part[i].changed)
+			return true;
+	return false;
+}
+
+static bool opts_change(const struct repack_opts *o)
+{
+	for (int i = 0; i < BP_COUNT; i++)
+		if (o->file[i])
+			return true;
+	return o->cmdline || o->name || o->os_version || o->os_patch || o->no_mtk;
+}
+
+/* ---- exact: nothing changed ------------------------------------------------------------- */
+
+struct cut_writer {
+	int fd;
+	uint64_t left; /* bytes still to write before the original size is reached */
+	int err;
+};
+
+static void cw_piece(struct cut_writer *w, const struct piece *pc)
+{
+	uint64_t n = pc->len < w->left ? pc->len : w->left;
+
+	if (w->err || !n)
+		return;
+	w->err = pc->mem ? write_all(w->fd, pc->mem, (size_t)n) : copy_range(pc->fd, pc->off, n, w->fd);
+	w->left -= n;
+}
+
+static void cw_zeros(struct cut_writer *w, uint64_t len)
+{
+	uint64_t n = len < w->left ? len : w->left;
+
+	if (w->err || !n)
+		return;
+	w->err = write_zeros(w->fd, n);
+	w->left -= n;
+}
+
+/* One section of a folder as it was stored: MTK header, payload, slack,
+ * padding (the file's, or zeros). */
+static void cw_section(struct cut_writer *w, const struct repack *rp,
+		       const struct bootimg_section *s)
+{
+	const struct rp_part *p = &rp->part[s->part];
+	uint64_t written = 0;
+
+	if (s->part == BP_VENDOR_RAMDISK && rp->nfrag) {
+		for (unsigned k = 0; k < rp->nfrag; k++)
+			cw_piece(w, &rp->frag[k]), written += rp->frag[k].len;
+	} else if (s->part == BP_TABLE) {
+		cw_piece(w, &(struct piece){.mem = rp->table, .len = rp->table_len});
+		written = rp->table_len;
+	} else {
+		if (p->has_mtk)
+			cw_piece(w, &(struct piece){.mem = p->mtk_raw, .len = MTK_HDR_SIZE});
+		cw_piece(w, &p->data);
+		cw_piece(w, &p->slack);
+		written = (p->has_mtk ? MTK_HDR_SIZE : 0) + p->data.len + p->slack.len;
+	}
+	if (written < s->size) /* the file ended inside this section */
+		w->left = 0;
+	else if (p->has_pad)
+		cw_piece(w, &p->pad);
+	else
+		cw_zeros(w, s->padded - s->size);
+}
+
+/* The folder's bytes in image order, cut at the original size. */
+static void write_exact_dir(const struct repack *rp, int fd, struct diag *d)
+{
+	struct cut_writer w = {.fd = fd, .left = rp->orig_size};
+
+	cw_piece(&w, &(struct piece){.mem = rp->hdr, .len = rp->hdr_len});
+	for (unsigned i = 0; i < rp->img.nsect; i++)
+		cw_section(&w, rp, &rp->img.sect[i]);
+	cw_piece(&w, &rp->trailer);
+	if (w.err)
+		die(EXIT_BAD, "writing: %s", strerror(-w.err));
+	if (w.left)
+		die(EXIT_BAD, "%s: the folder holds %" PRIu64 " bytes less than the original %" PRIu64
+			      "; not reproduced",
+		    rp->src, w.left, rp->orig_size);
+	(void)d;
+}
+
+static void abort_outfile(void *o)
+{
+	outfile_abort(o);
+}
+
+static void repack_exact(struct repack *rp, const struct repack_opts *o)
+{
+	struct limit lim;
+	struct outfile out;
+	struct diag d;
+	int r = 0;
+
+	limit_resolve(&lim, o->part_size, o->scatter, o->partition, "BOOTIMG");
+	limit_check(&lim, rp->orig_size, o->out);
+	if (outfile_open(&out, o->out, rp->in.fd, rp->in.n, &d))
+		die_diag(o->out, &d);
+	cli_on_die(abort_outfile, &out);
+	if (rp->dirfd < 0)
+		r = copy_range(rp->orig_fd, 0, rp->orig_size, out.fd);
+	else
+		write_exact_dir(rp, out.fd, &d);
+	if (r)
+		die(EXIT_BAD, "%s: writing: %s", o->out, strerror(-r));
+	cli_on_die(NULL, NULL);
+	if (outfile_commit(&out, &d))
+		die_diag(o->out, &d);
+	printf("%s: %" PRIu64 " bytes, header v%" PRIu32 ", nothing changed: the input's bytes%s\n",
+	       o->out, rp->orig_size, rp->img.version, rp->damaged ? " (damage kept as it was)" : "");
+}
+
+/* ---- rebuilt: overrides and the plan ------------------------------------------------------ */
 
 static void apply_files(struct repack *rp, const struct repack_opts *o)
 {
@@ -498,6 +455,7 @@ static void apply_files(struct repack *rp, const struct repack_opts *o)
 		p->data = (struct piece){.fd = fd, .len = size};
 		p->present = p->changed = true;
 		p->has_pad = false;
+		p->slack = (struct piece){0};
 		if (i == BP_VENDOR_RAMDISK && rp->nfrag == 1)
 			rp->frag[0] = p->data;
 	}
@@ -532,6 +490,24 @@ static void apply_header(struct repack *rp, const struct repack_opts *o)
 	}
 }
 
+/* A damaged section carried over: say what the rebuilt image holds instead. */
+static void note_fixups(const struct repack *rp, enum bootimg_part i)
+{
+	const struct rp_part *p = &rp->part[i];
+	uint64_t now = (p->has_mtk ? MTK_HDR_SIZE : 0) + p->data.len;
+	const char *name = bootimg_part_name(i);
+
+	if (p->changed || !p->size)
+		return;
+	if (p->slack.len)
+		warnmsg("%s: the %" PRIu64 " byte%s after the MTK payload are dropped", name,
+			p->slack.len, p->slack.len == 1 ? "" : "s");
+	if (now != p->size)
+		warnmsg("%s: written as %" PRIu64 " bytes (the header said %" PRIu64
+			", the file and its MTK header hold %" PRIu64 ")",
+			name, now, p->size, now);
+}
+
 static void plan_part(struct repack *rp, struct image_plan *pl, enum bootimg_part i,
 		      uint8_t *mtk_buf)
 {
@@ -557,6 +533,7 @@ static void plan_part(struct repack *rp, struct image_plan *pl, enum bootimg_par
 		s->copy_pad = true;
 		s->pad = p->pad;
 	}
+	note_fixups(rp, i);
 }
 
 /* The table's sizes and offsets follow the fragment files. */
@@ -580,18 +557,11 @@ static void patch_table(struct repack *rp)
 	}
 }
 
-static bool any_changed(const struct repack *rp)
-{
-	for (int i = 0; i < BP_COUNT; i++)
-		if (rp->part[i].changed)
-			return true;
-	return false;
-}
-
 static enum id_mode pick_id(const struct repack *rp)
 {
-	/* Sections unchanged: the stored id is still theirs (or stays stale as it was). */
-	if (!rp->had_id || !any_changed(rp))
+	/* Sections unchanged: the stored id is still theirs (or stays stale as
+	 * it was). A damaged source is rebuilt with other sizes: a new id. */
+	if (!rp->had_id || (!any_changed(rp) && !rp->damaged))
 		return ID_KEEP;
 	return rp->id_sha256 ? ID_SHA256 : ID_SHA1;
 }
@@ -626,7 +596,7 @@ static void plan_trailer(struct repack *rp, struct image_plan *pl, uint8_t **fil
 	pl->trailer = (struct piece){.mem = *fill, .len = rp->orig_size - body};
 }
 
-static void do_repack(struct repack *rp, const struct repack_opts *o)
+static void repack_rebuild(struct repack *rp, const struct repack_opts *o)
 {
 	struct image_plan *pl = calloc(1, sizeof(*pl));
 	uint8_t mtk[BP_COUNT][MTK_HDR_SIZE], *fill = NULL;
@@ -635,8 +605,6 @@ static void do_repack(struct repack *rp, const struct repack_opts *o)
 
 	if (!pl)
 		die(EXIT_BAD, "out of memory");
-	apply_files(rp, o);
-	apply_header(rp, o);
 	if (o->no_mtk)
 		for (int i = 0; i < BP_COUNT; i++)
 			rp->part[i].has_mtk = false;
@@ -654,7 +622,10 @@ static void do_repack(struct repack *rp, const struct repack_opts *o)
 	limit_check(&lim, image_plan_size(pl), o->out);
 	write_image_file(pl, o->out, &rp->in);
 	printf("%s: %" PRIu64 " bytes, header v%" PRIu32 "%s%s\n", o->out, image_plan_size(pl),
-	       pl->img.version, any_changed(rp) ? ", sections replaced" : ", sections unchanged",
+	       pl->img.version,
+	       any_changed(rp) ? ", sections replaced"
+	       : rp->damaged   ? ", damaged sections rewritten as they are"
+			       : ", sections unchanged",
 	       pl->id_mode == ID_KEEP ? "" : ", id computed");
 	free(fill);
 	free(pl);
@@ -663,16 +634,30 @@ static void do_repack(struct repack *rp, const struct repack_opts *o)
 static const char repack_usage[] =
 	"usage: bootimg repack SOURCE -o OUT [options]\n"
 	"SOURCE is a folder made by 'bootimg unpack' or a boot/vendor_boot image.\n"
+	"With nothing changed, OUT is SOURCE's image byte for byte.\n"
 	"  --kernel F --ramdisk F --second F --dtb F --recovery_dtbo F\n"
 	"  --vendor_ramdisk F --bootconfig F   replace a section (MTK header kept)\n"
 	"  --cmdline S --name S --os_version A.B.C --os_patch_level YYYY-MM\n"
 	"  --no-mtk                drop the MediaTek headers\n"
 	"  --partition-size N | --scatter F [--partition NAME]   refuse if too big\n";
 
-int cmd_repack(int argc, char **argv)
+enum repack_opt {
+	R_SOURCE,
+	R_OUT,
+	R_CMDLINE,
+	R_NAME,
+	R_OSV,
+	R_OSP,
+	R_NOMTK,
+	R_PSIZE,
+	R_SCAT,
+	R_PART,
+	R_HELP,
+	R_FILE = 100, /* + enum bootimg_part */
+};
+
+static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, const char **src)
 {
-	enum { R_OUT = 1, R_CMDLINE, R_NAME, R_OSV, R_OSP, R_NOMTK, R_PSIZE, R_SCAT, R_PART,
-	       R_HELP, R_FILE = 100 };
 	static const struct opt o[] = {
 		{"output", 'o', true, R_OUT}, {"cmdline", 0, true, R_CMDLINE},
 		{"name", 0, true, R_NAME}, {"board", 0, true, R_NAME},
@@ -686,42 +671,61 @@ int cmd_repack(int argc, char **argv)
 		{"vendor_ramdisk", 0, true, R_FILE + BP_VENDOR_RAMDISK},
 		{"bootconfig", 0, true, R_FILE + BP_BOOTCONFIG}, {0},
 	};
+	struct opt_state s;
+	int id;
+
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		switch ((enum repack_opt)(id >= R_FILE ? R_FILE : id)) {
+		case R_SOURCE:
+			if (*src)
+				die(EXIT_USAGE, "repack: one SOURCE only");
+			*src = s.arg;
+			break;
+		case R_OUT: ro->out = s.arg; break;
+		case R_CMDLINE: ro->cmdline = s.arg; break;
+		case R_NAME: ro->name = s.arg; break;
+		case R_OSV: ro->os_version = s.arg; break;
+		case R_OSP: ro->os_patch = s.arg; break;
+		case R_NOMTK: ro->no_mtk = true; break;
+		case R_PSIZE: ro->part_size = s.arg; break;
+		case R_SCAT: ro->scatter = s.arg; break;
+		case R_PART: ro->partition = s.arg; break;
+		case R_HELP: fputs(repack_usage, stdout); exit(0);
+		case R_FILE: ro->file[id - R_FILE] = s.arg; break;
+		}
+	}
+	if (!*src || !ro->out)
+		die(EXIT_USAGE, "%s", repack_usage);
+}
+
+int cmd_repack(int argc, char **argv)
+{
 	struct repack_opts ro = {0};
 	struct repack *rp = calloc(1, sizeof(*rp));
 	const char *src = NULL;
-	struct opt_state s;
 	struct stat st;
-	int id;
 
 	if (!rp)
 		die(EXIT_BAD, "out of memory");
-	opt_begin(&s, argc, argv, o);
-	while ((id = opt_next(&s)) >= 0) {
-		switch (id) {
-		case 0: if (src) die(EXIT_USAGE, "repack: one SOURCE only"); src = s.arg; break;
-		case R_OUT: ro.out = s.arg; break;
-		case R_CMDLINE: ro.cmdline = s.arg; break;
-		case R_NAME: ro.name = s.arg; break;
-		case R_OSV: ro.os_version = s.arg; break;
-		case R_OSP: ro.os_patch = s.arg; break;
-		case R_NOMTK: ro.no_mtk = true; break;
-		case R_PSIZE: ro.part_size = s.arg; break;
-		case R_SCAT: ro.scatter = s.arg; break;
-		case R_PART: ro.partition = s.arg; break;
-		case R_HELP: fputs(repack_usage, stdout); return 0;
-		default: ro.file[id - R_FILE] = s.arg; break;
-		}
-	}
-	if (!src || !ro.out)
-		die(EXIT_USAGE, "%s", repack_usage);
+	parse_repack_opts(argc, argv, &ro, &src);
+	rp->src = src;
+	rp->dirfd = rp->orig_fd = -1;
 	if (stat(src, &st))
 		die(EXIT_BAD, "%s: %s", src, strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		from_dir(rp, src);
 	else
 		from_image(rp, src);
-	do_repack(rp, &ro);
+	apply_files(rp, &ro);
+	apply_header(rp, &ro);
+	if (!opts_change(&ro) && !any_changed(rp) && !rp->header_changed)
+		repack_exact(rp, &ro);
+	else
+		repack_rebuild(rp, &ro);
 	inputs_close(&rp->in);
+	if (rp->dirfd >= 0)
+		close(rp->dirfd);
 	free(rp->hdr);
 	free(rp->table);
 	free(rp);

@@ -7,6 +7,7 @@
  * mkbootimg flag can reproduce (a trailer, non-zero padding, a stale id).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,10 +56,11 @@ static void add(struct argl *a, const char *fmt, ...)
 	a->v[a->n++] = s;
 }
 
+/* "--flag=value" as one word: a value from the image (a command line, a
+ * name) can never be taken for a flag, however it is split or pasted. */
 static void add2(struct argl *a, const char *flag, const char *val)
 {
-	add(a, "%s", flag);
-	add(a, "%s", val);
+	add(a, "%s=%s", flag, val);
 }
 
 /* Python's shlex.quote: safe strings as they are, others in single quotes. */
@@ -102,111 +104,109 @@ static void argl_print(struct argl *a, bool nul)
 
 /* ---- extraction ---------------------------------------------------------------- */
 
-static char *join(const char *dir, const char *name)
-{
-	char *s;
-
-	if (asprintf(&s, "%s/%s", dir, name) < 0)
-		die(EXIT_BAD, "out of memory");
-	return s;
-}
-
 /* Every part goes to a temporary file; all are committed together at the end. */
-static struct outfile outs[VENDOR_RAMDISK_MAX_ENTRIES + 8];
-static unsigned nouts;
-
-static void extract(const struct image *im, uint64_t off, uint64_t len, const char *dir,
+static void extract(struct outset *o, const struct image *im, uint64_t off, uint64_t len,
 		    const char *name)
 {
-	char *dst = join(dir, name);
-	struct diag d;
-
-	if (nouts == sizeof(outs) / sizeof(outs[0]))
-		diag_set(&d, -E2BIG, "too many parts");
-	if (nouts == sizeof(outs) / sizeof(outs[0]) ||
-	    image_extract_open(im, off, len, &outs[nouts], dst, &d)) {
-		while (nouts)
-			outfile_abort(&outs[--nouts]);
-		die_diag(dst, &d);
-	}
-	nouts++;
-	free(dst);
+	outset_range(o, name, im->fd, off, len);
 }
 
-static void commit_all(const char *dir)
-{
-	struct diag d;
-
-	if (outfile_commit_all(outs, nouts, &d))
-		die_diag(dir, &d);
-	nouts = 0;
-}
-
-static void extract_part(const struct image *im, enum bootimg_part p, const char *dir,
+static void extract_part(struct outset *o, const struct image *im, enum bootimg_part p,
 			 bool always)
 {
 	const struct bootimg_section *s = im->part[p].s;
 
+	/* A section cut short by the end of the file: the bytes there, as AOSP's tool. */
 	if (s && s->size)
-		extract(im, s->offset, s->size, dir, bootimg_part_name(p));
+		extract(o, im, s->offset, im->part[p].avail, bootimg_part_name(p));
 	else if (always)
-		extract(im, 0, 0, dir, bootimg_part_name(p));
+		extract(o, im, 0, 0, bootimg_part_name(p));
 }
 
-static void vendor_links(const struct image *im, const char *dir)
+/* ramdisk_NAME for each table entry, checked before anything is written:
+ * a name with '/' (or "..") could point the link anywhere. */
+static void check_link_names(const struct image *im)
 {
-	char *sub = join(dir, "vendor-ramdisk-by-name");
-	struct diag d;
-
-	if (mkdir_p(sub, &d))
-		die_diag(sub, &d);
 	for (unsigned i = 0; i < im->nvrd; i++) {
-		char link[96], target[32];
+		char link[96];
 
 		snprintf(link, sizeof(link), "ramdisk_%.32s", (const char *)im->vrd[i].name);
-		snprintf(target, sizeof(target), "../vendor_ramdisk%02u", i);
-		char *path = join(sub, link);
-		unlink(path);
-		if (symlink(target, path))
-			die(EXIT_BAD, "%s: %s", path, strerror(errno));
-		free(path);
+		if (!name_is_component(link))
+			die(EXIT_BAD, "%s: vendor ramdisk table entry %u: ramdisk name \"%.32s\" "
+				      "is not a plain file name; nothing unpacked",
+			    im->path, i, (const char *)im->vrd[i].name);
 	}
-	free(sub);
+}
+
+/* vendor-ramdisk-by-name/ramdisk_NAME -> ../vendor_ramdiskNN, made inside
+ * the output folder without following a link on the way, each link made
+ * under a temporary name and renamed over the final one. */
+static void vendor_links(const struct image *im, const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), sub;
+
+	if (dfd < 0 || (sub = dir_open_below(dfd, "vendor-ramdisk-by-name", true)) < 0)
+		die(EXIT_BAD, "%s/vendor-ramdisk-by-name: %s", dir,
+		    errno == ELOOP || errno == ENOTDIR ? "not a folder (a symlink?); not followed"
+						       : strerror(errno));
+	for (unsigned i = 0; i < im->nvrd; i++) {
+		char link[96], tmp[112], target[32];
+
+		snprintf(link, sizeof(link), "ramdisk_%.32s", (const char *)im->vrd[i].name);
+		snprintf(tmp, sizeof(tmp), ".%s.%d", link, (int)getpid());
+		snprintf(target, sizeof(target), "../vendor_ramdisk%02u", i);
+		unlinkat(sub, tmp, 0);
+		if (symlinkat(target, sub, tmp) < 0 || renameat(sub, tmp, sub, link) < 0) {
+			int e = errno;
+
+			unlinkat(sub, tmp, 0);
+			die(EXIT_BAD, "%s/vendor-ramdisk-by-name/%s: %s", dir, link, strerror(e));
+		}
+	}
+	if (fsync(sub) < 0 && errno != EINVAL)
+		die(EXIT_BAD, "%s/vendor-ramdisk-by-name: fsync: %s", dir, strerror(errno));
+	close(sub);
+	close(dfd);
 }
 
 static void unpack_all(const struct image *im, const char *dir)
 {
-	struct diag d;
+	struct outset *o = calloc(1, sizeof(*o));
 
-	if (mkdir_p(dir, &d))
-		die_diag(dir, &d);
+	if (!o)
+		die(EXIT_BAD, "out of memory");
+	if (im->img.kind == BOOTIMG_VENDOR)
+		check_link_names(im);
+	outset_begin(o, dir, &im->fd, 1);
 	if (im->img.kind == BOOTIMG_BOOT) {
-		extract_part(im, BP_KERNEL, dir, true);
-		extract_part(im, BP_RAMDISK, dir, true);
-		extract_part(im, BP_SECOND, dir, false);
-		extract_part(im, BP_RECOVERY_DTBO, dir, false);
-		extract_part(im, BP_DTB, dir, false);
-		extract_part(im, BP_SIGNATURE, dir, false);
-		commit_all(dir);
-		return;
-	}
-	if (im->img.version >= 4) {
+		extract_part(o, im, BP_KERNEL, true);
+		extract_part(o, im, BP_RAMDISK, true);
+		extract_part(o, im, BP_SECOND, false);
+		extract_part(o, im, BP_RECOVERY_DTBO, false);
+		extract_part(o, im, BP_DTB, false);
+		extract_part(o, im, BP_SIGNATURE, false);
+	} else if (im->img.version >= 4) {
 		const struct bootimg_section *vr = im->part[BP_VENDOR_RAMDISK].s;
+		uint64_t avail = im->part[BP_VENDOR_RAMDISK].avail;
 
 		for (unsigned i = 0; i < im->nvrd; i++) {
+			uint64_t off = im->vrd[i].offset, len = im->vrd[i].size;
 			char name[32];
 
 			snprintf(name, sizeof(name), "vendor_ramdisk%02u", i);
-			extract(im, vr->offset + im->vrd[i].offset, im->vrd[i].size, dir, name);
+			len = off >= avail ? 0 : len < avail - off ? len : avail - off;
+			extract(o, im, vr->offset + off, len, name);
 		}
-		extract_part(im, BP_BOOTCONFIG, dir, true);
+		extract_part(o, im, BP_BOOTCONFIG, true);
+		extract_part(o, im, BP_DTB, false);
 	} else {
-		extract(im, im->part[BP_VENDOR_RAMDISK].s->offset, im->img.vendor_ramdisk_size, dir,
-			"vendor_ramdisk");
+		extract(o, im, im->part[BP_VENDOR_RAMDISK].s->offset,
+			im->part[BP_VENDOR_RAMDISK].avail, "vendor_ramdisk");
+		extract_part(o, im, BP_DTB, false);
 	}
-	extract_part(im, BP_DTB, dir, false);
-	commit_all(dir);
-	if (im->img.version >= 4)
+	outset_commit(o, false);
+	free(o);
+	if (im->img.kind == BOOTIMG_VENDOR && im->img.version >= 4)
 		vendor_links(im, dir);
 }
 
@@ -338,30 +338,27 @@ static void os_args(struct argl *a, uint32_t raw)
 
 	bootimg_os_version_split(raw, &x, &y, &z, &yy, &mm);
 	if (raw >> 11)
-		add(a, "--os_version"), add(a, "%u.%u.%u", x, y, z);
+		add(a, "--os_version=%u.%u.%u", x, y, z);
 	if (raw & 0x7ff)
-		add(a, "--os_patch_level"), add(a, "%04u-%02u", yy, mm);
+		add(a, "--os_patch_level=%04u-%02u", yy, mm);
 }
 
 static void addr_args(struct argl *a, const struct bootimg *g, uint64_t base, bool vendor)
 {
-	add(a, "--pagesize"), add(a, "0x%08" PRIx32, g->page_size);
-	add(a, "--base"), add(a, "0x%08" PRIx64, base);
-	add(a, "--kernel_offset"), add(a, "0x%08" PRIx64, g->kernel_addr - base);
-	add(a, "--ramdisk_offset"),
-		add(a, "0x%08" PRIx64, g->ramdisk_addr >= base ? g->ramdisk_addr - base : 0);
+	add(a, "--pagesize=0x%08" PRIx32, g->page_size);
+	add(a, "--base=0x%08" PRIx64, base);
+	add(a, "--kernel_offset=0x%08" PRIx64, g->kernel_addr - base);
+	add(a, "--ramdisk_offset=0x%08" PRIx64, g->ramdisk_addr >= base ? g->ramdisk_addr - base : 0);
 	if (!vendor)
-		add(a, "--second_offset"),
-			add(a, "0x%08" PRIx64, g->second_addr >= base ? g->second_addr - base : 0);
-	add(a, "--tags_offset"), add(a, "0x%08" PRIx64, g->tags_addr - base);
+		add(a, "--second_offset=0x%08" PRIx64, g->second_addr >= base ? g->second_addr - base : 0);
+	add(a, "--tags_offset=0x%08" PRIx64, g->tags_addr - base);
 	if (vendor || g->version == 2)
-		add(a, "--dtb_offset"), add(a, "0x%016" PRIx64, g->dtb_addr - base);
+		add(a, "--dtb_offset=0x%016" PRIx64, g->dtb_addr - base);
 }
 
 static void name_arg(struct argl *a, const char *flag, const uint8_t *s, size_t max)
 {
-	add(a, "%s", flag);
-	add(a, "%.*s", (int)strnlen((const char *)s, max), (const char *)s);
+	add(a, "%s=%.*s", flag, (int)strnlen((const char *)s, max), (const char *)s);
 }
 
 static void cmdline_arg(struct argl *a, const char *flag, const struct bootimg *g)
@@ -377,17 +374,17 @@ static void boot_args(struct argl *a, const struct image *im, const char *dir)
 	const struct bootimg *g = &im->img;
 	uint64_t base = pick_base(g);
 
-	add(a, "--header_version"), add(a, "%" PRIu32, g->version);
+	add(a, "--header_version=%" PRIu32, g->version);
 	os_args(a, g->os_version);
-	add(a, "--kernel"), add(a, "%s/kernel", dir);
-	add(a, "--ramdisk"), add(a, "%s/ramdisk", dir);
+	add(a, "--kernel=%s/kernel", dir);
+	add(a, "--ramdisk=%s/ramdisk", dir);
 	if (g->version <= 2) {
 		if (g->second_size)
-			add(a, "--second"), add(a, "%s/second", dir);
+			add(a, "--second=%s/second", dir);
 		if (g->recovery_dtbo_size)
-			add(a, "--recovery_dtbo"), add(a, "%s/recovery_dtbo", dir);
+			add(a, "--recovery_dtbo=%s/recovery_dtbo", dir);
 		if (g->dtb_size)
-			add(a, "--dtb"), add(a, "%s/dtb", dir);
+			add(a, "--dtb=%s/dtb", dir);
 		addr_args(a, g, base, false);
 		name_arg(a, "--board", g->name, BOOT_NAME_SIZE);
 		if (!g->ramdisk_size && g->ramdisk_addr)
@@ -397,7 +394,7 @@ static void boot_args(struct argl *a, const struct image *im, const char *dir)
 		if (im->id_sha256)
 			add(a, "--id_sha256");
 	} else if (g->signature_size) {
-		add(a, "--boot_signature"), add(a, "%s/boot_signature", dir);
+		add(a, "--boot_signature=%s/boot_signature", dir);
 	}
 	cmdline_arg(a, "--cmdline", g);
 }
@@ -406,26 +403,26 @@ static void vendor_args(struct argl *a, const struct image *im, const char *dir)
 {
 	const struct bootimg *g = &im->img;
 
-	add(a, "--header_version"), add(a, "%" PRIu32, g->version);
+	add(a, "--header_version=%" PRIu32, g->version);
 	addr_args(a, g, pick_base(g), true);
 	cmdline_arg(a, "--vendor_cmdline", g);
 	name_arg(a, "--board", g->name, BOOT_NAME_SIZE);
 	if (g->dtb_size)
-		add(a, "--dtb"), add(a, "%s/dtb", dir);
+		add(a, "--dtb=%s/dtb", dir);
 	if (g->version < 4) {
-		add(a, "--vendor_ramdisk"), add(a, "%s/vendor_ramdisk", dir);
+		add(a, "--vendor_ramdisk=%s/vendor_ramdisk", dir);
 		return;
 	}
-	add(a, "--vendor_bootconfig"), add(a, "%s/bootconfig", dir);
+	add(a, "--vendor_bootconfig=%s/bootconfig", dir);
 	for (unsigned i = 0; i < im->nvrd; i++) {
 		const struct vendor_ramdisk_entry *e = &im->vrd[i];
 
-		add(a, "--ramdisk_type"), add(a, "%" PRIu32, e->type);
+		add(a, "--ramdisk_type=%" PRIu32, e->type);
 		name_arg(a, "--ramdisk_name", e->name, VENDOR_RAMDISK_NAME_SIZE);
 		for (unsigned w = 0; w < VENDOR_BOARD_ID_WORDS; w++)
 			if (e->board_id[w])
-				add(a, "--board_id%u", w), add(a, "0x%08" PRIx32, e->board_id[w]);
-		add(a, "--vendor_ramdisk_fragment"), add(a, "%s/vendor_ramdisk%02u", dir, i);
+				add(a, "--board_id%u=0x%08" PRIx32, w, e->board_id[w]);
+		add(a, "--vendor_ramdisk_fragment=%s/vendor_ramdisk%02u", dir, i);
 	}
 }
 
@@ -465,6 +462,9 @@ static void warn_losses(const struct image *im)
 {
 	long at = header_mismatch(im);
 
+	if (im->nwarn)
+		warnmsg("%s: the image is damaged (see above); mkbootimg writes a whole one from "
+			"the bytes there, not a copy", im->path);
 	if (at >= 0)
 		warnmsg("%s: header byte @0x%lx cannot be reproduced by mkbootimg flags; use "
 			"'bootimg unpack' and 'bootimg repack' for an exact copy",
@@ -518,6 +518,8 @@ int main(int argc, char **argv)
 	/* The id is checked only to warn in --format mkbootimg. */
 	image_load_flags(&im, img_path,
 			 IMAGE_NO_DTB_SCAN | (strcmp(format, "mkbootimg") ? IMAGE_NO_ID : 0));
+	for (unsigned i = 0; i < im.nwarn; i++)
+		warnmsg("%s: %s", img_path, im.warn[i]);
 	unpack_all(&im, out);
 	if (!strcmp(format, "info")) {
 		if (im.img.kind == BOOTIMG_BOOT)

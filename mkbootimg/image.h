@@ -12,14 +12,25 @@
 #include "mtk.h"
 #include "payload.h"
 #include "trailer.h"
+#include "wrapper.h"
+
+/* Readers are tolerant: a section that runs past the end of the file or ends
+ * inside its padding, or an MTK dsize that disagrees with the header, is a
+ * warning (im->warn) and the bytes that are there are used, as AOSP's
+ * unpack_bootimg does. Writers never produce such an image. */
+#define IMAGE_WARN_MAX 12
 
 struct image_part {
-	const struct bootimg_section *s; /* NULL: absent */
+	const struct bootimg_section *s; /* NULL: absent. Offsets are file offsets */
+	uint64_t avail;			 /* bytes of the section in the file (<= s->size) */
+	uint64_t pad_avail;		 /* bytes of its padding in the file */
 	bool has_mtk;
 	struct mtk_hdr mtk;
 	uint8_t mtk_raw[MTK_HDR_SIZE];
-	enum payload_fmt fmt; /* of the payload (after the MTK header) */
-	uint64_t inner_at;    /* for a kernel: where the compressed data starts, or 0 */
+	uint64_t data_off, data_len;   /* the payload (after an MTK header), as present */
+	uint64_t slack_off, slack_len; /* bytes the section counts after an MTK payload */
+	enum payload_fmt fmt;	       /* of the payload */
+	uint64_t inner_at;	       /* for a kernel: where the compressed data starts, or 0 */
 	enum payload_fmt inner;
 	unsigned appended_dtbs; /* FDTs appended to a kernel */
 	uint64_t appended_dtb_at;
@@ -30,8 +41,10 @@ struct image {
 	const char *path;
 	int fd;
 	uint64_t size;
-	uint8_t *hdr; /* img.header_len bytes: the whole header page(s) */
-	struct bootimg img;
+	struct wrapper wrap; /* a pre-header; the boot image starts at wrap.size */
+	uint8_t *wrap_raw;   /* its bytes (wrap.size), NULL when none */
+	uint8_t *hdr;	     /* img.header_len bytes: the whole header page(s) */
+	struct bootimg img;  /* section offsets and end are FILE offsets (wrap.size added) */
 	struct vendor_ramdisk_entry vrd[VENDOR_RAMDISK_MAX_ENTRIES];
 	unsigned nvrd;
 	struct image_part part[BP_COUNT];
@@ -39,6 +52,9 @@ struct image {
 	bool has_id, id_checked, id_ok, id_sha256;
 	uint8_t id_computed[BOOT_ID_SIZE];
 	bool hdr_extra; /* bytes beyond header_size in the header page are not zero */
+	bool cut_short; /* the file ends before the image does */
+	char warn[IMAGE_WARN_MAX][DIAG_MSG_MAX];
+	unsigned nwarn; /* warnings: damage that was read around */
 };
 
 /* Open and fully check path; -errno with d set on bad input. (The CLIs'

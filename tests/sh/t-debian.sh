@@ -50,11 +50,19 @@ long=$(printf 'x%.0s' $(seq 1 700))
 "$BIN/mkbootimg" --kernel k2 --cmdline "$long" -o long-our.img
 for i in long-deb.img long-our.img; do
 	rm -rf lu && a=$("$BIN/unpack_bootimg" --boot_img $i --out lu --format mkbootimg 2>warn.txt)
-	case "$a" in *"--cmdline $long"*) ok "$i: full 700-byte cmdline read back" ;; *) bad "$i: cmdline lost" ;; esac
+	case "$a" in *"--cmdline=$long"*) ok "$i: full 700-byte cmdline read back" ;; *) bad "$i: cmdline lost" ;; esac
 done
 grep -q 'cannot be reproduced' warn.txt && bad "AOSP split flagged" || ok "AOSP 511 split reproducible"
 "$BIN/unpack_bootimg" --boot_img long-deb.img --out lu --format mkbootimg 2>&1 >/dev/null | grep -q 'header byte @0x23f cannot be reproduced' &&
 	ok "Debian's 512 split: unpack_bootimg names byte 0x23f as not reproducible" || bad "512 split not reported"
+# A crafted command line cannot become flags: printed as one --cmdline=... word,
+# it survives eval (the README's use) and xargs -0, and pulls in no host file.
+"$BIN/mkbootimg" --kernel k2 --cmdline "a b --second /etc/passwd ' \" \$(x) -0" -o evil.img
+rm -rf eu && a=$("$BIN/unpack_bootimg" --boot_img evil.img --out eu --format mkbootimg) &&
+	eval "\"$BIN/mkbootimg\" $a -o evil-rt.img" && same "crafted cmdline: eval round trip" evil.img evil-rt.img
+"$BIN/bootimg" info evil-rt.img | grep -q 'second_size *0$' && ok "crafted cmdline: no second section" || bad "a second section appeared"
+rm -rf eu && "$BIN/unpack_bootimg" --boot_img evil.img --out eu --format mkbootimg -0 | xargs -0 "$BIN/mkbootimg" -o evil-rt0.img &&
+	same "crafted cmdline: xargs -0 round trip" evil.img evil-rt0.img
 rm -rf lb && "$BIN/bootimg" unpack long-deb.img lb >/dev/null && "$BIN/bootimg" repack lb -o long-rt.img >/dev/null &&
 	same "Debian's 512 split survives bootimg unpack/repack" long-deb.img long-rt.img
 finish

@@ -1,0 +1,211 @@
+/* bootimg unpack: take an image apart into files and a manifest, all
+ * written to temporary files and committed together (an error leaves
+ * nothing under a final name), so that `bootimg repack DIR` can put it back
+ * byte for byte. Into DIR:
+ *
+ *   header.bin            the header page(s) exactly as stored
+ *   kernel, ramdisk, ...  each section's payload, MediaTek header stripped
+ *   kernel.mtk, ...       the 512-byte MediaTek header, when there was one
+ *   ramdisk.slack, ...    bytes the header counts after an MTK payload
+ *   kernel.pad, ...       the section's padding, only when it is not all zero
+ *   vendor_ramdiskNN      vendor_boot v4: one file per ramdisk table entry
+ *   vendor_ramdisk_table  vendor_boot v4: the table as stored
+ *   trailer.bin           whatever follows the last section
+ *   manifest              what repack needs (manifest.h)
+ *
+ * A damaged image (cut short, MTK dsize off) is unpacked with what is there,
+ * with a warning for each damage.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bootid.h"
+#include "cli.h"
+#include "cmd_bootimg.h"
+#include "cmd_common.h"
+#include "image.h"
+#include "manifest.h"
+
+struct unpack {
+	const struct image *im;
+	struct outset out;
+	struct manifest m;
+};
+
+/* dst = base followed by suffix ("ramdisk" ".mtk"). */
+static void name_of(char *dst, const char *base, const char *suffix)
+{
+	char buf[MANIFEST_NAME_MAX + 16];
+
+	snprintf(buf, sizeof(buf), "%s%s", base, suffix);
+	if (manifest_set_name(dst, buf) < 0)
+		die(EXIT_BAD, "internal: file name \"%s\" too long", buf);
+}
+
+/* A range of the image into a file of the folder, and its manifest entry. */
+static void save(struct unpack *u, struct mf_file *f, uint64_t off, uint64_t len)
+{
+	int r;
+
+	outset_range(&u->out, f->name, u->im->fd, off, len);
+	f->size = len;
+	if ((r = sha256_range(u->im->fd, off, len, f->sha256)) < 0)
+		die(EXIT_BAD, "%s: reading %s: %s", u->im->path, f->name, strerror(-r));
+}
+
+static void save_part(struct unpack *u, enum bootimg_part part)
+{
+	const struct image_part *p = &u->im->part[part];
+	struct mf_part *mp = &u->m.part[part];
+	const char *name = bootimg_part_name(part);
+
+	mp->present = true;
+	name_of(mp->data.name, name, "");
+	save(u, &mp->data, p->data_off, p->data_len);
+	if (p->has_mtk) {
+		name_of(mp->mtk, name, ".mtk");
+		outset_mem(&u->out, mp->mtk, p->mtk_raw, MTK_HDR_SIZE);
+	}
+	if (p->slack_len) {
+		name_of(mp->slack, name, ".slack");
+		outset_range(&u->out, mp->slack, u->im->fd, p->slack_off, p->slack_len);
+	}
+	if (p->pad_nonzero) {
+		name_of(mp->pad, name, ".pad");
+		outset_range(&u->out, mp->pad, u->im->fd, p->s->offset + p->s->size, p->pad_avail);
+	}
+}
+
+/* vendor_boot v4 fragments can be split into files when the table entries
+ * tile the section in order (and the section is whole); otherwise the
+ * section stays one file. */
+static bool fragments_tile(const struct image *im)
+{
+	const struct image_part *vr = &im->part[BP_VENDOR_RAMDISK];
+	uint64_t pos = 0;
+
+	for (unsigned i = 0; i < im->nvrd; i++) {
+		if (im->vrd[i].offset != pos)
+			return false;
+		pos += im->vrd[i].size;
+	}
+	return im->nvrd && pos == im->img.vendor_ramdisk_size && !vr->pad_nonzero &&
+	       vr->avail == vr->s->size;
+}
+
+static void save_fragments(struct unpack *u)
+{
+	const struct image *im = u->im;
+	const struct bootimg_section *s = im->part[BP_VENDOR_RAMDISK].s;
+
+	for (unsigned i = 0; i < im->nvrd; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "vendor_ramdisk%02u", i);
+		name_of(u->m.frag[i].name, name, "");
+		save(u, &u->m.frag[i], s->offset + im->vrd[i].offset, im->vrd[i].size);
+	}
+	u->m.nfrag = im->nvrd;
+	u->m.part[BP_VENDOR_RAMDISK].present = true;
+}
+
+static void save_sections(struct unpack *u)
+{
+	const struct image *im = u->im;
+	bool tiles = im->img.kind == BOOTIMG_VENDOR && im->img.version >= 4 && fragments_tile(im);
+
+	for (unsigned i = 0; i < im->img.nsect; i++) {
+		enum bootimg_part p = im->img.sect[i].part;
+
+		u->m.order[u->m.nparts++] = p;
+		if (p == BP_VENDOR_RAMDISK && tiles) {
+			save_fragments(u);
+		} else if (p == BP_TABLE) {
+			const struct image_part *tp = &im->part[BP_TABLE];
+
+			name_of(u->m.table, "vendor_ramdisk_table", "");
+			outset_range(&u->out, u->m.table, im->fd, tp->s->offset, tp->s->size);
+			if (tp->pad_nonzero) {
+				name_of(u->m.table_pad, "vendor_ramdisk_table.pad", "");
+				outset_range(&u->out, u->m.table_pad, im->fd,
+					     tp->s->offset + tp->s->size, tp->pad_avail);
+			}
+		} else {
+			save_part(u, p);
+		}
+	}
+}
+
+static void save_trailer(struct unpack *u)
+{
+	const struct trailer *t = &u->im->tr;
+
+	if (!t->size)
+		return;
+	name_of(u->m.trailer, "trailer.bin", "");
+	outset_range(&u->out, u->m.trailer, u->im->fd, t->start, t->size);
+	u->m.trailer_kind = MF_TRAILER_DATA;
+	if (t->n == 1 && t->item[0].kind == TR_ZERO)
+		u->m.trailer_kind = MF_TRAILER_PAD00;
+	else if (t->n == 1 && t->item[0].kind == TR_FF)
+		u->m.trailer_kind = MF_TRAILER_PADFF;
+}
+
+static void unpack(struct unpack *u, const char *dir)
+{
+	const struct image *im = u->im;
+	uint64_t hlen = im->img.header_len;
+	char *text;
+	size_t len;
+
+	u->m.kind = im->img.kind;
+	u->m.size = im->size;
+	u->m.has_id = im->has_id;
+	u->m.id_sha256 = im->id_sha256;
+	u->m.id_ok = im->id_ok;
+	outset_begin(&u->out, dir, &im->fd, 1);
+	name_of(u->m.header.name, "header.bin", "");
+	if (hlen > im->size - im->wrap.size)
+		hlen = im->size - im->wrap.size;
+	save(u, &u->m.header, im->wrap.size, hlen);
+	u->m.header_summed = true;
+	save_sections(u);
+	save_trailer(u);
+	if (manifest_format(&u->m, &text, &len) < 0)
+		die(EXIT_BAD, "out of memory");
+	outset_mem(&u->out, MANIFEST_NAME, text, len);
+	free(text);
+	outset_commit(&u->out, false);
+}
+
+static const char unpack_usage[] = "usage: bootimg unpack IMAGE DIR\n";
+
+int cmd_unpack(int argc, char **argv)
+{
+	struct unpack *u;
+	struct image im;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return fputs(unpack_usage, stdout), 0;
+	if (argc != 3)
+		die(EXIT_USAGE, "%s", unpack_usage);
+	image_load(&im, argv[1]);
+	for (unsigned i = 0; i < im.nwarn; i++)
+		warnmsg("%s: %s", argv[1], im.warn[i]);
+	if (im.wrap.kind != WRAP_NONE)
+		die(EXIT_BAD, "%s: a %s pre-header: not unpacked yet", argv[1],
+		    wrapper_name(im.wrap.kind));
+	if (!(u = calloc(1, sizeof(*u))))
+		die(EXIT_BAD, "out of memory");
+	u->im = &im;
+	unpack(u, argv[2]);
+	printf("%s: unpacked into %s (%u sections%s%s)\n", argv[1], argv[2], im.img.nsect,
+	       im.tr.size ? ", trailer" : "", im.nwarn ? ", damaged: see the warnings" : "");
+	free(u);
+	image_free(&im);
+	return 0;
+}
