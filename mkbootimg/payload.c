@@ -1,11 +1,13 @@
 #include "payload.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bytes.h"
+#include "fileio.h"
 
 static const char *const names[PF_COUNT] = {
 	[PF_UNKNOWN] = "unknown",   [PF_EMPTY] = "empty",	  [PF_GZIP] = "gzip",
@@ -92,25 +94,8 @@ uint64_t zimage_length(const uint8_t *buf, size_t len)
 	return end > start ? end - start : 0;
 }
 
-static int pread_full(int fd, void *buf, size_t n, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = pread(fd, (uint8_t *)buf + got, n - got, (off_t)(off + got));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -ENODATA;
-		got += (size_t)r;
-	}
-	return 0;
-}
-
-/* Do FDT blobs follow back to back from rel to exactly len? Counts them. */
+/* Do FDT blobs follow back to back from rel to exactly len? Counts them
+ * (the zImage case: one known start, at most FDT_CHAIN_MAX reads). */
 static int fdt_chain(int fd, uint64_t off, uint64_t len, uint64_t rel, unsigned *count)
 {
 	uint8_t h[8];
@@ -120,9 +105,9 @@ static int fdt_chain(int fd, uint64_t off, uint64_t len, uint64_t rel, unsigned 
 		uint32_t ts;
 		int r;
 
-		if (len - rel < FDT_MIN_SIZE || n >= 256)
+		if (len - rel < FDT_MIN_SIZE || n >= FDT_CHAIN_MAX)
 			return 0;
-		r = pread_full(fd, h, sizeof(h), off + rel);
+		r = read_at(fd, h, sizeof(h), off + rel);
 		if (r)
 			return r;
 		ts = get_be32(h + 4);
@@ -135,33 +120,98 @@ static int fdt_chain(int fd, uint64_t off, uint64_t len, uint64_t rel, unsigned 
 	return 1;
 }
 
+/*
+ * The scan, in one pass from the end: an FDT header at p is "good" when the
+ * blob it announces ends exactly at len or where another good one starts,
+ * within FDT_CHAIN_MAX blobs. Positions are met in decreasing order, so the
+ * successor of p is already known; the good ones are kept, in decreasing
+ * order, in a bounded array (binary search). Every byte is read once: a
+ * kernel full of fake headers costs one pass, not a walk per header.
+ */
+struct good {
+	uint64_t pos;
+	unsigned depth; /* blobs from pos to the end */
+};
+
+struct dtb_scan {
+	struct good *g;
+	size_t n, cap;
+	uint64_t len;
+};
+
+/* Depth of the chain starting at t, 0 when t starts none. */
+static unsigned good_depth(const struct dtb_scan *sc, uint64_t t)
+{
+	size_t lo = 0, hi = sc->n;
+
+	if (t == sc->len)
+		return 0;
+	while (lo < hi) { /* g[] is in decreasing order of pos */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sc->g[mid].pos == t)
+			return sc->g[mid].depth;
+		if (sc->g[mid].pos > t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return UINT_MAX;
+}
+
+static void scan_header(struct dtb_scan *sc, uint64_t p, const uint8_t *h)
+{
+	uint32_t ts = get_be32(h + 4);
+	unsigned dep;
+
+	if (ts < FDT_MIN_SIZE || ts > sc->len - p)
+		return;
+	dep = good_depth(sc, p + ts);
+	if (dep == UINT_MAX || dep >= FDT_CHAIN_MAX || sc->n == sc->cap)
+		return;
+	sc->g[sc->n++] = (struct good){p, dep + 1};
+}
+
 int payload_find_appended_dtb(int fd, uint64_t off, uint64_t len, uint64_t hint,
 			      uint64_t *dtb_off, unsigned *count)
 {
-	enum { CHUNK = 1 << 16 };
+	enum { CHUNK = 1 << 16, OVER = 8 };
+	struct dtb_scan sc = {.len = len, .cap = FDT_SCAN_GOOD_MAX};
 	uint8_t *buf;
-	uint64_t pos;
+	uint64_t end = len;
 	int r = 0;
 
 	if (hint)
 		return hint < len ? (*dtb_off = hint, fdt_chain(fd, off, len, hint, count)) : 0;
-	buf = malloc(CHUNK + 3);
-	if (!buf)
+	if (len < FDT_MIN_SIZE + 1)
+		return 0;
+	buf = malloc(CHUNK + OVER);
+	sc.g = malloc(sc.cap * sizeof(*sc.g));
+	if (!buf || !sc.g) {
+		free(buf);
+		free(sc.g);
 		return -ENOMEM;
-	/* Scan for the magic; chunks overlap by 3 bytes so none is missed. */
-	for (pos = 0; pos + FDT_MIN_SIZE <= len && r == 0; pos += CHUNK) {
-		size_t n = (size_t)(len - pos < CHUNK + 3 ? len - pos : CHUNK + 3);
+	}
+	/* Chunks from the end; each carries OVER bytes of the next so a header
+	 * that straddles is whole. Position 0 is the kernel itself, not a DTB. */
+	while (end > 1 && !r) {
+		uint64_t start = end > CHUNK ? end - CHUNK : 0;
+		size_t n = (size_t)(end - start), have = n + (len - end < OVER ? len - end : OVER);
 
-		r = pread_full(fd, buf, n, off + pos);
-		if (r)
+		if ((r = read_at(fd, buf, have, off + start)) != 0)
 			break;
-		for (size_t i = 0; i + 4 <= n && i < CHUNK && r == 0; i++)
-			if (buf[i] == 0xd0 && get_be32(buf + i) == FDT_MAGIC && pos + i > 0) {
-				r = fdt_chain(fd, off, len, pos + i, count);
-				if (r == 1)
-					*dtb_off = pos + i;
-			}
+		for (size_t i = n; i-- > 0;)
+			if (buf[i] == 0xd0 && i + 8 <= have && get_be32(buf + i) == FDT_MAGIC &&
+			    start + i > 0)
+				scan_header(&sc, start + i, buf + i);
+		end = start;
+	}
+	if (!r && sc.n) {
+		*dtb_off = sc.g[sc.n - 1].pos;
+		*count = sc.g[sc.n - 1].depth;
+		r = 1;
 	}
 	free(buf);
+	free(sc.g);
 	return r;
 }

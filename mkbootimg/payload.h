@@ -41,6 +41,8 @@ enum payload_fmt {
 #define PAYLOAD_PROBE_LEN 1024u /* bytes payload_detect() wants to see */
 #define FDT_MAGIC 0xd00dfeedu
 #define FDT_MIN_SIZE 40u /* an FDT header */
+#define FDT_CHAIN_MAX 256u /* appended DTBs counted, at most */
+#define FDT_SCAN_GOOD_MAX 4096u /* scan: chain starts remembered (a real kernel has a few) */
 
 /* Short lower-case name: "gzip", "lz4-legacy", "zImage"... */
 const char *payload_fmt_name(enum payload_fmt f);
@@ -62,8 +64,10 @@ uint64_t zimage_length(const uint8_t *buf, size_t len);
  * Appended device trees in a kernel section: find the first offset from which
  * one or more FDT blobs follow back to back up to exactly the end (off+len) of
  * the payload at off in fd. hint: where the kernel proper ends when known
- * (zImage), else 0 to scan. Returns 1 with *dtb_off (relative to off) and
- * *count set, 0 when there is none, negative errno on read errors.
+ * (zImage), else 0 to scan: one pass from the end, linear in len whatever
+ * the bytes (fake headers included), memory bounded by FDT_SCAN_GOOD_MAX.
+ * Returns 1 with *dtb_off (relative to off) and *count set, 0 when there is
+ * none, negative errno on read errors.
  */
 int payload_find_appended_dtb(int fd, uint64_t off, uint64_t len, uint64_t hint,
 			      uint64_t *dtb_off, unsigned *count);
