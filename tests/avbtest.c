@@ -31,24 +31,34 @@
 #include "fileio.h"
 
 enum {
-	O_IMAGE = 1, O_NAME, O_PSIZE, O_KEY, O_ALG, O_SALT, O_PROP, O_ROLLBACK, O_NO_APPEND,
-	O_OUT_VBMETA, O_DATA, O_OUTPUT,
+	O_IMAGE = 1,
+	O_NAME,
+	O_PSIZE,
+	O_KEY,
+	O_ALG,
+	O_SALT,
+	O_PROP,
+	O_ROLLBACK,
+	O_NO_APPEND,
+	O_OUT_VBMETA,
+	O_DATA,
+	O_OUTPUT,
 };
 
 static const struct opt opts[] = {
-	{"image", 0, true, O_IMAGE},
-	{"partition_name", 0, true, O_NAME},
-	{"partition_size", 0, true, O_PSIZE},
-	{"key", 0, true, O_KEY},
-	{"algorithm", 0, true, O_ALG},
-	{"salt", 0, true, O_SALT},
-	{"prop", 0, true, O_PROP},
-	{"rollback_index", 0, true, O_ROLLBACK},
-	{"do_not_append_vbmeta_image", 0, false, O_NO_APPEND},
-	{"output_vbmeta_image", 0, true, O_OUT_VBMETA},
-	{"data", 0, true, O_DATA},
-	{"output", 'o', true, O_OUTPUT},
-	{0},
+    {"image", 0, true, O_IMAGE},
+    {"partition_name", 0, true, O_NAME},
+    {"partition_size", 0, true, O_PSIZE},
+    {"key", 0, true, O_KEY},
+    {"algorithm", 0, true, O_ALG},
+    {"salt", 0, true, O_SALT},
+    {"prop", 0, true, O_PROP},
+    {"rollback_index", 0, true, O_ROLLBACK},
+    {"do_not_append_vbmeta_image", 0, false, O_NO_APPEND},
+    {"output_vbmeta_image", 0, true, O_OUT_VBMETA},
+    {"data", 0, true, O_DATA},
+    {"output", 'o', true, O_OUTPUT},
+    {0},
 };
 
 #define MAX_PROPS 32
@@ -69,7 +79,8 @@ static void parse_hex(struct args *a, const char *s)
 	size_t n = strlen(s);
 
 	if (n % 2 || n / 2 > sizeof(a->salt))
-		die(EXIT_USAGE, "--salt: \"%s\" is not an even number of hex digits (at most 512)", s);
+		die(EXIT_USAGE, "--salt: \"%s\" is not an even number of hex digits (at most 512)",
+		    s);
 	for (size_t i = 0; i < n / 2; i++) {
 		unsigned v;
 
@@ -110,7 +121,9 @@ static void parse(struct args *a, int argc, char **argv)
 		case O_ALG: a->alg = s.arg; break;
 		case O_SALT: parse_hex(a, s.arg); break;
 		case O_PROP: add_prop(a, s.arg); break;
-		case O_ROLLBACK: a->rollback = opt_u64("--rollback_index", s.arg, UINT64_MAX); break;
+		case O_ROLLBACK:
+			a->rollback = opt_u64("--rollback_index", s.arg, UINT64_MAX);
+			break;
 		case O_NO_APPEND: a->no_append = true; break;
 		case O_OUT_VBMETA: a->out_vbmeta = s.arg; break;
 		case O_DATA: a->data = s.arg; break;
@@ -156,8 +169,11 @@ static void random_salt(struct args *a)
 
 static int add_hash_footer(struct args *a)
 {
-	struct avb_new o = {.partition = a->name, .rollback_index = a->rollback,
-			    .props = a->props, .nprops = a->nprops, .algorithm = a->alg};
+	struct avb_new o = {.partition = a->name,
+			    .rollback_index = a->rollback,
+			    .props = a->props,
+			    .nprops = a->nprops,
+			    .algorithm = a->alg};
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
 	struct avb_footer_plan plan;
 	struct avb_key *key;
