@@ -313,15 +313,11 @@ __attribute__((format(printf, 4, 5))) static int dbad(const struct dctx *c, uint
 			c->at + field, what);
 }
 
-/* The fixed part must fit, then the variable parts (sum of lengths) after it. */
+/* The variable parts (sum of lengths) must fit after the fixed part, which
+ * parse_body() checked before any field of it was read. */
 static int fits(const struct dctx *c, uint64_t fixed, uint64_t var, uint64_t len_field,
 		const char *len_name)
 {
-	if (c->size < fixed)
-		return dbad(c, ADOFF_NBF, "num_bytes_following",
-			    "is %" PRIu64 ": a %s descriptor needs at least %" PRIu64 " bytes",
-			    c->size - AVB_DESC_HEADER_SIZE, avb_desc_tag_name(get_be64(c->p)),
-			    fixed - AVB_DESC_HEADER_SIZE);
 	if (var > c->size - fixed)
 		return dbad(c, len_field, len_name,
 			    "and the lengths after it need %" PRIu64
@@ -441,13 +437,27 @@ static int parse_chain(const struct dctx *c, struct avb_chain_desc *ch)
 
 static int parse_body(const struct dctx *c, struct avb_desc *out)
 {
+	static const uint64_t fixed[] = {
+	    [AVB_DESC_PROPERTY] = AVB_PROPERTY_DESC_SIZE,
+	    [AVB_DESC_HASHTREE] = AVB_HASHTREE_DESC_SIZE,
+	    [AVB_DESC_HASH] = AVB_HASH_DESC_SIZE,
+	    [AVB_DESC_KERNEL_CMDLINE] = AVB_CMDLINE_DESC_SIZE,
+	    [AVB_DESC_CHAIN_PARTITION] = AVB_CHAIN_DESC_SIZE,
+	};
+
+	if (out->tag >= sizeof(fixed) / sizeof(fixed[0]))
+		return 0; /* unknown tags are skipped, as libavb does */
+	if (c->size < fixed[out->tag])
+		return dbad(c, ADOFF_NBF, "num_bytes_following",
+			    "is %" PRIu64 ": a %s descriptor needs at least %" PRIu64 " bytes",
+			    c->size - AVB_DESC_HEADER_SIZE, avb_desc_tag_name(out->tag),
+			    fixed[out->tag] - AVB_DESC_HEADER_SIZE);
 	switch (out->tag) {
 	case AVB_DESC_HASH: return parse_hash(c, &out->u.hash);
 	case AVB_DESC_HASHTREE: return parse_hashtree(c, &out->u.hashtree);
 	case AVB_DESC_PROPERTY: return parse_property(c, &out->u.prop);
 	case AVB_DESC_KERNEL_CMDLINE: return parse_cmdline(c, &out->u.cmdline);
-	case AVB_DESC_CHAIN_PARTITION: return parse_chain(c, &out->u.chain);
-	default: return 0; /* unknown tags are skipped, as libavb does */
+	default: return parse_chain(c, &out->u.chain);
 	}
 }
 

@@ -991,3 +991,28 @@ Test(avb, footer_plan_exact_fit)
 	cr_expect_eq(avb_footer_plan((1 << 20) + 1, vb, sizeof(vb), (1 << 20) + 69632, &p, &d), 0);
 	cr_expect_not(p.avbtool_fits);
 }
+
+/* A descriptor shorter than its fixed part, at the very end of the buffer:
+ * refused before any of its fields is read (found by fuzz_avb). */
+Test(avb, short_descriptor_at_the_end)
+{
+	static const uint64_t tags[] = {AVB_DESC_PROPERTY, AVB_DESC_HASHTREE, AVB_DESC_HASH,
+					AVB_DESC_KERNEL_CMDLINE, AVB_DESC_CHAIN_PARTITION};
+
+	for (unsigned i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		uint8_t *b = calloc(1, 256 + 64);
+		struct avb_vbmeta m;
+		struct diag d;
+
+		memcpy(b, "AVB0", 4);
+		put_be32(b + 4, 1);
+		put_be64(b + 20, 64);
+		put_be64(b + 104, 16);
+		put_be64(b + 256, tags[i]);
+		put_be64(b + 256 + 8, 0);
+		cr_expect_eq(avb_vbmeta_parse(b, 256 + 64, 0, &m, &d), -EINVAL, "tag %lu",
+			     (unsigned long)tags[i]);
+		cr_expect(strstr(d.msg, "num_bytes_following @0x0+264 is 0: a ") != NULL, "%s", d.msg);
+		free(b);
+	}
+}
