@@ -293,11 +293,29 @@ const char *avb_desc_tag_name(uint64_t tag)
 struct dctx {
 	const struct avb_vbmeta *vb;
 	struct diag *d;
-	unsigned index;
-	uint64_t at; /* offset of the descriptor in the blob */
+	uint64_t pos; /* of the descriptor in the descriptors region */
+	uint64_t at;  /* and in the blob */
 	uint64_t size;
 	const uint8_t *p;
 };
+
+/* How many descriptors come before pos: for messages only, so counted (by
+ * their headers, bounds-checked) when one is needed. */
+static unsigned desc_index(const struct avb_vbmeta *vb, uint64_t pos)
+{
+	uint64_t at = 0, size = vb->h.descriptors_size;
+	unsigned n = 0;
+
+	while (at < pos && size - at >= AVB_DESC_HEADER_SIZE) {
+		uint64_t nbf = get_be64(vb->descriptors + at + ADOFF_NBF);
+
+		if (nbf > size - at - AVB_DESC_HEADER_SIZE)
+			break;
+		at += AVB_DESC_HEADER_SIZE + nbf;
+		n++;
+	}
+	return n;
+}
 
 __attribute__((format(printf, 4, 5))) static int dbad(const struct dctx *c, uint64_t field,
 						      const char *name, const char *fmt, ...)
@@ -309,8 +327,8 @@ __attribute__((format(printf, 4, 5))) static int dbad(const struct dctx *c, uint
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	return diag_set(c->d, -EINVAL, "vbmeta descriptor %u (%s) %s @0x%" PRIx64 "+%" PRIu64 " %s",
-			c->index, avb_desc_tag_name(get_be64(c->p)), name, c->vb->base,
-			c->at + field, what);
+			desc_index(c->vb, c->pos), avb_desc_tag_name(get_be64(c->p)), name,
+			c->vb->base, c->at + field, what);
 }
 
 /* The variable parts (sum of lengths) must fit after the fixed part, which
@@ -471,13 +489,13 @@ int avb_desc_next(const struct avb_vbmeta *vb, uint64_t *pos, struct avb_desc *o
 		return 0;
 	c.at = AVB_VBMETA_HEADER_SIZE + vb->h.auth_size + vb->h.descriptors_offset + *pos;
 	c.p = vb->descriptors + *pos;
-	c.index = vb->ndesc; /* counted by the parser's walk; for messages */
+	c.pos = *pos;
 	if (left < AVB_DESC_HEADER_SIZE)
 		return diag_set(
 		    d, -EINVAL,
 		    "vbmeta descriptor %u @0x%" PRIx64 "+%" PRIu64 ": %" PRIu64
 		    " bytes left in descriptors_size, less than a %d-byte descriptor header",
-		    c.index, vb->base, c.at, left, AVB_DESC_HEADER_SIZE);
+		    desc_index(vb, *pos), vb->base, c.at, left, AVB_DESC_HEADER_SIZE);
 	memset(out, 0, sizeof(*out));
 	out->tag = get_be64(c.p + ADOFF_TAG);
 	nbf = get_be64(c.p + ADOFF_NBF);

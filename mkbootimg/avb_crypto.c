@@ -716,10 +716,12 @@ static int add_hash_desc(struct dbuf *b, const struct avb_new *o, const char *ha
 			 uint64_t img_size, const uint8_t *digest, uint32_t dlen)
 {
 	size_t nlen = strlen(o->partition);
-	uint8_t *p =
-	    dbuf_add(b, AVB_DESC_HASH,
-		     AVB_HASH_DESC_SIZE - AVB_DESC_HEADER_SIZE + nlen + o->salt_len + dlen);
+	uint8_t *p;
 
+	if (nlen > b->cap || o->salt_len > b->cap) /* no wrap in the sum below */
+		return -E2BIG;
+	p = dbuf_add(b, AVB_DESC_HASH,
+		     AVB_HASH_DESC_SIZE - AVB_DESC_HEADER_SIZE + nlen + o->salt_len + dlen);
 	if (!p)
 		return -E2BIG;
 	put_be64(p + AHOFF_IMAGE_SIZE, img_size);
