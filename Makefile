@@ -67,6 +67,13 @@ $(BIN)/bootimg: EXTRA_OBJ = $(BOOTIMG_OBJ)
 
 tools: $(TOOLS:%=$(BIN)/%)
 
+# A test helper, not a tool: AVB-footed images with a test key for the shell
+# tests, and the avbtool the GKI signing test runs (tests/avbtool-standin).
+$(O)/avbtest: $(OBJ)/tests/avbtest.o $(CLI_OBJ) $(O)/libbootkit.a
+	$(CC) $(CFLAGS) -o $@ $< $(CLI_OBJ) $(O)/libbootkit.a $(LIBS)
+.PHONY: avbtest
+avbtest: $(O)/avbtest
+
 # ---- the probe: static musl, for the target (armhf) and x86-64 ----------------------
 # musl's compilers do not search /usr/include; the kernel UAPI headers (linux,
 # asm, asm-generic) come from a private folder of links.
@@ -135,7 +142,7 @@ unit-test: $(O)/unit-tests
 
 # ---- differential and CLI tests (shell, against Debian's tools) ----------------
 SH_TESTS := $(sort $(wildcard tests/sh/t-*.sh))
-sh-test: tools probes images | $(O)/.deps-check
+sh-test: tools avbtest probes images | $(O)/.deps-check
 	@sh tests/sh/run.sh $(SH_TESTS)
 
 # The libFuzzer corpora replayed by a gcc sanitizer build (no clang needed).

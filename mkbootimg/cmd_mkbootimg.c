@@ -2,24 +2,33 @@
  *
  * Same flags, same defaults, byte-identical output for boot v0-v4 and
  * vendor_boot v3/v4 (checked against images made by AOSP's mkbootimg.py and
- * against Debian's mkbootimg). Extensions: MediaTek headers, a partition
- * limit, the SHA-256 id variant, and the flags unpack_bootimg needs to
+ * against Debian's mkbootimg), AOSP's deprecated GKI 2.0 signing through the
+ * avbtool it names. Extensions: MediaTek headers, a partition limit, the
+ * SHA-256 id variant, --boot_signature, and the flags unpack_bootimg needs to
  * reproduce any image exactly. Inputs stream from their files; the output is
  * written atomically and never over an input.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bootimg.h"
 #include "cli.h"
 #include "imgwrite.h"
 #include "cmd_common.h"
+#include "fileio.h"
 #include "mtk.h"
+
+extern char **environ;
 
 static const char usage[] =
 	"usage: mkbootimg [options] -o OUT | --vendor_boot OUT\n"
@@ -33,7 +42,6 @@ static const char usage[] =
 	"  --second FILE            second stage (v0-v2)\n"
 	"  --dtb FILE               device tree blob (boot v2, vendor_boot)\n"
 	"  --recovery_dtbo FILE     recovery DTBO (v1, v2); alias --recovery_acpio\n"
-	"  --boot_signature FILE    v4 boot signature section\n"
 	"header:\n"
 	"  --header_version N       0..4 (default 0)\n"
 	"  --cmdline TEXT           kernel command line (v0-v2: up to 1534 bytes,\n"
@@ -58,7 +66,19 @@ static const char usage[] =
 	"                           none (default), platform, recovery, dlkm\n"
 	"output:\n"
 	"  -o, --output OUT         write a boot image\n"
+	"[DEPRECATED] GKI 2.0 signing arguments (header v4, with both key and algorithm):\n"
+	"  --gki_signing_algorithm A      GKI signing algorithm to use (SHA256_RSA4096...)\n"
+	"  --gki_signing_key FILE         path to RSA private key file\n"
+	"  --gki_signing_signature_args S other hash arguments passed to avbtool\n"
+	"                                 (split on whitespace, no quoting)\n"
+	"  --gki_signing_avbtool_path P   path to avbtool for boot signature generation\n"
+	"                                 (default avbtool, searched in PATH)\n"
+	"                           avbtool add_hash_footer signs header, kernel and\n"
+	"                           ramdisk (salt d00df00d); the vbmeta it writes, at\n"
+	"                           most 4096 bytes, is the boot signature section\n"
 	"extensions (not in AOSP's mkbootimg):\n"
+	"  --boot_signature FILE    v4 boot signature section from a file (AOSP removed\n"
+	"                           this flag in 2022; not with the --gki_signing_* flags)\n"
 	"  --mtk_header boot|recovery  wrap kernel and ramdisk in MediaTek headers\n"
 	"                           (KERNEL and ROOTFS, or KERNEL and RECOVERY)\n"
 	"  --partition_size N       refuse to write more than N bytes (K/M/G suffixes)\n"
@@ -76,7 +96,8 @@ enum {
 	O_VENDOR_CMDLINE, O_BASE, O_KERNEL_OFFSET, O_RAMDISK_OFFSET, O_SECOND_OFFSET,
 	O_DTB_OFFSET, O_OS_VERSION, O_OS_PATCH_LEVEL, O_TAGS_OFFSET, O_BOARD, O_PAGESIZE, O_ID,
 	O_OUTPUT, O_VENDOR_BOOT, O_VENDOR_RAMDISK, O_VENDOR_BOOTCONFIG, O_HEADER_VERSION,
-	O_BOOT_SIGNATURE, O_RAMDISK_TYPE, O_RAMDISK_NAME, O_FRAGMENT, O_GKI, O_MTK,
+	O_BOOT_SIGNATURE, O_RAMDISK_TYPE, O_RAMDISK_NAME, O_FRAGMENT, O_GKI_ALG, O_GKI_KEY,
+	O_GKI_ARGS, O_GKI_AVBTOOL, O_MTK,
 	O_PART_SIZE, O_SCATTER, O_PARTITION, O_ID_SHA256, O_RD_ADDR_ALWAYS, O_SEC_ADDR_ALWAYS,
 	O_HELP, O_BOARD_ID0 = 100,
 };
@@ -110,10 +131,10 @@ static const struct opt opts[] = {
 	{"ramdisk_type", 0, true, O_RAMDISK_TYPE},
 	{"ramdisk_name", 0, true, O_RAMDISK_NAME},
 	{"vendor_ramdisk_fragment", 0, true, O_FRAGMENT},
-	{"gki_signing_algorithm", 0, true, O_GKI},
-	{"gki_signing_key", 0, true, O_GKI},
-	{"gki_signing_signature_args", 0, true, O_GKI},
-	{"gki_signing_avbtool_path", 0, true, O_GKI},
+	{"gki_signing_algorithm", 0, true, O_GKI_ALG},
+	{"gki_signing_key", 0, true, O_GKI_KEY},
+	{"gki_signing_signature_args", 0, true, O_GKI_ARGS},
+	{"gki_signing_avbtool_path", 0, true, O_GKI_AVBTOOL},
 	{"mtk_header", 0, true, O_MTK},
 	{"partition_size", 0, true, O_PART_SIZE},
 	{"scatter", 0, true, O_SCATTER},
@@ -146,6 +167,7 @@ struct args {
 	bool print_id, id_sha256, rd_addr_always, sec_addr_always;
 	const char *output, *vendor_boot, *vendor_ramdisk, *bootconfig;
 	const char *mtk, *part_size, *scatter, *partition;
+	const char *gki_alg, *gki_key, *gki_args, *gki_avbtool;
 	struct fragment frag[VENDOR_RAMDISK_MAX_ENTRIES];
 	unsigned nfrag;
 	struct vendor_ramdisk_entry pending; /* the group being collected */
@@ -248,10 +270,10 @@ static void parse_one(struct args *a, int id, const char *v)
 	case O_RAMDISK_TYPE: a->pending.type = ramdisk_type(v); break;
 	case O_RAMDISK_NAME: set_name(a, v); break;
 	case O_FRAGMENT: add_fragment(a, v); break;
-	case O_GKI:
-		die(EXIT_USAGE, "the GKI signing flags (--gki_signing_*) are deprecated upstream and "
-				"not supported; sign with avbtool, or pass a ready signature with "
-				"--boot_signature");
+	case O_GKI_ALG: a->gki_alg = v; break;
+	case O_GKI_KEY: a->gki_key = v; break;
+	case O_GKI_ARGS: a->gki_args = v; break;
+	case O_GKI_AVBTOOL: a->gki_avbtool = v; break;
 	case O_MTK: a->mtk = v; break;
 	case O_PART_SIZE: a->part_size = v; break;
 	case O_SCATTER: a->scatter = v; break;
@@ -276,7 +298,7 @@ static void parse_args(struct args *a, int argc, char **argv)
 		.cmdline = "", .vendor_cmdline = "", .board = "",
 		.base = 0x10000000, .kernel_offset = 0x00008000, .ramdisk_offset = 0x01000000,
 		.second_offset = 0x00f00000, .dtb_offset = 0x01f00000, .tags_offset = 0x00000100,
-		.page_size = 2048,
+		.page_size = 2048, .gki_args = "", .gki_avbtool = "avbtool",
 	};
 	opt_begin(&s, argc, argv, opts);
 	while ((id = opt_next(&s)) >= 0) {
@@ -284,6 +306,14 @@ static void parse_args(struct args *a, int argc, char **argv)
 			die(EXIT_USAGE, "unexpected argument \"%s\" (see --help)", s.arg);
 		parse_one(a, id, s.arg);
 	}
+}
+
+/* AOSP: a boot signature only for header v4 with both key and algorithm;
+ * otherwise the flags are ignored without a word, as there. */
+static bool gki_signing(const struct args *a)
+{
+	return a->output && a->header_version >= 4 && a->gki_key && *a->gki_key && a->gki_alg &&
+	       *a->gki_alg;
 }
 
 static void check_args(const struct args *a)
@@ -311,6 +341,9 @@ static void check_args(const struct args *a)
 		die(EXIT_USAGE, "header version 2 needs --dtb (the DTB must not be empty)");
 	if (a->signature && a->header_version != 4)
 		die(EXIT_USAGE, "--boot_signature needs --header_version 4");
+	if (a->signature && gki_signing(a))
+		die(EXIT_USAGE, "--boot_signature and --gki_signing_key/--gki_signing_algorithm both "
+				"give the boot signature; use one");
 	if (a->mtk && strcmp(a->mtk, "boot") && strcmp(a->mtk, "recovery"))
 		die(EXIT_USAGE, "--mtk_header: \"%s\" is not boot or recovery", a->mtk);
 	if (a->id_sha256 && a->header_version > 2)
@@ -367,6 +400,8 @@ static void add_payload(struct inputs *in, struct section_src *s, const char *pa
 		die_diag(path, &d);
 }
 
+static const uint8_t gki_placeholder[BOOT_V4_SIGNATURE_SIZE];
+
 struct mtk_bufs {
 	uint8_t kernel[MTK_HDR_SIZE], ramdisk[MTK_HDR_SIZE];
 };
@@ -389,6 +424,12 @@ static void boot_sections(const struct args *a, struct image_plan *p, struct inp
 		inputs_add_file(in, &p->src[BP_DTB], a->dtb);
 	if (a->header_version == 4 && a->signature)
 		inputs_add_file(in, &p->src[BP_SIGNATURE], a->signature);
+	/* a placeholder: the image is laid out (and checked against a partition
+	 * limit) with its signature before avbtool makes it */
+	if (gki_signing(a))
+		section_add(&p->src[BP_SIGNATURE],
+			    (struct piece){.mem = gki_placeholder, .len = sizeof(gki_placeholder)},
+			    NULL);
 }
 
 static const uint32_t boot_header_sizes[] = {
@@ -413,6 +454,160 @@ static void boot_header(const struct args *a, struct bootimg *img)
 	memcpy(img->name, a->board, strlen(a->board));
 }
 
+/* ---- GKI 2.0 boot signature (AOSP's deprecated --gki_signing_*) -------------------- */
+
+/*
+ * AOSP's mkbootimg writes header, kernel and ramdisk, runs
+ *   AVBTOOL add_hash_footer --partition_name boot --partition_size 67108864
+ *     --image OUTPUT --algorithm ALG --key KEY --do_not_append_vbmeta_image
+ *     --output_vbmeta_image TMP/boot_signature --salt d00df00d ARGS...
+ * (ARGS: --gki_signing_signature_args split on whitespace) on the partly
+ * written output, and appends the vbmeta it made, zero-padded to 4096 bytes.
+ * Here the partly written output is our temporary file beside the output;
+ * avbtool runs without a shell. The errors are collected in a diag so that
+ * every temporary file is removed before the program dies.
+ */
+#define GKI_PARTITION_SIZE "67108864" /* a dummy: the image is not resized */
+#define GKI_SALT "d00df00d"
+
+struct gki_run {
+	char dir[PATH_MAX];      /* mkdtemp folder for avbtool's output */
+	char out[PATH_MAX + 16]; /* dir/boot_signature */
+	char *words;    /* a copy of the signature args, split in place */
+	char **argv;
+};
+
+static int gki_argv(struct gki_run *g, const struct args *a, const char *image,
+		    struct diag *d)
+{
+	const char *fixed[] = {a->gki_avbtool, "add_hash_footer", "--partition_name", "boot",
+			       "--partition_size", GKI_PARTITION_SIZE, "--image", image,
+			       "--algorithm", a->gki_alg, "--key", a->gki_key,
+			       "--do_not_append_vbmeta_image", "--output_vbmeta_image", g->out,
+			       "--salt", GKI_SALT};
+	size_t nf = sizeof(fixed) / sizeof(fixed[0]), n = nf, max = nf + strlen(a->gki_args) / 2 + 2;
+	char *save = NULL, *w;
+
+	g->words = strdup(a->gki_args);
+	g->argv = calloc(max, sizeof(*g->argv));
+	if (!g->words || !g->argv)
+		return diag_set(d, -ENOMEM, "out of memory");
+	memcpy(g->argv, fixed, sizeof(fixed));
+	/* Python's str.split(): runs of whitespace, no quoting */
+	for (w = strtok_r(g->words, " \t\n\v\f\r", &save); w; w = strtok_r(NULL, " \t\n\v\f\r", &save))
+		g->argv[n++] = w;
+	g->argv[n] = NULL;
+	return 0;
+}
+
+static int gki_spawn(struct gki_run *g, struct diag *d)
+{
+	pid_t pid;
+	int st, r;
+
+	fflush(stdout);
+	r = posix_spawnp(&pid, g->argv[0], NULL, NULL, g->argv, environ);
+	if (r)
+		return diag_set(d, -r, "cannot run %s: %s (--gki_signing_avbtool_path names it)",
+				g->argv[0], strerror(r));
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return diag_set(d, -errno, "waiting for %s: %s", g->argv[0], strerror(errno));
+	if (WIFSIGNALED(st))
+		return diag_set(d, -EIO, "%s add_hash_footer was killed by signal %d", g->argv[0],
+				WTERMSIG(st));
+	if (WEXITSTATUS(st))
+		return diag_set(d, -EIO, "%s add_hash_footer failed (exit status %d)", g->argv[0],
+				WEXITSTATUS(st));
+	return 0;
+}
+
+/* Read avbtool's output into sig[4096], zero-padded; -EFBIG when larger. */
+static int gki_read(const struct gki_run *g, uint8_t *sig, struct diag *d)
+{
+	struct stat st;
+	int fd = open(g->out, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0 || fstat(fd, &st))
+		r = diag_set(d, -errno, "%s wrote no boot signature (%s: %s)", g->argv[0], g->out,
+			     strerror(errno));
+	else if (st.st_size > BOOT_V4_SIGNATURE_SIZE)
+		r = diag_set(d, -EFBIG, "the boot signature avbtool made is %lld bytes, more than %d",
+			     (long long)st.st_size, BOOT_V4_SIGNATURE_SIZE);
+	else if ((r = read_at(fd, sig, (size_t)st.st_size, 0)))
+		diag_set(d, r, "reading %s: %s", g->out, strerror(-r));
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static void gki_cleanup(struct gki_run *g)
+{
+	if (g->out[0])
+		unlink(g->out);
+	if (g->dir[0])
+		rmdir(g->dir);
+	free(g->words);
+	free(g->argv);
+}
+
+/* The boot signature of the image at path (header, kernel, ramdisk). */
+static int gki_signature(const struct args *a, const char *path, uint8_t *sig, struct diag *d)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct gki_run g = {0};
+	int r;
+
+	snprintf(g.dir, sizeof(g.dir), "%s/mkbootimg-gki.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(g.dir)) {
+		r = diag_set(d, -errno, "a temporary folder %s: %s", g.dir, strerror(errno));
+		g.dir[0] = 0;
+		return r;
+	}
+	snprintf(g.out, sizeof(g.out), "%s/boot_signature", g.dir);
+	r = gki_argv(&g, a, path, d);
+	if (!r)
+		r = gki_spawn(&g, d);
+	if (!r)
+		r = gki_read(&g, sig, d);
+	gki_cleanup(&g);
+	return r;
+}
+
+/* Write the image with a 4096-byte placeholder for the signature, cut it
+ * before the signature, let avbtool sign that, put the signature in. */
+static void write_gki(struct image_plan *p, const struct inputs *in, const struct args *a)
+{
+	static uint8_t sig[BOOT_V4_SIGNATURE_SIZE];
+	const struct bootimg_section *s;
+	struct outfile o;
+	struct diag d;
+	int r;
+
+	if (outfile_open(&o, a->output, in->fd, in->n, &d))
+		die_diag(a->output, &d);
+	r = image_write(p, o.fd, &d);
+	s = bootimg_section(&p->img, BP_SIGNATURE);
+	if (!r && ftruncate(o.fd, (off_t)s->offset))
+		r = diag_set(&d, -errno, "cutting the image: %s", strerror(errno));
+	if (!r)
+		r = gki_signature(a, o.tmp, sig, &d);
+	if (!r && pwrite(o.fd, sig, sizeof(sig), (off_t)s->offset) != (ssize_t)sizeof(sig))
+		r = diag_set(&d, -EIO, "writing the boot signature: %s", strerror(errno));
+	if (r) {
+		outfile_abort(&o);
+		if (r == -EFBIG) {
+			/* AOSP's last line (a Python ValueError there), typo and all */
+			fprintf(stderr, "%s: %s: %s\n", cli_prog(), a->output, d.msg);
+			fputs("ValueError: boot sigature size is > 4096\n", stderr);
+			exit(EXIT_BAD);
+		}
+		die_diag(a->output, &d);
+	}
+	if (outfile_commit(&o, &d))
+		die_diag(a->output, &d);
+}
+
 static void print_id(const struct image_plan *p)
 {
 	printf("0x");
@@ -434,7 +629,10 @@ static void finish(struct image_plan *p, const struct args *a, struct inputs *in
 	p->hdr = calloc(1, p->img.header_len);
 	if (!p->hdr)
 		die(EXIT_BAD, "out of memory");
-	write_image_file(p, out, in);
+	if (p->img.kind == BOOTIMG_BOOT && gki_signing(a))
+		write_gki(p, in, a);
+	else
+		write_image_file(p, out, in);
 	free(p->hdr);
 }
 

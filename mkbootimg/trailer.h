@@ -13,9 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "avb.h"
 #include "diag.h"
 
-#define AVB_FOOTER_SIZE 64
 #define SEANDROID_MAGIC "SEANDROIDENFORCE"
 #define SEANDROID_LEN 16
 #define TRAILER_MAX_ITEMS 8
@@ -32,11 +32,6 @@ enum trailer_kind {
 struct trailer_item {
 	enum trailer_kind kind;
 	uint64_t offset, size;
-};
-
-struct avb_footer {
-	uint32_t major, minor;
-	uint64_t original_image_size, vbmeta_offset, vbmeta_size;
 };
 
 struct trailer {
