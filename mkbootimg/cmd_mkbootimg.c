@@ -590,8 +590,18 @@ static void write_gki(struct image_plan *p, const struct inputs *in, const struc
 	s = bootimg_section(&p->img, BP_SIGNATURE);
 	if (!r && ftruncate(o.fd, (off_t)s->offset))
 		r = diag_set(&d, -errno, "cutting the image: %s", strerror(errno));
-	if (!r)
-		r = gki_signature(a, o.tmp, sig, &d);
+	if (!r) {
+		/* the temporary file by a path avbtool can open: beside the output */
+		const char *slash = strrchr(a->output, '/');
+		char path[PATH_MAX];
+
+		if ((size_t)snprintf(path, sizeof(path), "%.*s%s",
+				     slash ? (int)(slash - a->output + 1) : 2,
+				     slash ? a->output : "./", o.tmp) >= sizeof(path))
+			r = diag_set(&d, -ENAMETOOLONG, "output path too long");
+		else
+			r = gki_signature(a, path, sig, &d);
+	}
 	if (!r && pwrite(o.fd, sig, sizeof(sig), (off_t)s->offset) != (ssize_t)sizeof(sig))
 		r = diag_set(&d, -EIO, "writing the boot signature: %s", strerror(errno));
 	if (r) {

@@ -31,6 +31,7 @@
 #include "fileio.h"
 #include "image.h"
 #include "manifest.h"
+#include "avb.h"
 
 /* ---- the repack model: where each part's bytes come from ------------------------- */
 
@@ -44,6 +45,15 @@ struct rp_part {
 	struct piece pad;
 	bool changed;	/* replaced by the user */
 	uint64_t size;	/* the section size the original header gave */
+};
+
+/* An AVB footer and its vbmeta, from the source. */
+struct rp_avb {
+	bool present;
+	struct avb_footer f;
+	uint8_t *blob; /* the vbmeta image */
+	struct avb_vbmeta vb;
+	struct piece inner; /* bytes after the image that the AVB hash covers (a marker...) */
 };
 
 struct repack {
@@ -67,6 +77,10 @@ struct repack {
 	bool had_id, id_sha256;
 	bool header_changed;
 	bool damaged; /* the source was read around damage */
+	struct wrapper wrap; /* a pre-header; raw bytes in prefix */
+	uint8_t *wrap_raw;
+	uint64_t orig_body; /* bytes of the original image, header to its last page */
+	struct rp_avb avb;
 };
 
 /* ---- repack from an image ----------------------------------------------------------- */
@@ -112,6 +126,44 @@ static void from_image_part(struct repack *rp, const struct image *im, const str
 	p->pad = (struct piece){.fd = im->fd, .off = s->offset + s->size, .len = ip->pad_avail};
 }
 
+/* The AVB data at the end of the trailer (file bytes [tstart, tstart+t->len)
+ * of a file of size bytes): footer, vbmeta, and what the hash covers after
+ * the image end. */
+static void avb_load(struct repack *rp, const struct piece *t, uint64_t tstart, uint64_t size)
+{
+	struct rp_avb *a = &rp->avb;
+	uint8_t foot[AVB_FOOTER_SIZE];
+	struct diag d;
+	int r;
+
+	if (t->len < AVB_FOOTER_SIZE ||
+	    read_at(t->fd, foot, AVB_FOOTER_SIZE, t->off + t->len - AVB_FOOTER_SIZE))
+		die(EXIT_BAD, "%s: cannot read the AVB footer", rp->src);
+	if ((r = avb_footer_parse(foot, sizeof(foot), size, &a->f, &d)) < 0)
+		die(EXIT_BAD, "%s: AVB footer @0x%" PRIx64 ": %s", rp->src, size - AVB_FOOTER_SIZE,
+		    d.msg);
+	if (a->f.vbmeta_offset < tstart || a->f.original_image_size > a->f.vbmeta_offset ||
+	    a->f.original_image_size < tstart)
+		die(EXIT_BAD, "%s: AVB footer: vbmeta at 0x%" PRIx64 " and original_image_size %" PRIu64
+			      " do not follow the image (it ends at 0x%" PRIx64 ")",
+		    rp->src, a->f.vbmeta_offset, a->f.original_image_size, tstart);
+	if (!(a->blob = malloc(a->f.vbmeta_size)) ||
+	    read_at(t->fd, a->blob, a->f.vbmeta_size, t->off + (a->f.vbmeta_offset - tstart)))
+		die(EXIT_BAD, "%s: cannot read the vbmeta image", rp->src);
+	if (avb_vbmeta_parse(a->blob, a->f.vbmeta_size, a->f.vbmeta_offset, &a->vb, &d) < 0)
+		die(EXIT_BAD, "%s: %s", rp->src, d.msg);
+	a->inner = (struct piece){.fd = t->fd, .off = t->off,
+				  .len = a->f.original_image_size > tstart ? a->f.original_image_size - tstart : 0};
+	a->present = true;
+}
+
+static void avb_from_image(struct repack *rp, const struct image *im)
+{
+	struct piece t = {.fd = im->fd, .off = im->tr.start, .len = im->tr.size};
+
+	avb_load(rp, &t, im->tr.start, im->size);
+}
+
 static void from_image(struct repack *rp, const char *path)
 {
 	struct image *im = calloc(1, sizeof(*im));
@@ -123,9 +175,10 @@ static void from_image(struct repack *rp, const char *path)
 	image_load_flags(im, path, IMAGE_NO_ID | IMAGE_NO_DTB_SCAN);
 	for (unsigned i = 0; i < im->nwarn; i++)
 		warnmsg("%s: %s", path, im->warn[i]);
-	if (im->wrap.kind != WRAP_NONE)
-		die(EXIT_BAD, "%s: a %s pre-header: not repacked yet", path,
-		    wrapper_name(im->wrap.kind));
+	rp->wrap = im->wrap;
+	rp->wrap_raw = im->wrap_raw;
+	im->wrap_raw = NULL;
+	rp->orig_body = im->img.end - im->wrap.size;
 	rp->in.fd[rp->in.n++] = im->fd;
 	rp->orig_fd = im->fd;
 	rp->hdr = im->hdr;
@@ -143,6 +196,8 @@ static void from_image(struct repack *rp, const char *path)
 		rp->trailer_byte = im->tr.item[0].kind == TR_FF ? 0xff : 0;
 	}
 	from_image_table(rp, im);
+	if (im->tr.has_avb)
+		avb_from_image(rp, im);
 	im->hdr = NULL;
 	im->fd = -1;
 	image_free(im);
@@ -260,6 +315,28 @@ static void dir_table(struct repack *rp, const struct manifest *m)
 	}
 }
 
+static void dir_wrapper(struct repack *rp, const struct manifest *m)
+{
+	struct diag d;
+	size_t n;
+
+	if (file_read_small_at(rp->dirfd, m->wrapper, NOOK_SIZE, &rp->wrap_raw, &n, &d))
+		die(EXIT_BAD, "%s/%s: %s", rp->src, m->wrapper, d.msg);
+	wrapper_detect(rp->wrap_raw, n, UINT64_MAX, &rp->wrap);
+	if ((int)rp->wrap.kind != m->wrapper_kind || rp->wrap.size != n)
+		die(EXIT_BAD, "%s/%s: not the %zu-byte pre-header the manifest names", rp->src,
+		    m->wrapper, n);
+}
+
+static bool trailer_has_footer(const struct piece *t)
+{
+	uint8_t magic[AVB_MAGIC_SIZE];
+
+	return t->len >= AVB_FOOTER_SIZE &&
+	       !read_at(t->fd, magic, sizeof(magic), t->off + t->len - AVB_FOOTER_SIZE) &&
+	       !memcmp(magic, AVB_FOOTER_MAGIC, AVB_MAGIC_SIZE);
+}
+
 static void from_dir(struct repack *rp, const char *dir)
 {
 	struct manifest *m = calloc(1, sizeof(*m));
@@ -278,6 +355,9 @@ static void from_dir(struct repack *rp, const char *dir)
 	free(text);
 	dir_header(rp, m);
 	rp->orig_size = m->size;
+	rp->orig_body = rp->img.end;
+	if (*m->wrapper)
+		dir_wrapper(rp, m);
 	rp->had_id = m->has_id, rp->id_sha256 = m->id_sha256;
 	for (int i = 0; i < BP_COUNT; i++)
 		if (m->part[i].present && i != BP_VENDOR_RAMDISK)
@@ -298,6 +378,8 @@ static void from_dir(struct repack *rp, const char *dir)
 		rp->trailer = dir_piece(rp, m->trailer);
 		rp->trailer_is_pad = m->trailer_kind != MF_TRAILER_DATA;
 		rp->trailer_byte = m->trailer_kind == MF_TRAILER_PADFF ? 0xff : 0;
+		if (!rp->trailer_is_pad && trailer_has_footer(&rp->trailer))
+			avb_load(rp, &rp->trailer, m->size - rp->trailer.len, m->size);
 	}
 	free(m);
 }
@@ -309,6 +391,7 @@ struct repack_opts {
 	const char *cmdline, *name, *os_version, *os_patch;
 	bool no_mtk;
 	const char *out, *part_size, *scatter, *partition;
+	const char *avb_key, *avb_alg;
 };
 
 static bool any_changed(const struct repack *rp)
@@ -326,7 +409,7 @@ static bool opts_change(const struct repack_opts *o)
 	for (int i = 0; i < BP_COUNT; i++)
 		if (o->file[i])
 			return true;
-	return o->cmdline || o->name || o->os_version || o->os_patch || o->no_mtk;
+	return o->cmdline || o->name || o->os_version || o->os_patch || o->no_mtk || o->avb_key;
 }
 
 /* ---- exact: nothing changed ------------------------------------------------------------- */
@@ -391,6 +474,8 @@ static void write_exact_dir(const struct repack *rp, int fd, struct diag *d)
 {
 	struct cut_writer w = {.fd = fd, .left = rp->orig_size};
 
+	if (rp->wrap_raw)
+		cw_piece(&w, &(struct piece){.mem = rp->wrap_raw, .len = rp->wrap.size});
 	cw_piece(&w, &(struct piece){.mem = rp->hdr, .len = rp->hdr_len});
 	for (unsigned i = 0; i < rp->img.nsect; i++)
 		cw_section(&w, rp, &rp->img.sect[i]);
@@ -566,20 +651,30 @@ static enum id_mode pick_id(const struct repack *rp)
 	return rp->id_sha256 ? ID_SHA256 : ID_SHA1;
 }
 
+static bool trailer_is_marker(const struct piece *t);
+
 /* Plain padding after the image (to the partition size) is re-fitted so the
- * file keeps its original size; other trailers are copied as they are. */
+ * file keeps its original size. With AVB the image is followed by what the
+ * hash covered (a marker) and the AVB data is written anew (write_avb).
+ * SEANDROIDENFORCE and LG's bump are markers, not signatures: copied
+ * silently. Other trailer data is copied with a warning: it may be a
+ * signature the new contents no longer match. */
 static void plan_trailer(struct repack *rp, struct image_plan *pl, uint8_t **fill)
 {
-	uint64_t body = pl->img.end;
+	uint64_t body = pl->prefix.len + pl->img.end;
 
+	if (rp->avb.present) {
+		pl->trailer = rp->avb.inner;
+		return;
+	}
 	if (!rp->trailer.len)
 		return;
 	if (!rp->trailer_is_pad || !rp->orig_size) {
 		pl->trailer = rp->trailer;
-		if (any_changed(rp))
-			warnmsg("the %" PRIu64 "-byte trailer (AVB footer, signature...) is copied "
-				"as it was and no longer matches the new contents; re-sign the "
-				"image", rp->trailer.len);
+		if (!trailer_is_marker(&rp->trailer))
+			warnmsg("the %" PRIu64 "-byte trailer after the image is copied as it was; "
+				"if it is a signature, it no longer matches the new contents",
+				rp->trailer.len);
 		return;
 	}
 	if (body >= rp->orig_size) {
@@ -596,6 +691,94 @@ static void plan_trailer(struct repack *rp, struct image_plan *pl, uint8_t **fil
 	pl->trailer = (struct piece){.mem = *fill, .len = rp->orig_size - body};
 }
 
+/* SEANDROIDENFORCE (+ ff ff ff ff after DHTB) or LG's bump, then padding. */
+static bool trailer_is_marker(const struct piece *t)
+{
+	uint8_t b[SEANDROID_LEN + 4];
+	size_t n = t->len < sizeof(b) ? (size_t)t->len : sizeof(b), m;
+	uint8_t *rest;
+	bool pad = true;
+
+	if (read_at(t->fd, b, n, t->off))
+		return false;
+	if (n >= SEANDROID_LEN && !memcmp(b, SEANDROID_MAGIC, SEANDROID_LEN))
+		m = n >= SEANDROID_LEN + 4 && !memcmp(b + SEANDROID_LEN, "\xff\xff\xff\xff", 4)
+			    ? SEANDROID_LEN + 4
+			    : SEANDROID_LEN;
+	else if (n >= LGBUMP_LEN && !memcmp(b, LGBUMP_MAGIC, LGBUMP_LEN))
+		m = LGBUMP_LEN;
+	else
+		return false;
+	if (t->len - m > (1u << 26) || !(rest = malloc(t->len - m + 1)))
+		return false;
+	if (read_at(t->fd, rest, t->len - m, t->off + m))
+		pad = false;
+	for (uint64_t i = 0; pad && i < t->len - m; i++)
+		pad = rest[i] == 0 || rest[i] == 0xff;
+	free(rest);
+	return pad;
+}
+
+/* After the image: a new vbmeta (the hash descriptor follows the new data;
+ * signed again with a key, else its signature is stale) and the footer at
+ * the end of the original partition-sized file. */
+static int write_avb(struct repack *rp, const struct repack_opts *o, int fd, uint64_t body,
+		     struct diag *d)
+{
+	static uint8_t vbmeta[AVB_VBMETA_MAX_SIZE];
+	struct avb_footer_plan plan;
+	struct avb_key *key = NULL;
+	int len, r = 0;
+
+	if (o->avb_key && avb_key_load(o->avb_key, &key, d) < 0)
+		return diag_prefix(d, "%s", o->avb_key), -EINVAL;
+	len = avb_rebuild(&rp->avb.vb, rp->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot", fd,
+			  body, key, o->avb_alg, vbmeta, sizeof(vbmeta), d);
+	avb_key_free(key);
+	if (len < 0)
+		return len;
+	if ((r = avb_footer_plan(body, vbmeta, (size_t)len, rp->orig_size, &plan, d)) < 0)
+		return r;
+	for (unsigned i = 0; i < plan.nspan && !r; i++)
+		r = plan.span[i].mem ? write_all(fd, plan.span[i].mem, (size_t)plan.span[i].len)
+				     : write_zeros(fd, plan.span[i].len);
+	if (r)
+		return diag_set(d, r, "writing the AVB data: %s", strerror(-r));
+	if (!o->avb_key)
+		warnmsg("AVB: the hash descriptor and the vbmeta hash follow the new contents, but "
+			"the signature is now stale: the image boots only with an unlocked "
+			"bootloader; sign it with --avb-key KEY.pem");
+	else if (!plan.avbtool_fits)
+		warnmsg("AVB: signed; the image is past avbtool's 69632-byte reserve, so avbtool "
+			"add_hash_footer could not sign it again in this partition");
+	return 0;
+}
+
+static void write_rebuilt(struct repack *rp, const struct repack_opts *o, struct image_plan *pl)
+{
+	struct outfile out;
+	struct diag d;
+	uint32_t covered = 0;
+	int r;
+
+	if (rp->wrap.kind == WRAP_DHTB || rp->wrap.kind == WRAP_BLOB)
+		if (wrapper_new_covered(&rp->wrap, rp->orig_body, pl->img.end, &covered, &d))
+			die_diag(o->out, &d);
+	if (outfile_open(&out, o->out, rp->in.fd, rp->in.n, &d))
+		die_diag(o->out, &d);
+	cli_on_die(abort_outfile, &out);
+	r = image_write(pl, out.fd, &d);
+	if (!r)
+		r = wrapper_fix_output(&rp->wrap, out.fd, covered, &d);
+	if (!r && rp->avb.present)
+		r = write_avb(rp, o, out.fd, image_plan_size(pl), &d);
+	if (r)
+		die_diag(o->out, &d);
+	cli_on_die(NULL, NULL);
+	if (outfile_commit(&out, &d))
+		die_diag(o->out, &d);
+}
+
 static void repack_rebuild(struct repack *rp, const struct repack_opts *o)
 {
 	struct image_plan *pl = calloc(1, sizeof(*pl));
@@ -605,11 +788,15 @@ static void repack_rebuild(struct repack *rp, const struct repack_opts *o)
 
 	if (!pl)
 		die(EXIT_BAD, "out of memory");
+	if (o->avb_key && !rp->avb.present)
+		die(EXIT_USAGE, "--avb-key: %s has no AVB footer to sign", rp->src);
 	if (o->no_mtk)
 		for (int i = 0; i < BP_COUNT; i++)
 			rp->part[i].has_mtk = false;
 	patch_table(rp);
 	pl->img = rp->img;
+	if (rp->wrap_raw)
+		pl->prefix = (struct piece){.mem = rp->wrap_raw, .len = rp->wrap.size};
 	for (int i = 0; i < BP_COUNT; i++)
 		if (rp->part[i].present)
 			plan_part(rp, pl, (enum bootimg_part)i, mtk[i]);
@@ -618,15 +805,18 @@ static void repack_rebuild(struct repack *rp, const struct repack_opts *o)
 	pl->hdr = rp->hdr;
 	pl->id_mode = pick_id(rp);
 	plan_trailer(rp, pl, &fill);
+	if (rp->part[BP_SIGNATURE].present && (any_changed(rp) || rp->header_changed))
+		warnmsg("the boot signature section (GKI) no longer matches the new contents");
 	limit_resolve(&lim, o->part_size, o->scatter, o->partition, "BOOTIMG");
-	limit_check(&lim, image_plan_size(pl), o->out);
-	write_image_file(pl, o->out, &rp->in);
-	printf("%s: %" PRIu64 " bytes, header v%" PRIu32 "%s%s\n", o->out, image_plan_size(pl),
-	       pl->img.version,
+	limit_check(&lim, rp->avb.present ? rp->orig_size : image_plan_size(pl), o->out);
+	write_rebuilt(rp, o, pl);
+	printf("%s: %" PRIu64 " bytes, header v%" PRIu32 "%s%s%s\n", o->out,
+	       rp->avb.present ? rp->orig_size : image_plan_size(pl), pl->img.version,
 	       any_changed(rp) ? ", sections replaced"
 	       : rp->damaged   ? ", damaged sections rewritten as they are"
 			       : ", sections unchanged",
-	       pl->id_mode == ID_KEEP ? "" : ", id computed");
+	       pl->id_mode == ID_KEEP ? "" : ", id computed",
+	       !rp->avb.present ? "" : o->avb_key ? ", AVB signed" : ", AVB signature stale");
 	free(fill);
 	free(pl);
 }
@@ -639,6 +829,7 @@ static const char repack_usage[] =
 	"  --vendor_ramdisk F --bootconfig F   replace a section (MTK header kept)\n"
 	"  --cmdline S --name S --os_version A.B.C --os_patch_level YYYY-MM\n"
 	"  --no-mtk                drop the MediaTek headers\n"
+	"  --avb-key KEY.pem [--avb-algorithm SHA256_RSA4096]   sign the AVB vbmeta again\n"
 	"  --partition-size N | --scatter F [--partition NAME]   refuse if too big\n";
 
 enum repack_opt {
@@ -653,6 +844,8 @@ enum repack_opt {
 	R_SCAT,
 	R_PART,
 	R_HELP,
+	R_AVB_KEY,
+	R_AVB_ALG,
 	R_FILE = 100, /* + enum bootimg_part */
 };
 
@@ -664,7 +857,8 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 		{"os_version", 0, true, R_OSV}, {"os_patch_level", 0, true, R_OSP},
 		{"no_mtk", 0, false, R_NOMTK}, {"partition_size", 0, true, R_PSIZE},
 		{"scatter", 0, true, R_SCAT}, {"partition", 0, true, R_PART},
-		{"help", 'h', false, R_HELP},
+		{"help", 'h', false, R_HELP}, {"avb_key", 0, true, R_AVB_KEY},
+		{"avb_algorithm", 0, true, R_AVB_ALG},
 		{"kernel", 0, true, R_FILE + BP_KERNEL}, {"ramdisk", 0, true, R_FILE + BP_RAMDISK},
 		{"second", 0, true, R_FILE + BP_SECOND}, {"dtb", 0, true, R_FILE + BP_DTB},
 		{"recovery_dtbo", 0, true, R_FILE + BP_RECOVERY_DTBO},
@@ -692,11 +886,18 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 		case R_SCAT: ro->scatter = s.arg; break;
 		case R_PART: ro->partition = s.arg; break;
 		case R_HELP: fputs(repack_usage, stdout); exit(0);
+		case R_AVB_KEY: ro->avb_key = s.arg; break;
+		case R_AVB_ALG: ro->avb_alg = s.arg; break;
 		case R_FILE: ro->file[id - R_FILE] = s.arg; break;
 		}
 	}
 	if (!*src || !ro->out)
 		die(EXIT_USAGE, "%s", repack_usage);
+	if (ro->avb_alg && !ro->avb_key)
+		die(EXIT_USAGE, "--avb-algorithm needs --avb-key");
+	if (ro->avb_alg && !avb_alg_by_name(ro->avb_alg))
+		die(EXIT_USAGE, "--avb-algorithm: unknown \"%s\" (SHA256_RSA2048, SHA256_RSA4096, "
+				"SHA256_RSA8192, SHA512_RSA2048...)", ro->avb_alg);
 }
 
 int cmd_repack(int argc, char **argv)
@@ -728,6 +929,8 @@ int cmd_repack(int argc, char **argv)
 		close(rp->dirfd);
 	free(rp->hdr);
 	free(rp->table);
+	free(rp->wrap_raw);
+	free(rp->avb.blob);
 	free(rp);
 	return 0;
 }

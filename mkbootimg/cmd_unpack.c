@@ -3,6 +3,7 @@
  * nothing under a final name), so that `bootimg repack DIR` can put it back
  * byte for byte. Into DIR:
  *
+ *   wrapper.bin           a pre-header (DHTB, BLOB...) as stored, when there is one
  *   header.bin            the header page(s) exactly as stored
  *   kernel, ramdisk, ...  each section's payload, MediaTek header stripped
  *   kernel.mtk, ...       the 512-byte MediaTek header, when there was one
@@ -168,6 +169,11 @@ static void unpack(struct unpack *u, const char *dir)
 	u->m.id_sha256 = im->id_sha256;
 	u->m.id_ok = im->id_ok;
 	outset_begin(&u->out, dir, &im->fd, 1);
+	if (im->wrap.kind != WRAP_NONE) {
+		name_of(u->m.wrapper, "wrapper.bin", "");
+		u->m.wrapper_kind = im->wrap.kind;
+		outset_mem(&u->out, u->m.wrapper, im->wrap_raw, im->wrap.size);
+	}
 	name_of(u->m.header.name, "header.bin", "");
 	if (hlen > im->size - im->wrap.size)
 		hlen = im->size - im->wrap.size;
@@ -196,9 +202,6 @@ int cmd_unpack(int argc, char **argv)
 	image_load(&im, argv[1]);
 	for (unsigned i = 0; i < im.nwarn; i++)
 		warnmsg("%s: %s", argv[1], im.warn[i]);
-	if (im.wrap.kind != WRAP_NONE)
-		die(EXIT_BAD, "%s: a %s pre-header: not unpacked yet", argv[1],
-		    wrapper_name(im.wrap.kind));
 	if (!(u = calloc(1, sizeof(*u))))
 		die(EXIT_BAD, "out of memory");
 	u->im = &im;

@@ -70,7 +70,7 @@ int image_plan_layout(struct image_plan *p, struct diag *d)
 
 uint64_t image_plan_size(const struct image_plan *p)
 {
-	return p->img.end + p->trailer.len;
+	return p->prefix.len + p->img.end + p->trailer.len;
 }
 
 static int write_piece(int fd, const struct piece *pc)
@@ -175,7 +175,9 @@ int image_write(struct image_plan *p, int out_fd, struct diag *d)
 
 	if (r)
 		return r;
-	r = write_all(out_fd, p->hdr, p->img.header_len);
+	r = p->prefix.len ? write_piece(out_fd, &p->prefix) : 0;
+	if (!r)
+		r = write_all(out_fd, p->hdr, p->img.header_len);
 	if (!r)
 		r = write_body(p, out_fd);
 	if (r)
@@ -184,7 +186,8 @@ int image_write(struct image_plan *p, int out_fd, struct diag *d)
 		return 0;
 	/* The id is known only now: rewrite the header page with it. */
 	r = bootimg_encode(&p->img, p->hdr, p->img.header_len, d);
-	if (!r && pwrite(out_fd, p->hdr, p->img.header_len, 0) != (ssize_t)p->img.header_len)
+	if (!r && pwrite(out_fd, p->hdr, p->img.header_len, (off_t)p->prefix.len) !=
+			  (ssize_t)p->img.header_len)
 		r = diag_set(d, -EIO, "writing the header: %s", strerror(errno));
 	return r;
 }

@@ -40,6 +40,7 @@ enum id_mode {
 };
 
 struct image_plan {
+	struct piece prefix; /* bytes before the header (a DHTB pre-header...), len 0: none */
 	struct bootimg img; /* header fields; section sizes are set by image_plan_layout() */
 	uint8_t *hdr;	    /* img.header_len bytes to encode over (zeroed for a new image) */
 	struct section_src src[BP_COUNT];
@@ -57,10 +58,11 @@ uint64_t section_src_size(const struct section_src *s);
  * return 0, or -EOVERFLOW when a section does not fit the 32-bit fields. */
 int image_plan_layout(struct image_plan *p, struct diag *d);
 
-/* Bytes the image will have (layout done). */
+/* Bytes the image will have (layout done), prefix and trailer included. */
 uint64_t image_plan_size(const struct image_plan *p);
 
-/* Write the image to out_fd (positioned at 0). Computes the id when asked. */
+/* Write the prefix, then the image, to out_fd (positioned at 0). Computes
+ * the id when asked. */
 int image_write(struct image_plan *p, int out_fd, struct diag *d);
 
 #endif

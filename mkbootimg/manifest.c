@@ -9,8 +9,14 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "wrapper.h"
 
 #define MF_FIELDS_MAX 12
+
+static const char *const wrapper_words[] = {
+	[WRAP_NONE] = "none", [WRAP_DHTB] = "dhtb", [WRAP_BLOB] = "blob",
+	[WRAP_NOOK] = "nook", [WRAP_ACCLAIM] = "acclaim",
+};
 
 static const char *const trailer_names[] = {
 	[MF_TRAILER_NONE] = "none",
@@ -98,6 +104,8 @@ int manifest_format(const struct manifest *m, char **out, size_t *len)
 	put(&t, MANIFEST_MAGIC "\n");
 	put(&t, "kind %s\n", m->kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot");
 	put(&t, "size %" PRIu64 "\n", m->size);
+	if (*m->wrapper)
+		put(&t, "wrapper %s %s\n", m->wrapper, wrapper_words[m->wrapper_kind]);
 	put(&t, "header");
 	put_file(&t, &m->header);
 	put(&t, "\n");
@@ -293,10 +301,28 @@ static int rec_header(struct manifest *m, const struct mf_line *l)
 	return l->n == 4 ? file_fields(l, 1, &m->header) : line_err(l, "header wants FILE SIZE SHA256");
 }
 
+static int rec_wrapper(struct manifest *m, const struct mf_line *l)
+{
+	int r;
+
+	if (l->n != 3)
+		return line_err(l, "wrapper wants FILE and a kind");
+	if ((r = name_field(l, 1, m->wrapper)) < 0)
+		return r;
+	for (int k = WRAP_DHTB; k <= WRAP_ACCLAIM; k++)
+		if (!strcmp(l->f[2], wrapper_words[k])) {
+			m->wrapper_kind = k;
+			return 0;
+		}
+	return line_err(l, "wrapper kind \"%.32s\": want dhtb, blob, nook or acclaim", l->f[2]);
+}
+
 static int rec_line(struct manifest *m, const struct mf_line *l)
 {
 	const char *k = l->f[0];
 
+	if (!strcmp(k, "wrapper"))
+		return rec_wrapper(m, l);
 	if (!strcmp(k, "part"))
 		return rec_part(m, l);
 	if (!strcmp(k, "fragment"))

@@ -8,6 +8,7 @@
  *   bootkit-unpack 1                     format marker (first line)
  *   kind boot|vendor_boot
  *   size N                               bytes of the original file
+ *   wrapper FILE dhtb|blob|nook|acclaim  a pre-header, as stored (wrapper.h)
  *   header FILE SIZE SHA256              the header page(s) as stored
  *   id sha1|sha256 ok|stale              boot v0-v2 only
  *   part NAME FILE SIZE SHA256 [mtk FILE] [slack FILE] [pad FILE]
@@ -59,6 +60,8 @@ struct mf_part {
 struct manifest {
 	enum bootimg_kind kind;
 	uint64_t size;
+	char wrapper[MANIFEST_NAME_MAX]; /* "" when none */
+	int wrapper_kind;		  /* enum wrap_kind */
 	struct mf_file header;
 	bool header_summed; /* header's SIZE SHA256 given (older folders lack them) */
 	bool has_id, id_sha256, id_ok;

@@ -10,7 +10,8 @@
 const char *trailer_kind_name(enum trailer_kind k)
 {
 	static const char *const n[] = {"zero padding", "0xff padding", "SEANDROIDENFORCE",
-					"AVB vbmeta", "AVB footer", "data"};
+					"AVB vbmeta",	"AVB footer",	"data",
+					"LG bump"};
 	return (unsigned)k < sizeof(n) / sizeof(n[0]) ? n[k] : "?";
 }
 
@@ -136,6 +137,9 @@ int trailer_scan(int fd, uint64_t start, uint64_t file_size, struct trailer *t, 
 		if (!memcmp(buf, SEANDROID_MAGIC, SEANDROID_LEN) && start + SEANDROID_LEN <= end) {
 			add(t, TR_SEANDROID, start, SEANDROID_LEN);
 			pos += SEANDROID_LEN;
+		} else if (!memcmp(buf, LGBUMP_MAGIC, LGBUMP_LEN) && start + LGBUMP_LEN <= end) {
+			add(t, TR_LGBUMP, start, LGBUMP_LEN);
+			pos += LGBUMP_LEN;
 		}
 	}
 	if (vb_size && vb_off >= pos) {
