@@ -14,8 +14,9 @@ OBJ     := $(O)/obj
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wcast-qual -Wwrite-strings -Wpointer-arith -Wvla -Wformat=2
 CFLAGS  ?= -O2 -g
-PKGS    := libcrypto liblz4 zlib
-LIBS     = $$(pkg-config --libs $(PKGS))
+PKGS    := libcrypto liblz4 zlib liblzma libzstd
+# libbz2 ships no pkg-config file on Debian 12
+LIBS     = $$(pkg-config --libs $(PKGS)) -lbz2
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .DEFAULT_GOAL := all

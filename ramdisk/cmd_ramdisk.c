@@ -1,5 +1,5 @@
 /* ramdisk - build, list, extract and edit initramfs ramdisks (newc cpio,
- * lz4 legacy, gzip or none).
+ * lz4 legacy, gzip, xz, lzma, bzip2, zstd or none; lz4 frame read only).
  *
  *   ramdisk pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--modules ...]
  *   ramdisk list RAMDISK [-v]
@@ -45,7 +45,11 @@ static const char usage[] =
 	"  [--input DIR]       and the .idc/.kl files install actions name, from DIR\n"
 	"\n"
 	"COMP: lz4 (legacy format, level 12 by default, lz4:1..12), gzip (gzip:1..9,\n"
-	"default 9), none. pack defaults to lz4; edit keeps the input's compression.\n"
+	"default 9), xz (CRC32 check, dictionary <= 1 MiB; xz:0..9, default 6), lzma\n"
+	"(lzma:0..9, default 6), bzip2 (bzip2:1..9, default 9), zstd (zstd:1..19,\n"
+	"default 19), none. pack defaults to lz4; edit keeps the input's compression\n"
+	"(lz4 frame input is written as lz4 legacy). lz4 frames are read, not written;\n"
+	"lzop is not supported. Concatenated streams are all read.\n"
 	"Spec and edit lines are described in README.md (file, dir, nod, slink, pipe,\n"
 	"sock; rm, rmtree, mv, insert). mtime comes from SOURCE_DATE_EPOCH (else 0).\n"
 	"--max-size N caps the decompressed size of a ramdisk read (default 512M).\n"
@@ -56,6 +60,7 @@ static const char usage[] =
 struct loaded {
 	struct ramdisk rd;
 	enum comp comp;
+	struct decomp_info streams;
 	size_t in_len;
 	int fd; /* kept open so an output can be checked against it */
 };
@@ -92,15 +97,18 @@ static void load(struct loaded *l, const char *path, uint64_t cap)
 		die(EXIT_BAD, "%s: read: %s", path, strerror(-err));
 	l->in_len = (size_t)size;
 	l->comp = comp_detect(in, (size_t)size, &what);
+	if (l->comp == COMP_UNKNOWN && what)
+		die(EXIT_BAD, "%s: @0x0: %s ramdisks are not supported (decompress it first)", path,
+		    what);
 	if (l->comp == COMP_UNKNOWN)
-		die(EXIT_BAD, "%s: @0x0: %s", path,
-		    what ? (what[0] == 'x' ? "xz ramdisk: not supported, decompress it first"
-					   : "compressed ramdisk in a format not supported here "
-					     "(gzip, lz4 and plain cpio are)")
-			 : "not a cpio archive, gzip or lz4 stream (bad magic)");
-	if (decompress_all(l->comp, in, (size_t)size, (size_t)cap, &out, &outlen, &d) < 0) {
+		die(EXIT_BAD,
+		    "%s: @0x0: not a cpio archive or a gzip, lz4, xz, lzma, bzip2 or zstd stream "
+		    "(bad magic)",
+		    path);
+	if (decompress_streams(l->comp, in, (size_t)size, (size_t)cap, &out, &outlen, &l->streams,
+			       &d) < 0) {
 		free(in);
-		diag_prefix(&d, "%s data", comp_name(l->comp));
+		diag_prefix(&d, "%s data", l->comp == COMP_NONE ? "cpio" : comp_name(l->comp));
 		die_diag(path, &d);
 	}
 	free(in);
@@ -189,7 +197,10 @@ static void summary(const struct ramdisk *rd, const char *label, enum comp c, ui
 static void parse_comp(const char *s, enum comp *c, int *level)
 {
 	if (comp_parse(s, c, level) < 0)
-		die(EXIT_USAGE, "-c %s: want lz4[:1..12], gzip[:1..9] or none", s);
+		die(EXIT_USAGE,
+		    "-c %s: want lz4[:1..12], gzip[:1..9], xz[:0..9], lzma[:0..9], bzip2[:1..9], "
+		    "zstd[:1..19] or none",
+		    s);
 }
 
 static void apply_file(struct ramdisk *rd, const char *path, bool edits)
@@ -465,6 +476,10 @@ static int cmd_info(int argc, char **argv)
 		die(EXIT_USAGE, "usage: ramdisk info RAMDISK");
 	load(&l, pos[0], cap);
 	summary(&l.rd, pos[0], l.comp, l.rd.archive_len, l.in_len, 10);
+	if (l.streams.streams > 1)
+		printf("streams: %u, %s\n", l.streams.streams,
+		       l.streams.mixed ? "in several formats (the first one's is shown)"
+				       : "concatenated");
 	loaded_free(&l);
 	return 0;
 }
@@ -546,10 +561,14 @@ static int cmd_edit(int argc, char **argv)
 	}
 	add_modules(&l.rd, &mo);
 	c = l.comp;
-	level = c == COMP_GZIP ? 9 : 12;
+	level = comp_default_level(c);
+	if (l.streams.mixed && !comp)
+		warnmsg("%s: streams in several formats: all written as one %s stream", in,
+			comp_name(c == COMP_LZ4_FRAME ? COMP_LZ4_LEGACY : c));
 	if (c == COMP_LZ4_FRAME) {
 		warnmsg("%s: lz4 frame input is written as lz4 legacy (what kernels read)", in);
 		c = COMP_LZ4_LEGACY;
+		level = comp_default_level(c);
 	}
 	if (comp)
 		parse_comp(comp, &c, &level);

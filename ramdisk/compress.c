@@ -1,18 +1,35 @@
-/* compress.c - lz4 legacy and gzip sinks, bounded decoders. See compress.h. */
+/* compress.c - compression names, detection and sinks (lz4 legacy on threads,
+ * gzip, xz, lzma, bzip2, zstd). The decoders are in decompress.c. See
+ * compress.h. */
 #include "compress.h"
 
+#include <bzlib.h>
 #include <errno.h>
 #include <lz4.h>
-#include <lz4frame.h>
 #include <lz4hc.h>
+#include <lzma.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #include "bytes.h"
 #include "fileio.h"
+
+/* What -c accepts: name, default level, level range (min > max: no level). */
+static const struct {
+	enum comp c;
+	const char *name;
+	int def, min, max;
+} writable[] = {
+	{COMP_NONE, "none", 0, 1, 0},	      {COMP_GZIP, "gzip", 9, 1, 9},
+	{COMP_LZ4_LEGACY, "lz4", 12, 1, 12},  {COMP_LZ4_LEGACY, "lz4-legacy", 12, 1, 12},
+	{COMP_XZ, "xz", 6, 0, 9},	      {COMP_LZMA, "lzma", 6, 0, 9},
+	{COMP_BZIP2, "bzip2", 9, 1, 9},	      {COMP_ZSTD, "zstd", 19, 1, 19},
+};
 
 const char *comp_name(enum comp c)
 {
@@ -21,58 +38,87 @@ const char *comp_name(enum comp c)
 	case COMP_GZIP: return "gzip";
 	case COMP_LZ4_LEGACY: return "lz4-legacy";
 	case COMP_LZ4_FRAME: return "lz4-frame";
+	case COMP_XZ: return "xz";
+	case COMP_LZMA: return "lzma";
+	case COMP_BZIP2: return "bzip2";
+	case COMP_ZSTD: return "zstd";
 	default: return "unknown";
 	}
+}
+
+int comp_default_level(enum comp c)
+{
+	for (size_t i = 0; i < sizeof(writable) / sizeof(writable[0]); i++)
+		if (writable[i].c == c)
+			return writable[i].def;
+	return 0;
 }
 
 int comp_parse(const char *s, enum comp *c, int *level)
 {
 	const char *colon = strchr(s, ':');
 	size_t n = colon ? (size_t)(colon - s) : strlen(s);
-	int max;
 
-	if (n == 4 && !memcmp(s, "none", 4)) {
-		*c = COMP_NONE, *level = 0, max = 0;
-	} else if (n == 4 && !memcmp(s, "gzip", 4)) {
-		*c = COMP_GZIP, *level = 9, max = 9;
-	} else if ((n == 3 && !memcmp(s, "lz4", 3)) || (n == 10 && !memcmp(s, "lz4-legacy", 10))) {
-		*c = COMP_LZ4_LEGACY, *level = 12, max = 12;
-	} else {
-		return -EINVAL;
-	}
-	if (colon) {
+	for (size_t i = 0; i < sizeof(writable) / sizeof(writable[0]); i++) {
 		char *end;
-		long v = strtol(colon + 1, &end, 10);
-		if (max == 0 || *end || end == colon + 1 || v < 1 || v > max)
+		long v;
+		if (strlen(writable[i].name) != n || memcmp(s, writable[i].name, n))
+			continue;
+		*c = writable[i].c;
+		*level = writable[i].def;
+		if (!colon)
+			return 0;
+		v = strtol(colon + 1, &end, 10);
+		if (*end || end == colon + 1 || !(colon[1] >= '0' && colon[1] <= '9') ||
+		    v < writable[i].min || v > writable[i].max)
 			return -EINVAL;
 		*level = (int)v;
+		return 0;
 	}
-	return 0;
+	return -EINVAL;
+}
+
+/* lzma_alone: props 5d (lc 3, lp 0, pb 2, what every encoder writes and the
+ * kernel's decompress_method keys on with the dictionary's low byte 0), and a
+ * size that is unknown (all ff) or below 2^56 (top byte 0). */
+static bool is_lzma(const uint8_t *p, size_t n)
+{
+	return n >= LZMA_HDR_SIZE && p[0] == 0x5d && p[1] == 0 && (p[12] == 0 || p[12] == 0xff);
 }
 
 enum comp comp_detect(const uint8_t *p, size_t n, const char **what)
 {
-	static const struct {
-		const char *magic;
-		size_t len;
-		const char *name;
-	} other[] = {
-		{"\xfd" "7zXZ", 5, "xz"},	{"BZh", 3, "bzip2"},	     {"\x5d\0\0", 3, "lzma"},
-		{"\x28\xb5\x2f\xfd", 4, "zstd"}, {"\x89LZO", 4, "lzop"},
-	};
+	size_t at = 0;
 
 	*what = NULL;
+	/* lz4/zstd skippable frames (pzstd writes one first): look past them */
+	while (n - at >= 8 && (get_le32(p + at) & ~0xfu) == SKIPPABLE_MAGIC &&
+	       get_le32(p + at + 4) <= n - at - 8)
+		at += 8 + (size_t)get_le32(p + at + 4);
+	if (at) {
+		uint32_t m = n - at >= 4 ? get_le32(p + at) : 0;
+		if (m == ZSTD_MAGIC)
+			return COMP_ZSTD;
+		return m == LZ4_FRAME_MAGIC ? COMP_LZ4_FRAME : COMP_UNKNOWN;
+	}
 	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
 		return COMP_GZIP;
 	if (n >= 4 && get_le32(p) == LZ4_LEGACY_MAGIC)
 		return COMP_LZ4_LEGACY;
-	if (n >= 4 && get_le32(p) == 0x184d2204u)
+	if (n >= 4 && get_le32(p) == LZ4_FRAME_MAGIC)
 		return COMP_LZ4_FRAME;
+	if (n >= 6 && !memcmp(p, "\xfd" "7zXZ\0", 6))
+		return COMP_XZ;
+	if (n >= 4 && get_le32(p) == ZSTD_MAGIC)
+		return COMP_ZSTD;
+	if (n >= 4 && !memcmp(p, "BZh", 3) && p[3] >= '1' && p[3] <= '9')
+		return COMP_BZIP2;
+	if (is_lzma(p, n))
+		return COMP_LZMA;
 	if (n >= 6 && !memcmp(p, "07070", 5))
 		return COMP_NONE;
-	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		if (n >= other[i].len && !memcmp(p, other[i].magic, other[i].len))
-			*what = other[i].name;
+	if (n >= 4 && !memcmp(p, "\x89LZO", 4))
+		*what = "lzop";
 	return COMP_UNKNOWN;
 }
 
@@ -141,6 +187,18 @@ struct lz4_slot {
 	bool busy;
 };
 
+struct zsink;
+
+/* A streaming encoder: consume up to n bytes of in (*used), write up to the
+ * zsink's ocap bytes to its obuf (*made). Returns 1 once the stream is ended
+ * (finish only), 0 to go on, or -errno. */
+struct encoder {
+	int (*init)(struct zsink *zs);
+	int (*step)(struct zsink *zs, const uint8_t *in, size_t n, size_t *used, size_t *made,
+		    bool finish);
+	void (*end)(struct zsink *zs);
+};
+
 struct zsink {
 	struct sink s; /* what callers write into */
 	struct sink *out;
@@ -150,9 +208,16 @@ struct zsink {
 	bool started;
 	struct lz4_slot slot[LZ4_SLOTS];
 	unsigned cur; /* slot being filled */
+	const struct encoder *enc;
 	size_t ocap;
-	uint8_t *obuf; /* gzip output */
-	z_stream z;
+	uint8_t *obuf; /* encoder output */
+	union {
+		z_stream z;
+		lzma_stream x;
+		bz_stream b;
+		ZSTD_CCtx *zc;
+	} u;
+	lzma_options_lzma lz; /* xz and lzma: kept for the encoder's lifetime */
 };
 
 /* Compress sl->len bytes of sl->in at level (kept in result before the call). */
@@ -242,22 +307,224 @@ static int lz4_finish(struct zsink *zs)
 	return err;
 }
 
-static int gz_run(struct zsink *zs, const uint8_t *p, size_t n, int flush)
+static int lz4_alloc(struct zsink *zs)
 {
-	zs->z.next_in = (Bytef *)(uintptr_t)p;
-	zs->z.avail_in = (uInt)n;
+	for (unsigned i = 0; i < LZ4_SLOTS; i++) {
+		zs->slot[i].in = malloc(LZ4_LEGACY_BLOCK);
+		zs->slot[i].out = malloc((size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) + 4);
+		if (!zs->slot[i].in || !zs->slot[i].out)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* zlib, libbz2 and liblzma count in 32 bits here: feed at most 1 GiB a call. */
+static unsigned clamp32(size_t n)
+{
+	return n > (1u << 30) ? 1u << 30 : (unsigned)n;
+}
+
+/* ---- gzip --------------------------------------------------------------------- */
+
+static int gz_init(struct zsink *zs)
+{
+	return deflateInit2(&zs->u.z, zs->level, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) == Z_OK
+		       ? 0
+		       : -ENOMEM;
+}
+
+static int gz_step(struct zsink *zs, const uint8_t *in, size_t n, size_t *used, size_t *made,
+		   bool finish)
+{
+	z_stream *z = &zs->u.z;
+	int r;
+
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = clamp32(n);
+	z->next_out = zs->obuf;
+	z->avail_out = (uInt)zs->ocap;
+	r = deflate(z, finish ? Z_FINISH : Z_NO_FLUSH);
+	*used = (size_t)(z->next_in - in);
+	*made = zs->ocap - z->avail_out;
+	if (r == Z_STREAM_END)
+		return 1;
+	return r == Z_OK || r == Z_BUF_ERROR ? 0 : -EIO;
+}
+
+static void gz_end(struct zsink *zs)
+{
+	deflateEnd(&zs->u.z);
+}
+
+/* ---- xz and lzma (liblzma) --------------------------------------------------------- */
+
+/* The preset's options with the dictionary cut to what the kernel allocates
+ * comfortably at boot (Kbuild: --lzma2=dict=1MiB). */
+static int xz_options(struct zsink *zs)
+{
+	if (lzma_lzma_preset(&zs->lz, (uint32_t)zs->level))
+		return -EINVAL;
+	if (zs->lz.dict_size > XZ_KERNEL_DICT_MAX)
+		zs->lz.dict_size = XZ_KERNEL_DICT_MAX;
+	zs->u.x = (lzma_stream)LZMA_STREAM_INIT;
+	return 0;
+}
+
+static int lzma_err(lzma_ret r)
+{
+	return r == LZMA_MEM_ERROR ? -ENOMEM : r == LZMA_OPTIONS_ERROR ? -EINVAL : -EIO;
+}
+
+static int xz_init(struct zsink *zs)
+{
+	lzma_filter f[] = {{LZMA_FILTER_LZMA2, &zs->lz}, {LZMA_VLI_UNKNOWN, NULL}};
+	lzma_ret r;
+	int err = xz_options(zs);
+
+	if (err)
+		return err;
+	/* CRC32: XZ Embedded in the kernel knows no other check */
+	if ((r = lzma_stream_encoder(&zs->u.x, f, LZMA_CHECK_CRC32)) == LZMA_OK)
+		return 0;
+	lzma_end(&zs->u.x);
+	return lzma_err(r);
+}
+
+static int lzma_alone_init(struct zsink *zs)
+{
+	lzma_ret r;
+	int err = xz_options(zs);
+
+	if (err)
+		return err;
+	if ((r = lzma_alone_encoder(&zs->u.x, &zs->lz)) == LZMA_OK)
+		return 0;
+	lzma_end(&zs->u.x);
+	return lzma_err(r);
+}
+
+static int xz_step(struct zsink *zs, const uint8_t *in, size_t n, size_t *used, size_t *made,
+		   bool finish)
+{
+	lzma_stream *x = &zs->u.x;
+	lzma_ret r;
+
+	x->next_in = in;
+	x->avail_in = n;
+	x->next_out = zs->obuf;
+	x->avail_out = zs->ocap;
+	r = lzma_code(x, finish ? LZMA_FINISH : LZMA_RUN);
+	*used = n - x->avail_in;
+	*made = zs->ocap - x->avail_out;
+	if (r == LZMA_STREAM_END)
+		return 1;
+	return r == LZMA_OK || r == LZMA_BUF_ERROR ? 0 : lzma_err(r);
+}
+
+static void xz_end(struct zsink *zs)
+{
+	lzma_end(&zs->u.x);
+}
+
+/* ---- bzip2 (libbz2) ----------------------------------------------------------------- */
+
+static int bz_init(struct zsink *zs)
+{
+	/* workFactor 0: libbz2's default (30), as bzip2(1) uses */
+	return BZ2_bzCompressInit(&zs->u.b, zs->level, 0, 0) == BZ_OK ? 0 : -ENOMEM;
+}
+
+static int bz_step(struct zsink *zs, const uint8_t *in, size_t n, size_t *used, size_t *made,
+		   bool finish)
+{
+	bz_stream *b = &zs->u.b;
+	int r;
+
+	b->next_in = (char *)(uintptr_t)in;
+	b->avail_in = clamp32(n);
+	b->next_out = (char *)zs->obuf;
+	b->avail_out = (unsigned)zs->ocap;
+	r = BZ2_bzCompress(b, finish ? BZ_FINISH : BZ_RUN);
+	*used = (size_t)((const uint8_t *)b->next_in - in);
+	*made = zs->ocap - b->avail_out;
+	if (r == BZ_STREAM_END)
+		return 1;
+	return r == BZ_RUN_OK || r == BZ_FINISH_OK ? 0 : -EIO;
+}
+
+static void bz_end(struct zsink *zs)
+{
+	BZ2_bzCompressEnd(&zs->u.b);
+}
+
+/* ---- zstd (libzstd) ----------------------------------------------------------------- */
+
+static int zstd_init(struct zsink *zs)
+{
+	if (!(zs->u.zc = ZSTD_createCCtx()))
+		return -ENOMEM;
+	/* a content checksum, as zstd(1) writes by default */
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(zs->u.zc, ZSTD_c_compressionLevel, zs->level)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(zs->u.zc, ZSTD_c_checksumFlag, 1))) {
+		ZSTD_freeCCtx(zs->u.zc);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int zstd_step(struct zsink *zs, const uint8_t *in, size_t n, size_t *used, size_t *made,
+		     bool finish)
+{
+	ZSTD_inBuffer ib = {in, n, 0};
+	ZSTD_outBuffer ob = {zs->obuf, zs->ocap, 0};
+	size_t r = ZSTD_compressStream2(zs->u.zc, &ob, &ib, finish ? ZSTD_e_end : ZSTD_e_continue);
+
+	*used = ib.pos;
+	*made = ob.pos;
+	if (ZSTD_isError(r))
+		return ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? -ENOMEM : -EIO;
+	return finish && r == 0;
+}
+
+static void zstd_end(struct zsink *zs)
+{
+	ZSTD_freeCCtx(zs->u.zc);
+}
+
+static const struct encoder *encoder_of(enum comp c)
+{
+	static const struct encoder gz = {gz_init, gz_step, gz_end},
+				    xz = {xz_init, xz_step, xz_end},
+				    lzma = {lzma_alone_init, xz_step, xz_end},
+				    bz = {bz_init, bz_step, bz_end},
+				    zstd = {zstd_init, zstd_step, zstd_end};
+
+	switch (c) {
+	case COMP_GZIP: return &gz;
+	case COMP_XZ: return &xz;
+	case COMP_LZMA: return &lzma;
+	case COMP_BZIP2: return &bz;
+	case COMP_ZSTD: return &zstd;
+	default: return NULL;
+	}
+}
+
+/* Feed n bytes (or finish the stream) and pass what comes out on. */
+static int enc_run(struct zsink *zs, const uint8_t *p, size_t n, bool finish)
+{
 	for (;;) {
-		int r, err;
-		zs->z.next_out = zs->obuf;
-		zs->z.avail_out = (uInt)zs->ocap;
-		r = deflate(&zs->z, flush);
-		if (r == Z_STREAM_ERROR)
-			return -EIO;
-		if (zs->ocap - zs->z.avail_out &&
-		    (err = zs->out->write(zs->out->ctx, zs->obuf, zs->ocap - zs->z.avail_out)) < 0)
+		size_t used = 0, made = 0;
+		int r = zs->enc->step(zs, p, n, &used, &made, finish), err;
+
+		if (r < 0)
+			return r;
+		if (made && (err = zs->out->write(zs->out->ctx, zs->obuf, made)) < 0)
 			return err;
-		if (flush == Z_FINISH ? r == Z_STREAM_END : zs->z.avail_out != 0)
+		p += used, n -= used;
+		if (finish ? r == 1 : n == 0 && made < zs->ocap)
 			return 0;
+		if (!used && !made)
+			return -EIO; /* the library made no progress: never spin */
 	}
 }
 
@@ -266,26 +533,21 @@ static int zs_write(void *ctx, const void *p, size_t n)
 	struct zsink *zs = ctx;
 
 	zs->in_bytes += n;
-	switch (zs->c) {
-	case COMP_LZ4_LEGACY: return lz4_write(zs, p, n);
-	case COMP_GZIP:
-		while (n) { /* avail_in is 32 bits */
-			size_t k = n > (1u << 30) ? (1u << 30) : n;
-			int err = gz_run(zs, p, k, Z_NO_FLUSH);
-			if (err)
-				return err;
-			p = (const uint8_t *)p + k, n -= k;
-		}
-		return 0;
-	default: return zs->out->write(zs->out->ctx, p, n);
-	}
+	if (zs->c == COMP_LZ4_LEGACY)
+		return lz4_write(zs, p, n);
+	if (zs->enc)
+		return enc_run(zs, p, n, false);
+	return zs->out->write(zs->out->ctx, p, n);
 }
 
 int zsink_new(enum comp c, int level, struct sink *out, struct zsink **ret)
 {
-	struct zsink *zs = calloc(1, sizeof(*zs));
+	struct zsink *zs;
+	int err = 0;
 
-	if (!zs)
+	if (c != COMP_NONE && c != COMP_LZ4_LEGACY && !encoder_of(c))
+		return -EINVAL;
+	if (!(zs = calloc(1, sizeof(*zs))))
 		return -ENOMEM;
 	zs->s.write = zs_write;
 	zs->s.ctx = zs;
@@ -293,28 +555,17 @@ int zsink_new(enum comp c, int level, struct sink *out, struct zsink **ret)
 	zs->c = c;
 	zs->level = level;
 	if (c == COMP_LZ4_LEGACY) {
-		for (unsigned i = 0; i < LZ4_SLOTS; i++) {
-			zs->slot[i].in = malloc(LZ4_LEGACY_BLOCK);
-			zs->slot[i].out = malloc((size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) + 4);
-			if (!zs->slot[i].in || !zs->slot[i].out) {
-				zsink_free(zs);
-				return -ENOMEM;
-			}
-		}
-	} else if (c == COMP_GZIP) {
-		zs->ocap = 1u << 16;
-		if (deflateInit2(&zs->z, level, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
-			free(zs);
-			return -ENOMEM;
-		}
-		zs->started = true;
+		err = lz4_alloc(zs);
 	} else if (c != COMP_NONE) {
-		free(zs);
-		return -EINVAL;
+		zs->ocap = 1u << 16;
+		if (!(zs->obuf = malloc(zs->ocap)))
+			err = -ENOMEM;
+		else if ((err = encoder_of(c)->init(zs)) == 0)
+			zs->enc = encoder_of(c); /* from here on, zsink_free ends it */
 	}
-	if (zs->ocap && !(zs->obuf = malloc(zs->ocap))) {
+	if (err) {
 		zsink_free(zs);
-		return -ENOMEM;
+		return err;
 	}
 	*ret = zs;
 	return 0;
@@ -332,19 +583,21 @@ uint64_t zsink_bytes_in(const struct zsink *zs)
 
 int zsink_finish(struct zsink *zs)
 {
-	switch (zs->c) {
-	case COMP_LZ4_LEGACY: return lz4_finish(zs);
-	case COMP_GZIP: return gz_run(zs, NULL, 0, Z_FINISH);
-	default: return 0;
-	}
+	static const uint8_t none[1];
+
+	if (zs->c == COMP_LZ4_LEGACY)
+		return lz4_finish(zs);
+	if (zs->enc)
+		return enc_run(zs, none, 0, true);
+	return 0;
 }
 
 void zsink_free(struct zsink *zs)
 {
 	if (!zs)
 		return;
-	if (zs->c == COMP_GZIP)
-		deflateEnd(&zs->z);
+	if (zs->enc)
+		zs->enc->end(zs);
 	for (unsigned i = 0; i < LZ4_SLOTS; i++) {
 		if (zs->slot[i].busy)
 			pthread_join(zs->slot[i].thread, NULL);
@@ -353,195 +606,4 @@ void zsink_free(struct zsink *zs)
 	}
 	free(zs->obuf);
 	free(zs);
-}
-
-/* ---- decoders ------------------------------------------------------------------- */
-
-struct outbuf {
-	uint8_t *p;
-	size_t len, cap, max;
-};
-
-/* Room for at least want more bytes (fewer if max is near): 0 or -EFBIG/-ENOMEM. */
-static int ob_reserve(struct outbuf *o, size_t want)
-{
-	size_t cap = o->cap ? o->cap : 1u << 16;
-	uint8_t *b;
-
-	if (cap > o->max)
-		cap = o->max;
-
-	if (o->len == o->max)
-		return -EFBIG;
-	if (want > o->max - o->len)
-		want = o->max - o->len;
-	if (o->cap - o->len >= want)
-		return 0;
-	while (cap - o->len < want)
-		cap = cap > o->max / 2 ? o->max : cap * 2;
-	if (!(b = realloc(o->p, cap)))
-		return -ENOMEM;
-	o->p = b;
-	o->cap = cap;
-	return 0;
-}
-
-static int bomb(struct diag *d, size_t max, size_t at)
-{
-	return diag_set(d, -EFBIG, "@0x%zx: decompresses to more than the %zu-byte cap", at, max);
-}
-
-static int gunzip(const uint8_t *in, size_t n, struct outbuf *o, struct diag *d)
-{
-	z_stream z;
-	size_t pos = 0;
-	int ret = 0;
-	bool ended = false;
-
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 16) != Z_OK)
-		return diag_set(d, -ENOMEM, "zlib init");
-	while (pos < n) {
-		int r, err;
-		size_t before_out = o->len;
-		if ((err = ob_reserve(o, 1u << 16)) < 0) {
-			ret = err == -EFBIG ? bomb(d, o->max, pos) : diag_set(d, err, "out of memory");
-			break;
-		}
-		z.next_in = (Bytef *)(uintptr_t)(in + pos);
-		z.avail_in = (uInt)(n - pos > (1u << 30) ? (1u << 30) : n - pos);
-		z.next_out = o->p + o->len;
-		z.avail_out = (uInt)(o->cap - o->len);
-		r = inflate(&z, Z_NO_FLUSH);
-		pos = (size_t)(z.next_in - in);
-		o->len = (size_t)(z.next_out - o->p);
-		if (r == Z_STREAM_END) {
-			size_t k = pos;
-			while (k < n && in[k] == 0) /* padding after the stream */
-				k++;
-			if ((ended = k == n))
-				break;
-			if (n - k < 2 || in[k] != 0x1f || in[k + 1] != 0x8b) {
-				ret = diag_set(d, -EBADMSG, "@0x%zx: junk after the gzip stream", k);
-				break;
-			}
-			pos = k; /* another member */
-			inflateReset(&z);
-			continue;
-		}
-		if (r != Z_OK && r != Z_BUF_ERROR) {
-			ret = diag_set(d, -EBADMSG, "@0x%zx: corrupt gzip data (%s)", pos,
-				       z.msg ? z.msg : "inflate error");
-			break;
-		}
-		if (pos == n && (z.avail_out != 0 || o->len == before_out)) {
-			ret = diag_set(d, -EBADMSG, "@0x%zx: gzip stream is truncated", pos);
-			break;
-		}
-	}
-	if (ret == 0 && !ended)
-		ret = diag_set(d, -EBADMSG, "@0x%zx: gzip stream is truncated", pos);
-	inflateEnd(&z);
-	return ret;
-}
-
-static int unlz4_legacy(const uint8_t *in, size_t n, struct outbuf *o, struct diag *d)
-{
-	const size_t bound = (size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
-	size_t pos = 4;
-
-	while (n - pos >= 4) {
-		uint32_t bs = get_le32(in + pos);
-		int r, err;
-		if (bs == LZ4_LEGACY_MAGIC) { /* a concatenated stream */
-			pos += 4;
-			continue;
-		}
-		if (bs == 0)
-			break; /* NUL padding after the stream */
-		if (bs > bound || bs > n - pos - 4)
-			return diag_set(d, -EBADMSG,
-					"@0x%zx: lz4 block size %u is past the end or over %zu", pos,
-					bs, bound);
-		if ((err = ob_reserve(o, LZ4_LEGACY_BLOCK)) < 0)
-			return err == -EFBIG ? bomb(d, o->max, pos) : diag_set(d, err, "out of memory");
-		r = LZ4_decompress_safe((const char *)in + pos + 4, (char *)o->p + o->len, (int)bs,
-					(int)(o->cap - o->len));
-		if (r < 0)
-			return o->cap - o->len < LZ4_LEGACY_BLOCK
-				       ? bomb(d, o->max, pos)
-				       : diag_set(d, -EBADMSG, "@0x%zx: corrupt lz4 block", pos);
-		o->len += (size_t)r;
-		pos += 4 + bs;
-	}
-	return 0;
-}
-
-static int unlz4_frame(const uint8_t *in, size_t n, struct outbuf *o, struct diag *d)
-{
-	LZ4F_dctx *dc;
-	size_t pos = 0, hint = 1;
-	int ret = 0;
-
-	if (LZ4F_isError(LZ4F_createDecompressionContext(&dc, LZ4F_VERSION)))
-		return diag_set(d, -ENOMEM, "lz4 init");
-	while (pos < n && hint != 0) {
-		size_t src = n - pos, dst;
-		int err = ob_reserve(o, 1u << 20);
-		if (err < 0) {
-			ret = err == -EFBIG ? bomb(d, o->max, pos) : diag_set(d, err, "out of memory");
-			break;
-		}
-		dst = o->cap - o->len;
-		hint = LZ4F_decompress(dc, o->p + o->len, &dst, in + pos, &src, NULL);
-		if (LZ4F_isError(hint)) {
-			ret = diag_set(d, -EBADMSG, "@0x%zx: corrupt lz4 frame (%s)", pos,
-				       LZ4F_getErrorName(hint));
-			break;
-		}
-		pos += src;
-		o->len += dst;
-		if (src == 0 && dst == 0 && o->len == o->max) {
-			ret = bomb(d, o->max, pos);
-			break;
-		}
-	}
-	if (ret == 0 && hint != 0)
-		ret = diag_set(d, -EBADMSG, "@0x%zx: lz4 frame is truncated", pos);
-	LZ4F_freeDecompressionContext(dc);
-	return ret;
-}
-
-int decompress_all(enum comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
-		   size_t *outlen, struct diag *d)
-{
-	struct outbuf o = {.max = cap};
-	int err;
-
-	switch (c) {
-	case COMP_NONE:
-		if (n > cap)
-			return bomb(d, cap, 0);
-		err = ob_reserve(&o, n ? n : 1);
-		if (err == 0 && n) {
-			memcpy(o.p, in, n);
-			o.len = n;
-		} else if (err) {
-			err = diag_set(d, err, "out of memory");
-		}
-		break;
-	case COMP_GZIP: err = gunzip(in, n, &o, d); break;
-	case COMP_LZ4_LEGACY:
-		err = n < 4 ? diag_set(d, -EBADMSG, "truncated lz4 magic") : unlz4_legacy(in, n, &o, d);
-		break;
-	case COMP_LZ4_FRAME: err = unlz4_frame(in, n, &o, d); break;
-	default: err = diag_set(d, -ENOTSUP, "unknown compression"); break;
-	}
-	if (err) {
-		free(o.p);
-		return err;
-	}
-	*out = o.p;
-	*outlen = o.len;
-	return 0;
 }

@@ -176,6 +176,8 @@ int cpio_next(struct cpio_reader *r, struct cpio_entry *e, struct diag *d)
 		if (strcmp(e->name, CPIO_TRAILER) != 0)
 			return 1;
 		r->in_archive = false;
+		if (r->one_archive)
+			return 0;
 	}
 }
 

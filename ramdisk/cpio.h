@@ -69,15 +69,17 @@ struct cpio_reader {
 	size_t pos;
 	unsigned archives; /* archives seen so far (concatenated ones count) */
 	bool in_archive;
+	bool one_archive; /* set by the caller: stop (return 0) after a trailer */
 };
 
 void cpio_reader_init(struct cpio_reader *r, const uint8_t *buf, size_t len);
 
 /*
  * Next entry: 1 with *e filled, 0 after the last archive's trailer (only NUL
- * bytes may follow), or a negative errno with the entry's name and offset in
- * d: -EBADMSG for a malformed header, -EOVERFLOW for sizes past the buffer
- * or the name limit. Trailers are consumed, not returned.
+ * bytes may follow; with one_archive: after the first trailer, with pos just
+ * past it, whatever follows), or a negative errno with the entry's name and
+ * offset in d: -EBADMSG for a malformed header, -EOVERFLOW for sizes past the
+ * buffer or the name limit. Trailers are consumed, not returned.
  */
 int cpio_next(struct cpio_reader *r, struct cpio_entry *e, struct diag *d);
 

@@ -1,0 +1,642 @@
+/* decompress.c - bounded decoders for every ramdisk compression, and the walk
+ * over the streams of a ramdisk. See compress.h. */
+#include "compress.h"
+
+#include <bzlib.h>
+#include <errno.h>
+#include <lz4.h>
+#include <lz4frame.h>
+#include <lzma.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "bytes.h"
+
+#define ZSTD_WINDOW_LOG_MAX 27
+_Static_assert(1u << ZSTD_WINDOW_LOG_MAX == COMP_DEC_MEM_MAX, "zstd window cap");
+
+/* ---- the output: grows up to max, never past it ----------------------------------- */
+
+struct outbuf {
+	uint8_t *p;
+	size_t len, cap, max;
+};
+
+/* Room for at least want more bytes (fewer if max is near): 0 or -EFBIG/-ENOMEM. */
+static int ob_reserve(struct outbuf *o, size_t want)
+{
+	size_t cap = o->cap ? o->cap : 1u << 16;
+	uint8_t *b;
+
+	if (cap > o->max)
+		cap = o->max;
+
+	if (o->len == o->max)
+		return -EFBIG;
+	if (want > o->max - o->len)
+		want = o->max - o->len;
+	if (o->cap - o->len >= want)
+		return 0;
+	while (cap - o->len < want)
+		cap = cap > o->max / 2 ? o->max : cap * 2;
+	if (!(b = realloc(o->p, cap)))
+		return -ENOMEM;
+	o->p = b;
+	o->cap = cap;
+	return 0;
+}
+
+static int bomb(struct diag *d, size_t max, size_t at)
+{
+	return diag_set(d, -EFBIG, "@0x%zx: decompresses to more than the %zu-byte cap", at, max);
+}
+
+static const char *stream_name(enum comp c)
+{
+	return c == COMP_NONE ? "cpio" : comp_name(c);
+}
+
+/* zlib and libbz2 count in 32 bits: at most 1 GiB a call. */
+static unsigned clamp32(size_t n)
+{
+	return n > (1u << 30) ? 1u << 30 : (unsigned)n;
+}
+
+/* ---- streaming decoders: one stream each, all through run_stream() ------------------ */
+
+union dstate {
+	z_stream z;
+	lzma_stream x;
+	bz_stream b;
+	ZSTD_DCtx *zd;
+	LZ4F_dctx *lf;
+};
+
+/*
+ * init: the first stream of a format (cleans up after itself on failure);
+ * reset: every later one (the state is reused, so many tiny streams cost no
+ * allocation each). step: decode from in (n bytes) into out (room bytes),
+ * telling what it took (*used) and gave (*made); 1 at the end of the stream,
+ * 0 to go on, or -EBADMSG/-EFBIG/-ENOMEM with *why.
+ */
+struct decoder {
+	int (*init)(union dstate *s);
+	int (*reset)(union dstate *s);
+	int (*step)(union dstate *s, const uint8_t *in, size_t n, size_t *used, uint8_t *out,
+		    size_t room, size_t *made, const char **why);
+	void (*end)(union dstate *s);
+};
+
+static int gz_init(union dstate *s)
+{
+	memset(&s->z, 0, sizeof(s->z));
+	return inflateInit2(&s->z, 15 + 16) == Z_OK ? 0 : -ENOMEM; /* gzip wrapper only */
+}
+
+static int gz_reset(union dstate *s)
+{
+	return inflateReset(&s->z) == Z_OK ? 0 : -EINVAL;
+}
+
+static int gz_step(union dstate *s, const uint8_t *in, size_t n, size_t *used, uint8_t *out,
+		   size_t room, size_t *made, const char **why)
+{
+	z_stream *z = &s->z;
+	int r;
+
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = clamp32(n);
+	z->next_out = out;
+	z->avail_out = clamp32(room);
+	r = inflate(z, Z_NO_FLUSH);
+	*used = (size_t)(z->next_in - in);
+	*made = (size_t)(z->next_out - out);
+	switch (r) {
+	case Z_STREAM_END: return 1;
+	case Z_OK:
+	case Z_BUF_ERROR: return 0; /* no progress: run_stream decides */
+	case Z_MEM_ERROR: return -ENOMEM;
+	default: *why = z->msg ? z->msg : "inflate error"; return -EBADMSG;
+	}
+}
+
+static void gz_end(union dstate *s)
+{
+	inflateEnd(&s->z);
+}
+
+/* xz and lzma: liblzma, its memory use capped (the dictionary is allocated
+ * at the size the header names). No LZMA_CONCATENATED: one stream a call,
+ * so what follows it is ours to judge. */
+static int xz_init(union dstate *s)
+{
+	s->x = (lzma_stream)LZMA_STREAM_INIT;
+	if (lzma_stream_decoder(&s->x, COMP_DEC_MEM_MAX, 0) == LZMA_OK)
+		return 0;
+	lzma_end(&s->x);
+	return -ENOMEM;
+}
+
+static int xz_reset(union dstate *s)
+{
+	return lzma_stream_decoder(&s->x, COMP_DEC_MEM_MAX, 0) == LZMA_OK ? 0 : -ENOMEM;
+}
+
+static int lzma_init(union dstate *s)
+{
+	s->x = (lzma_stream)LZMA_STREAM_INIT;
+	if (lzma_alone_decoder(&s->x, COMP_DEC_MEM_MAX) == LZMA_OK)
+		return 0;
+	lzma_end(&s->x);
+	return -ENOMEM;
+}
+
+static int lzma_reset(union dstate *s)
+{
+	return lzma_alone_decoder(&s->x, COMP_DEC_MEM_MAX) == LZMA_OK ? 0 : -ENOMEM;
+}
+
+static int xz_step(union dstate *s, const uint8_t *in, size_t n, size_t *used, uint8_t *out,
+		   size_t room, size_t *made, const char **why)
+{
+	lzma_stream *x = &s->x;
+	lzma_ret r;
+
+	x->next_in = in;
+	x->avail_in = n;
+	x->next_out = out;
+	x->avail_out = room;
+	r = lzma_code(x, LZMA_RUN);
+	*used = n - x->avail_in;
+	*made = room - x->avail_out;
+	switch (r) {
+	case LZMA_STREAM_END: return 1;
+	case LZMA_OK:
+	case LZMA_BUF_ERROR: return 0;
+	case LZMA_MEM_ERROR: return -ENOMEM;
+	case LZMA_MEMLIMIT_ERROR:
+		*why = "its dictionary needs more than the decoder's 128 MiB memory cap";
+		return -EFBIG;
+	case LZMA_FORMAT_ERROR: *why = "bad header"; break;
+	case LZMA_OPTIONS_ERROR: *why = "unsupported options"; break;
+	case LZMA_DATA_ERROR: *why = "corrupt data or check mismatch"; break;
+	default: *why = "liblzma error"; break;
+	}
+	return -EBADMSG;
+}
+
+static void xz_end(union dstate *s)
+{
+	lzma_end(&s->x);
+}
+
+/* bzip2: one stream ("BZh1".."BZh9" to its end-of-stream marker and CRC) a
+ * call; libbz2 reads no byte past it. */
+static int bz_init(union dstate *s)
+{
+	memset(&s->b, 0, sizeof(s->b));
+	return BZ2_bzDecompressInit(&s->b, 0, 0) == BZ_OK ? 0 : -ENOMEM;
+}
+
+static int bz_reset(union dstate *s)
+{
+	BZ2_bzDecompressEnd(&s->b);
+	return bz_init(s);
+}
+
+static int bz_step(union dstate *s, const uint8_t *in, size_t n, size_t *used, uint8_t *out,
+		   size_t room, size_t *made, const char **why)
+{
+	bz_stream *b = &s->b;
+	int r;
+
+	b->next_in = (char *)(uintptr_t)in;
+	b->avail_in = clamp32(n);
+	b->next_out = (char *)out;
+	b->avail_out = clamp32(room);
+	r = BZ2_bzDecompress(b);
+	*used = (size_t)((const uint8_t *)b->next_in - in);
+	*made = (size_t)((uint8_t *)b->next_out - out);
+	switch (r) {
+	case BZ_STREAM_END: return 1;
+	case BZ_OK: return 0;
+	case BZ_MEM_ERROR: return -ENOMEM;
+	case BZ_DATA_ERROR_MAGIC: *why = "bad magic"; break;
+	case BZ_DATA_ERROR: *why = "corrupt data or CRC mismatch"; break;
+	default: *why = "libbz2 error"; break;
+	}
+	return -EBADMSG;
+}
+
+static void bz_end(union dstate *s)
+{
+	BZ2_bzDecompressEnd(&s->b);
+}
+
+/* zstd: one frame a call (ZSTD_decompressStream says 0 at a frame's end). */
+static int zstd_init(union dstate *s)
+{
+	if (!(s->zd = ZSTD_createDCtx()))
+		return -ENOMEM;
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(s->zd, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX))) {
+		ZSTD_freeDCtx(s->zd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int zstd_reset(union dstate *s)
+{
+	return ZSTD_isError(ZSTD_DCtx_reset(s->zd, ZSTD_reset_session_only)) ? -EINVAL : 0;
+}
+
+static int zstd_step(union dstate *s, const uint8_t *in, size_t n, size_t *used, uint8_t *out,
+		     size_t room, size_t *made, const char **why)
+{
+	ZSTD_inBuffer ib = {in, n, 0};
+	ZSTD_outBuffer ob = {out, room, 0};
+	size_t r = ZSTD_decompressStream(s->zd, &ob, &ib);
+
+	*used = ib.pos;
+	*made = ob.pos;
+	if (!ZSTD_isError(r))
+		return r == 0;
+	*why = ZSTD_getErrorName(r);
+	switch (ZSTD_getErrorCode(r)) {
+	case ZSTD_error_memory_allocation: return -ENOMEM;
+	case ZSTD_error_frameParameter_windowTooLarge:
+		*why = "its window needs more than the decoder's 128 MiB memory cap";
+		return -EFBIG;
+	default: return -EBADMSG;
+	}
+}
+
+static void zstd_end(union dstate *s)
+{
+	ZSTD_freeDCtx(s->zd);
+}
+
+/* lz4 frame: one frame a call (LZ4F_decompress says 0 at a frame's end). */
+static int lz4f_init(union dstate *s)
+{
+	return LZ4F_isError(LZ4F_createDecompressionContext(&s->lf, LZ4F_VERSION)) ? -ENOMEM : 0;
+}
+
+static int lz4f_reset(union dstate *s)
+{
+	LZ4F_resetDecompressionContext(s->lf);
+	return 0;
+}
+
+static int lz4f_step(union dstate *s, const uint8_t *in, size_t n, size_t *used, uint8_t *out,
+		     size_t room, size_t *made, const char **why)
+{
+	size_t src = n, dst = room;
+	size_t r = LZ4F_decompress(s->lf, out, &dst, in, &src, NULL);
+
+	*used = src;
+	*made = dst;
+	if (LZ4F_isError(r)) {
+		*why = LZ4F_getErrorName(r);
+		return -EBADMSG;
+	}
+	return r == 0;
+}
+
+static void lz4f_end(union dstate *s)
+{
+	LZ4F_freeDecompressionContext(s->lf);
+}
+
+static const struct decoder *decoder_of(enum comp c)
+{
+	static const struct decoder gz = {gz_init, gz_reset, gz_step, gz_end},
+				    xz = {xz_init, xz_reset, xz_step, xz_end},
+				    lzma = {lzma_init, lzma_reset, xz_step, xz_end},
+				    bz = {bz_init, bz_reset, bz_step, bz_end},
+				    zstd = {zstd_init, zstd_reset, zstd_step, zstd_end},
+				    lz4f = {lz4f_init, lz4f_reset, lz4f_step, lz4f_end};
+
+	switch (c) {
+	case COMP_GZIP: return &gz;
+	case COMP_XZ: return &xz;
+	case COMP_LZMA: return &lzma;
+	case COMP_BZIP2: return &bz;
+	case COMP_ZSTD: return &zstd;
+	case COMP_LZ4_FRAME: return &lz4f;
+	default: return NULL;
+	}
+}
+
+/* The decoder states of one decompress_all call, one per format, made on
+ * first use. */
+struct dstates {
+	union dstate st[COMP_UNKNOWN];
+	bool live[COMP_UNKNOWN];
+};
+
+static void dstates_end(struct dstates *ds)
+{
+	for (unsigned c = 0; c < COMP_UNKNOWN; c++)
+		if (ds->live[c])
+			decoder_of((enum comp)c)->end(&ds->st[c]);
+}
+
+/* Data errors at where the decoder stopped; memory ones at the stream. */
+static int stream_error(struct diag *d, int err, enum comp c, size_t start, size_t at,
+			const char *why)
+{
+	if (err == -ENOMEM)
+		return diag_set(d, err, "@0x%zx: out of memory decoding %s", at, comp_name(c));
+	if (err == -EFBIG)
+		return diag_set(d, err, "@0x%zx: %s stream: %s", start, comp_name(c), why);
+	return diag_set(d, -EBADMSG, "@0x%zx: corrupt %s data (%s)", at, comp_name(c), why);
+}
+
+/*
+ * One stream from *pos, appended to o; *pos moves past it. When o is full, the
+ * decoder gets a 1-byte probe: a stream that ends there fits the cap exactly,
+ * one that writes into it is a bomb.
+ */
+static int run_stream(enum comp c, struct dstates *ds, const uint8_t *in, size_t n, size_t *pos,
+		      struct outbuf *o, struct diag *d)
+{
+	const struct decoder *dc = decoder_of(c);
+	union dstate *s = &ds->st[c];
+	size_t p = *pos;
+	uint8_t probe;
+	int r = ds->live[c] ? dc->reset(s) : dc->init(s);
+
+	if (r < 0)
+		return diag_set(d, r, "@0x%zx: %s decoder: cannot start", p, comp_name(c));
+	ds->live[c] = true;
+	for (;;) {
+		const char *why = "?";
+		size_t used = 0, made = 0, room;
+		uint8_t *dst;
+		int err = ob_reserve(o, 1u << 20);
+
+		if (err == -ENOMEM)
+			return diag_set(d, err, "out of memory");
+		if (err == -EFBIG)
+			dst = &probe, room = 1;
+		else
+			dst = o->p + o->len, room = o->cap - o->len;
+		r = dc->step(s, in + p, n - p, &used, dst, room, &made, &why);
+		p += used;
+		if (dst == &probe && made)
+			return bomb(d, o->max, p);
+		if (dst != &probe)
+			o->len += made;
+		if (r < 0)
+			return stream_error(d, r, c, *pos, p, why);
+		if (r == 1)
+			break;
+		if (!used && !made)
+			return diag_set(d, -EBADMSG,
+					p == n ? "@0x%zx: %s stream is truncated"
+					       : "@0x%zx: %s decoder makes no progress",
+					p, comp_name(c));
+	}
+	*pos = p;
+	return 0;
+}
+
+/* ---- lz4 legacy: blocks by hand, LZ4_decompress_safe each ------------------------- */
+
+/* magiskboot's "lz4_lg": the stream's decompressed size as a last word, with
+ * at most NULs after it. */
+static bool lz4_lg_trailer(const uint8_t *in, size_t n, size_t pos, size_t stream_out)
+{
+	if (get_le32(in + pos) != stream_out)
+		return false;
+	for (size_t k = pos + 4; k < n; k++)
+		if (in[k])
+			return false;
+	return true;
+}
+
+/* One block at pos (size word bs already checked) into o. */
+static int unlz4_block(const uint8_t *in, size_t pos, uint32_t bs, struct outbuf *o, struct diag *d)
+{
+	const char *src = (const char *)in + pos + 4;
+	size_t room;
+	int r, err = ob_reserve(o, LZ4_LEGACY_BLOCK);
+
+	if (err < 0)
+		return err == -EFBIG ? bomb(d, o->max, pos) : diag_set(d, err, "out of memory");
+	room = o->cap - o->len;
+	if (room > LZ4_LEGACY_BLOCK)
+		room = LZ4_LEGACY_BLOCK; /* the kernel's unlz4 limit per block */
+	r = LZ4_decompress_safe(src, (char *)o->p + o->len, (int)bs, (int)room);
+	if (r >= 0) {
+		o->len += (size_t)r;
+		return 0;
+	}
+	/* near the cap: a block that decodes as far as the room goes is a bomb */
+	if (room < LZ4_LEGACY_BLOCK &&
+	    LZ4_decompress_safe_partial(src, (char *)o->p + o->len, (int)bs, (int)room,
+					(int)room) >= 0)
+		return bomb(d, o->max, pos);
+	return diag_set(d, -EBADMSG, "@0x%zx: corrupt lz4 block", pos);
+}
+
+static int unlz4_legacy(const uint8_t *in, size_t n, size_t *posp, struct outbuf *o, struct diag *d)
+{
+	const size_t bound = (size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
+	size_t pos = *posp, start = o->len;
+
+	if (n - pos < 4 || get_le32(in + pos) != LZ4_LEGACY_MAGIC)
+		return diag_set(d, -EBADMSG, "@0x%zx: truncated lz4 legacy magic", pos);
+	for (pos += 4; n - pos >= 4;) {
+		uint32_t bs = get_le32(in + pos);
+		const char *what;
+		int err;
+
+		if (bs == LZ4_LEGACY_MAGIC) { /* a concatenated stream */
+			pos += 4;
+			continue;
+		}
+		if (bs == 0)
+			break; /* the end (the kernel's rule): NULs or another stream follow */
+		if (bs == o->len - start && lz4_lg_trailer(in, n, pos, o->len - start)) {
+			pos += 4;
+			break;
+		}
+		if (bs > bound || bs > n - pos - 4) {
+			/* not a block: another stream's magic (the lz4 CLI's rule)
+			 * or NULs up to one or to the end end this one; anything
+			 * else is an error */
+			size_t q = pos;
+			while (q < n && in[q] == 0)
+				q++;
+			if (q == n || comp_detect(in + q, n - q, &what) != COMP_UNKNOWN || what)
+				break;
+			return diag_set(d, -EBADMSG,
+					"@0x%zx: lz4 block size %u is past the end or over %zu",
+					pos, bs, bound);
+		}
+		if ((err = unlz4_block(in, pos, bs, o, d)) < 0)
+			return err;
+		pos += 4 + bs;
+	}
+	*posp = pos; /* 1-3 bytes left: the caller's to judge */
+	return 0;
+}
+
+/* ---- plain cpio ------------------------------------------------------------------ */
+
+/*
+ * Where plain cpio at pos ends: after the last of its archives (NULs between
+ * them included) that something other than cpio follows; n when the cpio
+ * does not parse (the cpio reader names the fault later) or only NULs follow.
+ */
+static size_t cpio_extent(const uint8_t *in, size_t n, size_t pos)
+{
+	size_t end = pos;
+
+	for (;;) {
+		struct cpio_reader r;
+		struct cpio_entry e;
+		size_t q = end;
+		int k;
+
+		while (q < n && in[q] == 0)
+			q++;
+		if (q == n)
+			return n;
+		if (n - q < 6 || memcmp(in + q, "07070", 5) != 0)
+			return end == pos ? n : end;
+		cpio_reader_init(&r, in + q, n - q);
+		r.one_archive = true;
+		while ((k = cpio_next(&r, &e, NULL)) == 1)
+			;
+		if (k < 0)
+			return n;
+		end = q + r.pos;
+	}
+}
+
+static int copy_cpio(const uint8_t *in, size_t n, size_t *pos, struct outbuf *o, struct diag *d)
+{
+	size_t end = cpio_extent(in, n, *pos), k = end - *pos;
+	int err;
+
+	if (k > o->max - o->len)
+		return bomb(d, o->max, *pos + (o->max - o->len));
+	if (k && (err = ob_reserve(o, k)) < 0)
+		return diag_set(d, err, "out of memory");
+	if (k)
+		memcpy(o->p + o->len, in + *pos, k);
+	o->len += k;
+	*pos = end;
+	return 0;
+}
+
+/* ---- the streams of a ramdisk ------------------------------------------------------- */
+
+/* Past NULs and lz4/zstd skippable frames (metadata by their formats' rules). */
+static int skip_gap(const uint8_t *in, size_t n, size_t *pos, struct diag *d)
+{
+	size_t p = *pos;
+
+	for (;;) {
+		uint32_t len;
+		while (p < n && in[p] == 0)
+			p++;
+		if (n - p < 8 || (get_le32(in + p) & ~0xfu) != SKIPPABLE_MAGIC)
+			break;
+		if ((len = get_le32(in + p + 4)) > n - p - 8)
+			return diag_set(d, -EBADMSG,
+					"@0x%zx: skippable frame of %u bytes runs past the end", p,
+					len);
+		p += 8 + (size_t)len;
+	}
+	*pos = p;
+	return 0;
+}
+
+static int decode_stream(enum comp c, struct dstates *ds, const uint8_t *in, size_t n, size_t *pos,
+			 struct outbuf *o, struct diag *d)
+{
+	switch (c) {
+	case COMP_NONE: return copy_cpio(in, n, pos, o, d);
+	case COMP_LZ4_LEGACY: return unlz4_legacy(in, n, pos, o, d);
+	default:
+		if (!decoder_of(c))
+			return diag_set(d, -ENOTSUP, "@0x%zx: unknown compression", *pos);
+		return run_stream(c, ds, in, n, pos, o, d);
+	}
+}
+
+/* What follows a stream: 1 and *c for another one, 0 at the end, or an error. */
+static int next_stream(const uint8_t *in, size_t n, size_t *pos, enum comp prev, enum comp *c,
+		       struct diag *d)
+{
+	const char *what;
+	int err = skip_gap(in, n, pos, d);
+
+	if (err < 0)
+		return err;
+	if (*pos == n)
+		return 0;
+	if ((*c = comp_detect(in + *pos, n - *pos, &what)) != COMP_UNKNOWN)
+		return 1;
+	if (what)
+		return diag_set(d, -ENOTSUP,
+				"@0x%zx: an %s stream follows the %s one (%s ramdisks are not "
+				"supported)",
+				*pos, what, stream_name(prev), what);
+	return diag_set(d, -EBADMSG,
+			"@0x%zx: junk after the %s stream (neither NUL padding nor another "
+			"stream)",
+			*pos, stream_name(prev));
+}
+
+int decompress_streams(enum comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
+		       size_t *outlen, struct decomp_info *info, struct diag *d)
+{
+	struct outbuf o = {.max = cap};
+	struct dstates ds;
+	struct decomp_info fi = {0, false};
+	enum comp first = c;
+	size_t pos = 0;
+	int err;
+
+	memset(ds.live, 0, sizeof(ds.live));
+	if (c >= COMP_UNKNOWN) {
+		err = diag_set(d, -ENOTSUP, "unknown compression");
+	} else {
+		do {
+			size_t at = pos;
+			err = decode_stream(c, &ds, in, n, &pos, &o, d);
+			if (err == 0 && pos == at && pos < n) /* never spin */
+				err = diag_set(d, -EBADMSG, "@0x%zx: empty %s stream", pos,
+					       stream_name(c));
+			fi.streams++;
+			fi.mixed |= c != first;
+		} while (err == 0 && (err = next_stream(in, n, &pos, c, &c, d)) == 1);
+	}
+	dstates_end(&ds);
+	if (err == 0 && !o.p && !(o.p = malloc(1)))
+		err = diag_set(d, -ENOMEM, "out of memory");
+	if (err) {
+		free(o.p);
+		return err;
+	}
+	*out = o.p;
+	*outlen = o.len;
+	if (info)
+		*info = fi;
+	return 0;
+}
+
+int decompress_all(enum comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
+		   size_t *outlen, struct diag *d)
+{
+	return decompress_streams(c, in, n, cap, out, outlen, NULL, d);
+}
