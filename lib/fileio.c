@@ -235,7 +235,7 @@ static int create_tmp(struct outfile *o, const char *name)
 			sfx[i] = digits[rnd[i] % 36];
 		sfx[6] = 0;
 		snprintf(o->tmp, n, ".%s.%s", name, sfx);
-		o->fd = openat(o->dirfd, o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		o->fd = openat(o->dirfd, o->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			       0666); /* the umask applies, as for any new file */
 		if (o->fd >= 0)
 			return 0;

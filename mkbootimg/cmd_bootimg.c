@@ -21,6 +21,8 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "fileio.h"
+#include "avb.h"
+#include "bootid.h"
 #include "image.h"
 #include "scatter.h"
 
@@ -84,6 +86,40 @@ static void verify_mtk_part(struct verdict *v, const struct image *im, enum boot
 	       ip->s->size);
 }
 
+static void avb_line(struct verdict *v, const char *what, const struct avb_check *c)
+{
+	bool ok = c->status == AVB_OK || c->status == AVB_NOT_CHECKED;
+
+	if (c->status == AVB_NOT_CHECKED && !c->why[0])
+		return;
+	report(v, ok, "AVB %s: %s%s%s", what, avb_status_name(c->status), c->why[0] ? ": " : "",
+	       c->why);
+}
+
+/* Footer, vbmeta, its hash, the signature (with the embedded key) and the
+ * digest of the image the footer covers. A stale signature fails: such an
+ * image boots only with an unlocked bootloader. */
+static void verify_avb(struct verdict *v, const struct image *im)
+{
+	struct avb_report rep;
+	struct diag d;
+
+	if (avb_verify_file(im->fd, im->size, im->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot",
+			    &rep, &d) < 0) {
+		report(v, false, "AVB: %s", d.msg);
+		return;
+	}
+	avb_line(v, "footer", &rep.footer);
+	avb_line(v, "vbmeta", &rep.vbmeta);
+	avb_line(v, "vbmeta hash", &rep.vbmeta_hash);
+	avb_line(v, "signature", &rep.signature);
+	avb_line(v, "digest of the image", &rep.digest);
+	if (im->tr.avb.original_image_size < im->img.end)
+		report(v, false, "AVB: original_image_size %" PRIu64 " ends inside the boot image "
+				 "(it ends at %" PRIu64 ")",
+		       im->tr.avb.original_image_size, im->img.end);
+}
+
 static int cmd_verify_image(const char *path, bool mtk)
 {
 	struct verdict v = {0};
@@ -111,6 +147,15 @@ static int cmd_verify_image(const char *path, bool mtk)
 		if (im.part[p].s && im.part[p].has_mtk && im.part[p].mtk.dsize == im.part[p].s->size - MTK_HDR_SIZE)
 			report(&v, true, "%s: MTK dsize matches the section",
 			       bootimg_part_name((enum bootimg_part)p));
+	if (im.wrap.kind == WRAP_DHTB) {
+		uint8_t sha[32];
+
+		report(&v, sha256_range(im.fd, DHTB_SIZE, im.wrap.covered, sha) == 0 &&
+				   !memcmp(sha, im.wrap.sha256, 32),
+		       "DHTB pre-header: SHA-256 of the %" PRIu32 " bytes it covers", im.wrap.covered);
+	}
+	if (im.tr.has_avb)
+		verify_avb(&v, &im);
 	if (mtk) {
 		report(&v, im.img.kind == BOOTIMG_BOOT && im.img.version <= 2,
 		       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im.img.version);

@@ -8,6 +8,8 @@
 #include "cmd_bootimg.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "avb.h"
+#include "bootid.h"
 #include "image.h"
 
 struct field {
@@ -208,6 +210,92 @@ static void text_vendor_table(const struct image *im)
 	}
 }
 
+/* ---- AVB ------------------------------------------------------------------------- */
+
+static void hexs(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		printf("%02x", p[i]);
+}
+
+static const char *avb_part(const struct image *im)
+{
+	return im->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot";
+}
+
+static void avb_desc_text(const struct avb_desc *x)
+{
+	switch (x->tag) {
+	case AVB_DESC_HASH:
+		printf("  hash descriptor: partition \"%.*s\", %" PRIu64 " bytes, %s, salt ",
+		       (int)x->u.hash.name_len, (const char *)x->u.hash.name, x->u.hash.image_size,
+		       x->u.hash.hash_algorithm);
+		hexs(x->u.hash.salt, x->u.hash.salt_len);
+		printf(", digest ");
+		hexs(x->u.hash.digest, x->u.hash.digest_len);
+		printf("\n");
+		break;
+	case AVB_DESC_PROPERTY:
+		printf("  property: %.*s = \"%.*s\"\n", (int)x->u.prop.key_len,
+		       (const char *)x->u.prop.key, (int)x->u.prop.value_len,
+		       (const char *)x->u.prop.value);
+		break;
+	case AVB_DESC_HASHTREE:
+		printf("  hashtree descriptor: partition \"%.*s\", %" PRIu64 " bytes\n",
+		       (int)x->u.hashtree.name_len, (const char *)x->u.hashtree.name,
+		       x->u.hashtree.image_size);
+		break;
+	default:
+		printf("  %s descriptor, %" PRIu64 " bytes\n", avb_desc_tag_name(x->tag), x->size);
+	}
+}
+
+static void avb_text(const struct image *im)
+{
+	const struct avb_footer *f = &im->tr.avb;
+	const struct avb_vbmeta *vb = &im->avb.vb;
+	const struct avb_alg *alg = vb->alg;
+	struct avb_report rep;
+	struct avb_desc x;
+	struct diag d;
+	uint64_t pos = 0;
+
+	printf("avb footer: version %" PRIu32 ".%" PRIu32 ", original image size %" PRIu64
+	       ", vbmeta %" PRIu64 " bytes at 0x%" PRIx64 "\n",
+	       f->major, f->minor, f->original_image_size, f->vbmeta_size, f->vbmeta_offset);
+	if (!im->avb_loaded) {
+		printf("avb vbmeta: unreadable: %s\n", im->avb_error);
+		return;
+	}
+	printf("avb vbmeta: algorithm %s, rollback index %" PRIu64 " (location %" PRIu32
+	       "), flags %" PRIu32 ", release \"%s\", %u descriptor%s\n",
+	       alg ? alg->name : "unknown", vb->h.rollback_index, vb->h.rollback_index_location,
+	       vb->h.flags, vb->h.release_string, vb->ndesc, vb->ndesc == 1 ? "" : "s");
+	while (avb_desc_next(vb, &pos, &x, &d) == 1)
+		avb_desc_text(&x);
+	if (avb_verify_file(im->fd, im->size, avb_part(im), &rep, &d) == 0)
+		printf("avb checks: vbmeta hash %s, signature %s, digest %s\n",
+		       avb_status_name(rep.vbmeta_hash.status), avb_status_name(rep.signature.status),
+		       avb_status_name(rep.digest.status));
+}
+
+/* A pre-header: its kind and size, and for DHTB whether the checksum holds. */
+static void wrapper_text(const struct image *im)
+{
+	uint8_t sha[32];
+
+	printf("pre-header: %s, %" PRIu64 " bytes before the boot image", wrapper_name(im->wrap.kind),
+	       im->wrap.size);
+	if (im->wrap.kind == WRAP_DHTB || im->wrap.kind == WRAP_BLOB)
+		printf(", size field %" PRIu32, im->wrap.covered);
+	if (im->wrap.kind == WRAP_DHTB)
+		printf(", SHA-256 %s",
+		       sha256_range(im->fd, DHTB_SIZE, im->wrap.covered, sha) < 0 ? "over past the end"
+		       : memcmp(sha, im->wrap.sha256, 32)			 ? "MISMATCH"
+										 : "matches");
+	putchar('\n');
+}
+
 static void info_text(const struct image *im)
 {
 	struct field f[32];
@@ -217,6 +305,8 @@ static void info_text(const struct image *im)
 	printf("%s: %s image, header v%" PRIu32 ", page size %" PRIu32 "%s\n", im->path,
 	       im->img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot", im->img.version,
 	       im->img.page_size, im->img.v0_vendor_word ? " (v0: word @0x28 is vendor data)" : "");
+	if (im->wrap.kind != WRAP_NONE)
+		wrapper_text(im);
 	text_fields(f, n);
 	text_layout(im);
 	if (im->nvrd) {
@@ -241,10 +331,7 @@ static void info_text(const struct image *im)
 		}
 	}
 	if (im->tr.has_avb)
-		printf("avb footer: version %" PRIu32 ".%" PRIu32 ", original image size %" PRIu64
-		       ", vbmeta %" PRIu64 " bytes at 0x%" PRIx64 "\n",
-		       im->tr.avb.major, im->tr.avb.minor, im->tr.avb.original_image_size,
-		       im->tr.avb.vbmeta_size, im->tr.avb.vbmeta_offset);
+		avb_text(im);
 }
 
 static void json_part(const struct image_part *p, const struct bootimg_section *s)
@@ -262,6 +349,60 @@ static void json_part(const struct image_part *p, const struct bootimg_section *
 	if (p->appended_dtbs)
 		printf(",\"appended_dtbs\":%u,\"appended_dtb_at\":%" PRIu64, p->appended_dtbs,
 		       p->appended_dtb_at);
+	printf("}");
+}
+
+static void json_hex(const uint8_t *p, size_t n)
+{
+	putchar('"');
+	hexs(p, n);
+	putchar('"');
+}
+
+static void avb_json(const struct image *im)
+{
+	const struct avb_footer *f = &im->tr.avb;
+	const struct avb_vbmeta *vb = &im->avb.vb;
+	struct avb_report rep;
+	struct avb_desc x;
+	struct diag d;
+	uint64_t pos = 0;
+	bool first = true;
+
+	printf(",\"avb\":{\"footer\":{\"version\":\"%" PRIu32 ".%" PRIu32
+	       "\",\"original_image_size\":%" PRIu64 ",\"vbmeta_offset\":%" PRIu64
+	       ",\"vbmeta_size\":%" PRIu64 "}",
+	       f->major, f->minor, f->original_image_size, f->vbmeta_offset, f->vbmeta_size);
+	if (!im->avb_loaded) {
+		printf(",\"error\":");
+		json_str((const uint8_t *)im->avb_error, sizeof(im->avb_error));
+		printf("}");
+		return;
+	}
+	printf(",\"algorithm\":\"%s\",\"rollback_index\":%" PRIu64 ",\"flags\":%" PRIu32
+	       ",\"release\":",
+	       vb->alg ? vb->alg->name : "unknown", vb->h.rollback_index, vb->h.flags);
+	json_str((const uint8_t *)vb->h.release_string, AVB_RELEASE_STRING_SIZE);
+	printf(",\"descriptors\":[");
+	while (avb_desc_next(vb, &pos, &x, &d) == 1) {
+		printf("%s{\"tag\":\"%s\"", first ? "" : ",", avb_desc_tag_name(x.tag));
+		first = false;
+		if (x.tag == AVB_DESC_HASH) {
+			printf(",\"partition\":");
+			json_str(x.u.hash.name, x.u.hash.name_len);
+			printf(",\"image_size\":%" PRIu64 ",\"hash\":\"%s\",\"salt\":",
+			       x.u.hash.image_size, x.u.hash.hash_algorithm);
+			json_hex(x.u.hash.salt, x.u.hash.salt_len);
+			printf(",\"digest\":");
+			json_hex(x.u.hash.digest, x.u.hash.digest_len);
+		}
+		printf("}");
+	}
+	printf("]");
+	if (avb_verify_file(im->fd, im->size, avb_part(im), &rep, &d) == 0)
+		printf(",\"checks\":{\"vbmeta_hash\":\"%s\",\"signature\":\"%s\",\"digest\":\"%s\"}",
+		       avb_status_name(rep.vbmeta_hash.status), avb_status_name(rep.signature.status),
+		       avb_status_name(rep.digest.status));
 	printf("}");
 }
 
@@ -284,7 +425,11 @@ static void info_json(const struct image *im)
 		else
 			printf("%" PRIu64, f[i].v);
 	}
-	printf("},\"sections\":[");
+	printf("}");
+	if (im->wrap.kind != WRAP_NONE)
+		printf(",\"pre_header\":{\"kind\":\"%s\",\"size\":%" PRIu64 ",\"covered\":%" PRIu32 "}",
+		       wrapper_name(im->wrap.kind), im->wrap.size, im->wrap.covered);
+	printf(",\"sections\":[");
 	for (unsigned i = 0; i < im->img.nsect; i++) {
 		printf(i ? "," : "");
 		json_part(&im->part[im->img.sect[i].part], &im->img.sect[i]);
@@ -301,7 +446,10 @@ static void info_json(const struct image *im)
 		printf("%s{\"kind\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}", i ? "," : "",
 		       trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
 		       im->tr.item[i].size);
-	printf("],\"damage\":[");
+	printf("]");
+	if (im->tr.has_avb)
+		avb_json(im);
+	printf(",\"damage\":[");
 	for (unsigned i = 0; i < im->nwarn; i++) {
 		printf(i ? "," : "");
 		json_str((const uint8_t *)im->warn[i], DIAG_MSG_MAX);

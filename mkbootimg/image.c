@@ -291,6 +291,13 @@ int image_try_load_flags(struct image *im, const char *path, unsigned flags, str
 	r = r ? r : check_id(im, !(flags & IMAGE_NO_ID), d);
 	if (!r && im->img.end < im->size)
 		r = trailer_scan(im->fd, im->img.end, im->size, &im->tr, d);
+	if (!r && im->tr.has_avb) { /* a broken vbmeta is for verify to report, not fatal */
+		struct diag d2;
+
+		im->avb_loaded = avb_image_load(im->fd, im->size, &im->avb, &d2) == 0;
+		if (!im->avb_loaded)
+			snprintf(im->avb_error, sizeof(im->avb_error), "%s", d2.msg);
+	}
 	return r;
 }
 
@@ -298,6 +305,7 @@ void image_free(struct image *im)
 {
 	if (im->fd >= 0)
 		close(im->fd);
+	avb_image_free(&im->avb);
 	free(im->hdr);
 	free(im->wrap_raw);
 	im->hdr = im->wrap_raw = NULL;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "avb.h"
 #include "bootimg.h"
 #include "mtk.h"
 #include "payload.h"
@@ -53,6 +54,9 @@ struct image {
 	uint8_t id_computed[BOOT_ID_SIZE];
 	bool hdr_extra; /* bytes beyond header_size in the header page are not zero */
 	bool cut_short; /* the file ends before the image does */
+	struct avb_image avb; /* with an AVB footer (tr.has_avb): the vbmeta, parsed */
+	bool avb_loaded;
+	char avb_error[DIAG_MSG_MAX]; /* why it is not */
 	char warn[IMAGE_WARN_MAX][DIAG_MSG_MAX];
 	unsigned nwarn; /* warnings: damage that was read around */
 };

@@ -228,4 +228,57 @@ same "--boot_signature FILE gives the same image" gki.img bs.img
 "$BIN/mkbootimg" --help > help.txt
 grep -q '^\[DEPRECATED\] GKI 2.0 signing arguments' help.txt && grep -q -- '--gki_signing_avbtool_path' help.txt &&
 	ok "--help lists the GKI flags" || bad "--help"
+
+# ---- bootimg repack of an AVB-footed boot image: the footer follows the data
+vector_inputs
+"$BIN/mkbootimg" --kernel kernel --ramdisk ramdisk --header_version 2 --dtb dtb -o bimg
+cp bimg avbimg && "$A" add_hash_footer --image avbimg --partition_name boot --partition_size 1048576 \
+	--key "$K/testkey_rsa2048.pem" >/dev/null
+"$BIN/bootimg" info avbimg > ai.txt
+grep -q 'avb vbmeta: algorithm SHA256_RSA2048' ai.txt && grep -q 'hash descriptor: partition "boot", 14336 bytes' ai.txt &&
+	grep -q 'avb checks: vbmeta hash ok, signature ok, digest ok' ai.txt && ok "info: vbmeta, hash descriptor, checks" || { bad "info avb"; cat ai.txt; }
+"$BIN/bootimg" info --json avbimg | python3 -c '
+import json, sys
+a = json.load(sys.stdin)["avb"]
+sys.exit(0 if a["algorithm"] == "SHA256_RSA2048" and a["descriptors"][0]["image_size"] == 14336 and a["checks"]["signature"] == "ok" else 1)' &&
+	ok "info --json: avb" || bad "info --json avb"
+check "verify: an AVB-footed image" "$BIN/bootimg" verify avbimg
+yes NEWRAMDISK | head -c 30000 > rd2
+"$BIN/bootimg" repack avbimg --ramdisk rd2 -o stale.img >/dev/null 2>stale.err
+[ "$(wc -c < stale.img)" = 1048576 ] && ok "repack: the partition size is kept" || bad "repack size $(wc -c < stale.img)"
+grep -q "signature is now stale: the image boots only with an unlocked bootloader" stale.err &&
+	ok "repack without a key: warns that the signature is stale" || { bad "no stale warning"; cat stale.err; }
+orig=$(be stale.img $((1048576 - 64 + 12)) 8) vbo=$(be stale.img $((1048576 - 64 + 20)) 8)
+"$BIN/bootimg" info stale.img | grep -q "end of image 0x$(printf %x "$orig")," &&
+	ok "footer: original_image_size = the new image's end ($orig)" || bad "footer original size $orig"
+[ "$vbo" = $(( (orig + 4095) / 4096 * 4096 )) ] && ok "footer: vbmeta moved to follow the new data" || bad "vbmeta offset $vbo"
+head -c "$orig" stale.img > newdata
+check_digest "stale repack" stale.img "$vbo" newdata
+refuses "verify: a stale signature fails" 1 "" "$BIN/bootimg" verify stale.img
+grep -q "FAIL AVB signature: mismatch" refuse.out && ok "verify names the stale signature" || { bad "verify stale"; cat refuse.out; }
+"$BIN/bootimg" repack avbimg --ramdisk rd2 --avb-key "$K/testkey_rsa4096.pem" -o signed.img >/dev/null 2>&1
+vbo=$(be signed.img $((1048576 - 64 + 20)) 8)
+check_vbmeta "repack --avb-key (RSA4096)" signed.img "$vbo" "$K/testkey_rsa4096.pem" sha256
+check_key "repack --avb-key" signed.img "$vbo" "$K/testkey_rsa4096.pem"
+check "verify: signed again" "$BIN/bootimg" verify signed.img
+"$BIN/bootimg" repack avbimg --cmdline "lcm=1-x" -o hdr.img >/dev/null 2>hdr.err
+grep -q "signature is now stale" hdr.err && ok "a header-only edit warns too (the hash covers the header)" || bad "header edit: no warning"
+yes BIG | head -c 1100000 > bigrd
+refuses "repack: data + vbmeta past the partition: refused" 1 "do not fit the 1048576-byte partition" \
+	"$BIN/bootimg" repack avbimg --ramdisk bigrd -o big.img
+[ ! -e big.img ] && ok "nothing written" || bad "big.img written"
+"$BIN/bootimg" repack avbimg -o same.img >/dev/null && same "repack, nothing changed: the input's bytes" avbimg same.img
+rm -rf ua && "$BIN/bootimg" unpack avbimg ua >/dev/null && cp rd2 ua/ramdisk &&
+	"$BIN/bootimg" repack ua --avb-key "$K/testkey_rsa2048.pem" -o fromdir.img >/dev/null 2>&1 &&
+	check "repack DIR with a new ramdisk, signed: verify" "$BIN/bootimg" verify fromdir.img
+refuses "--avb-key on an image without AVB" 2 "no AVB footer" "$BIN/bootimg" repack bimg --avb-key "$K/testkey_rsa2048.pem" -o x.img
+# markers are not signatures: no re-sign warning
+cp bimg se.img && printf 'SEANDROIDENFORCE' >> se.img
+"$BIN/bootimg" repack se.img --cmdline "x=1" -o se2.img >/dev/null 2>se.err
+! grep -q "signature" se.err && [ "$(tail -c 16 se2.img)" = SEANDROIDENFORCE ] &&
+	ok "SEANDROIDENFORCE kept, no signature warning" || { bad "SEANDROIDENFORCE"; cat se.err; }
+cp bimg lg.img && printf '\101\251\344\147\164\115\035\033\244\051\362\354\352\145\122\171' >> lg.img
+"$BIN/bootimg" info lg.img | grep -q "LG bump" && ok "info names LG's bump" || bad "LG bump not shown"
+"$BIN/bootimg" repack lg.img --cmdline "x=1" -o lg2.img >/dev/null 2>lg.err
+! grep -q "signature" lg.err && cmp -s -i 14336:14336 lg.img lg2.img && ok "LG bump kept, no signature warning" || { bad "LG bump"; cat lg.err; }
 finish

@@ -60,8 +60,46 @@ rm -rf u2 && "$BIN/bootimg" unpack mt6577-dump.img u2 >/dev/null 2>&1 && ok "unp
 grep -q "ramdisk: written as" fix.err && ok "repack says what it wrote instead" || { bad "no fixup warning"; cat fix.err; }
 rm -rf uf && "$BIN/bootimg" unpack fixed.img uf >/dev/null && same "the fixed image keeps the ramdisk payload" uf/ramdisk ramdisk.gz
 
+# ---- pre-headers: DHTB (Samsung/Spreadtrum) and Tegra BLOB
+python3 - <<'PY'
+import hashlib, struct
+img = open('mtk.img', 'rb').read()
+body = img + b'SEANDROIDENFORCE' + b'\xff' * 4
+h = bytearray(512)
+h[0:8] = b'DHTB\x01\x00\x00\x00'
+h[8:40] = hashlib.sha256(body).digest()
+struct.pack_into('<I', h, 48, len(body))
+open('dhtb.img', 'wb').write(bytes(h) + body + bytes(4096))
+b = bytearray(104)
+b[0:20] = b'-SIGNED-BY-SIGNBLOB-'
+b[28:44] = b'MSM-RADIO-UPDATE'
+struct.pack_into('<I', b, 96, len(img))
+open('blob.img', 'wb').write(bytes(b) + img)
+PY
+"$BIN/bootimg" info dhtb.img > dh.txt && grep -q "pre-header: DHTB, 512 bytes before the boot image, size field [0-9]*, SHA-256 matches" dh.txt &&
+	ok "info: the DHTB pre-header and its checksum" || { bad "info dhtb"; cat dh.txt; }
+check "verify: DHTB checksum" "$BIN/bootimg" verify --mtk dhtb.img
+head -c 512 dhtb.img > dhtb-head
+rm -rf ud && "$BIN/bootimg" unpack dhtb.img ud >/dev/null && same "unpack: wrapper.bin is the DHTB header" ud/wrapper.bin dhtb-head
+"$BIN/bootimg" repack ud -o dh-same.img >/dev/null && same "repack DIR: the DHTB image's bytes" dhtb.img dh-same.img
+yes NEWK | head -c 70000 > k2
+"$BIN/bootimg" repack dhtb.img --kernel k2 -o dh-new.img >/dev/null 2>&1 && check "repack with a new kernel: the DHTB size and SHA-256 follow" "$BIN/bootimg" verify dh-new.img
+python3 -c "
+import hashlib, struct, sys
+b = open('dh-new.img', 'rb').read()
+n = struct.unpack_from('<I', b, 48)[0]
+body = b[512:512 + n]
+sys.exit(0 if hashlib.sha256(body).digest() == b[8:40] and body.endswith(b'SEANDROIDENFORCE\xff\xff\xff\xff') else 1)" &&
+	ok "DHTB: size covers the image and the marker, SHA-256 right (Python)" || bad "DHTB fields after repack"
+"$BIN/bootimg" info blob.img | grep -q "pre-header: Tegra BLOB, 104 bytes" && ok "info: a Tegra BLOB pre-header" || bad "info blob"
+"$BIN/bootimg" repack blob.img --kernel k2 -o blob2.img >/dev/null 2>&1 &&
+	python3 -c "
+import struct, sys
+b = open('blob2.img', 'rb').read()
+sys.exit(0 if struct.unpack_from('<I', b, 96)[0] == len(b) - 104 else 1)" && ok "BLOB: size field follows the image" || bad "BLOB size field"
+
 # ---- the invariant over the corpus and its mutations
 python3 "$ROOT/tests/sh/exact.py" "$BIN" v0.img v0_second.img v1.img v1_dtbo.img v2.img v3.img \
 	v4.img vendor_boot_v3.img vendor_boot_v4.img mtk.img mtk-1m.img mtk-ff.img mt6577.img \
-	mt6577-dump.img stale.img || failed=1
+	mt6577-dump.img stale.img dhtb.img blob.img || failed=1
 finish
