@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "probe.h"
 
 /* ---- I2C reads, cached and within budget ---------------------------------------- */
@@ -210,13 +211,17 @@ static bool cond_text(struct probe *p, const struct cond *c, struct match *m, st
 	long n;
 
 	switch (c->kind) {
-	case CK_CMDLINE:
-		if (!cmdline_get(p->cmdline, c->key, buf, sizeof(buf)) &&
-		    !bootconfig_get(p->bootconfig, c->key, buf, sizeof(buf))) {
+	case CK_CMDLINE: /* the command line, then bootconfig (an array: any element) */
+		if ((n = cmdline_get(p->cmdline, strlen(p->cmdline), c->key, buf, sizeof(buf))) < 0 &&
+		    (n = bootconfig_get(p->bootconfig, strlen(p->bootconfig), c->key, buf,
+					sizeof(buf), NULL)) < 0) {
 			why_add(w, " %s: absent", c->key);
 			return false;
 		}
-		break;
+		if (any_element(p->rules, c, buf, n + 1, m->value, sizeof(m->value)))
+			return true;
+		why_add(w, " %s=\"%.60s\"(no)", c->key, buf);
+		return false;
 	case CK_DT:
 		snprintf(path, sizeof(path), "proc/device-tree/%s", c->key);
 		if ((n = probe_read(p, path, buf, sizeof(buf))) < 0) {

@@ -47,62 +47,6 @@ static void copy_out(char *out, size_t cap, const char *s, size_t n)
 	out[n] = 0;
 }
 
-/* Words of a command line: key=value, "quoted values" allowed (as the kernel's
- * next_arg() does). The last occurrence wins, as in the kernel. */
-bool cmdline_get(const char *s, const char *key, char *out, size_t cap)
-{
-	size_t kl = strlen(key);
-	bool found = false;
-
-	while (*s) {
-		const char *w, *v = NULL;
-		size_t wl, vl = 0;
-		bool q = false;
-		while (*s == ' ' || *s == '\t' || *s == '\n')
-			s++;
-		w = s;
-		while (*s && (q || (*s != ' ' && *s != '\t' && *s != '\n'))) {
-			if (*s == '"')
-				q = !q;
-			if (*s == '=' && !v)
-				v = s + 1;
-			s++;
-		}
-		wl = (size_t)((v ? v - 1 : s) - w);
-		if (v)
-			vl = (size_t)(s - v);
-		if (wl == kl && !memcmp(w, key, kl) && wl) {
-			if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
-				v++, vl -= 2;
-			copy_out(out, cap, v ? v : "", vl);
-			found = true;
-		}
-	}
-	return found;
-}
-
-/* bootconfig as /proc/bootconfig prints it: key = "value" per line. */
-bool bootconfig_get(const char *s, const char *key, char *out, size_t cap)
-{
-	size_t kl = strlen(key);
-
-	while (*s) {
-		const char *nl = strchr(s, '\n'), *e = nl ? nl : s + strlen(s);
-		if ((size_t)(e - s) > kl && !memcmp(s, key, kl) && (s[kl] == ' ' || s[kl] == '=')) {
-			const char *v = s + kl;
-			while (v < e && (*v == ' ' || *v == '='))
-				v++;
-			if (v < e && *v == '"' && e - v >= 2 && e[-1] == '"')
-				copy_out(out, cap, v + 1, (size_t)(e - v - 2));
-			else
-				copy_out(out, cap, v, (size_t)(e - v));
-			return true;
-		}
-		s = nl ? nl + 1 : e;
-	}
-	return false;
-}
-
 /* "Field\t: value" lines; the first occurrence. */
 bool cpuinfo_get(const char *s, const char *field, char *out, size_t cap)
 {

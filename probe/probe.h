@@ -130,9 +130,6 @@ struct probe {
 long probe_read(const struct probe *p, const char *path, char *buf, size_t cap);
 /* The command line, bootconfig, kernel release and modules.dep into p. */
 void probe_read_facts(struct probe *p);
-/* Value of KEY in a kernel command line or bootconfig text; true if present. */
-bool cmdline_get(const char *text, const char *key, char *out, size_t cap);
-bool bootconfig_get(const char *text, const char *key, char *out, size_t cap);
 /* A /proc/cpuinfo field. */
 bool cpuinfo_get(const char *text, const char *field, char *out, size_t cap);
 /* Drop trailing newlines and blanks. */

@@ -277,16 +277,6 @@ Test(probe, parsers_for_proc_files)
 {
 	char v[64];
 
-	cr_expect(cmdline_get("a=1 lcm=\"x y\" b", "lcm", v, sizeof(v)));
-	cr_expect_str_eq(v, "x y");
-	cr_expect(cmdline_get("a=1 b", "b", v, sizeof(v)));
-	cr_expect_str_eq(v, "");
-	cr_expect_not(cmdline_get("ab=1", "a", v, sizeof(v)));
-	cr_expect(cmdline_get("x=1 x=2", "x", v, sizeof(v)));
-	cr_expect_str_eq(v, "2", "the last one wins, as in the kernel");
-	cr_expect(bootconfig_get("androidboot.x = \"y\"\nandroidboot.hardware = \"mt6572\"\n",
-				 "androidboot.hardware", v, sizeof(v)));
-	cr_expect_str_eq(v, "mt6572");
 	cr_expect(cpuinfo_get("processor\t: 0\nHardware\t: MT6572\n", "Hardware", v, sizeof(v)));
 	cr_expect_str_eq(v, "MT6572");
 }
