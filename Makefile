@@ -72,10 +72,10 @@ tools: $(TOOLS:%=$(BIN)/%)
 # asm, asm-generic) come from a private folder of links.
 # The probe links its own files, the rules language and the lib/ files the
 # init shares (module loading, the command line) plus lib/moddep.c.
-PROBE_LIB  := lib/modload.c lib/cmdline.c
+PROBE_LIB  := lib/modload.c lib/cmdline.c lib/moddep.c
 PROBE_SRC  := $(filter-out probe/main.c,$(wildcard probe/*.c)) probe/main.c $(PROBE_LIB)
-PROBE_HDR  := $(wildcard probe/*.h) $(PROBE_LIB:.c=.h)
-PROBE_CFLAGS = $(WARN) -Os -D_GNU_SOURCE -Ilib -Iprobe \
+PROBE_HDR  := $(wildcard probe/*.h) $(PROBE_LIB:.c=.h) lib/bytes.h
+PROBE_CFLAGS = $(WARN) -Wformat-truncation=2 -Os -D_GNU_SOURCE -Ilib -Iprobe \
 	-ffunction-sections -fdata-sections -static -Wl,--gc-sections -s
 DEPS_TARGET := $(O)/.deps-target
 $(O)/musl-inc/x86_64/.stamp: | $(DEPS_TARGET)

@@ -613,17 +613,3 @@ bool rules_glob(const char *pat, const char *s)
 		pat++;
 	return !*pat;
 }
-
-void rules_mod_name(const char *path, char *out, size_t cap)
-{
-	const char *b = strrchr(path, '/');
-	size_t n;
-
-	b = b ? b + 1 : path;
-	n = strcspn(b, ".");
-	if (n >= cap)
-		n = cap - 1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = b[i] == '-' ? '_' : b[i];
-	out[n] = 0;
-}

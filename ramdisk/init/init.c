@@ -253,7 +253,7 @@ static void switch_root(const char *dev, const char *init)
 	int tries;
 
 	if (!word("rootfstype", type, sizeof(type)))
-		snprintf(type, sizeof(type), "ext4");
+		snprintf(type, sizeof(type), "ext4"); /* a literal that fits */
 	mkdir("/newroot", 0755);
 	for (tries = 0; tries < 50 && stat(dev, &st) < 0; tries++)
 		usleep(100000);
@@ -311,7 +311,7 @@ int main(int argc, char **argv)
 	if (!strcmp(setting("dump", v, sizeof(v), "0"), "1"))
 		dump_record();
 	if (!word("init", init, sizeof(init)))
-		snprintf(init, sizeof(init), "/sbin/init");
+		snprintf(init, sizeof(init), "/sbin/init"); /* a literal that fits */
 	if (word("root", v, sizeof(v))) {
 		switch_root(v, init);
 	} else if (access("/init.stock", X_OK) == 0) {
