@@ -38,8 +38,9 @@ int probe_start(struct probe *p)
 	p->nad = p->ops->adapters(p->ops->ctx, p, p->ad, PROBE_ADAPTERS_MAX);
 	for (unsigned i = 0; i < p->nad; i++) {
 		probe_esc(p->ad[i].name, strlen(p->ad[i].name), esc, sizeof(esc), false); /* fits */
-		probe_log(p, "adapter bus=%d name=\"%s\" %s", p->ad[i].nr, esc,
-			  p->ad[i].smbus_only ? "smbus-only" : "i2c");
+		probe_log(p, "adapter bus=%d name=\"%s\" %s%s%s", p->ad[i].nr, esc,
+			  p->ad[i].smbus_only ? "smbus-only" : "i2c", p->ad[i].driver[0] ? " driver=" : "",
+			  p->ad[i].driver); /* a driver name: a directory entry, no blank */
 	}
 	return 0;
 }
