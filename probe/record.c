@@ -63,15 +63,17 @@ size_t probe_esc(const char *s, size_t n, char *out, size_t cap, bool blanks)
  * guard behind the per-value escaping. */
 static size_t guard(const char *in, size_t n, char *out, size_t cap)
 {
-	size_t o = 0;
+	size_t o = 0, i;
 
-	for (size_t i = 0; i < n && o + 4 < cap; i++) {
+	for (i = 0; i < n && o + 4 < cap; i++) {
 		unsigned char c = (unsigned char)in[i];
 		if (c < 0x20 || c == 0x7f)
 			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c); /* fits: o + 4 < cap */
 		else
 			out[o++] = (char)c;
 	}
+	if (i < n && o >= 3) /* cut: marked, as probe_log marks its own cut */
+		memcpy(out + o - 3, "...", 3);
 	return o;
 }
 
