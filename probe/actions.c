@@ -79,6 +79,7 @@ struct load_ctx {
 	unsigned root;	    /* the module the rule names: it gets the parameters */
 	const char *params;
 	bool mismatch;	    /* the walk stopped at a vermagic mismatch */
+	unsigned logged;    /* load lines this walk wrote */
 };
 
 /* The first module the probe would load: does its vermagic name the running
@@ -120,6 +121,7 @@ static int load_one(void *ctx, const struct moddep_graph *g, unsigned node)
 
 	if (moddep_name(path, plen, nm) < 0)
 		memcpy(nm, "?", 2);
+	lc->logged++; /* every way out below writes a line (or a fault line) */
 	if (probe_fmt(full, sizeof(full), "lib/modules/%s/%.*s", p->modules_release, (int)plen, path) < 0) {
 		probe_log(p, "load class=%s module=%s status=error:path-too-long", lc->cls, nm);
 		return -ENAMETOOLONG;
@@ -174,9 +176,10 @@ static int load_params(struct probe *p, const struct action *a, const struct mat
 	return 0;
 }
 
-static int walk_failed(struct probe *p, const char *cls, const char *name, int err)
+static int walk_failed(struct probe *p, const struct load_ctx *lc, const char *name, int err)
 {
 	char cyc[PROBE_ARG_MAX], dep[PROBE_ARG_MAX];
+	const char *cls = lc->cls;
 
 	if (err == -ELOOP) {
 		moddep_graph_cycle(&p->graph, cyc, sizeof(cyc)); /* a long one ends in "..." */
@@ -186,6 +189,9 @@ static int walk_failed(struct probe *p, const char *cls, const char *name, int e
 		probe_esc(p->graph.missing, p->graph.missing_len, dep, sizeof(dep), true); /* shown */
 		probe_log(p, "load class=%s module=%s status=error:missing-dependency dep=%s", cls,
 			  name, dep);
+	} else if (!lc->logged) { /* a module that failed earlier in this pass: not tried again */
+		probe_log(p, "load class=%s module=%s status=error:failed-earlier:%s", cls, name,
+			  strerror(-err));
 	}
 	return err;
 }
@@ -223,7 +229,7 @@ static int act_load(struct probe *p, const char *cls, const struct action *a, co
 		probe_log(p, "load class=%s module=%s status=skipped:kernel-mismatch", cls, nm);
 		return 0;
 	}
-	return err < 0 ? walk_failed(p, cls, nm, err) : 0;
+	return err < 0 ? walk_failed(p, &lc, nm, err) : 0;
 }
 
 /* ---- the others -------------------------------------------------------------------------- */

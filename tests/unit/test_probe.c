@@ -299,6 +299,23 @@ Test(probe, failed_load_tries_the_next_candidate)
 	end_board(&b);
 }
 
+/* A module that failed once in a pass is not tried again: the next rule
+ * needing it fails at once, and says why. */
+Test(probe, failed_module_not_tried_again)
+{
+	struct board b;
+
+	run_board(&b, "adapter 0 i2c V\nmodfail drm 19\n", LCM,
+		  "x a when cmdline lcm then load panel-simple\n"
+		  "x b when cmdline lcm then load panel-edp\n"
+		  "x fallback then export x=none\n");
+	HAS(&b, "load class=x module=drm status=error:No such device");
+	HAS(&b, "load class=x module=panel_edp status=error:failed-earlier:No such device");
+	HAS(&b, "export class=x x=none status=ok");
+	cr_expect_eq(fake_hw_loads(b.hw), 1, "drm tried once");
+	end_board(&b);
+}
+
 Test(probe, corrupt_rule_is_skipped_others_apply)
 {
 	struct board b;
