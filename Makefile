@@ -78,10 +78,13 @@ avbtest: $(O)/avbtest
 # ---- the probe: static musl, for the target (armhf) and x86-64 ----------------------
 # musl's compilers do not search /usr/include; the kernel UAPI headers (linux,
 # asm, asm-generic) come from a private folder of links.
-PROBE_SRC  := $(filter-out probe/main.c,$(wildcard probe/*.c)) probe/main.c lib/modload.c
-PROBE_HDR  := $(wildcard probe/*.h) lib/modload.h
-PROBE_CFLAGS = $(WARN) -Os -D_GNU_SOURCE -Ilib -Iprobe -ffunction-sections -fdata-sections \
-	-static -Wl,--gc-sections -s
+# The probe links its own files, the rules language and the lib/ files the
+# init shares (module loading, the command line) plus lib/moddep.c.
+PROBE_LIB  := lib/modload.c lib/cmdline.c lib/moddep.c
+PROBE_SRC  := $(filter-out probe/main.c,$(wildcard probe/*.c)) probe/main.c $(PROBE_LIB)
+PROBE_HDR  := $(wildcard probe/*.h) $(PROBE_LIB:.c=.h) lib/bytes.h
+PROBE_CFLAGS = $(WARN) -Wformat-truncation=2 -Os -D_GNU_SOURCE -Ilib -Iprobe \
+	-ffunction-sections -fdata-sections -static -Wl,--gc-sections -s
 DEPS_TARGET := $(O)/.deps-target
 $(O)/musl-inc/x86_64/.stamp: | $(DEPS_TARGET)
 	@mkdir -p $(dir $@) && cd $(dir $@) && ln -sfn /usr/include/linux linux && \
@@ -95,8 +98,8 @@ $(O)/%/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
 	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(PROBE_SRC)
 # The minimal (BusyBox-free) init flow, static musl too.
-INIT_SRC := ramdisk/init/init.c lib/modload.c
-$(O)/%/init: $(INIT_SRC) lib/modload.h $(O)/musl-inc/%/.stamp
+INIT_SRC := ramdisk/init/init.c lib/modload.c lib/cmdline.c
+$(O)/%/init: $(INIT_SRC) lib/modload.h lib/cmdline.h $(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
 	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(INIT_SRC)
 probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init

@@ -23,15 +23,20 @@ static int load_from_memory(int fd, const char *params)
 	return rc;
 }
 
+int module_load_fd(int fd, const char *params)
+{
+	int rc = syscall(SYS_finit_module, fd, params, 0) < 0 ? -errno : 0;
+
+	return rc == -ENOSYS ? load_from_memory(fd, params) : rc;
+}
+
 int module_load(int dirfd, const char *path, const char *params)
 {
 	int fd, rc;
 
 	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -errno;
-	rc = syscall(SYS_finit_module, fd, params, 0) < 0 ? -errno : 0;
-	if (rc == -ENOSYS)
-		rc = load_from_memory(fd, params);
+	rc = module_load_fd(fd, params);
 	close(fd);
 	return rc;
 }

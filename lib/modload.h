@@ -12,4 +12,7 @@
  * parameter string params ("" for none). 0, or -errno. */
 int module_load(int dirfd, const char *path, const char *params);
 
+/* The same from an open file (the probe opens it confined to its root). */
+int module_load_fd(int fd, const char *params);
+
 #endif

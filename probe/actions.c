@@ -1,6 +1,14 @@
-/* actions.c - what a decided rule does: load (the module and its
- * modules.dep dependencies), bind (new_device), install (.idc/.kl), export
- * (a fact for later boot stages), overlay (configfs DT overlays). */
+/* actions.c - what a decided rule does: load (the module and its modules.dep
+ * dependencies, walked by lib/moddep.c: each module once per pass, cycles
+ * named), bind (new_device), install (.idc/.kl), export (a fact for later
+ * boot stages), overlay (configfs DT overlays).
+ *
+ * Loads are skipped when they cannot work: a module built into the kernel
+ * (modules.builtin) is there already ("status=builtin"); modules built for
+ * another kernel (facts.c found only another lib/modules folder, or the
+ * first module's vermagic names another release) are not tried
+ * ("status=skipped:kernel-mismatch", one fault line says why) and the
+ * rule's other actions still run. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,205 +19,307 @@
 
 #include "probe.h"
 
+#define STATUS_MAX 96 /* "error:" and a strerror() text */
 
-/* ${bus} ${addr} ${id} ${value} from the match. */
-static void expand(const struct match *m, const char *in, char *out, size_t cap)
+/* ${bus} ${addr} ${id} ${value} from the match into out. Substituted text
+ * facts are escaped (probe_esc; blanks too in module parameters, where a
+ * blank would start another parameter). 0, or -E2BIG when the result, or the
+ * value it uses, does not fit. */
+static int expand(const struct match *m, const char *in, char *out, size_t cap, bool blanks)
 {
 	size_t o = 0;
 
-	while (*in && o + 1 < cap) {
-		char v[2 * I2C_ID_MAX + 130];
+	while (*in) {
+		char v[PROBE_ARG_MAX];
+		size_t vl;
 		const char *end;
 		if (in[0] != '$' || in[1] != '{' || !(end = strchr(in, '}'))) {
-			out[o++] = *in++;
+			unsigned char c = (unsigned char)*in++;
+			if (c < 0x20 || c == 0x7f) { /* a control byte in the rule's own text */
+				if (o + 4 >= cap)
+					return -E2BIG;
+				o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c); /* fits: checked */
+			} else {
+				if (o + 1 >= cap)
+					return -E2BIG;
+				out[o++] = (char)c;
+			}
 			continue;
 		}
 		if (!strncmp(in, "${bus}", 6))
-			snprintf(v, sizeof(v), "%d", m->bus);
+			vl = (size_t)snprintf(v, sizeof(v), "%d", m->bus); /* an int fits */
 		else if (!strncmp(in, "${addr}", 7))
-			snprintf(v, sizeof(v), "0x%02x", m->addr);
+			vl = (size_t)snprintf(v, sizeof(v), "0x%02x", m->addr); /* fits */
 		else if (!strncmp(in, "${id}", 5))
-			probe_hex(m->bytes, m->len, v);
-		else if (!strncmp(in, "${value}", 8))
-			snprintf(v, sizeof(v), "%s", m->value);
-		else
-			snprintf(v, sizeof(v), "%.*s", (int)(end - in + 1), in);
-		for (const char *s = v; *s && o + 1 < cap; s++)
-			out[o++] = *s;
+			probe_hex(m->bytes, m->len, v), vl = 2u * m->len;
+		else if (!strncmp(in, "${value}", 8)) {
+			if (m->value_len >= sizeof(m->value)) /* kept cut: never used as if whole */
+				return -E2BIG;
+			vl = probe_esc(m->value, m->value_len, v, sizeof(v), blanks);
+		} else { /* unknown: as written */
+			vl = (size_t)(end - in + 1);
+			if (vl < sizeof(v))
+				memcpy(v, in, vl);
+		}
+		if (vl >= sizeof(v) || o + vl >= cap)
+			return -E2BIG;
+		memcpy(out + o, v, vl);
+		o += vl;
 		in = end + 1;
 	}
 	out[o] = 0;
+	return 0;
 }
 
-/* The modules.dep line of a module name: path and dependency list. */
-static bool dep_find(const struct probe *p, const char *name, const char **path, size_t *plen,
-		     const char **deps, size_t *dlen)
-{
-	const char *s = p->moddep, *end = s ? s + p->moddep_len : NULL;
+/* ---- load ----------------------------------------------------------------------------- */
 
-	while (s && s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end;
-		const char *colon = memchr(s, ':', (size_t)(e - s));
-		char pb[256], nm[64];
-		if (colon && (size_t)(colon - s) < sizeof(pb)) {
-			memcpy(pb, s, (size_t)(colon - s));
-			pb[colon - s] = 0;
-			rules_mod_name(pb, nm, sizeof(nm));
-			if (!strcmp(nm, name)) {
-				*path = s, *plen = (size_t)(colon - s);
-				*deps = colon + 1, *dlen = (size_t)(e - colon - 1);
-				return true;
-			}
-		}
-		s = e + 1;
-	}
+struct load_ctx {
+	struct probe *p;
+	const char *cls;
+	unsigned root;	    /* the module the rule names: it gets the parameters */
+	const char *params;
+	bool mismatch;	    /* the walk stopped at a vermagic mismatch */
+	unsigned logged;    /* load lines this walk wrote */
+};
+
+/* The first module the probe would load: does its vermagic name the running
+ * kernel? (With CONFIG_MODVERSIONS the kernel itself skips the release word
+ * and checks symbol CRCs instead; modules from another release rarely pass
+ * those.) A compressed or unreadable module is not judged. */
+static bool vermagic_ok(struct probe *p, int fd, const char *name)
+{
+	char *mi = p->scratch;
+	const char *v, *rel, *why;
+	size_t pos = 0, vl, rl;
+	long n;
+
+	p->vermagic_checked = true;
+	if (!p->release || (n = modinfo_from_fd(fd, mi, MODINFO_MAX, &why)) < 0 ||
+	    !modinfo_get(mi, (size_t)n, &pos, false, NULL, "vermagic", &v, &vl))
+		return true;
+	modinfo_vermagic_release(v, vl, &rel, &rl);
+	if (rl == strlen(p->release) && !memcmp(rel, p->release, rl))
+		return true;
+	char esc[RELEASE_MAX * 4];
+	probe_esc(rel, rl, esc, sizeof(esc), true); /* a release longer than that: cut, shown only */
+	probe_log(p, "fault kernel=%s modules=%s module=%s vermagic=%s status=mismatch", p->release,
+		  p->modules_release, name, esc);
+	p->kernel_mismatch = true;
 	return false;
 }
 
-static int load_path(struct probe *p, const char *cls, const char *path, size_t plen,
-		     const char *params, unsigned depth);
-
-/* Dependencies in the reverse of their modules.dep order, each with its own. */
-static int load_deps(struct probe *p, const char *cls, const char *deps, size_t dlen, unsigned depth)
+static int load_one(void *ctx, const struct moddep_graph *g, unsigned node)
 {
-	const char *w[32];
-	size_t wl[32];
-	unsigned n = 0;
+	struct load_ctx *lc = ctx;
+	struct probe *p = lc->p;
+	const char *params = node == lc->root ? lc->params : "";
+	char full[PROBE_PATH_MAX], nm[MODULE_NAME_MAX];
+	size_t plen;
+	const char *path = moddep_graph_path(g, node, &plen);
+	uint64_t t;
+	int fd, err;
 
-	for (size_t i = 0; i < dlen && n < 32;) {
-		while (i < dlen && deps[i] == ' ')
-			i++;
-		if (i == dlen)
-			break;
-		w[n] = deps + i;
-		while (i < dlen && deps[i] != ' ')
-			i++;
-		wl[n] = (size_t)(deps + i - w[n]);
-		n++;
+	if (moddep_name(path, plen, nm) < 0)
+		memcpy(nm, "?", 2);
+	lc->logged++; /* every way out below writes a line (or a fault line) */
+	if (probe_fmt(full, sizeof(full), "lib/modules/%s/%.*s", p->modules_release, (int)plen, path) < 0) {
+		probe_log(p, "load class=%s module=%s status=error:path-too-long", lc->cls, nm);
+		return -ENAMETOOLONG;
 	}
-	while (n--) {
-		int err = load_path(p, cls, w[n], wl[n], "", depth + 1);
-		if (err < 0)
-			return err;
+	if ((fd = probe_open(p, full, O_RDONLY)) < 0) {
+		probe_log(p, "load class=%s module=%s status=error:%s", lc->cls, nm, strerror(-fd));
+		return fd;
+	}
+	if (!p->vermagic_checked && !vermagic_ok(p, fd, nm)) {
+		close(fd);
+		lc->mismatch = true;
+		return -ENOEXEC;
+	}
+	if (p->dry_run) {
+		close(fd);
+		probe_log(p, "load class=%s module=%s status=dry-run", lc->cls, nm);
+		return 0;
+	}
+	t = p->ops->now_us(p->ops->ctx);
+	err = p->ops->load(p->ops->ctx, p, fd, full, params);
+	p->load_us += p->ops->now_us(p->ops->ctx) - t;
+	close(fd);
+	char esc[PROBE_PARAMS_MAX];
+	probe_esc(params, strlen(params), esc, sizeof(esc), false); /* shown: a cut is harmless */
+	probe_log(p, "load class=%s module=%s status=%s%s%s%s%s", lc->cls, nm,
+		  err == 0 ? "ok" : err == -EEXIST ? "already" : "error:",
+		  err && err != -EEXIST ? strerror(-err) : "", *params ? " params=\"" : "", esc,
+		  *params ? "\"" : "");
+	return err == -EEXIST ? 0 : err;
+}
+
+/* The module's parameters, expanded and escaped, space separated. */
+static int load_params(struct probe *p, const struct action *a, const struct match *m, char *out,
+		       size_t cap)
+{
+	size_t o = 0;
+
+	out[0] = 0;
+	for (unsigned i = 0; i < a->nparam; i++) {
+		char one[PROBE_ARG_MAX];
+		size_t n;
+		if (expand(m, p->rules->val[a->param + i].s, one, sizeof(one), true) < 0)
+			return -E2BIG;
+		n = strlen(one);
+		if (o + n + 2 > cap)
+			return -E2BIG;
+		if (i)
+			out[o++] = ' ';
+		memcpy(out + o, one, n + 1);
+		o += n;
 	}
 	return 0;
 }
 
-static int load_path(struct probe *p, const char *cls, const char *path, size_t plen,
-		     const char *params, unsigned depth)
+static int walk_failed(struct probe *p, const struct load_ctx *lc, const char *name, int err)
 {
-	char full[320], nm[64], pb[256];
-	const char *dp, *deps;
-	size_t dl, dpl;
-	int err;
+	char cyc[PROBE_ARG_MAX], dep[PROBE_ARG_MAX];
+	const char *cls = lc->cls;
 
-	snprintf(pb, sizeof(pb), "%.*s", (int)plen, path);
-	rules_mod_name(pb, nm, sizeof(nm));
-	if (depth > 8)
-		return -ELOOP;
-	if (dep_find(p, nm, &dp, &dpl, &deps, &dl) && (err = load_deps(p, cls, deps, dl, depth)) < 0)
-		return err;
-	snprintf(full, sizeof(full), "lib/modules/%s/%s", p->release, pb);
-	if (p->dry_run) {
-		probe_log(p, "load class=%s module=%s status=dry-run", cls, nm);
-		return 0;
+	if (err == -ELOOP) {
+		moddep_graph_cycle(&p->graph, cyc, sizeof(cyc)); /* a long one ends in "..." */
+		probe_log(p, "load class=%s module=%s status=error:dependency-cycle cycle=%s", cls, name,
+			  cyc);
+	} else if (err == -ENOENT && p->graph.missing) {
+		probe_esc(p->graph.missing, p->graph.missing_len, dep, sizeof(dep), true); /* shown */
+		probe_log(p, "load class=%s module=%s status=error:missing-dependency dep=%s", cls,
+			  name, dep);
+	} else if (!lc->logged) { /* a module that failed earlier in this pass: not tried again */
+		probe_log(p, "load class=%s module=%s status=error:failed-earlier:%s", cls, name,
+			  strerror(-err));
 	}
-	err = p->ops->load(p->ops->ctx, p, full, params);
-	probe_log(p, "load class=%s module=%s status=%s%s%s", cls, nm,
-		  err == 0 ? "ok" : err == -EEXIST ? "already" : "error:",
-		  err && err != -EEXIST ? strerror(-err) : "", *params ? " params=" : "");
-	return err == -EEXIST ? 0 : err;
+	return err;
 }
 
 static int act_load(struct probe *p, const char *cls, const struct action *a, const struct match *m)
 {
-	char params[512] = "", one[160];
-	const char *path, *deps;
-	size_t plen, dlen;
-	char nm[64];
+	char params[PROBE_PARAMS_MAX], nm[MODULE_NAME_MAX];
+	struct load_ctx lc = {.p = p, .cls = cls, .params = params};
+	int k, err;
 
-	for (unsigned i = 0; i < a->nparam; i++) {
-		expand(m, p->rules->val[a->param + i].s, one, sizeof(one));
-		if (strlen(params) + strlen(one) + 2 < sizeof(params))
-			snprintf(params + strlen(params), sizeof(params) - strlen(params), "%s%s",
-				 i ? " " : "", one);
+	if (moddep_name(a->arg, strlen(a->arg), nm) < 0) {
+		probe_log(p, "load class=%s module=%s status=error:bad-name", cls, a->arg);
+		return -EINVAL;
 	}
-	rules_mod_name(a->arg, nm, sizeof(nm));
-	if (!dep_find(p, nm, &path, &plen, &deps, &dlen)) {
+	if (p->builtin && moddep_builtin(p->builtin, p->builtin_len, nm)) {
+		probe_log(p, "load class=%s module=%s status=builtin%s", cls, nm,
+			  a->nparam ? " params=ignored" : "");
+		return 0;
+	}
+	if (p->kernel_mismatch) {
+		probe_log(p, "load class=%s module=%s status=skipped:kernel-mismatch", cls, nm);
+		return 0;
+	}
+	if (!p->have_graph || (k = moddep_graph_find(&p->graph, nm)) < 0) {
 		probe_log(p, "load class=%s module=%s status=error:not-in-modules.dep", cls, nm);
 		return -ENOENT;
 	}
-	return load_path(p, cls, path, plen, params, 0);
+	if (load_params(p, a, m, params, sizeof(params)) < 0) {
+		probe_log(p, "load class=%s module=%s status=error:params-too-long", cls, nm);
+		return -E2BIG;
+	}
+	lc.root = (unsigned)k;
+	err = moddep_walk(&p->graph, (unsigned)k, load_one, &lc);
+	if (lc.mismatch) { /* found at the first module: this and later loads skipped */
+		probe_log(p, "load class=%s module=%s status=skipped:kernel-mismatch", cls, nm);
+		return 0;
+	}
+	return err < 0 ? walk_failed(p, &lc, nm, err) : 0;
 }
 
-static int write_file(struct probe *p, const char *path, const char *data, size_t n, int flags)
+/* ---- the others -------------------------------------------------------------------------- */
+
+static int write_out(struct probe *p, const char *path, const char *data, size_t n, int flags)
 {
 	int fd = probe_open_out(p, path, flags), err = 0;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (write(fd, data, n) != (ssize_t)n)
-		err = -errno ? -errno : -EIO;
+		err = errno ? -errno : -EIO;
 	close(fd);
 	return err;
 }
 
+static const char *status(const struct probe *p, int err, char *buf, size_t cap)
+{
+	if (!err)
+		return p->dry_run ? "dry-run" : "ok";
+	snprintf(buf, cap, "error:%s", strerror(-err)); /* a message: a cut is harmless */
+	return buf;
+}
+
 static int act_bind(struct probe *p, const char *cls, const char *dev, const struct match *m)
 {
-	char path[96], line[96];
+	char path[PROBE_PATH_MAX], line[PROBE_ARG_MAX + 8], st[STATUS_MAX], esc[PROBE_ARG_MAX];
 	int fd, err = 0;
 
+	probe_esc(dev, strlen(dev), esc, sizeof(esc), true); /* shown only */
 	if (!m->i2c) {
-		probe_log(p, "bind class=%s device=%s status=error:no-i2c-match", cls, dev);
+		probe_log(p, "bind class=%s device=%s status=error:no-i2c-match", cls, esc);
 		return -EINVAL;
 	}
-	snprintf(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/new_device", m->bus);
-	snprintf(line, sizeof(line), "%s 0x%02x\n", dev, m->addr);
-	if (!p->dry_run) { /* an existing sysfs file: no O_CREAT */
-		fd = openat(p->rootfd, path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, line, strlen(line)) < 0)
+	if (probe_fmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/new_device", m->bus) < 0 ||
+	    probe_fmt(line, sizeof(line), "%s 0x%02x\n", dev, m->addr) < 0)
+		err = -ENAMETOOLONG;
+	else if (!p->dry_run) { /* an existing sysfs file */
+		if ((fd = probe_open(p, path, O_WRONLY)) < 0)
+			err = fd;
+		else if (write(fd, line, strlen(line)) < 0)
 			err = -errno;
 		if (fd >= 0)
 			close(fd);
 	}
-	probe_log(p, "bind class=%s device=%s bus=%d addr=0x%02x status=%s%s", cls, dev, m->bus,
-		  m->addr, p->dry_run ? "dry-run" : err ? "error:" : "ok", err ? strerror(-err) : "");
+	probe_log(p, "bind class=%s device=%s bus=%d addr=0x%02x status=%s", cls, esc, m->bus, m->addr,
+		  status(p, err, st, sizeof(st)));
 	return err;
 }
 
 static int act_install(struct probe *p, const char *cls, const char *file)
 {
-	char src[200], dst[300], *buf = malloc(1u << 16);
+	char src[PROBE_PATH_MAX], dst[PROBE_PATH_MAX], st[STATUS_MAX], esc[PROBE_ARG_MAX];
 	const char *ext = strrchr(file, '.');
-	long n;
+	char *buf = malloc(PROBE_INPUT_MAX);
+	long n = 0;
 	int err = 0;
 
-	snprintf(src, sizeof(src), "lib/probe/input/%s", file);
-	snprintf(dst, sizeof(dst), "%s/%s/%s", p->input_dir,
-		 ext && !strcmp(ext, ".kl") ? "keylayout" : "idc", file);
-	if (!buf || (n = probe_read(p, src, buf, 1u << 16)) < 0)
-		err = buf ? (int)n : -ENOMEM;
+	probe_esc(file, strlen(file), esc, sizeof(esc), true); /* shown only */
+	if (probe_fmt(src, sizeof(src), "lib/probe/input/%s", file) < 0 ||
+	    probe_fmt(dst, sizeof(dst), "%s/%s/%s", p->input_dir,
+		      ext && !strcmp(ext, ".kl") ? "keylayout" : "idc", file) < 0)
+		err = -ENAMETOOLONG;
+	else if (!buf)
+		err = -ENOMEM;
+	else if ((n = probe_read(p, src, buf, PROBE_INPUT_MAX)) < 0)
+		err = (int)n;
 	else if (!p->dry_run)
-		err = write_file(p, dst, buf, (size_t)n, O_TRUNC);
+		err = write_out(p, dst, buf, (size_t)n, O_TRUNC);
 	free(buf);
-	probe_log(p, "install class=%s file=%s to=/%s status=%s%s", cls, file, dst,
-		  p->dry_run && !err ? "dry-run" : err ? "error:" : "ok", err ? strerror(-err) : "");
+	probe_log(p, "install class=%s file=%s to=/%s status=%s", cls, esc, err == -ENAMETOOLONG ? "?" : dst,
+		  status(p, err, st, sizeof(st)));
 	return err;
 }
 
+/* KEY=VALUE into the facts file: one line per fact, values escaped. A dry
+ * run writes nothing (the facts of an earlier real pass stay). */
 static int act_export(struct probe *p, const char *cls, const char *kv, const struct match *m)
 {
-	char line[300];
-	int err = 0;
+	char line[PROBE_ARG_MAX + 1], st[STATUS_MAX];
+	int err = expand(m, kv, line, sizeof(line) - 1, false);
 
-	expand(m, kv, line, sizeof(line) - 1);
-	if (!p->dry_run) {
+	if (!err && !p->dry_run) {
 		size_t n = strlen(line);
 		line[n] = '\n';
-		err = write_file(p, p->facts_path, line, n + 1, O_APPEND);
+		err = write_out(p, p->facts_path, line, n + 1, O_APPEND);
 		line[n] = 0;
 	}
-	probe_log(p, "export class=%s %s status=%s", cls, line, p->dry_run ? "dry-run" : err ? "error" : "ok");
+	probe_log(p, "export class=%s %s status=%s", cls, err == -E2BIG ? "?" : line,
+		  err == -E2BIG ? "error:too-long" : status(p, err, st, sizeof(st)));
 	return err;
 }
 
@@ -217,29 +327,42 @@ static int act_export(struct probe *p, const char *cls, const char *kv, const st
 static int act_overlay(struct probe *p, const char *cls, const char *file)
 {
 	const char *base = "sys/kernel/config/device-tree/overlays";
-	char dir[200], dst[260], *buf;
+	char dir[PROBE_PATH_MAX], dst[PROBE_PATH_MAX], st[STATUS_MAX], esc[PROBE_ARG_MAX], *buf;
 	const char *b = strrchr(file, '/');
 	long n;
-	int err = 0;
+	int err = 0, dfd;
 
-	if (faccessat(p->rootfd, base, F_OK, 0) != 0) {
-		probe_log(p, "overlay class=%s file=%s status=unsupported:no-configfs-overlays", cls, file);
+	probe_esc(file, strlen(file), esc, sizeof(esc), true); /* shown only */
+	if (probe_exists(p, base) != 0) {
+		probe_log(p, "overlay class=%s file=%s status=unsupported:no-configfs-overlays", cls, esc);
 		return 0;
 	}
 	b = b ? b + 1 : file;
-	snprintf(dir, sizeof(dir), "%s/%.*s", base, (int)strcspn(b, "."), b);
-	snprintf(dst, sizeof(dst), "%s/dtbo", dir);
-	if (!(buf = malloc(1u << 18)))
+	if (probe_fmt(dir, sizeof(dir), "%s/%.*s", base, (int)strcspn(b, "."), b) < 0 ||
+	    probe_fmt(dst, sizeof(dst), "%s/dtbo", dir) < 0)
+		return -ENAMETOOLONG;
+	if (!(buf = malloc(PROBE_OVERLAY_MAX)))
 		return -ENOMEM;
-	if ((n = probe_read(p, file, buf, 1u << 18)) < 0)
+	if ((n = probe_read(p, file, buf, PROBE_OVERLAY_MAX)) < 0)
 		err = (int)n;
-	else if (!p->dry_run && (mkdirat(p->rootfd, dir, 0755) < 0 && errno != EEXIST))
-		err = -errno;
-	else if (!p->dry_run)
-		err = write_file(p, dst, buf, (size_t)n, 0);
+	else if (!p->dry_run) {
+		/* configfs: the overlay's folder is made in the (existing) base */
+		if ((dfd = probe_open(p, base, O_RDONLY | O_DIRECTORY)) < 0)
+			err = dfd;
+		else if (mkdirat(dfd, dir + strlen(base) + 1, 0755) < 0 && errno != EEXIST)
+			err = -errno;
+		if (dfd >= 0)
+			close(dfd);
+		if (!err && (dfd = probe_open(p, dst, O_WRONLY)) < 0)
+			err = dfd;
+		else if (!err) {
+			if (write(dfd, buf, (size_t)n) != (ssize_t)n)
+				err = errno ? -errno : -EIO;
+			close(dfd);
+		}
+	}
 	free(buf);
-	probe_log(p, "overlay class=%s file=%s status=%s%s", cls, file,
-		  p->dry_run && !err ? "dry-run" : err ? "error:" : "ok", err ? strerror(-err) : "");
+	probe_log(p, "overlay class=%s file=%s status=%s", cls, esc, status(p, err, st, sizeof(st)));
 	return err;
 }
 

@@ -2,7 +2,7 @@
  * conditions hold (eval.c) and whose actions succeed (actions.c) decides it;
  * else its fallback. Every step goes to the record (record.c).
  *
- *   facts (facts.c) -> conditions (eval.c) -> decisions (here)
+ *   facts (facts.c) -> conditions (eval.c, bus.c) -> decisions (here)
  *                   -> actions (actions.c) -> record (record.c)
  */
 #include <stdio.h>
@@ -17,6 +17,7 @@ void probe_defaults(struct probe *p)
 	p->rootfd = -1;
 	p->budget_ms = 2000;
 	p->bus_budget_ms = 500;
+	p->class_budget_ms = 500;
 	p->timeout_ms = 25;
 	p->retries = 1;
 	p->record_path = "run/probe/decisions";
@@ -28,13 +29,19 @@ void probe_defaults(struct probe *p)
 /* Open the record, read the text facts, list the adapters. */
 int probe_start(struct probe *p)
 {
+	char esc[ADAPTER_NAME_MAX * 4];
+
 	p->t0 = p->ops->now_us(p->ops->ctx);
 	probe_record_open(p);
-	probe_read_facts(p);
+	if (probe_read_facts(p) < 0)
+		return -1;
 	p->nad = p->ops->adapters(p->ops->ctx, p, p->ad, PROBE_ADAPTERS_MAX);
-	for (unsigned i = 0; i < p->nad; i++)
-		probe_log(p, "adapter bus=%d name=\"%s\" %s", p->ad[i].nr, p->ad[i].name,
-			  p->ad[i].smbus_only ? "smbus-only" : "i2c");
+	for (unsigned i = 0; i < p->nad; i++) {
+		probe_esc(p->ad[i].name, strlen(p->ad[i].name), esc, sizeof(esc), false); /* fits */
+		probe_log(p, "adapter bus=%d name=\"%s\" %s%s%s", p->ad[i].nr, esc,
+			  p->ad[i].smbus_only ? "smbus-only" : "i2c", p->ad[i].driver[0] ? " driver=" : "",
+			  p->ad[i].driver); /* a driver name: a directory entry, no blank */
+	}
 	return 0;
 }
 
@@ -42,11 +49,12 @@ int probe_start(struct probe *p)
 static int decide_class(struct probe *p, unsigned ci)
 {
 	const char *cls = p->rules->cls[ci].name;
-	const struct rule *fb = NULL;
-	uint64_t t = p->ops->now_us(p->ops->ctx);
+	const struct rule *fb = NULL, *won = NULL;
+	uint64_t t = p->ops->now_us(p->ops->ctx), x0 = p->xfer_us;
 
-	const struct rule *won = NULL;
-
+	p->class_name = cls;
+	p->class_spent_us = 0;
+	p->class_over = false;
 	for (unsigned i = 0; i < p->rules->nrule; i++) {
 		const struct rule *ru = &p->rules->rule[i];
 		struct match m;
@@ -67,7 +75,7 @@ static int decide_class(struct probe *p, unsigned ci)
 			       won && hit ? won->name : "", w.s);
 		if (!hit || won)
 			continue;
-		probe_log_decision(p, ru, &m, t, "");
+		probe_log_decision(p, ru, &m, t, x0, "");
 		if (probe_run_actions(p, ru, &m) == 0)
 			won = ru;
 		else
@@ -79,11 +87,12 @@ static int decide_class(struct probe *p, unsigned ci)
 	if (fb) {
 		struct match m;
 		memset(&m, 0, sizeof(m));
-		probe_log_decision(p, fb, &m, t, " result=fallback");
+		probe_log_decision(p, fb, &m, t, x0, " result=fallback");
 		probe_run_actions(p, fb, &m);
 		return fb->nact ? 1 : 0;
 	}
-	probe_log(p, "decide class=%s rule=none ms=%.1f", cls, probe_ms_since(p, t));
+	probe_log(p, "decide class=%s rule=none xfer_ms=%.1f ms=%.1f", cls,
+		  (double)(p->xfer_us - x0) / 1000.0, probe_ms_since(p, t));
 	return 0;
 }
 
@@ -91,6 +100,9 @@ unsigned probe_run(struct probe *p)
 {
 	unsigned order[CLASSES_MAX], n = rules_class_order(p->rules, order), decided = 0;
 
+	if (p->have_graph) /* a new pass: every module may be loaded once again */
+		moddep_graph_reset(&p->graph);
+	p->vermagic_checked = false;
 	for (unsigned k = 0; k < n; k++) {
 		unsigned ci = order[k];
 		if (p->class_done[ci])
@@ -101,19 +113,36 @@ unsigned probe_run(struct probe *p)
 			decided++;
 		}
 		/* its rail may need time (none in a dry run: nothing was switched) */
-		if (how && p->rules->cls[ci].settle_ms && !p->dry_run)
+		if (how && p->rules->cls[ci].settle_ms && !p->dry_run) {
+			uint64_t t = p->ops->now_us(p->ops->ctx);
 			p->ops->sleep_ms(p->ops->ctx, p->rules->cls[ci].settle_ms);
+			p->settle_us += p->ops->now_us(p->ops->ctx) - t;
+		}
 	}
+	p->class_name = NULL;
+	probe_buses_restore(p); /* done with the adapters for this pass */
 	p->decided += decided;
 	return decided;
 }
 
 void probe_finish(struct probe *p)
 {
-	probe_log(p, "done decided=%u classes=%u failures=%u ms=%.1f", p->decided, p->rules->ncls,
-		  p->failures, probe_ms_since(p, p->t0));
+	uint64_t all = p->ops->now_us(p->ops->ctx) - p->t0, other = p->xfer_us + p->load_us + p->settle_us;
+
+	/* ms last: the QEMU runner reads "ms=" at the end of the line */
+	probe_log(p, "done decided=%u classes=%u failures=%u xfer_ms=%.1f load_ms=%.1f settle_ms=%.1f own_ms=%.1f ms=%.1f",
+		  p->decided, p->rules ? p->rules->ncls : 0, p->failures, (double)p->xfer_us / 1000.0,
+		  (double)p->load_us / 1000.0, (double)p->settle_us / 1000.0,
+		  (double)(all > other ? all - other : 0) / 1000.0, (double)all / 1000.0);
 	probe_record_close(p);
+	if (p->have_graph)
+		moddep_graph_free(&p->graph);
+	p->have_graph = false;
 	free(p->moddep);
+	free(p->builtin);
+	free(p->cmdline);
+	free(p->bootconfig);
+	free(p->scratch);
 	free(p->cpuinfo);
-	p->moddep = p->cpuinfo = NULL;
+	p->moddep = p->builtin = p->cmdline = p->bootconfig = p->scratch = p->cpuinfo = NULL;
 }

@@ -1,75 +1,25 @@
-/* eval.c - a rule's conditions against the facts: I2C reads (cached, within
- * the budgets), text facts (/proc/cmdline, bootconfig, device tree, cpuinfo,
- * sysfs) and the tests of the rules language. Says why a rule did not match. */
+/* eval.c - a rule's conditions against the facts: I2C reads (bus.c: cached,
+ * within the budgets), text facts (/proc/cmdline, bootconfig, device tree,
+ * cpuinfo, sysfs) and the tests of the rules language. Says why a rule did
+ * not match. A text fact cut at its cap is neither true nor false: the rule
+ * does not match, negated or not. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "probe.h"
-
-/* ---- I2C reads, cached and within budget ---------------------------------------- */
-
-static bool same_req(const struct i2c_req *a, const struct i2c_req *b)
-{
-	return a->addr == b->addr && a->regbits == b->regbits && a->reg == b->reg &&
-	       a->len == b->len && a->via == b->via && a->force == b->force;
-}
-
-static enum i2c_res i2c_read(struct probe *p, struct adapter *a, const struct i2c_req *r,
-			     uint8_t *out)
-{
-	struct i2c_cache *c;
-	uint64_t t;
-	enum i2c_res res;
-
-	for (unsigned i = 0; i < p->ncache; i++)
-		if (p->cache[i].bus == a->nr && same_req(&p->cache[i].req, r)) {
-			memcpy(out, p->cache[i].bytes, r->len);
-			return p->cache[i].res;
-		}
-	if (a->over_budget) /* out of time, or stopped answering */
-		return IR_SKIPPED;
-	t = p->ops->now_us(p->ops->ctx);
-	if (t - p->t0 > (uint64_t)p->budget_ms * 1000u || a->spent_us > (uint64_t)p->bus_budget_ms * 1000u) {
-		if (!a->over_budget)
-			probe_log(p, "budget bus=%d spent_ms=%.1f total_ms=%.1f status=exhausted", a->nr,
-				  (double)a->spent_us / 1000.0, probe_ms_since(p, p->t0));
-		a->over_budget = true;
-		return IR_SKIPPED;
-	}
-	res = p->ops->xfer(p->ops->ctx, p, a, r, out);
-	for (unsigned k = 0; k < p->retries && res == IR_EIO; k++)
-		res = p->ops->xfer(p->ops->ctx, p, a, r, out);
-	a->spent_us += p->ops->now_us(p->ops->ctx) - t;
-	if (res != IR_OK && res != IR_NAK)
-		probe_log(p, "fault bus=%d addr=0x%02x reg=0x%x status=%s%s", a->nr, r->addr, r->reg,
-			  probe_res_name[res], res == IR_TIMEOUT ? " bus=abandoned" : "");
-	/* A transfer that timed out leaves a bus no one can trust (a stuck
-	 * line, a dead bit-banged adapter): nothing more on it this pass. */
-	if (res == IR_TIMEOUT)
-		a->over_budget = true;
-	if (p->ncache < PROBE_CACHE_MAX) {
-		c = &p->cache[p->ncache++];
-		c->bus = a->nr;
-		c->req = *r;
-		c->res = res;
-		memcpy(c->bytes, out, r->len);
-	}
-	return res;
-}
 
 /* ---- tests ------------------------------------------------------------------------- */
 
+/* Facts are numbers by the rules' own reading (0x hex, else decimal: a
+ * leading 0 is decimal in both), so fact "010" equals rule value 010. */
 static bool to_num(const char *s, uint64_t *n)
 {
-	char *end;
-
-	if (!*s)
-		return false;
-	*n = strtoull(s, &end, 0);
-	return *end == 0;
+	return rules_parse_num(s, n) == 0;
 }
 
 /* One value against a fact given as text and, when it has one, a number. */
@@ -127,7 +77,7 @@ static bool test_bytes(const struct rules *r, const struct cond *c, const uint8_
 
 static bool bus_ok(const struct cond *c, const struct adapter *a)
 {
-	char nm[16];
+	char nm[16]; /* "i2c-" and any int */
 
 	snprintf(nm, sizeof(nm), "i2c-%d", a->nr);
 	return !c->bus || rules_glob(c->bus, a->name) || rules_glob(c->bus, nm);
@@ -135,6 +85,10 @@ static bool bus_ok(const struct cond *c, const struct adapter *a)
 
 /* ---- conditions ---------------------------------------------------------------------- */
 
+enum verdict { V_NO, V_YES, V_UNKNOWN };
+
+/* Why a rule did not match, for the record and --explain: a deliberate cut
+ * at sizeof(w->s) (an explanation, never tested). */
 static void why_add(struct why *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void why_add(struct why *w, const char *fmt, ...)
 {
@@ -150,10 +104,32 @@ static void why_add(struct why *w, const char *fmt, ...)
 		w->n = w->n + (size_t)k < sizeof(w->s) ? w->n + (size_t)k : sizeof(w->s) - 1;
 }
 
+#define SHOWN_MAX 64 /* a fact's text in an explanation */
+
+/* A fact's text, escaped and cut short for an explanation. */
+static const char *shown(const char *s, char out[SHOWN_MAX])
+{
+	if (probe_esc(s, strlen(s), out, SHOWN_MAX, false) >= SHOWN_MAX)
+		memcpy(out + SHOWN_MAX - 4, "...", 4); /* deliberate: an explanation */
+	return out;
+}
+
+/* Keep the value that matched for ${value}; its real length says if cut. */
+static void keep_value(struct match *m, const char *s, size_t n)
+{
+	size_t k = n < sizeof(m->value) - 1 ? n : sizeof(m->value) - 1;
+
+	memcpy(m->value, s, k);
+	m->value[k] = 0;
+	m->value_len = n;
+}
+
 static bool cond_i2c(struct probe *p, const struct cond *c, struct match *m, struct why *w)
 {
-	for (unsigned i = 0; i < p->nad; i++) {
-		struct adapter *a = &p->ad[i];
+	unsigned order[PROBE_ADAPTERS_MAX], n = probe_bus_order(p, order);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct adapter *a = &p->ad[order[i]];
 		if (!bus_ok(c, a))
 			continue;
 		for (unsigned k = 0; k < c->naddr; k++) {
@@ -161,7 +137,7 @@ static bool cond_i2c(struct probe *p, const struct cond *c, struct match *m, str
 					    .len = c->len, .via = c->via, .force = c->force};
 			uint8_t b[I2C_ID_MAX] = {0};
 			char hx[2 * I2C_ID_MAX + 1];
-			enum i2c_res res = i2c_read(p, a, &r, b);
+			enum i2c_res res = probe_i2c_read(p, a, &r, b);
 			if (res != IR_OK) {
 				why_add(w, " %d-%02x:%s", a->nr, r.addr, probe_res_name[res]);
 				continue;
@@ -189,87 +165,113 @@ static bool cond_i2c(struct probe *p, const struct cond *c, struct match *m, str
 	return false;
 }
 
-static bool any_element(const struct rules *r, const struct cond *c, char *buf, long n,
-			char *value, size_t cap)
+/* NUL-separated elements (a DT string list, a bootconfig array): any one. */
+static bool any_element(const struct rules *r, const struct cond *c, const char *buf, size_t n,
+			struct match *m)
 {
-	for (long i = 0; i < n;) {
+	for (size_t i = 0; i < n;) {
 		const char *e = buf + i;
-		size_t el = strlen(e);
+		size_t el = strnlen(e, n - i);
 		if (test_text(r, c, e)) {
-			snprintf(value, cap, "%.127s", e);
+			keep_value(m, e, el);
 			return true;
 		}
-		i += (long)el + 1;
+		i += el + 1;
 	}
 	return false;
 }
 
-static bool cond_text(struct probe *p, const struct cond *c, struct match *m, struct why *w)
+/* A file fact (device tree, sysfs) into p->scratch: its length, or <0. */
+static long file_fact(struct probe *p, const char *dir, const char *key, struct why *w,
+		      const char *what, bool *cut)
 {
-	char buf[PROBE_TEXT_MAX], path[300];
+	char path[PROBE_PATH_MAX];
 	long n;
 
+	*cut = false;
+	if (probe_fmt(path, sizeof(path), "%s%s", dir, key[0] == '/' ? key + 1 : key) < 0) {
+		why_add(w, " %s %s: path too long", what, key);
+		return -ENAMETOOLONG;
+	}
+	if ((n = probe_read_cut(p, path, p->scratch, PROBE_FACT_MAX + 1, cut)) < 0) {
+		why_add(w, " %s %s: absent", what, key);
+		return n;
+	}
+	if (*cut) {
+		probe_log(p, "fault file=/%s status=cut bytes=%ld", path, n);
+		why_add(w, " %s %s: cut at %ld bytes", what, key, n);
+	}
+	return n;
+}
+
+static enum verdict cond_text(struct probe *p, const struct cond *c, struct match *m,
+			      struct why *w)
+{
+	char *buf = p->scratch, esc[SHOWN_MAX];
+	long n;
+	bool cut;
+
 	switch (c->kind) {
-	case CK_CMDLINE:
-		if (!cmdline_get(p->cmdline, c->key, buf, sizeof(buf)) &&
-		    !bootconfig_get(p->bootconfig, c->key, buf, sizeof(buf))) {
+	case CK_CMDLINE: /* the command line, then bootconfig (an array: any element) */
+		if ((n = cmdline_get(p->cmdline, p->cmdline_len, c->key, buf, PROBE_FACT_MAX + 1)) < 0 &&
+		    (n = bootconfig_get(p->bootconfig, p->bootconfig_len, c->key, buf,
+					PROBE_FACT_MAX + 1, NULL)) < 0) {
 			why_add(w, " %s: absent", c->key);
-			return false;
+			return V_NO;
 		}
-		break;
+		if (any_element(p->rules, c, buf, (size_t)n + 1, m))
+			return V_YES;
+		why_add(w, " %s=\"%s\"(no)", c->key, shown(buf, esc));
+		return V_NO;
 	case CK_DT:
-		snprintf(path, sizeof(path), "proc/device-tree/%s", c->key);
-		if ((n = probe_read(p, path, buf, sizeof(buf))) < 0) {
-			why_add(w, " dt %s: absent", c->key);
-			return false;
+		if ((n = file_fact(p, "proc/device-tree/", c->key, w, "dt", &cut)) < 0)
+			return V_NO;
+		if (cut)
+			return V_UNKNOWN;
+		if (c->op == OP_NONE) { /* present: also an empty (boolean) property */
+			keep_value(m, buf, strnlen(buf, (size_t)n));
+			return V_YES;
 		}
-		if (any_element(p->rules, c, buf, n, m->value, sizeof(m->value)))
-			return true;
-		why_add(w, " dt %s=\"%s\"(no)", c->key, buf);
-		return false;
+		if (any_element(p->rules, c, buf, (size_t)n, m))
+			return V_YES;
+		why_add(w, " dt %s=\"%s\"(no)", c->key, shown(buf, esc));
+		return V_NO;
 	case CK_CPUINFO:
-		if (!p->cpuinfo && (p->cpuinfo = malloc(PROBE_CPUINFO_MAX)) &&
-		    probe_read(p, "proc/cpuinfo", p->cpuinfo, PROBE_CPUINFO_MAX) < 0)
-			p->cpuinfo[0] = 0; /* unreadable: every field absent */
-		if (!p->cpuinfo || !cpuinfo_get(p->cpuinfo, c->key, buf, sizeof(buf))) {
+		if (cpuinfo_get(probe_cpuinfo(p), c->key, buf, PROBE_FACT_MAX + 1) < 0) {
 			why_add(w, " cpuinfo %s: absent", c->key);
-			return false;
+			return V_NO;
 		}
 		break;
 	case CK_SYSFS:
-		snprintf(path, sizeof(path), "sys/%s", c->key[0] == '/' ? c->key + 1 : c->key);
-		if (probe_read(p, path, buf, sizeof(buf)) < 0) {
-			why_add(w, " sysfs %s: absent", c->key);
-			return false;
-		}
+		if ((n = file_fact(p, "sys/", c->key, w, "sysfs", &cut)) < 0)
+			return V_NO;
+		if (cut)
+			return V_UNKNOWN;
 		probe_trim(buf);
 		break;
 	default: /* CK_EXISTS */
-		snprintf(path, sizeof(path), "%s", c->key[0] == '/' ? c->key + 1 : c->key);
-		if (faccessat(p->rootfd, path, F_OK, 0) == 0)
-			return true;
+		if (probe_exists(p, c->key) == 0)
+			return V_YES;
 		why_add(w, " %s: absent", c->key);
-		return false;
+		return V_NO;
 	}
 	if (test_text(p->rules, c, buf)) {
-		snprintf(m->value, sizeof(m->value), "%.127s", buf);
-		return true;
+		keep_value(m, buf, strlen(buf));
+		return V_YES;
 	}
-	why_add(w, " %s=\"%.60s\"(no)", c->key, buf);
-	return false;
+	why_add(w, " %s=\"%s\"(no)", c->key, shown(buf, esc));
+	return V_NO;
 }
 
 bool probe_eval_rule(struct probe *p, const struct rule *ru, struct match *m, struct why *w)
 {
 	for (unsigned k = 0; k < ru->ncond; k++) {
 		const struct cond *c = &p->rules->cond[ru->cond + k];
-		struct match scratch = *m;
-		bool hit = c->kind == CK_I2C ? cond_i2c(p, c, c->negate ? &scratch : m, w)
-					     : cond_text(p, c, c->negate ? &scratch : m, w);
-		if (hit == c->negate)
+		struct match scratch = *m, *into = c->negate ? &scratch : m;
+		enum verdict v = c->kind == CK_I2C ? (cond_i2c(p, c, into, w) ? V_YES : V_NO)
+						   : cond_text(p, c, into, w);
+		if (v == V_UNKNOWN || (v == V_YES) == c->negate)
 			return false;
 	}
 	return true;
 }
-
-/* ---- actions ----------------------------------------------------------------------------- */

@@ -1,110 +1,72 @@
-/* facts.c - bounded reads of /proc and /sys below the root, and the parsers
- * for the command line, bootconfig and cpuinfo. */
+/* facts.c - what the probe reads below the root, whole and bounded: the
+ * command line and bootconfig (parsed by lib/cmdline.c), /proc/cpuinfo, the
+ * kernel release, and the modules of lib/modules (lib/moddep.c). A fact
+ * larger than its cap is a recorded fault, never a silent cut. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "probe.h"
 
-long probe_read(const struct probe *p, const char *path, char *buf, size_t cap)
+static long read_fd(int fd, char *buf, size_t cap, bool *cut)
 {
 	size_t n = 0;
-	int fd;
+	struct stat st;
+	char extra;
 
-	while (*path == '/')
-		path++;
-	if (cap == 0)
-		return -EINVAL;
-	if ((fd = openat(p->rootfd, *path ? path : ".", O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+	if (fstat(fd, &st) < 0)
 		return -errno;
+	if (!S_ISREG(st.st_mode)) /* no FIFO to block on, no device to poke */
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	while (n < cap - 1) {
 		ssize_t r = read(fd, buf + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			int err = -errno;
-			close(fd);
-			return err;
-		}
+		if (r < 0)
+			return -errno;
 		if (r == 0)
 			break;
 		n += (size_t)r;
 	}
-	close(fd);
 	buf[n] = 0;
+	/* /proc and /sys files say size 0: whether more is there, only a read
+	 * tells */
+	*cut = n == cap - 1 && read(fd, &extra, 1) == 1;
 	return (long)n;
 }
 
-static void copy_out(char *out, size_t cap, const char *s, size_t n)
+long probe_read_cut(const struct probe *p, const char *path, char *buf, size_t cap, bool *cut)
 {
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(out, s, n);
-	out[n] = 0;
+	int fd;
+	long n;
+
+	*cut = false;
+	if (cap == 0)
+		return -EINVAL;
+	buf[0] = 0;
+	if ((fd = probe_open(p, path, O_RDONLY | O_NONBLOCK)) < 0)
+		return fd;
+	n = read_fd(fd, buf, cap, cut);
+	close(fd);
+	return n;
 }
 
-/* Words of a command line: key=value, "quoted values" allowed (as the kernel's
- * next_arg() does). The last occurrence wins, as in the kernel. */
-bool cmdline_get(const char *s, const char *key, char *out, size_t cap)
+long probe_read(const struct probe *p, const char *path, char *buf, size_t cap)
 {
-	size_t kl = strlen(key);
-	bool found = false;
+	bool cut;
+	long n = probe_read_cut(p, path, buf, cap, &cut);
 
-	while (*s) {
-		const char *w, *v = NULL;
-		size_t wl, vl = 0;
-		bool q = false;
-		while (*s == ' ' || *s == '\t' || *s == '\n')
-			s++;
-		w = s;
-		while (*s && (q || (*s != ' ' && *s != '\t' && *s != '\n'))) {
-			if (*s == '"')
-				q = !q;
-			if (*s == '=' && !v)
-				v = s + 1;
-			s++;
-		}
-		wl = (size_t)((v ? v - 1 : s) - w);
-		if (v)
-			vl = (size_t)(s - v);
-		if (wl == kl && !memcmp(w, key, kl) && wl) {
-			if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
-				v++, vl -= 2;
-			copy_out(out, cap, v ? v : "", vl);
-			found = true;
-		}
-	}
-	return found;
-}
-
-/* bootconfig as /proc/bootconfig prints it: key = "value" per line. */
-bool bootconfig_get(const char *s, const char *key, char *out, size_t cap)
-{
-	size_t kl = strlen(key);
-
-	while (*s) {
-		const char *nl = strchr(s, '\n'), *e = nl ? nl : s + strlen(s);
-		if ((size_t)(e - s) > kl && !memcmp(s, key, kl) && (s[kl] == ' ' || s[kl] == '=')) {
-			const char *v = s + kl;
-			while (v < e && (*v == ' ' || *v == '='))
-				v++;
-			if (v < e && *v == '"' && e - v >= 2 && e[-1] == '"')
-				copy_out(out, cap, v + 1, (size_t)(e - v - 2));
-			else
-				copy_out(out, cap, v, (size_t)(e - v));
-			return true;
-		}
-		s = nl ? nl + 1 : e;
-	}
-	return false;
+	return n >= 0 && cut ? -EFBIG : n;
 }
 
 /* "Field\t: value" lines; the first occurrence. */
-bool cpuinfo_get(const char *s, const char *field, char *out, size_t cap)
+long cpuinfo_get(const char *s, const char *field, char *out, size_t cap)
 {
 	size_t fl = strlen(field);
 
@@ -116,16 +78,21 @@ bool cpuinfo_get(const char *s, const char *field, char *out, size_t cap)
 			while (k > s && (k[-1] == ' ' || k[-1] == '\t'))
 				k--;
 			if ((size_t)(k - s) == fl && !memcmp(s, field, fl)) {
+				size_t n;
 				c++;
 				while (c < e && (*c == ' ' || *c == '\t'))
 					c++;
-				copy_out(out, cap, c, (size_t)(e - c));
-				return true;
+				n = (size_t)(e - c);
+				if (n >= cap)
+					return -ENOSPC;
+				memcpy(out, c, n);
+				out[n] = 0;
+				return (long)n;
 			}
 		}
 		s = nl ? nl + 1 : e;
 	}
-	return false;
+	return -ENOENT;
 }
 
 void probe_trim(char *s)
@@ -136,30 +103,182 @@ void probe_trim(char *s)
 		s[--n] = 0;
 }
 
+/* A fact cut at its cap: drop what follows the last separator (a half word
+ * or line must not be tested as if whole), and say so once. */
+static size_t drop_partial(struct probe *p, const char *file, char *buf, size_t n, const char *seps)
+{
+	size_t k = n;
+
+	while (k && !strchr(seps, buf[k - 1]))
+		k--;
+	buf[k] = 0;
+	probe_log(p, "fault file=%s status=cut bytes=%zu", file, n);
+	return k;
+}
+
+/* /proc/cmdline or /proc/bootconfig (file: from "/") into buf
+ * (PROBE_FACT_MAX + 1 bytes). */
+static size_t read_text_fact(struct probe *p, const char *file, char *buf, const char *seps,
+			     bool must)
+{
+	bool cut;
+	long n = probe_read_cut(p, file, buf, PROBE_FACT_MAX + 1, &cut);
+
+	if (n < 0) {
+		buf[0] = 0;
+		if (must)
+			probe_log(p, "fault file=%s status=unreadable", file);
+		return 0;
+	}
+	return cut ? drop_partial(p, file, buf, (size_t)n, seps) : (size_t)n;
+}
+
+const char *probe_cpuinfo(struct probe *p)
+{
+	if (!p->cpuinfo_read && p->cpuinfo) {
+		bool cut;
+		long n = probe_read_cut(p, "proc/cpuinfo", p->cpuinfo, PROBE_FACT_MAX + 1, &cut);
+		p->cpuinfo_read = true;
+		if (n < 0)
+			p->cpuinfo[0] = 0; /* unreadable: every field absent */
+		else if (cut)
+			drop_partial(p, "/proc/cpuinfo", p->cpuinfo, (size_t)n, "\n");
+	}
+	return p->cpuinfo ? p->cpuinfo : "";
+}
+
+/* A whole file of lib/modules/<dir> into a buffer of its size, at most
+ * PROBE_DEP_MAX. NULL when absent; a fault line when unreadable or larger. */
+static char *read_module_file(struct probe *p, const char *dir, const char *name, size_t *len,
+			      bool must)
+{
+	char path[PROBE_PATH_MAX];
+	struct stat st;
+	char *buf;
+	long n;
+	bool cut;
+	int fd;
+
+	if (probe_fmt(path, sizeof(path), "lib/modules/%s/%s", dir, name) < 0)
+		return NULL;
+	if ((fd = probe_open(p, path, O_RDONLY | O_NONBLOCK)) < 0 || fstat(fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		if (must)
+			probe_log(p, "fault file=/%s status=unreadable", path);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if ((uint64_t)st.st_size >= PROBE_DEP_MAX) {
+		probe_log(p, "fault file=/%s bytes=%lld cap=%u status=too-large", path,
+			  (long long)st.st_size, PROBE_DEP_MAX);
+		close(fd);
+		return NULL;
+	}
+	/* allocated once, to the file's size (+1 for a change while reading) */
+	if (!(buf = malloc((size_t)st.st_size + 2))) {
+		close(fd);
+		return NULL;
+	}
+	n = read_fd(fd, buf, (size_t)st.st_size + 2, &cut);
+	close(fd);
+	if (n < 0 || cut) {
+		probe_log(p, "fault file=/%s status=%s", path, n < 0 ? "unreadable" : "changed");
+		free(buf);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return buf;
+}
+
+/* The lib/modules folder whose modules.dep is there: the running kernel's,
+ * else the first other one by name (a mismatch). */
+static bool find_modules(struct probe *p)
+{
+	char path[PROBE_PATH_MAX], best[RELEASE_MAX] = "";
+	struct dirent *de;
+	DIR *d;
+	int dfd;
+
+	if (p->release && probe_fmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release) == 0 &&
+	    probe_exists(p, path) == 0) {
+		memcpy(p->modules_release, p->release, strlen(p->release) + 1); /* < RELEASE_MAX */
+		return true;
+	}
+	if ((dfd = probe_open(p, "lib/modules", O_RDONLY | O_DIRECTORY)) < 0)
+		return false;
+	if (!(d = fdopendir(dfd))) {
+		close(dfd);
+		return false;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && strlen(de->d_name) < sizeof(best) &&
+		    (!best[0] || strcmp(de->d_name, best) < 0) &&
+		    probe_fmt(path, sizeof(path), "lib/modules/%s/modules.dep", de->d_name) == 0 &&
+		    probe_exists(p, path) == 0)
+			memcpy(best, de->d_name, strlen(de->d_name) + 1);
+	closedir(d);
+	if (!best[0])
+		return false;
+	memcpy(p->modules_release, best, sizeof(best));
+	p->kernel_mismatch = true;
+	probe_log(p, "fault kernel=%s modules=%s status=mismatch", p->release ? p->release : "?", best);
+	return true;
+}
+
+/* modules.dep (indexed), modules.builtin: the running kernel's built-in list
+ * when its folder is there, else the modules' own. */
+static void read_modules(struct probe *p)
+{
+	const char *bdir = p->modules_release;
+	char path[PROBE_PATH_MAX];
+
+	if (!find_modules(p)) {
+		if (probe_fmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release ? p->release : "") == 0)
+			probe_log(p, "fault file=/%s status=unreadable", path);
+		return;
+	}
+	if ((p->moddep = read_module_file(p, p->modules_release, "modules.dep", &p->moddep_len, true))) {
+		int err = moddep_graph_init(&p->graph, p->moddep, p->moddep_len);
+		p->have_graph = err == 0;
+		if (err < 0)
+			probe_log(p, "fault file=/lib/modules/%s/modules.dep status=%s", p->modules_release,
+				  strerror(-err));
+		else if (p->graph.bad_lines)
+			probe_log(p, "fault file=/lib/modules/%s/modules.dep bad_lines=%u status=skipped",
+				  p->modules_release, p->graph.bad_lines);
+	}
+	if (p->release && probe_fmt(path, sizeof(path), "lib/modules/%s", p->release) == 0 &&
+	    probe_exists(p, path) == 0)
+		bdir = p->release;
+	p->builtin = read_module_file(p, bdir, "modules.builtin", &p->builtin_len, false);
+}
+
 /* The text facts read once per pass: the command line, bootconfig, the
- * kernel release and its modules.dep. */
-void probe_read_facts(struct probe *p)
+ * kernel release and its modules. 0, or -ENOMEM (nothing to read into). */
+int probe_read_facts(struct probe *p)
 {
 	struct utsname u;
-	char path[160];
-	long n;
 
-	if (probe_read(p, "proc/cmdline", p->cmdline, sizeof(p->cmdline)) < 0)
-		probe_log(p, "fault file=/proc/cmdline status=unreadable");
+	if (!p->cmdline && (!(p->cmdline = malloc(PROBE_FACT_MAX + 1)) ||
+			    !(p->bootconfig = malloc(PROBE_FACT_MAX + 1)) ||
+			    !(p->scratch = malloc(PROBE_FACT_MAX + 1)) ||
+			    !(p->cpuinfo = malloc(PROBE_FACT_MAX + 1)))) {
+		probe_log(p, "fault status=out-of-memory");
+		return -ENOMEM;
+	}
+	p->cmdline_len = read_text_fact(p, "/proc/cmdline", p->cmdline, " \t\n", true);
 	probe_trim(p->cmdline);
-	if (probe_read(p, "proc/bootconfig", p->bootconfig, sizeof(p->bootconfig)) < 0)
-		p->bootconfig[0] = 0;
-	if (!p->release && uname(&u) == 0) {
-		snprintf(p->uname_release, sizeof(p->uname_release), "%s", u.release);
+	p->cmdline_len = strlen(p->cmdline);
+	p->bootconfig_len = read_text_fact(p, "/proc/bootconfig", p->bootconfig, "\n", false);
+	p->cpuinfo_read = false;
+	if (!p->release && uname(&u) == 0 &&
+	    probe_fmt(p->uname_release, sizeof(p->uname_release), "%s", u.release) == 0)
 		p->release = p->uname_release;
+	if (p->release && strlen(p->release) >= RELEASE_MAX) {
+		probe_log(p, "fault kernel-release status=too-long");
+		p->release = NULL;
 	}
-	snprintf(path, sizeof(path), "lib/modules/%s/modules.dep", p->release ? p->release : "");
-	if ((p->moddep = malloc(PROBE_DEP_MAX)) &&
-	    (n = probe_read(p, path, p->moddep, PROBE_DEP_MAX)) >= 0) {
-		p->moddep_len = (size_t)n;
-	} else {
-		probe_log(p, "fault file=/%s status=unreadable", path);
-		free(p->moddep);
-		p->moddep = NULL;
-	}
+	read_modules(p);
+	return 0;
 }

@@ -1,7 +1,9 @@
 /* fake.c - the ops table of fake hardware from a fixture file (the unit
- * tests and --fake-i2c): adapters, chips and their registers, bound
- * addresses, faults, stuck buses, module loads that fail; a clock that
- * advances by what each transfer would cost. Format: README, "Fake I2C
+ * tests and --fake-i2c): adapters and their drivers, chips and their
+ * registers, bound addresses, faults, stuck buses (a stall of the deadline
+ * or of a given time, as a dead bit-banged bus on one CPU), module loads
+ * that fail; a clock that advances by what each transfer would cost; the
+ * retries and timeout each adapter was given. Format: README, "Fake I2C
  * fixtures". */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #define FAKE_CHIPS 32
 #define FAKE_REGS 16
 #define FAKE_LOADED 64
+#define FAKE_WORDS_MAX 24 /* words of a fixture line */
 
 struct fake_reg {
 	uint16_t reg;
@@ -30,20 +33,30 @@ struct fake_chip {
 	unsigned nr;
 };
 
+struct fake_bus {
+	int retries, timeout; /* -1: never set (the kernel's own) */
+	bool xfer_unprepared; /* a transfer ran before they were set */
+};
+
 struct fake_hw {
 	struct adapter ad[PROBE_ADAPTERS_MAX];
+	struct fake_bus bus[PROBE_ADAPTERS_MAX]; /* by index in ad[] */
 	unsigned nad;
 	int stuck[PROBE_ADAPTERS_MAX]; /* bus numbers whose every transfer times out */
+	unsigned stuck_ms[PROBE_ADAPTERS_MAX]; /* what each costs (0: the deadline) */
 	unsigned nstuck;
+	int slow[PROBE_ADAPTERS_MAX]; /* bus numbers whose transfers take slow_ms, and work */
+	unsigned slow_ms[PROBE_ADAPTERS_MAX], nslow;
 	struct fake_chip chip[FAKE_CHIPS];
 	unsigned nchip;
-	char modfail[8][64];
+	char modfail[8][MODULE_NAME_MAX];
 	int modfail_err[8];
 	unsigned nmodfail;
-	char loaded[FAKE_LOADED][64];
+	char loaded[FAKE_LOADED][MODULE_NAME_MAX];
 	unsigned nloaded;
 	uint64_t clock_us;
 	unsigned xfers;
+	unsigned loads; /* load calls */
 };
 
 static struct fake_chip *fake_find(struct fake_hw *hw, int bus, uint8_t addr)
@@ -103,11 +116,11 @@ static int fake_reg(struct fake_chip *c, const char *w)
 
 static int fake_line(struct fake_hw *hw, char *line, char *err, size_t errcap, int ln)
 {
-	char *w[24], *s = line;
+	char *w[FAKE_WORDS_MAX], *s = line;
 	unsigned n = 0;
 	long bus = -1, addr = -1;
 
-	while (n < 24 && (w[n] = strtok_r(n ? NULL : s, " \t\r", &s)) && w[n][0] != '#')
+	while (n < FAKE_WORDS_MAX && (w[n] = strtok_r(n ? NULL : s, " \t\r", &s)) && w[n][0] != '#')
 		n++;
 	if (n == 0)
 		return 0;
@@ -116,21 +129,43 @@ static int fake_line(struct fake_hw *hw, char *line, char *err, size_t errcap, i
 	if (n >= 3)
 		addr = strtol(w[2], NULL, 0);
 	if (!strcmp(w[0], "adapter") && n >= 3 && hw->nad < PROBE_ADAPTERS_MAX) {
-		struct adapter *a = &hw->ad[hw->nad++];
+		struct adapter *a = &hw->ad[hw->nad];
+		size_t o = 0;
 		memset(a, 0, sizeof(*a));
+		hw->bus[hw->nad++] = (struct fake_bus){.retries = -1, .timeout = -1};
 		a->nr = (int)bus;
 		a->smbus_only = !strcmp(w[2], "smbus");
-		for (unsigned i = 3; i < n; i++)
-			snprintf(a->name + strlen(a->name), sizeof(a->name) - strlen(a->name),
-				 "%s%s", i > 3 ? " " : "", w[i]);
+		for (unsigned i = 3; i < n; i++) {
+			size_t wl = strlen(w[i]);
+			if (o + wl + 1 >= sizeof(a->name))
+				goto bad; /* longer than an adapter name can be */
+			if (i > 3)
+				a->name[o++] = ' ';
+			memcpy(a->name + o, w[i], wl + 1);
+			o += wl;
+		}
 		return 0;
 	}
-	if (!strcmp(w[0], "stuck") && n == 2 && hw->nstuck < PROBE_ADAPTERS_MAX) {
+	if (!strcmp(w[0], "driver") && n == 3) {
+		for (unsigned i = 0; i < hw->nad; i++)
+			if (hw->ad[i].nr == (int)bus && strlen(w[2]) < sizeof(hw->ad[i].driver)) {
+				memcpy(hw->ad[i].driver, w[2], strlen(w[2]) + 1);
+				return 0;
+			}
+		goto bad;
+	}
+	if (!strcmp(w[0], "stuck") && (n == 2 || n == 3) && hw->nstuck < PROBE_ADAPTERS_MAX) {
+		hw->stuck_ms[hw->nstuck] = n == 3 ? (unsigned)strtoul(w[2], NULL, 10) : 0;
 		hw->stuck[hw->nstuck++] = (int)bus;
 		return 0;
 	}
-	if (!strcmp(w[0], "modfail") && n == 3 && hw->nmodfail < 8) {
-		snprintf(hw->modfail[hw->nmodfail], 64, "%s", w[1]);
+	if (!strcmp(w[0], "slow") && n == 3 && hw->nslow < PROBE_ADAPTERS_MAX) {
+		hw->slow_ms[hw->nslow] = (unsigned)strtoul(w[2], NULL, 10);
+		hw->slow[hw->nslow++] = (int)bus;
+		return 0;
+	}
+	if (!strcmp(w[0], "modfail") && n == 3 && hw->nmodfail < 8 && strlen(w[1]) < MODULE_NAME_MAX) {
+		memcpy(hw->modfail[hw->nmodfail], w[1], strlen(w[1]) + 1);
 		hw->modfail_err[hw->nmodfail++] = (int)strtol(w[2], NULL, 0);
 		return 0;
 	}
@@ -164,8 +199,8 @@ static int fake_line(struct fake_hw *hw, char *line, char *err, size_t errcap, i
 		}
 	}
 bad:
-	snprintf(err, errcap, "line %d: not a fixture line (adapter, chip, bound, fault, stuck, modfail)",
-		 ln);
+	snprintf(err, errcap, /* a message: a cut is harmless */
+		 "line %d: not a fixture line (adapter, driver, chip, bound, fault, stuck, slow, modfail)", ln);
 	return -1;
 }
 
@@ -182,10 +217,19 @@ int fake_hw_load(const char *text, size_t len, struct fake_hw **out, char *err, 
 	}
 	memcpy(copy, text, len);
 	copy[len] = 0;
-	for (s = copy; s && *s && rc == 0; s = nl ? nl + 1 : NULL) {
-		if ((nl = strchr(s, '\n')))
+	for (s = copy; s < copy + len && rc == 0; s = nl ? nl + 1 : copy + len) {
+		size_t ll;
+		nl = memchr(s, '\n', (size_t)(copy + len - s));
+		ll = nl ? (size_t)(nl - s) : (size_t)(copy + len - s);
+		ln++;
+		if (memchr(s, 0, ll)) { /* the rest of the line would be lost */
+			snprintf(err, errcap, "line %d: NUL byte", ln); /* a message */
+			rc = -1;
+			break;
+		}
+		if (nl)
 			*nl = 0;
-		rc = fake_line(hw, s, err, errcap, ++ln);
+		rc = fake_line(hw, s, err, errcap, ln);
 	}
 	free(copy);
 	if (rc < 0) {
@@ -229,25 +273,55 @@ static uint8_t fake_byte(const struct fake_chip *c, unsigned bits, uint32_t reg)
 	return 0xff;
 }
 
+static int fake_bus_index(const struct fake_hw *hw, int nr)
+{
+	for (unsigned i = 0; i < hw->nad; i++)
+		if (hw->ad[i].nr == nr)
+			return (int)i;
+	return -1;
+}
+
+static struct fake_bus *fake_bus_of(struct fake_hw *hw, int nr)
+{
+	int i = fake_bus_index(hw, nr);
+
+	return i < 0 ? NULL : &hw->bus[i];
+}
+
+/* The clock advances by what the transfer costs; all of it the kernel's. */
+static enum i2c_res cost(struct fake_hw *hw, uint64_t us, uint64_t *kernel_us, enum i2c_res res)
+{
+	hw->clock_us += us;
+	*kernel_us += us;
+	return res;
+}
+
 static enum i2c_res fake_xfer(void *ctx, struct probe *p, const struct adapter *a,
-			      const struct i2c_req *r, uint8_t *out)
+			      const struct i2c_req *r, uint8_t *out, uint64_t *kernel_us)
 {
 	struct fake_hw *hw = ctx;
 	struct fake_chip *c = fake_find(hw, a->nr, r->addr);
+	struct fake_bus *b = fake_bus_of(hw, a->nr);
+	uint64_t deadline = (uint64_t)p->timeout_ms * 1000u;
 
+	*kernel_us = 0;
 	hw->xfers++;
-	hw->clock_us += 200; /* a 100 kHz transfer of a few bytes */
+	if (b && b->retries != 0)
+		b->xfer_unprepared = true;
+	cost(hw, 200, kernel_us, IR_OK); /* a 100 kHz transfer of a few bytes */
 	for (unsigned i = 0; i < hw->nstuck; i++)
-		if (hw->stuck[i] == a->nr) {
-			hw->clock_us += (uint64_t)p->timeout_ms * 1000u;
-			return IR_TIMEOUT;
-		}
+		if (hw->stuck[i] == a->nr) /* a stall: the deadline, or longer (one CPU) */
+			return cost(hw, hw->stuck_ms[i] ? (uint64_t)hw->stuck_ms[i] * 1000u : deadline,
+				    kernel_us, IR_TIMEOUT);
+	for (unsigned i = 0; i < hw->nslow; i++)
+		if (hw->slow[i] == a->nr) /* slow, within the deadline (clock stretching) */
+			cost(hw, (uint64_t)hw->slow_ms[i] * 1000u, kernel_us, IR_OK);
 	if (!c)
 		return IR_NAK;
 	if (c->bound && !r->force)
 		return IR_BUSY;
 	if (c->fault == IR_TIMEOUT)
-		hw->clock_us += (uint64_t)p->timeout_ms * 1000u;
+		cost(hw, deadline, kernel_us, IR_TIMEOUT);
 	if (c->fault != IR_OK)
 		return c->fault;
 	if (r->regbits && a->smbus_only && r->via == VIA_RDWR)
@@ -257,18 +331,36 @@ static enum i2c_res fake_xfer(void *ctx, struct probe *p, const struct adapter *
 	return IR_OK;
 }
 
-static int fake_load(void *ctx, struct probe *p, const char *path, const char *params)
+static int fake_bus_config(void *ctx, struct probe *p, const struct adapter *a, unsigned retries,
+			   unsigned timeout_10ms)
+{
+	struct fake_bus *b = fake_bus_of(ctx, a->nr);
+
+	(void)p;
+	if (!b)
+		return -ENODEV;
+	b->retries = (int)retries;
+	b->timeout = (int)timeout_10ms;
+	return 0;
+}
+
+static int fake_load(void *ctx, struct probe *p, int fd, const char *path, const char *params)
 {
 	struct fake_hw *hw = ctx;
 	const char *b = strrchr(path, '/');
-	char name[64];
+	char name[MODULE_NAME_MAX];
 	size_t n;
 
 	(void)p;
+	(void)fd;
 	(void)params;
+	hw->loads++;
 	b = b ? b + 1 : path;
 	n = strcspn(b, ".");
-	snprintf(name, sizeof(name), "%.*s", (int)n, b);
+	if (n >= sizeof(name))
+		return -ENAMETOOLONG;
+	memcpy(name, b, n);
+	name[n] = 0;
 	for (unsigned i = 0; i < hw->nmodfail; i++)
 		if (!strcmp(hw->modfail[i], name))
 			return -hw->modfail_err[i];
@@ -276,7 +368,7 @@ static int fake_load(void *ctx, struct probe *p, const char *path, const char *p
 		if (!strcmp(hw->loaded[i], name))
 			return -EEXIST;
 	if (hw->nloaded < FAKE_LOADED)
-		snprintf(hw->loaded[hw->nloaded++], 64, "%s", name);
+		memcpy(hw->loaded[hw->nloaded++], name, n + 1);
 	return 0;
 }
 
@@ -286,6 +378,7 @@ void fake_ops_init(struct probe_ops *ops, struct fake_hw *hw)
 	ops->sleep_ms = fake_sleep_ms;
 	ops->adapters = fake_adapters;
 	ops->xfer = fake_xfer;
+	ops->bus_config = fake_bus_config;
 	ops->load = fake_load;
 	ops->ctx = hw;
 }
@@ -301,4 +394,20 @@ bool fake_hw_loaded(const struct fake_hw *hw, const char *name)
 unsigned fake_hw_xfers(const struct fake_hw *hw)
 {
 	return hw->xfers;
+}
+
+unsigned fake_hw_loads(const struct fake_hw *hw)
+{
+	return hw->loads;
+}
+
+void fake_hw_bus_state(const struct fake_hw *hw, int bus, int *retries, int *timeout_10ms,
+		       bool *xfer_unprepared)
+{
+	int i = fake_bus_index(hw, bus);
+	const struct fake_bus *b = i < 0 ? NULL : &hw->bus[i];
+
+	*retries = b ? b->retries : -1;
+	*timeout_10ms = b ? b->timeout : -1;
+	*xfer_unprepared = b && b->xfer_unprepared;
 }

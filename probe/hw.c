@@ -26,12 +26,12 @@ static void real_sleep_ms(void *ctx, unsigned ms)
 		;
 }
 
-static int real_load(void *ctx, struct probe *p, const char *path, const char *params)
+static int real_load(void *ctx, struct probe *p, int fd, const char *path, const char *params)
 {
 	(void)ctx;
-	while (*path == '/')
-		path++;
-	return module_load(p->rootfd, path, params);
+	(void)p;
+	(void)path;
+	return module_load_fd(fd, params);
 }
 
 void real_ops_init(struct probe_ops *ops, struct real_hw *hw)
@@ -41,6 +41,7 @@ void real_ops_init(struct probe_ops *ops, struct real_hw *hw)
 	ops->sleep_ms = real_sleep_ms;
 	ops->adapters = i2c_real_adapters;
 	ops->xfer = i2c_real_xfer;
+	ops->bus_config = i2c_real_bus_config;
 	ops->load = real_load;
 	ops->ctx = hw;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -22,22 +23,35 @@
 
 static int open_dev(struct probe *p, int nr)
 {
-	char path[32];
+	char path[32]; /* "dev/i2c-" and any int */
 
-	snprintf(path, sizeof(path), "dev/i2c-%d", nr);
-	return openat(p->rootfd, path, O_RDWR | O_CLOEXEC);
+	snprintf(path, sizeof(path), "dev/i2c-%d", nr); /* fits */
+	return probe_open(p, path, O_RDWR);
 }
 
-/* The adapter's device, with the transfer timeout and retries set once. */
-static int open_bus(struct probe *p, int nr)
+static uint64_t mono_us(void)
 {
-	int fd = open_dev(p, nr);
+	struct timespec ts;
 
-	if (fd >= 0) {
-		ioctl(fd, I2C_TIMEOUT, (unsigned long)(p->timeout_ms + 9) / 10);
-		ioctl(fd, I2C_RETRIES, (unsigned long)p->retries);
-	}
-	return fd;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Retries and timeout are the adapter's, not the open file's: set through
+ * any fd of it, for every user of the bus (bus.c puts the defaults back). */
+int i2c_real_bus_config(void *ctx, struct probe *p, const struct adapter *a, unsigned retries,
+			unsigned timeout_10ms)
+{
+	int fd = open_dev(p, a->nr), err = 0;
+
+	(void)ctx;
+	if (fd < 0)
+		return fd;
+	if (ioctl(fd, I2C_RETRIES, (unsigned long)retries) < 0 ||
+	    ioctl(fd, I2C_TIMEOUT, (unsigned long)timeout_10ms) < 0)
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 static void worker_drop(struct i2c_worker *w, bool dead);
@@ -46,7 +60,7 @@ static int worker_start(struct i2c_worker *w, struct probe *p, const struct adap
 unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsigned max)
 {
 	struct real_hw *hw = ctx;
-	int dfd = openat(p->rootfd, "sys/bus/i2c/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = probe_open(p, "sys/bus/i2c/devices", O_RDONLY | O_DIRECTORY);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 
 	for (unsigned i = 0; i < PROBE_ADAPTERS_MAX; i++) /* the numbering may change */
@@ -60,7 +74,7 @@ unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsi
 		return 0;
 	}
 	while ((de = readdir(d)) && n < max) {
-		char path[96];
+		char path[64], link[PROBE_PATH_MAX]; /* "sys/bus/i2c/devices/i2c-" and an int */
 		int nr, fd;
 		unsigned long funcs = 0;
 		long len;
@@ -68,10 +82,21 @@ unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsi
 			continue;
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].nr = nr;
-		snprintf(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/name", nr);
+		snprintf(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/name", nr); /* fits */
 		len = probe_read(p, path, out[n].name, sizeof(out[n].name));
 		while (len > 0 && out[n].name[len - 1] == '\n')
 			out[n].name[--len] = 0;
+		if (len < 0) /* longer than the kernel's 48 bytes: not an adapter name */
+			out[n].name[0] = 0;
+		/* the controller's driver: the adapter's parent device's "driver"
+		 * link (i2c-N/.. resolves through the i2c-N symlink) */
+		snprintf(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/..", nr); /* fits */
+		if (probe_readlink(p, path, "driver", link, sizeof(link)) > 0) {
+			const char *b = strrchr(link, '/');
+			b = b ? b + 1 : link;
+			if (strlen(b) < sizeof(out[n].driver))
+				memcpy(out[n].driver, b, strlen(b) + 1);
+		}
 		if ((fd = open_dev(p, nr)) >= 0) {
 			if (ioctl(fd, I2C_FUNCS, &funcs) == 0)
 				out[n].smbus_only = !(funcs & I2C_FUNC_I2C);
@@ -156,7 +181,7 @@ static int xfer_smbus(int fd, const struct i2c_req *r, uint8_t *out)
 	return 0;
 }
 
-/* One request on an open bus (open_bus). */
+/* One request on an open bus (open_dev). */
 static enum i2c_res bus_xfer(int fd, const struct adapter *a, const struct i2c_req *r, uint8_t *out)
 {
 	uint8_t ptr[2];
@@ -186,14 +211,17 @@ static enum i2c_res bus_xfer(int fd, const struct adapter *a, const struct i2c_r
 
 /* Without a worker: open, transfer, close, unguarded by the deadline. */
 static enum i2c_res direct_xfer(struct probe *p, const struct adapter *a, const struct i2c_req *r,
-				uint8_t *out)
+				uint8_t *out, uint64_t *kernel_us)
 {
-	int fd = open_bus(p, a->nr);
+	int fd = open_dev(p, a->nr);
 	enum i2c_res res;
+	uint64_t t;
 
 	if (fd < 0)
 		return IR_EIO;
+	t = mono_us();
 	res = bus_xfer(fd, a, r, out);
+	*kernel_us = mono_us() - t;
 	close(fd);
 	return res;
 }
@@ -208,6 +236,7 @@ static enum i2c_res direct_xfer(struct probe *p, const struct adapter *a, const 
  */
 struct worker_reply {
 	int res;
+	uint64_t kernel_us; /* the transfer syscalls, timed in the worker */
 	uint8_t bytes[I2C_ID_MAX];
 };
 
@@ -228,7 +257,7 @@ static int worker_start(struct i2c_worker *w, struct probe *p, const struct adap
 	int req[2], rep[2], bus;
 	pid_t pid;
 
-	if ((bus = open_bus(p, a->nr)) < 0)
+	if ((bus = open_dev(p, a->nr)) < 0)
 		return -1;
 	if (pipe2(req, O_CLOEXEC) < 0) {
 		close(bus);
@@ -246,7 +275,9 @@ static int worker_start(struct i2c_worker *w, struct probe *p, const struct adap
 		close(rep[0]);
 		while (read(req[0], &r, sizeof(r)) == (ssize_t)sizeof(r)) {
 			struct worker_reply y = {0};
+			uint64_t t = mono_us();
 			y.res = (int)bus_xfer(bus, a, &r, y.bytes);
+			y.kernel_us = mono_us() - t;
 			if (write(rep[1], &y, sizeof(y)) != (ssize_t)sizeof(y))
 				break;
 		}
@@ -265,7 +296,7 @@ static int worker_start(struct i2c_worker *w, struct probe *p, const struct adap
 }
 
 enum i2c_res i2c_real_xfer(void *ctx, struct probe *p, const struct adapter *a,
-			   const struct i2c_req *r, uint8_t *out)
+			   const struct i2c_req *r, uint8_t *out, uint64_t *kernel_us)
 {
 	struct real_hw *hw = ctx;
 	size_t i = (size_t)(a - p->ad);
@@ -273,19 +304,25 @@ enum i2c_res i2c_real_xfer(void *ctx, struct probe *p, const struct adapter *a,
 	struct worker_reply y;
 	struct pollfd pf;
 
+	uint64_t t;
+
+	*kernel_us = 0;
 	if (i >= PROBE_ADAPTERS_MAX)
-		return direct_xfer(p, a, r, out);
+		return direct_xfer(p, a, r, out, kernel_us);
 	if (w->pid < 0)
 		return IR_TIMEOUT;
 	if (w->pid == 0 && worker_start(w, p, a) < 0)
-		return direct_xfer(p, a, r, out); /* no fork: unguarded, but on */
+		return direct_xfer(p, a, r, out, kernel_us); /* no fork: unguarded, but on */
 	pf = (struct pollfd){.fd = w->from, .events = POLLIN};
+	t = mono_us();
 	if (write(w->to, r, sizeof(*r)) != (ssize_t)sizeof(*r) ||
 	    poll(&pf, 1, (int)p->timeout_ms) != 1 ||
 	    read(w->from, &y, sizeof(y)) != (ssize_t)sizeof(y)) {
+		*kernel_us = mono_us() - t; /* stalled: all of it the kernel's */
 		worker_drop(w, true);
 		return IR_TIMEOUT;
 	}
+	*kernel_us = y.kernel_us;
 	memcpy(out, y.bytes, r->len);
 	return (enum i2c_res)y.res;
 }

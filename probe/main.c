@@ -2,7 +2,8 @@
  *
  * usage: probe [--modules-list FILE] [--root DIR] [--fake-i2c FILE] [--dry-run]
  *              [--explain] [--record PATH] [--budget MS] [--bus-budget MS]
- *              [--timeout MS] [--kernel-release R] [--watch S] [--check]
+ *              [--class-budget MS] [--timeout MS] [--kernel-release R]
+ *              [--watch S] [--check]
  *
  * Parses and clamps everything first, allocates once, then must not die: as
  * PID 1 it never exits (the init flow normally runs it as a child).
@@ -15,9 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "probe.h"
+
+#define UEVENT_MAX 4096 /* one kernel uevent message (UEVENT_BUFFER_SIZE is 2048) */
 
 static const char usage[] =
 	"usage: probe [OPTIONS]\n"
@@ -28,7 +32,8 @@ static const char usage[] =
 	"  --explain             print why every rule matched or not\n"
 	"  --record PATH         decision record (default /run/probe/decisions)\n"
 	"  --budget MS           whole pass (default 2000); --bus-budget MS per adapter\n"
-	"                        (default 500); --timeout MS per transfer (default 25)\n"
+	"                        (default 500); --class-budget MS per class (default\n"
+	"                        500); --timeout MS per transfer (default 25)\n"
 	"  --kernel-release R    modules from /lib/modules/R (default: uname -r)\n"
 	"  --watch S             after the first pass, leave a child watching S seconds\n"
 	"                        for adapters that appear late (uevents); exit at once\n"
@@ -36,7 +41,7 @@ static const char usage[] =
 
 struct opts {
 	const char *list, *root, *fake, *record, *release;
-	unsigned budget, bus_budget, timeout, watch;
+	unsigned budget, bus_budget, class_budget, timeout, watch;
 	bool dry_run, explain, check;
 };
 
@@ -71,6 +76,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			o->budget = num(a, v, 600000);
 		else if (!strcmp(a, "--bus-budget"))
 			o->bus_budget = num(a, v, 600000);
+		else if (!strcmp(a, "--class-budget"))
+			o->class_budget = num(a, v, 600000);
 		else if (!strcmp(a, "--timeout"))
 			o->timeout = num(a, v, 10000);
 		else if (!strcmp(a, "--watch"))
@@ -109,43 +116,109 @@ struct errctx {
 static void rules_error(void *ctx, int line, int col, const char *msg)
 {
 	struct errctx *e = ctx;
+	char esc[PROBE_LINE_MAX / 2];
 
-	if (e->to_stderr)
+	if (e->to_stderr) {
 		fprintf(stderr, "%s:%d:%d: %s\n", e->file, line, col, msg);
-	else
-		probe_log(e->p, "error file=%s line=%d col=%d msg=\"%s\"", e->file, line, col, msg);
+		return;
+	}
+	probe_esc(msg, strlen(msg), esc, sizeof(esc), false); /* a message: a cut is harmless */
+	probe_log(e->p, "error file=%s line=%d col=%d msg=\"%s\"", e->file, line, col, esc);
 }
 
-/* Read the rules (below the root) and parse them; errors go to the record. */
+/*
+ * A whole file, at most max bytes, from an fd opened O_NONBLOCK: a regular
+ * file only (a folder, a FIFO or a device is refused at once, never read or
+ * waited on). The length, or -errno with *what saying which check failed.
+ */
+static long read_whole(int fd, char *buf, size_t max, const char **what)
+{
+	struct stat st;
+	size_t n = 0;
+
+	*what = NULL;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode)) {
+		*what = "not a regular file";
+		return -EINVAL;
+	}
+	if ((uint64_t)st.st_size > max) {
+		*what = "too large";
+		return -EFBIG;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf + n, max + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) { /* grew while read */
+			*what = "too large";
+			return -EFBIG;
+		}
+	}
+	return (long)n;
+}
+
+/* Read the rules (below the root, or a host path for --check) and parse
+ * them; errors go to stderr (--check) or the record. An unreadable file, or
+ * one with no statement, is an error too: a boot with no rules is a fault. */
 static int load_rules(struct probe *p, struct rules *r, const char *file, bool to_stderr)
 {
 	struct errctx e = {.p = p, .file = file, .to_stderr = to_stderr};
 	char *text = malloc(RULES_TEXT_MAX + 1);
+	const char *what = NULL;
 	long n;
-	int rc;
+	int rc = -EIO, fd;
 
+	rules_parse(r, "", 0, NULL, NULL);
 	if (!text)
 		return -ENOMEM;
-	if (to_stderr) { /* --check: a host path, no root */
-		FILE *f = fopen(file, "r");
-		n = f ? (long)fread(text, 1, RULES_TEXT_MAX + 1, f) : -errno;
-		if (f)
-			fclose(f);
-	} else {
-		n = probe_read(p, file, text, RULES_TEXT_MAX + 1);
+	fd = to_stderr ? open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : probe_open(p, file, O_RDONLY | O_NONBLOCK);
+	n = fd < 0 ? (to_stderr ? -errno : fd) : read_whole(fd, text, RULES_TEXT_MAX, &what);
+	if (fd >= 0)
+		close(fd);
+	if (n == 0)
+		what = "no rules (an empty file)";
+	if (n > 0) {
+		rules_free(r);
+		rc = rules_parse(r, text, (size_t)n, rules_error, &e);
+		if (rc == 0 && r->nrule == 0 && r->ncls == 0)
+			what = "no rules";
 	}
-	if (n < 0 || n > (long)RULES_TEXT_MAX) {
-		if (to_stderr)
-			fprintf(stderr, "probe: %s: %s\n", file, n < 0 ? strerror((int)-n) : "too large");
-		else
-			probe_log(p, "error file=%s status=%s", file, n < 0 ? strerror((int)-n) : "too-large");
-		free(text);
-		rules_parse(r, "", 0, NULL, NULL);
-		return -EIO;
-	}
-	rc = rules_parse(r, text, (size_t)n, rules_error, &e);
 	free(text);
-	return rc;
+	if (n > 0 && !what)
+		return rc;
+	if (!what)
+		what = strerror((int)-n);
+	if (to_stderr)
+		fprintf(stderr, "probe: %s: %s\n", file, what);
+	else
+		probe_log(p, "error file=%s msg=\"%s\"", file, what);
+	return -EIO;
+}
+
+/* --fake-i2c: the fixture file read whole (up to PROBE_FAKE_MAX). */
+static struct fake_hw *load_fake(const char *file)
+{
+	char err[PROBE_LINE_MAX / 4], *text = malloc(PROBE_FAKE_MAX + 1);
+	const char *what = NULL;
+	int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	long n = fd < 0 ? -errno : text ? read_whole(fd, text, PROBE_FAKE_MAX, &what) : -ENOMEM;
+	struct fake_hw *hw = NULL;
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		fprintf(stderr, "probe: %s: %s\n", file, what ? what : strerror((int)-n));
+	else if (fake_hw_load(text, (size_t)n, &hw, err, sizeof(err)) < 0)
+		fprintf(stderr, "probe: %s: %s\n", file, err);
+	free(text);
+	return hw;
 }
 
 /*
@@ -159,7 +232,7 @@ static void watch(struct probe *p, unsigned seconds)
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
 	uint64_t end = p->ops->now_us(p->ops->ctx) + (uint64_t)seconds * 1000000u;
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
-	char buf[4096];
+	char buf[UEVENT_MAX];
 
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		probe_log(p, "watch status=error:%s", strerror(errno));
@@ -190,6 +263,7 @@ static void watch(struct probe *p, unsigned seconds)
 		p->nad = p->ops->adapters(p->ops->ctx, p, p->ad, PROBE_ADAPTERS_MAX);
 		p->ncache = 0;
 		p->t0 = p->ops->now_us(p->ops->ctx); /* a fresh budget for the new bus */
+		p->total_over = false;
 		probe_run(p);
 	}
 	close(fd);
@@ -200,7 +274,7 @@ int main(int argc, char **argv)
 	static struct probe p;
 	static struct rules r;
 	static struct real_hw real;
-	struct opts o = {.budget = 2000, .bus_budget = 500, .timeout = 25};
+	struct opts o = {.budget = 2000, .bus_budget = 500, .class_budget = 500, .timeout = 25};
 	struct probe_ops ops;
 	struct fake_hw *hw = NULL;
 	const char *list;
@@ -223,17 +297,8 @@ int main(int argc, char **argv)
 	}
 	real_ops_init(&ops, &real);
 	if (o.fake) {
-		char err[160], *text = malloc(1u << 16);
-		FILE *f = fopen(o.fake, "r");
-		size_t n = f && text ? fread(text, 1, 1u << 16, f) : 0;
-		if (f)
-			fclose(f);
-		if (!f || fake_hw_load(text, n, &hw, err, sizeof(err)) < 0) {
-			fprintf(stderr, "probe: %s: %s\n", o.fake, f ? err : strerror(errno));
-			free(text);
+		if (!(hw = load_fake(o.fake)))
 			return 1;
-		}
-		free(text);
 		fake_ops_init(&ops, hw);
 	}
 	p.ops = &ops;
@@ -241,6 +306,7 @@ int main(int argc, char **argv)
 	p.explain = o.explain;
 	p.budget_ms = o.budget;
 	p.bus_budget_ms = o.bus_budget;
+	p.class_budget_ms = o.class_budget;
 	p.timeout_ms = o.timeout;
 	p.release = o.release;
 	if (o.record)

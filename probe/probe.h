@@ -1,11 +1,17 @@
 /* probe.h - the hardware probe: facts, I2C access, decisions, actions.
  *
  * The data flow, one file each:
- *   facts.c    /proc, /sys and /lib/modules below the root, read bounded
- *   eval.c     a rule's conditions against the facts (I2C reads cached)
+ *   root.c     every path below the root, confined (openat2 RESOLVE_IN_ROOT,
+ *              or a walk of the components in user space)
+ *   facts.c    /proc, /sys and /lib/modules below the root, read whole up
+ *              to a cap
+ *   bus.c      I2C reads: cached, within the transfer, bus, class and pass
+ *              budgets; adapter retries and timeout set and put back
+ *   eval.c     a rule's conditions against the facts
  *   decide.c   the class loop: first matching rule whose actions succeed
- *   actions.c  load, bind, install, export, overlay
- *   record.c   the decision record (/run/probe/decisions, /dev/kmsg)
+ *   actions.c  load (lib/moddep.c walk), bind, install, export, overlay
+ *   record.c   the decision record (/run/probe/decisions, /dev/kmsg),
+ *              values escaped
  * and the hardware behind an ops table: hw.c + i2c.c (real: clock, I2C
  * transport with per-adapter workers, module loading) or fake.c (fixtures).
  *
@@ -22,30 +28,50 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cmdline.h"
+#include "moddep.h"
 #include "rules.h"
 
 #define PROBE_ADAPTERS_MAX 16
 #define PROBE_CACHE_MAX 64
-#define PROBE_TEXT_MAX 4096 /* bytes read from any /proc or /sys file */
-#define PROBE_DEP_MAX (1u << 20)
-#define PROBE_CPUINFO_MAX (1u << 16)
+/* Bytes of one text fact read whole: /proc/cmdline, /proc/bootconfig, a
+ * device-tree property, a sysfs file, /proc/cpuinfo. More is a recorded
+ * fault ("status=cut"), and the cut value is never tested as if whole. */
+#define PROBE_FACT_MAX CMDLINE_MAX
+#define PROBE_DEP_MAX (1u << 20)      /* modules.dep, modules.builtin */
+#define PROBE_PATH_MAX 512	      /* a path below the root, symlinks resolved */
+#define PROBE_LINK_MAX 40	      /* symlinks followed in one path (as the kernel) */
+#define PROBE_LINE_MAX 1024	      /* one record line */
+#define PROBE_VALUE_MAX 256	      /* a matched text value kept for ${value} */
+#define PROBE_ARG_MAX 512	      /* an action argument after ${...} expansion */
+#define PROBE_PARAMS_MAX 1024	      /* a load's parameter string */
+#define PROBE_INPUT_MAX (64u << 10)   /* an .idc or .kl file */
+#define PROBE_OVERLAY_MAX (256u << 10) /* a .dtbo */
+#define PROBE_FAKE_MAX (1u << 20)     /* a --fake-i2c fixture file */
+#define ADAPTER_NAME_MAX 64	      /* an adapter's or its driver's name */
+#define RELEASE_MAX 65		      /* a kernel release and its NUL (utsname) */
 
 /* Outcome of one I2C transaction. */
 enum i2c_res {
-	IR_OK,	     /* the chip answered; bytes read */
-	IR_NAK,     /* nothing at that address */
+	IR_OK,	    /* the chip answered; bytes read */
+	IR_NAK,	    /* nothing at that address */
 	IR_BUSY,    /* a driver holds the address (left alone) */
 	IR_TIMEOUT, /* no answer in time */
-	IR_EIO,     /* bus error, or a transfer the adapter cannot do */
-	IR_SKIPPED, /* over the time budget: not attempted */
+	IR_EIO,	    /* bus error, or a transfer the adapter cannot do */
+	IR_SKIPPED, /* over a budget, or the bus was abandoned: not attempted */
 };
 
 struct adapter {
-	int nr;		 /* i2c-N */
-	char name[64];	 /* sysfs name */
-	bool smbus_only; /* no I2C_FUNC_I2C: no combined transfers */
-	uint64_t spent_us;
-	bool over_budget;
+	int nr;				/* i2c-N */
+	char name[ADAPTER_NAME_MAX];	/* sysfs name */
+	char driver[ADAPTER_NAME_MAX];	/* its controller's driver ("" unknown) */
+	bool smbus_only;		/* no I2C_FUNC_I2C: no combined transfers */
+	uint64_t spent_us;		/* transfer time on it this pass */
+	bool answered;			/* a transfer finished (ACK, NAK or busy) */
+	bool dead;			/* a transfer stalled: abandoned */
+	bool exhausted;			/* its budget is spent */
+	bool prepared;			/* retries and timeout set (bus.c) */
+	unsigned def_retries, def_timeout; /* what to put back (10 ms units) */
 };
 
 struct i2c_req {
@@ -64,11 +90,17 @@ struct probe_ops {
 	void (*sleep_ms)(void *ctx, unsigned ms);
 	/* Fill adapters (at most max); returns the count. */
 	unsigned (*adapters)(void *ctx, struct probe *p, struct adapter *out, unsigned max);
+	/* One transfer; *kernel_us gets the time spent in the transfer syscalls
+	 * themselves (the deadline when it stalled). */
 	enum i2c_res (*xfer)(void *ctx, struct probe *p, const struct adapter *a,
-			     const struct i2c_req *r, uint8_t *out);
-	/* Load a module file (root-relative path) with parameters: 0, or -errno
-	 * (-EEXIST counts as loaded). */
-	int (*load)(void *ctx, struct probe *p, const char *path, const char *params);
+			     const struct i2c_req *r, uint8_t *out, uint64_t *kernel_us);
+	/* Set an adapter's retries and timeout (I2C_RETRIES, I2C_TIMEOUT in
+	 * 10 ms units): 0 or -errno. */
+	int (*bus_config)(void *ctx, struct probe *p, const struct adapter *a, unsigned retries,
+			  unsigned timeout_10ms);
+	/* Load a module from an open file with parameters: 0, or -errno
+	 * (-EEXIST counts as loaded). path (root-relative) names it. */
+	int (*load)(void *ctx, struct probe *p, int fd, const char *path, const char *params);
 	void *ctx;
 };
 
@@ -89,8 +121,8 @@ struct match {
 	uint8_t regbits;
 	uint8_t bytes[I2C_ID_MAX];
 	uint8_t len;
-	char value[128]; /* the text fact that matched */
-	uint64_t us;	 /* time spent deciding */
+	char value[PROBE_VALUE_MAX]; /* the text fact that matched */
+	size_t value_len;	     /* its real length (> sizeof(value) - 1: cut) */
 };
 
 struct probe {
@@ -99,49 +131,95 @@ struct probe {
 	struct rules *rules;
 	const char *rules_file;
 	bool dry_run;
-	bool explain; /* print why each rule matched or not (stdout) */
-	unsigned budget_ms;	/* whole pass */
-	unsigned bus_budget_ms; /* per adapter */
-	unsigned timeout_ms;	/* per transaction (adapter timeout) */
-	unsigned retries;
-	const char *record_path; /* relative to root */
+	bool explain;		  /* print why each rule matched or not (stdout) */
+	bool no_openat2;	  /* tests: confine paths by the user-space walk */
+	unsigned budget_ms;	  /* whole pass */
+	unsigned bus_budget_ms;	  /* per adapter */
+	unsigned class_budget_ms; /* per class */
+	unsigned timeout_ms;	  /* per transaction */
+	unsigned retries;	  /* the probe's own retries of a transfer that failed (EIO) */
+	const char *record_path;  /* relative to root */
 	const char *facts_path;
 	const char *input_dir;
-	const char *release; /* kernel release: lib/modules/<release> */
-	char uname_release[65];
+	const char *release; /* the running kernel: --kernel-release or uname -r */
+	char uname_release[RELEASE_MAX];
+	char modules_release[RELEASE_MAX]; /* the lib/modules/<dir> in use ("": none) */
+	bool kernel_mismatch;		    /* loads are skipped (see actions.c) */
+	bool vermagic_checked;
 	uint64_t t0;
 	struct adapter ad[PROBE_ADAPTERS_MAX];
 	unsigned nad;
 	struct i2c_cache cache[PROBE_CACHE_MAX];
 	unsigned ncache;
-	char cmdline[PROBE_TEXT_MAX];
-	char bootconfig[PROBE_TEXT_MAX];
-	char *cpuinfo; /* /proc/cpuinfo, read at the first cpuinfo condition */
-	char *moddep;  /* modules.dep text, or NULL */
+	/* text facts, allocated once at start (PROBE_FACT_MAX + 1 each) */
+	char *cmdline, *bootconfig, *scratch, *cpuinfo;
+	size_t cmdline_len, bootconfig_len;
+	bool cpuinfo_read;
+	/* modules: modules.dep indexed (lib/moddep.c) and modules.builtin */
+	char *moddep;
 	size_t moddep_len;
+	struct moddep_graph graph;
+	bool have_graph;
+	char *builtin;
+	size_t builtin_len;
 	int record_fd, kmsg_fd;
 	bool class_done[CLASSES_MAX];
 	unsigned decided, failures;
+	/* budgets and timing of the pass */
+	const char *class_name;	 /* the class being decided */
+	uint64_t class_spent_us; /* its transfer time */
+	bool class_over, total_over;
+	uint64_t xfer_us, load_us, settle_us; /* kernel transfer, module load, settle time */
 };
 
+/* ---- paths below the root (root.c) ----------------------------------------------- */
+/* Open a root-relative path (a leading '/' ignored) with flags (no O_CREAT)
+ * as if the root were "/": ".." and symlinks never lead out of it. An fd or
+ * -errno. */
+int probe_open(const struct probe *p, const char *path, int flags);
+/* Does a path exist below the root (symlinks followed inside it)? 0 or -errno. */
+int probe_exists(const struct probe *p, const char *path);
+/* Open a file to write (O_CREAT, mode 0644, plus flags: O_TRUNC or
+ * O_APPEND), its folders made on the way; no "..", no symlink anywhere on
+ * the way, a regular file only. An fd or -errno. */
+int probe_open_out(const struct probe *p, const char *path, int flags);
+/* The target of symlink name in the folder dir (below the root). */
+long probe_readlink(const struct probe *p, const char *dir, const char *name, char *buf, size_t cap);
+/* snprintf that says when it did not fit: 0, or -ENAMETOOLONG. */
+int probe_fmt(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* ---- facts (facts.c) --------------------------------------------------------- */
-/* Read a root-relative file (leading '/' ignored) into buf (NUL-terminated,
- * at most cap-1 bytes). Returns the length or -errno. */
+/* Read a whole root-relative regular file into buf (NUL-terminated): its
+ * length, -EFBIG when it holds cap bytes or more, or -errno. */
 long probe_read(const struct probe *p, const char *path, char *buf, size_t cap);
-/* The command line, bootconfig, kernel release and modules.dep into p. */
-void probe_read_facts(struct probe *p);
-/* Value of KEY in a kernel command line or bootconfig text; true if present. */
-bool cmdline_get(const char *text, const char *key, char *out, size_t cap);
-bool bootconfig_get(const char *text, const char *key, char *out, size_t cap);
-/* A /proc/cpuinfo field. */
-bool cpuinfo_get(const char *text, const char *field, char *out, size_t cap);
+/* The same, but a file of cap bytes or more gives its first cap - 1 bytes
+ * and *cut. */
+long probe_read_cut(const struct probe *p, const char *path, char *buf, size_t cap, bool *cut);
+/* The command line, bootconfig, kernel release and modules into p. */
+int probe_read_facts(struct probe *p);
+/* /proc/cpuinfo, read at the first cpuinfo condition of a pass. */
+const char *probe_cpuinfo(struct probe *p);
+/* A /proc/cpuinfo field. -ENOENT, -ENOSPC, or its length. */
+long cpuinfo_get(const char *text, const char *field, char *out, size_t cap);
 /* Drop trailing newlines and blanks. */
 void probe_trim(char *s);
 
+/* ---- I2C reads (bus.c) -------------------------------------------------------------- */
+/* One read, from the cache or the bus, within the budgets (README, "The
+ * probe"): its outcome, IR_SKIPPED when a budget or the bus's state says no. */
+enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c_req *r,
+			    uint8_t *out);
+/* The adapters in the order a condition tries them: those that answered
+ * before first, then the untried, each group by bus number. */
+unsigned probe_bus_order(const struct probe *p, unsigned order[PROBE_ADAPTERS_MAX]);
+/* Put back every prepared adapter's retries and timeout (end of a pass). */
+void probe_buses_restore(struct probe *p);
+
 /* ---- conditions (eval.c) ------------------------------------------------------ */
 /* Why a rule matched or not, for the record and --explain. */
+#define PROBE_WHY_MAX 256 /* an explanation; longer ones are cut (never tested) */
 struct why {
-	char s[256];
+	char s[PROBE_WHY_MAX];
 	size_t n;
 };
 /* All conditions of ru; on a match, m holds what actions may use. */
@@ -163,17 +241,23 @@ int probe_run_actions(struct probe *p, const struct rule *ru, const struct match
 /* ---- record (record.c) -------------------------------------------------------- */
 extern const char *const probe_res_name[]; /* by enum i2c_res */
 /* Log one line to the record, to /dev/kmsg ("probe: ...") and, with
- * explain, to stdout. */
+ * explain, to stdout. Control bytes left in the line are escaped (\xHH):
+ * one event, one line. */
 void probe_log(struct probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void probe_log_decision(struct probe *p, const struct rule *ru, const struct match *m, uint64_t t,
-			const char *how);
+			uint64_t xfer0, const char *how);
 void probe_record_open(struct probe *p);
 void probe_record_close(struct probe *p);
-/* Open a root-relative file for writing, its folders made on the way. */
-int probe_open_out(const struct probe *p, const char *path, int flags);
 double probe_ms_since(const struct probe *p, uint64_t t);
 /* len bytes as hex digits into out (2 * len + 1 bytes). */
 void probe_hex(const uint8_t *b, unsigned len, char *out);
+/*
+ * s[0..n) escaped into out (cap bytes, always NUL-terminated): backslash as
+ * \\, " as \", newline, tab, CR as \n \t \r, every other byte below 0x20,
+ * 0x7f and above as \xHH; with blanks, a space as \x20 too. Returns the
+ * length the whole escaped text needs (like snprintf: >= cap means cut).
+ */
+size_t probe_esc(const char *s, size_t n, char *out, size_t cap, bool blanks);
 
 /* ---- real hardware (hw.c, i2c.c) ------------------------------------------------ */
 struct i2c_worker {
@@ -186,7 +270,9 @@ struct real_hw {
 void real_ops_init(struct probe_ops *ops, struct real_hw *hw);
 unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsigned max);
 enum i2c_res i2c_real_xfer(void *ctx, struct probe *p, const struct adapter *a,
-			   const struct i2c_req *r, uint8_t *out);
+			   const struct i2c_req *r, uint8_t *out, uint64_t *kernel_us);
+int i2c_real_bus_config(void *ctx, struct probe *p, const struct adapter *a, unsigned retries,
+			unsigned timeout_10ms);
 
 /* ---- fake hardware (fake.c) ------------------------------------------------------- */
 /* Fake chips from a fixture file (see README, "Fake I2C fixtures"). */
@@ -196,5 +282,10 @@ void fake_hw_free(struct fake_hw *hw);
 void fake_ops_init(struct probe_ops *ops, struct fake_hw *hw);
 bool fake_hw_loaded(const struct fake_hw *hw, const char *name);
 unsigned fake_hw_xfers(const struct fake_hw *hw);
+unsigned fake_hw_loads(const struct fake_hw *hw);
+/* An adapter's retries and timeout now (-1: never set, the kernel's own),
+ * and whether a transfer ever ran on it before they were set. */
+void fake_hw_bus_state(const struct fake_hw *hw, int bus, int *retries, int *timeout_10ms,
+		       bool *xfer_unprepared);
 
 #endif

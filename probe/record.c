@@ -1,14 +1,15 @@
 /* record.c - the decision record: one key=value line per event in
  * /run/probe/decisions, the same lines on /dev/kmsg ("probe: ..."), and on
- * stdout with --explain. Also the probe's only writer of files below the
- * root (folders made on the way). */
+ * stdout with --explain. Values from outside (device-tree strings, command
+ * line values, adapter names) are escaped (probe_esc) where they are put in
+ * a line, and probe_log escapes any control byte left, so one event is one
+ * line and no fact can forge another. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -20,97 +21,142 @@ double probe_ms_since(const struct probe *p, uint64_t t)
 	return (double)(p->ops->now_us(p->ops->ctx) - t) / 1000.0;
 }
 
+size_t probe_esc(const char *s, size_t n, char *out, size_t cap, bool blanks)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, need = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e[4];
+		size_t el = 2;
+		e[0] = '\\';
+		switch (c) {
+		case '\\': e[1] = '\\'; break;
+		case '"': e[1] = '"'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\t': e[1] = 't'; break;
+		case '\r': e[1] = 'r'; break;
+		default:
+			if (c < 0x20 || c >= 0x7f || (blanks && c == ' ')) {
+				e[1] = 'x', e[2] = hex[c >> 4], e[3] = hex[c & 15];
+				el = 4;
+			} else {
+				e[0] = (char)c;
+				el = 1;
+			}
+		}
+		need += el;
+		if (cap && o + el < cap) {
+			memcpy(out + o, e, el);
+			o += el;
+		} else if (cap) {
+			cap = o + 1; /* stop here: never half an escape */
+		}
+	}
+	if (cap)
+		out[o] = 0;
+	return need;
+}
+
+/* Control bytes left in a formatted line, escaped (\xHH): a deliberate
+ * guard behind the per-value escaping. */
+static size_t guard(const char *in, size_t n, char *out, size_t cap)
+{
+	size_t o = 0, i;
+
+	for (i = 0; i < n && o + 4 < cap; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c); /* fits: o + 4 < cap */
+		else
+			out[o++] = (char)c;
+	}
+	if (i < n && o >= 3) /* cut: marked, as probe_log marks its own cut */
+		memcpy(out + o - 3, "...", 3);
+	return o;
+}
+
 void probe_log(struct probe *p, const char *fmt, ...)
 {
-	char line[512];
+	char raw[PROBE_LINE_MAX], line[PROBE_LINE_MAX + 8];
 	va_list ap;
 	int n;
+	size_t len;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	if ((size_t)n > sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
-	if (p->record_fd >= 0 && write(p->record_fd, line, (size_t)n) < 0)
+	if ((size_t)n >= sizeof(raw)) /* a deliberate cut, marked: a line has a size */
+		memcpy(raw + sizeof(raw) - 4, "...", 4), n = (int)sizeof(raw) - 1;
+	len = guard(raw, (size_t)n, line, sizeof(line) - 1);
+	line[len++] = '\n';
+	if (p->record_fd >= 0 && write(p->record_fd, line, len) < 0)
 		p->failures++;
 	if (p->kmsg_fd >= 0) {
-		char k[540];
-		int kn = snprintf(k, sizeof(k), "probe: %.*s", n, line);
-		if (kn > 0 && write(p->kmsg_fd, k, (size_t)kn) < 0)
+		char k[sizeof(line) + 8];
+		memcpy(k, "probe: ", 7);
+		memcpy(k + 7, line, len);
+		if (write(p->kmsg_fd, k, len + 7) < 0)
 			p->failures++;
 	}
 	if (p->explain)
-		fwrite(line, 1, (size_t)n, stdout);
+		fwrite(line, 1, len, stdout);
 }
-
-/* mkdir -p of a root-relative folder. */
-static void mkdirs(const struct probe *p, const char *dir)
-{
-	char buf[256];
-	size_t n = strlen(dir);
-
-	if (n >= sizeof(buf))
-		return;
-	memcpy(buf, dir, n + 1);
-	for (size_t i = 1; i <= n; i++)
-		if (buf[i] == '/' || buf[i] == 0) {
-			char c = buf[i];
-			buf[i] = 0;
-			mkdirat(p->rootfd, buf, 0755);
-			buf[i] = c;
-		}
-}
-
-int probe_open_out(const struct probe *p, const char *path, int flags)
-{
-	char dir[256];
-	const char *slash = strrchr(path, '/');
-
-	if (slash && (size_t)(slash - path) < sizeof(dir)) {
-		memcpy(dir, path, (size_t)(slash - path));
-		dir[slash - path] = 0;
-		mkdirs(p, dir);
-	}
-	return openat(p->rootfd, path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0644);
-}
-
 
 void probe_hex(const uint8_t *b, unsigned len, char *out)
 {
-	for (unsigned i = 0; i < len; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
+	static const char hex[] = "0123456789abcdef";
+
+	for (unsigned i = 0; i < len; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
 	out[2 * len] = 0;
 }
 
 void probe_log_decision(struct probe *p, const struct rule *ru, const struct match *m, uint64_t t,
-			 const char *how)
+			uint64_t xfer0, const char *how)
 {
-	char ev[200] = "";
+	char ev[PROBE_VALUE_MAX * 4 + 64] = "";
 
 	if (m->i2c) {
 		char hx[2 * I2C_ID_MAX + 1];
 		probe_hex(m->bytes, m->len, hx);
 		snprintf(ev, sizeof(ev), " bus=%d addr=0x%02x reg=0x%0*x read=%s", m->bus, m->addr,
-			 m->regbits == 16 ? 4 : 2, m->reg, m->len ? hx : "ack");
-	} else if (m->value[0]) {
-		snprintf(ev, sizeof(ev), " value=\"%.100s\"", m->value);
+			 m->regbits == 16 ? 4 : 2, m->reg, m->len ? hx : "ack"); /* fits: small numbers */
+	} else if (m->value_len) {
+		char esc[PROBE_VALUE_MAX * 4];
+		/* the kept value, escaped; one longer than PROBE_VALUE_MAX - 1 is
+		 * shown cut, marked "..." (${value} refuses it) */
+		probe_esc(m->value, strlen(m->value), esc, sizeof(esc), false);
+		snprintf(ev, sizeof(ev), " value=\"%s%s\"", esc,
+			 m->value_len >= sizeof(m->value) ? "..." : ""); /* fits: sized above */
 	}
-	probe_log(p, "decide class=%s rule=%s line=%d%s%s ms=%.1f", ru->cls, ru->name, ru->line, how,
-		  ev, probe_ms_since(p, t));
+	/* ms last: the QEMU runner reads "ms=" at the end of the line */
+	probe_log(p, "decide class=%s rule=%s line=%d%s%s xfer_ms=%.1f ms=%.1f", ru->cls, ru->name,
+		  ru->line, how, ev, (double)(p->xfer_us - xfer0) / 1000.0, probe_ms_since(p, t));
 }
 
-
-/* The record and /dev/kmsg; the exported facts start empty. */
+/* The record and /dev/kmsg; in a real pass the exported facts start empty
+ * (a dry run leaves the facts of an earlier pass alone and writes no file
+ * but the record). */
 void probe_record_open(struct probe *p)
 {
+	int fd;
+
+	p->kmsg_fd = probe_open(p, "dev/kmsg", O_WRONLY | O_NONBLOCK);
 	p->record_fd = probe_open_out(p, p->record_path, O_TRUNC);
-	p->kmsg_fd = openat(p->rootfd, "dev/kmsg", O_WRONLY | O_CLOEXEC | O_NONBLOCK);
-	int ffd = probe_open_out(p, p->facts_path, O_TRUNC);
-	if (ffd >= 0)
-		close(ffd);
+	if (p->record_fd < 0)
+		probe_log(p, "fault file=/%s status=error:%s", p->record_path, strerror(-p->record_fd));
+	if (p->dry_run)
+		return;
+	if ((fd = probe_open_out(p, p->facts_path, O_TRUNC)) >= 0)
+		close(fd);
+	else
+		probe_log(p, "fault file=/%s status=error:%s", p->facts_path, strerror(-fd));
 }
 
 void probe_record_close(struct probe *p)

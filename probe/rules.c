@@ -47,7 +47,7 @@ static int fail(struct pstate *p, int col, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	vsnprintf(p->msg, sizeof(p->msg), fmt, ap); /* a message: a long one is cut, harmless */
 	va_end(ap);
 	p->fail_col = col;
 	return -EINVAL;
@@ -113,14 +113,16 @@ static int end_col(struct pstate *p)
 	return p->n ? p->t[p->n - 1].col + (int)strlen(p->t[p->n - 1].s) : 1;
 }
 
-static int parse_num(const char *s, uint64_t *out)
+int rules_parse_num(const char *s, uint64_t *out)
 {
 	char *end;
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 
-	if (!*s || *s == '-' || *s == '+')
+	/* strtoull alone would take blanks, a sign, and "0x" with no digits */
+	if (!((*s >= '0' && *s <= '9')) || (hex && !s[2]))
 		return -EINVAL;
 	errno = 0;
-	*out = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
+	*out = strtoull(s, &end, hex ? 16 : 10);
 	return errno || *end ? -EINVAL : 0;
 }
 
@@ -130,7 +132,7 @@ static int need_num(struct pstate *p, const char *what, uint64_t max, uint64_t *
 
 	if (!t)
 		return fail(p, end_col(p), "missing %s", what);
-	if (t->quoted || parse_num(t->s, out) < 0 || *out > max)
+	if (t->quoted || rules_parse_num(t->s, out) < 0 || *out > max)
 		return fail(p, t->col, "%s \"%s\": want a number up to 0x%llx", what, t->s,
 			    (unsigned long long)max);
 	p->i++;
@@ -168,7 +170,7 @@ static int class_get(struct pstate *p, const char *name, int col)
 static void set_value(struct value *v, const struct tok *t)
 {
 	v->s = t->s;
-	v->is_num = !t->quoted && parse_num(t->s, &v->n) == 0;
+	v->is_num = !t->quoted && rules_parse_num(t->s, &v->n) == 0;
 }
 
 static bool cond_end(struct pstate *p)
@@ -237,7 +239,7 @@ static int parse_addrs(struct pstate *p, struct cond *c)
 		uint64_t a;
 		if (comma)
 			*comma = 0;
-		if (parse_num(s, &a) < 0 || a < 0x03 || a > 0x77)
+		if (rules_parse_num(s, &a) < 0 || a < 0x03 || a > 0x77)
 			return fail(p, t->col, "address \"%s\": want 0x03..0x77", s);
 		if (c->naddr == COND_ADDRS_MAX)
 			return fail(p, t->col, "more than %d addresses", COND_ADDRS_MAX);
@@ -501,9 +503,14 @@ static int add_rule(struct pstate *p)
 static void parse_line(struct pstate *p, char *line)
 {
 	struct rules *r = p->r;
-	unsigned ncond = r->ncond, nact = r->nact, nval = r->nval;
+	unsigned ncond = r->ncond, nact = r->nact, nval = r->nval, ncls = r->ncls;
+	struct class_info cls[CLASSES_MAX];
 	int err;
 
+	/* a statement that fails leaves nothing behind: not its conditions,
+	 * not a class it named (16 bad lines would use up the classes), not an
+	 * order or settle time it set */
+	memcpy(cls, r->cls, sizeof(cls));
 	p->fail_col = 0;
 	if ((err = tokenize(p, line)) == 0 && p->n) {
 		if (is_word(p, "order"))
@@ -514,7 +521,8 @@ static void parse_line(struct pstate *p, char *line)
 			err = add_rule(p);
 	}
 	if (err < 0) { /* drop what the statement left in the pools */
-		r->ncond = ncond, r->nact = nact, r->nval = nval;
+		r->ncond = ncond, r->nact = nact, r->nval = nval, r->ncls = ncls;
+		memcpy(r->cls, cls, sizeof(cls));
 		r->errors++;
 		if (p->err)
 			p->err(p->ctx, p->line, p->fail_col, p->msg);
@@ -604,18 +612,4 @@ bool rules_glob(const char *pat, const char *s)
 	while (*pat == '*')
 		pat++;
 	return !*pat;
-}
-
-void rules_mod_name(const char *path, char *out, size_t cap)
-{
-	const char *b = strrchr(path, '/');
-	size_t n;
-
-	b = b ? b + 1 : path;
-	n = strcspn(b, ".");
-	if (n >= cap)
-		n = cap - 1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = b[i] == '-' ? '_' : b[i];
-	out[n] = 0;
 }

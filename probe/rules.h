@@ -122,9 +122,10 @@ void rules_free(struct rules *r);
 /* Classes in decision order (indexes into r->cls). Fills out, returns count. */
 unsigned rules_class_order(const struct rules *r, unsigned out[CLASSES_MAX]);
 
-/* Module name from a path or file name, as kmod compares them:
- * "kernel/x/edt-ft5x06.ko.xz" -> "edt_ft5x06". */
-void rules_mod_name(const char *path, char *out, size_t cap);
+/* A number as the rules write them, and as the probe reads facts: "0x" and
+ * hex digits, else decimal digits (a leading 0 is decimal: 010 is ten).
+ * No sign, no blanks. 0 or -EINVAL. */
+int rules_parse_num(const char *s, uint64_t *out);
 
 /* Glob match with * and ? (no brackets), as fnmatch without flags. */
 bool rules_glob(const char *pat, const char *s);

@@ -328,6 +328,9 @@ static void add_modules(struct ramdisk *rd, const struct modopts *mo)
 	rules_free(&r);
 	printf("modules: %zu named in %s, %zu with dependencies, from %s\n", mc.nnamed, mo->list,
 	       mc.n, mc.version);
+	if (mc.nbuiltin)
+		printf("modules: %zu named in %s built into the kernel (modules.builtin)\n",
+		       mc.nbuiltin, mo->list);
 	mod_closure_free(&mc);
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "moddep.h"
 
 #define MODDEP_MAX (64u << 20)
 
@@ -69,115 +70,103 @@ static int find_tree(struct mod_closure *mc, const char *kdir, const char *versi
 	return mc->dir ? 0 : -ENOMEM;
 }
 
-struct dep_line {
-	char *path; /* module path */
-	char *deps; /* the rest of the line, space separated */
-	char name[64];
-	bool want;
+/* The tree's modules.dep indexed (lib/moddep.c) and what the closure wants. */
+struct closure {
+	struct moddep_graph g;
+	bool *want;	    /* per node: in the ramdisk */
+	const char *depfile; /* for messages */
+	char *builtin;	    /* modules.builtin of the tree, or NULL */
+	size_t builtin_len;
+	bool *want_builtin; /* per modules.builtin byte offset of a line: named */
 };
 
-struct deps {
-	struct dep_line *v;
-	size_t n;
-};
-
-static long dep_by_name(const struct deps *ds, const char *name)
+/* Every line must be "path: deps" (depmod writes nothing else). */
+static int check_lines(const char *text, size_t len, const char *file, struct diag *d)
 {
-	for (size_t i = 0; i < ds->n; i++)
-		if (!strcmp(ds->v[i].name, name))
-			return (long)i;
-	return -1;
+	struct moddep_line l;
+	size_t pos = 0;
+	unsigned line = 0;
+	int rc;
+
+	while ((rc = moddep_next(text, len, &pos, &line, &l)) != 0)
+		if (rc < 0)
+			return diag_set(d, -EBADMSG, "%s:%u: no ':' after a module path", file, line);
+	return 0;
 }
 
-static long dep_by_path(const struct deps *ds, const char *path, size_t len)
+static int mark_visit(void *ctx, const struct moddep_graph *g, unsigned node)
 {
-	for (size_t i = 0; i < ds->n; i++)
-		if (strlen(ds->v[i].path) == len && !memcmp(ds->v[i].path, path, len))
-			return (long)i;
-	return -1;
+	(void)g;
+	((struct closure *)ctx)->want[node] = true;
+	return 0;
 }
 
-/* Split modules.dep (owned text) into lines. */
-static int parse_dep(char *text, struct deps *ds, const char *file, struct diag *d)
+/* What a failed walk means, for a message. */
+static int walk_error(struct closure *c, unsigned node, int err, struct diag *d)
 {
-	size_t cap = 0;
-	int line = 0;
+	size_t pl;
+	const char *path = moddep_graph_path(&c->g, node, &pl);
+	char cyc[256];
 
-	for (char *s = text, *nl; *s; s = nl ? nl + 1 : s + strlen(s)) {
-		char *colon;
-		line++;
-		if ((nl = strchr(s, '\n')))
-			*nl = 0;
-		if (!*s)
-			continue;
-		if (!(colon = strchr(s, ':')))
-			return diag_set(d, -EBADMSG, "%s:%d: no ':' in the line", file, line);
-		*colon = 0;
-		if (ds->n == cap) {
-			struct dep_line *v;
-			cap = cap ? cap * 2 : 1024;
-			if (!(v = realloc(ds->v, cap * sizeof(*v))))
-				return diag_set(d, -ENOMEM, "out of memory");
-			ds->v = v;
+	if (err == -ENOENT && c->g.missing)
+		return diag_set(d, err, "%s: %.*s needs %.*s, which has no line", c->depfile, (int)pl,
+				path, (int)c->g.missing_len, c->g.missing);
+	if (err == -ELOOP) {
+		moddep_graph_cycle(&c->g, cyc, sizeof(cyc)); /* "..." ends a cut cycle */
+		return diag_set(d, err, "%s: dependency cycle %s", c->depfile, cyc);
+	}
+	return diag_set(d, err, "%s: %.*s: %s", c->depfile, (int)pl, path, strerror(-err));
+}
+
+/* Mark a module and everything it needs. */
+static int mark(struct closure *c, unsigned node, struct diag *d)
+{
+	int err = moddep_walk(&c->g, node, mark_visit, c);
+
+	return err < 0 ? walk_error(c, node, err, d) : 0;
+}
+
+/* A module the kernel has built in: its modules.builtin line goes into the
+ * ramdisk's modules.builtin, so the probe knows `load` has nothing to do. */
+static bool want_builtin(struct closure *c, const char *name)
+{
+	size_t pos = 0;
+
+	while (c->builtin && pos < c->builtin_len) {
+		const char *s = c->builtin + pos, *nl = memchr(s, '\n', c->builtin_len - pos);
+		size_t n = nl ? (size_t)(nl - s) : c->builtin_len - pos;
+		if (n && moddep_name_eq(s, n, name)) {
+			c->want_builtin[pos] = true;
+			return true;
 		}
-		ds->v[ds->n].path = s;
-		ds->v[ds->n].deps = colon + 1;
-		ds->v[ds->n].want = false;
-		rules_mod_name(s, ds->v[ds->n].name, sizeof(ds->v[ds->n].name));
-		ds->n++;
-		if (!nl)
-			break;
+		pos += n + 1;
 	}
-	return 0;
+	return false;
 }
 
-/* Mark i and everything it needs. */
-static int mark(struct deps *ds, size_t i, const char *file, struct diag *d)
-{
-	const char *s = ds->v[i].deps;
-
-	if (ds->v[i].want)
-		return 0;
-	ds->v[i].want = true;
-	while (*s) {
-		size_t n;
-		long k;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		n = strcspn(s, " \t");
-		if (!n)
-			break;
-		if ((k = dep_by_path(ds, s, n)) < 0)
-			return diag_set(d, -ENOENT, "%s: %s needs %.*s, which has no line", file,
-					ds->v[i].path, (int)n, s);
-		if (mark(ds, (size_t)k, file, d) < 0)
-			return -ENOENT;
-		s += n;
-	}
-	return 0;
-}
-
-static int want_rules(struct mod_closure *mc, struct deps *ds, const struct rules *r,
-		      const char *rules_file, const char *depfile, struct diag *d)
+static int want_rules(struct mod_closure *mc, struct closure *c, const struct rules *r,
+		      const char *rules_file, struct diag *d)
 {
 	for (unsigned i = 0; i < r->nrule; i++) {
 		const struct rule *ru = &r->rule[i];
 		for (unsigned a = 0; a < ru->nact; a++) {
 			const struct action *ac = &r->act[ru->act + a];
-			char name[64];
-			long k;
-			int err;
+			int k, err;
 			if (ac->kind != AK_LOAD)
 				continue;
-			rules_mod_name(ac->arg, name, sizeof(name));
-			if ((k = dep_by_name(ds, name)) < 0)
+			if ((k = moddep_graph_find(&c->g, ac->arg)) < 0) {
+				if (want_builtin(c, ac->arg)) {
+					mc->nbuiltin++;
+					continue;
+				}
 				return diag_set(d, -ENOENT,
 						"%s:%d: module %s is not in the kernel's modules "
 						"(%s, %s)",
 						rules_file, ru->line, ac->arg, mc->version, mc->dir);
-			if (!ds->v[k].want)
+			}
+			if (!c->want[k])
 				mc->nnamed++;
-			if ((err = mark(ds, (size_t)k, depfile, d)) < 0)
+			if ((err = mark(c, (unsigned)k, d)) < 0)
 				return err;
 		}
 	}
@@ -188,6 +177,7 @@ static int want_rules(struct mod_closure *mc, struct deps *ds, const struct rule
  * (0 at the end), s moved past it, its module name in name ("" when too long). */
 static size_t next_name(const char **s, char *name, size_t cap)
 {
+	char word[MODULE_NAME_MAX];
 	size_t n;
 
 	if (!*s)
@@ -196,34 +186,33 @@ static size_t next_name(const char **s, char *name, size_t cap)
 	if (!(n = strcspn(*s, ", ")))
 		return 0;
 	name[0] = 0;
-	if (n < cap) {
-		memcpy(name, *s, n);
-		name[n] = 0;
-		rules_mod_name(name, name, cap);
+	if (n < sizeof(word) && cap >= MODULE_NAME_MAX) {
+		memcpy(word, *s, n);
+		if (moddep_name(word, n, name) < 0)
+			name[0] = 0;
 	}
 	*s += n;
 	return n;
 }
 
 /* Preloaded modules: named by the board, not by modules.list. */
-static int want_preload(struct mod_closure *mc, struct deps *ds, const char *preload,
-			const char *depfile, struct diag *d)
+static int want_preload(struct mod_closure *mc, struct closure *c, const char *preload,
+			struct diag *d)
 {
 	const char *s = preload;
-	char name[64];
+	char name[MODULE_NAME_MAX];
 	size_t n;
 
 	while ((n = next_name(&s, name, sizeof(name)))) {
-		long k;
-		int err;
+		int k, err;
 		if (!name[0])
 			return diag_set(d, -ENAMETOOLONG, "preload: module %.*s: name too long",
 					(int)n, s - n);
-		if ((k = dep_by_name(ds, name)) < 0)
+		if ((k = moddep_graph_find(&c->g, name)) < 0)
 			return diag_set(d, -ENOENT,
 					"preload: module %.*s is not in the kernel's modules (%s, %s)",
 					(int)n, s - n, mc->version, mc->dir);
-		if ((err = mark(ds, (size_t)k, depfile, d)) < 0)
+		if ((err = mark(c, (unsigned)k, d)) < 0)
 			return err;
 	}
 	return 0;
@@ -252,65 +241,51 @@ static int text_add(struct text *t, const char *kind, const char *version, const
 	return 0;
 }
 
-/* Line i's dependencies (last listed is loaded first), then i; each once. */
-static int boot_order(struct text *t, const char *kind, const char *version, struct deps *ds,
-		      bool *done, size_t i)
-{
-	const char *s = ds->v[i].deps, *end = s + strlen(s);
-	int err;
+struct boot_ctx {
+	struct text *t;
+	const char *kind, *version;
+};
 
-	if (done[i])
-		return 0;
-	while (end > s) {
-		const char *b;
-		long k;
-		while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		b = end;
-		while (b > s && b[-1] != ' ' && b[-1] != '\t')
-			b--;
-		if (b == end)
-			break;
-		if ((k = dep_by_path(ds, b, (size_t)(end - b))) >= 0 && !done[k]) {
-			if ((err = text_add(t, kind, version, b, (size_t)(end - b))) < 0)
-				return err;
-			done[k] = true;
-		}
-		end = b;
-	}
-	done[i] = true;
-	return text_add(t, kind, version, ds->v[i].path, strlen(ds->v[i].path));
+static int boot_visit(void *ctx, const struct moddep_graph *g, unsigned node)
+{
+	struct boot_ctx *b = ctx;
+	size_t pl;
+	const char *path = moddep_graph_path(g, node, &pl);
+
+	return text_add(b->t, b->kind, b->version, path, pl);
 }
 
-static int boot_list(struct mod_closure *mc, struct deps *ds, const struct rules *r,
+/* One kind's modules in load order (dependencies first), each once. */
+static int boot_kind(struct closure *c, struct boot_ctx *b, const char *name)
+{
+	int k = moddep_graph_find(&c->g, name);
+
+	if (k < 0) /* built in: nothing to load */
+		return 0;
+	return moddep_walk(&c->g, (unsigned)k, boot_visit, b);
+}
+
+static int boot_list(struct mod_closure *mc, struct closure *c, const struct rules *r,
 		     const char *preload)
 {
 	struct text t = {0};
-	bool *done = calloc(ds->n + 1, sizeof(bool));
-	int err = done ? 0 : -ENOMEM;
+	struct boot_ctx b = {.t = &t, .kind = "preload", .version = mc->version};
 	const char *s = preload;
-	char name[64];
+	char name[MODULE_NAME_MAX];
+	int err = 0;
 
-	while (!err && next_name(&s, name, sizeof(name))) {
-		long k;
-		if (name[0] && (k = dep_by_name(ds, name)) >= 0)
-			err = boot_order(&t, "preload", mc->version, ds, done, (size_t)k);
-	}
-	if (done)
-		memset(done, 0, (ds->n + 1) * sizeof(bool));
+	moddep_graph_reset(&c->g);
+	while (!err && next_name(&s, name, sizeof(name)))
+		if (name[0])
+			err = boot_kind(c, &b, name);
+	moddep_graph_reset(&c->g); /* each module once per kind */
+	b.kind = "fallback";
 	for (unsigned i = 0; !err && i < r->nrule; i++) {
 		const struct rule *ru = &r->rule[i];
-		for (unsigned a = 0; !err && ru->fallback && a < ru->nact; a++) {
-			const struct action *ac = &r->act[ru->act + a];
-			long k;
-			if (ac->kind != AK_LOAD)
-				continue;
-			rules_mod_name(ac->arg, name, sizeof(name));
-			if ((k = dep_by_name(ds, name)) >= 0)
-				err = boot_order(&t, "fallback", mc->version, ds, done, (size_t)k);
-		}
+		for (unsigned a = 0; !err && ru->fallback && a < ru->nact; a++)
+			if (r->act[ru->act + a].kind == AK_LOAD)
+				err = boot_kind(c, &b, r->act[ru->act + a].arg);
 	}
-	free(done);
 	if (!err && !t.s && !(t.s = calloc(1, 1)))
 		err = -ENOMEM;
 	mc->boot = t.s;
@@ -318,29 +293,57 @@ static int boot_list(struct mod_closure *mc, struct deps *ds, const struct rules
 	return err;
 }
 
-/* The subset's modules.dep, and the module paths. */
-static int subset_dep(struct mod_closure *mc, const struct deps *ds)
+/* The subset's modules.dep (the original lines, in their order), and the
+ * module paths. */
+static int subset_dep(struct mod_closure *mc, const struct closure *c)
 {
 	size_t len = 0, o = 0;
 
-	for (size_t i = 0; i < ds->n; i++)
-		if (ds->v[i].want)
-			len += strlen(ds->v[i].path) + strlen(ds->v[i].deps) + 2, mc->n++;
+	for (unsigned i = 0; i < c->g.n; i++)
+		if (c->want[i])
+			len += c->g.node[i].plen + c->g.node[i].dlen + 2, mc->n++;
 	if (!(mc->sub_dep = malloc(len + 1)) || !(mc->path = calloc(mc->n + 1, sizeof(char *))))
 		return -ENOMEM;
 	mc->n = 0;
-	for (size_t i = 0; i < ds->n; i++) {
-		if (!ds->v[i].want)
+	for (unsigned i = 0; i < c->g.n; i++) {
+		struct moddep_line l;
+		if (!c->want[i])
 			continue;
-		o += (size_t)sprintf(mc->sub_dep + o, "%s:%s\n", ds->v[i].path, ds->v[i].deps);
-		mc->path[mc->n++] = ds->v[i].path;
+		moddep_graph_line(&c->g, i, &l);
+		o += (size_t)sprintf(mc->sub_dep + o, "%.*s:%.*s\n", (int)l.plen, l.path, (int)l.dlen,
+				     l.deps); /* sized above */
+		if (!(mc->path[mc->n++] = strndup(l.path, l.plen)))
+			return -ENOMEM;
 	}
 	mc->sub_dep_len = o;
 	return 0;
 }
 
+/* The modules.builtin lines of the built-in modules named. */
+static int subset_builtin(struct mod_closure *mc, const struct closure *c)
+{
+	size_t o = 0;
+
+	if (!mc->nbuiltin)
+		return 0;
+	if (!(mc->sub_builtin = malloc(c->builtin_len + 2)))
+		return -ENOMEM;
+	for (size_t pos = 0; pos < c->builtin_len;) {
+		const char *s = c->builtin + pos, *nl = memchr(s, '\n', c->builtin_len - pos);
+		size_t n = nl ? (size_t)(nl - s) : c->builtin_len - pos;
+		if (c->want_builtin[pos]) {
+			memcpy(mc->sub_builtin + o, s, n);
+			o += n;
+			mc->sub_builtin[o++] = '\n';
+		}
+		pos += n + 1;
+	}
+	mc->sub_builtin_len = o;
+	return 0;
+}
+
 /* "alias PATTERN NAME" lines whose NAME is in the subset. */
-static int subset_alias(struct mod_closure *mc, const struct deps *ds, struct diag *d)
+static int subset_alias(struct mod_closure *mc, const struct closure *c, struct diag *d)
 {
 	char p[PATH_MAX];
 	uint8_t *text;
@@ -359,7 +362,7 @@ static int subset_alias(struct mod_closure *mc, const struct deps *ds, struct di
 	for (char *s = (char *)text, *nl; s < (char *)text + len; s = nl + 1) {
 		char *sp;
 		size_t ll;
-		long k;
+		int k;
 		if (!(nl = memchr(s, '\n', (size_t)((char *)text + len - s))))
 			nl = (char *)text + len;
 		ll = (size_t)(nl - s);
@@ -367,7 +370,7 @@ static int subset_alias(struct mod_closure *mc, const struct deps *ds, struct di
 		sp = strrchr(s, ' ');
 		if (strncmp(s, "alias ", 6) || !sp)
 			continue;
-		if ((k = dep_by_name(ds, sp + 1)) >= 0 && ds->v[k].want) {
+		if ((k = moddep_graph_find(&c->g, sp + 1)) >= 0 && c->want[k]) {
 			memcpy(mc->sub_alias + o, s, ll);
 			o += ll;
 			mc->sub_alias[o++] = '\n';
@@ -379,12 +382,32 @@ static int subset_alias(struct mod_closure *mc, const struct deps *ds, struct di
 	return 0;
 }
 
+/* The tree's modules.builtin, when it has one. */
+static int read_builtin(struct mod_closure *mc, struct closure *c, struct diag *d)
+{
+	char p[PATH_MAX];
+	uint8_t *text;
+
+	if (!is_file(mc->dir, "modules.builtin"))
+		return 0;
+	if (!join(p, sizeof(p), mc->dir, "modules.builtin"))
+		return diag_set(d, -ENAMETOOLONG, "%s: path too long", mc->dir);
+	if (file_read_small(p, MODDEP_MAX, &text, &c->builtin_len, d) < 0) {
+		diag_prefix(d, "%s", p);
+		return -EIO;
+	}
+	c->builtin = (char *)text;
+	if (!(c->want_builtin = calloc(c->builtin_len + 1, sizeof(bool))))
+		return -ENOMEM;
+	return 0;
+}
+
 int mod_closure_build(struct mod_closure *mc, const char *kdir, const char *version,
 		      const struct rules *r, const char *rules_file, const char *preload,
 		      struct diag *d)
 {
 	char depfile[PATH_MAX];
-	struct deps ds = {0};
+	struct closure c = {.depfile = depfile};
 	uint8_t *text;
 	size_t len;
 	int err;
@@ -397,12 +420,21 @@ int mod_closure_build(struct mod_closure *mc, const char *kdir, const char *vers
 	if ((err = file_read_small(depfile, MODDEP_MAX, &text, &len, d)) < 0)
 		return err;
 	mc->dep = (char *)text;
-	if ((err = parse_dep(mc->dep, &ds, depfile, d)) == 0 &&
-	    (err = want_rules(mc, &ds, r, rules_file, depfile, d)) == 0 &&
-	    (err = want_preload(mc, &ds, preload, depfile, d)) == 0 &&
-	    (err = subset_dep(mc, &ds)) == 0 && (err = subset_alias(mc, &ds, d)) == 0)
-		err = boot_list(mc, &ds, r, preload);
-	free(ds.v);
+	if ((err = check_lines(mc->dep, len, depfile, d)) < 0)
+		return err;
+	if ((err = moddep_graph_init(&c.g, mc->dep, len)) < 0 ||
+	    !(c.want = calloc(c.g.n + 1, sizeof(bool))))
+		err = err < 0 ? err : -ENOMEM;
+	if (!err && (err = read_builtin(mc, &c, d)) == 0 &&
+	    (err = want_rules(mc, &c, r, rules_file, d)) == 0 &&
+	    (err = want_preload(mc, &c, preload, d)) == 0 && (err = subset_dep(mc, &c)) == 0 &&
+	    (err = subset_builtin(mc, &c)) == 0 && (err = subset_alias(mc, &c, d)) == 0 &&
+	    (err = boot_list(mc, &c, r, preload)) < 0)
+		walk_error(&c, 0, err, d);
+	moddep_graph_free(&c.g);
+	free(c.want);
+	free(c.builtin);
+	free(c.want_builtin);
 	if (err == -ENOMEM)
 		diag_set(d, err, "out of memory");
 	return err;
@@ -434,8 +466,13 @@ int mod_closure_add(const struct mod_closure *mc, struct ramdisk *rd, struct dia
 	if ((err = rd_add_file(rd, name, 0644, NULL, mc->sub_dep, mc->sub_dep_len, d)) < 0)
 		return err;
 	snprintf(name, sizeof(name), "lib/modules/%s/modules.alias", mc->version);
-	if ((err = rd_add_file(rd, name, 0644, NULL, mc->sub_alias, mc->sub_alias_len, d)) < 0 ||
-	    (err = rd_add_dirs(rd, "lib/probe", 0755, d)) < 0)
+	if ((err = rd_add_file(rd, name, 0644, NULL, mc->sub_alias, mc->sub_alias_len, d)) < 0)
+		return err;
+	snprintf(name, sizeof(name), "lib/modules/%s/modules.builtin", mc->version);
+	if (mc->sub_builtin &&
+	    (err = rd_add_file(rd, name, 0644, NULL, mc->sub_builtin, mc->sub_builtin_len, d)) < 0)
+		return err;
+	if ((err = rd_add_dirs(rd, "lib/probe", 0755, d)) < 0)
 		return err;
 	return rd_add_file(rd, "lib/probe/boot.modules", 0644, NULL, mc->boot, mc->boot_len, d);
 }
@@ -446,7 +483,10 @@ void mod_closure_free(struct mod_closure *mc)
 		return;
 	free(mc->dir);
 	free(mc->dep);
+	for (size_t i = 0; mc->path && i < mc->n; i++)
+		free(mc->path[i]);
 	free(mc->path);
+	free(mc->sub_builtin);
 	free(mc->sub_dep);
 	free(mc->sub_alias);
 	free(mc->boot);

@@ -9,8 +9,11 @@
  * of the originals), so the probe, BusyBox modprobe and kmod all find them.
  *
  * modules.dep lines: "kernel/drivers/x/a.ko: kernel/y/b.ko kernel/z/c.ko"
- * (a needs b and c; load c, then b, then a). A module's name is its file
- * name without .ko[.gz|.xz|.zst], with '-' read as '_'.
+ * (a needs b and c; load c, then b, then a), read by lib/moddep.c, the same
+ * reader the probe uses. A module's name is its file name without
+ * .ko[.gz|.xz|.zst], with '-' read as '_'. A `load` of a module the kernel
+ * has built in (the tree's modules.builtin) needs no file: its
+ * modules.builtin line goes into the ramdisk instead, so the probe knows.
  */
 #ifndef BOOTKIT_MODCLOSURE_H
 #define BOOTKIT_MODCLOSURE_H
@@ -26,9 +29,12 @@ struct mod_closure {
 	char version[128];
 	char *dir;	/* the module tree on the host: .../lib/modules/<version> */
 	char *dep;	/* modules.dep of the tree (owned, tokenized) */
-	char **path;	/* closure, in modules.dep order: paths relative to dir */
+	char **path;	/* closure, in modules.dep order: paths relative to dir (owned) */
 	size_t n;	/* modules in the closure */
 	size_t nnamed;	/* distinct modules named by load actions */
+	size_t nbuiltin; /* load actions naming a module built into the kernel */
+	char *sub_builtin; /* modules.builtin lines of those, or NULL */
+	size_t sub_builtin_len;
 	char *sub_dep;	/* modules.dep for the subset */
 	size_t sub_dep_len;
 	char *sub_alias; /* modules.alias for the subset */

@@ -10,7 +10,9 @@
  *      injected stock ramdisk) -> exec it; else bootkit.halt=poweroff|reboot
  *      -> do that; else wait forever.
  * Settings come from /lib/probe/init.conf (KEY=VALUE lines) and the kernel
- * command line (bootkit.KEY=VALUE, which wins). Keys: watch (seconds the
+ * command line or /proc/bootconfig (bootkit.KEY=VALUE, which wins), all read
+ * by lib/cmdline.c as the probe reads them (quotes; a key given twice: the
+ * last one wins). Keys: watch (seconds the
  * probe stays for late adapters), budget (ms), timeout (ms per transfer), probe_timeout (s), dump (1:
  * copy the decision record to the console), noprobe (1: skip the probe), dry_run (1: the probe
  * decides and records but loads nothing), halt.
@@ -34,10 +36,15 @@
 
 #include "modload.h"
 
+#include "cmdline.h"
+
 #define CONF_MAX 4096
+#define SETTING_MAX 256 /* a setting's value, root=, init= */
 
 static int kmsg = -1;
-static char cmdline[CONF_MAX], conf[CONF_MAX];
+/* the command line, /proc/bootconfig and init.conf, with their lengths */
+static char cmdline[CMDLINE_MAX], bootconfig[CMDLINE_MAX], conf[CONF_MAX];
+static size_t cmdline_len, bootconfig_len, conf_len;
 
 static void say(const char *fmt, ...)
 {
@@ -48,7 +55,7 @@ static void say(const char *fmt, ...)
 	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof(line) - 1)
+	if (n >= (int)sizeof(line) - 1) /* a long message: cut, on purpose */
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
 	if (kmsg < 0 || write(kmsg, line, (size_t)n) < 0)
@@ -56,62 +63,49 @@ static void say(const char *fmt, ...)
 			return;
 }
 
-static void slurp(const char *path, char *buf, size_t cap)
+/* A whole small file (at most cap bytes; more is said and dropped). */
+static size_t slurp(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, cap - 1) : -1;
+	size_t n = 0;
+	ssize_t r = 0;
 
-	buf[n > 0 ? n : 0] = 0;
+	while (fd >= 0 && n < cap && ((r = read(fd, buf + n, cap - n)) > 0 || (r < 0 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	if (fd >= 0 && n == cap && read(fd, &(char){0}, 1) == 1)
+		say("%s: more than %zu bytes; the rest is ignored", path, cap);
 	if (fd >= 0)
 		close(fd);
+	return n;
 }
 
-/* The command line and init.conf are words separated by blanks or newlines. */
-
-/* The next word after *s (its length in *n), or NULL. */
-static const char *next_word(const char **s, size_t *n)
+/* KEY=VALUE of the command line into out (lib/cmdline: the last one wins). */
+static bool word(const char *key, char *out, size_t cap)
 {
-	const char *w = *s + strspn(*s, " \t\n");
+	long n = cmdline_get(cmdline, cmdline_len, key, out, cap);
 
-	*n = strcspn(w, " \t\n");
-	*s = w + *n;
-	return *n ? w : NULL;
+	if (n == -ENOSPC)
+		say("%s=: value longer than %zu bytes, ignored", key, cap - 1);
+	return n >= 0;
 }
 
-/* KEY=VALUE in text: VALUE into out (truncated to cap). */
-static bool word(const char *text, const char *key, char *out, size_t cap)
-{
-	size_t kl = strlen(key), n;
-
-	for (const char *s = text, *w; (w = next_word(&s, &n));)
-		if (n > kl && !strncmp(w, key, kl) && w[kl] == '=') {
-			size_t vl = n - kl - 1 < cap - 1 ? n - kl - 1 : cap - 1;
-			memcpy(out, w + kl + 1, vl);
-			out[vl] = 0;
-			return true;
-		}
-	return false;
-}
-
-/* The bare word w in text. */
-static bool has_word(const char *text, const char *w)
-{
-	size_t wl = strlen(w), n;
-
-	for (const char *s = text, *x; (x = next_word(&s, &n));)
-		if (n == wl && !strncmp(x, w, wl))
-			return true;
-	return false;
-}
-
+/* bootkit.KEY from the command line, else from /proc/bootconfig, else KEY
+ * from init.conf, else dflt. */
 static const char *setting(const char *key, char *out, size_t cap, const char *dflt)
 {
 	char k[64];
+	long n = -ENOENT;
 
-	snprintf(k, sizeof(k), "bootkit.%s", key);
-	if (word(cmdline, k, out, cap) || word(conf, key, out, cap))
+	if ((size_t)snprintf(k, sizeof(k), "bootkit.%s", key) < sizeof(k) &&
+	    (n = cmdline_get(cmdline, cmdline_len, k, out, cap)) == -ENOENT)
+		n = bootconfig_get(bootconfig, bootconfig_len, k, out, cap, NULL);
+	if (n == -ENOENT)
+		n = cmdline_get(conf, conf_len, key, out, cap);
+	if (n >= 0)
 		return out;
-	snprintf(out, cap, "%s", dflt);
+	if (n == -ENOSPC)
+		say("setting %s: value longer than %zu bytes, ignored", key, cap - 1);
+	snprintf(out, cap, "%s", dflt); /* defaults are short literals */
 	return out;
 }
 
@@ -128,7 +122,7 @@ static unsigned load_kind(const char *kind)
 	static char list[16384];
 	unsigned ok = 0;
 
-	slurp("/lib/probe/boot.modules", list, sizeof(list));
+	list[slurp("/lib/probe/boot.modules", list, sizeof(list) - 1)] = 0;
 	for (char *s = list, *nl; *s; s = nl ? nl + 1 : s + strlen(s)) {
 		char *path;
 		int err;
@@ -258,18 +252,18 @@ static void switch_root(const char *dev, const char *init)
 	const char *moves[] = {"/dev", "/proc", "/sys", "/run"};
 	int tries;
 
-	if (!word(cmdline, "rootfstype", type, sizeof(type)))
-		snprintf(type, sizeof(type), "ext4");
+	if (!word("rootfstype", type, sizeof(type)))
+		snprintf(type, sizeof(type), "ext4"); /* a literal that fits */
 	mkdir("/newroot", 0755);
 	for (tries = 0; tries < 50 && stat(dev, &st) < 0; tries++)
 		usleep(100000);
-	if (mount(dev, "/newroot", type, has_word(cmdline, "rw") ? 0 : MS_RDONLY, NULL) < 0) {
+	if (mount(dev, "/newroot", type, cmdline_has(cmdline, cmdline_len, "rw") ? 0 : MS_RDONLY, NULL) < 0) {
 		say("root %s (%s): %s", dev, type, strerror(errno));
 		return;
 	}
 	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
 		char to[64];
-		snprintf(to, sizeof(to), "/newroot%s", moves[i]);
+		snprintf(to, sizeof(to), "/newroot%s", moves[i]); /* short literals */
 		if (mount(moves[i], to, NULL, MS_MOVE, NULL) < 0)
 			umount2(moves[i], MNT_DETACH);
 	}
@@ -289,7 +283,7 @@ static void switch_root(const char *dev, const char *init)
 
 int main(int argc, char **argv)
 {
-	char v[256], init[256];
+	char v[SETTING_MAX], init[SETTING_MAX];
 	const char *me = argc > 0 ? strrchr(argv[0], '/') : NULL;
 
 	/* Started under another name (a stock ueventd or watchdogd link to
@@ -303,8 +297,9 @@ int main(int argc, char **argv)
 	mnt("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
 	mnt("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV);
 	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	slurp("/proc/cmdline", cmdline, sizeof(cmdline));
-	slurp("/lib/probe/init.conf", conf, sizeof(conf));
+	cmdline_len = slurp("/proc/cmdline", cmdline, sizeof(cmdline));
+	bootconfig_len = slurp("/proc/bootconfig", bootconfig, sizeof(bootconfig));
+	conf_len = slurp("/lib/probe/init.conf", conf, sizeof(conf));
 	say("start (minimal)");
 	say("preload: %u modules", load_kind("preload"));
 	if (strcmp(setting("noprobe", v, sizeof(v), "0"), "1") && run_probe()) {
@@ -315,9 +310,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(setting("dump", v, sizeof(v), "0"), "1"))
 		dump_record();
-	if (!word(cmdline, "init", init, sizeof(init)))
-		snprintf(init, sizeof(init), "/sbin/init");
-	if (word(cmdline, "root", v, sizeof(v))) {
+	if (!word("init", init, sizeof(init)))
+		snprintf(init, sizeof(init), "/sbin/init"); /* a literal that fits */
+	if (word("root", v, sizeof(v))) {
 		switch_root(v, init);
 	} else if (access("/init.stock", X_OK) == 0) {
 		say("exec /init.stock");

@@ -22,24 +22,29 @@ mount -t tmpfs -o nosuid,nodev tmpfs /run
 read -r cmdline </proc/cmdline
 
 # get VAR KEY DEFAULT: VAR = bootkit.KEY from the command line, else KEY from
-# init.conf, else DEFAULT. Sets a variable rather than printing: every $(...)
-# is a fork, and forks are what a boot script spends its time on.
+# init.conf, else DEFAULT; a key given twice: the last one wins, as in the C
+# init (lib/cmdline.c; quotes are not honoured here). Sets a variable rather
+# than printing: every $(...) is a fork, and forks are what a boot script
+# spends its time on.
 get() {
+	_got=
 	for w in $cmdline; do
-		case "$w" in "bootkit.$2="*) eval "$1=\${w#*=}"; return ;; esac
+		case "$w" in "bootkit.$2="*) eval "$1=\${w#*=}"; _got=1 ;; esac
 	done
+	[ -n "$_got" ] && return
 	if [ -f /lib/probe/init.conf ]; then
 		while IFS='=' read -r k v; do
-			[ "$k" = "$2" ] && { eval "$1=\$v"; return; }
+			[ "$k" = "$2" ] && { eval "$1=\$v"; _got=1; }
 		done </lib/probe/init.conf
 	fi
-	eval "$1=\$3"
+	[ -n "$_got" ] || eval "$1=\$3"
 }
-# cmdword VAR WORD: VAR = the value of WORD= on the command line (empty if absent)
+# cmdword VAR WORD: VAR = the value of WORD= on the command line (empty if
+# absent; the last one wins)
 cmdword() {
 	eval "$1="
 	for w in $cmdline; do
-		case "$w" in "$2="*) eval "$1=\${w#*=}"; return ;; esac
+		case "$w" in "$2="*) eval "$1=\${w#*=}" ;; esac
 	done
 }
 load_kind() {

@@ -17,6 +17,8 @@ kernel/drivers/gpu/drm/panel/panel-orisetech-otm8009a.ko: kernel/drivers/gpu/drm
 kernel/drivers/gpu/drm/panel/panel-simple.ko: kernel/drivers/gpu/drm/drm.ko
 kernel/drivers/gpu/drm/drm.ko:
 DEP
+# the module files (the probe opens a module below its root itself)
+for m in $(sed 's/:.*//' $R/lib/modules/6.1.0-t/modules.dep); do mkdir -p "$(dirname $R/lib/modules/6.1.0-t/$m)"; : > $R/lib/modules/6.1.0-t/$m; done
 : > $R/sys/bus/i2c/devices/i2c-0/new_device; : > $R/dev/kmsg
 printf 'adapter 0 i2c Versatile I2C adapter\nchip 0 0x38 a3=36\nchip 0 0x61 03=81\n' > hw
 check "a pass over fixtures" "$P" --root $R --fake-i2c hw --kernel-release 6.1.0-t --explain
@@ -31,14 +33,36 @@ grep -q '^touch=ft5x06@0-0x38$' $R/run/probe/facts && ok "facts exported" || bad
 grep -q '^probe: decide class=touch' $R/dev/kmsg && ok "kmsg lines" || bad "kmsg"
 grep -q "^explain touch gt9xx (line $(ln 'touch gt9xx')): no:" check.out && ok "--explain says why not" || bad "--explain"
 : > $R/sys/bus/i2c/devices/i2c-0/new_device
+cp $R/run/probe/facts facts.real
 check "--dry-run" "$P" --root $R --fake-i2c hw --kernel-release 6.1.0-t --dry-run
 [ ! -s $R/sys/bus/i2c/devices/i2c-0/new_device ] && grep -q 'status=dry-run' $rec && ok "dry run acts on nothing" || bad "dry run acted"
+# issue 15.12: the facts an earlier real pass exported survive a dry run
+same "--dry-run keeps /run/probe/facts" facts.real $R/run/probe/facts
+rm -rf $R/run/probe/usr $R/run/probe/facts
+check "--dry-run on a fresh /run" "$P" --root $R --fake-i2c hw --kernel-release 6.1.0-t --dry-run
+[ ! -e $R/run/probe/facts ] && [ ! -e $R/run/probe/usr ] && ok "--dry-run creates no facts file" || bad "dry run created files: $(ls $R/run/probe)"
 printf 'touch x when i2c 0x99 then load y\n' >> $R/lib/probe/modules.list
 check "a corrupt line does not stop the pass" "$P" --root $R --fake-i2c hw --kernel-release 6.1.0-t
 grep -q "^error file=/lib/probe/modules.list line=$(wc -l < $R/lib/probe/modules.list) col=18" $rec && grep -q '^decide class=touch rule=ft5x06' $rec &&
 	ok "error logged with its line, other rules applied" || { bad "corrupt line"; cat $rec; }
 printf 'adapter 0 i2c V\nchip 0 0x38 a3=55\nfrob\n' > badhw
 refuses "bad fixture names the line" 1 "badhw: line 3" "$P" --root $R --fake-i2c badhw
+# issue 15.19: --check on what is not a readable regular file with rules fails
+mkdir adir; mkfifo afifo; : > empty.list; printf '# only a comment\n' > comment.list
+refuses "--check on a folder" 1 "adir: not a regular file" "$P" --check --modules-list adir
+refuses "--check on a FIFO (no hang)" 1 "afifo: not a regular file" timeout 5 "$P" --check --modules-list afifo
+refuses "--check on an empty file" 1 "empty.list: no rules" "$P" --check --modules-list empty.list
+refuses "--check on a file with no statement" 1 "comment.list: no rules" "$P" --check --modules-list comment.list
+refuses "--check on a missing file" 1 "nosuch.list: No such file" "$P" --check --modules-list nosuch.list
+# --fake-i2c: read whole (a chip past 64 KiB counts), a NUL byte is an error with its line
+{ printf 'adapter 0 i2c V\n'; i=0; while [ $i -lt 1200 ]; do printf '# padding line %s to pass 64 KiB ................................\n' $i; i=$((i+1)); done
+  printf 'chip 0 0x38 a3=36\n'; } > bighw
+[ "$(wc -c < bighw)" -gt 65536 ] || bad "bighw too small"
+check "--fake-i2c past 64 KiB" "$P" --root $R --fake-i2c bighw --kernel-release 6.1.0-t
+grep -q '^decide class=touch rule=ft5x06' $rec && ok "a chip after 64 KiB of fixture" || bad "fixture cut at 64 KiB"
+printf 'adapter 0 i2c V\nchip 0 0x38 a3=36\0\nstuck 0\n' > nulhw
+refuses "--fake-i2c with a NUL byte names its line" 1 "nulhw: line 2: NUL byte" "$P" --root $R --fake-i2c nulhw
+refuses "--fake-i2c on a folder" 1 "adir: not a regular file" "$P" --root $R --fake-i2c adir
 refuses "unknown option" 2 "unknown option" "$P" --frob
 "$P" --help | grep -q -- "--fake-i2c" && ok "--help" || bad "--help"
 rm -f $R/proc/cmdline

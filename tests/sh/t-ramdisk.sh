@@ -153,6 +153,20 @@ printf 'touch ft when i2c 0x38 reg8 0x1ff then load edt-ft5x06\n' > ml3
 refuses "a modules.list syntax error fails the build" 1 "ml3:1:29: register" \
 	"$R" pack --modules kroot --modules-list ml3 -o m3.cpio
 [ ! -e m2.cpio ] && [ ! -e m3.cpio ] && ok "nothing written on a modules error" || bad "output written"
+# a module the kernel has built in: no file, its modules.builtin line goes along
+printf 'kernel/drivers/i2c/i2c-core.ko\nkernel/drivers/input/touchscreen/gt-builtin.ko\n' > $K/modules.builtin
+printf 'touch g when exists /x then load gt-builtin\ntouch ft when exists /y then load edt-ft5x06\n' > ml4
+check "a built-in module is satisfied without a file" "$R" pack --modules kroot --modules-list ml4 -c none -o m4.cpio
+grep -q "1 named in ml4 built into the kernel" check.out && ok "built-in counted" || bad "built-in count: $(cat check.out)"
+cpio -i --quiet --to-stdout lib/modules/9.9.9-test/modules.builtin < m4.cpio > sub.builtin
+[ "$(cat sub.builtin)" = kernel/drivers/input/touchscreen/gt-builtin.ko ] && ok "subset modules.builtin" || bad "modules.builtin: $(cat sub.builtin)"
+rm $K/modules.builtin
+# a dependency cycle is named, not looped on
+cp $K/modules.dep dep.keep
+printf 'kernel/b/cyc-a.ko: kernel/b/cyc-b.ko\nkernel/b/cyc-b.ko: kernel/b/cyc-a.ko\n' >> $K/modules.dep
+printf 'touch c when exists /x then load cyc-a\n' > ml5
+refuses "a dependency cycle is named" 1 "dependency cycle cyc_a>cyc_b>cyc_a" "$R" pack --modules kroot --modules-list ml5 -o m5.cpio
+cp dep.keep $K/modules.dep
 
 # ---- bad input
 head -c 3000 rd.lz4 > cut.lz4

@@ -36,7 +36,7 @@ struct board {
 	struct rules r;
 	struct probe_ops ops;
 	struct fake_hw *hw;
-	char record[8192];
+	char record[32768];
 	unsigned rule_errors;
 };
 
@@ -53,8 +53,32 @@ static void put(const char *root, const char *rel, const char *text)
 	fclose(f);
 }
 
-/* Build the tree, run one pass, read the record back. */
-static void run_board(struct board *b, const char *hw, const char *cmdline, const char *rules)
+/* An empty file for every module modules.dep names (the probe opens a
+ * module below its root before it hands it to the load op). */
+static void put_modules(const char *root, const char *dep)
+{
+	struct moddep_line l;
+	size_t pos = 0;
+	unsigned line = 0;
+	int rc;
+
+	while ((rc = moddep_next(dep, strlen(dep), &pos, &line, &l)) != 0) {
+		char rel[256];
+		if (rc < 0)
+			continue;
+		snprintf(rel, sizeof(rel), "lib/modules/6.1.0-t/%.*s", (int)l.plen, l.path);
+		put(root, rel, "");
+	}
+}
+
+/* Build the tree (files: path, text pairs, NULL-terminated, may be NULL),
+ * run one pass, read the record back. */
+static unsigned class_budget_ms; /* a test's --class-budget (0: the default) */
+static bool no_openat2;		 /* a test of the user-space path walk */
+static const char *const *links; /* symlinks to plant: path, target pairs */
+
+static void run_board_rel(struct board *b, const char *hw, const char *cmdline, const char *rules,
+			  const char *const *files, const char *release)
 {
 	char err[160];
 	long n;
@@ -64,6 +88,18 @@ static void run_board(struct board *b, const char *hw, const char *cmdline, cons
 	cr_assert(mkdtemp(b->root));
 	put(b->root, "proc/cmdline", cmdline);
 	put(b->root, "lib/modules/6.1.0-t/modules.dep", MODDEP);
+	put_modules(b->root, MODDEP);
+	for (unsigned i = 0; links && links[i]; i += 2) {
+		char lp[256], cmd[600];
+		snprintf(lp, sizeof(lp), "%s/%s", b->root, links[i]);
+		snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname %s)\" && ln -s %s %s", lp, links[i + 1], lp);
+		cr_assert_eq(system(cmd), 0);
+	}
+	for (unsigned i = 0; files && files[i]; i += 2) {
+		put(b->root, files[i], files[i + 1]);
+		if (strstr(files[i], "/modules.dep"))
+			put_modules(b->root, files[i + 1]);
+	}
 	for (int i = 0; i < 2; i++) {
 		char rel[64];
 		snprintf(rel, sizeof(rel), "sys/bus/i2c/devices/i2c-%d/new_device", i);
@@ -74,14 +110,28 @@ static void run_board(struct board *b, const char *hw, const char *cmdline, cons
 	probe_defaults(&b->p);
 	b->p.rootfd = open(b->root, O_RDONLY | O_DIRECTORY);
 	b->p.ops = &b->ops;
-	b->p.release = "6.1.0-t";
+	b->p.release = release;
 	b->p.rules = &b->r;
+	if (class_budget_ms)
+		b->p.class_budget_ms = class_budget_ms;
+	b->p.no_openat2 = no_openat2;
 	cr_assert_eq(probe_start(&b->p), 0);
 	b->rule_errors = (unsigned)rules_parse(&b->r, rules, strlen(rules), NULL, NULL);
 	probe_run(&b->p);
 	probe_finish(&b->p);
 	n = probe_read(&b->p, "run/probe/decisions", b->record, sizeof(b->record));
 	cr_assert_geq(n, 0);
+}
+
+static void run_board_with(struct board *b, const char *hw, const char *cmdline, const char *rules,
+			   const char *const *files)
+{
+	run_board_rel(b, hw, cmdline, rules, files, "6.1.0-t");
+}
+
+static void run_board(struct board *b, const char *hw, const char *cmdline, const char *rules)
+{
+	run_board_with(b, hw, cmdline, rules, NULL);
 }
 
 static void end_board(struct board *b)
@@ -249,6 +299,23 @@ Test(probe, failed_load_tries_the_next_candidate)
 	end_board(&b);
 }
 
+/* A module that failed once in a pass is not tried again: the next rule
+ * needing it fails at once, and says why. */
+Test(probe, failed_module_not_tried_again)
+{
+	struct board b;
+
+	run_board(&b, "adapter 0 i2c V\nmodfail drm 19\n", LCM,
+		  "x a when cmdline lcm then load panel-simple\n"
+		  "x b when cmdline lcm then load panel-edp\n"
+		  "x fallback then export x=none\n");
+	HAS(&b, "load class=x module=drm status=error:No such device");
+	HAS(&b, "load class=x module=panel_edp status=error:failed-earlier:No such device");
+	HAS(&b, "export class=x x=none status=ok");
+	cr_expect_eq(fake_hw_loads(b.hw), 1, "drm tried once");
+	end_board(&b);
+}
+
 Test(probe, corrupt_rule_is_skipped_others_apply)
 {
 	struct board b;
@@ -277,16 +344,492 @@ Test(probe, parsers_for_proc_files)
 {
 	char v[64];
 
-	cr_expect(cmdline_get("a=1 lcm=\"x y\" b", "lcm", v, sizeof(v)));
-	cr_expect_str_eq(v, "x y");
-	cr_expect(cmdline_get("a=1 b", "b", v, sizeof(v)));
-	cr_expect_str_eq(v, "");
-	cr_expect_not(cmdline_get("ab=1", "a", v, sizeof(v)));
-	cr_expect(cmdline_get("x=1 x=2", "x", v, sizeof(v)));
-	cr_expect_str_eq(v, "2", "the last one wins, as in the kernel");
-	cr_expect(bootconfig_get("androidboot.x = \"y\"\nandroidboot.hardware = \"mt6572\"\n",
-				 "androidboot.hardware", v, sizeof(v)));
-	cr_expect_str_eq(v, "mt6572");
 	cr_expect(cpuinfo_get("processor\t: 0\nHardware\t: MT6572\n", "Hardware", v, sizeof(v)));
 	cr_expect_str_eq(v, "MT6572");
+}
+
+/* ---- issue 15: hostile inputs ------------------------------------------------------------ */
+
+/* 15.8: m0 needs m1..m32, m1 needs m2..m32, ...: each module loaded once. */
+Test(probe, module_fanout_costs_one_load_each, .timeout = 30)
+{
+	struct board b;
+	size_t cap = 33 * 33 * 24 + 64, o = 0;
+	char *dep = malloc(cap);
+	const char *files[] = {"lib/modules/6.1.0-t/modules.dep", dep, NULL};
+	unsigned loads = 0;
+
+	for (unsigned i = 0; i < 33; i++) {
+		o += (size_t)snprintf(dep + o, cap - o, "kernel/m%u.ko:", i);
+		for (unsigned k = i + 1; k < 33; k++)
+			o += (size_t)snprintf(dep + o, cap - o, " kernel/m%u.ko", k);
+		o += (size_t)snprintf(dep + o, cap - o, "\n");
+	}
+	run_board_with(&b, "adapter 0 i2c V\n", LCM,
+		       "x a when cmdline lcm then load m0\nx b when cmdline lcm then load m0\n"
+		       "y c when cmdline lcm then load m5\n",
+		       files);
+	for (const char *s = b.record; (s = strstr(s, "\nload ")); s++)
+		loads++;
+	cr_expect_eq(loads, 33, "33 load lines:\n%s", b.record);
+	cr_expect_eq(fake_hw_loads(b.hw), 33, "33 load calls");
+	cr_expect(fake_hw_loaded(b.hw, "m32") && fake_hw_loaded(b.hw, "m0"));
+	HAS(&b, "decide class=y rule=c");
+	end_board(&b);
+	free(dep);
+}
+
+/* 15.8: a dependency cycle is named in the record. */
+Test(probe, module_cycle_is_named, .timeout = 30)
+{
+	struct board b;
+	const char *files[] = {"lib/modules/6.1.0-t/modules.dep",
+			       "kernel/a.ko: kernel/b.ko\nkernel/b.ko: kernel/c.ko\nkernel/c.ko: kernel/a.ko\n"
+			       "kernel/ok.ko:\n",
+			       NULL};
+
+	run_board_with(&b, "adapter 0 i2c V\n", LCM,
+		       "x a when cmdline lcm then load a\nx fallback then load ok\n", files);
+	HAS(&b, "load class=x module=a status=error:dependency-cycle cycle=a>b>c>a");
+	HAS(&b, "reject class=x rule=a");
+	HAS(&b, "load class=x module=ok status=ok");
+	cr_expect_eq(fake_hw_loads(b.hw), 1);
+	end_board(&b);
+}
+
+/* 15.15: facts read whole up to 64 KiB; past it, a fault and no half value. */
+Test(probe, long_command_line_read_whole)
+{
+	struct board b;
+	size_t n = 70000;
+	char *cl = malloc(n + 64);
+
+	memset(cl, 'a', n);
+	for (size_t i = 99; i < n; i += 100)
+		cl[i] = ' ';
+	snprintf(cl + 60000, n + 64 - 60000, " lcm=1-hx8389b_qhd_dsi_vdo\n");
+	run_board(&b, "adapter 0 i2c V\n", cl, RULES);
+	HAS(&b, "decide class=panel rule=hx8389b");
+	LACKS(&b, "fault file=/proc/cmdline");
+	end_board(&b);
+	/* past the cap: recorded, and the word cut at the boundary is not used */
+	memset(cl, 'a', n);
+	for (size_t i = 99; i < n; i += 100)
+		cl[i] = ' ';
+	memcpy(cl + 65536 - 10, " lcm=1-hx8389b_qhd", 18);
+	cl[n] = 0;
+	run_board(&b, "adapter 0 i2c V\n", cl, RULES);
+	HAS(&b, "fault file=/proc/cmdline status=cut bytes=65536");
+	HAS(&b, "decide class=panel rule=fallback");
+	end_board(&b);
+	free(cl);
+}
+
+/* 15.16: one number parser: a leading 0 is decimal in facts as in rules. */
+Test(probe, numbers_in_facts_as_in_rules)
+{
+	struct board b;
+
+	run_board(&b, "adapter 0 i2c V\n", "a=010 b=0x1F c=08 d=-1\n",
+		  "p a when cmdline a == 010 and cmdline a == 10 and cmdline b == 31 and cmdline c == 8"
+		  " then export a=1\n"
+		  "q d when cmdline d == \"-1\" then export d=1\n");
+	HAS(&b, "decide class=p rule=a");
+	HAS(&b, "decide class=q rule=d");
+	end_board(&b);
+}
+
+/* 15.17: `dt PATH` alone means "exists", also for an empty (boolean) property. */
+Test(probe, dt_without_test_is_exists)
+{
+	struct board b;
+	const char *files[] = {"proc/device-tree/chosen/bootkit,flag", "", NULL};
+
+	run_board_with(&b, "adapter 0 i2c V\n", LCM,
+		       "p f when dt chosen/bootkit,flag then export f=1\n"
+		       "q g when dt chosen/absent then export g=1\n",
+		       files);
+	HAS(&b, "decide class=p rule=f");
+	LACKS(&b, "decide class=q rule=g");
+	end_board(&b);
+}
+
+/* 15.18: a newline in a fact cannot forge a record line or a fact. */
+Test(probe, values_escaped_in_record_and_facts)
+{
+	struct board b;
+	const char *files[] = {"proc/device-tree/model", "x\ndecide class=forged rule=evil\x1b[2J\"q\0", NULL};
+	char facts[512];
+
+	/* put() writes up to the first NUL: the property ends in the NUL the DT gives */
+	run_board_with(&b, "adapter 0 i2c V\n", "lcm=\"a\nfault x=1\" \n",
+		       "p m when dt model prefix x then export model=${value}\n"
+		       "q l when cmdline lcm then export lcm=${value}\n",
+		       files);
+	LACKS(&b, "\ndecide class=forged");
+	LACKS(&b, "\nfault x=1");
+	LACKS(&b, "\x1b");
+	HAS(&b, "value=\"x\\ndecide class=forged rule=evil\\x1b[2J\\\"q\"");
+	cr_assert_gt(probe_read(&b.p, "run/probe/facts", facts, sizeof(facts)), 0);
+	cr_expect_str_eq(facts, "model=x\\ndecide class=forged rule=evil\\x1b[2J\\\"q\nlcm=a\\nfault x=1\n");
+	end_board(&b);
+}
+
+/* 15.19: --root confines every path: .. components and symlinks out of it. */
+Test(probe, root_confines_paths)
+{
+	struct board b;
+	char out[80], rules[1024], cmd[700];
+	const char *hw = "adapter 0 i2c V\n";
+
+	snprintf(out, sizeof(out), "/tmp/probe-outside.%d", (int)getpid() % 100000);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s/probe && echo 1 > %s/x", out, out, out);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(rules, sizeof(rules),
+		 "a s when sysfs ../../..%s/x == 1 then export s=1\n"
+		 "b d when dt ../../../..%s/x then export d=1\n"
+		 "c e when exists ../../..%s/x then export e=1\n"
+		 "d l when exists /link/x then export l=1\n"
+		 "e k when cmdline lcm then export k=1\n",
+		 out, out, out);
+	run_board(&b, hw, LCM, rules);
+	LACKS(&b, "rule=s");
+	LACKS(&b, "rule=d");
+	LACKS(&b, "rule=e");
+	HAS(&b, "decide class=e rule=k");
+	/* the same tree with a symlink out of it and run/probe planted as one */
+	struct probe p;
+	struct rules r;
+	struct probe_ops ops;
+	struct fake_hw *fh;
+	char err[160], path[160], rec[4096];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s/run && mkdir -p %s/run && ln -s %s/probe %s/run/probe && ln -s %s %s/link",
+		 b.root, b.root, out, b.root, out, b.root);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(fake_hw_load(hw, strlen(hw), &fh, err, sizeof(err)), 0);
+	fake_ops_init(&ops, fh);
+	probe_defaults(&p);
+	p.rootfd = b.p.rootfd;
+	p.ops = &ops;
+	p.release = "6.1.0-t";
+	p.rules = &r;
+	p.record_path = "rec/decisions";
+	probe_start(&p);
+	rules_parse(&r, rules, strlen(rules), NULL, NULL);
+	probe_run(&p);
+	probe_finish(&p);
+	snprintf(path, sizeof(path), "%s/probe/facts", out);
+	cr_expect_neq(access(path, F_OK), 0, "the facts went through the planted symlink");
+	cr_assert_gt(probe_read(&p, "rec/decisions", rec, sizeof(rec)), 0);
+	cr_expect(!strstr(rec, "rule=l"), "%s", rec);
+	cr_expect(strstr(rec, "export class=e k=1 status=error"), "%s", rec);
+	rules_free(&r);
+	fake_hw_free(fh);
+	end_board(&b);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", out);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* ---- issue 16: built-in drivers, one CPU and dead buses, kernel mismatch, timing ------- */
+
+/* 16.2: a module the kernel has built in is there already: no syscall. */
+Test(probe, builtin_module_needs_no_load)
+{
+	struct board b;
+	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin",
+			       "kernel/drivers/i2c/i2c-core.ko\nkernel/drivers/input/touchscreen/goodix_ts.ko\n",
+			       NULL};
+
+	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x5d 8140=39313100\n", LCM,
+		       "touch gt9xx when i2c 0x5d reg16 0x8140 len 4 prefix \"9\" then load goodix_ts bind GDIX1001:00\n",
+		       files);
+	HAS(&b, "load class=touch module=goodix_ts status=builtin");
+	HAS(&b, "bind class=touch device=GDIX1001:00 bus=0 addr=0x5d status=ok");
+	HAS(&b, "done decided=1");
+	cr_expect_eq(fake_hw_loads(b.hw), 0, "no load call");
+	end_board(&b);
+}
+
+/* A tiny ELF64 module whose .modinfo names vermagic (a build of test_moddep's). */
+static size_t tiny_ko(uint8_t *out, const char *vermagic)
+{
+	char mi[128];
+	int ml = snprintf(mi, sizeof(mi), "vermagic=%s SMP mod_unload %cname=x", vermagic, 0);
+	static const char names[] = "\0.modinfo\0.shstrtab";
+	size_t shoff;
+
+	memset(out, 0, 1024);
+	memcpy(out, "\177ELF\2\1\1", 7);
+	memcpy(out + 64, names, sizeof(names));
+	memcpy(out + 96, mi, (size_t)ml);
+	shoff = 256;
+	/* sections: null, .modinfo (name 1), .shstrtab (name 10) */
+	uint8_t *s1 = out + shoff + 64, *s2 = out + shoff + 128;
+	s1[0] = 1, s1[4] = 1, s1[0x18] = 96, s1[0x20] = (uint8_t)ml;
+	s2[0] = 10, s2[4] = 3, s2[0x18] = 64, s2[0x20] = sizeof(names);
+	out[0x29] = 1;		   /* e_shoff 256 */
+	out[0x3a] = 64, out[0x3c] = 3, out[0x3e] = 2; /* e_shentsize, e_shnum, e_shstrndx */
+	return shoff + 3 * 64;
+}
+
+static const char MISMATCH_RULES[] =
+	"order regulator touch panel\n"
+	"regulator fan when i2c 0x62 reg8 3 mask 0xe0 == 0x80 then load fan53555\n"
+	"touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06 export touch=ft\n"
+	"panel gt when cmdline lcm then load goodix_ts\n";
+
+/* 16.4: modules for another kernel: one fault line, no load tried; built-in
+ * drivers, bind and export carry on. */
+Test(probe, kernel_mismatch_by_folder)
+{
+	struct board b;
+	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin", "kernel/goodix_ts.ko\n", NULL};
+	const char *f;
+
+	/* the running kernel is 6.2.0-x; the tree holds lib/modules/6.1.0-t */
+	run_board_rel(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x62 03=88\n", LCM, MISMATCH_RULES,
+		      files, "6.2.0-x");
+	HAS(&b, "fault kernel=6.2.0-x modules=6.1.0-t status=mismatch");
+	cr_expect(!(f = strstr(b.record, "status=mismatch")) || !strstr(f + 1, "status=mismatch"),
+		  "one fault line:\n%s", b.record);
+	HAS(&b, "load class=regulator module=fan53555 status=skipped:kernel-mismatch");
+	HAS(&b, "load class=touch module=edt_ft5x06 status=skipped:kernel-mismatch");
+	HAS(&b, "bind class=touch device=edt-ft5x06 bus=0 addr=0x38 status=ok");
+	HAS(&b, "export class=touch touch=ft status=ok");
+	HAS(&b, "load class=panel module=goodix_ts status=builtin");
+	HAS(&b, "done decided=3");
+	cr_expect_eq(fake_hw_loads(b.hw), 0);
+	end_board(&b);
+}
+
+static void put_bin(const char *root, const char *rel, const uint8_t *data, size_t n)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	cr_assert((f = fopen(path, "w")), "%s", path);
+	cr_assert_eq(fwrite(data, 1, n, f), n);
+	fclose(f);
+}
+
+/* 16.4: the folder matches but the first module's vermagic names another
+ * release: found before the first load, the same outcome. */
+Test(probe, kernel_mismatch_by_vermagic)
+{
+	struct board b;
+	uint8_t ko[1024];
+	size_t n = tiny_ko(ko, "5.10.0-y");
+	struct probe p;
+	struct rules r;
+	struct probe_ops ops;
+	struct fake_hw *hw;
+	char err[160];
+	const char *fixture = "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x62 03=88\n";
+
+	/* a tree first (run_board), then the modules replaced and a second pass */
+	run_board(&b, fixture, LCM, "x a when cmdline nope then export a=1\n");
+	put_bin(b.root, "lib/modules/6.1.0-t/kernel/drivers/regulator/fan53555.ko", ko, n);
+	put_bin(b.root, "lib/modules/6.1.0-t/kernel/drivers/input/touchscreen/edt-ft5x06.ko", ko, n);
+	cr_assert_eq(fake_hw_load(fixture, strlen(fixture), &hw, err, sizeof(err)), 0);
+	fake_ops_init(&ops, hw);
+	probe_defaults(&p);
+	p.rootfd = b.p.rootfd;
+	p.ops = &ops;
+	p.release = "6.1.0-t";
+	p.rules = &r;
+	probe_start(&p);
+	rules_parse(&r, MISMATCH_RULES, strlen(MISMATCH_RULES), NULL, NULL);
+	probe_run(&p);
+	probe_finish(&p);
+	cr_assert_geq(probe_read(&p, "run/probe/decisions", b.record, sizeof(b.record)), 0);
+	HAS(&b, "fault kernel=6.1.0-t modules=6.1.0-t module=fan53555 vermagic=5.10.0-y status=mismatch");
+	HAS(&b, "load class=regulator module=fan53555 status=skipped:kernel-mismatch");
+	HAS(&b, "load class=touch module=edt_ft5x06 status=skipped:kernel-mismatch");
+	HAS(&b, "bind class=touch device=edt-ft5x06 bus=0 addr=0x38 status=ok");
+	cr_expect_eq(fake_hw_loads(hw), 0);
+	rules_free(&r);
+	fake_hw_free(hw);
+	/* the same modules with the right vermagic load */
+	n = tiny_ko(ko, "6.1.0-t");
+	put_bin(b.root, "lib/modules/6.1.0-t/kernel/drivers/regulator/fan53555.ko", ko, n);
+	cr_assert_eq(fake_hw_load(fixture, strlen(fixture), &hw, err, sizeof(err)), 0);
+	fake_ops_init(&ops, hw);
+	probe_defaults(&p);
+	p.rootfd = b.p.rootfd;
+	p.ops = &ops;
+	p.release = "6.1.0-t";
+	p.rules = &r;
+	probe_start(&p);
+	rules_parse(&r, MISMATCH_RULES, strlen(MISMATCH_RULES), NULL, NULL);
+	probe_run(&p);
+	probe_finish(&p);
+	cr_assert_geq(probe_read(&p, "run/probe/decisions", b.record, sizeof(b.record)), 0);
+	LACKS(&b, "mismatch");
+	HAS(&b, "load class=regulator module=fan53555 status=ok");
+	rules_free(&r);
+	fake_hw_free(hw);
+	end_board(&b);
+}
+
+/* 16.3: one CPU, a dead bus 1 whose first transfer stalls 2 s (a bit-banged
+ * adapter's own SCL timeout, which nothing cuts short) and a chip on bus 0:
+ * the touch class still decides; retries and timeout set before the first
+ * transfer on each adapter and put back after; the budgets recorded. */
+Test(probe, dead_bus_on_one_cpu_does_not_cost_touch)
+{
+	struct board b;
+	int retries, timeout;
+	bool unprepared;
+
+	run_board(&b,
+		  "adapter 0 i2c V\ndriver 0 i2c-mt65xx\nadapter 1 i2c Versatile I2C adapter\n"
+		  "stuck 1 2000\nchip 0 0x38 a3=55\n",
+		  LCM,
+		  "order regulator touch\n"
+		  "regulator fan when i2c 0x60,0x62 reg8 3 mask 0xe0 == 0x80 then load fan53555\n"
+		  "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06\n");
+	HAS(&b, "bus bus=0 retries=0 timeout_ms=20 defaults=i2c-mt65xx restore_retries=1 restore_timeout_ms=2000");
+	HAS(&b, "bus bus=1 retries=0 timeout_ms=20 defaults=versatile-i2c restore_retries=3 restore_timeout_ms=1000");
+	HAS(&b, "fault bus=1 addr=0x60 reg=0x3 status=timeout bus=abandoned");
+	HAS(&b, "budget total_ms=");
+	HAS(&b, "decide class=touch rule=ft line=3 bus=0 addr=0x38 reg=0xa3 read=55");
+	HAS(&b, "bus bus=1 retries=3 timeout_ms=1000 status=restored");
+	HAS(&b, "bus bus=0 retries=1 timeout_ms=2000 status=restored");
+	for (int bus = 0; bus < 2; bus++) {
+		fake_hw_bus_state(b.hw, bus, &retries, &timeout, &unprepared);
+		cr_expect_not(unprepared, "bus %d: a transfer before retries=0", bus);
+	}
+	fake_hw_bus_state(b.hw, 1, &retries, &timeout, &unprepared);
+	cr_expect(retries == 3 && timeout == 100, "bus 1 put back: %d %d", retries, timeout);
+	fake_hw_bus_state(b.hw, 0, &retries, &timeout, &unprepared);
+	cr_expect(retries == 1 && timeout == 200, "bus 0 put back: %d %d", retries, timeout);
+	/* one stall on the dead bus, never a second */
+	unsigned stalls = 0;
+	for (const char *f = b.record; (f = strstr(f, "fault bus=1 ")); f++)
+		stalls++;
+	cr_expect_eq(stalls, 1, "%s", b.record);
+	end_board(&b);
+}
+
+/* 16.3: the class budget: a class that spends it stops reading (the rest of
+ * its reads are skipped, recorded once); the next class has its own. */
+Test(probe, class_budget_then_the_next_class)
+{
+	struct board b;
+
+	class_budget_ms = 120;
+	/* every transfer on bus 0 takes 50 ms (and works): 3 reads spend 150 */
+	run_board(&b, "adapter 0 i2c V\nslow 0 50\nchip 0 0x38 a3=55\n", LCM,
+		  "order a b\n"
+		  "a x when i2c 0x10,0x11,0x12,0x13,0x14,0x15,0x16,0x17 reg8 1 == 1 then export a=1\n"
+		  "b t when i2c 0x38 reg8 0xa3 == 0x55 then export b=1\n");
+	HAS(&b, "budget class=a spent_ms=150.6 status=exhausted");
+	HAS(&b, "decide class=a rule=none");
+	HAS(&b, "decide class=b rule=t");
+	cr_expect_eq(fake_hw_xfers(b.hw), 4, "3 for class a, 1 for class b");
+	end_board(&b);
+}
+
+/* 16.5: transfer time apart from the probe's own, per decision and in all. */
+Test(probe, transfer_time_recorded_apart)
+{
+	struct board b;
+	const char *d;
+
+	run_board(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x62 03=88\n", LCM, RULES);
+	/* the fake clock: 200 us per transfer, all of it the kernel's */
+	HAS(&b, "decide class=regulator rule=fan53555 line=3 bus=0 addr=0x62 reg=0x03 read=88 xfer_ms=0.4 ms=0.4");
+	cr_assert((d = strstr(b.record, "done ")));
+	cr_expect(strstr(d, " xfer_ms=") && strstr(d, " load_ms=") && strstr(d, " settle_ms=20.0") &&
+		      strstr(d, " own_ms="),
+		  "%s", d);
+	end_board(&b);
+}
+
+/* Symlinks inside the root are followed inside it, as on a phone, where
+ * /proc/device-tree is an absolute link to /sys/firmware/devicetree/base;
+ * one out of it (absolute, or by "..") is not. Both ways of confining. */
+static void links_inside_the_root(bool walk)
+{
+	struct board b;
+	const char *files[] = {"sys/firmware/devicetree/base/model", "MT6572 phone",
+			       "sys/class/x/attr", "7\n", NULL};
+	const char *l[] = {"proc/device-tree", "/sys/firmware/devicetree/base",
+			   "sys/bus/y", "../class/x",
+			   "sys/up", "../../../../../../../etc",
+			   "sys/abs", "/etc", NULL};
+
+	no_openat2 = walk;
+	links = l;
+	run_board_with(&b, "adapter 0 i2c V\n", LCM,
+		       "a m when dt model prefix MT65 then export m=${value}\n"
+		       "b s when sysfs bus/y/attr == 7 then export s=1\n"
+		       "c u when exists /sys/up/passwd then export u=1\n"
+		       "d e when sysfs abs/passwd prefix root then export e=1\n"
+		       "e n when dt ../../../../etc/passwd then export n=1\n",
+		       files);
+	HAS(&b, "decide class=a rule=m line=1 value=\"MT6572 phone\"");
+	HAS(&b, "decide class=b rule=s");
+	HAS(&b, "decide class=c rule=none");
+	HAS(&b, "decide class=d rule=none");
+	HAS(&b, "decide class=e rule=none");
+	end_board(&b);
+}
+
+Test(probe, links_inside_the_root_openat2)
+{
+	links_inside_the_root(false);
+}
+
+Test(probe, links_inside_the_root_user_space_walk)
+{
+	links_inside_the_root(true);
+}
+
+Test(probe, root_confines_paths_user_space_walk)
+{
+	/* the same as root_confines_paths, by the walk old kernels get */
+	struct board b;
+	char out[80], rules[512], cmd[300];
+
+	no_openat2 = true;
+	snprintf(out, sizeof(out), "/tmp/probe-outside2.%d", (int)getpid() % 100000);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s && echo 1 > %s/x", out, out, out);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(rules, sizeof(rules),
+		 "a s when sysfs ../../..%s/x == 1 then export s=1\n"
+		 "b d when dt ../../../..%s/x then export d=1\n"
+		 "c e when exists ../../..%s/x then export e=1\n",
+		 out, out, out);
+	run_board(&b, "adapter 0 i2c V\n", LCM, rules);
+	LACKS(&b, "rule=s");
+	LACKS(&b, "rule=d");
+	LACKS(&b, "rule=e");
+	end_board(&b);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", out);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* 15.15: a device-tree value past the cap is neither true nor false. */
+Test(probe, cut_fact_is_not_tested)
+{
+	struct board b;
+	size_t n = PROBE_FACT_MAX + 100;
+	char *big = malloc(n + 1);
+	const char *files[] = {"proc/device-tree/big", big, NULL};
+
+	memset(big, 'a', n);
+	big[n] = 0;
+	run_board_with(&b, "adapter 0 i2c V\n", LCM,
+		       "p a when dt big prefix a then export a=1\n"
+		       "q b when not dt big == x then export b=1\n"
+		       "r c when sysfs ../proc/device-tree/big prefix a then export c=1\n",
+		       files);
+	HAS(&b, "fault file=/proc/device-tree/big status=cut bytes=65536");
+	LACKS(&b, "rule=a");
+	LACKS(&b, "rule=b");
+	LACKS(&b, "rule=c");
+	end_board(&b);
+	free(big);
 }

@@ -157,3 +157,23 @@ Test(rules, glob)
 	cr_expect_not(rules_glob("a*b", "a"));
 	cr_expect(rules_glob("*", ""));
 }
+
+/* Issue 15.14: a rejected statement registers nothing, not even its class. */
+Test(rules, bad_lines_do_not_use_up_classes)
+{
+	char text[4096];
+	size_t o = 0;
+	struct rules r;
+	struct errs e;
+
+	for (int i = 0; i < CLASSES_MAX; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "bad%d x when gpio 3 then load a\n", i);
+	o += (size_t)snprintf(text + o, sizeof(text) - o, "order bad1 good nope!\n");
+	snprintf(text + o, sizeof(text) - o, "good y when exists /x then load m\n");
+	cr_expect_eq(parse(&r, text, &e), CLASSES_MAX + 1);
+	cr_expect_eq(r.nrule, 1, "the valid rule of a new class is kept");
+	cr_expect_eq(r.ncls, 1, "only its class");
+	cr_expect_str_eq(r.cls[0].name, "good");
+	cr_expect_eq(r.cls[0].order, 1000 + CLASSES_MAX + 2, "the failed order statement left no order");
+	rules_free(&r);
+}

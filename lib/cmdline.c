@@ -1,0 +1,218 @@
+/* cmdline.c - the kernel command line and /proc/bootconfig. See cmdline.h. */
+#include "cmdline.h"
+
+#include <errno.h>
+#include <string.h>
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0;
+}
+
+int cmdline_next(const char *text, size_t len, size_t *pos, struct cmdline_word *w)
+{
+	size_t i = *pos, start, end, eq = 0;
+	bool quoted, in_quote, has_eq = false;
+
+	while (i < len && blank(text[i]))
+		i++;
+	if (i >= len) {
+		*pos = len;
+		return 0;
+	}
+	/* a word that opens with a quote: the quote is not part of it */
+	quoted = in_quote = text[i] == '"';
+	start = quoted ? i + 1 : i;
+	for (end = start; end < len && (in_quote || !blank(text[end])); end++) {
+		if (text[end] == '"')
+			in_quote = !in_quote;
+		else if (text[end] == '=' && !has_eq) {
+			has_eq = true;
+			eq = end;
+		}
+	}
+	*pos = end;
+	w->key = text + start;
+	w->has_val = has_eq;
+	if (!has_eq) {
+		w->klen = end - start;
+		/* "rw": the closing quote of a quoted word */
+		if (quoted && w->klen && w->key[w->klen - 1] == '"')
+			w->klen--;
+		w->val = "";
+		w->vlen = 0;
+		return 1;
+	}
+	w->klen = eq - start;
+	w->val = text + eq + 1;
+	w->vlen = end - eq - 1;
+	if (w->vlen && w->val[0] == '"') { /* key="value": neither quote is part of it */
+		w->val++;
+		w->vlen--;
+		if (w->vlen && w->val[w->vlen - 1] == '"')
+			w->vlen--;
+	} else if (quoted && w->vlen && w->val[w->vlen - 1] == '"') {
+		w->vlen--; /* "key=value" */
+	}
+	return 1;
+}
+
+/* n bytes of s into out as a C string; -ENOSPC (out "") when they do not fit. */
+static long put(char *out, size_t cap, const char *s, size_t n)
+{
+	if (cap == 0)
+		return -ENOSPC;
+	if (n >= cap) {
+		out[0] = 0;
+		return -ENOSPC;
+	}
+	memcpy(out, s, n);
+	out[n] = 0;
+	return (long)n;
+}
+
+static bool last_word(const char *text, size_t len, const char *key, struct cmdline_word *found)
+{
+	size_t kl = strlen(key), pos = 0;
+	struct cmdline_word w;
+	bool any = false;
+
+	while (cmdline_next(text, len, &pos, &w))
+		if (w.klen == kl && kl && !memcmp(w.key, key, kl)) {
+			*found = w;
+			any = true;
+		}
+	return any;
+}
+
+long cmdline_get(const char *text, size_t len, const char *key, char *out, size_t cap)
+{
+	struct cmdline_word w;
+
+	if (!last_word(text, len, key, &w)) {
+		if (cap)
+			out[0] = 0;
+		return -ENOENT;
+	}
+	return put(out, cap, w.val, w.vlen);
+}
+
+bool cmdline_has(const char *text, size_t len, const char *key)
+{
+	struct cmdline_word w;
+
+	return last_word(text, len, key, &w);
+}
+
+/* ---- bootconfig ---------------------------------------------------------------- */
+
+struct bc_line {
+	const char *key;
+	size_t klen;
+	const char *vals; /* after "= " up to the end of the line */
+	size_t vlen;
+};
+
+/* The line at *pos: KEY = VALUES. A quoted value may hold a newline, so the
+ * line ends at the first newline outside quotes. 1, or 0 at the end. */
+static int bc_next(const char *t, size_t len, size_t *pos, struct bc_line *l)
+{
+	while (*pos < len) {
+		size_t s = *pos, e = s, eq;
+		char q = 0;
+		while (e < len && (q || (t[e] != '\n' && t[e] != 0))) {
+			if (q ? t[e] == q : (t[e] == '"' || t[e] == '\''))
+				q = q ? 0 : t[e];
+			e++;
+		}
+		*pos = e < len ? e + 1 : len;
+		for (eq = s; eq < e && t[eq] != '='; eq++)
+			;
+		if (eq == e) /* not KEY = VALUE: skipped */
+			continue;
+		l->key = t + s;
+		l->klen = eq - s;
+		while (l->klen && blank(l->key[l->klen - 1]))
+			l->klen--;
+		while (l->klen && blank(l->key[0]))
+			l->key++, l->klen--;
+		l->vals = t + eq + 1;
+		l->vlen = e - eq - 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The values of a line, NUL-separated, into out. */
+static long bc_values(const struct bc_line *l, char *out, size_t cap, unsigned *nval)
+{
+	const char *s = l->vals, *end = l->vals + l->vlen;
+	size_t o = 0;
+	unsigned n = 0;
+
+	for (;;) {
+		const char *v;
+		size_t vl;
+		while (s < end && blank(*s))
+			s++;
+		if (s == end && n) /* "a", (a trailing comma) or the end */
+			break;
+		if (s < end && (*s == '"' || *s == '\'')) {
+			const char *q = memchr(s + 1, *s, (size_t)(end - s - 1));
+			v = s + 1;
+			vl = q ? (size_t)(q - v) : (size_t)(end - v); /* unterminated: to the end */
+			s = q ? q + 1 : end;
+		} else { /* unquoted: up to a comma or the end, blanks trimmed */
+			const char *c = memchr(s, ',', (size_t)(end - s));
+			v = s;
+			vl = (size_t)((c ? c : end) - s);
+			while (vl && blank(v[vl - 1]))
+				vl--;
+			s = c ? c : end;
+		}
+		if (o + (n ? 1 : 0) + vl >= cap) {
+			if (cap)
+				out[0] = 0;
+			return -ENOSPC;
+		}
+		if (n)
+			out[o++] = 0;
+		memcpy(out + o, v, vl);
+		o += vl;
+		n++;
+		while (s < end && blank(*s))
+			s++;
+		if (s < end && *s == ',')
+			s++;
+		else
+			break;
+	}
+	out[o] = 0;
+	if (nval)
+		*nval = n;
+	return (long)o;
+}
+
+long bootconfig_get(const char *text, size_t len, const char *key, char *out, size_t cap,
+		    unsigned *nval)
+{
+	size_t kl = strlen(key), pos = 0;
+	struct bc_line l, last = {0};
+	bool any = false;
+
+	while (bc_next(text, len, &pos, &l))
+		if (l.klen == kl && kl && !memcmp(l.key, key, kl)) {
+			last = l;
+			any = true;
+		}
+	if (nval)
+		*nval = 0;
+	if (!any) {
+		if (cap)
+			out[0] = 0;
+		return -ENOENT;
+	}
+	if (cap == 0)
+		return -ENOSPC;
+	return bc_values(&last, out, cap, nval);
+}

@@ -1,0 +1,78 @@
+/* cmdline.h - the kernel command line and /proc/bootconfig, read one way by
+ * the init (its bootkit.* settings, root=, init=) and by the probe (its
+ * `cmdline KEY` conditions).
+ *
+ * The command line (/proc/cmdline), as the kernel's own parameter parsing
+ * (kernel/params.c, next_arg) splits it:
+ *   - words are separated by blanks (space, tab, newline, CR, VT, FF; a NUL
+ *     byte counts as a blank);
+ *   - a double quote switches "inside quotes" on and off; blanks inside
+ *     quotes do not split: lcm="1-otm 8009a" and "lcm=1-otm 8009a" are one
+ *     word each;
+ *   - KEY=VALUE gives VALUE with the quotes around it dropped (a quote that
+ *     opens the value or the word, and the one that ends the word);
+ *     quotes elsewhere stay as they are;
+ *   - a bare word (rw) is present with an empty value;
+ *   - a key given twice: the LAST one wins, as the kernel's __setup and
+ *     module_param handlers see it (each occurrence overrides the one before).
+ * init.conf (KEY=VALUE lines) is read with the same rules: a line is a word.
+ *
+ * Bootconfig, as /proc/bootconfig prints it (fs/proc/bootconfig.c):
+ *   KEY = "VALUE"                 one line per key
+ *   KEY = "A", "B", "C"           an array
+ *   KEY = 'say "hi"'              a value holding " is quoted with '
+ *   KEY = ""                      a key without a value
+ * An array's values come back in order, separated by NUL bytes, so a caller
+ * can test each (the probe's `cmdline` condition matches when any element
+ * passes, as `dt` does for string lists). Unquoted values (to the end of the
+ * line, trailing blanks dropped) are accepted too. A key on two lines: the
+ * last line wins.
+ *
+ * Both take (text, len) and never read past len; the text need not be
+ * NUL-terminated. Results are copied into a caller buffer.
+ */
+#ifndef BOOTKIT_CMDLINE_H
+#define BOOTKIT_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Bytes of /proc/cmdline or /proc/bootconfig the init and the probe read.
+ * Linux limits the command line to COMMAND_LINE_SIZE (at most 4 KiB on most
+ * architectures) and bootconfig to 32 KiB; twice that is kept as headroom. */
+#define CMDLINE_MAX (64u << 10)
+
+/* One word of a command line: the key and its value, quotes dropped. */
+struct cmdline_word {
+	const char *key;
+	size_t klen;
+	const char *val; /* "" for a bare word */
+	size_t vlen;
+	bool has_val; /* KEY=... (possibly empty) rather than a bare KEY */
+};
+
+/* The word at text[*pos...len): 1 with w filled and *pos moved past it, 0 at
+ * the end. */
+int cmdline_next(const char *text, size_t len, size_t *pos, struct cmdline_word *w);
+
+/*
+ * KEY's value in a command line (the last occurrence) into out (cap bytes,
+ * NUL-terminated). Returns the value's length, -ENOENT when KEY is absent,
+ * -ENOSPC when the value does not fit in cap (out is then "").
+ */
+long cmdline_get(const char *text, size_t len, const char *key, char *out, size_t cap);
+
+/* True when KEY is present (bare or with a value). */
+bool cmdline_has(const char *text, size_t len, const char *key);
+
+/*
+ * KEY's values in /proc/bootconfig text into out: the values in order,
+ * separated by NUL bytes, NUL-terminated. Returns the bytes used without the
+ * final NUL (an array "a", "b" gives 3: "a\0b"), -ENOENT when KEY is absent,
+ * -ENOSPC when they do not fit (out is then ""). *nval (may be NULL) gets the
+ * number of values (KEY = "" is one empty value).
+ */
+long bootconfig_get(const char *text, size_t len, const char *key, char *out, size_t cap,
+		    unsigned *nval);
+
+#endif
