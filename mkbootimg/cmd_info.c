@@ -279,6 +279,21 @@ static void avb_text(const struct image *im)
 		       avb_status_name(rep.digest.status));
 }
 
+static void kernel_text(const struct image *im)
+{
+	const struct kernel_info *k = &im->kernel;
+
+	if (k->version[0])
+		printf("kernel: %s\n", k->version);
+	else if (k->inner != PF_UNKNOWN && !k->decoded)
+		printf("kernel: %s payload @+0x%" PRIx64 " not decoded\n", payload_fmt_name(k->inner),
+		       k->inner_at);
+	else
+		printf("kernel: no version string found\n");
+	if (k->has_config)
+		printf("kernel config: embedded (IKCONFIG), %zu bytes\n", im->kconfig_len);
+}
+
 /* A pre-header: its kind and size, and for DHTB whether the checksum holds. */
 static void wrapper_text(const struct image *im)
 {
@@ -309,6 +324,8 @@ static void info_text(const struct image *im)
 		wrapper_text(im);
 	text_fields(f, n);
 	text_layout(im);
+	if (im->part[BP_KERNEL].s)
+		kernel_text(im);
 	if (im->nvrd) {
 		printf("vendor ramdisk table:\n");
 		text_vendor_table(im);
@@ -447,6 +464,16 @@ static void info_json(const struct image *im)
 		       trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
 		       im->tr.item[i].size);
 	printf("]");
+	if (im->part[BP_KERNEL].s) {
+		printf(",\"kernel\":{\"version\":");
+		json_str((const uint8_t *)im->kernel.version, KERNEL_VERSION_MAX);
+		printf(",\"release\":");
+		json_str((const uint8_t *)im->kernel.release, sizeof(im->kernel.release));
+		printf(",\"payload\":\"%s\",\"payload_at\":%" PRIu64 ",\"decoded_bytes\":%" PRIu64
+		       ",\"config_bytes\":%zu}",
+		       payload_fmt_name(im->kernel.inner), im->kernel.inner_at, im->kernel.vmlinux_len,
+		       im->kconfig_len);
+	}
 	if (im->tr.has_avb)
 		avb_json(im);
 	printf(",\"damage\":[");
@@ -493,7 +520,7 @@ int cmd_info(int argc, char **argv)
 	}
 	if (!path)
 		die(EXIT_USAGE, "%s", info_usage);
-	image_load(&im, path);
+	image_load_flags(&im, path, IMAGE_KERNEL);
 	if (json)
 		info_json(&im);
 	else

@@ -38,6 +38,7 @@
 struct rp_part {
 	bool present;
 	struct piece data; /* payload (MTK header excluded) */
+	struct piece dtb;  /* a kernel's appended DTBs, from a folder (len 0: none) */
 	bool has_mtk;
 	uint8_t mtk_raw[MTK_HDR_SIZE];
 	struct piece slack; /* bytes the section counted after an MTK payload */
@@ -250,6 +251,10 @@ static void dir_part(struct repack *rp, const struct manifest *m, enum bootimg_p
 	p->present = true;
 	p->data = dir_piece(rp, mp->data.name);
 	p->changed = !piece_matches(rp, &p->data, &mp->data);
+	if (*mp->dtb.name) {
+		p->dtb = dir_piece(rp, mp->dtb.name);
+		p->changed |= !piece_matches(rp, &p->dtb, &mp->dtb);
+	}
 	if (*mp->mtk) {
 		p->has_mtk = true;
 		read_mtk(rp, mp->mtk, p->mtk_raw);
@@ -458,8 +463,9 @@ static void cw_section(struct cut_writer *w, const struct repack *rp,
 		if (p->has_mtk)
 			cw_piece(w, &(struct piece){.mem = p->mtk_raw, .len = MTK_HDR_SIZE});
 		cw_piece(w, &p->data);
+		cw_piece(w, &p->dtb);
 		cw_piece(w, &p->slack);
-		written = (p->has_mtk ? MTK_HDR_SIZE : 0) + p->data.len + p->slack.len;
+		written = (p->has_mtk ? MTK_HDR_SIZE : 0) + p->data.len + p->dtb.len + p->slack.len;
 	}
 	if (written < s->size) /* the file ended inside this section */
 		w->left = 0;
@@ -541,6 +547,7 @@ static void apply_files(struct repack *rp, const struct repack_opts *o)
 		p->present = p->changed = true;
 		p->has_pad = false;
 		p->slack = (struct piece){0};
+		p->dtb = (struct piece){0}; /* the file is the whole section payload */
 		if (i == BP_VENDOR_RAMDISK && rp->nfrag == 1)
 			rp->frag[0] = p->data;
 	}
@@ -579,7 +586,7 @@ static void apply_header(struct repack *rp, const struct repack_opts *o)
 static void note_fixups(const struct repack *rp, enum bootimg_part i)
 {
 	const struct rp_part *p = &rp->part[i];
-	uint64_t now = (p->has_mtk ? MTK_HDR_SIZE : 0) + p->data.len;
+	uint64_t now = (p->has_mtk ? MTK_HDR_SIZE : 0) + p->data.len + p->dtb.len;
 	const char *name = bootimg_part_name(i);
 
 	if (p->changed || !p->size)
@@ -602,7 +609,7 @@ static void plan_part(struct repack *rp, struct image_plan *pl, enum bootimg_par
 
 	if (p->has_mtk) {
 		memcpy(mtk_buf, p->mtk_raw, MTK_HDR_SIZE);
-		if (mtk_hdr_set_dsize(mtk_buf, p->data.len, &d))
+		if (mtk_hdr_set_dsize(mtk_buf, p->data.len + p->dtb.len, &d))
 			die(EXIT_BAD, "%s: %s", bootimg_part_name(i), d.msg);
 		section_add(s, (struct piece){.mem = mtk_buf, .len = MTK_HDR_SIZE}, NULL);
 	}
@@ -613,6 +620,8 @@ static void plan_part(struct repack *rp, struct image_plan *pl, enum bootimg_par
 		section_add(s, (struct piece){.mem = rp->table, .len = rp->table_len}, NULL);
 	} else {
 		section_add(s, p->data, NULL);
+		if (p->dtb.len)
+			section_add(s, p->dtb, NULL);
 	}
 	if (p->has_pad) {
 		s->copy_pad = true;

@@ -6,6 +6,7 @@
  *   wrapper.bin           a pre-header (DHTB, BLOB...) as stored, when there is one
  *   header.bin            the header page(s) exactly as stored
  *   kernel, ramdisk, ...  each section's payload, MediaTek header stripped
+ *   kernel.dtb            DTBs appended to the kernel, split off it
  *   kernel.mtk, ...       the 512-byte MediaTek header, when there was one
  *   ramdisk.slack, ...    bytes the header counts after an MTK payload
  *   kernel.pad, ...       the section's padding, only when it is not all zero
@@ -33,6 +34,7 @@
 
 struct unpack {
 	const struct image *im;
+	bool decompress_kernel;
 	struct outset out;
 	struct manifest m;
 };
@@ -66,7 +68,13 @@ static void save_part(struct unpack *u, enum bootimg_part part)
 
 	mp->present = true;
 	name_of(mp->data.name, name, "");
-	save(u, &mp->data, p->data_off, p->data_len);
+	if (part == BP_KERNEL && p->appended_dtbs) { /* the DTBs on their own: kernel.dtb */
+		save(u, &mp->data, p->data_off, p->appended_dtb_at);
+		name_of(mp->dtb.name, name, ".dtb");
+		save(u, &mp->dtb, p->data_off + p->appended_dtb_at, p->data_len - p->appended_dtb_at);
+	} else {
+		save(u, &mp->data, p->data_off, p->data_len);
+	}
 	if (p->has_mtk) {
 		name_of(mp->mtk, name, ".mtk");
 		outset_mem(&u->out, mp->mtk, p->mtk_raw, MTK_HDR_SIZE);
@@ -156,6 +164,25 @@ static void save_trailer(struct unpack *u)
 		u->m.trailer_kind = MF_TRAILER_PADFF;
 }
 
+/* The decoded kernel, for reading (objdump, strings): an extra file. */
+static void save_vmlinux(struct unpack *u)
+{
+	const struct image_part *p = &u->im->part[BP_KERNEL];
+	struct kernel_info ki;
+	uint8_t *v;
+	size_t n;
+	struct diag d;
+
+	if (!p->s || kernel_inspect(u->im->fd, p->data_off,
+				    p->appended_dtbs ? p->appended_dtb_at : p->data_len, &ki, NULL,
+				    NULL, &v, &n, &d) < 0)
+		die(EXIT_BAD, "%s: the kernel: %s", u->im->path, p->s ? d.msg : "none");
+	if (!v)
+		die(EXIT_BAD, "%s: no compressed kernel payload found to decode", u->im->path);
+	outset_mem(&u->out, "kernel.vmlinux", v, n);
+	free(v);
+}
+
 static void unpack(struct unpack *u, const char *dir)
 {
 	const struct image *im = u->im;
@@ -184,29 +211,52 @@ static void unpack(struct unpack *u, const char *dir)
 	if (manifest_format(&u->m, &text, &len) < 0)
 		die(EXIT_BAD, "out of memory");
 	outset_mem(&u->out, MANIFEST_NAME, text, len);
+	if (u->decompress_kernel)
+		save_vmlinux(u);
 	free(text);
 	outset_commit(&u->out, false);
 }
 
-static const char unpack_usage[] = "usage: bootimg unpack IMAGE DIR\n";
+static const char unpack_usage[] =
+	"usage: bootimg unpack IMAGE DIR [--decompress-kernel]\n"
+	"  --decompress-kernel   also write the kernel's decoded payload as\n"
+	"                        DIR/kernel.vmlinux (not used by repack)\n";
 
 int cmd_unpack(int argc, char **argv)
 {
+	enum { U_ARG, U_DECOMP, U_HELP };
+	static const struct opt o[] = {{"decompress_kernel", 0, false, U_DECOMP},
+				       {"help", 'h', false, U_HELP}, {0}};
+	const char *pos[2] = {NULL, NULL};
+	bool decomp = false;
+	struct opt_state s;
 	struct unpack *u;
 	struct image im;
+	unsigned npos = 0;
+	int id;
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		return fputs(unpack_usage, stdout), 0;
-	if (argc != 3)
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		if (id == U_HELP)
+			return fputs(unpack_usage, stdout), 0;
+		if (id == U_DECOMP)
+			decomp = true;
+		else if (npos < 2)
+			pos[npos++] = s.arg;
+		else
+			die(EXIT_USAGE, "%s", unpack_usage);
+	}
+	if (npos != 2)
 		die(EXIT_USAGE, "%s", unpack_usage);
-	image_load(&im, argv[1]);
+	image_load(&im, pos[0]);
 	for (unsigned i = 0; i < im.nwarn; i++)
-		warnmsg("%s: %s", argv[1], im.warn[i]);
+		warnmsg("%s: %s", pos[0], im.warn[i]);
 	if (!(u = calloc(1, sizeof(*u))))
 		die(EXIT_BAD, "out of memory");
 	u->im = &im;
-	unpack(u, argv[2]);
-	printf("%s: unpacked into %s (%u sections%s%s)\n", argv[1], argv[2], im.img.nsect,
+	u->decompress_kernel = decomp;
+	unpack(u, pos[1]);
+	printf("%s: unpacked into %s (%u sections%s%s)\n", pos[0], pos[1], im.img.nsect,
 	       im.tr.size ? ", trailer" : "", im.nwarn ? ", damaged: see the warnings" : "");
 	free(u);
 	image_free(&im);

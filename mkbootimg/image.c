@@ -169,19 +169,25 @@ static bool padding_nonzero(const struct image *im, const struct image_part *p)
 			    nonzero_hook, NULL) != 0;
 }
 
-static void inspect_kernel(struct image *im, struct image_part *p, const uint8_t *b, size_t n,
-			   bool scan)
+static int inspect_kernel(struct image *im, struct image_part *p, const uint8_t *b, size_t n,
+			  unsigned flags, struct diag *d)
 {
-	size_t at = 0;
 	uint64_t hint = 0;
+	int r;
 
-	p->inner = payload_find_inner(b, n, &at);
-	p->inner_at = at;
+	p->inner = PF_UNKNOWN;
 	if (p->fmt == PF_ZIMAGE)
 		hint = zimage_length(b, n);
-	if (hint || scan)
+	if (hint || !(flags & IMAGE_NO_DTB_SCAN))
 		payload_find_appended_dtb(im->fd, p->data_off, p->data_len, hint, &p->appended_dtb_at,
 					  &p->appended_dtbs);
+	if (!(flags & IMAGE_KERNEL))
+		return 0;
+	r = kernel_inspect(im->fd, p->data_off, p->appended_dtbs ? p->appended_dtb_at : p->data_len,
+			   &im->kernel, &im->kconfig, &im->kconfig_len, NULL, NULL, d);
+	p->inner = im->kernel.inner;
+	p->inner_at = im->kernel.inner_at;
+	return r;
 }
 
 /* An MTK header: the payload is dsize bytes after it, as far as the file and
@@ -246,7 +252,7 @@ static int load_part(struct image *im, enum bootimg_part part, unsigned flags, s
 	}
 	p->fmt = p->data_len ? payload_detect(buf, n) : PF_EMPTY;
 	if (part == BP_KERNEL && p->data_len)
-		inspect_kernel(im, p, buf, n, !(flags & IMAGE_NO_DTB_SCAN));
+		return inspect_kernel(im, p, buf, n, flags, d);
 	return 0;
 }
 
@@ -306,6 +312,8 @@ void image_free(struct image *im)
 	if (im->fd >= 0)
 		close(im->fd);
 	avb_image_free(&im->avb);
+	free(im->kconfig);
+	im->kconfig = NULL;
 	free(im->hdr);
 	free(im->wrap_raw);
 	im->hdr = im->wrap_raw = NULL;

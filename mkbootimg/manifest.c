@@ -85,6 +85,10 @@ static void put_part(struct text *t, enum bootimg_part p, const struct mf_part *
 {
 	put(t, "part %s", bootimg_part_name(p));
 	put_file(t, &mp->data);
+	if (*mp->dtb.name) {
+		put(t, " dtb");
+		put_file(t, &mp->dtb);
+	}
 	if (*mp->mtk)
 		put(t, " mtk %s", mp->mtk);
 	if (*mp->slack)
@@ -251,12 +255,18 @@ static int rec_part(struct manifest *m, const struct mf_line *l)
 		return r;
 	mp->present = true;
 	for (unsigned i = 5; i < l->n; i += 2) {
+		if (!strcmp(l->f[i], "dtb")) {
+			if ((r = file_fields(l, i + 1, &mp->dtb)) < 0)
+				return r;
+			i += 2;
+			continue;
+		}
 		char *dst = !strcmp(l->f[i], "mtk")	? mp->mtk
 			    : !strcmp(l->f[i], "slack") ? mp->slack
 			    : !strcmp(l->f[i], "pad")	? mp->pad
 							: NULL;
 		if (!dst || i + 1 >= l->n)
-			return line_err(l, "\"%.32s\": want mtk, slack or pad and a file", l->f[i]);
+			return line_err(l, "\"%.32s\": want dtb, mtk, slack or pad and a file", l->f[i]);
 		if ((r = name_field(l, i + 1, dst)) < 0)
 			return r;
 	}

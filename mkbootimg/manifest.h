@@ -11,9 +11,11 @@
  *   wrapper FILE dhtb|blob|nook|acclaim  a pre-header, as stored (wrapper.h)
  *   header FILE SIZE SHA256              the header page(s) as stored
  *   id sha1|sha256 ok|stale              boot v0-v2 only
- *   part NAME FILE SIZE SHA256 [mtk FILE] [slack FILE] [pad FILE]
+ *   part NAME FILE SIZE SHA256 [dtb FILE SIZE SHA256] [mtk FILE] [slack FILE] [pad FILE]
  *                                        a section: its payload (MTK header
- *                                        stripped), the MTK header, bytes the
+ *                                        stripped; a kernel without its
+ *                                        appended DTBs, which are the dtb
+ *                                        file), the MTK header, bytes the
  *                                        header counts after an MTK payload,
  *                                        non-zero padding
  *   fragment FILE SIZE SHA256            vendor_boot v4 ramdisks, in table order
@@ -52,6 +54,7 @@ struct mf_file {
 struct mf_part {
 	bool present;
 	struct mf_file data;
+	struct mf_file dtb; /* a kernel's appended DTBs (name "" when none) */
 	char mtk[MANIFEST_NAME_MAX];   /* "" when none */
 	char slack[MANIFEST_NAME_MAX]; /* "" when none */
 	char pad[MANIFEST_NAME_MAX];   /* "" when the padding is all zero */

@@ -66,23 +66,6 @@ enum payload_fmt payload_detect(const uint8_t *buf, size_t len)
 	return PF_UNKNOWN;
 }
 
-enum payload_fmt payload_find_inner(const uint8_t *buf, size_t len, size_t *at)
-{
-	static const struct magic inner[] = {
-		{PF_XZ, 0, 6, "\xfd\x37\x7a\x58\x5a\x00"}, {PF_LZ4_LEGACY, 0, 4, "\x02\x21\x4c\x18"},
-		{PF_ZSTD, 0, 4, "\x28\xb5\x2f\xfd"},	      {PF_LZOP, 0, 4, "\x89\x4c\x5a\x4f"},
-		{PF_GZIP, 0, 4, "\x1f\x8b\x08\x00"},	      {PF_BZIP2, 0, 4, "BZh9"},
-	};
-
-	for (size_t p = 0; p + 6 <= len; p++)
-		for (size_t i = 0; i < sizeof(inner) / sizeof(inner[0]); i++)
-			if (!memcmp(buf + p, inner[i].bytes, inner[i].len)) {
-				*at = p;
-				return inner[i].fmt;
-			}
-	return PF_UNKNOWN;
-}
-
 uint64_t zimage_length(const uint8_t *buf, size_t len)
 {
 	uint32_t start, end;

@@ -53,10 +53,6 @@ bool payload_fmt_is_compression(enum payload_fmt f);
 /* Identify the payload from its first len bytes. */
 enum payload_fmt payload_detect(const uint8_t *buf, size_t len);
 
-/* Compression format of the first strong magic in buf (zImage decompressor
- * payload), or PF_UNKNOWN. Sets *at to its offset. */
-enum payload_fmt payload_find_inner(const uint8_t *buf, size_t len, size_t *at);
-
 /* The zImage's own length from its header, 0 if buf is not a zImage. */
 uint64_t zimage_length(const uint8_t *buf, size_t len);
 

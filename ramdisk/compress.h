@@ -121,6 +121,17 @@ void mem_sink_init(struct mem_sink *ms);
 int decompress_all(enum comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
 		   size_t *outlen, struct diag *d);
 
+/*
+ * The one stream at the start of in, as far as it decodes, into a malloc'ed
+ * buffer of at most cap bytes: what follows it (a kernel's size word, its
+ * appended DTB) is not looked at, and a fault or the cap after some output
+ * keeps that output (*whole says whether the stream ended cleanly). For
+ * reading what a payload holds (a kernel's version string), not for
+ * ramdisks. -EBADMSG when nothing decodes, -ENOMEM.
+ */
+int decompress_prefix(enum comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
+		      size_t *outlen, bool *whole, struct diag *d);
+
 /* What decompress_streams found: how many streams (a run of plain cpio
  * archives is one), and whether any is not in the first one's format. */
 struct decomp_info {

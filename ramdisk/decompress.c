@@ -440,8 +440,10 @@ static int unlz4_block(const uint8_t *in, size_t pos, uint32_t bs, struct outbuf
 	/* near the cap: a block that decodes as far as the room goes is a bomb */
 	if (room < LZ4_LEGACY_BLOCK &&
 	    LZ4_decompress_safe_partial(src, (char *)o->p + o->len, (int)bs, (int)room,
-					(int)room) >= 0)
+					(int)room) >= 0) {
+		o->len += room; /* valid up to the cap (decompress_prefix keeps it) */
 		return bomb(d, o->max, pos);
+	}
 	return diag_set(d, -EBADMSG, "@0x%zx: corrupt lz4 block", pos);
 }
 
@@ -639,4 +641,31 @@ int decompress_all(enum comp c, const uint8_t *in, size_t n, size_t cap, uint8_t
 		   size_t *outlen, struct diag *d)
 {
 	return decompress_streams(c, in, n, cap, out, outlen, NULL, d);
+}
+
+int decompress_prefix(enum comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
+		      size_t *outlen, bool *whole, struct diag *d)
+{
+	struct outbuf o = {.max = cap};
+	struct dstates ds;
+	struct diag dd;
+	size_t pos = 0;
+	int err;
+
+	memset(ds.live, 0, sizeof(ds.live));
+	if (c == COMP_NONE || c >= COMP_UNKNOWN)
+		return diag_set(d, -ENOTSUP, "not a compression this reads");
+	err = decode_stream(c, &ds, in, n, &pos, &o, &dd);
+	dstates_end(&ds);
+	*whole = err == 0;
+	/* what came out before a fault (the end of a kernel's payload, a cap) is kept */
+	if (err && (err == -ENOMEM || !o.len)) {
+		free(o.p);
+		return diag_set(d, err, "%s", dd.msg);
+	}
+	if (!o.p && !(o.p = malloc(1)))
+		return diag_set(d, -ENOMEM, "out of memory");
+	*out = o.p;
+	*outlen = o.len;
+	return 0;
 }

@@ -40,7 +40,7 @@ check "bootimg verify --mtk (MT6572 rules)" "$BIN/bootimg" verify --mtk "$M"
 check "mt6572 fits the 6 MiB BOOTIMG partition" "$BIN/bootimg" check "$M" --partition-size 0x600000
 check "mt6572 fits BOOTIMG of the real MT6572 scatter file" "$BIN/bootimg" check "$M" --scatter "$R/tests/data/scatter/MT6572_konka72_i128_emmc_Android_scatter.txt"
 "$BIN/bootimg" info "$M" >minfo
-grep -q 'MTK "KERNEL" dsize [0-9]* + zImage + 1 appended dtb' minfo && ok "mt6572 kernel: MTK KERNEL + zImage + appended DTB" || { bad "mt6572 kernel payload"; cat minfo; }
+grep -q 'MTK "KERNEL" dsize [0-9]* + zImage (xz data @+0x[0-9a-f]*) + 1 appended dtb' minfo && ok "mt6572 kernel: MTK KERNEL + zImage (its xz payload) + appended DTB" || { bad "mt6572 kernel payload"; cat minfo; }
 grep -q 'MTK "ROOTFS" dsize [0-9]* + gzip' minfo && ok "mt6572 ramdisk: MTK ROOTFS + gzip" || bad "mt6572 ramdisk payload"
 grep -q 'page_size *2048' minfo && ok "mt6572 page size 2048" || bad "mt6572 page size"
 rm -rf mu && "$BIN/bootimg" unpack "$M" mu >/dev/null && "$BIN/ramdisk" list mu/ramdisk >mnames
@@ -87,7 +87,8 @@ same "header kept: addresses, page size, name, cmdline" h.stock h.inj
 cmp -s su/ramdisk.mtk iu/ramdisk.mtk && bad "ramdisk MTK header: dsize did not change" ||
 	{ cmp -l su/ramdisk.mtk iu/ramdisk.mtk | awk '$1 < 5 || $1 > 8 { x = 1 } END { exit x }' &&
 		ok "ramdisk MTK header kept, only dsize (bytes 4-7) changed" || bad "ramdisk MTK header bytes changed beyond dsize"; }
-same "kernel swapped for the one given" iu/kernel "$R/out/mt6572/kernel-dtb"
+cat iu/kernel iu/kernel.dtb > iu-kernel-dtb
+same "kernel swapped for the one given (unpack splits its appended DTB off)" iu-kernel-dtb "$R/out/mt6572/kernel-dtb"
 "$BIN/bootimg" info inj.img | grep -q 'MTK "ROOTFS" dsize [0-9]* + gzip' && ok "stock compression (gzip) kept" || bad "compression changed"
 "$BIN/bootimg" info inj.img | grep -q 'trailer' && ok "the padding to the partition is kept" || bad "trailer lost"
 [ "$(stat -c %s inj.img)" = "$(stat -c %s stock.img)" ] && ok "injected image is still 6 MiB (padded like the stock one)" || bad "size changed"
@@ -116,4 +117,14 @@ sed 's/^PARTITION_SIZE=.*/PARTITION_SIZE=0x400000/' "$R/profiles/mt6572.conf" >p
 refuses "injection that does not fit is refused" 1 'refused' sh -c "cd '$R' && KERNEL='$R/out/mt6572/kernel-dtb' sh mk/inject.sh '$W/stock.img' '$W/big.img' '$W/prof/tiny.conf'"
 [ ! -e big.img ] && ok "nothing written when it does not fit" || bad "big.img written"
 rm -rf "$R/out/tiny"
+# ---- the kernel: payload found, decoded, version read (Debian's armmp zImage)
+V="$R/out/qemu-vexpress/boot.img"
+"$BIN/bootimg" info "$V" > vinfo.txt
+at=$(sed -n 's/.*zImage (xz data @+0x\([0-9a-f]*\)).*/\1/p' vinfo.txt)
+[ -n "$at" ] && ok "info finds the zImage's xz payload (@+0x$at, past the first KiB)" || { bad "no payload in info"; cat vinfo.txt; }
+rel=$(ls "$R/out/kernel/armhf/root/lib/modules")
+grep -q "^kernel: Linux version $rel " vinfo.txt && ok "info reads the version string ($rel)" || bad "info: no version $rel"
+rm -rf vk && "$BIN/bootimg" unpack "$V" vk --decompress-kernel >/dev/null
+tail -c +$((0x$at + 1)) vk/kernel | xz -dc --single-stream > xz-vmlinux 2>/dev/null
+same "unpack --decompress-kernel gives what xz -dc gives for the payload" xz-vmlinux vk/kernel.vmlinux
 finish

@@ -34,7 +34,16 @@ same "unpack_bootimg --format mkbootimg rebuilds the stock body (second_addr kep
 "$BIN/bootimg" repack stock.img -o same.img >/dev/null && same "repack of the stock image, unchanged" stock.img same.img
 rm -rf u && "$BIN/bootimg" unpack stock.img u >/dev/null
 [ -f u/kernel.mtk ] && [ "$(head -c 4 u/kernel | od -An -tx1 | tr -d ' ')" != 88168858 ] && ok "unpack strips the MTK header into kernel.mtk" || bad "unpack mtk"
-same "unpacked kernel is the original payload" u/kernel kernel
+cat u/kernel u/kernel.dtb > u-kernel-dtb
+same "unpacked kernel + kernel.dtb are the original payload" u-kernel-dtb kernel
+[ "$(od -An -tx1 -N4 u/kernel.dtb | tr -d ' ')" = d00dfeed ] && ok "unpack splits the appended DTB into kernel.dtb" || bad "kernel.dtb"
+"$BIN/bootimg" info stock.img | grep -q "^kernel: no version string found" && ok "info: no version string in a made-up kernel" || bad "info kernel line"
+# a new DTB in place of the appended one: the kernel section is kernel + it
+printf '\320\015\376\355\000\000\000\050' > newdtb && head -c 32 /dev/zero >> newdtb
+rm -rf u3 && cp -r u u3 && cp newdtb u3/kernel.dtb && "$BIN/bootimg" repack u3 -o dtb-new.img >/dev/null 2>&1
+rm -rf u4 && "$BIN/bootimg" unpack dtb-new.img u4 >/dev/null && same "repack puts a replaced kernel.dtb back after the kernel" newdtb u4/kernel.dtb &&
+	same "... and the kernel stays" u/kernel u4/kernel
+"$BIN/bootimg" verify --mtk dtb-new.img >/dev/null && ok "the result is a valid MTK image" || bad "dtb-new.img verify"
 cat u/kernel.mtk kernel > wrapped
 refuses "--mtk_header on an already wrapped kernel" 1 "wrapped: already starts with a MediaTek header" \
 	"$BIN/mkbootimg" --mtk_header boot --kernel wrapped -o x.img

@@ -1,0 +1,171 @@
+/* Kernels: the compressed payload found anywhere in a zImage (each format at
+ * a realistic offset), the version string and the embedded config read from
+ * the decoded kernel; Image.gz and plain Images; nothing invented from noise. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bytes.h"
+#include "compress.h"
+#include "fileio.h"
+#include "kernel.h"
+
+struct buf {
+	uint8_t *p;
+	size_t n;
+};
+
+static struct buf zip(enum comp c, const uint8_t *in, size_t n)
+{
+	struct mem_sink ms;
+	struct zsink *zs;
+	struct buf b;
+
+	mem_sink_init(&ms);
+	cr_assert_eq(zsink_new(c, comp_default_level(c), &ms.s, &zs), 0);
+	cr_assert_eq(zsink_sink(zs)->write(zsink_sink(zs)->ctx, in, n), 0);
+	cr_assert_eq(zsink_finish(zs), 0);
+	zsink_free(zs);
+	b.p = ms.buf;
+	b.n = ms.len;
+	return b;
+}
+
+/* A made-up vmlinux: code-like noise, the banner, an IKCFG block. */
+static struct buf vmlinux(bool config)
+{
+	static const char ver[] = "Linux version 6.1.0-77-test (builder@host) (gcc 12) #1 SMP\n";
+	static const char cfg[] = "CONFIG_IKCONFIG=y\nCONFIG_TOUCHSCREEN_GOODIX=m\n# CONFIG_X is not set\n";
+	struct buf v = {malloc(300000), 300000}, z = {0};
+	size_t at = 0;
+
+	for (size_t i = 0; i < v.n; i++)
+		v.p[i] = (uint8_t)(i * 2654435761u >> 13);
+	memcpy(v.p + 200000, ver, sizeof(ver) - 1);
+	if (config) {
+		z = zip(COMP_GZIP, (const uint8_t *)cfg, sizeof(cfg) - 1);
+		at = 250000;
+		memcpy(v.p + at, "IKCFG_ST", 8);
+		memcpy(v.p + at + 8, z.p, z.n);
+		memcpy(v.p + at + 8 + z.n, "IKCFG_ED", 8);
+		free(z.p);
+	}
+	return v;
+}
+
+/* A zImage: header with the magic, decompressor-like bytes up to `at`, the
+ * payload, a size word, a tail. */
+static struct buf zimage(const struct buf *payload, size_t at)
+{
+	struct buf k = {calloc(1, at + payload->n + 4096), at + payload->n + 4096};
+
+	for (size_t i = 0x30; i < at; i++)
+		k.p[i] = (uint8_t)(i * 40503u >> 7);
+	put_le32(k.p + 0x24, 0x016f2818u);
+	put_le32(k.p + 0x2c, (uint32_t)(at + payload->n + 4));
+	memcpy(k.p + at, payload->p, payload->n);
+	return k;
+}
+
+static void inspect(const struct buf *k, struct kernel_info *ki, uint8_t **cfg, size_t *cl)
+{
+	int fd = memfd_create("kernel", 0);
+	struct diag d;
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write_all(fd, k->p, k->n), 0);
+	cr_assert_eq(kernel_inspect(fd, 0, k->n, ki, cfg, cl, NULL, NULL, &d), 0, "%s", d.msg);
+	close(fd);
+}
+
+Test(kernel, payload_found_anywhere_in_a_zimage_each_format)
+{
+	static const enum comp fmts[] = {COMP_GZIP, COMP_XZ, COMP_LZMA, COMP_LZ4_LEGACY,
+					 COMP_ZSTD, COMP_BZIP2};
+	static const enum payload_fmt want[] = {PF_GZIP, PF_XZ, PF_LZMA, PF_LZ4_LEGACY,
+						PF_ZSTD, PF_BZIP2};
+	struct buf v = vmlinux(true);
+
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		struct buf z = zip(fmts[i], v.p, v.n), k = zimage(&z, 0xd928 + 17 * i);
+		struct kernel_info ki;
+		uint8_t *cfg;
+		size_t cl;
+
+		inspect(&k, &ki, &cfg, &cl);
+		cr_expect_eq(ki.kind, PF_ZIMAGE);
+		cr_expect_eq(ki.inner, want[i], "%s: found %s", comp_name(fmts[i]),
+			     payload_fmt_name(ki.inner));
+		cr_expect_eq(ki.inner_at, 0xd928 + 17 * i, "%s at %#llx", comp_name(fmts[i]),
+			     (unsigned long long)ki.inner_at);
+		cr_expect_eq(ki.vmlinux_len, v.n, "%s decoded %llu", comp_name(fmts[i]),
+			     (unsigned long long)ki.vmlinux_len);
+		cr_expect_str_eq(ki.release, "6.1.0-77-test");
+		cr_expect(!strncmp(ki.version, "Linux version 6.1.0-77-test (builder@host)", 42));
+		cr_expect(ki.has_config && cfg && strstr((char *)cfg, "CONFIG_TOUCHSCREEN_GOODIX=m"),
+			  "%s: config", comp_name(fmts[i]));
+		free(cfg);
+		free(z.p);
+		free(k.p);
+	}
+	free(v.p);
+}
+
+Test(kernel, image_gz_and_plain_image)
+{
+	struct buf v = vmlinux(false), z = zip(COMP_GZIP, v.p, v.n);
+	struct kernel_info ki;
+	uint8_t *cfg;
+	size_t cl;
+
+	inspect(&z, &ki, &cfg, &cl);
+	cr_expect_eq(ki.inner, PF_GZIP);
+	cr_expect_eq(ki.inner_at, 0);
+	cr_expect_str_eq(ki.release, "6.1.0-77-test");
+	cr_expect(!ki.has_config && !cfg);
+	memcpy(v.p + 0x38, "ARM\x64", 4); /* an arm64 Image: not compressed */
+	inspect(&v, &ki, &cfg, &cl);
+	cr_expect_eq(ki.kind, PF_ARM64_IMAGE);
+	cr_expect_eq(ki.inner, PF_UNKNOWN);
+	cr_expect_str_eq(ki.release, "6.1.0-77-test");
+	free(z.p);
+	free(v.p);
+}
+
+Test(kernel, magics_in_noise_are_not_a_payload)
+{
+	struct buf k = {calloc(1, 200000), 200000};
+	struct kernel_info ki;
+	uint8_t *cfg;
+	size_t cl;
+
+	put_le32(k.p + 0x24, 0x016f2818u);
+	for (size_t i = 0x30; i + 700 < k.n; i += 997) { /* magic bytes with nothing behind them */
+		memcpy(k.p + i, "\x1f\x8b\x08", 3);
+		memcpy(k.p + i + 300, "\xfd" "7zXZ", 6);
+		memcpy(k.p + i + 600, "\x5d\x00\x00\x80\x00", 5);
+	}
+	inspect(&k, &ki, &cfg, &cl);
+	cr_expect_eq(ki.inner, PF_UNKNOWN, "found %s", payload_fmt_name(ki.inner));
+	cr_expect_eq(ki.version[0], 0);
+	free(k.p);
+}
+
+Test(kernel, a_cut_payload_still_gives_what_decodes)
+{
+	struct buf v = vmlinux(false), z = zip(COMP_XZ, v.p, v.n);
+	struct kernel_info ki;
+	uint8_t *cfg;
+	size_t cl;
+
+	z.n = z.n * 9 / 10; /* the banner sits at 2/3 of the kernel */
+	inspect(&z, &ki, &cfg, &cl);
+	cr_expect(ki.decoded);
+	cr_expect_lt(ki.vmlinux_len, v.n);
+	cr_expect_str_eq(ki.release, "6.1.0-77-test");
+	free(z.p);
+	free(v.p);
+}
