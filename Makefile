@@ -16,7 +16,7 @@ WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CFLAGS  ?= -O2 -g
 PKGS    := libcrypto liblz4 zlib liblzma libzstd
 # libbz2 ships no pkg-config file on Debian 12
-LIBS     = $$(pkg-config --libs $(PKGS)) -lbz2
+LIBS     = $$(pkg-config --libs $(PKGS)) -lbz2 -lfdt
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .DEFAULT_GOAL := all
@@ -62,7 +62,8 @@ $(BIN)/%: $(OBJ)/$$(TOOL_DIR_$$*)/cmd_%.o $(CLI_OBJ) $(O)/libbootkit.a
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< $(EXTRA_OBJ) $(CLI_OBJ) $(O)/libbootkit.a $(LIBS)
 
-BOOTIMG_OBJ := $(OBJ)/mkbootimg/cmd_info.o $(OBJ)/mkbootimg/cmd_unpack.o $(OBJ)/mkbootimg/cmd_repack.o
+BOOTIMG_OBJ := $(OBJ)/mkbootimg/cmd_info.o $(OBJ)/mkbootimg/cmd_unpack.o $(OBJ)/mkbootimg/cmd_repack.o \
+	       $(OBJ)/mkbootimg/cmd_diff.o
 $(BIN)/bootimg: $(BOOTIMG_OBJ)
 $(BIN)/bootimg: EXTRA_OBJ = $(BOOTIMG_OBJ)
 

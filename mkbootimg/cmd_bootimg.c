@@ -40,6 +40,9 @@ static const char usage[] =
 	"                               does it fit the partition? (default BOOTIMG)\n"
 	"  carve DUMP --scatter FILE --partition NAME -o OUT [--trim] [--dump-offset N]\n"
 	"                               cut a partition out of a full-flash readback\n"
+	"  diff A B [--json]            what differs between two images: header fields,\n"
+	"                               kernel version and config, DTBs, ramdisk entries\n"
+	"                               (a unified diff for text files)\n"
 	"\n"
 	"'bootimg COMMAND --help' for a command's options. Exit status: 0 ok, 1 bad\n"
 	"input, failed check or refused write (nothing written), 2 bad usage.\n";
@@ -361,6 +364,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{"info", cmd_info},	{"unpack", cmd_unpack}, {"repack", cmd_repack},
 		{"verify", cmd_verify}, {"check", cmd_check},	{"carve", cmd_carve},
+		{"diff", cmd_diff},
 	};
 
 	cli_init(argv[0]);

@@ -2,11 +2,35 @@
 #ifndef BOOTKIT_CMD_BOOTIMG_H
 #define BOOTKIT_CMD_BOOTIMG_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bootimg.h"
+
+/* One header field as info shows it (and diff compares it). */
+struct field {
+	const char *name;
+	unsigned off;
+	enum { F_DEC, F_HEX, F_STR, F_OSVER } kind;
+	uint64_t v;
+	const uint8_t *s;
+	size_t max;
+};
+#define FIELDS_MAX 32
+
+/* cmd_info.c: the fields of a header, in offset order; returns how many. */
+unsigned header_fields(const struct bootimg *g, struct field *f);
+/* "A.B.C, patch level YYYY-MM" or "none". */
+void os_string(uint32_t raw, char *out, size_t cap);
+/* A JSON string of s (at most n bytes, up to a NUL), escaped. */
+void json_str(const uint8_t *s, size_t n);
+
 int cmd_info(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);
 int cmd_repack(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_carve(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

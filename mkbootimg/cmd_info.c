@@ -12,15 +12,6 @@
 #include "bootid.h"
 #include "image.h"
 
-struct field {
-	const char *name;
-	unsigned off;
-	enum { F_DEC, F_HEX, F_STR, F_OSVER } kind;
-	uint64_t v;
-	const uint8_t *s;
-	size_t max;
-};
-
 #define NUM(n, o, k, val) ((struct field){(n), (o), (k), (val), NULL, 0})
 #define STR(n, o, p, m) ((struct field){(n), (o), F_STR, 0, (p), (m)})
 
@@ -94,7 +85,12 @@ static unsigned vendor_fields(const struct bootimg *g, struct field *f)
 	return n;
 }
 
-static void os_string(uint32_t raw, char *out, size_t cap)
+unsigned header_fields(const struct bootimg *g, struct field *f)
+{
+	return g->kind == BOOTIMG_BOOT ? boot_fields(g, f) : vendor_fields(g, f);
+}
+
+void os_string(uint32_t raw, char *out, size_t cap)
 {
 	unsigned a, b, c, y, m;
 
@@ -107,7 +103,7 @@ static void os_string(uint32_t raw, char *out, size_t cap)
 
 /* ---- JSON helpers -------------------------------------------------------------- */
 
-static void json_str(const uint8_t *s, size_t n)
+void json_str(const uint8_t *s, size_t n)
 {
 	putchar('"');
 	for (size_t i = 0; i < n && s[i]; i++) {

@@ -39,7 +39,9 @@ enum payload_fmt {
 };
 
 #define PAYLOAD_PROBE_LEN 1024u /* bytes payload_detect() wants to see */
-#define FDT_MAGIC 0xd00dfeedu
+#ifndef FDT_MAGIC
+#define FDT_MAGIC 0xd00dfeedu /* libfdt's fdt.h says the same */
+#endif
 #define FDT_MIN_SIZE 40u /* an FDT header */
 #define FDT_CHAIN_MAX 256u /* appended DTBs counted, at most */
 #define FDT_SCAN_GOOD_MAX 4096u /* scan: chain starts remembered (a real kernel has a few) */
