@@ -14,6 +14,16 @@
 # modules load only into that kernel); SCATTER=FILE the partition size (else
 # the profile's PARTITION_SIZE). Refuses, writing nothing, when the result
 # does not fit, or when the stock ramdisk was already injected.
+#
+# Checked before anything is written (and printed):
+#  - the stock image against the profile's format: an MTK profile wants MTK
+#    KERNEL/ROOTFS headers, header v0-v2 and page size 2048 (bootimg verify
+#    --mtk); every profile its PAGESIZE;
+#  - the kernel the image will boot (KERNEL= or the stock one) against the
+#    modules' vermagic: a module built for another release is refused by the
+#    kernel, and the probe would then load nothing on the phone. A mismatch is
+#    refused unless KERNEL= or MODULES_DIR= make them agree; a kernel whose
+#    version cannot be read is reported, not refused.
 set -eu
 stock=$1 dest=$2 board=${3:-mt6572}
 bin=out/bin
@@ -27,6 +37,35 @@ resolve_kernel
 mkdir -p "$out"
 : "${SOURCE_DATE_EPOCH:=$(git log -1 --format=%ct 2>/dev/null || echo 0)}"
 export SOURCE_DATE_EPOCH
+
+# ---- checks, before anything is written
+echo "== checks: $stock against profile $board"
+if [ "$P_MTK_HEADERS" != none ]; then
+	$bin/bootimg verify --mtk "$stock" >"$out/inject-verify.txt" 2>&1 || {
+		grep '^FAIL' "$out/inject-verify.txt" | sed 's/^/  /' >&2
+		die "$stock: not an image for the MTK profile $board (MTK headers, header v0-v2, page size 2048; see above); nothing written"
+	}
+	echo "  ok   MTK format (KERNEL/ROOTFS headers, header v0-v2, page size 2048)"
+fi
+ps=$($bin/bootimg info "$stock" | sed -n 's/^  @0x024 page_size *//p')
+if [ -n "$ps" ] && [ "$ps" != "$(($P_PAGESIZE))" ]; then
+	die "$stock: page size $ps, but profile $board has PAGESIZE=$P_PAGESIZE; nothing written"
+fi
+[ -n "$ps" ] && echo "  ok   page size $ps"
+boot_kernel=${swap_kernel:-$stock}
+krel=$($bin/bootimg version "$boot_kernel" 2>/dev/null | sed -n 's/^.*: \([^ ]*\) (.*)$/\1/p')
+ko=$(find "$mods" -name '*.ko' -type f 2>/dev/null | sort | head -n 1)
+mrel=""
+[ -n "$ko" ] && mrel=$($bin/bootimg version "$ko" 2>/dev/null | sed -n 's/^.*: \([^ ]*\) (.*)$/\1/p')
+if [ -z "$krel" ]; then
+	echo "  note the kernel's version cannot be read from $boot_kernel: modules not checked against it"
+elif [ -z "$mrel" ]; then
+	echo "  note no readable module in $mods: nothing to check the kernel against"
+elif [ "$krel" != "$mrel" ]; then
+	die "the kernel is $krel (${swap_kernel:+KERNEL=}$boot_kernel) but the modules are for $mrel ($ko): the kernel would refuse every one; give KERNEL= a matching kernel or MODULES_DIR= matching modules; nothing written"
+else
+	echo "  ok   kernel $krel and the modules' vermagic agree"
+fi
 
 work=$out/inject
 rm -rf "$work"

@@ -24,6 +24,7 @@
 #include "avb.h"
 #include "bootid.h"
 #include "image.h"
+#include "moddep.h"
 #include "scatter.h"
 
 static const char usage[] =
@@ -40,6 +41,8 @@ static const char usage[] =
 	"                               does it fit the partition? (default BOOTIMG)\n"
 	"  carve DUMP --scatter FILE --partition NAME -o OUT [--trim] [--dump-offset N]\n"
 	"                               cut a partition out of a full-flash readback\n"
+	"  version FILE...              the kernel release of a boot image, a kernel or a\n"
+	"                               module (its vermagic)\n"
 	"  diff A B [--json]            what differs between two images: header fields,\n"
 	"                               kernel version and config, DTBs, ramdisk entries\n"
 	"                               (a unified diff for text files)\n"
@@ -354,6 +357,75 @@ int cmd_carve(int argc, char **argv)
 	return carve(&a);
 }
 
+/* ---- version ------------------------------------------------------------------------- */
+
+#define MODINFO_CAP (64u << 10)
+
+/* The kernel release a file is for: a module's vermagic, a boot image's
+ * kernel, or a bare kernel (zImage, Image.gz, bzImage...). 0 when found. */
+static int file_release(const char *path, char *rel, size_t cap, const char **kind)
+{
+	char *mi = malloc(MODINFO_CAP);
+	struct kernel_info ki;
+	struct image im;
+	struct diag d;
+	uint64_t size;
+	size_t pos = 0, vl, rl;
+	const char *v, *r;
+	long n;
+	int fd, found = -1;
+
+	if (!mi || file_open_ro(path, &fd, &size, &d))
+		return free(mi), -1;
+	if ((n = modinfo_from_fd(fd, mi, MODINFO_CAP, NULL)) >= 0 &&
+	    modinfo_get(mi, (size_t)n, &pos, false, NULL, "vermagic", &v, &vl) == 1) {
+		modinfo_vermagic_release(v, vl, &r, &rl);
+		snprintf(rel, cap, "%.*s", (int)rl, r);
+		*kind = "module vermagic";
+		found = 0;
+	} else if (!image_try_load_flags(&im, path, IMAGE_KERNEL | IMAGE_NO_ID, &d)) {
+		if (im.kernel.release[0]) {
+			snprintf(rel, cap, "%s", im.kernel.release);
+			*kind = "boot image kernel";
+			found = 0;
+		}
+		image_free(&im);
+	} else if (kernel_inspect(fd, 0, size, &ki, NULL, NULL, NULL, NULL, &d) == 0 &&
+		   ki.release[0]) {
+		snprintf(rel, cap, "%s", ki.release);
+		*kind = "kernel";
+		found = 0;
+	}
+	close(fd);
+	free(mi);
+	return found;
+}
+
+int cmd_version(int argc, char **argv)
+{
+	int rc = 0;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs("usage: bootimg version FILE...\n"
+		      "The kernel release each FILE is for: a boot image's kernel, a bare kernel\n"
+		      "(zImage, Image.gz, bzImage) or a module's vermagic. Exit 1 when one is not found.\n",
+		      argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		char rel[80];
+		const char *kind = "";
+
+		if (file_release(argv[i], rel, sizeof(rel), &kind) == 0) {
+			printf("%s: %s (%s)\n", argv[i], rel, kind);
+		} else {
+			printf("%s: unknown\n", argv[i]);
+			rc = EXIT_BAD;
+		}
+	}
+	return rc;
+}
+
 /* ---- dispatch --------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -364,7 +436,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{"info", cmd_info},	{"unpack", cmd_unpack}, {"repack", cmd_repack},
 		{"verify", cmd_verify}, {"check", cmd_check},	{"carve", cmd_carve},
-		{"diff", cmd_diff},
+		{"diff", cmd_diff},	{"version", cmd_version},
 	};
 
 	cli_init(argv[0]);

@@ -173,7 +173,8 @@ int kernel_inspect(int fd, uint64_t off, uint64_t len, struct kernel_info *ki, u
 	/* the version string: in the decoded kernel, or in a plain one */
 	if (v)
 		kernel_find_version(v, vl, ki);
-	else
+	else if (ki->kind == PF_ARM64_IMAGE || ki->kind == PF_ZIMAGE || ki->kind == PF_BZIMAGE ||
+		 (len >= 4 && !memcmp(k, "\x7f" "ELF", 4))) /* a kernel not compressed */
 		kernel_find_version(k, (size_t)len, ki);
 	if (config)
 		find_config(v ? v : k, v ? vl : (size_t)len, config, config_len, ki);

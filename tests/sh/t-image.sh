@@ -111,6 +111,31 @@ echo "$added" | grep -qx 'sbin/probe' && echo "$added" | grep -qx 'lib/probe/mod
 	echo "$added" | grep -q 'goodix_ts.ko$' && ok "added: the probe, modules.list, modules" || bad "added entries: $added"
 [ -z "$(grep -vxF -f n.inj n.stock)" ] && ok "no stock entry removed" || bad "stock entries removed"
 rm -rf dj && /usr/bin/unpack_bootimg --boot_img inj.img --out dj >/dev/null && ok "Debian's unpack_bootimg reads the injected image" || bad "Debian unpack of inj.img"
+grep -q "ok   MTK format" inject.log && grep -q "ok   kernel 6\.1\.0-.* and the modules' vermagic agree" inject.log &&
+	ok "make inject prints what it checked (format, kernel against vermagic)" || { bad "inject checks not printed"; cat inject.log; }
+# a non-MTK, 4 KiB-page stock image for the MTK profile: refused before anything is written
+"$BIN/mkbootimg" --kernel stock-kernel --ramdisk stock-ramdisk.gz --pagesize 4096 -o plain4k.img
+refuses "an MTK profile and a stock image without MTK headers: refused" 1 "not an image for the MTK profile" \
+	sh -c "cd '$R' && KERNEL='$R/out/mt6572/kernel-dtb' sh mk/inject.sh '$W/plain4k.img' '$W/p4.img' mt6572"
+grep -q "kernel: no MediaTek header" refuse.err && ok "... naming what is missing" || { bad "inject format reason"; cat refuse.err; }
+[ ! -e p4.img ] && ok "nothing written" || bad "p4.img written"
+# the stock kernel is another release than the modules: refused unless KERNEL= or MODULES_DIR= agree
+python3 - <<'PY'
+import lzma, struct
+v = bytearray(200000)
+ban = b'Linux version 3.4.67-mt6572 (builder@odm) (gcc version 4.7) #1 SMP PREEMPT\n'
+v[100000:100000 + len(ban)] = ban
+pay = lzma.compress(bytes(v), format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32)
+h = bytearray(0x400)
+struct.pack_into('<III', h, 0x24, 0x016f2818, 0, 0x400 + len(pay) + 4)
+open('vendor-kernel', 'wb').write(bytes(h) + pay + struct.pack('<I', len(v)))
+PY
+"$BIN/mkbootimg" --mtk_header boot --kernel vendor-kernel --ramdisk stock-ramdisk.gz $MTK -o vendor.img
+refuses "stock kernel 3.4.67 and Debian modules: refused" 1 "the kernel is 3.4.67-mt6572 .* but the modules are for 6\.1\.0" \
+	sh -c "cd '$R' && sh mk/inject.sh '$W/vendor.img' '$W/v.img' mt6572"
+[ ! -e v.img ] && ok "nothing written" || bad "v.img written"
+(cd "$R" && KERNEL="$R/out/mt6572/kernel-dtb" sh mk/inject.sh "$W/vendor.img" "$W/v2.img" mt6572) >v2.log 2>&1 &&
+	ok "... and accepted with KERNEL= a kernel the modules match" || { bad "KERNEL= did not make it pass"; cat v2.log; }
 refuses "injecting twice is refused" 1 'already injected' sh -c "cd '$R' && sh mk/inject.sh '$W/inj.img' '$W/twice.img' mt6572"
 [ ! -e twice.img ] && ok "nothing written" || bad "twice.img written"
 sed 's/^PARTITION_SIZE=.*/PARTITION_SIZE=0x400000/' "$R/profiles/mt6572.conf" >prof/tiny.conf
