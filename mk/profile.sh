@@ -14,7 +14,7 @@ esac
 # ---- the profile: KEY=VALUE lines, '#' comments; every key known, none missing
 keys="ARCH KERNEL_PACKAGE DTB DTB_MODE HEADER_VERSION PAGESIZE BASE KERNEL_OFFSET RAMDISK_OFFSET
 SECOND_OFFSET TAGS_OFFSET DTB_OFFSET CMDLINE BOARD_NAME MTK_HEADERS PARTITION_SIZE
-RAMDISK_COMPRESSION INIT PRELOAD MODULES_LIST PROBE_BUDGET PROBE_WATCH PROBE_TIMEOUT"
+RAMDISK_COMPRESSION INIT PRELOAD MODULES_LIST PROBE_BUDGET PROBE_WATCH PROBE_TIMEOUT DT_OVERLAYS"
 n=0
 while IFS= read -r line || [ -n "$line" ]; do
 	n=$((n + 1))
@@ -35,6 +35,10 @@ case "$P_MTK_HEADERS" in none | boot | recovery) ;; *) bad MTK_HEADERS "$P_MTK_H
 [ "$P_DTB_MODE" = section ] && [ "$P_HEADER_VERSION" -lt 2 ] &&
 	bad DTB_MODE section "a DTB section needs HEADER_VERSION 2"
 [ -f "$P_MODULES_LIST" ] || bad MODULES_LIST "$P_MODULES_LIST" "no such file"
+for o in $(echo "$P_DT_OVERLAYS" | tr ',' ' '); do
+	[ -f "$o" ] || bad DT_OVERLAYS "$o" "no such file"
+done
+[ -z "$P_DT_OVERLAYS" ] || [ "$P_DTB_MODE" != none ] || bad DT_OVERLAYS "$P_DT_OVERLAYS" "needs a DTB (DTB_MODE none)"
 
 resolve_kernel() {
 	kernel=${KERNEL:-} dtb=${DTB:-} mods=${MODULES_DIR:-} kver=""
@@ -53,7 +57,28 @@ resolve_kernel() {
 	[ -f "$kernel" ] || die "kernel $kernel: no such file"
 	[ "$P_DTB_MODE" = none ] && dtb=""
 	[ -z "$dtb" ] || [ -f "$dtb" ] || die "DTB $dtb: no such file"
+	if [ -n "$P_DT_OVERLAYS" ] && [ -n "$dtb" ]; then apply_overlays; fi
 	[ "$P_DTB_MODE" = none ] || [ -n "$dtb" ] || bad DTB_MODE "$P_DTB_MODE" "but no DTB (set DTB or DTB=FILE)"
+}
+
+# apply_overlays: the profile's DT fragments (.dtso: every candidate part of
+# the board family, with its interrupt) compiled with dtc and applied to the
+# DTB with fdtoverlay -> $out/board.dtb, which becomes $dtb. Their targets
+# are paths (&{/...}), so the base needs no __symbols__.
+apply_overlays() {
+	mkdir -p "$out/dt"
+	set --
+	for o in $(echo "$P_DT_OVERLAYS" | tr ',' ' '); do
+		b=$out/dt/$(basename "$o" .dtso).dtbo
+		# dtc cannot see the parent's interrupt-map from a fragment
+		dtc -q -@ -Wno-interrupts_property -I dts -O dtb -o "$b" "$o" ||
+			die "DT_OVERLAYS: $o does not compile (dtc, above)"
+		set -- "$@" "$b"
+	done
+	fdtoverlay -i "$dtb" -o "$out/board.dtb.tmp" "$@" ||
+		die "DT_OVERLAYS: fdtoverlay cannot apply $P_DT_OVERLAYS to $dtb (above)"
+	mv "$out/board.dtb.tmp" "$out/board.dtb"
+	dtb=$out/board.dtb
 }
 
 # write_spec SPEC MODE: the ramdisk lines of the init flow (MODE busybox or

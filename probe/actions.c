@@ -254,15 +254,25 @@ static const char *status(const struct probe *p, int err, char *buf, size_t cap)
 	return buf;
 }
 
+/* new_device for a part no DT describes: a client with no interrupt, no
+ * GPIOs and no supplies (said in the record). A device that exists already
+ * (a DT node, which the driver bound when it was loaded) is left as it is. */
 static int act_bind(struct probe *p, const char *cls, const char *dev, const struct match *m)
 {
-	char path[PROBE_PATH_MAX], line[PROBE_ARG_MAX + 8], st[STATUS_MAX], esc[PROBE_ARG_MAX];
+	char path[PROBE_PATH_MAX], line[PROBE_ARG_MAX + 8], st[STATUS_MAX], esc[PROBE_ARG_MAX],
+		drv[DRIVER_NAME_MAX];
+	bool of_node;
 	int fd, err = 0;
 
 	probe_esc(dev, strlen(dev), esc, sizeof(esc), true); /* shown only */
 	if (!m->i2c) {
 		probe_log(p, "bind class=%s device=%s status=error:no-i2c-match", cls, esc);
 		return -EINVAL;
+	}
+	if (probe_dev_state(p, m->bus, m->addr, &of_node, drv, sizeof(drv))) {
+		probe_log(p, "bind class=%s device=%s bus=%d addr=0x%02x status=exists:%s driver=%s",
+			  cls, esc, m->bus, m->addr, of_node ? "dt-node" : "device", drv[0] ? drv : "none");
+		return 0;
 	}
 	if (probe_fmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/new_device", m->bus) < 0 ||
 	    probe_fmt(line, sizeof(line), "%s 0x%02x\n", dev, m->addr) < 0)
@@ -275,8 +285,49 @@ static int act_bind(struct probe *p, const char *cls, const char *dev, const str
 		if (fd >= 0)
 			close(fd);
 	}
-	probe_log(p, "bind class=%s device=%s bus=%d addr=0x%02x status=%s", cls, esc, m->bus, m->addr,
-		  status(p, err, st, sizeof(st)));
+	probe_log(p, "bind class=%s device=%s bus=%d addr=0x%02x status=%s irq=none", cls, esc, m->bus,
+		  m->addr, status(p, err, st, sizeof(st)));
+	return err;
+}
+
+/*
+ * After a rule's loads, the device it matched: when it exists (a DT node
+ * with its interrupt, GPIOs and supplies), a driver of the loaded modules
+ * must have bound it, waited for at most PROBE_BIND_WAIT_MS; a built-in
+ * driver is bound through sysfs. No driver: the rule fails (its driver's
+ * probe failed) and the next candidate gets its turn. A device that does not
+ * exist is for a bind action to make.
+ */
+static int settle_device(struct probe *p, const struct rule *ru, const struct match *m)
+{
+	char drv[DRIVER_NAME_MAX], nm[MODULE_NAME_MAX];
+	const char *via = "load";
+	bool of_node;
+	int err;
+
+	if (!m->i2c || !probe_dev_state(p, m->bus, m->addr, &of_node, drv, sizeof(drv)))
+		return 0;
+	if (p->dry_run || p->kernel_mismatch) {
+		probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s status=%s", ru->cls, m->bus,
+			  m->addr, of_node ? "yes" : "no", drv[0] ? drv : "none",
+			  p->dry_run ? "dry-run" : "skipped:kernel-mismatch");
+		return 0;
+	}
+	err = drv[0] ? 0 : probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv, sizeof(drv));
+	for (unsigned k = 0; err && k < ru->nact; k++) { /* built in: bind by hand */
+		const struct action *a = &p->rules->act[ru->act + k];
+		if (a->kind != AK_LOAD || moddep_name(a->arg, strlen(a->arg), nm) < 0 ||
+		    !p->builtin || !moddep_builtin(p->builtin, p->builtin_len, nm))
+			continue;
+		if (probe_dev_bind_driver(p, nm, m->bus, m->addr, drv, sizeof(drv)) == 0) {
+			via = "sysfs-bind";
+			err = probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv,
+						    sizeof(drv));
+		}
+	}
+	probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s via=%s status=%s", ru->cls,
+		  m->bus, m->addr, of_node ? "yes" : "no", drv[0] ? drv : "none", via,
+		  err ? "error:no-driver" : "ok");
 	return err;
 }
 
@@ -371,14 +422,18 @@ static int act_overlay(struct probe *p, const char *cls, const char *file)
 int probe_run_actions(struct probe *p, const struct rule *ru, const struct match *m)
 {
 	int failed = 0;
+	bool loads = false;
 
-	for (int pass = 0; pass < 2; pass++)
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && !failed && loads && (failed = settle_device(p, ru, m)) < 0)
+			p->failures++;
 		for (unsigned k = 0; k < ru->nact; k++) {
 			const struct action *a = &p->rules->act[ru->act + k];
 			if ((a->kind == AK_LOAD) != (pass == 0))
 				continue;
 			if (pass == 1 && failed)
 				return failed;
+			loads |= a->kind == AK_LOAD;
 			int err = a->kind == AK_LOAD	  ? act_load(p, ru->cls, a, m)
 				  : a->kind == AK_BIND	  ? act_bind(p, ru->cls, a->arg, m)
 				  : a->kind == AK_INSTALL ? act_install(p, ru->cls, a->arg)
@@ -390,5 +445,6 @@ int probe_run_actions(struct probe *p, const struct rule *ru, const struct match
 					failed = err;
 			}
 		}
+	}
 	return failed;
 }

@@ -164,8 +164,26 @@ enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c
 	}
 	spent = p->ops->now_us(p->ops->ctx) - t;
 	a->spent_us += spent;
-	p->class_spent_us += spent;
 	p->xfer_us += k;
+	/*
+	 * A stall: the transfer outlived its deadline by far. On one CPU the
+	 * worker's deadline cannot cut a dead bit-banged bus short (the kernel
+	 * holds the only CPU until algo-bit's own SCL timeout, ~2 s with the
+	 * retries at 0), and the answer it brings back (a NAK) means nothing.
+	 * The stall is the bus's to pay: the bus is abandoned, the class's
+	 * budget is not charged, so a chip on another bus is still decided.
+	 */
+	if (res != IR_TIMEOUT && spent > 4 * (uint64_t)p->timeout_ms * 1000u &&
+	    spent > PROBE_STALL_MIN_MS * 1000u) {
+		probe_log(p, "fault bus=%d addr=0x%02x reg=0x%x took_ms=%.1f status=timeout bus=abandoned",
+			  a->nr, r->addr, r->reg, (double)spent / 1000.0);
+		res = IR_TIMEOUT;
+		a->dead = true;
+		cache_put(p, a->nr, r, res, out);
+		return res;
+	}
+	if (res != IR_TIMEOUT)
+		p->class_spent_us += spent;
 	if (res == IR_OK || res == IR_NAK || res == IR_BUSY)
 		a->answered = true;
 	if (res != IR_OK && res != IR_NAK)

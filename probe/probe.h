@@ -50,6 +50,10 @@
 #define PROBE_FAKE_MAX (1u << 20)     /* a --fake-i2c fixture file */
 #define ADAPTER_NAME_MAX 64	      /* an adapter's or its driver's name */
 #define RELEASE_MAX 65		      /* a kernel release and its NUL (utsname) */
+#define DRIVER_NAME_MAX 64	      /* a driver's name in sysfs */
+#define PROBE_BIND_WAIT_MS 1000	      /* a driver's bind, waited for at most */
+#define PROBE_BIND_POLL_MS 10
+#define PROBE_STALL_MIN_MS 100 /* a transfer this long (and 4 deadlines) stalled its bus */
 
 /* Outcome of one I2C transaction. */
 enum i2c_res {
@@ -187,6 +191,20 @@ int probe_open_out(const struct probe *p, const char *path, int flags);
 long probe_readlink(const struct probe *p, const char *dir, const char *name, char *buf, size_t cap);
 /* snprintf that says when it did not fit: 0, or -ENAMETOOLONG. */
 int probe_fmt(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- devices (devices.c) ------------------------------------------------------- */
+/* Does I2C device bus-00addr exist (1) or not (0)? *of_node: a DT node made
+ * it; drv: its driver's name, "" when unbound. */
+int probe_dev_state(const struct probe *p, int bus, unsigned addr, bool *of_node, char *drv,
+		    size_t cap);
+/* Wait at most ms for a driver to bind the device: 0 with drv, or -ENODEV. */
+int probe_dev_wait_driver(struct probe *p, int bus, unsigned addr, unsigned ms, char *drv,
+			  size_t cap);
+/* Bind module mod's I2C driver (built in, or loaded) to the device through
+ * /sys/bus/i2c/drivers/NAME/bind: 0 with drv, -ENOENT when mod has no I2C
+ * driver, or the write's error. */
+int probe_dev_bind_driver(struct probe *p, const char *mod, int bus, unsigned addr, char *drv,
+			  size_t cap);
 
 /* ---- facts (facts.c) --------------------------------------------------------- */
 /* Read a whole root-relative regular file into buf (NUL-terminated): its

@@ -93,7 +93,7 @@ for b in $boards; do
 	name=$(basename "$b" .board)
 	bw=$work/$name
 	rm -rf "$bw" && mkdir -p "$bw"
-	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk=""
+	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk="" smp=2 release=""
 	n=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -120,7 +120,9 @@ for b in $boards; do
 			append="$append root=/dev/mmcblk0 rootfstype=ext4"
 			;;
 		corrupt-line) edits="$edits $2" ; echo "$line" | cut -d' ' -f3- >"$bw/corrupt.txt" ;;
-		expect | reject | console | max-probe-ms) ;;
+		smp) smp=$2 ;;
+		modules-release) release=$2 ;;
+		expect | reject | console | reject-console | max-probe-ms | input-within-ms) ;;
 		*) why="$b:$n: unknown line '$1'" ;;
 		esac
 	done <"$b"
@@ -167,13 +169,20 @@ for b in $boards; do
 			{ echo "FAIL $name: ramdisk edit for the root disk: $(tail -2 "$bw/rootdisk.log")"; fail=$((fail + 1)); continue; }
 		ramdisk=$bw/ramdisk.r
 	fi
+	if [ -n "$release" ]; then
+		# modules for another kernel release: their folder renamed
+		kv=$("$bin/ramdisk" list "$ramdisk" | sed -n 's|^lib/modules/\([^/]*\)$|\1|p' | head -1)
+		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.m" -e "mv /lib/modules/$kv /lib/modules/$release" \
+			>"$bw/release.log" 2>&1 || { echo "FAIL $name: $(tail -2 "$bw/release.log")"; fail=$((fail + 1)); continue; }
+		ramdisk=$bw/ramdisk.m
+	fi
 	case "$image" in
 	qemu-x86_64)
-		set -- qemu-system-x86_64 -M q35 -m 256 -smp 2 -kernel "$parts/kernel" -initrd "$ramdisk"
+		set -- qemu-system-x86_64 -M q35 -m 256 -smp "$smp" -kernel "$parts/kernel" -initrd "$ramdisk"
 		console=ttyS0
 		;;
 	*)
-		set -- qemu-system-arm -M vexpress-a9 -m 256 -smp 2 -kernel "$parts/kernel" -initrd "$ramdisk" -dtb "$parts/dtb"
+		set -- qemu-system-arm -M vexpress-a9 -m 256 -smp "$smp" -kernel "$parts/kernel" -initrd "$ramdisk" -dtb "$parts/dtb"
 		console=ttyAMA0
 		;;
 	esac
@@ -190,6 +199,15 @@ for b in $boards; do
 		'expect '*) grep -qE -- "${line#expect }" "$bw/record" || errs="$errs; record lacks /${line#expect }/" ;;
 		'reject '*) grep -qE -- "${line#reject }" "$bw/record" && errs="$errs; record has /${line#reject }/" ;;
 		'console '*) grep -qF -- "${line#console }" "$bw/console" || errs="$errs; console lacks '${line#console }'" ;;
+		'reject-console '*) grep -qF -- "${line#reject-console }" "$bw/console" && errs="$errs; console has '${line#reject-console }'" ;;
+		'input-within-ms '*)
+			# from /init's start to the first input device the kernel registered
+			t0=$(grep -a 'bootkit-init: start' "$bw/console" | head -1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+			t1=$(grep -a '\] input: ' "$bw/console" | head -1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+			awk -v a="${t0:-x}" -v b="${t1:-x}" -v m="${line#input-within-ms }" \
+				'BEGIN { exit !(a != "x" && b != "x" && (b - a) * 1000 <= m) }' ||
+				errs="$errs; input device ${t1:+at $t1 s, }not within ${line#input-within-ms } ms of /init (${t0:-?} s)"
+			;;
 		'max-probe-ms '*)
 			ms=$(sed -n 's/^done .* ms=\([0-9.]*\)$/\1/p' "$bw/record" | head -1)
 			awk -v m="${ms:-1e9}" -v x="${line#max-probe-ms }" 'BEGIN { exit !(m <= x) }' ||

@@ -199,22 +199,51 @@ static bool run_probe(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-static void dump_record(void)
+static void put(int out, const char *s)
+{
+	if (out >= 0 && write(out, s, strlen(s)) < 0)
+		return;
+}
+
+static void copy_to(int out, const char *path)
 {
 	char buf[4096];
-	int in = open("/run/probe/decisions", O_RDONLY | O_CLOEXEC);
-	int out = open("/dev/console", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	int in = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
-	if (out >= 0 && write(out, "==== bootkit decisions ====\n", 28) < 0)
-		n = 0;
 	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, (size_t)n) < 0)
 			break;
-	if (out >= 0 && write(out, "==== end ====\n", 14) < 0)
-		n = 0;
 	if (in >= 0)
 		close(in);
+}
+
+/* The decision record, then what the drivers made of it: input devices and
+ * regulators (bootkit.dump=1; the QEMU boards read it). */
+static void dump_record(void)
+{
+	int out = open("/dev/console", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	DIR *d = opendir("/sys/class/regulator");
+	struct dirent *e;
+
+	put(out, "==== bootkit decisions ====\n");
+	copy_to(out, "/run/probe/decisions");
+	put(out, "==== end ====\n==== input devices ====\n");
+	copy_to(out, "/proc/bus/input/devices");
+	put(out, "==== regulators ====\n");
+	while (d && (e = readdir(d))) {
+		char path[300];
+		if (e->d_name[0] == '.' ||
+		    snprintf(path, sizeof(path), "/sys/class/regulator/%s/name", e->d_name) >= (int)sizeof(path))
+			continue;
+		put(out, "/sys/class/regulator/");
+		put(out, e->d_name);
+		put(out, ": ");
+		copy_to(out, path);
+	}
+	if (d)
+		closedir(d);
+	put(out, "==== end ====\n");
 	if (out >= 0)
 		close(out);
 }

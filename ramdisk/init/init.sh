@@ -94,7 +94,14 @@ else
 fi
 get dump dump 0
 if [ "$dump" = 1 ]; then
-	{ echo "==== bootkit decisions ===="; cat /run/probe/decisions; echo "==== end ===="; } >/dev/console
+	{
+		echo "==== bootkit decisions ===="; cat /run/probe/decisions; echo "==== end ===="
+		# what the drivers made of it: input devices, regulators
+		echo "==== input devices ===="; cat /proc/bus/input/devices 2>/dev/null
+		echo "==== regulators ===="
+		for r in /sys/class/regulator/*/name; do [ -f "$r" ] && echo "${r%/name}: $(cat "$r")"; done
+		echo "==== end ===="
+	} >/dev/console
 fi
 
 cmdword root root

@@ -833,3 +833,96 @@ Test(probe, cut_fact_is_not_tested)
 	end_board(&b);
 	free(big);
 }
+
+/* 16.2: a part the DT describes. Loading its module binds it (the kernel
+ * made the device at boot, with its interrupt): the probe records the
+ * driver it got and makes no new_device. */
+Test(probe, dt_device_bound_by_its_module)
+{
+	struct board b;
+	const char *lk[] = {"sys/bus/i2c/devices/0-0038/driver", "../../../bus/i2c/drivers/edt_ft5x06",
+			    NULL};
+	const char *files[] = {"sys/bus/i2c/devices/0-0038/of_node/compatible", "edt,edt-ft5406",
+			       "sys/bus/i2c/drivers/edt_ft5x06/uevent", "", NULL};
+	char nd[64];
+
+	links = lk;
+	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM, RULES, files);
+	links = NULL;
+	HAS(&b, "load class=touch module=edt_ft5x06 status=ok");
+	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=edt_ft5x06 via=load status=ok");
+	HAS(&b, "bind class=touch device=edt-ft5x06 bus=0 addr=0x38 status=exists:dt-node driver=edt_ft5x06");
+	LACKS(&b, "irq=none");
+	cr_expect_eq(probe_read(&b.p, "sys/bus/i2c/devices/i2c-0/new_device", nd, sizeof(nd)), 0,
+		     "no new_device for a DT part");
+	end_board(&b);
+}
+
+/* The DT part's driver did not bind (its probe failed): the rule fails and
+ * the next candidate, here the fallback, gets its turn. A part no DT
+ * describes still gets new_device, recorded as having no interrupt. */
+Test(probe, dt_device_not_bound_fails_the_rule)
+{
+	struct board b;
+	const char *files[] = {"sys/bus/i2c/devices/0-0038/of_node/compatible", "edt,edt-ft5406", NULL};
+
+	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x5d 8140=39313100\n", LCM,
+		       "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n"
+		       "touch gt when i2c 0x5d reg16 0x8140 len 4 prefix \"9\" then load goodix_ts bind GDIX1001:00\n",
+		       files);
+	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=none via=load status=error:no-driver");
+	HAS(&b, "reject class=touch rule=ft");
+	LACKS(&b, "bind class=touch device=edt-ft5x06");
+	HAS(&b, "decide class=touch rule=gt");
+	HAS(&b, "bind class=touch device=GDIX1001:00 bus=0 addr=0x5d status=ok irq=none");
+	end_board(&b);
+}
+
+/* A built-in driver (modules.builtin) and a DT part it did not bind at
+ * boot: the probe binds it through /sys/bus/i2c/drivers/NAME/bind, the
+ * driver found under /sys/module/MOD/drivers/i2c:NAME. */
+Test(probe, builtin_driver_bound_through_sysfs)
+{
+	struct board b;
+	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin",
+			       "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
+			       "sys/bus/i2c/devices/0-0038/of_node/compatible", "edt,edt-ft5406",
+			       "sys/module/edt_ft5x06/drivers/i2c:edt_ft5x06/uevent", "",
+			       "sys/bus/i2c/drivers/edt_ft5x06/bind", "", NULL};
+	char bind[32];
+
+	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
+		       "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
+		       files);
+	HAS(&b, "load class=touch module=edt_ft5x06 status=builtin");
+	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/edt_ft5x06/bind", bind, sizeof(bind)), 0);
+	cr_expect_str_eq(bind, "0-0038");
+	/* a fixture tree binds nothing: the record says so */
+	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=none via=sysfs-bind status=error:no-driver");
+	end_board(&b);
+}
+
+/* 16.3 on one CPU: a dead bit-banged bus answers, but only when algo-bit's
+ * own 2 s SCL wait runs out (no deadline cuts it: the kernel holds the only
+ * CPU), and what it answers (a NAK) means nothing. That stall is the bus's:
+ * abandoned, recorded as a timeout; the class is not charged for it, so the
+ * regulator on the live bus (the class's second rule) is still decided. */
+Test(probe, stall_on_one_cpu_is_the_bus_s_not_the_class_s)
+{
+	struct board b;
+
+	run_board(&b,
+		  "adapter 0 i2c V\nadapter 1 i2c Versatile I2C adapter\nslow 1 2000\n"
+		  "chip 0 0x65 01=b0\nchip 0 0x38 a3=55\n",
+		  LCM,
+		  "order regulator touch\n"
+		  "regulator fan when i2c 0x60 reg8 3 mask 0xe0 == 0x80 then load fan53555\n"
+		  "regulator sy when i2c 0x65 reg8 1 mask 0x80 == 0x80 then load fan53555\n"
+		  "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06\n");
+	HAS(&b, "fault bus=1 addr=0x60 reg=0x3 took_ms=2000.");
+	HAS(&b, "status=timeout bus=abandoned");
+	LACKS(&b, "budget class=regulator");
+	HAS(&b, "decide class=regulator rule=sy line=3 bus=0 addr=0x65");
+	HAS(&b, "decide class=touch rule=ft line=4 bus=0 addr=0x38");
+	end_board(&b);
+}

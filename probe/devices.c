@@ -1,0 +1,110 @@
+/* devices.c - what the kernel made of an I2C device the probe decided on:
+ * whether the device exists (a node of the device tree, or one made before),
+ * which driver bound it, and, for a driver built into the kernel, binding it
+ * through sysfs.
+ *
+ * On a phone (and on a board whose DT lists every candidate part) the device
+ * exists from boot with its interrupt, GPIOs and supplies; loading the
+ * driver's module binds it, and the driver's probe may fail (a chip that
+ * does not answer, a missing supply). The kernel's module load waits for
+ * the probes it starts, but a driver may defer: the probe waits, bounded,
+ * for /sys/bus/i2c/devices/B-00AA/driver to appear. A device no DT describes
+ * is made with new_device (actions.c), with no interrupt.
+ *
+ *   /sys/bus/i2c/devices/B-00AA/of_node   present for a DT device
+ *   /sys/bus/i2c/devices/B-00AA/driver    -> .../drivers/NAME once bound
+ *   /sys/module/MOD/drivers/i2c:NAME      MOD's I2C driver (built in too)
+ *   /sys/bus/i2c/drivers/NAME/bind        "B-00AA" binds it by hand
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+static int dev_dir(char *out, size_t cap, int bus, unsigned addr)
+{
+	return probe_fmt(out, cap, "sys/bus/i2c/devices/%d-%04x", bus, addr);
+}
+
+int probe_dev_state(const struct probe *p, int bus, unsigned addr, bool *of_node, char *drv,
+		    size_t cap)
+{
+	char dir[PROBE_PATH_MAX], link[PROBE_PATH_MAX], sub[PROBE_PATH_MAX];
+	const char *base;
+	long n;
+
+	*of_node = false;
+	drv[0] = 0;
+	if (dev_dir(dir, sizeof(dir), bus, addr) < 0 || probe_exists(p, dir) < 0)
+		return 0;
+	*of_node = probe_fmt(sub, sizeof(sub), "%s/of_node", dir) == 0 && probe_exists(p, sub) == 0;
+	if ((n = probe_readlink(p, dir, "driver", link, sizeof(link))) > 0) {
+		base = strrchr(link, '/');
+		snprintf(drv, cap, "%s", base ? base + 1 : link); /* a name: a cut is harmless */
+	}
+	return 1;
+}
+
+int probe_dev_wait_driver(struct probe *p, int bus, unsigned addr, unsigned ms, char *drv,
+			  size_t cap)
+{
+	bool of_node;
+
+	for (unsigned waited = 0;; waited += PROBE_BIND_POLL_MS) {
+		if (probe_dev_state(p, bus, addr, &of_node, drv, cap) && drv[0])
+			return 0;
+		if (waited >= ms)
+			return -ENODEV;
+		p->ops->sleep_ms(p->ops->ctx, PROBE_BIND_POLL_MS);
+	}
+}
+
+/* MOD's I2C driver name, from /sys/module/MOD/drivers/i2c:NAME. */
+static int driver_of(const struct probe *p, const char *mod, char *drv, size_t cap)
+{
+	char dir[PROBE_PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int fd, err = -ENOENT;
+
+	if (probe_fmt(dir, sizeof(dir), "sys/module/%s/drivers", mod) < 0 ||
+	    (fd = probe_open(p, dir, O_RDONLY | O_DIRECTORY)) < 0)
+		return -ENOENT;
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return -ENOENT;
+	}
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "i2c:", 4) && strlen(e->d_name + 4) < cap) {
+			memcpy(drv, e->d_name + 4, strlen(e->d_name + 4) + 1); /* fits: checked */
+			err = 0;
+			break;
+		}
+	closedir(d);
+	return err;
+}
+
+int probe_dev_bind_driver(struct probe *p, const char *mod, int bus, unsigned addr, char *drv,
+			  size_t cap)
+{
+	char path[PROBE_PATH_MAX], dev[32];
+	int fd, err = 0, n;
+
+	if (driver_of(p, mod, drv, cap) < 0)
+		return -ENOENT;
+	if (probe_fmt(dev, sizeof(dev), "%d-%04x", bus, addr & 0xffff) < 0)
+		return -ENAMETOOLONG;
+	n = (int)strlen(dev);
+	if (probe_fmt(path, sizeof(path), "sys/bus/i2c/drivers/%s/bind", drv) < 0)
+		return -ENAMETOOLONG;
+	if ((fd = probe_open(p, path, O_WRONLY)) < 0)
+		return fd;
+	if (write(fd, dev, (size_t)n) != n)
+		err = errno ? -errno : -EIO;
+	close(fd);
+	return err;
+}
