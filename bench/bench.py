@@ -127,6 +127,9 @@ def probe_fixture():
     open("pr/proc/cmdline", "w").write("console=ttyAMA0\n")
     open("pr/lib/modules/6.1.0-b/modules.dep", "w").write(
         "".join(f"kernel/m{k}.ko:\n" for k in range(50)))
+    os.makedirs("pr/lib/modules/6.1.0-b/kernel", exist_ok=True)
+    for k in range(50):  # a dry run still checks that the module it would load is there
+        open(f"pr/lib/modules/6.1.0-b/kernel/m{k}.ko", "w").close()
     rules, hw, script = [], [], ["#!/bin/busybox sh"]
     for c in range(4):
         hw.append(f"adapter {c} i2c Versatile I2C adapter {c}")
@@ -161,3 +164,68 @@ print(f"\nprobe: 200 rules, 4 buses, every rule tried; reference = BusyBox sh + 
 row("probe decision (x86-64, static musl)", ours, ref)
 print(f"{'':44s} binary: armhf {os.path.getsize(os.path.join(ROOT, 'out/armhf/probe')):,} B, "
       f"x86-64 {os.path.getsize(PROBE):,} B stripped; peak RSS {ours[1]} KiB")
+
+
+# ---- AVB: repack of a 64 MB AVB-footed image with a changed ramdisk --------------
+AVBTEST = os.path.join(ROOT, "out", "avbtest")
+KEY = os.path.join(ROOT, "tests", "data", "avb", "testkey_rsa2048.pem")
+if os.path.exists(AVBTEST):
+    inputs(40_000_000, 20_000_000)
+    subprocess.run([f"{BIN}/mkbootimg", "--kernel", "kernel", "--ramdisk", "ramdisk", *MTK, "-o", "avb.img"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([AVBTEST, "add_hash_footer", "--image", "avb.img", "--partition_name", "boot",
+                    "--partition_size", str(64 << 20), "--key", KEY], check=True, stdout=subprocess.DEVNULL)
+    with open("ramdisk2", "wb") as f:
+        f.write(os.urandom(20_000_123))
+    ours = run([f"{BIN}/bootimg", "repack", "avb.img", "--ramdisk", "ramdisk2", "--avb-key", KEY, "-o", "avb2.img"])
+    floor = run(["sh", "-c", "cat avb.img > floor.img && sha256sum floor.img > /dev/null"])
+    ok = subprocess.run([f"{BIN}/bootimg", "verify", "avb2.img"], stdout=subprocess.DEVNULL).returncode == 0
+    print(f"\nAVB: 64 MiB partition, 60 MB image, new 20 MB ramdisk, signed again (RSA-2048); "
+          f"floor = copy + SHA-256 of the same bytes (cat, sha256sum)")
+    row("bootimg repack --avb-key (verify: %s)" % ("ok" if ok else "FAILED"), ours, floor)
+
+
+# ---- hostile inputs: linear in their size (issue 15), figures not limits ----------
+import struct, time
+
+
+def timed(cmd):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+print("\nhostile inputs (one run each; linear means the 64 MiB figure is ~8x the 8 MiB one):")
+for mib in (8, 64):
+    # a kernel of back-to-back fake FDT headers: every one a chain start
+    fake = (struct.pack(">II", 0xD00DFEED, 40) + bytes(32)) * ((mib << 20) // 40)
+    with open("fdtk", "wb") as f:
+        f.write(b"K" * 64 + fake)
+    subprocess.run([f"{BIN}/mkbootimg", "--kernel", "fdtk", "-o", "fdt.img"], check=True,
+                   stdout=subprocess.DEVNULL)
+    print(f"  bootimg info, {mib:2d} MiB kernel of fake FDT headers: {timed([f'{BIN}/bootimg', 'info', 'fdt.img']) * 1000:8.1f} ms")
+for n in (10_000, 100_000):
+    with open(f"many.spec", "w") as f:
+        f.write("dir d 0755 0 0\n")
+        for i in range(n):
+            f.write(f"dir d/e{i} 0755 0 0\n")
+    subprocess.run([f"{BIN}/ramdisk", "pack", "--spec", "many.spec", "-c", "gzip", "-o", "many.gz",
+                    "--summary", "0"], check=True, stdout=subprocess.DEVNULL)
+    print(f"  ramdisk list, {n:7,d}-entry archive ({size('many.gz'):,} B gzip): "
+          f"{timed([f'{BIN}/ramdisk', 'list', 'many.gz']) * 1000:8.1f} ms")
+os.makedirs("fan/proc", exist_ok=True)
+os.makedirs("fan/lib/modules/6.1.0-b", exist_ok=True)
+open("fan/proc/cmdline", "w").write("x\n")
+dep = "".join(f"kernel/m{k}.ko: " + " ".join(f"kernel/m{j}.ko" for j in range(k + 1, 33)) + "\n"
+              for k in range(33))
+open("fan/lib/modules/6.1.0-b/modules.dep", "w").write(dep)
+os.makedirs("fan/lib/modules/6.1.0-b/kernel", exist_ok=True)
+for k in range(33):
+    open(f"fan/lib/modules/6.1.0-b/kernel/m{k}.ko", "w").close()
+os.makedirs("fan/lib/probe", exist_ok=True)
+open("fan/lib/probe/modules.list", "w").write("a x when cmdline x then load m0\n")
+open("fanhw", "w").write("adapter 0 i2c V\n")
+t = timed([PROBE, "--root", "fan", "--fake-i2c", "fanhw", "--kernel-release", "6.1.0-b"])
+loads = open("fan/run/probe/decisions").read().count("load class=a")
+print(f"  probe, a 33-module dependency fan-out (each module depends on all after it): "
+      f"{t * 1000:.1f} ms, {loads} load lines")
