@@ -216,3 +216,126 @@ long bootconfig_get(const char *text, size_t len, const char *key, char *out, si
 		return -ENOSPC;
 	return bc_values(&last, out, cap, nval);
 }
+
+/* ---- edits: a porter's set and remove ------------------------------------------- */
+
+struct sink {
+	char *out;
+	size_t cap, n;
+	bool full;
+};
+
+static void emit(struct sink *k, const char *s, size_t n)
+{
+	if (k->full || n >= k->cap - k->n) {
+		k->full = true;
+		return;
+	}
+	memcpy(k->out + k->n, s, n);
+	k->n += n;
+	k->out[k->n] = 0;
+}
+
+static long sink_end(struct sink *k)
+{
+	if (k->full) {
+		if (k->cap)
+			k->out[0] = 0;
+		return -ENOSPC;
+	}
+	return (long)k->n;
+}
+
+/* text[from, to) into the sink; with *strip (a dropped word opened the
+ * line), the blanks it opens with are dropped too. */
+static void emit_seg(struct sink *k, const char *text, size_t from, size_t to, bool *strip)
+{
+	if (*strip && !k->n)
+		while (from < to && blank(text[from]))
+			from++;
+	if (from < to)
+		*strip = false;
+	emit(k, text + from, to - from);
+}
+
+long cmdline_edit(const char *text, size_t len, const char *key, const char *word, char *out,
+		  size_t cap)
+{
+	struct sink k = {.out = out, .cap = cap};
+	size_t kl = strlen(key), pos = 0, prev = 0, n;
+	struct cmdline_word w;
+	bool done = false, strip = false;
+
+	if (!cap)
+		return -ENOSPC;
+	out[0] = 0;
+	for (n = 0; n < len && text[n]; n++) /* a header field: up to its NUL */
+		;
+	len = n;
+	for (;;) {
+		size_t ws = pos, bs = pos;
+		while (ws < len && blank(text[ws]))
+			ws++;
+		if (!cmdline_next(text, len, &pos, &w))
+			break;
+		if (w.klen != kl || !kl || memcmp(w.key, key, kl))
+			continue;
+		if (word && !done) { /* the first one: replaced where it stands */
+			emit_seg(&k, text, prev, ws, &strip);
+			emit(&k, word, strlen(word));
+			done = true;
+		} else { /* dropped with the blanks before it */
+			emit_seg(&k, text, prev, bs, &strip);
+			strip = strip || !k.n;
+		}
+		prev = pos;
+	}
+	emit_seg(&k, text, prev, len, &strip);
+	if (word && !done) {
+		if (k.n && !blank(k.out[k.n - 1]))
+			emit(&k, " ", 1);
+		emit(&k, word, strlen(word));
+	}
+	return sink_end(&k);
+}
+
+long bootconfig_edit(const char *text, size_t len, const char *key, const char *value, char *out,
+		     size_t cap)
+{
+	struct sink k = {.out = out, .cap = cap};
+	size_t kl = strlen(key), pos = 0, prev = 0;
+	struct bc_line l;
+	bool done = false;
+
+	if (!cap)
+		return -ENOSPC;
+	out[0] = 0;
+	if (memchr(text, '{', len) || memchr(text, ';', len))
+		return -ENOTSUP; /* blocks and several keys on a line: not line-editable */
+	while (bc_next(text, len, &pos, &l)) {
+		size_t ls = (size_t)(l.key - text), le = pos;
+		if (l.klen != kl || !kl || memcmp(l.key, key, kl))
+			continue;
+		while (ls > prev && text[ls - 1] != '\n')
+			ls--; /* the line's own start: its indentation goes with it */
+		emit(&k, text + prev, ls - prev);
+		if (value && !done) {
+			emit(&k, key, kl);
+			emit(&k, "=", 1);
+			emit(&k, value, strlen(value));
+			emit(&k, "\n", 1);
+		}
+		done = done || value;
+		prev = le;
+	}
+	emit(&k, text + prev, len - prev);
+	if (value && !done) {
+		if (k.n && k.out[k.n - 1] != '\n')
+			emit(&k, "\n", 1);
+		emit(&k, key, kl);
+		emit(&k, "=", 1);
+		emit(&k, value, strlen(value));
+		emit(&k, "\n", 1);
+	}
+	return sink_end(&k);
+}

@@ -75,4 +75,28 @@ bool cmdline_has(const char *text, size_t len, const char *key);
 long bootconfig_get(const char *text, size_t len, const char *key, char *out, size_t cap,
 		    unsigned *nval);
 
+/*
+ * A porter's edit of a command line (AnyKernel's patch_cmdline). With word
+ * ("KEY=VALUE", KEY="VALUE WITH BLANKS" or a bare "KEY"), the first word
+ * whose key is KEY is replaced where it stands and any later ones are
+ * dropped (the kernel keeps the last; the edit leaves one); without KEY the
+ * word is appended. With word NULL, every word whose key is KEY is dropped.
+ * Everything else keeps its bytes; a dropped word goes with the blanks before
+ * it. text ends at len or at its first NUL (a header field). The result goes
+ * into out (cap bytes, NUL-terminated); returns its length, -ENOSPC.
+ */
+long cmdline_edit(const char *text, size_t len, const char *key, const char *word, char *out,
+		  size_t cap);
+
+/*
+ * The same for a bootconfig file as vendor_boot v4 carries it (one KEY=VALUE
+ * per line): value set replaces the first line with that key by "KEY=VALUE"
+ * (value written as given: quote it if it needs quotes) and drops later ones,
+ * or appends it; value NULL drops every line with that key. Comments and other
+ * lines keep their bytes. -ENOTSUP for text with { } blocks or ';' (keys that
+ * a line edit cannot reach), -ENOSPC.
+ */
+long bootconfig_edit(const char *text, size_t len, const char *key, const char *value, char *out,
+		     size_t cap);
+
 #endif

@@ -26,6 +26,7 @@
 #include "bootid.h"
 #include "bytes.h"
 #include "cli.h"
+#include "cmdline.h"
 #include "cmd_bootimg.h"
 #include "cmd_common.h"
 #include "fileio.h"
@@ -82,6 +83,7 @@ struct repack {
 	uint8_t *wrap_raw;
 	uint64_t orig_body; /* bytes of the original image, header to its last page */
 	struct rp_avb avb;
+	uint8_t *bootconfig_buf; /* an edited bootconfig section */
 };
 
 /* ---- repack from an image ----------------------------------------------------------- */
@@ -391,8 +393,20 @@ static void from_dir(struct repack *rp, const char *dir)
 
 /* ---- what changed ----------------------------------------------------------------- */
 
+/* --cmdline-set/--cmdline-remove/--bootconfig-set/--bootconfig-remove, in
+ * the order given. */
+enum kv_kind { KV_CMD_SET, KV_CMD_RM, KV_BC_SET, KV_BC_RM };
+#define REPACK_MAX_EDITS 64
+
+struct kv_edit {
+	enum kv_kind kind;
+	const char *arg;
+};
+
 struct repack_opts {
 	const char *file[BP_COUNT];
+	struct kv_edit edit[REPACK_MAX_EDITS];
+	unsigned nedit;
 	const char *cmdline, *name, *os_version, *os_patch;
 	bool no_mtk;
 	const char *out, *part_size, *scatter, *partition;
@@ -580,6 +594,164 @@ static void apply_header(struct repack *rp, const struct repack_opts *o)
 			die(EXIT_USAGE, "--os_patch_level: \"%s\" is not YYYY-MM", o->os_patch);
 		g->os_version = (g->os_version & ~0x7ffu) | v;
 	}
+}
+
+/* --cmdline-set KEY=VALUE's key and the word written: VALUE holding blanks
+ * is quoted, as the kernel reads it back (lib/cmdline.h). */
+static void kv_split(const struct kv_edit *e, char *key, size_t kcap, char *word, size_t wcap)
+{
+	const char *opt = e->kind == KV_CMD_SET ? "--cmdline-set"
+			  : e->kind == KV_CMD_RM ? "--cmdline-remove"
+			  : e->kind == KV_BC_SET ? "--bootconfig-set"
+						 : "--bootconfig-remove";
+	const char *eq = strchr(e->arg, '='), *val = eq ? eq + 1 : NULL;
+	size_t kl = eq ? (size_t)(eq - e->arg) : strlen(e->arg);
+	bool set = e->kind == KV_CMD_SET || e->kind == KV_BC_SET;
+
+	if (!kl || kl >= kcap || strcspn(e->arg, " \t\n\"'{};#=") < kl)
+		die(EXIT_USAGE, "%s \"%s\": KEY is empty, too long or holds a blank, quote or =",
+		    opt, e->arg);
+	if (!set && eq)
+		die(EXIT_USAGE, "%s takes a KEY, not KEY=VALUE (\"%s\")", opt, e->arg);
+	if (e->kind == KV_BC_SET && !eq)
+		die(EXIT_USAGE, "%s takes KEY=VALUE (\"%s\")", opt, e->arg);
+	memcpy(key, e->arg, kl);
+	key[kl] = 0;
+	if (!set)
+		return;
+	bool blanks = val && val[strcspn(val, " \t\n")], dq = val && strchr(val, '"'),
+	     sq = val && strchr(val, '\'');
+	const char *q = "";
+	if (e->kind == KV_CMD_SET) {
+		if (val && strchr(val, '\n'))
+			die(EXIT_USAGE, "%s \"%s\": a newline in VALUE", opt, e->arg);
+		if (blanks && dq)
+			die(EXIT_USAGE, "%s \"%s\": VALUE holds blanks and a quote; the kernel "
+					"cannot read that back", opt, e->arg);
+		q = blanks ? "\"" : "";
+	} else if (val[0] != '"' && val[0] != '\'' && val[strspn(val,
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:+@%")]) {
+		if (dq && sq)
+			die(EXIT_USAGE, "%s \"%s\": VALUE holds both quotes", opt, e->arg);
+		q = dq ? "'" : "\"";
+	}
+	if (e->kind == KV_BC_SET)
+		kl = 0; /* the value alone: bootconfig_edit writes KEY= */
+	else
+		kl = strlen(key) + (eq ? 1 : 0);
+	if ((size_t)snprintf(word, wcap, "%.*s%s%s%s", (int)kl, e->arg, q, val ? val : "", q) >= wcap)
+		die(EXIT_USAGE, "%s: too long", opt);
+}
+
+/* The command-line edits, on the header's command line (a vendor_boot's is
+ * the vendor command line). Already applied: nothing changes. */
+static void apply_cmdline_edits(struct repack *rp, const struct repack_opts *o)
+{
+	struct bootimg *g = &rp->img;
+	char cur[BOOT_ARGS_SIZE + BOOT_EXTRA_ARGS_SIZE + VENDOR_BOOT_ARGS_SIZE + 2];
+	char next[sizeof(cur)], key[256], word[sizeof(cur)];
+	size_t len = bootimg_get_cmdline(g, cur, sizeof(cur));
+	bool any = false;
+	struct diag d;
+
+	for (unsigned i = 0; i < o->nedit; i++) {
+		const struct kv_edit *e = &o->edit[i];
+		if (e->kind != KV_CMD_SET && e->kind != KV_CMD_RM)
+			continue;
+		any = true;
+		kv_split(e, key, sizeof(key), word, sizeof(word));
+		long n = cmdline_edit(cur, len, key, e->kind == KV_CMD_SET ? word : NULL, next,
+				      sizeof(next));
+		if (n < 0)
+			die(EXIT_USAGE, "--cmdline-set %s: the command line grows past %zu bytes",
+			    e->arg, sizeof(next) - 1);
+		memcpy(cur, next, (size_t)n + 1);
+		len = (size_t)n;
+	}
+	if (!any)
+		return;
+	char was[sizeof(cur)];
+	size_t wl = bootimg_get_cmdline(g, was, sizeof(was));
+	if (wl == len && !memcmp(was, cur, len))
+		return; /* already as asked */
+	if (bootimg_set_cmdline(g, cur, len, &d))
+		die(EXIT_USAGE, "%s: the edited command line (%zu bytes) does not fit: %s", rp->src,
+		    len, d.msg);
+	rp->header_changed = true;
+}
+
+/* The bootconfig edits, on a vendor_boot v4's bootconfig section. */
+static void apply_bootconfig_edits(struct repack *rp, const struct repack_opts *o)
+{
+	struct rp_part *p = &rp->part[BP_BOOTCONFIG];
+	char key[256], val[4096];
+	uint8_t *cur = NULL, *next;
+	size_t len, cap;
+	bool any = false;
+	int i;
+
+	for (unsigned k = 0; k < o->nedit; k++)
+		any = any || o->edit[k].kind == KV_BC_SET || o->edit[k].kind == KV_BC_RM;
+	if (!any)
+		return;
+	if (rp->img.kind != BOOTIMG_VENDOR || rp->img.version < 4)
+		die(EXIT_USAGE, "%s: --bootconfig-set/--bootconfig-remove: bootconfig lives in a "
+				"vendor_boot v4 image; this is %s v%" PRIu32,
+		    rp->src, rp->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "a boot image",
+		    rp->img.version);
+	if (p->data.len > (1u << 20))
+		die(EXIT_BAD, "%s: bootconfig: %" PRIu64 " bytes; line edits stop at 1 MiB", rp->src,
+		    p->data.len);
+	len = (size_t)p->data.len;
+	cap = len + 2 * sizeof(val) + 64;
+	cur = malloc(cap);
+	next = malloc(cap);
+	if (!cur || !next)
+		die(EXIT_BAD, "out of memory");
+	if (p->data.mem)
+		memcpy(cur, p->data.mem, len);
+	else if (len && (i = read_at(p->data.fd, cur, len, p->data.off)) != 0)
+		die(EXIT_BAD, "%s: reading bootconfig: %s", rp->src, strerror(-i));
+	for (unsigned k = 0; k < o->nedit; k++) {
+		const struct kv_edit *e = &o->edit[k];
+		if (e->kind != KV_BC_SET && e->kind != KV_BC_RM)
+			continue;
+		kv_split(e, key, sizeof(key), val, sizeof(val));
+		long n = bootconfig_edit((char *)cur, len, key, e->kind == KV_BC_SET ? val : NULL,
+					 (char *)next, cap);
+		if (n == -ENOTSUP)
+			die(EXIT_BAD, "%s: bootconfig has { } blocks or ';': edit it as a file "
+				      "(unpack, edit bootconfig, repack the folder)", rp->src);
+		if (n < 0)
+			die(EXIT_BAD, "%s: bootconfig: out of room", rp->src);
+		len = (size_t)n;
+		if (len + 2 * sizeof(val) + 64 > cap) {
+			cap = len + 2 * sizeof(val) + 64;
+			uint8_t *a = realloc(cur, cap), *b = a ? realloc(next, cap) : NULL;
+			if (!a || !b)
+				die(EXIT_BAD, "out of memory");
+			cur = a, next = b;
+		}
+		memcpy(cur, next, len);
+	}
+	free(next);
+	if (len == p->data.len) { /* already as asked? */
+		uint8_t *was = malloc(len ? len : 1);
+		bool same = was && (p->data.mem ? !memcmp(p->data.mem, cur, len)
+					 : !read_at(p->data.fd, was, len, p->data.off) &&
+						   !memcmp(was, cur, len));
+		free(was);
+		if (same) {
+			free(cur);
+			return;
+		}
+	}
+	rp->bootconfig_buf = cur;
+	p->data = (struct piece){.mem = cur, .len = len};
+	p->present = p->changed = true;
+	p->has_pad = false;
+	p->slack = (struct piece){0};
+	p->dtb = (struct piece){0};
 }
 
 /* A damaged section carried over: say what the rebuilt image holds instead. */
@@ -837,6 +1009,10 @@ static const char repack_usage[] =
 	"  --kernel F --ramdisk F --second F --dtb F --recovery_dtbo F\n"
 	"  --vendor_ramdisk F --bootconfig F   replace a section (MTK header kept)\n"
 	"  --cmdline S --name S --os_version A.B.C --os_patch_level YYYY-MM\n"
+	"  --cmdline-set KEY=VALUE|KEY --cmdline-remove KEY   one key of the command line\n"
+	"                          (a vendor_boot's: the vendor command line); repeatable\n"
+	"  --bootconfig-set KEY=VALUE --bootconfig-remove KEY   one line of a vendor_boot\n"
+	"                          v4's bootconfig; repeatable; already so: no change\n"
 	"  --no-mtk                drop the MediaTek headers\n"
 	"  --avb-key KEY.pem [--avb-algorithm SHA256_RSA4096]   sign the AVB vbmeta again\n"
 	"  --partition-size N | --scatter F [--partition NAME]   refuse if too big\n";
@@ -855,6 +1031,7 @@ enum repack_opt {
 	R_HELP,
 	R_AVB_KEY,
 	R_AVB_ALG,
+	R_EDIT = 50, /* + enum kv_kind */
 	R_FILE = 100, /* + enum bootimg_part */
 };
 
@@ -868,6 +1045,10 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 		{"scatter", 0, true, R_SCAT}, {"partition", 0, true, R_PART},
 		{"help", 'h', false, R_HELP}, {"avb_key", 0, true, R_AVB_KEY},
 		{"avb_algorithm", 0, true, R_AVB_ALG},
+		{"cmdline_set", 0, true, R_EDIT + KV_CMD_SET},
+		{"cmdline_remove", 0, true, R_EDIT + KV_CMD_RM},
+		{"bootconfig_set", 0, true, R_EDIT + KV_BC_SET},
+		{"bootconfig_remove", 0, true, R_EDIT + KV_BC_RM},
 		{"kernel", 0, true, R_FILE + BP_KERNEL}, {"ramdisk", 0, true, R_FILE + BP_RAMDISK},
 		{"second", 0, true, R_FILE + BP_SECOND}, {"dtb", 0, true, R_FILE + BP_DTB},
 		{"recovery_dtbo", 0, true, R_FILE + BP_RECOVERY_DTBO},
@@ -879,7 +1060,7 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		switch ((enum repack_opt)(id >= R_FILE ? R_FILE : id)) {
+		switch ((enum repack_opt)(id >= R_FILE ? R_FILE : id >= R_EDIT ? R_EDIT : id)) {
 		case R_SOURCE:
 			if (*src)
 				die(EXIT_USAGE, "repack: one SOURCE only");
@@ -898,6 +1079,12 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 		case R_AVB_KEY: ro->avb_key = s.arg; break;
 		case R_AVB_ALG: ro->avb_alg = s.arg; break;
 		case R_FILE: ro->file[id - R_FILE] = s.arg; break;
+		case R_EDIT:
+			if (ro->nedit == REPACK_MAX_EDITS)
+				die(EXIT_USAGE, "at most %d --cmdline-*/--bootconfig-* edits",
+				    REPACK_MAX_EDITS);
+			ro->edit[ro->nedit++] = (struct kv_edit){(enum kv_kind)(id - R_EDIT), s.arg};
+			break;
 		}
 	}
 	if (!*src || !ro->out)
@@ -929,6 +1116,8 @@ int cmd_repack(int argc, char **argv)
 		from_image(rp, src);
 	apply_files(rp, &ro);
 	apply_header(rp, &ro);
+	apply_cmdline_edits(rp, &ro);
+	apply_bootconfig_edits(rp, &ro);
 	if (!opts_change(&ro) && !any_changed(rp) && !rp->header_changed)
 		repack_exact(rp, &ro);
 	else
@@ -940,6 +1129,7 @@ int cmd_repack(int argc, char **argv)
 	free(rp->table);
 	free(rp->wrap_raw);
 	free(rp->avb.blob);
+	free(rp->bootconfig_buf);
 	free(rp);
 	return 0;
 }

@@ -142,3 +142,62 @@ Test(cmdline, bootconfig_truncation_sweep)
 		free(cut);
 	}
 }
+
+Test(cmdline, edit_set_and_remove)
+{
+	static const struct {
+		const char *text, *key, *word, *want;
+	} t[] = {
+		{"a=1 lcm=x b", "lcm", "lcm=y", "a=1 lcm=y b"},		/* replaced in place */
+		{"a=1  b", "lcm", "lcm=y", "a=1  b lcm=y"},		/* absent: appended */
+		{"", "lcm", "lcm=y", "lcm=y"},
+		{"a ", "lcm", "lcm=y", "a lcm=y"},			/* no doubled blank */
+		{"x=1 a x=2 b x=3", "x", "x=9", "x=9 a b"},		/* later ones dropped */
+		{"a \"x=1 2\" b", "x", "x=\"3 4\"", "a x=\"3 4\" b"},	/* quoted words */
+		{"a quiet b", "quiet", NULL, "a b"},			/* removed */
+		{"quiet a b", "quiet", NULL, "a b"},			/* the first word */
+		{"a b quiet", "quiet", NULL, "a b"},			/* the last word */
+		{"x a x b x", "x", NULL, "a b"},			/* every one */
+		{"x", "x", NULL, ""},
+		{"a  b", "x", NULL, "a  b"},				/* absent: untouched */
+		{"xy=1 x", "x", NULL, "xy=1"},				/* keys compare whole */
+		{"a=1\0b=2", "b", "b=3", "a=1 b=3"},			/* a header field ends at NUL */
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[64];
+		long rc = cmdline_edit(t[i].text, strlen(t[i].text) + (i == 13 ? 4 : 0), t[i].key,
+				       t[i].word, out, sizeof(out));
+		cr_expect_eq(rc, (long)strlen(t[i].want), "[%zu] %ld", i, rc);
+		cr_expect_str_eq(out, t[i].want, "[%zu] \"%s\"", i, t[i].text);
+	}
+	char small[6];
+	cr_expect_eq(cmdline_edit("a=1", 3, "b", "b=2", small, sizeof(small)), -ENOSPC);
+	cr_expect_str_eq(small, "");
+}
+
+Test(cmdline, bootconfig_edit_lines)
+{
+	static const struct {
+		const char *text, *key, *val;
+		long rc;
+		const char *want;
+	} t[] = {
+		{"a=1\nandroidboot.x=2\nb=3\n", "androidboot.x", "\"9\"", 0, "a=1\nandroidboot.x=\"9\"\nb=3\n"},
+		{"a=1\n", "k", "v", 0, "a=1\nk=v\n"},
+		{"a=1", "k", "v", 0, "a=1\nk=v\n"}, /* no final newline */
+		{"# c\n  k = old\nk=again\n", "k", "new", 0, "# c\nk=new\n"},
+		{"a=1\nk=2\nb=3\n", "k", NULL, 0, "a=1\nb=3\n"},
+		{"a=1\nk=2", "k", NULL, 0, "a=1\n"},
+		{"a { k = 1 }\n", "a.k", "2", -ENOTSUP, ""},
+		{"a=1; k=2\n", "k", NULL, -ENOTSUP, ""},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[64];
+		long rc = bootconfig_edit(t[i].text, strlen(t[i].text), t[i].key, t[i].val, out,
+					  sizeof(out));
+		cr_expect_eq(rc, t[i].rc ? t[i].rc : (long)strlen(t[i].want), "[%zu] %ld", i, rc);
+		cr_expect_str_eq(out, t[i].want, "[%zu]", i);
+	}
+}
