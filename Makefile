@@ -155,6 +155,7 @@ REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/replay/%)
 $(O)/replay/%: fuzz/%.c fuzz/replay.c $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -o $@ $^ $(LIBS)
+$(O)/replay/fuzz_probe: $(PROBE_CORE:%.c=$(SAN_OBJ)/%.o)
 fuzz-replay: $(REPLAY_BIN)
 	@for f in $(REPLAY_BIN); do n=$${f##*/}; printf '%s: ' $$n; $$f fuzz/corpus/$$n/* || exit 1; done
 
@@ -180,6 +181,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/fuzz/%)
 $(O)/fuzz/%: fuzz/%.c $(LIB_SRC) | $(O)/.deps-fuzz $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
 	clang $(WARN) -D_GNU_SOURCE $(INCS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+$(O)/fuzz/fuzz_probe: $(PROBE_CORE)
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$${f##*/}; mkdir -p $(O)/corpus/$$n; \
 	  $$f -max_total_time=$${FUZZ_SECONDS:-30} $(O)/corpus/$$n fuzz/corpus/$$n || exit 1; done

@@ -7,7 +7,10 @@
  * line, a dead bit-banged bus: on one CPU that first stall cannot be cut
  * short, but it is the only one). Each adapter has a budget of transfer
  * time (--bus-budget), each class one (--class-budget) and the pass one
- * (--budget, from the start of the pass). Past the pass budget, a class not
+ * (--budget, from the start of the pass, less the time stalls took: a
+ * stall is charged to no budget, so the pass may run past --budget by one
+ * stall per dead bus, and a live bus tried after a dead one is still
+ * tried). Past the pass budget, a class not
  * yet decided still reads, but only on adapters that have answered before
  * in this pass (an ACK, a NAK or a busy address: the bus works), still
  * within its class budget and their bus budgets: a dead bus never costs a
@@ -118,7 +121,9 @@ static bool within_budgets(struct probe *p, struct adapter *a)
 		p->class_over = true;
 		return false;
 	}
-	if (now - p->t0 >= (uint64_t)p->budget_ms * 1000u && !p->total_over) {
+	/* a stall is the dead bus's alone: not the total budget's either, so a
+	 * live bus tried after a dead one is still tried */
+	if (now - p->t0 - p->stall_us >= (uint64_t)p->budget_ms * 1000u && !p->total_over) {
 		p->total_over = true;
 		probe_log(p, "budget total_ms=%.1f status=exhausted then=answered-buses-only",
 			  probe_ms_since(p, p->t0));
@@ -173,6 +178,8 @@ enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c
 	 * The stall is the bus's to pay: the bus is abandoned, the class's
 	 * budget is not charged, so a chip on another bus is still decided.
 	 */
+	if (spent > 4 * (uint64_t)p->timeout_ms * 1000u && spent > PROBE_STALL_MIN_MS * 1000u)
+		p->stall_us += spent;
 	if (res != IR_TIMEOUT && spent > 4 * (uint64_t)p->timeout_ms * 1000u &&
 	    spent > PROBE_STALL_MIN_MS * 1000u) {
 		probe_log(p, "fault bus=%d addr=0x%02x reg=0x%x took_ms=%.1f status=timeout bus=abandoned",

@@ -173,6 +173,7 @@ struct probe {
 	const char *class_name;	 /* the class being decided */
 	uint64_t class_spent_us; /* its transfer time */
 	bool class_over, total_over;
+	uint64_t stall_us; /* stalls of abandoned buses: charged to no budget */
 	uint64_t xfer_us, load_us, settle_us; /* kernel transfer, module load, settle time */
 };
 

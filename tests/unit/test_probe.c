@@ -692,7 +692,7 @@ Test(probe, dead_bus_on_one_cpu_does_not_cost_touch)
 	HAS(&b, "bus bus=0 retries=0 timeout_ms=20 defaults=i2c-mt65xx restore_retries=1 restore_timeout_ms=2000");
 	HAS(&b, "bus bus=1 retries=0 timeout_ms=20 defaults=versatile-i2c restore_retries=3 restore_timeout_ms=1000");
 	HAS(&b, "fault bus=1 addr=0x60 reg=0x3 status=timeout bus=abandoned");
-	HAS(&b, "budget total_ms=");
+	LACKS(&b, "budget total_ms="); /* the stall is charged to no budget */
 	HAS(&b, "decide class=touch rule=ft line=3 bus=0 addr=0x38 reg=0xa3 read=55");
 	HAS(&b, "bus bus=1 retries=3 timeout_ms=1000 status=restored");
 	HAS(&b, "bus bus=0 retries=1 timeout_ms=2000 status=restored");
@@ -924,5 +924,55 @@ Test(probe, stall_on_one_cpu_is_the_bus_s_not_the_class_s)
 	LACKS(&b, "budget class=regulator");
 	HAS(&b, "decide class=regulator rule=sy line=3 bus=0 addr=0x65");
 	HAS(&b, "decide class=touch rule=ft line=4 bus=0 addr=0x38");
+	end_board(&b);
+}
+
+/* A dead bus tried before a live one (the live bus has not answered yet): the
+ * stall is charged to no budget, the total one included, so the chip on the
+ * live bus is still read and decided. */
+Test(probe, stall_before_a_live_bus_leaves_it_tried)
+{
+	struct board b;
+
+	run_board(&b,
+		  "adapter 0 i2c Versatile I2C adapter\nadapter 1 i2c V\nstuck 0 2500\n"
+		  "chip 1 0x38 a3=55\n",
+		  LCM,
+		  "order regulator touch\n"
+		  "regulator fan when i2c 0x60 reg8 3 mask 0xe0 == 0x80 then load fan53555\n"
+		  "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06\n");
+	HAS(&b, "fault bus=0 addr=0x60 reg=0x3 status=timeout bus=abandoned");
+	LACKS(&b, "budget total_ms");
+	HAS(&b, "decide class=touch rule=ft line=3 bus=1 addr=0x38");
+	end_board(&b);
+}
+
+/* The pass budget without stalls: slow buses (90 ms a transfer, under the
+ * stall mark) spend it; past it a class still reads on a bus that answered
+ * before (bus 4), not on one never tried (bus 5), as README "The probe" says. */
+Test(probe, total_budget_spent_then_answered_buses_only)
+{
+	struct board b;
+	char hw[512], rules[1024];
+	size_t n = 0, r = 0;
+
+	for (int i = 0; i < 6; i++)
+		n += (size_t)snprintf(hw + n, sizeof(hw) - n, "adapter %d i2c A%d\nslow %d 90\n", i, i, i);
+	snprintf(hw + n, sizeof(hw) - n, "chip 4 0x50 a3=01\nchip 5 0x50 a3=01\n");
+	r += (size_t)snprintf(rules + r, sizeof(rules) - r, "order c1 c2 c3 c4 c5 c6 c7\n");
+	for (int c = 1; c <= 4; c++)
+		r += (size_t)snprintf(rules + r, sizeof(rules) - r,
+				      "c%d x when i2c 0x10,0x11,0x12,0x13,0x14 bus i2c-%d reg8 0xa3 == 0x01 then load fan53555\n",
+				      c, c - 1);
+	snprintf(rules + r, sizeof(rules) - r,
+		 "c5 x when i2c 0x10,0x11,0x12 bus i2c-4 reg8 0xa3 == 0x01 then load fan53555\n"
+		 "c6 y when i2c 0x50 bus i2c-5 reg8 0xa3 == 0x01 then load fan53555\n"
+		 "c7 z when i2c 0x50 bus i2c-4 reg8 0xa3 == 0x01 then load fan53555\n");
+	run_board(&b, hw, LCM, rules);
+	HAS(&b, "budget total_ms=2074.6 status=exhausted");
+	HAS(&b, "status=exhausted then=answered-buses-only");
+	LACKS(&b, "decide class=c6 rule=y"); /* bus 5 never answered: not tried */
+	HAS(&b, "decide class=c6 rule=none");
+	HAS(&b, "decide class=c7 rule=z line=8 bus=4 addr=0x50");
 	end_board(&b);
 }
