@@ -49,6 +49,23 @@ $(OBJ)/%.o: %.c | $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# ---- the version: --version of every tool ------------------------------------
+# mk/version.sh: `git describe --tags --always --dirty`, or the VERSION file of a
+# `make dist` tarball. out/version.txt is rewritten only when it changes, and
+# only lib/version.c is compiled with it: a new version relinks, nothing more.
+# `make install` (alone) keeps the version the tools were built with: a root
+# shell's git may see the tree otherwise (safe.directory) and relink them as
+# root inside the user's out/.
+INSTALL_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out install uninstall,$(MAKECMDGOALS)),,y))
+VERSION := $(if $(and $(INSTALL_ONLY),$(wildcard $(O)/version.txt)),$(shell cat $(O)/version.txt),$(shell sh mk/version.sh))
+VERSION_DEF = -DBOOTKIT_VERSION='"$(VERSION)"'
+.PHONY: FORCE
+$(O)/version.txt: FORCE
+	@mkdir -p $(O)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(VERSION)' ] || echo '$(VERSION)' > $@
+$(OBJ)/lib/version.o: $(O)/version.txt
+$(OBJ)/lib/version.o: ALL_CFLAGS += $(VERSION_DEF)
+
 $(O)/libbootkit.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -80,8 +97,9 @@ avbtest: $(O)/avbtest
 # musl's compilers do not search /usr/include; the kernel UAPI headers (linux,
 # asm, asm-generic) come from a private folder of links.
 # The probe links its own files, the rules language and the lib/ files the
-# init shares (module loading, the command line) plus lib/moddep.c.
-PROBE_LIB  := lib/modload.c lib/cmdline.c lib/moddep.c
+# init shares (module loading, the command line) plus lib/moddep.c and
+# lib/version.c (--version).
+PROBE_LIB  := lib/modload.c lib/cmdline.c lib/moddep.c lib/version.c
 PROBE_SRC  := $(filter-out probe/main.c,$(wildcard probe/*.c)) probe/main.c $(PROBE_LIB)
 PROBE_HDR  := $(wildcard probe/*.h) $(PROBE_LIB:.c=.h) lib/bytes.h
 PROBE_CFLAGS = $(WARN) -Wformat-truncation=2 -Os -D_GNU_SOURCE -Ilib -Iprobe \
@@ -95,9 +113,9 @@ $(O)/musl-inc/armhf/.stamp: | $(DEPS_TARGET)
 	  ln -sfn /usr/arm-linux-gnueabihf/include/$$d $$d; done && touch .stamp
 MUSL_CC_x86_64 := musl-gcc
 MUSL_CC_armhf  := arm-linux-musleabihf-gcc
-$(O)/%/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/%/.stamp
+$(O)/%/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/%/.stamp $(O)/version.txt
 	@mkdir -p $(dir $@)
-	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(PROBE_SRC)
+	$(MUSL_CC_$*) $(PROBE_CFLAGS) $(VERSION_DEF) -isystem $(O)/musl-inc/$* -o $@ $(PROBE_SRC)
 # The minimal (BusyBox-free) init flow, static musl too.
 INIT_SRC := ramdisk/init/init.c lib/modload.c lib/cmdline.c
 $(O)/%/init: $(INIT_SRC) lib/modload.h lib/cmdline.h $(O)/musl-inc/%/.stamp
@@ -137,6 +155,8 @@ SAN_OBJ  := $(O)/san
 $(SAN_OBJ)/%.o: %.c | $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -Itests/unit -c -o $@ $<
+$(SAN_OBJ)/lib/version.o: $(O)/version.txt
+$(SAN_OBJ)/lib/version.o: ALL_CFLAGS += $(VERSION_DEF)
 
 $(O)/unit-tests: $(UNIT_SRC:%.c=$(SAN_OBJ)/%.o) $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) \
 		$(PROBE_CORE:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUILD)
