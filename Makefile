@@ -4,6 +4,7 @@
 #   make check      unit tests (ASan+UBSan), differential tests, QEMU board tests
 #   make bench      speed/size against the reference tools, side by side
 #   make fuzz       build and briefly run the libFuzzer targets (clang)
+#   make install    tools, man pages, probes and rules under PREFIX (DESTDIR)
 #
 # Missing Debian packages are installed by mk/deps.sh when run as root.
 
@@ -188,6 +189,38 @@ qemu-test: images $(O)/armhf/stock-init | $(O)/.deps-qemu $(O)/.deps-check
 	@sh qemu-tests/run.sh
 
 check: unit-test fuzz-replay sh-test qemu-test
+
+# ---- install: make install [PREFIX=/usr/local] [DESTDIR=staging] ----------------
+# The host tools in bin/, their man pages (man/), and for building ramdisks the
+# static probe and init of each architecture and the shipped rules in
+# share/bootkit/. Install depends on the built files, not on `all`: it never
+# fetches a kernel, and run as root after a user's `make` it rebuilds nothing.
+# uninstall removes exactly these files (and share/bootkit/ when left empty).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/bootkit
+MAN1    := $(TOOLS:%=man/%.1)
+MAN5    := man/modules.list.5
+MAN8    := man/probe.8
+TARGETS := armhf/probe armhf/init x86_64/probe x86_64/init
+INSTALLED := $(TOOLS:%=$(BINDIR)/%) $(MAN1:man/%=$(MANDIR)/man1/%) $(MAN5:man/%=$(MANDIR)/man5/%) \
+	$(MAN8:man/%=$(MANDIR)/man8/%) $(TARGETS:%=$(DATADIR)/%) $(DATADIR)/modules.list
+.PHONY: install uninstall
+install: $(TOOLS:%=$(BIN)/%) $(TARGETS:%=$(O)/%) $(MAN1) $(MAN5) $(MAN8) modules.list
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(MANDIR)/man5' \
+	  '$(DESTDIR)$(MANDIR)/man8' '$(DESTDIR)$(DATADIR)/armhf' '$(DESTDIR)$(DATADIR)/x86_64'
+	install -m 0755 $(TOOLS:%=$(BIN)/%) '$(DESTDIR)$(BINDIR)'
+	install -m 0644 $(MAN1) '$(DESTDIR)$(MANDIR)/man1'
+	install -m 0644 $(MAN5) '$(DESTDIR)$(MANDIR)/man5'
+	install -m 0644 $(MAN8) '$(DESTDIR)$(MANDIR)/man8'
+	install -m 0755 $(O)/armhf/probe $(O)/armhf/init '$(DESTDIR)$(DATADIR)/armhf'
+	install -m 0755 $(O)/x86_64/probe $(O)/x86_64/init '$(DESTDIR)$(DATADIR)/x86_64'
+	install -m 0644 modules.list '$(DESTDIR)$(DATADIR)'
+uninstall:
+	rm -f $(INSTALLED:%='$(DESTDIR)%')
+	@for d in '$(DESTDIR)$(DATADIR)/armhf' '$(DESTDIR)$(DATADIR)/x86_64' '$(DESTDIR)$(DATADIR)'; do \
+	  rmdir "$$d" 2>/dev/null || :; done
 
 # ---- benchmarks --------------------------------------------------------------
 $(O)/peakrss: bench/peakrss.c | $(DEPS_BUILD)
