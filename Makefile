@@ -5,6 +5,7 @@
 #   make bench      speed/size against the reference tools, side by side
 #   make fuzz       build and briefly run the libFuzzer targets (clang)
 #   make install    tools, man pages, probes and rules under PREFIX (DESTDIR)
+#   make dist       out/bootkit-VERSION.tar.gz; make distcheck builds and checks it
 #
 # Missing Debian packages are installed by mk/deps.sh when run as root.
 
@@ -221,6 +222,24 @@ uninstall:
 	rm -f $(INSTALLED:%='$(DESTDIR)%')
 	@for d in '$(DESTDIR)$(DATADIR)/armhf' '$(DESTDIR)$(DATADIR)/x86_64' '$(DESTDIR)$(DATADIR)'; do \
 	  rmdir "$$d" 2>/dev/null || :; done
+
+# ---- release tarball: make dist, make distcheck -----------------------------------
+# out/bootkit-VERSION.tar.gz: the tracked files as they are in the working tree
+# (git stash create: uncommitted changes too, which the -dirty version says)
+# and a VERSION file, which mk/version.sh reads where there is no git.
+# distcheck builds it outside git: `make` and `make check`, the whole suite
+# (QEMU boots included); DISTCHECK_GOALS="tools probes unit-test" for less.
+DIST := bootkit-$(VERSION)
+.PHONY: dist distcheck
+dist:
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make dist: needs a git checkout"; exit 1; }
+	@mkdir -p $(O)/dist && echo '$(VERSION)' > $(O)/dist/VERSION
+	@tree=$$(git stash create) && \
+	  git archive --prefix=$(DIST)/ --add-file=$(O)/dist/VERSION -o $(O)/$(DIST).tar.gz $${tree:-HEAD}
+	@case '$(VERSION)' in *-dirty) echo "make dist: uncommitted changes are in it";; esac
+	@echo "$(O)/$(DIST).tar.gz"
+distcheck: dist
+	@MAKE='$(MAKE)' sh mk/distcheck.sh $(O)/$(DIST).tar.gz $(DISTCHECK_GOALS)
 
 # ---- benchmarks --------------------------------------------------------------
 $(O)/peakrss: bench/peakrss.c | $(DEPS_BUILD)
