@@ -6,7 +6,6 @@
 mk() { env -u MAKEFLAGS -u MFLAGS make -C "$ROOT" "$@"; }
 D=$PWD/dest
 P=$D/usr/local
-want_version=$(cat "$ROOT/out/version.txt" 2>/dev/null)
 
 # what install must put, with its mode and its source
 cat > want <<EOF
@@ -28,9 +27,17 @@ cat > want <<EOF
 EOF
 
 # ---- install ----------------------------------------------------------------
-stamp() { ls -l --time-style=+%s.%N "$ROOT"/out/bin/* "$ROOT"/out/armhf/probe "$ROOT"/out/x86_64/probe; }
+# Built first (a no-op under make check), as a user does before installing.
+# Then install rebuilds nothing, even when git would now describe the tree
+# otherwise (root's git refusing a user's checkout: safe.directory).
+check "make tools probes" mk tools probes
+want_version=$(cat "$ROOT/out/version.txt" 2>/dev/null)
+stamp() { ls -l --time-style=+%s.%N "$ROOT"/out/bin/* "$ROOT"/out/*/probe "$ROOT"/out/*/init "$ROOT/out/version.txt"; }
+mkdir -p fakebin && printf '#!/bin/sh\necho another-version\n' > fakebin/git && chmod +x fakebin/git
 stamp > before
-check "make install DESTDIR=..." mk install DESTDIR="$D"
+path=$PATH PATH="$PWD/fakebin:$PATH"
+check "make install DESTDIR=... (git says another version)" mk install DESTDIR="$D"
+PATH=$path
 stamp > after
 same "install rebuilt nothing (the built files kept their times)" before after
 missing=0
