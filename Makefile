@@ -4,6 +4,9 @@
 #   make check      unit tests (ASan+UBSan), differential tests, QEMU board tests
 #   make bench      speed/size against the reference tools, side by side
 #   make fuzz       build and briefly run the libFuzzer targets (clang)
+#   make install    tools, man pages, probes and rules under PREFIX (DESTDIR)
+#   make dist       out/bootkit-VERSION.tar.gz; make distcheck builds and checks it
+#   make lint       clang-format and shellcheck (not part of make check yet)
 #
 # Missing Debian packages are installed by mk/deps.sh when run as root.
 
@@ -49,6 +52,23 @@ $(OBJ)/%.o: %.c | $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# ---- the version: --version of every tool ------------------------------------
+# mk/version.sh: `git describe --tags --always --dirty`, or the VERSION file of a
+# `make dist` tarball. out/version.txt is rewritten only when it changes, and
+# only lib/version.c is compiled with it: a new version relinks, nothing more.
+# `make install` (alone) keeps the version the tools were built with: a root
+# shell's git may see the tree otherwise (safe.directory) and relink them as
+# root inside the user's out/.
+INSTALL_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out install uninstall,$(MAKECMDGOALS)),,y))
+VERSION := $(if $(and $(INSTALL_ONLY),$(wildcard $(O)/version.txt)),$(shell cat $(O)/version.txt),$(shell sh mk/version.sh))
+VERSION_DEF = -DBOOTKIT_VERSION='"$(VERSION)"'
+.PHONY: FORCE
+$(O)/version.txt: FORCE
+	@mkdir -p $(O)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(VERSION)' ] || echo '$(VERSION)' > $@
+$(OBJ)/lib/version.o: $(O)/version.txt
+$(OBJ)/lib/version.o: ALL_CFLAGS += $(VERSION_DEF)
+
 $(O)/libbootkit.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -80,8 +100,9 @@ avbtest: $(O)/avbtest
 # musl's compilers do not search /usr/include; the kernel UAPI headers (linux,
 # asm, asm-generic) come from a private folder of links.
 # The probe links its own files, the rules language and the lib/ files the
-# init shares (module loading, the command line) plus lib/moddep.c.
-PROBE_LIB  := lib/modload.c lib/cmdline.c lib/moddep.c
+# init shares (module loading, the command line) plus lib/moddep.c and
+# lib/version.c (--version).
+PROBE_LIB  := lib/modload.c lib/cmdline.c lib/moddep.c lib/version.c
 PROBE_SRC  := $(filter-out probe/main.c,$(wildcard probe/*.c)) probe/main.c $(PROBE_LIB)
 PROBE_HDR  := $(wildcard probe/*.h) $(PROBE_LIB:.c=.h) lib/bytes.h
 PROBE_CFLAGS = $(WARN) -Wformat-truncation=2 -Os -D_GNU_SOURCE -Ilib -Iprobe \
@@ -95,9 +116,9 @@ $(O)/musl-inc/armhf/.stamp: | $(DEPS_TARGET)
 	  ln -sfn /usr/arm-linux-gnueabihf/include/$$d $$d; done && touch .stamp
 MUSL_CC_x86_64 := musl-gcc
 MUSL_CC_armhf  := arm-linux-musleabihf-gcc
-$(O)/%/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/%/.stamp
+$(O)/%/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/%/.stamp $(O)/version.txt
 	@mkdir -p $(dir $@)
-	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(PROBE_SRC)
+	$(MUSL_CC_$*) $(PROBE_CFLAGS) $(VERSION_DEF) -isystem $(O)/musl-inc/$* -o $@ $(PROBE_SRC)
 # The minimal (BusyBox-free) init flow, static musl too.
 INIT_SRC := ramdisk/init/init.c lib/modload.c lib/cmdline.c
 $(O)/%/init: $(INIT_SRC) lib/modload.h lib/cmdline.h $(O)/musl-inc/%/.stamp
@@ -137,6 +158,8 @@ SAN_OBJ  := $(O)/san
 $(SAN_OBJ)/%.o: %.c | $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -Itests/unit -c -o $@ $<
+$(SAN_OBJ)/lib/version.o: $(O)/version.txt
+$(SAN_OBJ)/lib/version.o: ALL_CFLAGS += $(VERSION_DEF)
 
 $(O)/unit-tests: $(UNIT_SRC:%.c=$(SAN_OBJ)/%.o) $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) \
 		$(PROBE_CORE:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUILD)
@@ -169,6 +192,76 @@ qemu-test: images $(O)/armhf/stock-init | $(O)/.deps-qemu $(O)/.deps-check
 	@sh qemu-tests/run.sh
 
 check: unit-test fuzz-replay sh-test qemu-test
+
+# ---- install: make install [PREFIX=/usr/local] [DESTDIR=staging] ----------------
+# The host tools in bin/, their man pages (man/), and for building ramdisks the
+# static probe and init of each architecture and the shipped rules in
+# share/bootkit/. Install depends on the built files, not on `all`: it never
+# fetches a kernel, and run as root after a user's `make` it rebuilds nothing.
+# uninstall removes exactly these files (and share/bootkit/ when left empty).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/bootkit
+MAN1    := $(TOOLS:%=man/%.1)
+MAN5    := man/modules.list.5
+MAN8    := man/probe.8
+TARGETS := armhf/probe armhf/init x86_64/probe x86_64/init
+INSTALLED := $(TOOLS:%=$(BINDIR)/%) $(MAN1:man/%=$(MANDIR)/man1/%) $(MAN5:man/%=$(MANDIR)/man5/%) \
+	$(MAN8:man/%=$(MANDIR)/man8/%) $(TARGETS:%=$(DATADIR)/%) $(DATADIR)/modules.list
+.PHONY: install uninstall
+install: $(TOOLS:%=$(BIN)/%) $(TARGETS:%=$(O)/%) $(MAN1) $(MAN5) $(MAN8) modules.list
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(MANDIR)/man5' \
+	  '$(DESTDIR)$(MANDIR)/man8' '$(DESTDIR)$(DATADIR)/armhf' '$(DESTDIR)$(DATADIR)/x86_64'
+	install -m 0755 $(TOOLS:%=$(BIN)/%) '$(DESTDIR)$(BINDIR)'
+	install -m 0644 $(MAN1) '$(DESTDIR)$(MANDIR)/man1'
+	install -m 0644 $(MAN5) '$(DESTDIR)$(MANDIR)/man5'
+	install -m 0644 $(MAN8) '$(DESTDIR)$(MANDIR)/man8'
+	install -m 0755 $(O)/armhf/probe $(O)/armhf/init '$(DESTDIR)$(DATADIR)/armhf'
+	install -m 0755 $(O)/x86_64/probe $(O)/x86_64/init '$(DESTDIR)$(DATADIR)/x86_64'
+	install -m 0644 modules.list '$(DESTDIR)$(DATADIR)'
+uninstall:
+	rm -f $(INSTALLED:%='$(DESTDIR)%')
+	@for d in '$(DESTDIR)$(DATADIR)/armhf' '$(DESTDIR)$(DATADIR)/x86_64' '$(DESTDIR)$(DATADIR)'; do \
+	  rmdir "$$d" 2>/dev/null || :; done
+
+# ---- release tarball: make dist, make distcheck -----------------------------------
+# out/bootkit-VERSION.tar.gz: the tracked files as they are in the working tree
+# (git stash create: uncommitted changes too, which the -dirty version says)
+# and a VERSION file, which mk/version.sh reads where there is no git.
+# distcheck builds it outside git: `make` and `make check`, the whole suite
+# (QEMU boots included); DISTCHECK_GOALS="tools probes unit-test" for less.
+DIST := bootkit-$(VERSION)
+.PHONY: dist distcheck
+dist:
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make dist: needs a git checkout"; exit 1; }
+	@mkdir -p $(O)/dist && echo '$(VERSION)' > $(O)/dist/VERSION
+	@tree=$$(git stash create) && \
+	  git archive --prefix=$(DIST)/ --add-file=$(O)/dist/VERSION -o $(O)/$(DIST).tar.gz $${tree:-HEAD}
+	@case '$(VERSION)' in *-dirty) echo "make dist: uncommitted changes are in it";; esac
+	@echo "$(O)/$(DIST).tar.gz"
+distcheck: dist
+	@MAKE='$(MAKE)' sh mk/distcheck.sh $(O)/$(DIST).tar.gz $(DISTCHECK_GOALS)
+
+# ---- lint: make lint (lint-c, lint-sh) ---------------------------------------------
+# Not in `make check` yet: the C sources are reformatted once, after the open
+# branches are merged. clang-format follows .clang-format; shellcheck reads
+# .shellcheckrc (all scripts are POSIX sh) and tests/sh/.shellcheckrc (its one
+# exclusion, said why there). `make lint` runs both and fails if either does.
+LINT_C  := $(sort $(wildcard lib/*.[ch] mkbootimg/*.[ch] ramdisk/*.[ch] ramdisk/init/*.c \
+	     probe/*.[ch] tests/*.c tests/unit/*.[ch] fuzz/*.c bench/*.c qemu-tests/*.c))
+LINT_SH := .ci/run $(sort $(wildcard mk/*.sh bench/*.sh qemu-tests/*.sh ramdisk/init/*.sh \
+	     tests/sh/*.sh)) tests/avbtool-standin
+LINT_C_CMD  = clang-format --dry-run -Werror $(LINT_C)
+LINT_SH_CMD = shellcheck $(LINT_SH)
+.PHONY: lint lint-c lint-sh
+lint: | $(O)/.deps-lint
+	@rc=0; $(LINT_C_CMD) || rc=1; $(LINT_SH_CMD) || rc=1; \
+	  [ $$rc = 0 ] && echo "lint: clean" || echo "lint: see above (make lint-c, make lint-sh)"; exit $$rc
+lint-c: | $(O)/.deps-lint
+	$(LINT_C_CMD)
+lint-sh: | $(O)/.deps-lint
+	$(LINT_SH_CMD)
 
 # ---- benchmarks --------------------------------------------------------------
 $(O)/peakrss: bench/peakrss.c | $(DEPS_BUILD)

@@ -9,6 +9,7 @@
 
 #include "fileio.h"
 #include "scatter.h"
+#include "version.h"
 
 static const char *progname = "bootkit";
 static void (*die_hook)(void *ctx);
@@ -30,6 +31,12 @@ void cli_init(const char *prog)
 const char *cli_prog(void)
 {
 	return progname;
+}
+
+void cli_version(const char *name)
+{
+	printf("%s %s\n", name, bootkit_version());
+	exit(fflush(stdout) ? EXIT_BAD : 0);
 }
 
 void die(int code, const char *fmt, ...)

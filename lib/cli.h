@@ -14,6 +14,8 @@ enum { EXIT_BAD = 1, EXIT_USAGE = 2 };
 
 void cli_init(const char *prog);
 const char *cli_prog(void);
+/* --version: "NAME VERSION" on stdout (lib/version.h), then exit 0. */
+noreturn void cli_version(const char *name);
 noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: FILE: <diag message>" and exit 1. */

@@ -41,6 +41,7 @@ echo "deps.sh: installing:$missing" >&2
 # One index (armhf bookworm-security) is known to be served with a wrong size;
 # apt-get update then exits 100 although the main indexes are fine: go on.
 DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
+# shellcheck disable=SC2086 # one word per package
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null || {
 	echo "deps.sh: apt-get install$missing failed" >&2
 	exit 1

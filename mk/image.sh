@@ -29,9 +29,8 @@ resolve_kernel
 # ---- the ramdisk: init flow, probe, rules, modules, input files
 spec=$out/ramdisk.spec
 write_spec "$spec" "$P_INIT"
-kv=""
-[ -n "$kver" ] && kv="--kernel-version $kver"
-$bin/ramdisk pack --spec "$spec" --modules "$mods" $kv --modules-list "$P_MODULES_LIST" \
+$bin/ramdisk pack --spec "$spec" --modules "$mods" ${kver:+--kernel-version "$kver"} \
+	--modules-list "$P_MODULES_LIST" \
 	${P_PRELOAD:+--preload "$P_PRELOAD"} --input ramdisk/input \
 	-c "$P_RAMDISK_COMPRESSION" -o "$out/ramdisk.img" --summary 0 >"$out/ramdisk.log" ||
 	{ cat "$out/ramdisk.log"; die "ramdisk pack failed"; }
@@ -60,11 +59,11 @@ $bin/mkbootimg "$@" -o "$out/boot.img" || die "mkbootimg refused $out/boot.img (
 
 # ---- summary: each part, its size and format; headroom in the partition
 if [ -n "${SCATTER:-}" ]; then
-	limit="--scatter $SCATTER"
+	set -- --scatter "$SCATTER"
 else
-	limit="--partition-size $P_PARTITION_SIZE"
+	set -- --partition-size "$P_PARTITION_SIZE"
 fi
 echo "== $out/boot.img: board $board, init $P_INIT, kernel ${kver:-$kernel}"
 $bin/bootimg info "$out/boot.img" | sed -n '/^layout:/,/^  end of image/p'
 sed -n 's/^/  ramdisk: /; /modules:\|input files:\|entries/p' "$out/ramdisk.log"
-$bin/bootimg check "$out/boot.img" $limit
+$bin/bootimg check "$out/boot.img" "$@"

@@ -47,8 +47,9 @@ static const char usage[] =
 	"                               kernel version and config, DTBs, ramdisk entries\n"
 	"                               (a unified diff for text files)\n"
 	"\n"
-	"'bootimg COMMAND --help' for a command's options. Exit status: 0 ok, 1 bad\n"
-	"input, failed check or refused write (nothing written), 2 bad usage.\n";
+	"'bootimg COMMAND --help' for a command's options; 'bootimg --version' prints\n"
+	"\"bootimg VERSION\". Exit status: 0 ok, 1 bad input, failed check or refused\n"
+	"write (nothing written), 2 bad usage.\n";
 
 /* ---- verify ---------------------------------------------------------------------- */
 
@@ -446,6 +447,8 @@ int main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "--version"))
+		cli_version("bootimg");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);

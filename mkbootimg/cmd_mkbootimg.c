@@ -87,6 +87,7 @@ static const char usage[] =
 	"  --id_sha256              store the SHA-256 id variant (v0-v2)\n"
 	"  --ramdisk_addr_always    keep ramdisk_addr even with no ramdisk\n"
 	"  --second_addr_always     keep second_addr even with no second\n"
+	"  --version                print \"mkbootimg VERSION\" and exit\n"
 	"\n"
 	"Options may be abbreviated; '-' and '_' are alike. Exit status: 0 written,\n"
 	"1 bad input or refused (nothing written), 2 bad usage.\n";
@@ -99,7 +100,7 @@ enum {
 	O_BOOT_SIGNATURE, O_RAMDISK_TYPE, O_RAMDISK_NAME, O_FRAGMENT, O_GKI_ALG, O_GKI_KEY,
 	O_GKI_ARGS, O_GKI_AVBTOOL, O_MTK,
 	O_PART_SIZE, O_SCATTER, O_PARTITION, O_ID_SHA256, O_RD_ADDR_ALWAYS, O_SEC_ADDR_ALWAYS,
-	O_HELP, O_BOARD_ID0 = 100,
+	O_HELP, O_VERSION, O_BOARD_ID0 = 100,
 };
 
 static const struct opt opts[] = {
@@ -143,6 +144,7 @@ static const struct opt opts[] = {
 	{"ramdisk_addr_always", 0, false, O_RD_ADDR_ALWAYS},
 	{"second_addr_always", 0, false, O_SEC_ADDR_ALWAYS},
 	{"help", 'h', false, O_HELP},
+	{"version", 0, false, O_VERSION},
 	{"board_id0", 0, true, O_BOARD_ID0 + 0},   {"board_id1", 0, true, O_BOARD_ID0 + 1},
 	{"board_id2", 0, true, O_BOARD_ID0 + 2},   {"board_id3", 0, true, O_BOARD_ID0 + 3},
 	{"board_id4", 0, true, O_BOARD_ID0 + 4},   {"board_id5", 0, true, O_BOARD_ID0 + 5},
@@ -282,6 +284,7 @@ static void parse_one(struct args *a, int id, const char *v)
 	case O_RD_ADDR_ALWAYS: a->rd_addr_always = true; break;
 	case O_SEC_ADDR_ALWAYS: a->sec_addr_always = true; break;
 	case O_HELP: fputs(usage, stdout); exit(0);
+	case O_VERSION: cli_version("mkbootimg");
 	default:
 		a->pending.board_id[id - O_BOARD_ID0] =
 			(uint32_t)opt_u64("--board_id", v, UINT32_MAX);

@@ -33,6 +33,7 @@ static const char usage[] =
 	"  --format mkbootimg  print mkbootimg arguments that rebuild the image\n"
 	"                      byte-identically (shell-quoted)\n"
 	"  -0, --null          with --format mkbootimg: NUL-terminated arguments\n"
+	"  --version           print \"unpack_bootimg VERSION\" and exit\n"
 	"\n"
 	"Exit status: 0 done, 1 bad image, 2 bad usage.\n";
 
@@ -484,11 +485,12 @@ static void warn_losses(const struct image *im)
 
 /* ---- main ------------------------------------------------------------------- */
 
-enum { O_BOOT_IMG = 1, O_OUT, O_FORMAT, O_NULL, O_HELP };
+enum { O_BOOT_IMG = 1, O_OUT, O_FORMAT, O_NULL, O_HELP, O_VERSION };
 static const struct opt opts[] = {
 	{"boot_img", 0, true, O_BOOT_IMG}, {"out", 0, true, O_OUT},
 	{"format", 0, true, O_FORMAT},	   {"null", '0', false, O_NULL},
-	{"help", 'h', false, O_HELP},	   {0},
+	{"help", 'h', false, O_HELP},	   {"version", 0, false, O_VERSION},
+	{0},
 };
 
 int main(int argc, char **argv)
@@ -508,6 +510,7 @@ int main(int argc, char **argv)
 		case O_FORMAT: format = s.arg; break;
 		case O_NULL: nul = true; break;
 		case O_HELP: fputs(usage, stdout); return 0;
+		case O_VERSION: cli_version("unpack_bootimg");
 		default: die(EXIT_USAGE, "unexpected argument \"%s\" (see --help)", s.arg);
 		}
 	}

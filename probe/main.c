@@ -3,7 +3,7 @@
  * usage: probe [--modules-list FILE] [--root DIR] [--fake-i2c FILE] [--dry-run]
  *              [--explain] [--record PATH] [--budget MS] [--bus-budget MS]
  *              [--class-budget MS] [--timeout MS] [--kernel-release R]
- *              [--watch S] [--check]
+ *              [--watch S] [--check] [--version]
  *
  * Parses and clamps everything first, allocates once, then must not die: as
  * PID 1 it never exits (the init flow normally runs it as a child).
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "probe.h"
+#include "version.h"
 
 #define UEVENT_MAX 4096 /* one kernel uevent message (UEVENT_BUFFER_SIZE is 2048) */
 
@@ -37,7 +38,8 @@ static const char usage[] =
 	"  --kernel-release R    modules from /lib/modules/R (default: uname -r)\n"
 	"  --watch S             after the first pass, leave a child watching S seconds\n"
 	"                        for adapters that appear late (uevents); exit at once\n"
-	"  --check               parse the rules, print errors, exit 1 if any\n";
+	"  --check               parse the rules, print errors, exit 1 if any\n"
+	"  --version             print \"probe VERSION\" and exit\n";
 
 struct opts {
 	const char *list, *root, *fake, *record, *release;
@@ -92,6 +94,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 				o->check = true;
 			else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 				fputs(usage, stdout);
+				exit(0);
+			} else if (!strcmp(a, "--version")) {
+				printf("probe %s\n", bootkit_version());
 				exit(0);
 			} else {
 				fprintf(stderr, "probe: unknown option %s\n%s", a, usage);

@@ -53,6 +53,7 @@ static const char usage[] =
 	"Spec and edit lines are described in README.md (file, dir, nod, slink, pipe,\n"
 	"sock; rm, rmtree, mv, insert). mtime comes from SOURCE_DATE_EPOCH (else 0).\n"
 	"--max-size N caps the decompressed size of a ramdisk read (default 512M).\n"
+	"'ramdisk --version' prints \"ramdisk VERSION\".\n"
 	"Exit status: 0 ok, 1 bad input (nothing written), 2 bad usage.\n";
 
 /* ---- reading ---------------------------------------------------------------------- */
@@ -594,6 +595,8 @@ int main(int argc, char **argv)
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
+	if (!strcmp(argv[1], "--version"))
+		cli_version("ramdisk");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);

@@ -33,6 +33,7 @@ get() {
 	done
 	[ -n "$_got" ] && return
 	if [ -f /lib/probe/init.conf ]; then
+		# shellcheck disable=SC2034 # v is read by the eval
 		while IFS='=' read -r k v; do
 			[ "$k" = "$2" ] && { eval "$1=\$v"; _got=1; }
 		done </lib/probe/init.conf
@@ -66,6 +67,8 @@ say "preload: $(load_kind preload) modules"
 ok=0
 # bootkit.probe=PROGRAM runs another decider (a shell script, for comparison);
 # bootkit.dry_run=1: decide and record, load nothing (BOOTKIT_DRY_RUN=1 for another decider)
+# the settings get() assigns (by eval, which shellcheck cannot follow)
+prog='' dry='' noprobe='' ptmo='' budget='' xfer='' watch='' dump='' halt=''
 get prog probe /sbin/probe
 get dry dry_run 0
 get noprobe noprobe 0

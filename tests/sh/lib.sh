@@ -28,4 +28,14 @@ vector_inputs() {
 	yes VRD1 | head -c 1234 > vendor_ramdisk_frag1; yes VRD2 | head -c 777 > vendor_ramdisk_frag2
 	printf 'androidboot.hardware=mt6572\nandroidboot.console=ttyMT0\n' > bootconfig
 }
+# The MT6572 stock addresses and page size, as mkbootimg flags (plain words).
 MTK="--base 0x10000000 --kernel_offset 0x00008000 --ramdisk_offset 0x01000000 --second_offset 0x00f00000 --tags_offset 0x00000100 --pagesize 2048"
+# mkbootimg_mtk ARGS...: our mkbootimg with those
+# shellcheck disable=SC2086 # MTK: plain words, split on purpose
+mkbootimg_mtk() { "$BIN/mkbootimg" $MTK "$@"; }
+# no_files DIR [GREP-OPTION...] ERE: no name in DIR (dot files too) matches;
+# the names that do are printed
+no_files() {
+	_d=$1; shift
+	! find "$_d" -mindepth 1 -maxdepth 1 -printf '%f\n' | grep -E "$@"
+}

@@ -31,8 +31,7 @@ vbmeta_fields() {
 	auth=$(be "$1" $((vb + 12)) 8) aux=$(be "$1" $((vb + 20)) 8) alg=$(be "$1" $((vb + 28)) 4)
 	hoff=$(be "$1" $((vb + 32)) 8) hsize=$(be "$1" $((vb + 40)) 8)
 	soff=$(be "$1" $((vb + 48)) 8) ssize=$(be "$1" $((vb + 56)) 8)
-	koff=$(be "$1" $((vb + 64)) 8) ksize=$(be "$1" $((vb + 72)) 8)
-	doff=$(be "$1" $((vb + 96)) 8) dsize=$(be "$1" $((vb + 104)) 8)
+	koff=$(be "$1" $((vb + 64)) 8) doff=$(be "$1" $((vb + 96)) 8)
 	auxat=$((vb + 256 + auth))
 }
 
@@ -158,11 +157,12 @@ grep -q "^signature: mismatch" v.out && grep -q "^digest: ok" v.out && ok "avbte
 # ---- mkbootimg --gki_signing_* (AOSP's deprecated GKI 2.0 signing) -------------
 yes K | head -c 4096 > kernel
 yes R | head -c 4096 > ramdisk
-V4="--header_version 4 --kernel kernel --ramdisk ramdisk"
-GKI="--gki_signing_key $K/testkey_rsa2048.pem --gki_signing_algorithm SHA256_RSA2048"
+# mkbootimg: header v4, kernel and ramdisk; and with the GKI test key and algorithm
+mkv4() { "$BIN/mkbootimg" --header_version 4 --kernel kernel --ramdisk ramdisk "$@"; }
+mkgki() { mkv4 --gki_signing_key "$K/testkey_rsa2048.pem" --gki_signing_algorithm SHA256_RSA2048 "$@"; }
 mkdir -p tmp && export TMPDIR="$PWD/tmp"
-AVBTOOL_LOG=avbtool.args "$BIN/mkbootimg" $V4 $GKI --gki_signing_avbtool_path "$STANDIN" \
-	--gki_signing_signature_args "--prop foo:bar   --prop gki:nice" -o gki.img
+(export AVBTOOL_LOG=avbtool.args; mkgki --gki_signing_avbtool_path "$STANDIN" \
+	--gki_signing_signature_args "--prop foo:bar   --prop gki:nice" -o gki.img)
 [ "$(wc -c < gki.img)" = 16384 ] && ok "gki: header, kernel, ramdisk, 4096-byte signature" || bad "gki size"
 [ "$(le32 gki.img 1580)" = 4096 ] && ok "gki: signature_size 4096 in the v4 header" || bad "gki signature_size"
 # avbtool's command line, as AOSP's mkbootimg gives it
@@ -179,7 +179,7 @@ sed -n 14p avbtool.args | grep -q "^$TMPDIR/mkbootimg-gki\..*/boot_signature$" &
 printf '%s\n' --salt d00df00d --prop foo:bar --prop gki:nice > want.tail2
 sed -n "15,\$p" avbtool.args > got.tail2
 same "gki: salt, then the signature args split on whitespace" want.tail2 got.tail2
-[ -z "$(ls -A tmp)" ] && [ -z "$(ls -A . | grep '^\.gki')" ] && ok "gki: no temporary file left" || bad "gki: temporary files left"
+no_files tmp . && no_files . '^\.gki' && ok "gki: no temporary file left" || bad "gki: temporary files left"
 # the signature section is a vbmeta image signing the first 12288 bytes
 head -c 12288 gki.img > signed_part
 part gki.img 12288 4096 > boot_signature
@@ -194,36 +194,36 @@ check_vbmeta gki boot_signature 0 "$K/testkey_rsa2048.pem" sha256
 check_digest gki boot_signature 0 signed_part
 # avbtool found in PATH by default
 mkdir -p path && ln -sf "$STANDIN" path/avbtool
-PATH="$PWD/path:$PATH" "$BIN/mkbootimg" $V4 $GKI \
-	--gki_signing_signature_args "--prop foo:bar --prop gki:nice" -o gki2.img
+(PATH="$PWD/path:$PATH"; mkgki --gki_signing_signature_args "--prop foo:bar --prop gki:nice" -o gki2.img)
 same "gki: avbtool from PATH, same bytes (fixed salt)" gki.img gki2.img
 # AOSP's error for an oversize signature; nothing written, nothing left
 export AVBTOOL_OVERSIZE=1
 refuses "gki: a signature over 4096 bytes" 1 "^ValueError: boot sigature size is > 4096$" \
-	"$BIN/mkbootimg" $V4 $GKI --gki_signing_avbtool_path "$STANDIN" -o big.img
+	mkgki --gki_signing_avbtool_path "$STANDIN" -o big.img
 unset AVBTOOL_OVERSIZE
 [ "$(tail -n 1 refuse.err)" = "ValueError: boot sigature size is > 4096" ] && ok "gki: AOSP's line comes last" ||
 	bad "gki: last line $(tail -n 1 refuse.err)"
 grep -q "^mkbootimg: big.img: the boot signature avbtool made is 4097 bytes, more than 4096$" refuse.err &&
 	ok "gki: our own line names the size" || bad "gki: $(cat refuse.err)"
 refuses "gki: no avbtool" 1 "cannot run no-such-avbtool" \
-	"$BIN/mkbootimg" $V4 $GKI --gki_signing_avbtool_path no-such-avbtool -o none.img
+	mkgki --gki_signing_avbtool_path no-such-avbtool -o none.img
 refuses "gki: avbtool fails" 1 "add_hash_footer failed \(exit status 2\)" \
-	"$BIN/mkbootimg" $V4 $GKI --gki_signing_avbtool_path "$STANDIN" --gki_signing_signature_args --bogus -o none.img
-[ ! -e big.img ] && [ ! -e none.img ] && [ -z "$(ls -A tmp)" ] && [ -z "$(ls -A . | grep '^\.')" ] &&
+	mkgki --gki_signing_avbtool_path "$STANDIN" --gki_signing_signature_args --bogus -o none.img
+[ ! -e big.img ] && [ ! -e none.img ] && no_files tmp . && no_files . '^\.' &&
 	ok "gki: refused runs leave no output and no temporary file" || bad "gki: leftovers: $(ls -A . tmp)"
 # ignored as AOSP ignores them: not v4, or key or algorithm missing
-"$BIN/mkbootimg" $V4 -o plain4.img
-"$BIN/mkbootimg" $V4 --gki_signing_key "$K/testkey_rsa2048.pem" --gki_signing_avbtool_path no-such -o k4.img
+mkv4 -o plain4.img
+mkv4 --gki_signing_key "$K/testkey_rsa2048.pem" --gki_signing_avbtool_path no-such -o k4.img
 same "gki: a key without an algorithm is ignored" plain4.img k4.img
 "$BIN/mkbootimg" --header_version 2 --kernel kernel --ramdisk ramdisk --dtb ramdisk -o plain2.img
-"$BIN/mkbootimg" --header_version 2 --kernel kernel --ramdisk ramdisk --dtb ramdisk $GKI \
+"$BIN/mkbootimg" --header_version 2 --kernel kernel --ramdisk ramdisk --dtb ramdisk \
+	--gki_signing_key "$K/testkey_rsa2048.pem" --gki_signing_algorithm SHA256_RSA2048 \
 	--gki_signing_avbtool_path no-such -o g2.img
 same "gki: ignored below header v4" plain2.img g2.img
 refuses "gki and --boot_signature together" 2 "use one" \
-	"$BIN/mkbootimg" $V4 $GKI --boot_signature boot_signature -o x.img
+	mkgki --boot_signature boot_signature -o x.img
 # --boot_signature stays, as an extension
-"$BIN/mkbootimg" $V4 --boot_signature boot_signature -o bs.img
+mkv4 --boot_signature boot_signature -o bs.img
 same "--boot_signature FILE gives the same image" gki.img bs.img
 "$BIN/mkbootimg" --help > help.txt
 grep -q '^\[DEPRECATED\] GKI 2.0 signing arguments' help.txt && grep -q -- '--gki_signing_avbtool_path' help.txt &&

@@ -117,5 +117,5 @@ refuses "lzop is named" 1 "lzop ramdisks are not supported" "$R" list x.lzo
 { cat rd.xz; cat x.lzo; } > xz-then-lzo
 refuses "an lzop stream after an xz one" 1 "an lzop stream follows the xz one" "$R" list xz-then-lzo
 refuses "bad level" 2 "want lz4.*zstd\[:1..19\]" "$R" pack tree -c xz:10 -o bad.xz
-[ -z "$(ls -a | grep '\.tmp')" ] && ok "no temporary files left" || bad "temp files left"
+no_files . '\.tmp' && ok "no temporary files left" || bad "temp files left"
 finish

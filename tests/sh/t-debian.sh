@@ -13,7 +13,7 @@ while read -r hv extra; do
 	same "case $n (v$hv $extra): same bytes as Debian's mkbootimg" deb$n.img our$n.img
 	rm -rf du && /usr/bin/unpack_bootimg --boot_img our$n.img --out du >/dev/null || bad "case $n: Debian unpack_bootimg rejects ours"
 	rm -rf ou && "$BIN/unpack_bootimg" --boot_img our$n.img --out ou >/dev/null
-	for f in du/*; do same "case $n: $(basename $f) as Debian's unpack_bootimg extracts it" "$f" "ou/$(basename $f)"; done
+	for f in du/*; do same "case $n: ${f#du/} as Debian's unpack_bootimg extracts it" "$f" "ou/${f#du/}"; done
 done <<'CASES'
 0 --kernel k1 --ramdisk r1
 0 --kernel k1 --ramdisk r1 --second s1 --board MT6572 --cmdline 'console=ttyMT0,921600n1 lcm=1-hx8389b'

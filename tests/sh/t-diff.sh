@@ -57,10 +57,10 @@ open('rb/fstab.mt6572', 'w').write('/dev/block/mmcblk0p7 /system ext4 ro wait\n'
 PY
 rm ra/init.rc.orig
 "$BIN/ramdisk" pack ra -c gzip -o ra.gz >/dev/null && "$BIN/ramdisk" pack rb -c gzip -o rb.gz >/dev/null
-"$BIN/mkbootimg" --mtk_header boot --kernel kernel-a --ramdisk ra.gz $MTK --cmdline "console=ttyMT0" -o a.img
+mkbootimg_mtk --mtk_header boot --kernel kernel-a --ramdisk ra.gz --cmdline "console=ttyMT0" -o a.img
 cat kernel-a dtb-a > kda; cat kernel-b dtb-b > kdb
-"$BIN/mkbootimg" --mtk_header boot --kernel kda --ramdisk ra.gz $MTK --cmdline "console=ttyMT0" -o a.img
-"$BIN/mkbootimg" --mtk_header boot --kernel kdb --ramdisk rb.gz $MTK --cmdline "console=ttyMT0 lcm=1" --board odmb -o b.img
+mkbootimg_mtk --mtk_header boot --kernel kda --ramdisk ra.gz --cmdline "console=ttyMT0" -o a.img
+mkbootimg_mtk --mtk_header boot --kernel kdb --ramdisk rb.gz --cmdline "console=ttyMT0 lcm=1" --board odmb -o b.img
 
 "$BIN/bootimg" diff a.img b.img > d.txt 2>d.err && ok "diff runs" || { bad "diff failed"; cat d.err; }
 grep -q '^cmdline: "console=ttyMT0" -> "console=ttyMT0 lcm=1"$' d.txt && ok "the command line" || bad "cmdline line"

@@ -2,7 +2,7 @@
 # nothing half-written, inputs never modified.
 . "$ROOT/tests/sh/lib.sh"
 vector_inputs
-"$BIN/mkbootimg" --kernel kernel --ramdisk ramdisk $MTK --header_version 2 --dtb dtb -o good.img
+mkbootimg_mtk --kernel kernel --ramdisk ramdisk --header_version 2 --dtb dtb -o good.img
 head -c 9000 good.img > cut.img
 # A truncated image is read as AOSP's unpack_bootimg reads it (the bytes there),
 # with a warning naming the field, its offset and the byte counts; verify fails.
@@ -30,11 +30,11 @@ cp good.img keep.img
 head -c 100000 /dev/urandom > big
 refuses "refused write keeps the old output" 1 "nothing written" "$BIN/mkbootimg" --kernel big --partition_size 64K -o keep.img
 same "old output untouched" good.img keep.img
-[ -z "$(ls -a | grep '\.tmp\|^\.keep\|XXXX')" ] && ok "no temporary files left" || { bad "temp files left"; ls -a; }
+no_files . '\.tmp|^\.keep|XXXX' && ok "no temporary files left" || { bad "temp files left"; ls -a; }
 "$BIN/mkbootimg" --gki_signing_key k.pem --kernel kernel -o gki0.img && ok "GKI signing flags accepted (ignored below v4, as AOSP)" || bad "GKI flags refused"
 refuses "GKI signing without an avbtool" 1 "x.img: cannot run no-avbtool" "$BIN/mkbootimg" --header_version 4 \
 	--gki_signing_key k.pem --gki_signing_algorithm SHA256_RSA2048 --gki_signing_avbtool_path no-avbtool --kernel kernel -o x.img
-[ ! -e x.img ] && [ -z "$(ls -a | grep '^\.x\.img')" ] && ok "GKI failure: nothing written" || bad "GKI failure left files"
+[ ! -e x.img ] && no_files . '^\.x\.img' && ok "GKI failure: nothing written" || bad "GKI failure left files"
 refuses "no output" 2 "nothing to write" "$BIN/mkbootimg" --kernel kernel
 refuses "unknown option" 2 "unknown option|unrecognized" "$BIN/mkbootimg" --frobnicate -o x.img
 refuses "ambiguous prefix" 2 "ambiguous" "$BIN/mkbootimg" --ramdisk_ x -o x.img

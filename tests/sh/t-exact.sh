@@ -6,7 +6,7 @@
 . "$ROOT/tests/sh/lib.sh"
 vector_inputs
 tab=$(printf '\t')
-grep -v '^#' "$ROOT/tests/data/aosp-public.tsv" | while IFS="$tab" read -r name size sha args; do
+grep -v '^#' "$ROOT/tests/data/aosp-public.tsv" | while IFS="$tab" read -r name _ _ args; do
 	eval "\"$BIN/mkbootimg\" $args" >/dev/null || echo "FAIL $name: mkbootimg"
 done
 python3 - <<'PY'
@@ -18,8 +18,8 @@ struct.pack_into('<III', head, 0x24, 0x016f2818, 0, 0x30 + len(payload))
 open('zimage', 'wb').write(bytes(head) + payload)
 open('ramdisk.gz', 'wb').write(gzip.compress(b'070701' + bytes(3000), mtime=0))
 PY
-MTKARGS="--mtk_header boot --kernel zimage --ramdisk ramdisk.gz --board 1429947554 $MTK --second_addr_always"
-"$BIN/mkbootimg" $MTKARGS -o mtk.img
+mkbootimg_mtk --mtk_header boot --kernel zimage --ramdisk ramdisk.gz --board 1429947554 --second_addr_always \
+	-o mtk.img
 # An MT6577 stock image as found: ramdisk_size one byte more than the MTK
 # dsize + 512, and that byte past the end of the file.
 python3 - <<'PY'

@@ -2,7 +2,7 @@
 # hang on a FIFO, nothing half-written left behind (issue 15's cases).
 . "$ROOT/tests/sh/lib.sh"
 vector_inputs
-"$BIN/mkbootimg" --kernel kernel --ramdisk ramdisk $MTK --header_version 2 --dtb dtb -o good.img
+mkbootimg_mtk --kernel kernel --ramdisk ramdisk --header_version 2 --dtb dtb -o good.img
 echo "precious" > secret
 
 # ---- unpack: a symlink planted at an output name is replaced, never followed
@@ -19,7 +19,7 @@ same "... and stays as it was" good.img u/kernel
 # a failure leaves nothing: a folder where an output must go
 rm -rf w && mkdir -p w/ramdisk/x
 refuses "unpack into a folder where ramdisk is a folder" 1 "w/ramdisk: is a folder; nothing was written" "$BIN/bootimg" unpack good.img w
-[ -z "$(ls -A w | grep -v '^ramdisk$')" ] && ok "unpack: nothing left after the failure (no temporaries, no manifest)" ||
+no_files w -vx ramdisk && ok "unpack: nothing left after the failure (no temporaries, no manifest)" ||
 	{ bad "unpack left files"; ls -A w; }
 
 # ---- repack DIR: names confined to DIR, no symlink followed
@@ -39,6 +39,7 @@ for cmd in "bootimg info fifo.img" "bootimg verify fifo.img" "bootimg unpack fif
 	"bootimg repack fifo.img -o f.img" "unpack_bootimg --boot_img fifo.img --out fu" \
 	"mkbootimg --kernel fifo.img -o f.img" "ramdisk list fifo.img" "ramdisk extract fifo.img fx" \
 	"bootimg check fifo.img --partition-size 6M"; do
+	# shellcheck disable=SC2086 # a command line of plain words
 	set -- $cmd
 	prog=$1; shift
 	timeout 10 "$BIN/$prog" "$@" >fifo.out 2>&1

@@ -14,7 +14,7 @@ open('kernel2', 'wb').write(z + os.urandom(5000) + dtb)
 open('ramdisk.gz', 'wb').write(gzip.compress(b'070701' + bytes(500), mtime=0))
 PY
 # like stock MT6572 images: second_addr set although there is no second
-"$BIN/mkbootimg" --mtk_header boot --kernel kernel --ramdisk ramdisk.gz --board 1429947554 $MTK --second_addr_always -o body.img
+mkbootimg_mtk --mtk_header boot --kernel kernel --ramdisk ramdisk.gz --board 1429947554 --second_addr_always -o body.img
 cp body.img stock.img && truncate -s 6M stock.img
 "$BIN/bootimg" info stock.img > info.txt
 grep -q 'MTK "KERNEL" dsize' info.txt && ok "info shows the KERNEL header" || bad "info: MTK kernel"
@@ -22,7 +22,7 @@ grep -q 'MTK "ROOTFS" dsize .* gzip' info.txt && ok "info shows ROOTFS + gzip" |
 grep -q 'zImage (gzip data @+0x30) + 1 appended dtb' info.txt && ok "info finds the gzip data and the appended DTB" || { bad "info: kernel payload"; cat info.txt; }
 grep -q 'trailer *zero padding' info.txt && ok "info shows the padding to the partition" || bad "info: trailer"
 check "verify --mtk accepts the stock image" "$BIN/bootimg" verify --mtk stock.img
-"$BIN/mkbootimg" --kernel kernel --ramdisk ramdisk.gz $MTK -o plain.img
+mkbootimg_mtk --kernel kernel --ramdisk ramdisk.gz -o plain.img
 refuses "verify --mtk rejects an image without MTK headers" 1 "" "$BIN/bootimg" verify --mtk plain.img
 grep -q 'FAIL kernel: no MediaTek header' refuse.out && ok "verify names the missing header" || bad "verify message"
 "$BIN/bootimg" info body.img | grep -q 'second_addr *0x10f00000' && ok "second_addr kept with no second" || bad "second_addr"

@@ -18,20 +18,23 @@ kernel/drivers/gpu/drm/panel/panel-simple.ko: kernel/drivers/gpu/drm/drm.ko
 kernel/drivers/gpu/drm/drm.ko:
 DEP
 # the module files (the probe opens a module below its root itself)
-for m in $(sed 's/:.*//' $R/lib/modules/6.1.0-t/modules.dep); do mkdir -p "$(dirname $R/lib/modules/6.1.0-t/$m)"; : > $R/lib/modules/6.1.0-t/$m; done
+sed 's/:.*//' "$R/lib/modules/6.1.0-t/modules.dep" | while read -r m; do
+	mkdir -p "$(dirname "$R/lib/modules/6.1.0-t/$m")"; : > "$R/lib/modules/6.1.0-t/$m"
+done
 : > $R/sys/bus/i2c/devices/i2c-0/new_device; : > $R/dev/kmsg
 printf 'adapter 0 i2c Versatile I2C adapter\nchip 0 0x38 a3=36\nchip 0 0x61 03=81\n' > hw
 check "a pass over fixtures" "$P" --root $R --fake-i2c hw --kernel-release 6.1.0-t --explain
 rec=$R/run/probe/decisions
-ln() { grep -n "^$1 " "$ROOT/modules.list" | cut -d: -f1; }
-grep -q "^decide class=regulator rule=fan53555 line=$(ln 'regulator fan53555') bus=0 addr=0x61 reg=0x03 read=81" $rec && ok "regulator decided" || bad "regulator"
-grep -q "^decide class=touch rule=ft5x06 line=$(ln 'touch ft5x06') bus=0 addr=0x38 reg=0xa3 read=36" $rec && ok "touch decided with evidence" || bad "touch"
-grep -q "^decide class=panel rule=otm8009a line=$(ln 'panel otm8009a') value=\"1-otm8009a_fwvga_dsi_vdo\"" $rec && ok "panel by lcm=" || bad "panel"
+# rule_line 'CLASS NAME': the line of that rule in modules.list
+rule_line() { grep -n "^$1 " "$ROOT/modules.list" | cut -d: -f1; }
+grep -q "^decide class=regulator rule=fan53555 line=$(rule_line 'regulator fan53555') bus=0 addr=0x61 reg=0x03 read=81" $rec && ok "regulator decided" || bad "regulator"
+grep -q "^decide class=touch rule=ft5x06 line=$(rule_line 'touch ft5x06') bus=0 addr=0x38 reg=0xa3 read=36" $rec && ok "touch decided with evidence" || bad "touch"
+grep -q "^decide class=panel rule=otm8009a line=$(rule_line 'panel otm8009a') value=\"1-otm8009a_fwvga_dsi_vdo\"" $rec && ok "panel by lcm=" || bad "panel"
 grep -q '^load class=panel module=drm status=ok' $rec && ok "dependency loaded" || bad "drm"
 [ "$(cat $R/sys/bus/i2c/devices/i2c-0/new_device)" = "edt-ft5x06 0x38" ] && ok "new_device written" || bad "new_device"
 grep -q '^touch=ft5x06@0-0x38$' $R/run/probe/facts && ok "facts exported" || bad "facts"
 grep -q '^probe: decide class=touch' $R/dev/kmsg && ok "kmsg lines" || bad "kmsg"
-grep -q "^explain touch gt9xx (line $(ln 'touch gt9xx')): no:" check.out && ok "--explain says why not" || bad "--explain"
+grep -q "^explain touch gt9xx (line $(rule_line 'touch gt9xx')): no:" check.out && ok "--explain says why not" || bad "--explain"
 : > $R/sys/bus/i2c/devices/i2c-0/new_device
 cp $R/run/probe/facts facts.real
 check "--dry-run" "$P" --root $R --fake-i2c hw --kernel-release 6.1.0-t --dry-run

@@ -93,9 +93,9 @@ insert init.rc after="on boot" "    exec -- /sbin/probe"
 EOF
 check "edit a stock ramdisk" "$R" edit stock.gz --script edits -o new.gz
 gzip -dc new.gz | cpio -itv --quiet 2>/dev/null > new.lst; gzip -dc stock.gz | cpio -itv --quiet 2>/dev/null > stock.lst
-diff stock.lst new.lst | grep '^[<>]' | awk '{print $1, $NF}' > delta
+diff stock.lst new.lst | grep '^[<>]' | awk '{print $1, $NF}' > delta.txt
 printf '< init.rc\n> init.rc\n> init.probe.rc\n> sbin/probe\n' | sort > want.delta
-sort delta | awk '{print $1, $2}' > got.delta
+sort delta.txt | awk '{print $1, $2}' > got.delta
 same "edit: only the injected entries differ" want.delta got.delta
 [ "$(gzip -dc new.gz | cpio -i --quiet --to-stdout init.rc | head -1)" = "import /init.probe.rc" ] && ok "insert at top" || bad "insert at top"
 gzip -dc new.gz | cpio -i --quiet --to-stdout init.rc | grep -A1 '^on boot' | grep -q 'exec -- /sbin/probe' && ok "insert after a line" || bad "insert after"
@@ -189,7 +189,7 @@ refuses "bad edit names the line" 1 "stock.gz: -e:1: \"nothere\" is not in the r
 printf 'dir x 0755 0 0\nfrob y\n' > badspec
 refuses "bad spec names file:line" 1 "badspec:2: unknown verb \"frob\"" "$R" pack --spec badspec -o b.cpio
 refuses "unknown compression" 2 "want lz4" "$R" pack tree -c lzop -o z.cpio
-[ -z "$(ls -a | grep '\.tmp')" ] && ok "no temporary files left" || bad "temp files left"
+no_files . '\.tmp' && ok "no temporary files left" || bad "temp files left"
 
 # ---- malicious archives: nothing lands outside the target folder
 mkdir -p jail outside

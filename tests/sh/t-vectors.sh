@@ -4,7 +4,7 @@
 vector_inputs
 tab=$(printf '\t')
 grep -v '^#' "$ROOT/tests/data/aosp-public.tsv" > vectors
-while IFS="$tab" read -r name size sha args; do
+while IFS="$tab" read -r name _ sha args; do
 	eval "\"$BIN/mkbootimg\" $args" || bad "$name: mkbootimg failed"
 	got=$(sha256sum "$name" | cut -d' ' -f1)
 	[ "$got" = "$sha" ] && ok "$name: sha256 equals AOSP's" || bad "$name: sha256 $got, AOSP $sha"
@@ -12,10 +12,10 @@ while IFS="$tab" read -r name size sha args; do
 	rm -rf u && args2=$("$BIN/unpack_bootimg" --boot_img "$name" --out u --format mkbootimg) &&
 		eval "\"$BIN/mkbootimg\" $args2 $dest rt-$name" && same "$name: unpack_bootimg --format mkbootimg round trip" "$name" "rt-$name"
 	rm -rf u0 && "$BIN/unpack_bootimg" --boot_img "$name" --out u0 --format mkbootimg -0 > args0 &&
-		xargs -0 "$BIN/mkbootimg" $dest rt0-$name < args0 && same "$name: -0 round trip" "$name" "rt0-$name"
-	rm -rf b && "$BIN/bootimg" unpack "$name" b >/dev/null && "$BIN/bootimg" repack b -o rb-$name >/dev/null &&
+		xargs -0 "$BIN/mkbootimg" "$dest" "rt0-$name" < args0 && same "$name: -0 round trip" "$name" "rt0-$name"
+	rm -rf b && "$BIN/bootimg" unpack "$name" b >/dev/null && "$BIN/bootimg" repack b -o "rb-$name" >/dev/null &&
 		same "$name: bootimg unpack + repack" "$name" "rb-$name"
-	"$BIN/bootimg" repack "$name" -o ri-$name >/dev/null && same "$name: bootimg repack IMAGE" "$name" "ri-$name"
+	"$BIN/bootimg" repack "$name" -o "ri-$name" >/dev/null && same "$name: bootimg repack IMAGE" "$name" "ri-$name"
 	"$BIN/bootimg" verify "$name" >/dev/null && ok "$name: verify" || bad "$name: verify failed"
 	"$BIN/bootimg" info --json "$name" | python3 -c 'import json,sys; json.load(sys.stdin)' && ok "$name: info --json is JSON" || bad "$name: info --json"
 done < vectors
