@@ -9,11 +9,11 @@ case "$board" in
 */* | *.conf) conf=$board board=$(basename "$board" .conf) ;;
 *) conf=profiles/$board.conf ;;
 esac
-[ -f "$conf" ] || die "no board profile $conf (profiles: $(ls profiles/*.conf | sed 's|profiles/||; s|\.conf||' | tr '\n' ' '))"
+[ -f "$conf" ] || die "no board profile $conf (profiles: $(for f in profiles/*.conf; do f=${f#profiles/}; printf '%s ' "${f%.conf}"; done))"
 
 # ---- the profile: KEY=VALUE lines, '#' comments; every key known, none missing
-keys="ARCH KERNEL_PACKAGE DTB DTB_MODE HEADER_VERSION PAGESIZE BASE KERNEL_OFFSET RAMDISK_OFFSET
-SECOND_OFFSET TAGS_OFFSET DTB_OFFSET CMDLINE BOARD_NAME MTK_HEADERS PARTITION_SIZE
+keys="ARCH KERNEL_PACKAGE DTB DTB_MODE HEADER_VERSION PAGESIZE BASE KERNEL_OFFSET RAMDISK_OFFSET \
+SECOND_OFFSET TAGS_OFFSET DTB_OFFSET CMDLINE BOARD_NAME MTK_HEADERS PARTITION_SIZE \
 RAMDISK_COMPRESSION INIT PRELOAD MODULES_LIST PROBE_BUDGET PROBE_WATCH PROBE_TIMEOUT DT_OVERLAYS"
 n=0
 while IFS= read -r line || [ -n "$line" ]; do
@@ -21,7 +21,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	case "$line" in '' | '#'*) continue ;; esac
 	k=${line%%=*}
 	[ "$k" != "$line" ] || die "$conf:$n: not KEY=VALUE: $line"
-	case " $(echo $keys) " in *" $k "*) ;; *) die "$conf:$n: unknown key $k (keys: $(echo $keys))" ;; esac
+	case " $keys " in *" $k "*) ;; *) die "$conf:$n: unknown key $k (keys: $keys)" ;; esac
 	eval "P_$k=\${line#*=}"
 done <"$conf"
 for k in $keys; do
@@ -43,6 +43,7 @@ done
 resolve_kernel() {
 	kernel=${KERNEL:-} dtb=${DTB:-} mods=${MODULES_DIR:-} kver=""
 	if [ -z "$kernel" ] || [ -z "$mods" ] || { [ -z "$dtb" ] && [ -n "$P_DTB" ]; }; then
+		# shellcheck disable=SC2046 # kernel.sh prints two words: root and release
 		set -- $(sh mk/kernel.sh "$P_KERNEL_PACKAGE" "$debarch" "out/kernel/$debarch")
 		kroot=$1 kver=$2
 		[ -n "$kernel" ] || kernel=$kroot/boot/vmlinuz-$kver
@@ -66,6 +67,7 @@ resolve_kernel() {
 # DTB with fdtoverlay -> $out/board.dtb, which becomes $dtb. Their targets
 # are paths (&{/...}), so the base needs no __symbols__.
 apply_overlays() {
+	: "${out:?set by the script that sources profile.sh}"
 	mkdir -p "$out/dt"
 	set --
 	for o in $(echo "$P_DT_OVERLAYS" | tr ',' ' '); do
@@ -100,6 +102,7 @@ write_spec() {
 		echo "file /lib/probe/modules.list $top/$P_MODULES_LIST 0644 0 0"
 		echo "file /lib/probe/init.conf $top/$init_conf 0644 0 0"
 		if [ "$P_INIT" = busybox ]; then
+			# shellcheck disable=SC2046 # two words: root and version
 			set -- $(sh mk/kernel.sh busybox-static "$debarch" "out/busybox/$debarch")
 			echo "file /init $top/ramdisk/init/init.sh 0755 0 0"
 			echo "dir /bin 0755 0 0"

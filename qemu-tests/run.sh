@@ -13,7 +13,7 @@
 # "N passed, N failed". Timings also go to out/qemu-tests/timing.tsv.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 bin=$root/out/bin
 work=$root/out/qemu-tests
 boot_timeout=${QEMU_BOOT_TIMEOUT:-90}
@@ -37,7 +37,8 @@ unpack_image() {
 unpack_file() {
 	img=$1 d=$2
 	[ -f "$img" ] || { echo "no $img (run make images)"; return 1; }
-	[ -f "$d/.ok" ] && [ "$d/.ok" -nt "$img" ] && return 0
+	# the unpacked image is kept while it is newer than the image
+	[ -f "$d/.ok" ] && [ -z "$(find "$img" -newer "$d/.ok")" ] && return 0
 	rm -rf "$d" && mkdir -p "$d"
 	"$bin/unpack_bootimg" --boot_img "$img" --out "$d/ours" >/dev/null || { echo "our unpack_bootimg failed on $img"; return 1; }
 	/usr/bin/unpack_bootimg --boot_img "$img" --out "$d/debian" >/dev/null 2>&1 || { echo "Debian's unpack_bootimg failed on $img"; return 1; }
@@ -53,13 +54,15 @@ unpack_file() {
 inject_stock() {
 	d=$2/stock
 	rm -rf "$d" && mkdir -p "$d/tree/sbin"
-	cp "out/armhf/stock-init" "$d/tree/init" && ln -s ../init "$d/tree/sbin/ueventd" &&
+	if ! { cp "out/armhf/stock-init" "$d/tree/init" && ln -s ../init "$d/tree/sbin/ueventd" &&
 		printf 'ro.secure=1\nro.hardware=mt6572\n' >"$d/tree/default.prop" &&
 		"$bin/ramdisk" pack "$d/tree" -c gzip -o "$d/ramdisk.gz" >/dev/null &&
 		"$bin/mkbootimg" --header_version 2 --kernel "$work/img/$1/ours/kernel" \
 			--dtb "$work/img/$1/ours/dtb" --ramdisk "$d/ramdisk.gz" --base 0x60000000 \
-			--cmdline "console=ttyAMA0" -o "$d/stock.img" ||
-		{ echo "cannot build the stock image"; return 1; }
+			--cmdline "console=ttyAMA0" -o "$d/stock.img"; }; then
+		echo "cannot build the stock image"
+		return 1
+	fi
 	sh mk/inject.sh "$d/stock.img" "$2/injected.img" "$1" >"$2/inject.log" 2>&1 ||
 		{ cat "$2/inject.log"; return 1; }
 }
@@ -97,6 +100,7 @@ for b in $boards; do
 	n=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
+		# shellcheck disable=SC2086 # a board line is words
 		set -- $line
 		case "${1:-#}" in
 		'#'*) ;;
@@ -104,6 +108,7 @@ for b in $boards; do
 		append) shift; append="$append $*" ;;
 		chip)
 			f=$bw/chip-$2.bin
+			# shellcheck disable=SC2046 # the register words
 			chip_image "$f" "$3" $(echo "$line" | cut -d' ' -f4-)
 			qargs="$qargs -drive if=none,id=c$2,file=$f,format=raw -device at24c-eeprom,bus=i2c,address=$2,rom-size=65536,drive=c$2"
 			;;

@@ -19,12 +19,15 @@ ld() {
 bind() { [ "${BOOTKIT_DRY_RUN:-0}" = 1 ] || echo "$1 $2" >/sys/bus/i2c/devices/i2c-0/new_device; }
 # decision time per class (reads and tests, not insmod), as the probe records
 # it: BusyBox ash's $EPOCHREALTIME (microseconds, no process in the interval)
+# shellcheck disable=SC3028 # BusyBox ash has EPOCHREALTIME; this runs only there
 start() { ts=$EPOCHREALTIME; }
 dec() {
+	# shellcheck disable=SC3028
 	te=$EPOCHREALTIME
 	say "$* ms=$(awk -v a="$ts" -v b="$te" 'BEGIN { printf "%.1f", (b - a) * 1000 }')"
 }
 rd8() { i2cset -y 0 "$1" "$2" 2>/dev/null && i2cget -y 0 "$1" 2>/dev/null; } # pointer, STOP, read
+# shellcheck disable=SC3028
 t0=$EPOCHREALTIME
 
 start
@@ -67,11 +70,13 @@ fi
 
 start
 lcm=""
-for w in $(cat /proc/cmdline); do case "$w" in lcm=*) lcm=${w#lcm=} ;; esac; done
+read -r cmdline </proc/cmdline
+for w in $cmdline; do case "$w" in lcm=*) lcm=${w#lcm=} ;; esac; done
 case "$lcm" in
 *otm8009a*) dec "decide class=panel rule=otm8009a"; ld drm panel-orisetech-otm8009a ;;
 *hx8389b*) dec "decide class=panel rule=hx8389b"; ld drm panel-simple ;;
 *) dec "decide class=panel rule=fallback"; ld drm panel-simple ;;
 esac
+# shellcheck disable=SC3028
 t1=$EPOCHREALTIME
 say "done ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 }')"

@@ -18,12 +18,14 @@ for hv in 0 2; do
 	c=$cmd0; [ $hv = 2 ] && c="$cmd0 $long"
 	extra="--kernel kernel --ramdisk ramdisk --header_version $hv"
 	[ $hv = 2 ] && extra="$extra --dtb dtb"
+	# shellcheck disable=SC2086 # extra: plain words
 	$D $extra --cmdline "$c" -o v$hv.img
 	check "v$hv: set, replace, add with blanks, remove" "$BIN/bootimg" repack v$hv.img -o v$hv-e.img \
 		--cmdline-set androidboot.selinux=enforcing --cmdline-set 'lcm=1-otm 8009a' \
 		--cmdline-remove vmalloc --cmdline-set ro
 	want=$(printf '%s' "$c" | sed 's/ vmalloc=496M//; s/permissive/enforcing/')' lcm="1-otm 8009a" ro'
 	M=$D; [ $hv = 2 ] && M=$BIN/mkbootimg
+	# shellcheck disable=SC2086
 	$M $extra --cmdline "$want" -o v$hv-want.img
 	same "v$hv: the edited image is $M's with the full command line" v$hv-e.img v$hv-want.img
 	check "v$hv: the same edits again" "$BIN/bootimg" repack v$hv-e.img -o v$hv-e2.img \
@@ -46,11 +48,13 @@ check "v3: --cmdline-set" "$BIN/bootimg" repack v3.img -o v3-e.img --cmdline-set
 $M --header_version 3 --kernel kernel --ramdisk ramdisk --cmdline "${cmd0%% vmalloc*} vmalloc=400M ${cmd0#* vmalloc=496M }" -o v3-want.img
 same "v3: mkbootimg's image with the full command line" v3-e.img v3-want.img
 vargs="--header_version 4 --vendor_ramdisk vendor_ramdisk --dtb dtb --pagesize 4096"
+# shellcheck disable=SC2086 # vargs: plain words
 $M $vargs --vendor_cmdline "$cmd0" --vendor_bootconfig bootconfig --vendor_boot vb.img
 check "vendor_boot v4: vendor command line and bootconfig edited" "$BIN/bootimg" repack vb.img -o vb-e.img \
 	--cmdline-remove quiet --bootconfig-set androidboot.console=ttyS0 \
 	--bootconfig-set 'androidboot.serialno=A B' --bootconfig-remove androidboot.hardware
 printf 'androidboot.console=ttyS0\nandroidboot.serialno="A B"\n' >bootconfig-want
+# shellcheck disable=SC2086
 $M $vargs --vendor_cmdline "${cmd0% quiet}" --vendor_bootconfig bootconfig-want --vendor_boot vb-want.img
 same "vendor_boot v4: mkbootimg's image with the full vendor command line and bootconfig" vb-e.img vb-want.img
 check "vendor_boot v4: again" "$BIN/bootimg" repack vb-e.img -o vb-e2.img --cmdline-remove quiet \
