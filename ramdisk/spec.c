@@ -1,0 +1,466 @@
+/* spec.c - spec and edit lines (see ramdisk.h): parsed into a ramdisk. */
+#include "ramdisk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "rd_internal.h"
+
+#define SPEC_MAX_TOKENS 8
+
+/* ---- spec and edit lines ---------------------------------------------------------------- */
+
+struct spec_ctx {
+	struct ramdisk *rd;
+	const char *file, *base;
+	int line;
+	bool edits;
+	char *tok[SPEC_MAX_TOKENS];
+	unsigned ntok;
+	const char *rest; /* original text from token 3 on (insert) */
+	struct diag *d;
+};
+
+static int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
+{
+	char msg[DIAG_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return diag_set(s->d, err, "%s:%d: %s", s->file, s->line, msg);
+}
+
+static int num(struct spec_ctx *s, unsigned i, int base, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s->tok[i], &end, base);
+	if (errno || *end || end == s->tok[i] || s->tok[i][0] == '-' || v > max)
+		return spec_err(s, -EINVAL, "field %u \"%s\": want a %s number up to %s%lo", i + 1,
+				s->tok[i], base == 8 ? "octal" : "decimal", base == 8 ? "0" : "",
+				(unsigned long)max);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int name_arg(struct spec_ctx *s, unsigned i, char *out, size_t cap)
+{
+	int err = cpio_clean_path(s->tok[i], out, cap);
+
+	if (err == -EINVAL)
+		return spec_err(s, err, "name \"%s\": \"..\" is not allowed", s->tok[i]);
+	if (err < 0)
+		return spec_err(s, err, "name \"%s\" is too long", s->tok[i]);
+	if (!*out)
+		return spec_err(s, -EINVAL, "name \"%s\" is the root", s->tok[i]);
+	return 0;
+}
+
+/* The parent of name must exist as a folder (or be the root). */
+static int need_parent(struct spec_ctx *s, const char *name)
+{
+	char parent[CPIO_NAME_MAX];
+	int err = parent_state(s->rd, name, parent);
+
+	if (err == -ENOENT && s->edits)
+		return spec_err(s, err, "\"%s\": folder \"%s\" is not in the ramdisk", name,
+				parent);
+	if (err == -ENOTDIR)
+		return spec_err(s, err, "\"%s\": \"%s\" is not a folder", name, parent);
+	return 0;
+}
+
+/* The entry to (re)define for name: a new one, or the old one reset. */
+static int define(struct spec_ctx *s, const char *name, uint32_t mode, uint32_t uid, uint32_t gid,
+		  struct rd_entry **out)
+{
+	long i = rd_find(s->rd, name);
+	struct rd_entry *e;
+	uint32_t ino = 0;
+	int err;
+
+	if (i >= 0 && s->rd->v[i].line)
+		return spec_err(s, -EEXIST, "\"%s\" is already defined on line %d", name,
+				s->rd->v[i].line);
+	if ((err = need_parent(s, name)) < 0)
+		return err;
+	if (i >= 0) {
+		e = &s->rd->v[i];
+		if (S_ISDIR(e->m.f[CF_MODE]) && !S_ISDIR(mode))
+			for (size_t k = 0; k < s->rd->n; k++)
+				if (under(s->rd->v[k].name, name))
+					return spec_err(s, -ENOTEMPTY,
+							"\"%s\" is a folder with entries; rmtree it "
+							"first",
+							name);
+		ino = e->src == RD_ORIG ? e->m.f[CF_INO] : 0;
+		entry_drop_data(e);
+		e->wname = NULL;
+	} else if (!(e = rd_push(s->rd, name))) {
+		return spec_err(s, -ENOMEM, "out of memory");
+	}
+	e->src = RD_MEM;
+	e->changed = true;
+	e->line = s->line;
+	if (!ino && s->edits)
+		ino = s->rd->next_ino++;
+	meta_set(&e->m, mode, uid, gid, s->rd->mtime);
+	e->m.f[CF_INO] = ino;
+	*out = e;
+	return 0;
+}
+
+static const struct {
+	const char *verb;
+	uint32_t type;
+	unsigned ntok; /* with the verb */
+} node_verbs[] = {
+	{"dir", S_IFDIR, 5},  {"pipe", S_IFIFO, 5}, {"sock", S_IFSOCK, 5},
+	{"nod", 0, 8},	      {"file", S_IFREG, 6}, {"slink", S_IFLNK, 6},
+};
+
+static int spec_node(struct spec_ctx *s, unsigned v)
+{
+	char name[CPIO_NAME_MAX];
+	uint32_t mode, uid, gid, type = node_verbs[v].type;
+	unsigned a = node_verbs[v].ntok == 6 ? 3 : 2; /* index of MODE */
+	struct rd_entry *e;
+	int err;
+
+	if (s->ntok != node_verbs[v].ntok)
+		return spec_err(s, -EINVAL, "%s takes %u fields, not %u", node_verbs[v].verb,
+				node_verbs[v].ntok - 1, s->ntok - 1);
+	if ((err = name_arg(s, 1, name, sizeof(name))) < 0 ||
+	    (err = num(s, a, 8, 07777, &mode)) < 0 || (err = num(s, a + 1, 10, UINT32_MAX, &uid)) < 0 ||
+	    (err = num(s, a + 2, 10, UINT32_MAX, &gid)) < 0)
+		return err;
+	if (type == 0) { /* nod NAME MODE UID GID b|c MAJ MIN */
+		uint32_t maj, mn;
+		if (strcmp(s->tok[5], "b") && strcmp(s->tok[5], "c"))
+			return spec_err(s, -EINVAL, "device type \"%s\": want b or c", s->tok[5]);
+		if ((err = num(s, 6, 10, 4095, &maj)) < 0 || (err = num(s, 7, 10, 1048575, &mn)) < 0)
+			return err;
+		type = s->tok[5][0] == 'b' ? S_IFBLK : S_IFCHR;
+		if ((err = define(s, name, type | mode, uid, gid, &e)) < 0)
+			return err;
+		e->m.f[CF_RDEVMAJOR] = maj;
+		e->m.f[CF_RDEVMINOR] = mn;
+		return 0;
+	}
+	if (type == S_IFREG) {
+		struct stat st;
+		char path[PATH_MAX];
+		const char *loc = s->tok[2];
+		if ((size_t)snprintf(path, sizeof(path), "%s%s%s",
+				     loc[0] != '/' && s->base ? s->base : "",
+				     loc[0] != '/' && s->base ? "/" : "", loc) >= sizeof(path))
+			return spec_err(s, -ENAMETOOLONG, "file \"%s\": path too long", loc);
+		if (stat(path, &st) < 0)
+			return spec_err(s, -errno, "file \"%s\": %s", path, strerror(errno));
+		if (!S_ISREG(st.st_mode) || st.st_size > UINT32_MAX)
+			return spec_err(s, -EINVAL, "file \"%s\": not a regular file under 4 GiB",
+					path);
+		if ((err = define(s, name, type | mode, uid, gid, &e)) < 0)
+			return err;
+		e->m.f[CF_FILESIZE] = (uint32_t)st.st_size;
+		e->src = RD_FILE;
+		if (!(e->path = strdup(path)))
+			return spec_err(s, -ENOMEM, "out of memory");
+		return 0;
+	}
+	size_t tl = type == S_IFLNK ? strlen(s->tok[2]) : 0;
+	if (type == S_IFLNK && (tl == 0 || tl >= CPIO_NAME_MAX))
+		return spec_err(s, -EINVAL, "link target of %zu bytes", tl);
+	if ((err = define(s, name, type | mode, uid, gid, &e)) < 0)
+		return err;
+	if (tl) {
+		if (!(e->data = malloc(tl)))
+			return spec_err(s, -ENOMEM, "out of memory");
+		memcpy((void *)(uintptr_t)e->data, s->tok[2], tl);
+		e->m.f[CF_FILESIZE] = (uint32_t)tl;
+	}
+	return 0;
+}
+
+static int spec_rm(struct spec_ctx *s, bool tree)
+{
+	char name[CPIO_NAME_MAX];
+	long i;
+	int err;
+
+	if (s->ntok != 2)
+		return spec_err(s, -EINVAL, "%s takes 1 field", s->tok[0]);
+	if ((err = name_arg(s, 1, name, sizeof(name))) < 0)
+		return err;
+	if ((i = rd_find(s->rd, name)) < 0)
+		return spec_err(s, -ENOENT, "\"%s\" is not in the ramdisk", name);
+	for (size_t k = s->rd->n; k-- > 0;) {
+		if (!under(s->rd->v[k].name, name))
+			continue;
+		if (!tree)
+			return spec_err(s, -ENOTEMPTY, "\"%s\" is a folder with entries (rmtree?)",
+					name);
+		rd_remove_at(s->rd, k);
+	}
+	rd_remove_at(s->rd, (size_t)rd_find(s->rd, name));
+	return 0;
+}
+
+static int rename_entry(struct rd_entry *e, const char *to, size_t keep)
+{
+	size_t n = strlen(to) + strlen(e->name + keep) + 1;
+	char *nn = malloc(n);
+
+	if (!nn)
+		return -ENOMEM;
+	snprintf(nn, n, "%s%s", to, e->name + keep);
+	free(e->name);
+	e->name = nn;
+	e->wname = NULL;
+	e->changed = true;
+	return 0;
+}
+
+static int spec_mv(struct spec_ctx *s)
+{
+	char from[CPIO_NAME_MAX], to[CPIO_NAME_MAX];
+	size_t fl;
+	long i;
+	int err;
+
+	if (s->ntok != 3)
+		return spec_err(s, -EINVAL, "mv takes 2 fields");
+	if ((err = name_arg(s, 1, from, sizeof(from))) < 0 ||
+	    (err = name_arg(s, 2, to, sizeof(to))) < 0)
+		return err;
+	if ((i = rd_find(s->rd, from)) < 0)
+		return spec_err(s, -ENOENT, "\"%s\" is not in the ramdisk", from);
+	if (rd_find(s->rd, to) >= 0)
+		return spec_err(s, -EEXIST, "\"%s\" is already in the ramdisk", to);
+	if (under(to, from))
+		return spec_err(s, -EINVAL, "cannot move \"%s\" into itself", from);
+	if ((err = need_parent(s, to)) < 0)
+		return err;
+	fl = strlen(from);
+	for (size_t k = 0; k < s->rd->n; k++)
+		if ((k == (size_t)i || under(s->rd->v[k].name, from)) &&
+		    rename_entry(&s->rd->v[k], to, fl) < 0)
+			return spec_err(s, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/* The data of a regular-file entry, read into memory when it is a file. */
+static int entry_bytes(struct spec_ctx *s, struct rd_entry *e)
+{
+	uint8_t *buf;
+	size_t len;
+	struct diag d2;
+
+	if (e->src != RD_FILE)
+		return 0;
+	if (file_read_small(e->path, 64u << 20, &buf, &len, &d2) < 0)
+		return spec_err(s, -EIO, "%s", d2.msg);
+	entry_drop_data(e);
+	e->data = buf;
+	e->src = RD_MEM;
+	e->m.f[CF_FILESIZE] = (uint32_t)len;
+	return 0;
+}
+
+static bool has_line(const uint8_t *p, size_t n, const char *text)
+{
+	size_t tl = strlen(text);
+
+	for (size_t i = 0; i < n;) {
+		const uint8_t *nl = memchr(p + i, '\n', n - i);
+		size_t ll = nl ? (size_t)(nl - (p + i)) : n - i;
+		if (ll && p[i + ll - 1] == '\r')
+			ll--;
+		if (ll == tl && !memcmp(p + i, text, tl))
+			return true;
+		i += (nl ? (size_t)(nl - (p + i)) + 1 : n - i);
+	}
+	return false;
+}
+
+/* Offset where the new line goes, or -1 when after=PREFIX finds no line. */
+static long insert_at(const uint8_t *p, size_t n, const char *where)
+{
+	size_t pl;
+
+	if (!strcmp(where, "top"))
+		return 0;
+	if (!strcmp(where, "bottom"))
+		return (long)n;
+	pl = strlen(where + 6);
+	for (size_t i = 0; i < n;) {
+		const uint8_t *nl = memchr(p + i, '\n', n - i);
+		size_t next = nl ? (size_t)(nl - p) + 1 : n;
+		if (n - i >= pl && !memcmp(p + i, where + 6, pl))
+			return (long)next;
+		i = next;
+	}
+	return -1;
+}
+
+static int spec_insert(struct spec_ctx *s)
+{
+	char name[CPIO_NAME_MAX];
+	const char *where = s->ntok > 2 ? s->tok[2] : "";
+	struct rd_entry *e;
+	size_t n, tl;
+	uint8_t *nb;
+	long i, at;
+	int err;
+
+	if (s->ntok < 4 || !s->rest)
+		return spec_err(s, -EINVAL, "insert takes NAME WHERE TEXT...");
+	if (strcmp(where, "top") && strcmp(where, "bottom") &&
+	    (strncmp(where, "after=", 6) || !where[6]))
+		return spec_err(s, -EINVAL, "WHERE \"%s\": want top, bottom or after=PREFIX",
+				where);
+	if ((err = name_arg(s, 1, name, sizeof(name))) < 0)
+		return err;
+	if ((i = rd_find(s->rd, name)) < 0 || !S_ISREG(s->rd->v[i].m.f[CF_MODE]))
+		return spec_err(s, -ENOENT, "\"%s\" is not a file in the ramdisk", name);
+	e = &s->rd->v[i];
+	if ((err = entry_bytes(s, e)) < 0)
+		return err;
+	n = e->m.f[CF_FILESIZE];
+	if (has_line(e->data, n, s->rest))
+		return 0; /* idempotent */
+	if ((at = insert_at(e->data, n, where)) < 0)
+		return spec_err(s, -ENOENT, "\"%s\": no line starts with \"%s\"", name, where + 6);
+	tl = strlen(s->rest);
+	/* a file without a final newline gets one before a line added after it */
+	bool nl_before = at == (long)n && n && e->data[n - 1] != '\n';
+	if (n + tl + 2 > UINT32_MAX || !(nb = malloc(n + tl + 2)))
+		return spec_err(s, -ENOMEM, "out of memory");
+	memcpy(nb, e->data, (size_t)at);
+	size_t o = (size_t)at;
+	if (nl_before)
+		nb[o++] = '\n';
+	memcpy(nb + o, s->rest, tl);
+	o += tl;
+	nb[o++] = '\n';
+	memcpy(nb + o, e->data + at, n - (size_t)at);
+	o += n - (size_t)at;
+	entry_drop_data(e);
+	e->src = RD_MEM;
+	e->data = nb;
+	e->changed = true;
+	e->m.f[CF_FILESIZE] = (uint32_t)o;
+	return 0;
+}
+
+static int spec_line(struct spec_ctx *s, char *line, char *raw)
+{
+	const char *orig_rest = NULL;
+	char *p = line;
+
+	s->ntok = 0;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (!*p || *p == '#')
+			break;
+		if (s->ntok == 3)
+			orig_rest = raw + (p - line);
+		if (s->ntok == SPEC_MAX_TOKENS) {
+			if (s->edits && !strcmp(s->tok[0], "insert"))
+				break;
+			return spec_err(s, -EINVAL, "too many fields");
+		}
+		/* "quoted parts" of a field may hold spaces; the quotes go */
+		char *w = p;
+		bool q = false;
+		s->tok[s->ntok++] = p;
+		while (*p && (q || (*p != ' ' && *p != '\t' && *p != '\r'))) {
+			if (*p == '"')
+				q = !q, p++;
+			else
+				*w++ = *p++;
+		}
+		if (q)
+			return spec_err(s, -EINVAL, "unterminated quote");
+		if (*p && s->ntok < SPEC_MAX_TOKENS)
+			p++;
+		*w = 0;
+	}
+	if (s->ntok == 0)
+		return 0;
+	for (unsigned v = 0; v < sizeof(node_verbs) / sizeof(node_verbs[0]); v++)
+		if (!strcmp(s->tok[0], node_verbs[v].verb))
+			return spec_node(s, v);
+	if (s->edits) {
+		if (!strcmp(s->tok[0], "rm") || !strcmp(s->tok[0], "rmtree"))
+			return spec_rm(s, s->tok[0][1] == 'm' && s->tok[0][2] == 't');
+		if (!strcmp(s->tok[0], "mv"))
+			return spec_mv(s);
+		if (!strcmp(s->tok[0], "insert")) {
+			size_t rl = orig_rest ? strlen(orig_rest) : 0;
+			while (rl && strchr(" \t\r", orig_rest[rl - 1]))
+				raw[(orig_rest - raw) + (long)--rl] = 0;
+			if (rl >= 2 && orig_rest[0] == '"' && orig_rest[rl - 1] == '"') {
+				raw[(orig_rest - raw) + (long)rl - 1] = 0;
+				orig_rest++;
+			}
+			s->rest = orig_rest;
+			return spec_insert(s);
+		}
+	}
+	return spec_err(s, -EINVAL, "unknown verb \"%s\"%s", s->tok[0],
+			s->edits ? "" : " (file dir nod slink pipe sock)");
+}
+
+int rd_apply_spec(struct ramdisk *rd, const char *text, size_t len, const char *file,
+		  const char *base, bool edits, struct diag *d)
+{
+	struct spec_ctx s = {.rd = rd, .file = file, .base = base, .edits = edits, .d = d};
+	size_t i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t ll = nl ? (size_t)(nl - (text + i)) : len - i;
+		char *line = malloc(ll + 1), *raw;
+		int err;
+		s.line++;
+		if (!line || !(raw = malloc(ll + 1))) {
+			free(line);
+			return diag_set(d, -ENOMEM, "out of memory");
+		}
+		memcpy(line, text + i, ll);
+		line[ll] = 0;
+		if (memchr(line, 0, ll)) {
+			free(line);
+			free(raw);
+			return diag_set(d, -EINVAL, "%s:%d: NUL byte in the line", file, s.line);
+		}
+		memcpy(raw, line, ll + 1); /* insert's TEXT keeps its spaces */
+		err = spec_line(&s, line, raw);
+		s.rest = NULL;
+		free(line);
+		free(raw);
+		if (err < 0)
+			return err;
+		i += ll + (nl ? 1 : 0);
+	}
+	return 0;
+}
+
