@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -22,6 +23,58 @@ void rd_init(struct ramdisk *rd, uint32_t mtime)
 	memset(rd, 0, sizeof(*rd));
 	rd->mtime = mtime;
 	rd->next_ino = 1;
+	if (getrandom(&rd->seed, sizeof(rd->seed), GRND_NONBLOCK) != (ssize_t)sizeof(rd->seed))
+		rd->seed = (uint64_t)(uintptr_t)rd * 0x9e3779b97f4a7c15ull; /* still per ramdisk */
+}
+
+/* ---- the name index ------------------------------------------------------------------
+ * Open addressing over entry indexes (a slot holds index + 1, 0 is empty),
+ * linear probing, a power-of-two table at least twice the entries. The hash
+ * is FNV-1a from a per-ramdisk random seed, finished by a 64-bit mixer, so
+ * names crafted to share a bucket cannot be made ahead of time. When the
+ * index is stale (entries removed or renamed and not yet reindexed, or no
+ * memory to rebuild it) rd_find searches linearly: slower, never wrong. */
+
+static uint64_t name_hash(uint64_t seed, const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ seed;
+
+	while (*s) {
+		h ^= (uint8_t)*s++;
+		h *= 0x100000001b3ull;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
+}
+
+static void index_put(struct ramdisk *rd, size_t i)
+{
+	size_t mask = rd->index_cap - 1, k = (size_t)name_hash(rd->seed, rd->v[i].name) & mask;
+
+	while (rd->index[k])
+		k = (k + 1) & mask;
+	rd->index[k] = (uint32_t)(i + 1);
+}
+
+int rd_reindex(struct ramdisk *rd)
+{
+	size_t cap = 64;
+
+	while (cap < rd->n * 2 + 2)
+		cap *= 2;
+	free(rd->index);
+	rd->index_cap = 0;
+	rd->index_stale = true;
+	if (!(rd->index = calloc(cap, sizeof(*rd->index))))
+		return -ENOMEM;
+	rd->index_cap = cap;
+	for (size_t i = 0; i < rd->n; i++)
+		index_put(rd, i);
+	rd->index_stale = false;
+	return 0;
 }
 
 /* Release what the entry owns of its data (a host path, a buffer) and forget
@@ -49,15 +102,25 @@ void rd_free(struct ramdisk *rd)
 	for (size_t i = 0; i < rd->n; i++)
 		entry_free(&rd->v[i]);
 	free(rd->v);
+	free(rd->index);
 	free(rd->archive);
 	memset(rd, 0, sizeof(*rd));
 }
 
 long rd_find(const struct ramdisk *rd, const char *name)
 {
-	for (size_t i = 0; i < rd->n; i++)
-		if (strcmp(rd->v[i].name, name) == 0)
-			return (long)i;
+	size_t mask, k;
+
+	if (!rd->index || rd->index_stale) {
+		for (size_t i = 0; i < rd->n; i++)
+			if (strcmp(rd->v[i].name, name) == 0)
+				return (long)i;
+		return -1;
+	}
+	mask = rd->index_cap - 1;
+	for (k = (size_t)name_hash(rd->seed, name) & mask; rd->index[k]; k = (k + 1) & mask)
+		if (strcmp(rd->v[rd->index[k] - 1].name, name) == 0)
+			return (long)rd->index[k] - 1;
 	return -1;
 }
 
@@ -72,8 +135,10 @@ struct rd_entry *rd_push(struct ramdisk *rd, const char *name)
 	struct rd_entry *e;
 	char *copy = strdup(name);
 
-	if (!copy)
+	if (!copy || rd->n >= UINT32_MAX - 1) { /* index slots are 32 bits */
+		free(copy);
 		return NULL;
+	}
 	if (rd->n == rd->cap) {
 		size_t cap = rd->cap ? rd->cap * 2 : 64;
 		struct rd_entry *v = realloc(rd->v, cap * sizeof(*v));
@@ -87,14 +152,30 @@ struct rd_entry *rd_push(struct ramdisk *rd, const char *name)
 	e = &rd->v[rd->n++];
 	memset(e, 0, sizeof(*e));
 	e->name = copy;
+	if (rd->index_stale)
+		return e; /* rebuilt by the next rd_reindex */
+	if (rd->n * 2 > rd->index_cap)
+		rd_reindex(rd); /* grows it; on failure it is stale, and rd_find linear */
+	else
+		index_put(rd, rd->n - 1);
 	return e;
 }
 
-void rd_remove_at(struct ramdisk *rd, size_t i)
+void rd_remove_if(struct ramdisk *rd, bool (*gone)(const struct rd_entry *e, const void *ctx),
+		  const void *ctx)
 {
-	entry_free(&rd->v[i]);
-	memmove(&rd->v[i], &rd->v[i + 1], (rd->n - i - 1) * sizeof(rd->v[0]));
-	rd->n--;
+	size_t o = 0;
+
+	for (size_t i = 0; i < rd->n; i++) {
+		if (gone(&rd->v[i], ctx))
+			entry_free(&rd->v[i]);
+		else
+			rd->v[o++] = rd->v[i];
+	}
+	if (o != rd->n) {
+		rd->n = o;
+		rd_reindex(rd);
+	}
 }
 
 /* ---- reading an archive ------------------------------------------------------------ */
@@ -340,20 +421,23 @@ void rd_sort(struct ramdisk *rd)
 	for (size_t i = 0; i < rd->n; i++)
 		rd->v[i].m.f[CF_INO] = (uint32_t)(i + 1);
 	rd->next_ino = (uint32_t)rd->n + 1;
+	rd_reindex(rd);
 }
 
 /* Each new or changed entry's folder must come before it in the archive. */
 static int check_order(const struct ramdisk *rd, struct diag *d)
 {
+	char parent[CPIO_NAME_MAX];
+
 	for (size_t i = 0; i < rd->n; i++) {
 		const char *name = rd->v[i].name, *slash = strrchr(name, '/');
-		bool found = false;
+		long k;
 		if (!slash || (rd->v[i].src == RD_ORIG && !rd->v[i].changed))
 			continue;
-		for (size_t k = 0; k < i && !found; k++)
-			found = !strncmp(rd->v[k].name, name, (size_t)(slash - name)) &&
-				rd->v[k].name[slash - name] == 0 && S_ISDIR(rd->v[k].m.f[CF_MODE]);
-		if (!found)
+		memcpy(parent, name, (size_t)(slash - name));
+		parent[slash - name] = 0;
+		k = rd_find(rd, parent);
+		if (k < 0 || (size_t)k >= i || !S_ISDIR(rd->v[k].m.f[CF_MODE]))
 			return diag_set(d, -ENOENT,
 					"\"%s\": its folder is not in the ramdisk before it (add a dir "
 					"line)",

@@ -61,6 +61,10 @@ struct rd_entry {
 struct ramdisk {
 	struct rd_entry *v;
 	size_t n, cap;
+	uint32_t *index; /* names -> entries: see rd_find */
+	size_t index_cap;
+	bool index_stale;
+	uint64_t seed;
 	uint32_t mtime; /* for new entries */
 	uint32_t next_ino;
 	uint8_t *archive; /* owned: the decompressed archive entries point into */
@@ -70,7 +74,9 @@ struct ramdisk {
 void rd_init(struct ramdisk *rd, uint32_t mtime);
 void rd_free(struct ramdisk *rd);
 
-/* Index of the entry with this (clean) name, or -1. */
+/* Index of the entry with this (clean) name, or -1. O(1) on average: a hash
+ * index of the names is kept as entries are added, removed and renamed, so
+ * loading n entries (each checked against the earlier ones) is linear. */
 long rd_find(const struct ramdisk *rd, const char *name);
 
 /* Take ownership of a decompressed archive (malloc'ed) and list its entries.

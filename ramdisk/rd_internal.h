@@ -14,7 +14,13 @@ void entry_drop_data(struct rd_entry *e);
 /* A new zeroed entry at the end; NULL when out of memory. */
 struct rd_entry *rd_push(struct ramdisk *rd, const char *name);
 
-void rd_remove_at(struct ramdisk *rd, size_t i);
+/* Remove every entry gone() picks, keeping the others' order; reindexes. */
+void rd_remove_if(struct ramdisk *rd, bool (*gone)(const struct rd_entry *e, const void *ctx),
+		  const void *ctx);
+
+/* Rebuild the name index (after renames or a sort): 0 or -ENOMEM, in which
+ * case it is left stale and rd_find searches linearly. */
+int rd_reindex(struct ramdisk *rd);
 
 void meta_set(struct cpio_meta *m, uint32_t mode, uint32_t uid, uint32_t gid, uint32_t mtime);
 

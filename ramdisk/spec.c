@@ -198,6 +198,11 @@ static int spec_node(struct spec_ctx *s, unsigned v)
 	return 0;
 }
 
+static bool name_or_under(const struct rd_entry *e, const void *name)
+{
+	return !strcmp(e->name, name) || under(e->name, name);
+}
+
 static int spec_rm(struct spec_ctx *s, bool tree)
 {
 	char name[CPIO_NAME_MAX];
@@ -210,15 +215,11 @@ static int spec_rm(struct spec_ctx *s, bool tree)
 		return err;
 	if ((i = rd_find(s->rd, name)) < 0)
 		return spec_err(s, -ENOENT, "\"%s\" is not in the ramdisk", name);
-	for (size_t k = s->rd->n; k-- > 0;) {
-		if (!under(s->rd->v[k].name, name))
-			continue;
-		if (!tree)
+	for (size_t k = 0; k < s->rd->n && !tree; k++)
+		if (under(s->rd->v[k].name, name))
 			return spec_err(s, -ENOTEMPTY, "\"%s\" is a folder with entries (rmtree?)",
 					name);
-		rd_remove_at(s->rd, k);
-	}
-	rd_remove_at(s->rd, (size_t)rd_find(s->rd, name));
+	rd_remove_if(s->rd, name_or_under, name);
 	return 0;
 }
 
@@ -258,11 +259,11 @@ static int spec_mv(struct spec_ctx *s)
 	if ((err = need_parent(s, to)) < 0)
 		return err;
 	fl = strlen(from);
-	for (size_t k = 0; k < s->rd->n; k++)
-		if ((k == (size_t)i || under(s->rd->v[k].name, from)) &&
-		    rename_entry(&s->rd->v[k], to, fl) < 0)
-			return spec_err(s, -ENOMEM, "out of memory");
-	return 0;
+	for (size_t k = 0; k < s->rd->n && err == 0; k++)
+		if (k == (size_t)i || under(s->rd->v[k].name, from))
+			err = rename_entry(&s->rd->v[k], to, fl);
+	rd_reindex(s->rd); /* the names changed; even after a failure half-way */
+	return err < 0 ? spec_err(s, -ENOMEM, "out of memory") : 0;
 }
 
 /* The data of a regular-file entry, read into memory when it is a file. */
