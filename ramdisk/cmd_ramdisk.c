@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "compress.h"
+#include "escape.h"
 #include "fileio.h"
 #include "modclosure.h"
 #include "ramdisk.h"
@@ -162,6 +163,16 @@ static struct written write_out(const struct ramdisk *rd, const char *out, enum 
 	return w;
 }
 
+/* A name or link target from the archive, escaped (escape.h): a newline in a
+ * name cannot forge a line of the listing, nor ESC drive the terminal. */
+static void put_esc(const void *s, size_t n)
+{
+	char buf[4 * CPIO_NAME_MAX + 1];
+
+	esc_bytes(buf, sizeof(buf), s, n, false);
+	fputs(buf, stdout);
+}
+
 static int by_size_desc(const void *a, const void *b)
 {
 	const struct rd_entry *x = *(const struct rd_entry *const *)a,
@@ -189,8 +200,11 @@ static void summary(const struct ramdisk *rd, const char *label, enum comp c, ui
 	qsort(v, nf, sizeof(*v), by_size_desc);
 	if (nf)
 		printf("largest files:\n");
-	for (size_t i = 0; i < nf && i < top; i++)
-		printf("  %10" PRIu64 "  %s\n", rd_entry_size(v[i]), v[i]->name);
+	for (size_t i = 0; i < nf && i < top; i++) {
+		printf("  %10" PRIu64 "  ", rd_entry_size(v[i]));
+		put_esc(v[i]->name, strlen(v[i]->name));
+		putchar('\n');
+	}
 	free(v);
 }
 
@@ -394,7 +408,8 @@ static void list_entry(const struct rd_entry *e, bool verbose)
 	struct tm tm;
 
 	if (!verbose) {
-		printf("%s\n", name);
+		put_esc(name, strlen(name));
+		putchar('\n');
 		return;
 	}
 	cpio_mode_string(mode, ms);
@@ -405,9 +420,12 @@ static void list_entry(const struct rd_entry *e, bool verbose)
 		printf("%4u, %4u", (unsigned)e->m.f[CF_RDEVMAJOR], (unsigned)e->m.f[CF_RDEVMINOR]);
 	else
 		printf("%10u", (unsigned)e->m.f[CF_FILESIZE]);
-	printf(" %s %s", when, name);
-	if (S_ISLNK(mode))
-		printf(" -> %.*s", (int)e->m.f[CF_FILESIZE], (const char *)e->data);
+	printf(" %s ", when);
+	put_esc(name, strlen(name));
+	if (S_ISLNK(mode)) {
+		fputs(" -> ", stdout);
+		put_esc(e->data, e->m.f[CF_FILESIZE]);
+	}
 	putchar('\n');
 }
 

@@ -68,6 +68,7 @@ struct cpio_reader {
 	size_t len;
 	size_t pos;
 	unsigned archives; /* archives seen so far (concatenated ones count) */
+	uint64_t entries;  /* entries returned from the current archive */
 	bool in_archive;
 	bool one_archive; /* set by the caller: stop (return 0) after a trailer */
 };
@@ -79,7 +80,10 @@ void cpio_reader_init(struct cpio_reader *r, const uint8_t *buf, size_t len);
  * bytes may follow; with one_archive: after the first trailer, with pos just
  * past it, whatever follows), or a negative errno with the entry's name and
  * offset in d: -EBADMSG for a malformed header, -EOVERFLOW for sizes past the
- * buffer or the name limit. Trailers are consumed, not returned.
+ * buffer or the name limit, or for an archive that ends (or turns into NUL
+ * bytes) without a trailer: the kernel would take that, we do not (an archive
+ * cut at an entry boundary looks the same). Trailers are consumed, not
+ * returned. Names in messages are escaped (escape.h).
  */
 int cpio_next(struct cpio_reader *r, struct cpio_entry *e, struct diag *d);
 

@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fileio.h"
 #include "rd_internal.h"
 
@@ -184,7 +185,7 @@ int rd_load_archive(struct ramdisk *rd, uint8_t *buf, size_t len, struct diag *d
 {
 	struct cpio_reader r;
 	struct cpio_entry ce;
-	char clean[CPIO_NAME_MAX];
+	char clean[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
 	int err;
 
 	rd->archive = buf;
@@ -196,11 +197,11 @@ int rd_load_archive(struct ramdisk *rd, uint8_t *buf, size_t len, struct diag *d
 		if (cpio_clean_path(ce.name, clean, sizeof(clean)) < 0)
 			return diag_set(d, -EINVAL,
 					"entry @0x%llx \"%s\": a \"..\" component leaves the root",
-					(unsigned long long)ce.off, ce.name);
+					(unsigned long long)ce.off, esc_show(nb, ce.name));
 		if ((dup = rd_find(rd, clean)) >= 0)
 			return diag_set(d, -EEXIST,
 					"entry @0x%llx \"%s\": duplicate name (first at @0x%llx)",
-					(unsigned long long)ce.off, ce.name,
+					(unsigned long long)ce.off, esc_show(nb, ce.name),
 					(unsigned long long)(rd->v[dup].raw - buf));
 		if (!(e = rd_push(rd, clean)))
 			return diag_set(d, -ENOMEM, "out of memory");
@@ -282,7 +283,7 @@ static int walk(struct ramdisk *rd, const char *dir, const char *prefix, unsigne
 	if (!(dp = opendir(dir)))
 		return diag_set(d, -errno, "%s: %s", dir, strerror(errno));
 	while (err == 0 && (errno = 0, de = readdir(dp))) {
-		char path[PATH_MAX], name[CPIO_NAME_MAX];
+		char path[PATH_MAX], name[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
 		struct stat st;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -297,7 +298,8 @@ static int walk(struct ramdisk *rd, const char *dir, const char *prefix, unsigne
 			break;
 		}
 		if (rd_find(rd, name) >= 0)
-			err = diag_set(d, -EEXIST, "%s: \"%s\" is already in the ramdisk", path, name);
+			err = diag_set(d, -EEXIST, "%s: \"%s\" is already in the ramdisk", path,
+				       esc_show(nb, name));
 		else
 			err = add_from_stat(rd, name, path, &st, d);
 		if (err == 0 && S_ISDIR(st.st_mode))
@@ -339,11 +341,11 @@ int parent_state(const struct ramdisk *rd, const char *name, char parent[CPIO_NA
 
 int rd_add_dirs(struct ramdisk *rd, const char *name, uint32_t perm, struct diag *d)
 {
-	char buf[CPIO_NAME_MAX];
+	char buf[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
 	size_t len = strlen(name);
 
 	if (len >= sizeof(buf))
-		return diag_set(d, -ENAMETOOLONG, "\"%s\": name too long", name);
+		return diag_set(d, -ENAMETOOLONG, "\"%s\": name too long", esc_show(nb, name));
 	memcpy(buf, name, len + 1);
 	for (size_t i = 0; i <= len; i++) {
 		struct rd_entry *e;
@@ -354,7 +356,7 @@ int rd_add_dirs(struct ramdisk *rd, const char *name, uint32_t perm, struct diag
 		if ((k = rd_find(rd, buf)) >= 0) {
 			if (!S_ISDIR(rd->v[k].m.f[CF_MODE]))
 				return diag_set(d, -ENOTDIR, "\"%s\" is in the ramdisk but not a folder",
-						buf);
+						esc_show(nb, buf));
 		} else {
 			if (!(e = rd_push(rd, buf)))
 				return diag_set(d, -ENOMEM, "out of memory");
@@ -373,18 +375,19 @@ int rd_add_file(struct ramdisk *rd, const char *name, uint32_t perm, const char 
 {
 	struct rd_entry *e;
 	struct stat st;
-	char parent[CPIO_NAME_MAX];
+	char parent[CPIO_NAME_MAX], nb[ESC_SHOW_MAX], pb[ESC_SHOW_MAX];
 
 	if (rd_find(rd, name) >= 0)
-		return diag_set(d, -EEXIST, "\"%s\" is already in the ramdisk", name);
+		return diag_set(d, -EEXIST, "\"%s\" is already in the ramdisk", esc_show(nb, name));
 	if (parent_state(rd, name, parent) < 0)
-		return diag_set(d, -ENOENT, "\"%s\": no folder \"%s\" in the ramdisk", name, parent);
+		return diag_set(d, -ENOENT, "\"%s\": no folder \"%s\" in the ramdisk",
+				esc_show(nb, name), esc_show(pb, parent));
 	if (path && stat(path, &st) < 0)
 		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
 	if (path)
 		len = (size_t)st.st_size;
 	if (len > UINT32_MAX)
-		return diag_set(d, -EFBIG, "\"%s\": over 4 GiB", name);
+		return diag_set(d, -EFBIG, "\"%s\": over 4 GiB", esc_show(nb, name));
 	if (!(e = rd_push(rd, name)))
 		return diag_set(d, -ENOMEM, "out of memory");
 	meta_set(&e->m, S_IFREG | perm, 0, 0, rd->mtime);
@@ -427,7 +430,7 @@ void rd_sort(struct ramdisk *rd)
 /* Each new or changed entry's folder must come before it in the archive. */
 static int check_order(const struct ramdisk *rd, struct diag *d)
 {
-	char parent[CPIO_NAME_MAX];
+	char parent[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
 
 	for (size_t i = 0; i < rd->n; i++) {
 		const char *name = rd->v[i].name, *slash = strrchr(name, '/');
@@ -441,7 +444,7 @@ static int check_order(const struct ramdisk *rd, struct diag *d)
 			return diag_set(d, -ENOENT,
 					"\"%s\": its folder is not in the ramdisk before it (add a dir "
 					"line)",
-					name);
+					esc_show(nb, name));
 	}
 	return 0;
 }
@@ -473,6 +476,7 @@ static int write_file_data(struct cpio_writer *w, const struct rd_entry *e, stru
 
 int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d)
 {
+	char nb[ESC_SHOW_MAX];
 	struct cpio_writer w;
 	int err;
 
@@ -496,7 +500,7 @@ int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d)
 		}
 		if (err < 0)
 			return d->msg[0] ? err
-					 : diag_set(d, err, "writing \"%s\": %s", e->name,
+					 : diag_set(d, err, "writing \"%s\": %s", esc_show(nb, e->name),
 						    strerror(-err));
 	}
 	if ((err = cpio_write_trailer(&w)) < 0)

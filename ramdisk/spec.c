@@ -1,6 +1,7 @@
 /* spec.c - spec and edit lines (see ramdisk.h): parsed into a ramdisk. */
 #include "ramdisk.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fileio.h"
 #include "rd_internal.h"
 
@@ -35,13 +37,15 @@ static int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
 {
-	char msg[DIAG_MSG_MAX];
+	char msg[DIAG_MSG_MAX], shown[DIAG_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return diag_set(s->d, err, "%s:%d: %s", s->file, s->line, msg);
+	/* names from the spec or the archive: control bytes shown escaped */
+	esc_bytes(shown, sizeof(shown), msg, strlen(msg), false);
+	return diag_set(s->d, err, "%s:%d: %s", s->file, s->line, shown);
 }
 
 static int num(struct spec_ctx *s, unsigned i, int base, uint32_t max, uint32_t *out)
@@ -370,10 +374,66 @@ static int spec_insert(struct spec_ctx *s)
 	return 0;
 }
 
+/* One escape inside quotes at *pp (just past the backslash): the byte it
+ * stands for, or -1 for a backslash kept as it is (any other character). */
+static int unescape(const char **pp)
+{
+	static const char let[] = "abtnvfr\\\"", val[] = "\a\b\t\n\v\f\r\\\"";
+	const char *p = *pp, *k = *p ? strchr(let, *p) : NULL;
+	int v = 0, i;
+
+	if (k) {
+		*pp = p + 1;
+		return (unsigned char)val[k - let];
+	}
+	if (p[0] >= '0' && p[0] <= '3' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7') {
+		*pp = p + 3;
+		return (p[0] - '0') << 6 | (p[1] - '0') << 3 | (p[2] - '0');
+	}
+	if (p[0] == 'x' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+		for (i = 1; i <= 2; i++)
+			v = v << 4 | (isdigit((unsigned char)p[i]) ? p[i] - '0' : (p[i] | 0x20) - 'a' + 10);
+		*pp = p + 3;
+		return v;
+	}
+	return -1;
+}
+
+/* The field at *pp, unquoted in place: "quoted parts" may hold spaces and
+ * the escapes of escape.h (\\ \" \a \b \t \n \v \f \r \ooo \xHH; another
+ * backslash stays as it is); the quotes go. Leaves *pp at the separator (or
+ * the end) and *wend where the field's NUL goes. */
+static int field(struct spec_ctx *s, char **pp, char **wend)
+{
+	char *p = *pp, *w = p;
+	bool q = false;
+
+	while (*p && (q || (*p != ' ' && *p != '\t' && *p != '\r'))) {
+		const char *e = p + 1;
+		int c;
+		if (*p == '"') {
+			q = !q, p++;
+		} else if (q && *p == '\\' && (c = unescape(&e)) >= 0) {
+			if (c == 0)
+				return spec_err(s, -EINVAL, "a NUL byte (\\000) in a field");
+			*w++ = (char)c;
+			p += e - p;
+		} else {
+			*w++ = *p++;
+		}
+	}
+	if (q)
+		return spec_err(s, -EINVAL, "unterminated quote");
+	*pp = p;
+	*wend = w;
+	return 0;
+}
+
 static int spec_line(struct spec_ctx *s, char *line, char *raw)
 {
 	const char *orig_rest = NULL;
-	char *p = line;
+	char *p = line, *w = line;
+	int err;
 
 	s->ntok = 0;
 	while (*p) {
@@ -388,18 +448,9 @@ static int spec_line(struct spec_ctx *s, char *line, char *raw)
 				break;
 			return spec_err(s, -EINVAL, "too many fields");
 		}
-		/* "quoted parts" of a field may hold spaces; the quotes go */
-		char *w = p;
-		bool q = false;
 		s->tok[s->ntok++] = p;
-		while (*p && (q || (*p != ' ' && *p != '\t' && *p != '\r'))) {
-			if (*p == '"')
-				q = !q, p++;
-			else
-				*w++ = *p++;
-		}
-		if (q)
-			return spec_err(s, -EINVAL, "unterminated quote");
+		if ((err = field(s, &p, &w)) < 0)
+			return err;
 		if (*p && s->ntok < SPEC_MAX_TOKENS)
 			p++;
 		*w = 0;

@@ -198,6 +198,45 @@ check "absolute name lands inside" "$R" extract evil3.cpio jail/3
 [ -d jail/3/abs/x ] && ok "leading / stripped" || bad "leading / not stripped"
 [ -z "$(ls outside)" ] && [ ! -e escape ] && ok "nothing written outside" || bad "escaped the target folder"
 
+# ---- names with control bytes are shown escaped (as ls -b), never raw
+python3 "$ROOT/tests/sh/newc.py" ctl.cpio <<'EOF'
+e(b'init', 0o100750, b'ELF')
+e(b'sbin', 0o40755, nlink=2)
+e(b'sbin/ueventd', 0o120777, b'../init')
+e(b'sbin/we ird\n\x1b[2Jx"q\\', 0o120777, b'/init')
+e(b'fake\ninit', 0o100644)
+e(b'x\xff\x1b', 0o120777, b'\x1b]0;t\x07')
+trailer()
+EOF
+python3 "$ROOT/tests/sh/newc.py" dup.cpio <<'EOF'
+e(b'x\xff\x1b', 0o100644)
+e(b'./x\xff\x1b', 0o100644)
+trailer()
+EOF
+python3 "$ROOT/tests/sh/newc.py" nopad.cpio <<'EOF'
+e(b'init', 0o100750, b'ELF')
+raw(b'\0' * 512)
+EOF
+"$R" list ctl.cpio > ctl.names
+printf '%s\n' init sbin sbin/ueventd 'sbin/we ird\n\033[2Jx"q\\' 'fake\ninit' 'x\377\033' > want.names
+same "list: control bytes, backslash and bytes past ASCII escaped" want.names ctl.names
+"$R" list -v ctl.cpio > ctl.long
+grep -qF ' x\377\033 -> \033]0;t\a' ctl.long && ok "list -v: link targets escaped too" || { bad "list -v target"; cat ctl.long; }
+! grep -q "$(printf '\033')" ctl.long && [ "$(wc -l < ctl.long)" = 6 ] && ok "list -v: no raw ESC, one line per entry" || bad "raw bytes in list -v"
+# mk/inject.sh re-points the links to /init from this listing: names with
+# spaces, quotes and escapes come back as the same entries
+awk -f "$ROOT/mk/initlinks.awk" ctl.long > relink
+[ "$(wc -l < relink)" = 2 ] && ok "initlinks.awk: both links to init found" || { bad "initlinks.awk"; cat relink; }
+{ echo "mv init init.stock"; cat relink; } > relink.e
+check "edit with the re-pointed links" "$R" edit ctl.cpio --script relink.e -o relinked.cpio
+[ "$("$R" list -v relinked.cpio | grep -c -e ' -> ../init.stock$' -e ' -> /init.stock$')" = 2 ] &&
+	[ "$("$R" list relinked.cpio | wc -l)" = 6 ] && ok "links re-pointed in place, no entry added" ||
+	{ bad "re-pointed links"; "$R" list -v relinked.cpio; }
+refuses "NUL padding without a trailer says so" 1 \
+	'nopad.cpio: cpio: archive ends without a TRAILER!!! entry at @0x78, after 1 entry \(only NUL bytes follow\)' "$R" list nopad.cpio
+refuses "a name with ESC is escaped in errors" 1 'entry @0x[0-9a-f]+ "./x\\377\\033": duplicate name' "$R" list dup.cpio
+! grep -q "$(printf '\033')" refuse.err && ok "... no raw ESC in the message" || bad "raw ESC in an error"
+
 # ---- summary and help
 "$R" pack tree -o sum.lz4 > sum.out
 grep -q "entries, .* bytes raw, .* bytes lz4-legacy" sum.out && grep -q "^  *2000000  a/text$" sum.out &&

@@ -10,6 +10,7 @@
 
 #include "compress.h"
 #include "cpio.h"
+#include "escape.h"
 #include "ramdisk.h"
 
 /* ---- helpers: archives built by hand, header field by field ---------------------- */
@@ -151,6 +152,9 @@ static void dotdot(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "../../
 static void dup_name(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); arc_add(a, "./init", S_IFREG, "b", 1, 0); arc_trailer(a); }
 static void size_4g(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "big", S_IFREG, "", 0, 0); memcpy(a->b + 54, "FFFFFFFF", 8); arc_trailer(a); }
 static void no_trailer(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); }
+static void nul_no_trailer(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); a->n += 512; }
+static void ctl_dup(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "a\n\033[2J", S_IFREG, "", 0, 0); arc_add(a, "./a\n\033[2J", S_IFREG, "", 0, 0); arc_trailer(a); }
+static void ctl_magic(struct arc *a) { arc_good(a); memcpy(a->b, "\033]0;x", 6); }
 static void junk_after(struct arc *a) { arc_good(a); memcpy(a->b + a->n, "JUNKJUNK", 8); a->n += 8; }
 static void dir_size(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "d", S_IFDIR | 0755, "abcd", 4, 0); arc_trailer(a); }
 static void empty_link(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "l", S_IFLNK | 0777, "", 0, 0); arc_trailer(a); }
@@ -165,7 +169,11 @@ static const struct bad_case bad_cases[] = {
 	{"../ name", dotdot, -EINVAL, "\"../../etc/passwd\": a \"..\" component"},
 	{"duplicate", dup_name, -EEXIST, "\"./init\": duplicate name (first at @0x0)"},
 	{"4 GB size", size_4g, -EOVERFLOW, "filesize @0x36 is 4294967295, past the end"},
-	{"no trailer", no_trailer, -EOVERFLOW, "ends without TRAILER!!!"},
+	{"no trailer", no_trailer, -EOVERFLOW, "archive ends without a TRAILER!!! entry at @0x78, after 1 entry"},
+	{"NUL padding, no trailer", nul_no_trailer, -EOVERFLOW,
+	 "archive ends without a TRAILER!!! entry at @0x78, after 1 entry (only NUL bytes follow)"},
+	{"control bytes in a name", ctl_dup, -EEXIST, "\"./a\\n\\033[2J\": duplicate name"},
+	{"control bytes in the magic", ctl_magic, -EBADMSG, "bad magic \"\\033]0;x\\000\""},
 	{"junk after trailer", junk_after, -EBADMSG, "junk after the trailer"},
 	{"folder with data", dir_size, -EBADMSG, "filesize 4 on a non-file"},
 	{"empty symlink", empty_link, -EBADMSG, "symlink target of 0 bytes"},
@@ -559,4 +567,44 @@ Test(ramdisk, hundred_thousand_entries, .timeout = 30)
 	cr_expect_eq(rd.n, 0);
 	cr_expect_eq(rd_find(&rd, "e/new"), -1);
 	rd_free(&rd);
+}
+
+/* ---- names shown escaped (issue 15.19), read back by the spec parser ------------------- */
+
+Test(escape, as_ls_b_and_back_through_a_quoted_spec_field)
+{
+	static const struct {
+		const char *in, *shown;
+	} t[] = {
+		{"plain name", "plain name"},	{"a\nb", "a\\nb"},
+		{"\033[2J", "\\033[2J"},	{"tab\there", "tab\\there"},
+		{"back\\slash", "back\\\\slash"}, {"\x7f\xff\x01", "\\177\\377\\001"},
+		{"q\"uote", "q\"uote"},
+	};
+	char out[64], line[128];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ramdisk rd;
+		struct diag d = {{0}};
+		size_t n = esc_bytes(out, sizeof(out), t[i].in, strlen(t[i].in), false);
+		cr_expect_str_eq(out, t[i].shown);
+		cr_expect_eq(n, strlen(t[i].shown));
+		/* quoted (with '"' escaped too) it names the same entry in a spec */
+		esc_bytes(out, sizeof(out), t[i].in, strlen(t[i].in), true);
+		snprintf(line, sizeof(line), "dir \"%s\" 0755 0 0", out);
+		rd_init(&rd, 0);
+		cr_assert_eq(rd_apply_spec(&rd, line, strlen(line), "s", ".", false, &d), 0, "%s: %s",
+			     line, d.msg);
+		cr_expect_str_eq(rd.v[0].name, t[i].in, "%s", line);
+		rd_free(&rd);
+	}
+	/* cut at a whole escape, never inside one */
+	cr_expect_eq(esc_bytes(out, 6, "ab\033", 3, false), 6);
+	cr_expect_str_eq(out, "ab");
+	char big[400], shown[ESC_SHOW_MAX];
+	memset(big, '\n', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	esc_show(shown, big);
+	cr_expect_eq(strlen(shown), ESC_SHOW_MAX - 1, "%zu", strlen(shown));
+	cr_expect_eq(strcmp(shown + strlen(shown) - 5, "\\n..."), 0, "%s", shown);
 }
