@@ -4,7 +4,7 @@
  *   ramdisk pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--modules ...]
  *   ramdisk list RAMDISK [-v]
  *   ramdisk info RAMDISK
- *   ramdisk extract RAMDISK DIR
+ *   ramdisk extract RAMDISK DIR [--devices] [--same-permissions] [--same-owner]
  *   ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP]
  */
 #include <errno.h>
@@ -34,7 +34,13 @@ static const char usage[] =
 	"                      lines\n"
 	"  list RAMDISK [-v]   names, or 'cpio -tv'-style lines with -v\n"
 	"  info RAMDISK        compression, sizes, entries, largest files\n"
-	"  extract RAMDISK DIR extract safely into DIR (nothing lands outside it)\n"
+	"  extract RAMDISK DIR [--devices] [--same-permissions] [--same-owner]\n"
+	"                      extract safely into DIR: nothing lands outside it or\n"
+	"                      replaces a file, hard links are kept; by default no\n"
+	"                      device nodes, no setuid/setgid bits, owners not applied\n"
+	"    --devices         create character and block device nodes (needs root)\n"
+	"    -p, --same-permissions  keep setuid and setgid bits\n"
+	"    --same-owner      give entries the archive's uid/gid (needs root)\n"
 	"  edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP] [MODULES]\n"
 	"                      edit in place: untouched entries keep their bytes\n"
 	"\n"
@@ -502,26 +508,85 @@ static int cmd_info(int argc, char **argv)
 	return 0;
 }
 
+/* ", N things" when N > 0; *first says whether a separator is due. */
+static void count(unsigned n, const char *one, const char *many, const char *why, bool *more)
+{
+	if (!n)
+		return;
+	printf("%s%u %s%s", *more ? ", " : "", n, n == 1 ? one : many, why);
+	*more = true;
+}
+
+static void extract_summary(const char *dir, const struct rd_extract_stats *st)
+{
+	bool more = true, left = false;
+
+	printf("%s: %u file%s, %u folder%s, %u symlink%s", dir, st->files, st->files == 1 ? "" : "s",
+	       st->dirs, st->dirs == 1 ? "" : "s", st->symlinks, st->symlinks == 1 ? "" : "s");
+	count(st->hardlinks, "hard link", "hard links", "", &more);
+	count(st->nodes, "device node", "device nodes", "", &more);
+	count(st->fifos, "FIFO", "FIFOs", "", &more);
+	count(st->sockets, "socket", "sockets", "", &more);
+	if (st->nodes_skipped || st->nodes_denied || st->setuid_dropped || st->setgid_dropped ||
+	    st->unknown)
+		fputs("; ", stdout);
+	count(st->nodes_skipped, "device node not created", "device nodes not created",
+	      " (--devices to create them)", &left);
+	count(st->nodes_denied, "device node not created", "device nodes not created",
+	      " (--devices: it needs root)", &left);
+	count(st->setuid_dropped, "setuid bit dropped", "setuid bits dropped",
+	      " (--same-permissions to keep them)", &left);
+	count(st->setgid_dropped, "setgid bit dropped", "setgid bits dropped",
+	      " (--same-permissions to keep them)", &left);
+	if (st->unknown)
+		printf("%s%u entr%s of unknown type (mode 0%o%s) left out", left ? ", " : "",
+		       st->unknown, st->unknown == 1 ? "y" : "ies", (unsigned)st->unknown_mode,
+		       st->unknown > 1 ? " for the first" : "");
+	putchar('\n');
+}
+
 static int cmd_extract(int argc, char **argv)
 {
+	static const struct opt o[] = {{"devices", 0, false, 1},
+				       {"same_permissions", 'p', false, 2},
+				       {"same_owner", 0, false, 3},
+				       {"max_size", 0, true, 4},
+				       {"help", 'h', false, 9},
+				       {0}};
 	const char *pos[2];
-	bool verbose = false;
-	uint64_t cap;
+	unsigned npos = 0;
+	uint64_t cap = COMP_DEFAULT_CAP;
+	struct rd_extract_opts xo = {0};
+	struct opt_state s;
 	struct loaded l;
 	struct rd_extract_stats st;
 	struct diag d = {{0}};
+	int id;
 
-	if (read_args(argc, argv, pos, 2, &verbose, &cap) != 2)
-		die(EXIT_USAGE, "usage: ramdisk extract RAMDISK DIR");
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		switch (id) {
+		case 0:
+			if (npos == 2)
+				die(EXIT_USAGE, "extract: unexpected argument %s", s.arg);
+			pos[npos++] = s.arg;
+			break;
+		case 1: xo.devices = true; break;
+		case 2: xo.same_permissions = true; break;
+		case 3: xo.same_owner = true; break;
+		case 4: cap = parse_max_size(s.arg); break;
+		default: fputs(usage, stdout); return 0;
+		}
+	}
+	if (npos != 2)
+		die(EXIT_USAGE, "usage: ramdisk extract RAMDISK DIR [--devices] [--same-permissions] "
+				"[--same-owner]");
 	load(&l, pos[0], cap);
-	if (rd_extract(&l.rd, pos[1], &st, &d) < 0) {
+	if (rd_extract(&l.rd, pos[1], &xo, &st, &d) < 0) {
 		diag_prefix(&d, "extracting into %s", pos[1]);
 		die_diag(pos[0], &d);
 	}
-	printf("%s: %u files, %u folders, %u links", pos[1], st.files, st.dirs, st.links);
-	if (st.nodes_skipped)
-		printf(", %u device nodes or sockets skipped (need root)", st.nodes_skipped);
-	putchar('\n');
+	extract_summary(pos[1], &st);
 	loaded_free(&l);
 	return 0;
 }

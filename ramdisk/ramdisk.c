@@ -211,6 +211,7 @@ int rd_load_archive(struct ramdisk *rd, uint8_t *buf, size_t len, struct diag *d
 		e->raw_len = (size_t)(ce.end - ce.off);
 		e->data = ce.data;
 		e->wname = ce.name;
+		e->arch = r.archives - 1;
 		if (ce.m.f[CF_INO] >= rd->next_ino && ce.m.f[CF_INO] < UINT32_MAX)
 			rd->next_ino = ce.m.f[CF_INO] + 1;
 	}

@@ -56,6 +56,7 @@ struct rd_entry {
 	char *path;	     /* RD_FILE */
 	const char *wname;   /* the name as written in the archive, if read */
 	int line;	     /* spec line that made it, 0 if none */
+	unsigned arch;	     /* which of concatenated archives it is in, from 0 */
 };
 
 struct ramdisk {
@@ -105,16 +106,44 @@ void rd_sort(struct ramdisk *rd);
 /* Write the archive (entries then trailer) into out. */
 int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d);
 
-/* Extraction limits and results. */
-struct rd_extract_stats {
-	unsigned files, dirs, links, nodes_skipped;
+/* What extraction may do beyond the safe defaults (all false: an archive
+ * from anywhere can be extracted as root without creating device nodes,
+ * set-id files or files owned by someone else). */
+struct rd_extract_opts {
+	bool devices;	       /* create character and block device nodes (needs root) */
+	bool same_permissions; /* keep setuid and setgid bits (else dropped) */
+	bool same_owner;       /* give entries their uid/gid (needs root; else the caller's) */
 };
-/* Extract every entry under the folder dir (created if missing), refusing
+
+/* What was made, and what was left out or changed, by kind. */
+struct rd_extract_stats {
+	unsigned files, dirs, symlinks, nodes, fifos, sockets;
+	unsigned hardlinks;	 /* names linked to a file made for an earlier name */
+	unsigned nodes_skipped;	 /* device nodes not created: devices not asked for */
+	unsigned nodes_denied;	 /* devices asked for, but mknod refused (not root) */
+	unsigned setuid_dropped; /* setuid bits not applied (same_permissions not set) */
+	unsigned setgid_dropped;
+	unsigned unknown;	 /* entries of a type no kernel creates: left out */
+	uint32_t unknown_mode;	 /* the first of those's mode field */
+};
+
+/*
+ * Extract every entry under the folder dir (created if missing), refusing
  * anything that would land outside it: no "..", no writing through a
- * symlink (O_NOFOLLOW on every component), new files O_EXCL. Device nodes
- * need root; without it they are skipped and counted. */
-int rd_extract(const struct ramdisk *rd, const char *dir, struct rd_extract_stats *st,
-	       struct diag *d);
+ * symlink (O_NOFOLLOW on every component), nothing existing overwritten, a
+ * parent that is not a folder named ("\"a/b\": \"a\" is a file, not a
+ * folder"). Regular files go through the atomic writer: a temporary beside
+ * the final name, one syncfs() for all of them, then renames with
+ * RENAME_NOREPLACE, so a full disk never leaves a truncated file under its
+ * final name (a crash may leave ".NAME.XXXXXX" temporaries). Hard links are
+ * restored as the kernel does: non-folders with nlink >= 2 and the same
+ * (devmajor, devminor, ino, type) in one archive (a trailer ends the group)
+ * are one file, made once with the data whichever name carries it (GNU cpio
+ * and gen_init_cpio put it on the last) and linked under the other names.
+ * o may be NULL for the defaults. st counts what was done and left out.
+ */
+int rd_extract(const struct ramdisk *rd, const char *dir, const struct rd_extract_opts *o,
+	       struct rd_extract_stats *st, struct diag *d);
 
 /* Data size of entry i (what it holds uncompressed). */
 uint64_t rd_entry_size(const struct rd_entry *e);

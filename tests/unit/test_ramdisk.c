@@ -464,7 +464,7 @@ static int extract_arc(struct arc *a, const char *dir, struct diag *d)
 	rd_init(&rd, 0);
 	err = rd_load_archive(&rd, copy, a->n, d);
 	if (err == 0)
-		err = rd_extract(&rd, dir, &st, d);
+		err = rd_extract(&rd, dir, NULL, &st, d);
 	rd_free(&rd);
 	return err;
 }
