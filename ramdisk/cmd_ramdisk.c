@@ -398,7 +398,8 @@ static int cmd_pack(int argc, char **argv)
 	for (unsigned i = 0; i < nspec; i++)
 		apply_file(&rd, specs[i], false);
 	add_modules(&rd, &mo);
-	rd_sort(&rd);
+	if (rd_sort(&rd) < 0)
+		die(EXIT_BAD, "%s: out of memory", out);
 	w = write_out(&rd, out, c, level, NULL, 0);
 	summary(&rd, out, c, w.raw, w.packed, top);
 	rd_free(&rd);

@@ -242,6 +242,11 @@ static int add_from_stat(struct ramdisk *rd, const char *name, const char *path,
 		return diag_set(d, -ENOMEM, "out of memory");
 	meta_set(&e->m, st->st_mode & (S_IFMT | 07777), 0, 0, rd->mtime);
 	e->src = RD_MEM;
+	if (st->st_nlink > 1 && !S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode)) {
+		e->hl = true; /* rd_sort makes the names one inode */
+		e->hl_dev = st->st_dev;
+		e->hl_ino = st->st_ino;
+	}
 	switch (st->st_mode & S_IFMT) {
 	case S_IFREG:
 		if (st->st_size > UINT32_MAX)
@@ -418,14 +423,72 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(((const struct rd_entry *)a)->name, ((const struct rd_entry *)b)->name);
 }
 
-void rd_sort(struct ramdisk *rd)
+struct hkey {
+	uint64_t dev, ino;
+	size_t idx;
+};
+
+static int cmp_hkey(const void *a, const void *b)
 {
+	const struct hkey *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* head[i]: the first name of entry i's host inode (i itself if none); the
+ * names but the last lose their data, all get nlink = the number of names,
+ * as GNU cpio writes them (the data on the last name). */
+static int link_groups(struct ramdisk *rd, size_t *head)
+{
+	struct hkey *k = malloc((rd->n ? rd->n : 1) * sizeof(*k));
+	size_t nk = 0;
+
+	if (!k)
+		return -ENOMEM;
+	for (size_t i = 0; i < rd->n; i++) {
+		head[i] = i;
+		if (rd->v[i].hl)
+			k[nk++] = (struct hkey){rd->v[i].hl_dev, rd->v[i].hl_ino, i};
+	}
+	qsort(k, nk, sizeof(*k), cmp_hkey);
+	for (size_t a = 0, b; a < nk; a = b) {
+		for (b = a; b < nk && k[b].dev == k[a].dev && k[b].ino == k[a].ino; b++)
+			head[k[b].idx] = k[a].idx;
+		for (size_t j = a; j < b && b - a > 1; j++) {
+			struct rd_entry *e = &rd->v[k[j].idx];
+			e->m.f[CF_NLINK] = (uint32_t)(b - a);
+			if (j + 1 < b && S_ISREG(e->m.f[CF_MODE])) {
+				entry_drop_data(e);
+				e->src = RD_MEM;
+				e->m.f[CF_FILESIZE] = 0;
+			}
+		}
+	}
+	free(k);
+	return 0;
+}
+
+int rd_sort(struct ramdisk *rd)
+{
+	size_t *head = malloc((rd->n ? rd->n : 1) * sizeof(*head));
+	uint32_t ino = 1;
+	int err;
+
 	if (rd->n)
 		qsort(rd->v, rd->n, sizeof(rd->v[0]), cmp_name);
+	if (!head || (err = link_groups(rd, head)) < 0) {
+		free(head);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < rd->n; i++)
-		rd->v[i].m.f[CF_INO] = (uint32_t)(i + 1);
-	rd->next_ino = (uint32_t)rd->n + 1;
-	rd_reindex(rd);
+		rd->v[i].m.f[CF_INO] = head[i] == i ? ino++ : rd->v[head[i]].m.f[CF_INO];
+	rd->next_ino = ino;
+	free(head);
+	return rd_reindex(rd);
 }
 
 /* Each new or changed entry's folder must come before it in the archive. */

@@ -23,7 +23,8 @@
  *                                   starting with PREFIX)
  *
  * Determinism: a built archive lists entries sorted by name (bytewise, so a
- * folder precedes its contents), inode numbers count from 1 in that order,
+ * folder precedes its contents), inode numbers count from 1 in that order
+ * (hard links of a folder share one, the data on their last name),
  * mtime is the caller's (SOURCE_DATE_EPOCH or 0), uid/gid/mode come from the
  * spec (0/0 and the file's mode bits for a folder's files). An edited archive
  * keeps untouched entries' bytes exactly; new entries go at the end, with
@@ -57,6 +58,8 @@ struct rd_entry {
 	const char *wname;   /* the name as written in the archive, if read */
 	int line;	     /* spec line that made it, 0 if none */
 	unsigned arch;	     /* which of concatenated archives it is in, from 0 */
+	bool hl;	     /* a name of a host file with other names (rd_add_tree) */
+	uint64_t hl_dev, hl_ino; /* that file's st_dev and st_ino */
 };
 
 struct ramdisk {
@@ -100,8 +103,11 @@ int rd_add_dirs(struct ramdisk *rd, const char *name, uint32_t perm, struct diag
 int rd_add_file(struct ramdisk *rd, const char *name, uint32_t perm, const char *path,
 		const void *data, size_t len, struct diag *d);
 
-/* Sort by name and number inodes from 1 (for a built archive). */
-void rd_sort(struct ramdisk *rd);
+/* Sort by name and number inodes from 1 (for a built archive). Names of one
+ * host inode (hard links found by rd_add_tree) share an inode number, nlink
+ * is their count, and only the last carries the data (as GNU cpio writes
+ * them; the kernel, GNU and busybox cpio link them back). 0 or -ENOMEM. */
+int rd_sort(struct ramdisk *rd);
 
 /* Write the archive (entries then trailer) into out. */
 int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d);

@@ -116,6 +116,7 @@ static int define(struct spec_ctx *s, const char *name, uint32_t mode, uint32_t 
 		ino = e->src == RD_ORIG ? e->m.f[CF_INO] : 0;
 		entry_drop_data(e);
 		e->wname = NULL;
+		e->hl = false; /* a spec line names one file */
 	} else if (!(e = rd_push(s->rd, name))) {
 		return spec_err(s, -ENOMEM, "out of memory");
 	}

@@ -116,6 +116,16 @@ same "hard links: as GNU cpio -i restores them" hl.gnu hl.got
 mkdir x-hl-bb && (cd x-hl-bb && busybox cpio -i < ../hl.cpio 2>/dev/null) && inodes x-hl-bb | grep -v fifo > hl.bb
 grep -v fifo hl.got > hl.got.reg
 same "hard links: as busybox cpio -i restores them (regular files)" hl.bb hl.got.reg
+# pack keeps them: one inode number, nlink = the names, data on the last one
+check "pack a folder with hard links" "$R" pack hl -c none -o hl-ours.cpio
+mkdir x-hl-cpio && (cd x-hl-cpio && cpio -i --quiet < ../hl-ours.cpio) && inodes x-hl-cpio > hl.cpio-i
+same "pack: GNU cpio -i of ours restores the same links" hl.want hl.cpio-i
+mkdir x-hl-bb2 && (cd x-hl-bb2 && busybox cpio -i < ../hl-ours.cpio 2>/dev/null) && inodes x-hl-bb2 | grep -v fifo > hl.bb2
+same "pack: busybox cpio -i of ours too (regular files)" hl.bb hl.bb2
+cpio -itv --quiet < hl-ours.cpio | awk '$1 ~ /^-/ { print $2, $5, $NF }' > hl.tv
+printf '3 0 a\n3 0 c\n2 0 d\n2 5 e\n3 6 sub/b\n' > hl.tv.want
+same "pack: nlink set, data on the last name only (as GNU cpio -o)" hl.tv.want hl.tv
+"$R" list -v hl-ours.cpio | awk '{ print $2, $NF }' | grep -qx '3 sub/b' && ok "list -v shows the link count" || bad "list -v nlink"
 # gen_init_cpio's layout, the data on the first name (the kernel takes it
 # anywhere), and a trailer between two archives ending the groups
 python3 "$ROOT/tests/sh/newc.py" hl2.cpio <<'EOF'
