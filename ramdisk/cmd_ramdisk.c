@@ -226,23 +226,11 @@ static void parse_comp(const char *s, enum comp *c, int *level)
 static void apply_file(struct ramdisk *rd, const char *path, bool edits)
 {
 	struct diag d = {{0}};
-	uint8_t *text;
-	size_t len;
-	char *base, *slash;
 
-	if (file_read_small(path, 16u << 20, &text, &len, &d) < 0)
-		die_diag(path, &d);
-	if (!(base = strdup(path)))
-		die(EXIT_BAD, "out of memory");
-	slash = strrchr(base, '/');
-	if (slash)
-		*slash = 0;
-	if (rd_apply_spec(rd, (const char *)text, len, path, slash ? base : ".", edits, &d) < 0) {
+	if (rd_apply_spec_file(rd, path, edits, &d) < 0) {
 		fprintf(stderr, "%s: %s\n", cli_prog(), d.msg);
 		exit(EXIT_BAD);
 	}
-	free(base);
-	free(text);
 }
 
 static void rules_error(void *ctx, int line, int col, const char *msg)
@@ -365,6 +353,7 @@ static int cmd_pack(int argc, char **argv)
 	unsigned nspec = 0, top = 5;
 	enum comp c = COMP_LZ4_LEGACY;
 	int level = 12, id;
+	bool comp_given = false;
 	struct opt_state s;
 	struct ramdisk rd;
 	struct diag d = {{0}};
@@ -379,7 +368,10 @@ static int cmd_pack(int argc, char **argv)
 			dir = s.arg;
 			break;
 		case 1: out = s.arg; break;
-		case 2: parse_comp(s.arg, &c, &level); break;
+		case 2:
+			parse_comp(s.arg, &c, &level);
+			comp_given = true;
+			break;
 		case 3:
 			if (nspec == 64)
 				die(EXIT_USAGE, "pack: at most 64 --spec files");
@@ -397,9 +389,14 @@ static int cmd_pack(int argc, char **argv)
 		die_diag(dir, &d);
 	for (unsigned i = 0; i < nspec; i++)
 		apply_file(&rd, specs[i], false);
+	if (rd.exact && mo.kdir)
+		die(EXIT_USAGE, "pack: an exact spec is packed as it is, without --modules "
+				"(ramdisk edit adds modules to a ramdisk)");
 	add_modules(&rd, &mo);
-	if (rd_sort(&rd) < 0)
+	if (!rd.exact && rd_sort(&rd) < 0)
 		die(EXIT_BAD, "%s: out of memory", out);
+	if (!comp_given && *rd.comp)
+		parse_comp(rd.comp, &c, &level);
 	w = write_out(&rd, out, c, level, NULL, 0);
 	summary(&rd, out, c, w.raw, w.packed, top);
 	rd_free(&rd);
@@ -552,9 +549,10 @@ static int cmd_extract(int argc, char **argv)
 				       {"same_permissions", 'p', false, 2},
 				       {"same_owner", 0, false, 3},
 				       {"max_size", 0, true, 4},
+				       {"spec", 0, true, 5},
 				       {"help", 'h', false, 9},
 				       {0}};
-	const char *pos[2];
+	const char *pos[2], *spec = NULL;
 	unsigned npos = 0;
 	uint64_t cap = COMP_DEFAULT_CAP;
 	struct rd_extract_opts xo = {0};
@@ -576,6 +574,7 @@ static int cmd_extract(int argc, char **argv)
 		case 2: xo.same_permissions = true; break;
 		case 3: xo.same_owner = true; break;
 		case 4: cap = parse_max_size(s.arg); break;
+		case 5: spec = s.arg; break;
 		default: fputs(usage, stdout); return 0;
 		}
 	}
@@ -583,11 +582,25 @@ static int cmd_extract(int argc, char **argv)
 		die(EXIT_USAGE, "usage: ramdisk extract RAMDISK DIR [--devices] [--same-permissions] "
 				"[--same-owner]");
 	load(&l, pos[0], cap);
-	if (rd_extract(&l.rd, pos[1], &xo, &st, &d) < 0) {
+	if (spec) {
+		/* lz4 frames are written back as lz4 legacy, what kernels read */
+		const char *comp = l.comp == COMP_LZ4_FRAME || l.comp == COMP_LZ4_LEGACY
+					   ? "lz4"
+					   : comp_name(l.comp);
+		if (rd_extract_spec(&l.rd, pos[1], spec, comp, pos[0], l.fd, &xo, &st, &d) < 0) {
+			diag_prefix(&d, "extracting into %s with --spec %s", pos[1], spec);
+			die_diag(pos[0], &d);
+		}
+	} else if (rd_extract(&l.rd, pos[1], &xo, &st, &d) < 0) {
 		diag_prefix(&d, "extracting into %s", pos[1]);
 		die_diag(pos[0], &d);
 	}
 	extract_summary(pos[1], &st);
+	if (spec)
+		printf("%s: %zu entries%s, compression %s\n", spec, l.rd.n,
+		       l.rd.ntr > 1 ? " in concatenated archives" : "",
+		       l.comp == COMP_LZ4_FRAME ? "lz4 (legacy; the input was lz4 frames)"
+						: comp_name(l.comp));
 	loaded_free(&l);
 	return 0;
 }

@@ -61,6 +61,7 @@ static int parse_header(const uint8_t *h, uint64_t off, struct cpio_meta *m, str
 		}
 		m->f[i] = v;
 	}
+	m->crc = h[5] == '2';
 	return 0;
 }
 
@@ -206,6 +207,8 @@ int cpio_next(struct cpio_reader *r, struct cpio_entry *e, struct diag *d)
 		r->in_archive = false;
 		if (r->one_archive)
 			return 0;
+		if (r->trailers)
+			return 2;
 	}
 }
 
@@ -274,7 +277,7 @@ int cpio_write_header(struct cpio_writer *w, const struct cpio_meta *m, const ch
 	if (ns > CPIO_NAME_MAX)
 		return -ENAMETOOLONG;
 	mm.f[CF_NAMESIZE] = (uint32_t)ns;
-	memcpy(h, "070701", 6);
+	memcpy(h, mm.crc ? "070702" : "070701", 6);
 	for (unsigned i = 0; i < CPIO_FIELDS; i++)
 		snprintf(h + 6 + i * 8, 9, "%08X", (unsigned)mm.f[i]);
 	if ((err = put(w, h, CPIO_HDR_SIZE)) < 0 || (err = put(w, name, ns)) < 0)
@@ -312,7 +315,7 @@ int cpio_write_entry(struct cpio_writer *w, const struct cpio_meta *m, const cha
 int cpio_write_trailer(struct cpio_writer *w)
 {
 	static const uint8_t z[512];
-	struct cpio_meta m = {{0}};
+	struct cpio_meta m = {.crc = false};
 	int err;
 
 	m.f[CF_NLINK] = 1;

@@ -51,20 +51,6 @@ struct xctx {
 	size_t nof;
 };
 
-static bool known_type(uint32_t mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFREG:
-	case S_IFDIR:
-	case S_IFLNK:
-	case S_IFCHR:
-	case S_IFBLK:
-	case S_IFIFO:
-	case S_IFSOCK: return true;
-	default: return false;
-	}
-}
-
 static const char *kind(uint32_t mode)
 {
 	switch (mode & S_IFMT) {
@@ -76,75 +62,6 @@ static const char *kind(uint32_t mode)
 	case S_IFSOCK: return "a socket";
 	default: return "not a folder";
 	}
-}
-
-/* ---- hard link groups ------------------------------------------------------------
- * The kernel's rule (init/initramfs.c): entries other than folders and
- * symlinks with nlink >= 2 are one file when devmajor, devminor, ino and the
- * file type match; a trailer empties the table. */
-
-struct lkey {
-	uint32_t arch, maj, min, ino, type, idx;
-};
-
-static int cmp_key(const struct lkey *x, const struct lkey *y)
-{
-	const uint32_t kx[5] = {x->arch, x->maj, x->min, x->ino, x->type},
-		       ky[5] = {y->arch, y->maj, y->min, y->ino, y->type};
-
-	for (int i = 0; i < 5; i++)
-		if (kx[i] != ky[i])
-			return kx[i] < ky[i] ? -1 : 1;
-	return 0;
-}
-
-/* By key, then archive order. */
-static int cmp_lkey(const void *a, const void *b)
-{
-	const struct lkey *x = a, *y = b;
-	int c = cmp_key(x, y);
-
-	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static bool linkable(const struct rd_entry *e)
-{
-	uint32_t t = e->m.f[CF_MODE] & S_IFMT;
-
-	return e->m.f[CF_NLINK] >= 2 && known_type(t) && t != S_IFDIR && t != S_IFLNK;
-}
-
-/* head[] and carry[]: a regular file takes the data of the last name that
- * has any (GNU cpio and gen_init_cpio put it on the last; the kernel lets
- * a later non-empty one overwrite), else of the last name. */
-static int group_links(struct xctx *x)
-{
-	const struct ramdisk *rd = x->rd;
-	struct lkey *k = malloc((rd->n ? rd->n : 1) * sizeof(*k));
-	size_t nk = 0;
-
-	if (!k)
-		return -ENOMEM;
-	for (size_t i = 0; i < rd->n; i++) {
-		const struct rd_entry *e = &rd->v[i];
-		x->head[i] = x->carry[i] = (uint32_t)i;
-		if (*e->name && linkable(e))
-			k[nk++] = (struct lkey){e->arch, e->m.f[CF_DEVMAJOR], e->m.f[CF_DEVMINOR],
-						e->m.f[CF_INO], e->m.f[CF_MODE] & S_IFMT, (uint32_t)i};
-	}
-	qsort(k, nk, sizeof(*k), cmp_lkey);
-	for (size_t a = 0, b; a < nk; a = b) {
-		uint32_t h = k[a].idx, c = h;
-		for (b = a; b < nk && cmp_key(&k[a], &k[b]) == 0; b++) {
-			x->head[k[b].idx] = h;
-			if (k[a].type == S_IFREG &&
-			    (rd->v[k[b].idx].m.f[CF_FILESIZE] || !rd->v[c].m.f[CF_FILESIZE]))
-				c = k[b].idx;
-		}
-		x->carry[h] = c;
-	}
-	free(k);
-	return 0;
 }
 
 /* ---- folders -------------------------------------------------------------------- */
@@ -323,7 +240,7 @@ static int pass1_entry(struct xctx *x, size_t i)
 	struct stat sb;
 	int pfd, err = 0;
 
-	if (!known_type(mode)) {
+	if (!rd_known_type(mode)) {
 		if (!x->st->unknown++)
 			x->st->unknown_mode = mode;
 		return 0;
@@ -388,7 +305,7 @@ static int pass3_entry(struct xctx *x, size_t i)
 	const char *leaf;
 	int pfd;
 
-	if (x->slot[i] == NONE && (x->head[i] == i || !known_type(e->m.f[CF_MODE])))
+	if (x->slot[i] == NONE && (x->head[i] == i || !rd_known_type(e->m.f[CF_MODE])))
 		return 0;
 	if ((pfd = parent_fd(x, e->name, &leaf)) < 0)
 		return pfd;
@@ -497,7 +414,8 @@ int rd_extract(const struct ramdisk *rd, const char *dir, const struct rd_extrac
 	x.slot = malloc(n * sizeof(*x.slot));
 	x.state = calloc(n, 1);
 	x.of = calloc(n, sizeof(*x.of));
-	if (!x.head || !x.carry || !x.slot || !x.state || !x.of || group_links(&x) < 0) {
+	if (!x.head || !x.carry || !x.slot || !x.state || !x.of ||
+	    rd_link_groups(rd, x.head, x.carry) < 0) {
 		err = diag_set(d, -ENOMEM, "out of memory");
 		goto out;
 	}

@@ -90,9 +90,18 @@ void entry_drop_data(struct rd_entry *e)
 	e->raw = NULL;
 }
 
+void entry_set_wname(struct rd_entry *e, char *owned)
+{
+	if (e->wname_owned)
+		free((void *)(uintptr_t)e->wname);
+	e->wname = owned;
+	e->wname_owned = owned != NULL;
+}
+
 static void entry_free(struct rd_entry *e)
 {
 	entry_drop_data(e);
+	entry_set_wname(e, NULL);
 	free(e->name);
 }
 
@@ -103,6 +112,7 @@ void rd_free(struct ramdisk *rd)
 	for (size_t i = 0; i < rd->n; i++)
 		entry_free(&rd->v[i]);
 	free(rd->v);
+	free(rd->tr);
 	free(rd->index);
 	free(rd->archive);
 	memset(rd, 0, sizeof(*rd));
@@ -153,6 +163,7 @@ struct rd_entry *rd_push(struct ramdisk *rd, const char *name)
 	e = &rd->v[rd->n++];
 	memset(e, 0, sizeof(*e));
 	e->name = copy;
+	e->arch = rd->cur_arch;
 	if (rd->index_stale)
 		return e; /* rebuilt by the next rd_reindex */
 	if (rd->n * 2 > rd->index_cap)
@@ -181,41 +192,152 @@ void rd_remove_if(struct ramdisk *rd, bool (*gone)(const struct rd_entry *e, con
 
 /* ---- reading an archive ------------------------------------------------------------ */
 
+struct rd_trailer *rd_push_trailer(struct ramdisk *rd)
+{
+	if (rd->ntr == rd->trcap) {
+		size_t cap = rd->trcap ? rd->trcap * 2 : 4;
+		struct rd_trailer *t = realloc(rd->tr, cap * sizeof(*t));
+		if (!t)
+			return NULL;
+		rd->tr = t;
+		rd->trcap = cap;
+	}
+	memset(&rd->tr[rd->ntr], 0, sizeof(rd->tr[0]));
+	rd->cur_arch = (unsigned)++rd->ntr;
+	return &rd->tr[rd->ntr - 1];
+}
+
+/* The NUL bytes after a trailer: to a 512-byte boundary (cpio's blocks, kept
+ * so when entries change size) or a count as it is. */
+static void trailer_gap(struct rd_trailer *t, size_t end, size_t next)
+{
+	t->pad = next - end;
+	t->align512 = t->pad < 512 && next % 512 == 0;
+}
+
+static int load_entry(struct ramdisk *rd, const struct cpio_entry *ce, struct diag *d)
+{
+	char clean[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
+	struct rd_entry *e;
+	long dup;
+
+	if (cpio_clean_path(ce->name, clean, sizeof(clean)) < 0)
+		return diag_set(d, -EINVAL, "entry @0x%llx \"%s\": a \"..\" component leaves the root",
+				(unsigned long long)ce->off, esc_show(nb, ce->name));
+	if ((dup = rd_find(rd, clean)) >= 0)
+		return diag_set(d, -EEXIST, "entry @0x%llx \"%s\": duplicate name (first at @0x%llx)",
+				(unsigned long long)ce->off, esc_show(nb, ce->name),
+				(unsigned long long)(rd->v[dup].raw - rd->archive));
+	if (!(e = rd_push(rd, clean)))
+		return diag_set(d, -ENOMEM, "out of memory");
+	e->m = ce->m;
+	e->src = RD_ORIG;
+	e->raw = rd->archive + ce->off;
+	e->raw_len = (size_t)(ce->end - ce->off);
+	e->data = ce->data;
+	e->wname = ce->name;
+	if (ce->m.f[CF_INO] >= rd->next_ino && ce->m.f[CF_INO] < UINT32_MAX)
+		rd->next_ino = ce->m.f[CF_INO] + 1;
+	return 0;
+}
+
 int rd_load_archive(struct ramdisk *rd, uint8_t *buf, size_t len, struct diag *d)
 {
 	struct cpio_reader r;
 	struct cpio_entry ce;
-	char clean[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
+	struct rd_trailer *t = NULL;
+	size_t t_end = 0;
 	int err;
 
 	rd->archive = buf;
 	rd->archive_len = len;
 	cpio_reader_init(&r, buf, len);
-	while ((err = cpio_next(&r, &ce, d)) == 1) {
-		struct rd_entry *e;
-		long dup;
-		if (cpio_clean_path(ce.name, clean, sizeof(clean)) < 0)
-			return diag_set(d, -EINVAL,
-					"entry @0x%llx \"%s\": a \"..\" component leaves the root",
-					(unsigned long long)ce.off, esc_show(nb, ce.name));
-		if ((dup = rd_find(rd, clean)) >= 0)
-			return diag_set(d, -EEXIST,
-					"entry @0x%llx \"%s\": duplicate name (first at @0x%llx)",
-					(unsigned long long)ce.off, esc_show(nb, ce.name),
-					(unsigned long long)(rd->v[dup].raw - buf));
-		if (!(e = rd_push(rd, clean)))
+	r.trailers = true;
+	while ((err = cpio_next(&r, &ce, d)) > 0) {
+		if (t) /* the gap after the last trailer ends where this entry starts */
+			trailer_gap(t, t_end, (size_t)ce.off);
+		t = NULL;
+		if (err == 1 && (err = load_entry(rd, &ce, d)) < 0)
+			return err;
+		if (err != 2)
+			continue;
+		if (!(t = rd_push_trailer(rd)))
 			return diag_set(d, -ENOMEM, "out of memory");
-		e->m = ce.m;
-		e->src = RD_ORIG;
-		e->raw = buf + ce.off;
-		e->raw_len = (size_t)(ce.end - ce.off);
-		e->data = ce.data;
-		e->wname = ce.name;
-		e->arch = r.archives - 1;
-		if (ce.m.f[CF_INO] >= rd->next_ino && ce.m.f[CF_INO] < UINT32_MAX)
-			rd->next_ino = ce.m.f[CF_INO] + 1;
+		t->m = ce.m;
+		t->raw = buf + ce.off;
+		t->raw_len = (size_t)(ce.end - ce.off);
+		t_end = (size_t)ce.end;
 	}
+	if (t)
+		trailer_gap(t, t_end, len);
+	/* entries an edit adds go into the last archive, before its trailer */
+	rd->cur_arch = rd->ntr ? (unsigned)rd->ntr - 1 : 0;
 	return err;
+}
+
+/* ---- hard link groups of an archive ----------------------------------------------
+ * The kernel's rule (init/initramfs.c): entries other than folders and
+ * symlinks with nlink >= 2 are one file when devmajor, devminor, ino and the
+ * file type match; a trailer empties the table. */
+
+struct lkey {
+	uint32_t arch, maj, min, ino, type, idx;
+};
+
+static int cmp_key(const struct lkey *x, const struct lkey *y)
+{
+	const uint32_t kx[5] = {x->arch, x->maj, x->min, x->ino, x->type},
+		       ky[5] = {y->arch, y->maj, y->min, y->ino, y->type};
+
+	for (int i = 0; i < 5; i++)
+		if (kx[i] != ky[i])
+			return kx[i] < ky[i] ? -1 : 1;
+	return 0;
+}
+
+/* By key, then archive order. */
+static int cmp_lkey(const void *a, const void *b)
+{
+	const struct lkey *x = a, *y = b;
+	int c = cmp_key(x, y);
+
+	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static bool linkable(const struct rd_entry *e)
+{
+	uint32_t t = e->m.f[CF_MODE] & S_IFMT;
+
+	return e->m.f[CF_NLINK] >= 2 && rd_known_type(t) && t != S_IFDIR && t != S_IFLNK;
+}
+
+int rd_link_groups(const struct ramdisk *rd, uint32_t *head, uint32_t *carry)
+{
+	struct lkey *k = malloc((rd->n ? rd->n : 1) * sizeof(*k));
+	size_t nk = 0;
+
+	if (!k)
+		return -ENOMEM;
+	for (size_t i = 0; i < rd->n; i++) {
+		const struct rd_entry *e = &rd->v[i];
+		head[i] = carry[i] = (uint32_t)i;
+		if (*e->name && linkable(e))
+			k[nk++] = (struct lkey){e->arch, e->m.f[CF_DEVMAJOR], e->m.f[CF_DEVMINOR],
+						e->m.f[CF_INO], e->m.f[CF_MODE] & S_IFMT, (uint32_t)i};
+	}
+	qsort(k, nk, sizeof(*k), cmp_lkey);
+	for (size_t a = 0, b; a < nk; a = b) {
+		uint32_t h = k[a].idx, c = h;
+		for (b = a; b < nk && cmp_key(&k[a], &k[b]) == 0; b++) {
+			head[k[b].idx] = h;
+			if (k[a].type == S_IFREG &&
+			    (rd->v[k[b].idx].m.f[CF_FILESIZE] || !rd->v[c].m.f[CF_FILESIZE]))
+				c = k[b].idx;
+		}
+		carry[h] = c;
+	}
+	free(k);
+	return 0;
 }
 
 /* ---- building from a folder ---------------------------------------------------------- */
@@ -499,8 +621,8 @@ static int check_order(const struct ramdisk *rd, struct diag *d)
 	for (size_t i = 0; i < rd->n; i++) {
 		const char *name = rd->v[i].name, *slash = strrchr(name, '/');
 		long k;
-		if (!slash || (rd->v[i].src == RD_ORIG && !rd->v[i].changed))
-			continue;
+		if (!slash || (rd->v[i].src == RD_ORIG && !rd->v[i].changed) || rd->v[i].kept_order)
+			continue; /* as read, or where an exact spec put it */
 		memcpy(parent, name, (size_t)(slash - name));
 		parent[slash - name] = 0;
 		k = rd_find(rd, parent);
@@ -538,10 +660,69 @@ static int write_file_data(struct cpio_writer *w, const struct rd_entry *e, stru
 	return err;
 }
 
+/* The byte sum of a 070702 entry's data, for its check field. */
+static int data_sum(const struct rd_entry *e, uint32_t *sum, struct diag *d)
+{
+	uint8_t *buf = NULL;
+	const uint8_t *p = e->data;
+	size_t n = e->m.f[CF_FILESIZE];
+	int err;
+
+	if (e->src == RD_FILE) {
+		if ((err = file_read_small(e->path, n, &buf, &n, d)) < 0)
+			return err;
+		p = buf;
+	}
+	*sum = 0;
+	for (size_t i = 0; i < n && p; i++)
+		*sum += p[i];
+	free(buf);
+	return 0;
+}
+
+static int write_entry(struct cpio_writer *w, const struct rd_entry *e, struct diag *d)
+{
+	struct cpio_meta m = e->m;
+	int err;
+
+	if (e->src == RD_ORIG && !e->changed)
+		return cpio_write_raw(w, e->raw, e->raw_len);
+	if (m.crc && e->check_auto && (err = data_sum(e, &m.f[CF_CHECK], d)) < 0)
+		return err;
+	err = cpio_write_header(w, &m, e->wname ? e->wname : e->name);
+	if (err == 0 && e->src == RD_FILE)
+		err = write_file_data(w, e, d);
+	else if (err == 0)
+		err = cpio_write_data(w, e->data, e->m.f[CF_FILESIZE]);
+	return err ? err : cpio_end_entry(w);
+}
+
+static int write_trailer(struct cpio_writer *w, const struct rd_trailer *t)
+{
+	static const uint8_t z[512];
+	uint64_t pad;
+	int err;
+
+	if (t->raw)
+		err = cpio_write_raw(w, t->raw, t->raw_len);
+	else if ((err = cpio_write_header(w, &t->m, CPIO_TRAILER)) == 0)
+		err = cpio_end_entry(w);
+	w->entries--; /* not an entry */
+	pad = t->align512 ? (512 - (w->off & 511)) & 511 : t->pad;
+	while (err == 0 && pad) {
+		size_t k = pad < sizeof(z) ? (size_t)pad : sizeof(z);
+		err = cpio_write_data(w, z, k);
+		pad -= k;
+	}
+	return err;
+}
+
 int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d)
 {
 	char nb[ESC_SHOW_MAX];
 	struct cpio_writer w;
+	size_t t = 0;
+	bool open = rd->ntr == 0; /* entries since the last trailer written */
 	int err;
 
 	if ((err = check_order(rd, d)) < 0)
@@ -549,26 +730,21 @@ int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d)
 	cpio_writer_init(&w, out);
 	for (size_t i = 0; i < rd->n; i++) {
 		const struct rd_entry *e = &rd->v[i];
-		if (e->src == RD_ORIG && !e->changed) {
-			err = cpio_write_raw(&w, e->raw, e->raw_len);
-		} else if (!*e->name && !e->wname) {
+		for (; t < rd->ntr && t < e->arch; t++)
+			if ((err = write_trailer(&w, &rd->tr[t])) < 0)
+				return diag_set(d, err, "writing a trailer: %s", strerror(-err));
+		if (!*e->name && !e->wname)
 			continue; /* the root of a built archive is not written */
-		} else {
-			err = cpio_write_header(&w, &e->m, e->wname ? e->wname : e->name);
-			if (err == 0 && e->src == RD_FILE)
-				err = write_file_data(&w, e, d);
-			else if (err == 0)
-				err = cpio_write_data(&w, e->data, e->m.f[CF_FILESIZE]);
-			if (err == 0)
-				err = cpio_end_entry(&w);
-		}
-		if (err < 0)
+		if ((err = write_entry(&w, e, d)) < 0)
 			return d->msg[0] ? err
 					 : diag_set(d, err, "writing \"%s\": %s", esc_show(nb, e->name),
 						    strerror(-err));
+		open = true;
 	}
-	if ((err = cpio_write_trailer(&w)) < 0)
+	for (; t < rd->ntr; t++, open = false)
+		if ((err = write_trailer(&w, &rd->tr[t])) < 0)
+			return diag_set(d, err, "writing a trailer: %s", strerror(-err));
+	if (open && (err = cpio_write_trailer(&w)) < 0)
 		return diag_set(d, err, "writing the trailer: %s", strerror(-err));
 	return 0;
 }
-

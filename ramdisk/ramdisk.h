@@ -55,11 +55,25 @@ struct rd_entry {
 	size_t raw_len;
 	const uint8_t *data; /* RD_ORIG: the data in the archive; RD_MEM: owned */
 	char *path;	     /* RD_FILE */
-	const char *wname;   /* the name as written in the archive, if read */
+	const char *wname;   /* the name as written in the archive, if not name */
+	bool wname_owned;    /* wname is malloc'ed (an exact spec's NAME) */
 	int line;	     /* spec line that made it, 0 if none */
 	unsigned arch;	     /* which of concatenated archives it is in, from 0 */
 	bool hl;	     /* a name of a host file with other names (rd_add_tree) */
 	uint64_t hl_dev, hl_ino; /* that file's st_dev and st_ino */
+	bool check_auto;     /* m.crc: the check is the data's byte sum, made at write */
+	bool kept_order;     /* an exact spec's entry with ino=: written where it is */
+	bool ino_auto;	     /* an exact spec's entry without ino=: numbered after */
+};
+
+/* The trailer that ends one of concatenated archives, and the NUL bytes after
+ * it (up to the next archive, or the end). */
+struct rd_trailer {
+	struct cpio_meta m;
+	const uint8_t *raw; /* read: header to the end of its data, written as is */
+	size_t raw_len;
+	uint64_t pad;  /* NUL bytes after it... */
+	bool align512; /* ...or as many as reach a 512-byte boundary (cpio's blocks) */
 };
 
 struct ramdisk {
@@ -73,6 +87,11 @@ struct ramdisk {
 	uint32_t next_ino;
 	uint8_t *archive; /* owned: the decompressed archive entries point into */
 	size_t archive_len;
+	struct rd_trailer *tr; /* tr[k] ends archive k (entries with arch == k) */
+	size_t ntr, trcap;
+	unsigned cur_arch; /* the archive new entries go into */
+	bool exact;	   /* from an exact spec: no sorting, no renumbering */
+	char comp[24];	   /* a spec's compression statement ("" if none) */
 };
 
 void rd_init(struct ramdisk *rd, uint32_t mtime);
@@ -150,6 +169,32 @@ struct rd_extract_stats {
  */
 int rd_extract(const struct ramdisk *rd, const char *dir, const struct rd_extract_opts *o,
 	       struct rd_extract_stats *st, struct diag *d);
+
+/* ---- the porter's round trip: a folder and an exact spec -----------------------------
+ * rd_extract_spec extracts a read ramdisk into dir and writes spec, an exact
+ * spec of it (see the top of this file): LOCATIONs are dir's files as paths
+ * relative to spec's folder, compression is written as a statement when not
+ * NULL, source (the ramdisk's name) in the opening comment. Refused at once
+ * (-ENOTSUP) when the archive holds what a spec cannot say (rd_spec_check):
+ * an entry of a type no kernel creates, a root that is not a folder, data
+ * on two names of one hard link, a trailer with data. spec is written
+ * atomically, never over in_fd's file (-1: none). Then
+ *
+ *	rd_init(&rd, mtime); rd_apply_spec_file(&rd, spec, false, &d);
+ *	if (!rd.exact) rd_sort(&rd);
+ *	rd_write(&rd, sink, &d);  (compressed as rd.comp says, if set)
+ *
+ * writes the archive back byte for byte, or with just the entries whose
+ * files or lines changed (a changed file: that entry's data and size only). */
+int rd_spec_check(const struct ramdisk *rd, struct diag *d);
+int rd_spec_write(const struct ramdisk *rd, const char *files, const char *compression,
+		  const char *source, struct sink *out, struct diag *d);
+int rd_extract_spec(const struct ramdisk *rd, const char *dir, const char *spec,
+		    const char *compression, const char *source, int in_fd,
+		    const struct rd_extract_opts *o, struct rd_extract_stats *st, struct diag *d);
+
+/* rd_apply_spec on a file's text, relative LOCATIONs from its folder. */
+int rd_apply_spec_file(struct ramdisk *rd, const char *path, bool edits, struct diag *d);
 
 /* Data size of entry i (what it holds uncompressed). */
 uint64_t rd_entry_size(const struct rd_entry *e);

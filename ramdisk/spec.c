@@ -14,11 +14,12 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "compress.h"
 #include "escape.h"
 #include "fileio.h"
 #include "rd_internal.h"
 
-#define SPEC_MAX_TOKENS 8
+#define SPEC_MAX_TOKENS 40
 
 /* ---- spec and edit lines ---------------------------------------------------------------- */
 
@@ -63,17 +64,22 @@ static int num(struct spec_ctx *s, unsigned i, int base, uint32_t max, uint32_t 
 	return 0;
 }
 
-static int name_arg(struct spec_ctx *s, unsigned i, char *out, size_t cap)
+static int name_tok(struct spec_ctx *s, const char *tok, char *out, size_t cap, bool root_ok)
 {
-	int err = cpio_clean_path(s->tok[i], out, cap);
+	int err = cpio_clean_path(tok, out, cap);
 
 	if (err == -EINVAL)
-		return spec_err(s, err, "name \"%s\": \"..\" is not allowed", s->tok[i]);
+		return spec_err(s, err, "name \"%s\": \"..\" is not allowed", tok);
 	if (err < 0)
-		return spec_err(s, err, "name \"%s\" is too long", s->tok[i]);
-	if (!*out)
-		return spec_err(s, -EINVAL, "name \"%s\" is the root", s->tok[i]);
+		return spec_err(s, err, "name \"%s\" is too long", tok);
+	if (!*out && !root_ok)
+		return spec_err(s, -EINVAL, "name \"%s\" is the root", tok);
 	return 0;
+}
+
+static int name_arg(struct spec_ctx *s, unsigned i, char *out, size_t cap)
+{
+	return name_tok(s, s->tok[i], out, cap, false);
 }
 
 /* The parent of name must exist as a folder (or be the root). */
@@ -115,8 +121,9 @@ static int define(struct spec_ctx *s, const char *name, uint32_t mode, uint32_t 
 							name);
 		ino = e->src == RD_ORIG ? e->m.f[CF_INO] : 0;
 		entry_drop_data(e);
-		e->wname = NULL;
+		entry_set_wname(e, NULL);
 		e->hl = false; /* a spec line names one file */
+		e->check_auto = e->kept_order = e->ino_auto = false;
 	} else if (!(e = rd_push(s->rd, name))) {
 		return spec_err(s, -ENOMEM, "out of memory");
 	}
@@ -140,59 +147,226 @@ static const struct {
 	{"nod", 0, 8},	      {"file", S_IFREG, 6}, {"slink", S_IFLNK, 6},
 };
 
+/* ---- key=value attributes after a line's fields (our extension) ---------------------
+ * What gen_init_cpio's lines have no field for, so that a spec can say
+ * everything a header holds: see ramdisk.h. */
+
+enum attr { A_INO, A_NLINK, A_MTIME, A_DEV, A_RDEV, A_MODE, A_SIZE, A_CHECK, A_MAGIC, A_UID,
+	    A_GID, A_PAD, A_ALIGN, A_COUNT };
+static const char *const attr_name[A_COUNT] = {
+	"ino", "nlink", "mtime", "dev", "rdev", "mode", "size", "check", "magic", "uid", "gid",
+	"pad", "align",
+};
+#define ENTRY_ATTRS                                                                         \
+	(1u << A_INO | 1u << A_NLINK | 1u << A_MTIME | 1u << A_DEV | 1u << A_RDEV |         \
+	 1u << A_MODE | 1u << A_CHECK | 1u << A_MAGIC)
+#define TRAILER_ATTRS (ENTRY_ATTRS | 1u << A_UID | 1u << A_GID | 1u << A_PAD | 1u << A_ALIGN)
+
+struct attrs {
+	unsigned has; /* 1 << enum attr */
+	uint32_t v[A_COUNT], minor[A_COUNT];
+	uint64_t pad;
+};
+
+static int attr_num(const char *p, int base, uint64_t max, uint64_t *out, const char **end)
+{
+	char *e;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(p, &e, base);
+	if (errno || e == p || *p == '-' || *p == '+' || isspace((unsigned char)*p) || v > max)
+		return -EINVAL;
+	*out = v;
+	*end = e;
+	return 0;
+}
+
+static int attr_value(enum attr k, const char *p, struct attrs *a)
+{
+	const char *end = p;
+	uint64_t v = 0, w = 0;
+
+	switch (k) {
+	case A_DEV:
+	case A_RDEV: /* MAJOR:MINOR */
+		if (attr_num(p, 10, UINT32_MAX, &v, &end) < 0 || *end != ':' ||
+		    attr_num(end + 1, 10, UINT32_MAX, &w, &end) < 0)
+			return -EINVAL;
+		a->minor[k] = (uint32_t)w;
+		break;
+	case A_MODE: /* the whole mode word, type bits too */
+		if (attr_num(p, 8, UINT32_MAX, &v, &end) < 0)
+			return -EINVAL;
+		break;
+	case A_MAGIC:
+		if (strcmp(p, "070701") && strcmp(p, "070702"))
+			return -EINVAL;
+		v = p[5] == '2';
+		end = p + 6;
+		break;
+	case A_SIZE: /* only 0: the data is elsewhere (an earlier name of a hard link) */
+		if (strcmp(p, "0"))
+			return -EINVAL;
+		end = p + 1;
+		break;
+	case A_ALIGN:
+		if (strcmp(p, "512"))
+			return -EINVAL;
+		end = p + 3;
+		break;
+	case A_PAD: return attr_num(p, 10, UINT32_MAX, &a->pad, &end) < 0 || *end ? -EINVAL : 0;
+	default:
+		if (attr_num(p, 10, UINT32_MAX, &v, &end) < 0)
+			return -EINVAL;
+		break;
+	}
+	a->v[k] = (uint32_t)v;
+	return *end ? -EINVAL : 0;
+}
+
+/* Tokens from `from` on: KEY=VALUE, each KEY at most once, from `allowed`. */
+static int parse_attrs(struct spec_ctx *s, unsigned from, unsigned allowed, struct attrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (unsigned i = from; i < s->ntok; i++) {
+		const char *t = s->tok[i], *eq = strchr(t, '=');
+		unsigned k;
+		for (k = 0; k < A_COUNT && eq; k++)
+			if (strlen(attr_name[k]) == (size_t)(eq - t) && !memcmp(t, attr_name[k], (size_t)(eq - t)))
+				break;
+		if (!eq || k == A_COUNT || !(allowed & 1u << k))
+			return spec_err(s, -EINVAL,
+					"field %u \"%s\": %s takes %u fields, then only KEY=VALUE "
+					"attributes (ino nlink mtime dev rdev mode%s check magic%s)",
+					i + 1, t, s->tok[0], from - 1,
+					!strcmp(s->tok[0], "file") ? " size" : "",
+					allowed & 1u << A_PAD ? " uid gid pad align" : "");
+		if (a->has & 1u << k)
+			return spec_err(s, -EINVAL, "field %u: %s= given twice", i + 1, attr_name[k]);
+		if (attr_value((enum attr)k, eq + 1, a) < 0)
+			return spec_err(s, -EINVAL, "field %u \"%s\": bad %s value%s", i + 1, t,
+					attr_name[k],
+					k == A_DEV || k == A_RDEV ? " (want MAJOR:MINOR)"
+					: k == A_MODE		  ? " (want octal)"
+					: k == A_MAGIC		  ? " (want 070701 or 070702)"
+					: k == A_SIZE		  ? " (only size=0)"
+					: k == A_ALIGN		  ? " (only align=512)"
+								  : " (want a decimal number)");
+		a->has |= 1u << k;
+	}
+	return 0;
+}
+
+/* What the attributes say, over what the line's fields gave. */
+static int apply_attrs(struct spec_ctx *s, struct rd_entry *e, const struct attrs *a)
+{
+	static const struct {
+		enum attr k;
+		enum cpio_field f, fminor;
+	} num_fields[] = {
+		{A_NLINK, CF_NLINK, CF_NLINK},	     {A_MTIME, CF_MTIME, CF_MTIME},
+		{A_CHECK, CF_CHECK, CF_CHECK},	     {A_UID, CF_UID, CF_UID},
+		{A_GID, CF_GID, CF_GID},	     {A_DEV, CF_DEVMAJOR, CF_DEVMINOR},
+		{A_RDEV, CF_RDEVMAJOR, CF_RDEVMINOR},
+	};
+
+	for (size_t i = 0; i < sizeof(num_fields) / sizeof(num_fields[0]); i++) {
+		if (!(a->has & 1u << num_fields[i].k))
+			continue;
+		e->m.f[num_fields[i].f] = a->v[num_fields[i].k];
+		if (num_fields[i].fminor != num_fields[i].f)
+			e->m.f[num_fields[i].fminor] = a->minor[num_fields[i].k];
+	}
+	if (a->has & 1u << A_MODE) {
+		if ((a->v[A_MODE] & S_IFMT) != (e->m.f[CF_MODE] & S_IFMT))
+			return spec_err(s, -EINVAL, "mode=0%o is not a %s", (unsigned)a->v[A_MODE],
+					s->tok[0]);
+		e->m.f[CF_MODE] = a->v[A_MODE];
+	}
+	if (a->has & 1u << A_MAGIC)
+		e->m.crc = a->v[A_MAGIC];
+	e->check_auto = e->m.crc && !(a->has & 1u << A_CHECK);
+	if (a->has & 1u << A_INO) {
+		e->m.f[CF_INO] = a->v[A_INO];
+		e->kept_order = s->rd->exact;
+	} else if (s->rd->exact) {
+		e->ino_auto = true;
+	}
+	return 0;
+}
+
+/* NAME: cleaned for lookups; in an exact spec written as given. */
+static int entry_name(struct spec_ctx *s, bool root_ok, char name[CPIO_NAME_MAX], char **raw)
+{
+	int err = name_tok(s, s->tok[1], name, CPIO_NAME_MAX, root_ok && s->rd->exact);
+
+	*raw = NULL;
+	if (err == 0 && s->rd->exact && strcmp(name, s->tok[1]) && !(*raw = strdup(s->tok[1])))
+		err = spec_err(s, -ENOMEM, "out of memory");
+	return err;
+}
+
+static int file_source(struct spec_ctx *s, struct rd_entry *e, const struct attrs *a)
+{
+	struct stat st;
+	char path[PATH_MAX];
+	const char *loc = s->tok[2];
+
+	if (a->has & 1u << A_SIZE)
+		return 0; /* no data here: LOCATION is not read */
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", loc[0] != '/' && s->base ? s->base : "",
+			     loc[0] != '/' && s->base ? "/" : "", loc) >= sizeof(path))
+		return spec_err(s, -ENAMETOOLONG, "file \"%s\": path too long", loc);
+	if (stat(path, &st) < 0)
+		return spec_err(s, -errno, "file \"%s\": %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_size > UINT32_MAX)
+		return spec_err(s, -EINVAL, "file \"%s\": not a regular file under 4 GiB", path);
+	e->m.f[CF_FILESIZE] = (uint32_t)st.st_size;
+	e->src = RD_FILE;
+	if (!(e->path = strdup(path)))
+		return spec_err(s, -ENOMEM, "out of memory");
+	return 0;
+}
+
 static int spec_node(struct spec_ctx *s, unsigned v)
 {
-	char name[CPIO_NAME_MAX];
-	uint32_t mode, uid, gid, type = node_verbs[v].type;
-	unsigned a = node_verbs[v].ntok == 6 ? 3 : 2; /* index of MODE */
-	struct rd_entry *e;
+	char name[CPIO_NAME_MAX], *raw = NULL;
+	uint32_t mode, uid, gid, maj = 0, mn = 0, type = node_verbs[v].type;
+	unsigned nf = node_verbs[v].ntok, a = nf == 6 ? 3 : 2; /* index of MODE */
+	/* device numbers: Linux's 12 and 20 bits, but an exact spec says what the archive holds */
+	uint32_t maxmaj = s->rd->exact ? UINT32_MAX : 4095, maxmin = s->rd->exact ? UINT32_MAX : 1048575;
+	struct rd_entry *e = NULL;
+	struct attrs at;
+	size_t tl = 0;
 	int err;
 
-	if (s->ntok != node_verbs[v].ntok)
-		return spec_err(s, -EINVAL, "%s takes %u fields, not %u", node_verbs[v].verb,
-				node_verbs[v].ntok - 1, s->ntok - 1);
-	if ((err = name_arg(s, 1, name, sizeof(name))) < 0 ||
+	if (s->ntok < nf)
+		return spec_err(s, -EINVAL, "%s takes %u fields, not %u", node_verbs[v].verb, nf - 1,
+				s->ntok - 1);
+	if ((err = parse_attrs(s, nf, ENTRY_ATTRS | (type == S_IFREG ? 1u << A_SIZE : 0), &at)) < 0 ||
 	    (err = num(s, a, 8, 07777, &mode)) < 0 || (err = num(s, a + 1, 10, UINT32_MAX, &uid)) < 0 ||
 	    (err = num(s, a + 2, 10, UINT32_MAX, &gid)) < 0)
 		return err;
 	if (type == 0) { /* nod NAME MODE UID GID b|c MAJ MIN */
-		uint32_t maj, mn;
 		if (strcmp(s->tok[5], "b") && strcmp(s->tok[5], "c"))
 			return spec_err(s, -EINVAL, "device type \"%s\": want b or c", s->tok[5]);
-		if ((err = num(s, 6, 10, 4095, &maj)) < 0 || (err = num(s, 7, 10, 1048575, &mn)) < 0)
+		if ((err = num(s, 6, 10, maxmaj, &maj)) < 0 || (err = num(s, 7, 10, maxmin, &mn)) < 0)
 			return err;
 		type = s->tok[5][0] == 'b' ? S_IFBLK : S_IFCHR;
-		if ((err = define(s, name, type | mode, uid, gid, &e)) < 0)
-			return err;
-		e->m.f[CF_RDEVMAJOR] = maj;
-		e->m.f[CF_RDEVMINOR] = mn;
-		return 0;
 	}
-	if (type == S_IFREG) {
-		struct stat st;
-		char path[PATH_MAX];
-		const char *loc = s->tok[2];
-		if ((size_t)snprintf(path, sizeof(path), "%s%s%s",
-				     loc[0] != '/' && s->base ? s->base : "",
-				     loc[0] != '/' && s->base ? "/" : "", loc) >= sizeof(path))
-			return spec_err(s, -ENAMETOOLONG, "file \"%s\": path too long", loc);
-		if (stat(path, &st) < 0)
-			return spec_err(s, -errno, "file \"%s\": %s", path, strerror(errno));
-		if (!S_ISREG(st.st_mode) || st.st_size > UINT32_MAX)
-			return spec_err(s, -EINVAL, "file \"%s\": not a regular file under 4 GiB",
-					path);
-		if ((err = define(s, name, type | mode, uid, gid, &e)) < 0)
-			return err;
-		e->m.f[CF_FILESIZE] = (uint32_t)st.st_size;
-		e->src = RD_FILE;
-		if (!(e->path = strdup(path)))
-			return spec_err(s, -ENOMEM, "out of memory");
-		return 0;
-	}
-	size_t tl = type == S_IFLNK ? strlen(s->tok[2]) : 0;
-	if (type == S_IFLNK && (tl == 0 || tl >= CPIO_NAME_MAX))
+	if (type == S_IFLNK && ((tl = strlen(s->tok[2])) == 0 || tl >= CPIO_NAME_MAX))
 		return spec_err(s, -EINVAL, "link target of %zu bytes", tl);
-	if ((err = define(s, name, type | mode, uid, gid, &e)) < 0)
+	if ((err = entry_name(s, type == S_IFDIR, name, &raw)) < 0)
+		return err;
+	if ((err = define(s, name, type | mode, uid, gid, &e)) < 0) {
+		free(raw);
+		return err;
+	}
+	entry_set_wname(e, raw);
+	e->m.f[CF_RDEVMAJOR] = maj;
+	e->m.f[CF_RDEVMINOR] = mn;
+	if (type == S_IFREG && (err = file_source(s, e, &at)) < 0)
 		return err;
 	if (tl) {
 		if (!(e->data = malloc(tl)))
@@ -200,6 +374,64 @@ static int spec_node(struct spec_ctx *s, unsigned v)
 		memcpy((void *)(uintptr_t)e->data, s->tok[2], tl);
 		e->m.f[CF_FILESIZE] = (uint32_t)tl;
 	}
+	return apply_attrs(s, e, &at);
+}
+
+/* ---- statements of a spec (not edits) ------------------------------------------------ */
+
+/* exact: the lines are an archive, in order (ramdisk.h). */
+static int spec_exact(struct spec_ctx *s)
+{
+	if (s->ntok != 1)
+		return spec_err(s, -EINVAL, "exact takes no fields");
+	if (s->rd->n && !s->rd->exact)
+		return spec_err(s, -EINVAL, "exact must come before the entries (an exact "
+					    "spec is packed alone, without DIR)");
+	s->rd->exact = true;
+	return 0;
+}
+
+/* trailer [KEY=VALUE...]: the end of one of concatenated archives. */
+static int spec_trailer(struct spec_ctx *s)
+{
+	struct rd_entry tmp = {0};
+	struct rd_trailer *t;
+	struct attrs a;
+	int err;
+
+	if (!s->rd->exact)
+		return spec_err(s, -EINVAL, "trailer lines belong in an exact spec");
+	if ((err = parse_attrs(s, 1, TRAILER_ATTRS, &a)) < 0)
+		return err;
+	if ((a.has & 1u << A_PAD) && (a.has & 1u << A_ALIGN))
+		return spec_err(s, -EINVAL, "pad= or align=, not both");
+	tmp.m.f[CF_NLINK] = 1; /* cpio's trailer: nlink 1, the rest 0 */
+	a.has &= ~(1u << A_INO); /* its ino is a field like the others here */
+	if ((err = apply_attrs(s, &tmp, &a)) < 0)
+		return err;
+	tmp.m.f[CF_INO] = a.v[A_INO];
+	if (!(t = rd_push_trailer(s->rd)))
+		return spec_err(s, -ENOMEM, "out of memory");
+	t->m = tmp.m;
+	t->pad = a.pad;
+	t->align512 = !(a.has & 1u << A_PAD);
+	return 0;
+}
+
+/* compression COMP[:LEVEL]: what pack writes when -c does not say. */
+static int spec_compression(struct spec_ctx *s)
+{
+	enum comp c;
+	int level;
+
+	if (s->ntok != 2 || comp_parse(s->tok[1], &c, &level) < 0 ||
+	    strlen(s->tok[1]) >= sizeof(s->rd->comp))
+		return spec_err(s, -EINVAL,
+				"compression takes one of lz4[:1..12], gzip[:1..9], xz[:0..9], "
+				"lzma[:0..9], bzip2[:1..9], zstd[:1..19], none");
+	if (*s->rd->comp && strcmp(s->rd->comp, s->tok[1]))
+		return spec_err(s, -EINVAL, "compression %s, but %s before", s->tok[1], s->rd->comp);
+	strcpy(s->rd->comp, s->tok[1]);
 	return 0;
 }
 
@@ -238,7 +470,7 @@ static int rename_entry(struct rd_entry *e, const char *to, size_t keep)
 	snprintf(nn, n, "%s%s", to, e->name + keep);
 	free(e->name);
 	e->name = nn;
-	e->wname = NULL;
+	entry_set_wname(e, NULL);
 	e->changed = true;
 	return 0;
 }
@@ -458,6 +690,12 @@ static int spec_line(struct spec_ctx *s, char *line, char *raw)
 	}
 	if (s->ntok == 0)
 		return 0;
+	if (!s->edits && !strcmp(s->tok[0], "exact"))
+		return spec_exact(s);
+	if (!s->edits && !strcmp(s->tok[0], "trailer"))
+		return spec_trailer(s);
+	if (!s->edits && !strcmp(s->tok[0], "compression"))
+		return spec_compression(s);
 	for (unsigned v = 0; v < sizeof(node_verbs) / sizeof(node_verbs[0]); v++)
 		if (!strcmp(s->tok[0], node_verbs[v].verb))
 			return spec_node(s, v);
@@ -479,7 +717,24 @@ static int spec_line(struct spec_ctx *s, char *line, char *raw)
 		}
 	}
 	return spec_err(s, -EINVAL, "unknown verb \"%s\"%s", s->tok[0],
-			s->edits ? "" : " (file dir nod slink pipe sock)");
+			s->edits ? "" : " (file dir nod slink pipe sock exact trailer compression)");
+}
+
+/* Entries of an exact spec without ino=: numbered after the largest in use. */
+static void number_new(struct ramdisk *rd)
+{
+	uint32_t next = 1;
+
+	for (size_t i = 0; i < rd->n; i++)
+		if (!rd->v[i].ino_auto && rd->v[i].m.f[CF_INO] >= next &&
+		    rd->v[i].m.f[CF_INO] < UINT32_MAX)
+			next = rd->v[i].m.f[CF_INO] + 1;
+	for (size_t i = 0; i < rd->n; i++)
+		if (rd->v[i].ino_auto) {
+			rd->v[i].m.f[CF_INO] = next < UINT32_MAX ? next++ : next;
+			rd->v[i].ino_auto = false;
+		}
+	rd->next_ino = next;
 }
 
 int rd_apply_spec(struct ramdisk *rd, const char *text, size_t len, const char *file,
@@ -514,6 +769,8 @@ int rd_apply_spec(struct ramdisk *rd, const char *text, size_t len, const char *
 			return err;
 		i += ll + (nl ? 1 : 0);
 	}
+	if (rd->exact)
+		number_new(rd);
 	return 0;
 }
 

@@ -512,7 +512,7 @@ static struct mem_sink many_entries(size_t n)
 {
 	struct cpio_writer w;
 	struct mem_sink ms;
-	struct cpio_meta m = {{0}};
+	struct cpio_meta m = {.crc = false};
 	char name[32];
 
 	mem_sink_init(&ms);
@@ -607,4 +607,143 @@ Test(escape, as_ls_b_and_back_through_a_quoted_spec_field)
 	esc_show(shown, big);
 	cr_expect_eq(strlen(shown), ESC_SHOW_MAX - 1, "%zu", strlen(shown));
 	cr_expect_eq(strcmp(shown + strlen(shown) - 5, "\\n..."), 0, "%s", shown);
+}
+
+/* ---- exact specs (issue 18.1): extract --spec, then pack, byte for byte ------------------- */
+
+/* An entry with every header field chosen. */
+static void arc_full(struct arc *a, const char *name, uint32_t mode, const char *data, size_t len,
+		     const uint32_t f7[7], bool crc)
+{
+	/* f7: ino, uid, gid, nlink, mtime, devmajor, devminor; rdev from data for nodes */
+	size_t at = a->n;
+	char h[9];
+
+	arc_add(a, name, mode, data, len, 0);
+	const enum cpio_field idx[7] = {CF_INO, CF_UID, CF_GID, CF_NLINK, CF_MTIME, CF_DEVMAJOR,
+					CF_DEVMINOR};
+	for (int i = 0; i < 7; i++) {
+		snprintf(h, sizeof(h), "%08X", f7[i]);
+		memcpy(a->b + at + 6 + idx[i] * 8, h, 8);
+	}
+	if (crc) {
+		uint32_t sum = 0;
+		for (size_t i = 0; i < len; i++)
+			sum += (uint8_t)data[i];
+		a->b[at + 5] = '2';
+		snprintf(h, sizeof(h), "%08X", sum);
+		memcpy(a->b + at + 6 + CF_CHECK * 8, h, 8);
+	}
+}
+
+Test(spec, exact_round_trip_through_a_folder)
+{
+	char tmpl[] = "/tmp/rdspec.XXXXXX", dir[64], spec[64], cmd[96];
+	struct arc a;
+	struct ramdisk rd, back;
+	struct rd_extract_stats st;
+	struct diag d = {{0}};
+	struct mem_sink ms;
+	uint8_t *copy;
+
+	cr_assert(mkdtemp(tmpl));
+	snprintf(dir, sizeof(dir), "%s/files", tmpl);
+	snprintf(spec, sizeof(spec), "%s/ramdisk.spec", tmpl);
+	memset(&a, 0, sizeof(a));
+	arc_full(&a, ".", S_IFDIR | 0755, "", 0, (uint32_t[7]){9, 0, 0, 4, 100, 0, 0}, false);
+	arc_full(&a, "data", S_IFDIR | 0771, "", 0, (uint32_t[7]){10, 1000, 1000, 2, 5, 0, 0}, false);
+	arc_full(&a, "z", S_IFREG | 0644, "", 0, (uint32_t[7]){11, 0, 0, 2, 6, 3, 1}, false);
+	arc_full(&a, "a", S_IFREG | 0644, "linked", 6, (uint32_t[7]){11, 0, 0, 2, 6, 3, 1}, false);
+	arc_full(&a, "/abs name", S_IFREG | 04755, "x", 1, (uint32_t[7]){12, 0, 2000, 1, 7, 0, 0},
+		 false);
+	arc_full(&a, "crc", S_IFREG | 0600, "sum", 3, (uint32_t[7]){13, 0, 0, 1, 8, 0, 0}, true);
+	size_t at = a.n;
+	arc_full(&a, "dev", S_IFCHR | 0600, "", 0, (uint32_t[7]){14, 0, 0, 1, 0, 0, 0}, false);
+	memcpy(a.b + at + 6 + CF_RDEVMAJOR * 8, "00000005", 8);
+	arc_full(&a, "odd\tname\n", S_IFLNK | 0777, "t\033", 2, (uint32_t[7]){15, 0, 0, 1, 0, 0, 0},
+		 false);
+	arc_trailer(&a);
+	arc_add(&a, "second", S_IFREG | 0644, "2", 1, 0);
+	arc_trailer(&a);
+	a.n += 40; /* NULs after the last trailer */
+
+	copy = malloc(a.n);
+	memcpy(copy, a.b, a.n);
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_load_archive(&rd, copy, a.n, &d), 0, "%s", d.msg);
+	cr_assert_eq(rd_extract_spec(&rd, dir, spec, "gzip:6", "test", -1, NULL, &st, &d), 0, "%s",
+		     d.msg);
+	cr_expect_eq(st.hardlinks, 1);
+	cr_expect_eq(st.nodes_skipped, 1);
+
+	rd_init(&back, 0);
+	cr_assert_eq(rd_apply_spec_file(&back, spec, false, &d), 0, "%s", d.msg);
+	cr_expect(back.exact);
+	cr_expect_str_eq(back.comp, "gzip:6");
+	ms = write_rd(&back);
+	cr_expect_eq(ms.len, a.n);
+	cr_expect_eq(memcmp(ms.buf, a.b, a.n < ms.len ? a.n : ms.len), 0, "not byte for byte");
+	free(ms.buf);
+	rd_free(&back);
+	rd_free(&rd);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
+	cr_expect_eq(system(cmd), 0);
+}
+
+Test(spec, attribute_and_statement_errors)
+{
+	static const struct {
+		const char *text;
+		int err;
+		const char *msg;
+	} t[] = {
+		{"dir a 0755 0 0 ino=x", -EINVAL, "s:1: field 6 \"ino=x\": bad ino value"},
+		{"dir a 0755 0 0 frob=1", -EINVAL, "dir takes 4 fields, then only KEY=VALUE"},
+		{"dir a 0755 0 0 extra", -EINVAL, "field 6 \"extra\""},
+		{"dir a 0755 0 0 mtime=1 mtime=2", -EINVAL, "mtime= given twice"},
+		{"dir a 0755 0 0 dev=3", -EINVAL, "want MAJOR:MINOR"},
+		{"dir a 0755 0 0 size=0", -EINVAL, "field 6"},
+		{"file f /dev/null 0644 0 0 size=1", -EINVAL, "only size=0"},
+		{"dir a 0755 0 0 mode=0100644", -EINVAL, "mode=0100644 is not a dir"},
+		{"dir a 0755 0 0 magic=070707", -EINVAL, "want 070701 or 070702"},
+		{"trailer", -EINVAL, "trailer lines belong in an exact spec"},
+		{"exact\ntrailer pad=1 align=512", -EINVAL, "s:2: pad= or align=, not both"},
+		{"dir a 0755 0 0\nexact", -EINVAL, "s:2: exact must come before the entries"},
+		{"compression lzop", -EINVAL, "compression takes one of"},
+		{"compression gzip\ncompression xz", -EINVAL, "s:2: compression xz, but gzip before"},
+		{"dir . 0755 0 0", -EINVAL, "is the root"},
+		{"exact\nfile . /dev/null 0644 0 0 size=0", -EINVAL, "is the root"},
+		{"dir \"a\\000b\" 0755 0 0", -EINVAL, "a NUL byte"},
+	};
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		struct ramdisk rd;
+		struct diag d = {{0}};
+		rd_init(&rd, 0);
+		cr_expect_eq(rd_apply_spec(&rd, t[k].text, strlen(t[k].text), "s", ".", false, &d),
+			     t[k].err, "%s: %s", t[k].text, d.msg);
+		cr_expect(strstr(d.msg, t[k].msg), "%s: \"%s\" lacks \"%s\"", t[k].text, d.msg,
+			  t[k].msg);
+		rd_free(&rd);
+	}
+	/* what they set */
+	struct ramdisk rd;
+	struct diag d = {{0}};
+	const char *ok = "exact\ndir . 0700 0 0 ino=7 nlink=3 mtime=9 dev=1:2 rdev=3:4\n"
+			 "pipe p 0600 1 2\ntrailer uid=5 pad=12\nnod n 0600 0 0 b 4096 2000000\n";
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_apply_spec(&rd, ok, strlen(ok), "s", ".", false, &d), 0, "%s", d.msg);
+	cr_expect_eq(rd.n, 3);
+	cr_expect_str_eq(rd.v[0].wname, ".");
+	cr_expect_eq(rd.v[0].m.f[CF_NLINK], 3);
+	cr_expect_eq(rd.v[0].m.f[CF_DEVMINOR], 2);
+	cr_expect_eq(rd.v[0].m.f[CF_RDEVMAJOR], 3);
+	cr_expect_eq(rd.v[1].m.f[CF_INO], 8, "no ino=: after the largest");
+	cr_expect_eq(rd.ntr, 1);
+	cr_expect_eq(rd.tr[0].m.f[CF_UID], 5);
+	cr_expect_eq(rd.tr[0].m.f[CF_NLINK], 1);
+	cr_expect_eq(rd.tr[0].pad, 12);
+	cr_expect_eq(rd.v[2].arch, 1, "after the trailer: the next archive");
+	cr_expect_eq(rd.v[2].m.f[CF_RDEVMAJOR], 4096, "exact: device numbers as the archive has them");
+	rd_free(&rd);
 }
