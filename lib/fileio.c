@@ -216,11 +216,13 @@ static bool same_file_at(int dirfd, const char *name, const int *in_fds, unsigne
 	return false;
 }
 
-/* A fresh temporary ".NAME.XXXXXX" beside name, created O_EXCL|O_NOFOLLOW. */
+/* A fresh temporary ".NAME.XXXXXX" beside name, created O_EXCL|O_NOFOLLOW
+ * (NAME cut so the temporary's name stays within NAME_MAX). */
 static int create_tmp(struct outfile *o, const char *name)
 {
 	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-	size_t n = strlen(name) + 10;
+	int keep = (int)strnlen(name, NAME_MAX - 8);
+	size_t n = (size_t)keep + 10;
 
 	if (!(o->tmp = malloc(n)))
 		return -ENOMEM;
@@ -234,7 +236,7 @@ static int create_tmp(struct outfile *o, const char *name)
 		for (unsigned i = 0; i < 6; i++)
 			sfx[i] = digits[rnd[i] % 36];
 		sfx[6] = 0;
-		snprintf(o->tmp, n, ".%s.%s", name, sfx);
+		snprintf(o->tmp, n, ".%.*s.%s", keep, name, sfx);
 		o->fd = openat(o->dirfd, o->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			       0666); /* the umask applies, as for any new file */
 		if (o->fd >= 0)
@@ -377,6 +379,69 @@ int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d)
 	for (i = 0; i < n; i++)
 		outfile_abort(&o[i]);
 	return r;
+}
+
+int outfile_park(struct outfile *o, struct diag *d)
+{
+	struct stat st;
+	int r = 0;
+
+	if (fstat(o->dirfd, &st) < 0)
+		r = diag_set(d, -errno, "%s: stat of its folder: %s", o->shown, strerror(errno));
+	o->dir_dev = st.st_dev;
+	o->dir_ino = st.st_ino;
+	if (close(o->fd) < 0 && !r)
+		r = diag_set(d, -errno, "%s: close: %s", o->shown, strerror(errno));
+	o->fd = -1;
+	if (r) {
+		outfile_abort(o);
+		return r;
+	}
+	close(o->dirfd);
+	o->dirfd = -1;
+	o->parked = true;
+	return 0;
+}
+
+/* The folder handed back is the one the output was parked in. */
+static int parked_dir(struct outfile *o, int dirfd, struct diag *d)
+{
+	struct stat st;
+
+	if (!o->parked)
+		return diag_set(d, -EINVAL, "%s: not parked", o->shown);
+	if (fstat(dirfd, &st) < 0)
+		return diag_set(d, -errno, "%s: stat of its folder: %s", o->shown, strerror(errno));
+	if (st.st_dev != o->dir_dev || st.st_ino != o->dir_ino)
+		return diag_set(d, -ESTALE, "%s: its folder was replaced meanwhile", o->shown);
+	return 0;
+}
+
+int outfile_commit_parked(struct outfile *o, int dirfd, struct diag *d)
+{
+	int r = parked_dir(o, dirfd, d);
+
+	if (r) {
+		outfile_abort_parked(o, dirfd);
+		return r;
+	}
+	o->dirfd = dirfd;
+	if ((r = commit_rename(o)) < 0)
+		diag_set(d, r, "%s: %s", o->shown,
+			 r == -EEXIST ? "exists already; nothing is overwritten" : strerror(-r));
+	else
+		free(o->tmp), o->tmp = NULL;
+	o->dirfd = -1;
+	outfile_abort_parked(o, dirfd);
+	return r;
+}
+
+void outfile_abort_parked(struct outfile *o, int dirfd)
+{
+	if (o->tmp && dirfd >= 0 && parked_dir(o, dirfd, NULL) == 0)
+		unlinkat(dirfd, o->tmp, 0);
+	o->parked = false;
+	outfile_abort(o);
 }
 
 int outfile_commit(struct outfile *o, struct diag *d)

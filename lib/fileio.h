@@ -59,6 +59,9 @@ struct outfile {
 	char *final; /* final name (a component of dirfd) */
 	char *shown; /* the name given, for messages */
 	bool noreplace; /* commit fails with -EEXIST when the final name exists */
+	bool parked;	/* see outfile_park */
+	dev_t dir_dev;	/* the folder of a parked output */
+	ino_t dir_ino;
 };
 
 /*
@@ -84,6 +87,22 @@ int outfile_commit_all(struct outfile *o, unsigned n, struct diag *d);
 /* Remove the temporary file. Safe on an outfile that failed to open or is
  * already finished (outfile_open leaves it in that state on failure). */
 void outfile_abort(struct outfile *o);
+
+/*
+ * Many small outputs, one sync: an fsync per file costs a disk flush each
+ * (thousands of files from one archive), so a caller may instead park each
+ * written output (closed, neither synced nor renamed, its folder fd
+ * released, so thousands hold no descriptors), call syncfs() once for the
+ * data of all, then commit each parked output with a descriptor of the same
+ * folder (checked: -ESTALE if the folder was replaced), and syncfs() again
+ * for the renames. The final name still never holds a partial file. Until
+ * committed, the temporary ".NAME.XXXXXX" sits beside it: a failure must
+ * outfile_abort_parked each one (a crash leaves them, never a short NAME).
+ * outfile_park frees o on failure; the other two always free o.
+ */
+int outfile_park(struct outfile *o, struct diag *d);
+int outfile_commit_parked(struct outfile *o, int dirfd, struct diag *d);
+void outfile_abort_parked(struct outfile *o, int dirfd);
 
 /* Write a whole buffer to path atomically. */
 int write_file_atomic(const char *path, const void *buf, size_t n, struct diag *d);

@@ -80,9 +80,7 @@ echo "$names" | grep -qx init.stock && die "$stock: already injected (/init.stoc
 # The edit: move the stock init aside, repoint links to it, add ours.
 {
 	echo "mv /init /init.stock"
-	awk '$1 ~ /^l/ && $9 == "->" && ($10 == "../init" || $10 == "/init" || $10 == "init") {
-		t = $10; sub(/init$/, "init.stock", t)
-		printf "slink /%s %s 0777 0 0\n", $8, t }' "$work/stock.list"
+	awk -f mk/initlinks.awk "$work/stock.list"
 	write_spec "$work/spec" minimal
 	# folders and nodes the stock ramdisk has stay as they are
 	grep -v '^#' "$work/spec" | while read -r kind name rest; do

@@ -4,7 +4,7 @@
  *   ramdisk pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--modules ...]
  *   ramdisk list RAMDISK [-v]
  *   ramdisk info RAMDISK
- *   ramdisk extract RAMDISK DIR
+ *   ramdisk extract RAMDISK DIR [--devices] [--same-permissions] [--same-owner]
  *   ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP]
  */
 #include <errno.h>
@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "compress.h"
+#include "escape.h"
 #include "fileio.h"
 #include "modclosure.h"
 #include "ramdisk.h"
@@ -33,7 +34,13 @@ static const char usage[] =
 	"                      lines\n"
 	"  list RAMDISK [-v]   names, or 'cpio -tv'-style lines with -v\n"
 	"  info RAMDISK        compression, sizes, entries, largest files\n"
-	"  extract RAMDISK DIR extract safely into DIR (nothing lands outside it)\n"
+	"  extract RAMDISK DIR [--devices] [--same-permissions] [--same-owner]\n"
+	"                      extract safely into DIR: nothing lands outside it or\n"
+	"                      replaces a file, hard links are kept; by default no\n"
+	"                      device nodes, no setuid/setgid bits, owners not applied\n"
+	"    --devices         create character and block device nodes (needs root)\n"
+	"    -p, --same-permissions  keep setuid and setgid bits\n"
+	"    --same-owner      give entries the archive's uid/gid (needs root)\n"
 	"  edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP] [MODULES]\n"
 	"                      edit in place: untouched entries keep their bytes\n"
 	"\n"
@@ -163,6 +170,16 @@ static struct written write_out(const struct ramdisk *rd, const char *out, enum 
 	return w;
 }
 
+/* A name or link target from the archive, escaped (escape.h): a newline in a
+ * name cannot forge a line of the listing, nor ESC drive the terminal. */
+static void put_esc(const void *s, size_t n)
+{
+	char buf[4 * CPIO_NAME_MAX + 1];
+
+	esc_bytes(buf, sizeof(buf), s, n, false);
+	fputs(buf, stdout);
+}
+
 static int by_size_desc(const void *a, const void *b)
 {
 	const struct rd_entry *x = *(const struct rd_entry *const *)a,
@@ -190,8 +207,11 @@ static void summary(const struct ramdisk *rd, const char *label, enum comp c, ui
 	qsort(v, nf, sizeof(*v), by_size_desc);
 	if (nf)
 		printf("largest files:\n");
-	for (size_t i = 0; i < nf && i < top; i++)
-		printf("  %10" PRIu64 "  %s\n", rd_entry_size(v[i]), v[i]->name);
+	for (size_t i = 0; i < nf && i < top; i++) {
+		printf("  %10" PRIu64 "  ", rd_entry_size(v[i]));
+		put_esc(v[i]->name, strlen(v[i]->name));
+		putchar('\n');
+	}
 	free(v);
 }
 
@@ -207,23 +227,11 @@ static void parse_comp(const char *s, enum comp *c, int *level)
 static void apply_file(struct ramdisk *rd, const char *path, bool edits)
 {
 	struct diag d = {{0}};
-	uint8_t *text;
-	size_t len;
-	char *base, *slash;
 
-	if (file_read_small(path, 16u << 20, &text, &len, &d) < 0)
-		die_diag(path, &d);
-	if (!(base = strdup(path)))
-		die(EXIT_BAD, "out of memory");
-	slash = strrchr(base, '/');
-	if (slash)
-		*slash = 0;
-	if (rd_apply_spec(rd, (const char *)text, len, path, slash ? base : ".", edits, &d) < 0) {
+	if (rd_apply_spec_file(rd, path, edits, &d) < 0) {
 		fprintf(stderr, "%s: %s\n", cli_prog(), d.msg);
 		exit(EXIT_BAD);
 	}
-	free(base);
-	free(text);
 }
 
 static void rules_error(void *ctx, int line, int col, const char *msg)
@@ -349,6 +357,7 @@ static int cmd_pack(int argc, char **argv)
 	unsigned nspec = 0, top = 5;
 	enum comp c = COMP_LZ4_LEGACY;
 	int level = 12, id;
+	bool comp_given = false;
 	struct opt_state s;
 	struct ramdisk rd;
 	struct diag d = {{0}};
@@ -363,7 +372,10 @@ static int cmd_pack(int argc, char **argv)
 			dir = s.arg;
 			break;
 		case 1: out = s.arg; break;
-		case 2: parse_comp(s.arg, &c, &level); break;
+		case 2:
+			parse_comp(s.arg, &c, &level);
+			comp_given = true;
+			break;
 		case 3:
 			if (nspec == 64)
 				die(EXIT_USAGE, "pack: at most 64 --spec files");
@@ -381,8 +393,14 @@ static int cmd_pack(int argc, char **argv)
 		die_diag(dir, &d);
 	for (unsigned i = 0; i < nspec; i++)
 		apply_file(&rd, specs[i], false);
+	if (rd.exact && mo.kdir)
+		die(EXIT_USAGE, "pack: an exact spec is packed as it is, without --modules "
+				"(ramdisk edit adds modules to a ramdisk)");
 	add_modules(&rd, &mo);
-	rd_sort(&rd);
+	if (!rd.exact && rd_sort(&rd) < 0)
+		die(EXIT_BAD, "%s: out of memory", out);
+	if (!comp_given && *rd.comp)
+		parse_comp(rd.comp, &c, &level);
 	w = write_out(&rd, out, c, level, NULL, 0);
 	summary(&rd, out, c, w.raw, w.packed, top);
 	rd_free(&rd);
@@ -398,7 +416,8 @@ static void list_entry(const struct rd_entry *e, bool verbose)
 	struct tm tm;
 
 	if (!verbose) {
-		printf("%s\n", name);
+		put_esc(name, strlen(name));
+		putchar('\n');
 		return;
 	}
 	cpio_mode_string(mode, ms);
@@ -409,9 +428,12 @@ static void list_entry(const struct rd_entry *e, bool verbose)
 		printf("%4u, %4u", (unsigned)e->m.f[CF_RDEVMAJOR], (unsigned)e->m.f[CF_RDEVMINOR]);
 	else
 		printf("%10u", (unsigned)e->m.f[CF_FILESIZE]);
-	printf(" %s %s", when, name);
-	if (S_ISLNK(mode))
-		printf(" -> %.*s", (int)e->m.f[CF_FILESIZE], (const char *)e->data);
+	printf(" %s ", when);
+	put_esc(name, strlen(name));
+	if (S_ISLNK(mode)) {
+		fputs(" -> ", stdout);
+		put_esc(e->data, e->m.f[CF_FILESIZE]);
+	}
 	putchar('\n');
 }
 
@@ -488,26 +510,101 @@ static int cmd_info(int argc, char **argv)
 	return 0;
 }
 
+/* ", N things" when N > 0; *first says whether a separator is due. */
+static void count(unsigned n, const char *one, const char *many, const char *why, bool *more)
+{
+	if (!n)
+		return;
+	printf("%s%u %s%s", *more ? ", " : "", n, n == 1 ? one : many, why);
+	*more = true;
+}
+
+static void extract_summary(const char *dir, const struct rd_extract_stats *st)
+{
+	bool more = true, left = false;
+
+	printf("%s: %u file%s, %u folder%s, %u symlink%s", dir, st->files, st->files == 1 ? "" : "s",
+	       st->dirs, st->dirs == 1 ? "" : "s", st->symlinks, st->symlinks == 1 ? "" : "s");
+	count(st->hardlinks, "hard link", "hard links", "", &more);
+	count(st->nodes, "device node", "device nodes", "", &more);
+	count(st->fifos, "FIFO", "FIFOs", "", &more);
+	count(st->sockets, "socket", "sockets", "", &more);
+	if (st->nodes_skipped || st->nodes_denied || st->setuid_dropped || st->setgid_dropped ||
+	    st->unknown)
+		fputs("; ", stdout);
+	count(st->nodes_skipped, "device node not created", "device nodes not created",
+	      " (--devices to create them)", &left);
+	count(st->nodes_denied, "device node not created", "device nodes not created",
+	      " (--devices: it needs root)", &left);
+	count(st->setuid_dropped, "setuid bit dropped", "setuid bits dropped",
+	      " (--same-permissions to keep them)", &left);
+	count(st->setgid_dropped, "setgid bit dropped", "setgid bits dropped",
+	      " (--same-permissions to keep them)", &left);
+	if (st->unknown)
+		printf("%s%u entr%s of unknown type (mode 0%o%s) left out", left ? ", " : "",
+		       st->unknown, st->unknown == 1 ? "y" : "ies", (unsigned)st->unknown_mode,
+		       st->unknown > 1 ? " for the first" : "");
+	putchar('\n');
+}
+
 static int cmd_extract(int argc, char **argv)
 {
-	const char *pos[2];
-	bool verbose = false;
-	uint64_t cap;
+	static const struct opt o[] = {{"devices", 0, false, 1},
+				       {"same_permissions", 'p', false, 2},
+				       {"same_owner", 0, false, 3},
+				       {"max_size", 0, true, 4},
+				       {"spec", 0, true, 5},
+				       {"help", 'h', false, 9},
+				       {0}};
+	const char *pos[2], *spec = NULL;
+	unsigned npos = 0;
+	uint64_t cap = COMP_DEFAULT_CAP;
+	struct rd_extract_opts xo = {0};
+	struct opt_state s;
 	struct loaded l;
 	struct rd_extract_stats st;
 	struct diag d = {{0}};
+	int id;
 
-	if (read_args(argc, argv, pos, 2, &verbose, &cap) != 2)
-		die(EXIT_USAGE, "usage: ramdisk extract RAMDISK DIR");
+	opt_begin(&s, argc, argv, o);
+	while ((id = opt_next(&s)) >= 0) {
+		switch (id) {
+		case 0:
+			if (npos == 2)
+				die(EXIT_USAGE, "extract: unexpected argument %s", s.arg);
+			pos[npos++] = s.arg;
+			break;
+		case 1: xo.devices = true; break;
+		case 2: xo.same_permissions = true; break;
+		case 3: xo.same_owner = true; break;
+		case 4: cap = parse_max_size(s.arg); break;
+		case 5: spec = s.arg; break;
+		default: fputs(usage, stdout); return 0;
+		}
+	}
+	if (npos != 2)
+		die(EXIT_USAGE, "usage: ramdisk extract RAMDISK DIR [--devices] [--same-permissions] "
+				"[--same-owner]");
 	load(&l, pos[0], cap);
-	if (rd_extract(&l.rd, pos[1], &st, &d) < 0) {
+	if (spec) {
+		/* lz4 frames are written back as lz4 legacy, what kernels read */
+		const char *comp = l.comp == COMP_LZ4_FRAME || l.comp == COMP_LZ4_LEGACY
+					   ? "lz4"
+					   : comp_name(l.comp);
+		if (rd_extract_spec(&l.rd, pos[1], spec, comp, pos[0], l.fd, &xo, &st, &d) < 0) {
+			diag_prefix(&d, "extracting into %s with --spec %s", pos[1], spec);
+			die_diag(pos[0], &d);
+		}
+	} else if (rd_extract(&l.rd, pos[1], &xo, &st, &d) < 0) {
 		diag_prefix(&d, "extracting into %s", pos[1]);
 		die_diag(pos[0], &d);
 	}
-	printf("%s: %u files, %u folders, %u links", pos[1], st.files, st.dirs, st.links);
-	if (st.nodes_skipped)
-		printf(", %u device nodes or sockets skipped (need root)", st.nodes_skipped);
-	putchar('\n');
+	extract_summary(pos[1], &st);
+	if (spec)
+		printf("%s: %zu entries%s, compression %s\n", spec, l.rd.n,
+		       l.rd.ntr > 1 ? " in concatenated archives" : "",
+		       l.comp == COMP_LZ4_FRAME ? "lz4 (legacy; the input was lz4 frames)"
+						: comp_name(l.comp));
 	loaded_free(&l);
 	return 0;
 }

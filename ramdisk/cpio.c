@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "escape.h"
+
 static const char *const field_name[CPIO_FIELDS] = {
 	"ino",	     "mode",	 "uid",	      "gid",	   "nlink",    "mtime", "filesize",
 	"devmajor", "devminor", "rdevmajor", "rdevminor", "namesize", "check",
@@ -36,11 +38,15 @@ static int hexval(uint8_t c)
 
 static int parse_header(const uint8_t *h, uint64_t off, struct cpio_meta *m, struct diag *d)
 {
-	if (memcmp(h, "07070", 5) != 0 || (h[5] != '1' && h[5] != '2'))
+	char magic[32];
+
+	if (memcmp(h, "07070", 5) != 0 || (h[5] != '1' && h[5] != '2')) {
+		esc_bytes(magic, sizeof(magic), h, 6, true);
 		return diag_set(d, -EBADMSG,
-				"entry @0x%llx: bad magic \"%.6s\" (want 070701 newc; "
+				"entry @0x%llx: bad magic \"%s\" (want 070701 newc; "
 				"old binary/odc cpio is not an initramfs format)",
-				(unsigned long long)off, (const char *)h);
+				(unsigned long long)off, magic);
+	}
 	for (unsigned i = 0; i < CPIO_FIELDS; i++) {
 		uint32_t v = 0;
 		for (unsigned k = 0; k < 8; k++) {
@@ -55,6 +61,7 @@ static int parse_header(const uint8_t *h, uint64_t off, struct cpio_meta *m, str
 		}
 		m->f[i] = v;
 	}
+	m->crc = h[5] == '2';
 	return 0;
 }
 
@@ -91,6 +98,7 @@ static int skip_gap(struct cpio_reader *r, struct diag *d)
 
 static int check_name(const struct cpio_reader *r, struct cpio_entry *e, struct diag *d)
 {
+	char nb[ESC_SHOW_MAX];
 	uint32_t ns = e->m.f[CF_NAMESIZE];
 	uint64_t name_off = e->off + CPIO_HDR_SIZE;
 
@@ -112,12 +120,13 @@ static int check_name(const struct cpio_reader *r, struct cpio_entry *e, struct 
 				(unsigned long long)e->off, (unsigned long long)name_off, ns);
 	if (!all_zero(r->buf + name_off + ns, pad4(CPIO_HDR_SIZE + ns)))
 		return diag_set(d, -EBADMSG, "entry @0x%llx \"%s\": non-NUL padding after the name",
-				(unsigned long long)e->off, e->name);
+				(unsigned long long)e->off, esc_show(nb, e->name));
 	return 0;
 }
 
 static int check_data(const struct cpio_reader *r, struct cpio_entry *e, struct diag *d)
 {
+	char nb[ESC_SHOW_MAX];
 	uint64_t fs = e->m.f[CF_FILESIZE];
 	uint32_t type = e->m.f[CF_MODE] & S_IFMT;
 
@@ -127,25 +136,42 @@ static int check_data(const struct cpio_reader *r, struct cpio_entry *e, struct 
 		return diag_set(d, -EOVERFLOW,
 				"entry @0x%llx \"%s\": filesize @0x%llx is %llu, past the end of "
 				"the archive (%llu bytes left)",
-				(unsigned long long)e->off, e->name,
+				(unsigned long long)e->off, esc_show(nb, e->name),
 				(unsigned long long)(e->off + 54), (unsigned long long)fs,
 				(unsigned long long)(r->len - e->data_off));
 	e->data = r->buf + e->data_off;
 	e->end = e->data_off + fs + pad4(fs);
 	if (!all_zero(r->buf + e->data_off + fs, pad4(fs)))
 		return diag_set(d, -EBADMSG, "entry @0x%llx \"%s\": non-NUL padding after the data",
-				(unsigned long long)e->off, e->name);
+				(unsigned long long)e->off, esc_show(nb, e->name));
 	if (type == S_IFLNK && (fs == 0 || fs >= CPIO_NAME_MAX || memchr(e->data, 0, fs)))
 		return diag_set(d, -EBADMSG,
 				"entry @0x%llx \"%s\": symlink target of %llu bytes (want 1..%u, no NUL)",
-				(unsigned long long)e->off, e->name, (unsigned long long)fs,
+				(unsigned long long)e->off, esc_show(nb, e->name), (unsigned long long)fs,
 				CPIO_NAME_MAX - 1);
 	if ((type == S_IFDIR || type == S_IFCHR || type == S_IFBLK || type == S_IFIFO ||
 	     type == S_IFSOCK) &&
 	    fs != 0)
 		return diag_set(d, -EBADMSG, "entry @0x%llx \"%s\": filesize %llu on a non-file",
-				(unsigned long long)e->off, e->name, (unsigned long long)fs);
+				(unsigned long long)e->off, esc_show(nb, e->name), (unsigned long long)fs);
 	return 0;
+}
+
+/* The rest of the buffer is empty or NUL bytes where a header should be. The
+ * kernel would take that (NULs between entries are skipped, a missing trailer
+ * only keeps its hard link table); we refuse it, saying what it is: an archive
+ * cut at an entry boundary looks the same, and a ramdisk edited from it would
+ * gain a trailer the original never had. */
+static int no_trailer(const struct cpio_reader *r, struct diag *d)
+{
+	char which[32] = "archive";
+
+	if (r->archives > 1)
+		snprintf(which, sizeof(which), "archive %u", r->archives);
+	return diag_set(d, -EOVERFLOW, "%s ends without a TRAILER!!! entry at @0x%zx, after %llu %s%s",
+			which, r->pos, (unsigned long long)r->entries,
+			r->entries == 1 ? "entry" : "entries",
+			r->pos < r->len ? " (only NUL bytes follow)" : "");
 }
 
 int cpio_next(struct cpio_reader *r, struct cpio_entry *e, struct diag *d)
@@ -161,23 +187,28 @@ int cpio_next(struct cpio_reader *r, struct cpio_entry *e, struct diag *d)
 				return err;
 			r->in_archive = true;
 			r->archives++;
+			r->entries = 0;
 		}
 		memset(e, 0, sizeof(*e));
 		e->off = r->pos;
+		if (all_zero(r->buf + r->pos, r->len - r->pos))
+			return no_trailer(r, d);
 		if (r->len - r->pos < CPIO_HDR_SIZE)
-			return diag_set(d, -EOVERFLOW,
-					r->len == r->pos ? "@0x%llx: archive ends without TRAILER!!!"
-							 : "@0x%llx: truncated header",
+			return diag_set(d, -EOVERFLOW, "@0x%llx: truncated header",
 					(unsigned long long)r->pos);
 		if ((err = parse_header(r->buf + r->pos, e->off, &e->m, d)) < 0 ||
 		    (err = check_name(r, e, d)) < 0 || (err = check_data(r, e, d)) < 0)
 			return err;
 		r->pos = (size_t)e->end;
-		if (strcmp(e->name, CPIO_TRAILER) != 0)
+		if (strcmp(e->name, CPIO_TRAILER) != 0) {
+			r->entries++;
 			return 1;
+		}
 		r->in_archive = false;
 		if (r->one_archive)
 			return 0;
+		if (r->trailers)
+			return 2;
 	}
 }
 
@@ -246,7 +277,7 @@ int cpio_write_header(struct cpio_writer *w, const struct cpio_meta *m, const ch
 	if (ns > CPIO_NAME_MAX)
 		return -ENAMETOOLONG;
 	mm.f[CF_NAMESIZE] = (uint32_t)ns;
-	memcpy(h, "070701", 6);
+	memcpy(h, mm.crc ? "070702" : "070701", 6);
 	for (unsigned i = 0; i < CPIO_FIELDS; i++)
 		snprintf(h + 6 + i * 8, 9, "%08X", (unsigned)mm.f[i]);
 	if ((err = put(w, h, CPIO_HDR_SIZE)) < 0 || (err = put(w, name, ns)) < 0)
@@ -284,7 +315,7 @@ int cpio_write_entry(struct cpio_writer *w, const struct cpio_meta *m, const cha
 int cpio_write_trailer(struct cpio_writer *w)
 {
 	static const uint8_t z[512];
-	struct cpio_meta m = {{0}};
+	struct cpio_meta m = {.crc = false};
 	int err;
 
 	m.f[CF_NLINK] = 1;

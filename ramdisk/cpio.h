@@ -50,6 +50,7 @@ enum cpio_field {
 /* The metadata of one entry, as in the header. */
 struct cpio_meta {
 	uint32_t f[CPIO_FIELDS];
+	bool crc; /* magic "070702": f[CF_CHECK] is the sum of the data bytes */
 };
 
 /* One entry found by cpio_next(). Borrowed: name and data point into the
@@ -68,8 +69,10 @@ struct cpio_reader {
 	size_t len;
 	size_t pos;
 	unsigned archives; /* archives seen so far (concatenated ones count) */
+	uint64_t entries;  /* entries returned from the current archive */
 	bool in_archive;
 	bool one_archive; /* set by the caller: stop (return 0) after a trailer */
+	bool trailers;	  /* set by the caller: return trailers too (2) */
 };
 
 void cpio_reader_init(struct cpio_reader *r, const uint8_t *buf, size_t len);
@@ -79,7 +82,12 @@ void cpio_reader_init(struct cpio_reader *r, const uint8_t *buf, size_t len);
  * bytes may follow; with one_archive: after the first trailer, with pos just
  * past it, whatever follows), or a negative errno with the entry's name and
  * offset in d: -EBADMSG for a malformed header, -EOVERFLOW for sizes past the
- * buffer or the name limit. Trailers are consumed, not returned.
+ * buffer or the name limit, or for an archive that ends (or turns into NUL
+ * bytes) without a trailer: the kernel would take that, we do not (an archive
+ * cut at an entry boundary looks the same). Trailers are consumed, not
+ * returned, unless r->trailers asks for them: then 2 with *e the trailer
+ * (the NUL bytes after it are the gap to the next entry's off, or to len).
+ * Names in messages are escaped (escape.h).
  */
 int cpio_next(struct cpio_reader *r, struct cpio_entry *e, struct diag *d);
 
@@ -106,7 +114,8 @@ struct cpio_writer {
 
 void cpio_writer_init(struct cpio_writer *w, struct sink *out);
 
-/* Header and name of one entry (namesize is set from name); the caller then
+/* Header and name of one entry (namesize is set from name; magic 070702
+ * when m->crc, the check as given); the caller then
  * writes exactly f[CF_FILESIZE] bytes with cpio_write_data and ends the
  * entry with cpio_end_entry. */
 int cpio_write_header(struct cpio_writer *w, const struct cpio_meta *m, const char *name);

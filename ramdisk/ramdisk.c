@@ -1,4 +1,5 @@
-/* ramdisk.c - build, read, edit, write and extract ramdisks. See ramdisk.h. */
+/* ramdisk.c - a ramdisk as a list of entries: read, built from a folder,
+ * written. Spec and edit lines are in spec.c, extraction in extract.c. */
 #include "ramdisk.h"
 
 #include <dirent.h>
@@ -9,24 +10,77 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fileio.h"
-
-#define SPEC_MAX_TOKENS 8
+#include "rd_internal.h"
 
 void rd_init(struct ramdisk *rd, uint32_t mtime)
 {
 	memset(rd, 0, sizeof(*rd));
 	rd->mtime = mtime;
 	rd->next_ino = 1;
+	if (getrandom(&rd->seed, sizeof(rd->seed), GRND_NONBLOCK) != (ssize_t)sizeof(rd->seed))
+		rd->seed = (uint64_t)(uintptr_t)rd * 0x9e3779b97f4a7c15ull; /* still per ramdisk */
+}
+
+/* ---- the name index ------------------------------------------------------------------
+ * Open addressing over entry indexes (a slot holds index + 1, 0 is empty),
+ * linear probing, a power-of-two table at least twice the entries. The hash
+ * is FNV-1a from a per-ramdisk random seed, finished by a 64-bit mixer, so
+ * names crafted to share a bucket cannot be made ahead of time. When the
+ * index is stale (entries removed or renamed and not yet reindexed, or no
+ * memory to rebuild it) rd_find searches linearly: slower, never wrong. */
+
+static uint64_t name_hash(uint64_t seed, const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ seed;
+
+	while (*s) {
+		h ^= (uint8_t)*s++;
+		h *= 0x100000001b3ull;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
+}
+
+static void index_put(struct ramdisk *rd, size_t i)
+{
+	size_t mask = rd->index_cap - 1, k = (size_t)name_hash(rd->seed, rd->v[i].name) & mask;
+
+	while (rd->index[k])
+		k = (k + 1) & mask;
+	rd->index[k] = (uint32_t)(i + 1);
+}
+
+int rd_reindex(struct ramdisk *rd)
+{
+	size_t cap = 64;
+
+	while (cap < rd->n * 2 + 2)
+		cap *= 2;
+	free(rd->index);
+	rd->index_cap = 0;
+	rd->index_stale = true;
+	if (!(rd->index = calloc(cap, sizeof(*rd->index))))
+		return -ENOMEM;
+	rd->index_cap = cap;
+	for (size_t i = 0; i < rd->n; i++)
+		index_put(rd, i);
+	rd->index_stale = false;
+	return 0;
 }
 
 /* Release what the entry owns of its data (a host path, a buffer) and forget
  * where the data was; the name and metadata stay. */
-static void entry_drop_data(struct rd_entry *e)
+void entry_drop_data(struct rd_entry *e)
 {
 	free(e->path);
 	if (e->src == RD_MEM)
@@ -36,9 +90,18 @@ static void entry_drop_data(struct rd_entry *e)
 	e->raw = NULL;
 }
 
+void entry_set_wname(struct rd_entry *e, char *owned)
+{
+	if (e->wname_owned)
+		free((void *)(uintptr_t)e->wname);
+	e->wname = owned;
+	e->wname_owned = owned != NULL;
+}
+
 static void entry_free(struct rd_entry *e)
 {
 	entry_drop_data(e);
+	entry_set_wname(e, NULL);
 	free(e->name);
 }
 
@@ -49,15 +112,26 @@ void rd_free(struct ramdisk *rd)
 	for (size_t i = 0; i < rd->n; i++)
 		entry_free(&rd->v[i]);
 	free(rd->v);
+	free(rd->tr);
+	free(rd->index);
 	free(rd->archive);
 	memset(rd, 0, sizeof(*rd));
 }
 
 long rd_find(const struct ramdisk *rd, const char *name)
 {
-	for (size_t i = 0; i < rd->n; i++)
-		if (strcmp(rd->v[i].name, name) == 0)
-			return (long)i;
+	size_t mask, k;
+
+	if (!rd->index || rd->index_stale) {
+		for (size_t i = 0; i < rd->n; i++)
+			if (strcmp(rd->v[i].name, name) == 0)
+				return (long)i;
+		return -1;
+	}
+	mask = rd->index_cap - 1;
+	for (k = (size_t)name_hash(rd->seed, name) & mask; rd->index[k]; k = (k + 1) & mask)
+		if (strcmp(rd->v[rd->index[k] - 1].name, name) == 0)
+			return (long)rd->index[k] - 1;
 	return -1;
 }
 
@@ -67,13 +141,15 @@ uint64_t rd_entry_size(const struct rd_entry *e)
 }
 
 /* A new zeroed entry at the end; NULL when out of memory. */
-static struct rd_entry *rd_push(struct ramdisk *rd, const char *name)
+struct rd_entry *rd_push(struct ramdisk *rd, const char *name)
 {
 	struct rd_entry *e;
 	char *copy = strdup(name);
 
-	if (!copy)
+	if (!copy || rd->n >= UINT32_MAX - 1) { /* index slots are 32 bits */
+		free(copy);
 		return NULL;
+	}
 	if (rd->n == rd->cap) {
 		size_t cap = rd->cap ? rd->cap * 2 : 64;
 		struct rd_entry *v = realloc(rd->v, cap * sizeof(*v));
@@ -87,57 +163,186 @@ static struct rd_entry *rd_push(struct ramdisk *rd, const char *name)
 	e = &rd->v[rd->n++];
 	memset(e, 0, sizeof(*e));
 	e->name = copy;
+	e->arch = rd->cur_arch;
+	if (rd->index_stale)
+		return e; /* rebuilt by the next rd_reindex */
+	if (rd->n * 2 > rd->index_cap)
+		rd_reindex(rd); /* grows it; on failure it is stale, and rd_find linear */
+	else
+		index_put(rd, rd->n - 1);
 	return e;
 }
 
-static void rd_remove_at(struct ramdisk *rd, size_t i)
+void rd_remove_if(struct ramdisk *rd, bool (*gone)(const struct rd_entry *e, const void *ctx),
+		  const void *ctx)
 {
-	entry_free(&rd->v[i]);
-	memmove(&rd->v[i], &rd->v[i + 1], (rd->n - i - 1) * sizeof(rd->v[0]));
-	rd->n--;
+	size_t o = 0;
+
+	for (size_t i = 0; i < rd->n; i++) {
+		if (gone(&rd->v[i], ctx))
+			entry_free(&rd->v[i]);
+		else
+			rd->v[o++] = rd->v[i];
+	}
+	if (o != rd->n) {
+		rd->n = o;
+		rd_reindex(rd);
+	}
 }
 
 /* ---- reading an archive ------------------------------------------------------------ */
+
+struct rd_trailer *rd_push_trailer(struct ramdisk *rd)
+{
+	if (rd->ntr == rd->trcap) {
+		size_t cap = rd->trcap ? rd->trcap * 2 : 4;
+		struct rd_trailer *t = realloc(rd->tr, cap * sizeof(*t));
+		if (!t)
+			return NULL;
+		rd->tr = t;
+		rd->trcap = cap;
+	}
+	memset(&rd->tr[rd->ntr], 0, sizeof(rd->tr[0]));
+	rd->cur_arch = (unsigned)++rd->ntr;
+	return &rd->tr[rd->ntr - 1];
+}
+
+/* The NUL bytes after a trailer: to a 512-byte boundary (cpio's blocks, kept
+ * so when entries change size) or a count as it is. */
+static void trailer_gap(struct rd_trailer *t, size_t end, size_t next)
+{
+	t->pad = next - end;
+	t->align512 = t->pad < 512 && next % 512 == 0;
+}
+
+static int load_entry(struct ramdisk *rd, const struct cpio_entry *ce, struct diag *d)
+{
+	char clean[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
+	struct rd_entry *e;
+	long dup;
+
+	if (cpio_clean_path(ce->name, clean, sizeof(clean)) < 0)
+		return diag_set(d, -EINVAL, "entry @0x%llx \"%s\": a \"..\" component leaves the root",
+				(unsigned long long)ce->off, esc_show(nb, ce->name));
+	if ((dup = rd_find(rd, clean)) >= 0)
+		return diag_set(d, -EEXIST, "entry @0x%llx \"%s\": duplicate name (first at @0x%llx)",
+				(unsigned long long)ce->off, esc_show(nb, ce->name),
+				(unsigned long long)(rd->v[dup].raw - rd->archive));
+	if (!(e = rd_push(rd, clean)))
+		return diag_set(d, -ENOMEM, "out of memory");
+	e->m = ce->m;
+	e->src = RD_ORIG;
+	e->raw = rd->archive + ce->off;
+	e->raw_len = (size_t)(ce->end - ce->off);
+	e->data = ce->data;
+	e->wname = ce->name;
+	if (ce->m.f[CF_INO] >= rd->next_ino && ce->m.f[CF_INO] < UINT32_MAX)
+		rd->next_ino = ce->m.f[CF_INO] + 1;
+	return 0;
+}
 
 int rd_load_archive(struct ramdisk *rd, uint8_t *buf, size_t len, struct diag *d)
 {
 	struct cpio_reader r;
 	struct cpio_entry ce;
-	char clean[CPIO_NAME_MAX];
+	struct rd_trailer *t = NULL;
+	size_t t_end = 0;
 	int err;
 
 	rd->archive = buf;
 	rd->archive_len = len;
 	cpio_reader_init(&r, buf, len);
-	while ((err = cpio_next(&r, &ce, d)) == 1) {
-		struct rd_entry *e;
-		long dup;
-		if (cpio_clean_path(ce.name, clean, sizeof(clean)) < 0)
-			return diag_set(d, -EINVAL,
-					"entry @0x%llx \"%s\": a \"..\" component leaves the root",
-					(unsigned long long)ce.off, ce.name);
-		if ((dup = rd_find(rd, clean)) >= 0)
-			return diag_set(d, -EEXIST,
-					"entry @0x%llx \"%s\": duplicate name (first at @0x%llx)",
-					(unsigned long long)ce.off, ce.name,
-					(unsigned long long)(rd->v[dup].raw - buf));
-		if (!(e = rd_push(rd, clean)))
+	r.trailers = true;
+	while ((err = cpio_next(&r, &ce, d)) > 0) {
+		if (t) /* the gap after the last trailer ends where this entry starts */
+			trailer_gap(t, t_end, (size_t)ce.off);
+		t = NULL;
+		if (err == 1 && (err = load_entry(rd, &ce, d)) < 0)
+			return err;
+		if (err != 2)
+			continue;
+		if (!(t = rd_push_trailer(rd)))
 			return diag_set(d, -ENOMEM, "out of memory");
-		e->m = ce.m;
-		e->src = RD_ORIG;
-		e->raw = buf + ce.off;
-		e->raw_len = (size_t)(ce.end - ce.off);
-		e->data = ce.data;
-		e->wname = ce.name;
-		if (ce.m.f[CF_INO] >= rd->next_ino && ce.m.f[CF_INO] < UINT32_MAX)
-			rd->next_ino = ce.m.f[CF_INO] + 1;
+		t->m = ce.m;
+		t->raw = buf + ce.off;
+		t->raw_len = (size_t)(ce.end - ce.off);
+		t_end = (size_t)ce.end;
 	}
+	if (t)
+		trailer_gap(t, t_end, len);
+	/* entries an edit adds go into the last archive, before its trailer */
+	rd->cur_arch = rd->ntr ? (unsigned)rd->ntr - 1 : 0;
 	return err;
+}
+
+/* ---- hard link groups of an archive ----------------------------------------------
+ * The kernel's rule (init/initramfs.c): entries other than folders and
+ * symlinks with nlink >= 2 are one file when devmajor, devminor, ino and the
+ * file type match; a trailer empties the table. */
+
+struct lkey {
+	uint32_t arch, maj, min, ino, type, idx;
+};
+
+static int cmp_key(const struct lkey *x, const struct lkey *y)
+{
+	const uint32_t kx[5] = {x->arch, x->maj, x->min, x->ino, x->type},
+		       ky[5] = {y->arch, y->maj, y->min, y->ino, y->type};
+
+	for (int i = 0; i < 5; i++)
+		if (kx[i] != ky[i])
+			return kx[i] < ky[i] ? -1 : 1;
+	return 0;
+}
+
+/* By key, then archive order. */
+static int cmp_lkey(const void *a, const void *b)
+{
+	const struct lkey *x = a, *y = b;
+	int c = cmp_key(x, y);
+
+	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static bool linkable(const struct rd_entry *e)
+{
+	uint32_t t = e->m.f[CF_MODE] & S_IFMT;
+
+	return e->m.f[CF_NLINK] >= 2 && rd_known_type(t) && t != S_IFDIR && t != S_IFLNK;
+}
+
+int rd_link_groups(const struct ramdisk *rd, uint32_t *head, uint32_t *carry)
+{
+	struct lkey *k = malloc((rd->n ? rd->n : 1) * sizeof(*k));
+	size_t nk = 0;
+
+	if (!k)
+		return -ENOMEM;
+	for (size_t i = 0; i < rd->n; i++) {
+		const struct rd_entry *e = &rd->v[i];
+		head[i] = carry[i] = (uint32_t)i;
+		if (*e->name && linkable(e))
+			k[nk++] = (struct lkey){e->arch, e->m.f[CF_DEVMAJOR], e->m.f[CF_DEVMINOR],
+						e->m.f[CF_INO], e->m.f[CF_MODE] & S_IFMT, (uint32_t)i};
+	}
+	qsort(k, nk, sizeof(*k), cmp_lkey);
+	for (size_t a = 0, b; a < nk; a = b) {
+		uint32_t h = k[a].idx, c = h;
+		for (b = a; b < nk && cmp_key(&k[a], &k[b]) == 0; b++) {
+			head[k[b].idx] = h;
+			if (k[a].type == S_IFREG &&
+			    (rd->v[k[b].idx].m.f[CF_FILESIZE] || !rd->v[c].m.f[CF_FILESIZE]))
+				c = k[b].idx;
+		}
+		carry[h] = c;
+	}
+	free(k);
+	return 0;
 }
 
 /* ---- building from a folder ---------------------------------------------------------- */
 
-static void meta_set(struct cpio_meta *m, uint32_t mode, uint32_t uid, uint32_t gid,
+void meta_set(struct cpio_meta *m, uint32_t mode, uint32_t uid, uint32_t gid,
 		     uint32_t mtime)
 {
 	memset(m, 0, sizeof(*m));
@@ -159,6 +364,11 @@ static int add_from_stat(struct ramdisk *rd, const char *name, const char *path,
 		return diag_set(d, -ENOMEM, "out of memory");
 	meta_set(&e->m, st->st_mode & (S_IFMT | 07777), 0, 0, rd->mtime);
 	e->src = RD_MEM;
+	if (st->st_nlink > 1 && !S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode)) {
+		e->hl = true; /* rd_sort makes the names one inode */
+		e->hl_dev = st->st_dev;
+		e->hl_ino = st->st_ino;
+	}
 	switch (st->st_mode & S_IFMT) {
 	case S_IFREG:
 		if (st->st_size > UINT32_MAX)
@@ -201,7 +411,7 @@ static int walk(struct ramdisk *rd, const char *dir, const char *prefix, unsigne
 	if (!(dp = opendir(dir)))
 		return diag_set(d, -errno, "%s: %s", dir, strerror(errno));
 	while (err == 0 && (errno = 0, de = readdir(dp))) {
-		char path[PATH_MAX], name[CPIO_NAME_MAX];
+		char path[PATH_MAX], name[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
 		struct stat st;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -216,7 +426,8 @@ static int walk(struct ramdisk *rd, const char *dir, const char *prefix, unsigne
 			break;
 		}
 		if (rd_find(rd, name) >= 0)
-			err = diag_set(d, -EEXIST, "%s: \"%s\" is already in the ramdisk", path, name);
+			err = diag_set(d, -EEXIST, "%s: \"%s\" is already in the ramdisk", path,
+				       esc_show(nb, name));
 		else
 			err = add_from_stat(rd, name, path, &st, d);
 		if (err == 0 && S_ISDIR(st.st_mode))
@@ -241,7 +452,7 @@ int rd_add_tree(struct ramdisk *rd, const char *dir, struct diag *d)
 
 /* Is the folder name lives in present? 0 (or a top-level name), -ENOENT, or
  * -ENOTDIR; parent gets the folder's name. */
-static int parent_state(const struct ramdisk *rd, const char *name, char parent[CPIO_NAME_MAX])
+int parent_state(const struct ramdisk *rd, const char *name, char parent[CPIO_NAME_MAX])
 {
 	const char *slash = strrchr(name, '/');
 	size_t n = slash ? (size_t)(slash - name) : 0;
@@ -258,11 +469,11 @@ static int parent_state(const struct ramdisk *rd, const char *name, char parent[
 
 int rd_add_dirs(struct ramdisk *rd, const char *name, uint32_t perm, struct diag *d)
 {
-	char buf[CPIO_NAME_MAX];
+	char buf[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
 	size_t len = strlen(name);
 
 	if (len >= sizeof(buf))
-		return diag_set(d, -ENAMETOOLONG, "\"%s\": name too long", name);
+		return diag_set(d, -ENAMETOOLONG, "\"%s\": name too long", esc_show(nb, name));
 	memcpy(buf, name, len + 1);
 	for (size_t i = 0; i <= len; i++) {
 		struct rd_entry *e;
@@ -273,7 +484,7 @@ int rd_add_dirs(struct ramdisk *rd, const char *name, uint32_t perm, struct diag
 		if ((k = rd_find(rd, buf)) >= 0) {
 			if (!S_ISDIR(rd->v[k].m.f[CF_MODE]))
 				return diag_set(d, -ENOTDIR, "\"%s\" is in the ramdisk but not a folder",
-						buf);
+						esc_show(nb, buf));
 		} else {
 			if (!(e = rd_push(rd, buf)))
 				return diag_set(d, -ENOMEM, "out of memory");
@@ -292,18 +503,19 @@ int rd_add_file(struct ramdisk *rd, const char *name, uint32_t perm, const char 
 {
 	struct rd_entry *e;
 	struct stat st;
-	char parent[CPIO_NAME_MAX];
+	char parent[CPIO_NAME_MAX], nb[ESC_SHOW_MAX], pb[ESC_SHOW_MAX];
 
 	if (rd_find(rd, name) >= 0)
-		return diag_set(d, -EEXIST, "\"%s\" is already in the ramdisk", name);
+		return diag_set(d, -EEXIST, "\"%s\" is already in the ramdisk", esc_show(nb, name));
 	if (parent_state(rd, name, parent) < 0)
-		return diag_set(d, -ENOENT, "\"%s\": no folder \"%s\" in the ramdisk", name, parent);
+		return diag_set(d, -ENOENT, "\"%s\": no folder \"%s\" in the ramdisk",
+				esc_show(nb, name), esc_show(pb, parent));
 	if (path && stat(path, &st) < 0)
 		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
 	if (path)
 		len = (size_t)st.st_size;
 	if (len > UINT32_MAX)
-		return diag_set(d, -EFBIG, "\"%s\": over 4 GiB", name);
+		return diag_set(d, -EFBIG, "\"%s\": over 4 GiB", esc_show(nb, name));
 	if (!(e = rd_push(rd, name)))
 		return diag_set(d, -ENOMEM, "out of memory");
 	meta_set(&e->m, S_IFREG | perm, 0, 0, rd->mtime);
@@ -325,458 +537,6 @@ int rd_add_file(struct ramdisk *rd, const char *name, uint32_t perm, const char 
 	return 0;
 }
 
-/* ---- spec and edit lines ---------------------------------------------------------------- */
-
-struct spec_ctx {
-	struct ramdisk *rd;
-	const char *file, *base;
-	int line;
-	bool edits;
-	char *tok[SPEC_MAX_TOKENS];
-	unsigned ntok;
-	const char *rest; /* original text from token 3 on (insert) */
-	struct diag *d;
-};
-
-static int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
-{
-	char msg[DIAG_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return diag_set(s->d, err, "%s:%d: %s", s->file, s->line, msg);
-}
-
-static int num(struct spec_ctx *s, unsigned i, int base, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s->tok[i], &end, base);
-	if (errno || *end || end == s->tok[i] || s->tok[i][0] == '-' || v > max)
-		return spec_err(s, -EINVAL, "field %u \"%s\": want a %s number up to %s%lo", i + 1,
-				s->tok[i], base == 8 ? "octal" : "decimal", base == 8 ? "0" : "",
-				(unsigned long)max);
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int name_arg(struct spec_ctx *s, unsigned i, char *out, size_t cap)
-{
-	int err = cpio_clean_path(s->tok[i], out, cap);
-
-	if (err == -EINVAL)
-		return spec_err(s, err, "name \"%s\": \"..\" is not allowed", s->tok[i]);
-	if (err < 0)
-		return spec_err(s, err, "name \"%s\" is too long", s->tok[i]);
-	if (!*out)
-		return spec_err(s, -EINVAL, "name \"%s\" is the root", s->tok[i]);
-	return 0;
-}
-
-/* The parent of name must exist as a folder (or be the root). */
-static int need_parent(struct spec_ctx *s, const char *name)
-{
-	char parent[CPIO_NAME_MAX];
-	int err = parent_state(s->rd, name, parent);
-
-	if (err == -ENOENT && s->edits)
-		return spec_err(s, err, "\"%s\": folder \"%s\" is not in the ramdisk", name,
-				parent);
-	if (err == -ENOTDIR)
-		return spec_err(s, err, "\"%s\": \"%s\" is not a folder", name, parent);
-	return 0;
-}
-
-static bool under(const char *name, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return !strncmp(name, dir, n) && name[n] == '/';
-}
-
-/* The entry to (re)define for name: a new one, or the old one reset. */
-static int define(struct spec_ctx *s, const char *name, uint32_t mode, uint32_t uid, uint32_t gid,
-		  struct rd_entry **out)
-{
-	long i = rd_find(s->rd, name);
-	struct rd_entry *e;
-	uint32_t ino = 0;
-	int err;
-
-	if (i >= 0 && s->rd->v[i].line)
-		return spec_err(s, -EEXIST, "\"%s\" is already defined on line %d", name,
-				s->rd->v[i].line);
-	if ((err = need_parent(s, name)) < 0)
-		return err;
-	if (i >= 0) {
-		e = &s->rd->v[i];
-		if (S_ISDIR(e->m.f[CF_MODE]) && !S_ISDIR(mode))
-			for (size_t k = 0; k < s->rd->n; k++)
-				if (under(s->rd->v[k].name, name))
-					return spec_err(s, -ENOTEMPTY,
-							"\"%s\" is a folder with entries; rmtree it "
-							"first",
-							name);
-		ino = e->src == RD_ORIG ? e->m.f[CF_INO] : 0;
-		entry_drop_data(e);
-		e->wname = NULL;
-	} else if (!(e = rd_push(s->rd, name))) {
-		return spec_err(s, -ENOMEM, "out of memory");
-	}
-	e->src = RD_MEM;
-	e->changed = true;
-	e->line = s->line;
-	if (!ino && s->edits)
-		ino = s->rd->next_ino++;
-	meta_set(&e->m, mode, uid, gid, s->rd->mtime);
-	e->m.f[CF_INO] = ino;
-	*out = e;
-	return 0;
-}
-
-static const struct {
-	const char *verb;
-	uint32_t type;
-	unsigned ntok; /* with the verb */
-} node_verbs[] = {
-	{"dir", S_IFDIR, 5},  {"pipe", S_IFIFO, 5}, {"sock", S_IFSOCK, 5},
-	{"nod", 0, 8},	      {"file", S_IFREG, 6}, {"slink", S_IFLNK, 6},
-};
-
-static int spec_node(struct spec_ctx *s, unsigned v)
-{
-	char name[CPIO_NAME_MAX];
-	uint32_t mode, uid, gid, type = node_verbs[v].type;
-	unsigned a = node_verbs[v].ntok == 6 ? 3 : 2; /* index of MODE */
-	struct rd_entry *e;
-	int err;
-
-	if (s->ntok != node_verbs[v].ntok)
-		return spec_err(s, -EINVAL, "%s takes %u fields, not %u", node_verbs[v].verb,
-				node_verbs[v].ntok - 1, s->ntok - 1);
-	if ((err = name_arg(s, 1, name, sizeof(name))) < 0 ||
-	    (err = num(s, a, 8, 07777, &mode)) < 0 || (err = num(s, a + 1, 10, UINT32_MAX, &uid)) < 0 ||
-	    (err = num(s, a + 2, 10, UINT32_MAX, &gid)) < 0)
-		return err;
-	if (type == 0) { /* nod NAME MODE UID GID b|c MAJ MIN */
-		uint32_t maj, mn;
-		if (strcmp(s->tok[5], "b") && strcmp(s->tok[5], "c"))
-			return spec_err(s, -EINVAL, "device type \"%s\": want b or c", s->tok[5]);
-		if ((err = num(s, 6, 10, 4095, &maj)) < 0 || (err = num(s, 7, 10, 1048575, &mn)) < 0)
-			return err;
-		type = s->tok[5][0] == 'b' ? S_IFBLK : S_IFCHR;
-		if ((err = define(s, name, type | mode, uid, gid, &e)) < 0)
-			return err;
-		e->m.f[CF_RDEVMAJOR] = maj;
-		e->m.f[CF_RDEVMINOR] = mn;
-		return 0;
-	}
-	if (type == S_IFREG) {
-		struct stat st;
-		char path[PATH_MAX];
-		const char *loc = s->tok[2];
-		if ((size_t)snprintf(path, sizeof(path), "%s%s%s",
-				     loc[0] != '/' && s->base ? s->base : "",
-				     loc[0] != '/' && s->base ? "/" : "", loc) >= sizeof(path))
-			return spec_err(s, -ENAMETOOLONG, "file \"%s\": path too long", loc);
-		if (stat(path, &st) < 0)
-			return spec_err(s, -errno, "file \"%s\": %s", path, strerror(errno));
-		if (!S_ISREG(st.st_mode) || st.st_size > UINT32_MAX)
-			return spec_err(s, -EINVAL, "file \"%s\": not a regular file under 4 GiB",
-					path);
-		if ((err = define(s, name, type | mode, uid, gid, &e)) < 0)
-			return err;
-		e->m.f[CF_FILESIZE] = (uint32_t)st.st_size;
-		e->src = RD_FILE;
-		if (!(e->path = strdup(path)))
-			return spec_err(s, -ENOMEM, "out of memory");
-		return 0;
-	}
-	size_t tl = type == S_IFLNK ? strlen(s->tok[2]) : 0;
-	if (type == S_IFLNK && (tl == 0 || tl >= CPIO_NAME_MAX))
-		return spec_err(s, -EINVAL, "link target of %zu bytes", tl);
-	if ((err = define(s, name, type | mode, uid, gid, &e)) < 0)
-		return err;
-	if (tl) {
-		if (!(e->data = malloc(tl)))
-			return spec_err(s, -ENOMEM, "out of memory");
-		memcpy((void *)(uintptr_t)e->data, s->tok[2], tl);
-		e->m.f[CF_FILESIZE] = (uint32_t)tl;
-	}
-	return 0;
-}
-
-static int spec_rm(struct spec_ctx *s, bool tree)
-{
-	char name[CPIO_NAME_MAX];
-	long i;
-	int err;
-
-	if (s->ntok != 2)
-		return spec_err(s, -EINVAL, "%s takes 1 field", s->tok[0]);
-	if ((err = name_arg(s, 1, name, sizeof(name))) < 0)
-		return err;
-	if ((i = rd_find(s->rd, name)) < 0)
-		return spec_err(s, -ENOENT, "\"%s\" is not in the ramdisk", name);
-	for (size_t k = s->rd->n; k-- > 0;) {
-		if (!under(s->rd->v[k].name, name))
-			continue;
-		if (!tree)
-			return spec_err(s, -ENOTEMPTY, "\"%s\" is a folder with entries (rmtree?)",
-					name);
-		rd_remove_at(s->rd, k);
-	}
-	rd_remove_at(s->rd, (size_t)rd_find(s->rd, name));
-	return 0;
-}
-
-static int rename_entry(struct rd_entry *e, const char *to, size_t keep)
-{
-	size_t n = strlen(to) + strlen(e->name + keep) + 1;
-	char *nn = malloc(n);
-
-	if (!nn)
-		return -ENOMEM;
-	snprintf(nn, n, "%s%s", to, e->name + keep);
-	free(e->name);
-	e->name = nn;
-	e->wname = NULL;
-	e->changed = true;
-	return 0;
-}
-
-static int spec_mv(struct spec_ctx *s)
-{
-	char from[CPIO_NAME_MAX], to[CPIO_NAME_MAX];
-	size_t fl;
-	long i;
-	int err;
-
-	if (s->ntok != 3)
-		return spec_err(s, -EINVAL, "mv takes 2 fields");
-	if ((err = name_arg(s, 1, from, sizeof(from))) < 0 ||
-	    (err = name_arg(s, 2, to, sizeof(to))) < 0)
-		return err;
-	if ((i = rd_find(s->rd, from)) < 0)
-		return spec_err(s, -ENOENT, "\"%s\" is not in the ramdisk", from);
-	if (rd_find(s->rd, to) >= 0)
-		return spec_err(s, -EEXIST, "\"%s\" is already in the ramdisk", to);
-	if (under(to, from))
-		return spec_err(s, -EINVAL, "cannot move \"%s\" into itself", from);
-	if ((err = need_parent(s, to)) < 0)
-		return err;
-	fl = strlen(from);
-	for (size_t k = 0; k < s->rd->n; k++)
-		if ((k == (size_t)i || under(s->rd->v[k].name, from)) &&
-		    rename_entry(&s->rd->v[k], to, fl) < 0)
-			return spec_err(s, -ENOMEM, "out of memory");
-	return 0;
-}
-
-/* The data of a regular-file entry, read into memory when it is a file. */
-static int entry_bytes(struct spec_ctx *s, struct rd_entry *e)
-{
-	uint8_t *buf;
-	size_t len;
-	struct diag d2;
-
-	if (e->src != RD_FILE)
-		return 0;
-	if (file_read_small(e->path, 64u << 20, &buf, &len, &d2) < 0)
-		return spec_err(s, -EIO, "%s", d2.msg);
-	entry_drop_data(e);
-	e->data = buf;
-	e->src = RD_MEM;
-	e->m.f[CF_FILESIZE] = (uint32_t)len;
-	return 0;
-}
-
-static bool has_line(const uint8_t *p, size_t n, const char *text)
-{
-	size_t tl = strlen(text);
-
-	for (size_t i = 0; i < n;) {
-		const uint8_t *nl = memchr(p + i, '\n', n - i);
-		size_t ll = nl ? (size_t)(nl - (p + i)) : n - i;
-		if (ll && p[i + ll - 1] == '\r')
-			ll--;
-		if (ll == tl && !memcmp(p + i, text, tl))
-			return true;
-		i += (nl ? (size_t)(nl - (p + i)) + 1 : n - i);
-	}
-	return false;
-}
-
-/* Offset where the new line goes, or -1 when after=PREFIX finds no line. */
-static long insert_at(const uint8_t *p, size_t n, const char *where)
-{
-	size_t pl;
-
-	if (!strcmp(where, "top"))
-		return 0;
-	if (!strcmp(where, "bottom"))
-		return (long)n;
-	pl = strlen(where + 6);
-	for (size_t i = 0; i < n;) {
-		const uint8_t *nl = memchr(p + i, '\n', n - i);
-		size_t next = nl ? (size_t)(nl - p) + 1 : n;
-		if (n - i >= pl && !memcmp(p + i, where + 6, pl))
-			return (long)next;
-		i = next;
-	}
-	return -1;
-}
-
-static int spec_insert(struct spec_ctx *s)
-{
-	char name[CPIO_NAME_MAX];
-	const char *where = s->ntok > 2 ? s->tok[2] : "";
-	struct rd_entry *e;
-	size_t n, tl;
-	uint8_t *nb;
-	long i, at;
-	int err;
-
-	if (s->ntok < 4 || !s->rest)
-		return spec_err(s, -EINVAL, "insert takes NAME WHERE TEXT...");
-	if (strcmp(where, "top") && strcmp(where, "bottom") &&
-	    (strncmp(where, "after=", 6) || !where[6]))
-		return spec_err(s, -EINVAL, "WHERE \"%s\": want top, bottom or after=PREFIX",
-				where);
-	if ((err = name_arg(s, 1, name, sizeof(name))) < 0)
-		return err;
-	if ((i = rd_find(s->rd, name)) < 0 || !S_ISREG(s->rd->v[i].m.f[CF_MODE]))
-		return spec_err(s, -ENOENT, "\"%s\" is not a file in the ramdisk", name);
-	e = &s->rd->v[i];
-	if ((err = entry_bytes(s, e)) < 0)
-		return err;
-	n = e->m.f[CF_FILESIZE];
-	if (has_line(e->data, n, s->rest))
-		return 0; /* idempotent */
-	if ((at = insert_at(e->data, n, where)) < 0)
-		return spec_err(s, -ENOENT, "\"%s\": no line starts with \"%s\"", name, where + 6);
-	tl = strlen(s->rest);
-	/* a file without a final newline gets one before a line added after it */
-	bool nl_before = at == (long)n && n && e->data[n - 1] != '\n';
-	if (n + tl + 2 > UINT32_MAX || !(nb = malloc(n + tl + 2)))
-		return spec_err(s, -ENOMEM, "out of memory");
-	memcpy(nb, e->data, (size_t)at);
-	size_t o = (size_t)at;
-	if (nl_before)
-		nb[o++] = '\n';
-	memcpy(nb + o, s->rest, tl);
-	o += tl;
-	nb[o++] = '\n';
-	memcpy(nb + o, e->data + at, n - (size_t)at);
-	o += n - (size_t)at;
-	entry_drop_data(e);
-	e->src = RD_MEM;
-	e->data = nb;
-	e->changed = true;
-	e->m.f[CF_FILESIZE] = (uint32_t)o;
-	return 0;
-}
-
-static int spec_line(struct spec_ctx *s, char *line, char *raw)
-{
-	const char *orig_rest = NULL;
-	char *p = line;
-
-	s->ntok = 0;
-	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == '\r')
-			p++;
-		if (!*p || *p == '#')
-			break;
-		if (s->ntok == 3)
-			orig_rest = raw + (p - line);
-		if (s->ntok == SPEC_MAX_TOKENS) {
-			if (s->edits && !strcmp(s->tok[0], "insert"))
-				break;
-			return spec_err(s, -EINVAL, "too many fields");
-		}
-		/* "quoted parts" of a field may hold spaces; the quotes go */
-		char *w = p;
-		bool q = false;
-		s->tok[s->ntok++] = p;
-		while (*p && (q || (*p != ' ' && *p != '\t' && *p != '\r'))) {
-			if (*p == '"')
-				q = !q, p++;
-			else
-				*w++ = *p++;
-		}
-		if (q)
-			return spec_err(s, -EINVAL, "unterminated quote");
-		if (*p && s->ntok < SPEC_MAX_TOKENS)
-			p++;
-		*w = 0;
-	}
-	if (s->ntok == 0)
-		return 0;
-	for (unsigned v = 0; v < sizeof(node_verbs) / sizeof(node_verbs[0]); v++)
-		if (!strcmp(s->tok[0], node_verbs[v].verb))
-			return spec_node(s, v);
-	if (s->edits) {
-		if (!strcmp(s->tok[0], "rm") || !strcmp(s->tok[0], "rmtree"))
-			return spec_rm(s, s->tok[0][1] == 'm' && s->tok[0][2] == 't');
-		if (!strcmp(s->tok[0], "mv"))
-			return spec_mv(s);
-		if (!strcmp(s->tok[0], "insert")) {
-			size_t rl = orig_rest ? strlen(orig_rest) : 0;
-			while (rl && strchr(" \t\r", orig_rest[rl - 1]))
-				raw[(orig_rest - raw) + (long)--rl] = 0;
-			if (rl >= 2 && orig_rest[0] == '"' && orig_rest[rl - 1] == '"') {
-				raw[(orig_rest - raw) + (long)rl - 1] = 0;
-				orig_rest++;
-			}
-			s->rest = orig_rest;
-			return spec_insert(s);
-		}
-	}
-	return spec_err(s, -EINVAL, "unknown verb \"%s\"%s", s->tok[0],
-			s->edits ? "" : " (file dir nod slink pipe sock)");
-}
-
-int rd_apply_spec(struct ramdisk *rd, const char *text, size_t len, const char *file,
-		  const char *base, bool edits, struct diag *d)
-{
-	struct spec_ctx s = {.rd = rd, .file = file, .base = base, .edits = edits, .d = d};
-	size_t i = 0;
-
-	while (i < len) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t ll = nl ? (size_t)(nl - (text + i)) : len - i;
-		char *line = malloc(ll + 1), *raw;
-		int err;
-		s.line++;
-		if (!line || !(raw = malloc(ll + 1))) {
-			free(line);
-			return diag_set(d, -ENOMEM, "out of memory");
-		}
-		memcpy(line, text + i, ll);
-		line[ll] = 0;
-		if (memchr(line, 0, ll)) {
-			free(line);
-			free(raw);
-			return diag_set(d, -EINVAL, "%s:%d: NUL byte in the line", file, s.line);
-		}
-		memcpy(raw, line, ll + 1); /* insert's TEXT keeps its spaces */
-		err = spec_line(&s, line, raw);
-		s.rest = NULL;
-		free(line);
-		free(raw);
-		if (err < 0)
-			return err;
-		i += ll + (nl ? 1 : 0);
-	}
-	return 0;
-}
 
 /* ---- writing ---------------------------------------------------------------------------------- */
 
@@ -785,31 +545,92 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(((const struct rd_entry *)a)->name, ((const struct rd_entry *)b)->name);
 }
 
-void rd_sort(struct ramdisk *rd)
+struct hkey {
+	uint64_t dev, ino;
+	size_t idx;
+};
+
+static int cmp_hkey(const void *a, const void *b)
 {
+	const struct hkey *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* head[i]: the first name of entry i's host inode (i itself if none); the
+ * names but the last lose their data, all get nlink = the number of names,
+ * as GNU cpio writes them (the data on the last name). */
+static int link_groups(struct ramdisk *rd, size_t *head)
+{
+	struct hkey *k = malloc((rd->n ? rd->n : 1) * sizeof(*k));
+	size_t nk = 0;
+
+	if (!k)
+		return -ENOMEM;
+	for (size_t i = 0; i < rd->n; i++) {
+		head[i] = i;
+		if (rd->v[i].hl)
+			k[nk++] = (struct hkey){rd->v[i].hl_dev, rd->v[i].hl_ino, i};
+	}
+	qsort(k, nk, sizeof(*k), cmp_hkey);
+	for (size_t a = 0, b; a < nk; a = b) {
+		for (b = a; b < nk && k[b].dev == k[a].dev && k[b].ino == k[a].ino; b++)
+			head[k[b].idx] = k[a].idx;
+		for (size_t j = a; j < b && b - a > 1; j++) {
+			struct rd_entry *e = &rd->v[k[j].idx];
+			e->m.f[CF_NLINK] = (uint32_t)(b - a);
+			if (j + 1 < b && S_ISREG(e->m.f[CF_MODE])) {
+				entry_drop_data(e);
+				e->src = RD_MEM;
+				e->m.f[CF_FILESIZE] = 0;
+			}
+		}
+	}
+	free(k);
+	return 0;
+}
+
+int rd_sort(struct ramdisk *rd)
+{
+	size_t *head = malloc((rd->n ? rd->n : 1) * sizeof(*head));
+	uint32_t ino = 1;
+	int err;
+
 	if (rd->n)
 		qsort(rd->v, rd->n, sizeof(rd->v[0]), cmp_name);
+	if (!head || (err = link_groups(rd, head)) < 0) {
+		free(head);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < rd->n; i++)
-		rd->v[i].m.f[CF_INO] = (uint32_t)(i + 1);
-	rd->next_ino = (uint32_t)rd->n + 1;
+		rd->v[i].m.f[CF_INO] = head[i] == i ? ino++ : rd->v[head[i]].m.f[CF_INO];
+	rd->next_ino = ino;
+	free(head);
+	return rd_reindex(rd);
 }
 
 /* Each new or changed entry's folder must come before it in the archive. */
 static int check_order(const struct ramdisk *rd, struct diag *d)
 {
+	char parent[CPIO_NAME_MAX], nb[ESC_SHOW_MAX];
+
 	for (size_t i = 0; i < rd->n; i++) {
 		const char *name = rd->v[i].name, *slash = strrchr(name, '/');
-		bool found = false;
-		if (!slash || (rd->v[i].src == RD_ORIG && !rd->v[i].changed))
-			continue;
-		for (size_t k = 0; k < i && !found; k++)
-			found = !strncmp(rd->v[k].name, name, (size_t)(slash - name)) &&
-				rd->v[k].name[slash - name] == 0 && S_ISDIR(rd->v[k].m.f[CF_MODE]);
-		if (!found)
+		long k;
+		if (!slash || (rd->v[i].src == RD_ORIG && !rd->v[i].changed) || rd->v[i].kept_order)
+			continue; /* as read, or where an exact spec put it */
+		memcpy(parent, name, (size_t)(slash - name));
+		parent[slash - name] = 0;
+		k = rd_find(rd, parent);
+		if (k < 0 || (size_t)k >= i || !S_ISDIR(rd->v[k].m.f[CF_MODE]))
 			return diag_set(d, -ENOENT,
 					"\"%s\": its folder is not in the ramdisk before it (add a dir "
 					"line)",
-					name);
+					esc_show(nb, name));
 	}
 	return 0;
 }
@@ -839,9 +660,69 @@ static int write_file_data(struct cpio_writer *w, const struct rd_entry *e, stru
 	return err;
 }
 
+/* The byte sum of a 070702 entry's data, for its check field. */
+static int data_sum(const struct rd_entry *e, uint32_t *sum, struct diag *d)
+{
+	uint8_t *buf = NULL;
+	const uint8_t *p = e->data;
+	size_t n = e->m.f[CF_FILESIZE];
+	int err;
+
+	if (e->src == RD_FILE) {
+		if ((err = file_read_small(e->path, n, &buf, &n, d)) < 0)
+			return err;
+		p = buf;
+	}
+	*sum = 0;
+	for (size_t i = 0; i < n && p; i++)
+		*sum += p[i];
+	free(buf);
+	return 0;
+}
+
+static int write_entry(struct cpio_writer *w, const struct rd_entry *e, struct diag *d)
+{
+	struct cpio_meta m = e->m;
+	int err;
+
+	if (e->src == RD_ORIG && !e->changed)
+		return cpio_write_raw(w, e->raw, e->raw_len);
+	if (m.crc && e->check_auto && (err = data_sum(e, &m.f[CF_CHECK], d)) < 0)
+		return err;
+	err = cpio_write_header(w, &m, e->wname ? e->wname : e->name);
+	if (err == 0 && e->src == RD_FILE)
+		err = write_file_data(w, e, d);
+	else if (err == 0)
+		err = cpio_write_data(w, e->data, e->m.f[CF_FILESIZE]);
+	return err ? err : cpio_end_entry(w);
+}
+
+static int write_trailer(struct cpio_writer *w, const struct rd_trailer *t)
+{
+	static const uint8_t z[512];
+	uint64_t pad;
+	int err;
+
+	if (t->raw)
+		err = cpio_write_raw(w, t->raw, t->raw_len);
+	else if ((err = cpio_write_header(w, &t->m, CPIO_TRAILER)) == 0)
+		err = cpio_end_entry(w);
+	w->entries--; /* not an entry */
+	pad = t->align512 ? (512 - (w->off & 511)) & 511 : t->pad;
+	while (err == 0 && pad) {
+		size_t k = pad < sizeof(z) ? (size_t)pad : sizeof(z);
+		err = cpio_write_data(w, z, k);
+		pad -= k;
+	}
+	return err;
+}
+
 int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d)
 {
+	char nb[ESC_SHOW_MAX];
 	struct cpio_writer w;
+	size_t t = 0;
+	bool open = rd->ntr == 0; /* entries since the last trailer written */
 	int err;
 
 	if ((err = check_order(rd, d)) < 0)
@@ -849,170 +730,21 @@ int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d)
 	cpio_writer_init(&w, out);
 	for (size_t i = 0; i < rd->n; i++) {
 		const struct rd_entry *e = &rd->v[i];
-		if (e->src == RD_ORIG && !e->changed) {
-			err = cpio_write_raw(&w, e->raw, e->raw_len);
-		} else if (!*e->name && !e->wname) {
+		for (; t < rd->ntr && t < e->arch; t++)
+			if ((err = write_trailer(&w, &rd->tr[t])) < 0)
+				return diag_set(d, err, "writing a trailer: %s", strerror(-err));
+		if (!*e->name && !e->wname)
 			continue; /* the root of a built archive is not written */
-		} else {
-			err = cpio_write_header(&w, &e->m, e->wname ? e->wname : e->name);
-			if (err == 0 && e->src == RD_FILE)
-				err = write_file_data(&w, e, d);
-			else if (err == 0)
-				err = cpio_write_data(&w, e->data, e->m.f[CF_FILESIZE]);
-			if (err == 0)
-				err = cpio_end_entry(&w);
-		}
-		if (err < 0)
+		if ((err = write_entry(&w, e, d)) < 0)
 			return d->msg[0] ? err
-					 : diag_set(d, err, "writing \"%s\": %s", e->name,
+					 : diag_set(d, err, "writing \"%s\": %s", esc_show(nb, e->name),
 						    strerror(-err));
+		open = true;
 	}
-	if ((err = cpio_write_trailer(&w)) < 0)
+	for (; t < rd->ntr; t++, open = false)
+		if ((err = write_trailer(&w, &rd->tr[t])) < 0)
+			return diag_set(d, err, "writing a trailer: %s", strerror(-err));
+	if (open && (err = cpio_write_trailer(&w)) < 0)
 		return diag_set(d, err, "writing the trailer: %s", strerror(-err));
 	return 0;
-}
-
-/* ---- safe extraction ---------------------------------------------------------------------- */
-
-/* Open the folder rel (a clean path, "" for root) below rootfd, following no
- * symlink on the way; with create, make missing folders (as cpio -d does). */
-static int open_dir_below(int rootfd, const char *rel, bool create)
-{
-	int fd = dup(rootfd);
-	const char *p = rel;
-
-	while (fd >= 0 && *p) {
-		char comp[NAME_MAX + 1];
-		const char *s = p;
-		int nfd;
-		while (*p && *p != '/')
-			p++;
-		if ((size_t)(p - s) > NAME_MAX) {
-			close(fd);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(comp, s, (size_t)(p - s));
-		comp[p - s] = 0;
-		if (*p)
-			p++;
-		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0 && errno == ENOENT && create && mkdirat(fd, comp, 0755) == 0)
-			nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(fd);
-		fd = nfd;
-	}
-	return fd;
-}
-
-static int extract_one(int rootfd, const struct rd_entry *e, struct rd_extract_stats *st,
-		       struct diag *d)
-{
-	char parent[CPIO_NAME_MAX];
-	const char *slash = strrchr(e->name, '/'), *leaf = slash ? slash + 1 : e->name;
-	uint32_t mode = e->m.f[CF_MODE];
-	int pfd, fd, err = 0;
-
-	memcpy(parent, e->name, slash ? (size_t)(slash - e->name) : 0);
-	parent[slash ? slash - e->name : 0] = 0;
-	if ((pfd = open_dir_below(rootfd, parent, true)) < 0)
-		return diag_set(d, -errno,
-				"\"%s\": folder \"%s\" cannot be opened without following a link "
-				"(%s)",
-				e->name, parent, strerror(errno));
-	switch (mode & S_IFMT) {
-	case S_IFDIR:
-		if (mkdirat(pfd, leaf, 0700) < 0) {
-			struct stat sb;
-			if (errno != EEXIST || fstatat(pfd, leaf, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    !S_ISDIR(sb.st_mode))
-				err = -EEXIST;
-		}
-		st->dirs++;
-		break;
-	case S_IFREG:
-		if (e->src == RD_FILE) {
-			err = -EINVAL; /* only archives read into memory are extracted */
-			break;
-		}
-		fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			err = -errno;
-			break;
-		}
-		err = write_all(fd, e->data, e->m.f[CF_FILESIZE]);
-		if (err == 0 && fchmod(fd, mode & 07777) < 0)
-			err = -errno;
-		if (close(fd) < 0 && err == 0)
-			err = -errno;
-		st->files++;
-		break;
-	case S_IFLNK: {
-		char target[CPIO_NAME_MAX];
-		memcpy(target, e->data, e->m.f[CF_FILESIZE]);
-		target[e->m.f[CF_FILESIZE]] = 0;
-		if (symlinkat(target, pfd, leaf) < 0)
-			err = -errno;
-		st->links++;
-		break;
-	}
-	case S_IFCHR:
-	case S_IFBLK:
-	case S_IFIFO:
-	case S_IFSOCK:
-		if (mknodat(pfd, leaf, mode & (S_IFMT | 07777),
-			    makedev(e->m.f[CF_RDEVMAJOR], e->m.f[CF_RDEVMINOR])) < 0) {
-			if (errno != EPERM || S_ISFIFO(mode) || S_ISSOCK(mode))
-				err = -errno;
-			else
-				st->nodes_skipped++;
-		} else if (fchmodat(pfd, leaf, mode & 07777, 0) < 0) { /* past the umask */
-			err = -errno;
-		}
-		break;
-	default: st->nodes_skipped++; break;
-	}
-	close(pfd);
-	if (err < 0)
-		return diag_set(d, err, "\"%s\": %s", e->name, strerror(-err));
-	return 0;
-}
-
-/* Folder modes last, deepest first, so a read-only folder can be filled. */
-static int fix_dir_modes(int rootfd, const struct ramdisk *rd, struct diag *d)
-{
-	for (size_t i = rd->n; i-- > 0;) {
-		const struct rd_entry *e = &rd->v[i];
-		int fd;
-		if (!S_ISDIR(e->m.f[CF_MODE]) || !*e->name)
-			continue;
-		if ((fd = open_dir_below(rootfd, e->name, false)) < 0)
-			return diag_set(d, -errno, "\"%s\": %s", e->name, strerror(errno));
-		if (fchmod(fd, e->m.f[CF_MODE] & 07777) < 0) {
-			int err = -errno;
-			close(fd);
-			return diag_set(d, err, "\"%s\": chmod: %s", e->name, strerror(-err));
-		}
-		close(fd);
-	}
-	return 0;
-}
-
-int rd_extract(const struct ramdisk *rd, const char *dir, struct rd_extract_stats *st,
-	       struct diag *d)
-{
-	int rootfd, err;
-
-	memset(st, 0, sizeof(*st));
-	if ((err = mkdir_p(dir, d)) < 0)
-		return err;
-	if ((rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return diag_set(d, -errno, "%s: %s", dir, strerror(errno));
-	for (size_t i = 0; i < rd->n && err == 0; i++)
-		if (*rd->v[i].name)
-			err = extract_one(rootfd, &rd->v[i], st, d);
-	if (err == 0)
-		err = fix_dir_modes(rootfd, rd, d);
-	close(rootfd);
-	return err;
 }

@@ -399,7 +399,7 @@ Test(codec, skippable_frames)
 Test(codec, cpio_then_compressed)
 {
 	static const struct cpio_meta m = {
-	    {[CF_MODE] = 0100644, [CF_NLINK] = 1, [CF_FILESIZE] = 5}};
+	    .f = {[CF_MODE] = 0100644, [CF_NLINK] = 1, [CF_FILESIZE] = 5}};
 	struct mem_sink ms;
 	struct cpio_writer w;
 	struct cpio_reader r;

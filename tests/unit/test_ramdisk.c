@@ -10,6 +10,7 @@
 
 #include "compress.h"
 #include "cpio.h"
+#include "escape.h"
 #include "ramdisk.h"
 
 /* ---- helpers: archives built by hand, header field by field ---------------------- */
@@ -151,6 +152,9 @@ static void dotdot(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "../../
 static void dup_name(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); arc_add(a, "./init", S_IFREG, "b", 1, 0); arc_trailer(a); }
 static void size_4g(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "big", S_IFREG, "", 0, 0); memcpy(a->b + 54, "FFFFFFFF", 8); arc_trailer(a); }
 static void no_trailer(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); }
+static void nul_no_trailer(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); a->n += 512; }
+static void ctl_dup(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "a\n\033[2J", S_IFREG, "", 0, 0); arc_add(a, "./a\n\033[2J", S_IFREG, "", 0, 0); arc_trailer(a); }
+static void ctl_magic(struct arc *a) { arc_good(a); memcpy(a->b, "\033]0;x", 6); }
 static void junk_after(struct arc *a) { arc_good(a); memcpy(a->b + a->n, "JUNKJUNK", 8); a->n += 8; }
 static void dir_size(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "d", S_IFDIR | 0755, "abcd", 4, 0); arc_trailer(a); }
 static void empty_link(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "l", S_IFLNK | 0777, "", 0, 0); arc_trailer(a); }
@@ -165,7 +169,11 @@ static const struct bad_case bad_cases[] = {
 	{"../ name", dotdot, -EINVAL, "\"../../etc/passwd\": a \"..\" component"},
 	{"duplicate", dup_name, -EEXIST, "\"./init\": duplicate name (first at @0x0)"},
 	{"4 GB size", size_4g, -EOVERFLOW, "filesize @0x36 is 4294967295, past the end"},
-	{"no trailer", no_trailer, -EOVERFLOW, "ends without TRAILER!!!"},
+	{"no trailer", no_trailer, -EOVERFLOW, "archive ends without a TRAILER!!! entry at @0x78, after 1 entry"},
+	{"NUL padding, no trailer", nul_no_trailer, -EOVERFLOW,
+	 "archive ends without a TRAILER!!! entry at @0x78, after 1 entry (only NUL bytes follow)"},
+	{"control bytes in a name", ctl_dup, -EEXIST, "\"./a\\n\\033[2J\": duplicate name"},
+	{"control bytes in the magic", ctl_magic, -EBADMSG, "bad magic \"\\033]0;x\\000\""},
 	{"junk after trailer", junk_after, -EBADMSG, "junk after the trailer"},
 	{"folder with data", dir_size, -EBADMSG, "filesize 4 on a non-file"},
 	{"empty symlink", empty_link, -EBADMSG, "symlink target of 0 bytes"},
@@ -456,7 +464,7 @@ static int extract_arc(struct arc *a, const char *dir, struct diag *d)
 	rd_init(&rd, 0);
 	err = rd_load_archive(&rd, copy, a->n, d);
 	if (err == 0)
-		err = rd_extract(&rd, dir, &st, d);
+		err = rd_extract(&rd, dir, NULL, &st, d);
 	rd_free(&rd);
 	return err;
 }
@@ -495,4 +503,247 @@ Test(extract, never_writes_through_a_symlink)
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
 	cr_expect_eq(system(cmd), 0);
+}
+
+/* ---- many entries (issue 15.6): names are found through a hash index ------------------- */
+
+/* n files "d/fNNNNNN" in a folder "d", written with our own writer. */
+static struct mem_sink many_entries(size_t n)
+{
+	struct cpio_writer w;
+	struct mem_sink ms;
+	struct cpio_meta m = {.crc = false};
+	char name[32];
+
+	mem_sink_init(&ms);
+	cpio_writer_init(&w, &ms.s);
+	m.f[CF_MODE] = S_IFDIR | 0755;
+	m.f[CF_NLINK] = 2;
+	cr_assert_eq(cpio_write_entry(&w, &m, "d", NULL), 0);
+	m.f[CF_MODE] = S_IFREG | 0644;
+	m.f[CF_NLINK] = 1;
+	m.f[CF_FILESIZE] = 4;
+	for (size_t i = 0; i < n; i++) {
+		m.f[CF_INO] = (uint32_t)i + 2;
+		snprintf(name, sizeof(name), "d/f%06zu", i);
+		cr_assert_eq(cpio_write_entry(&w, &m, name, name + 4), 0);
+	}
+	cr_assert_eq(cpio_write_trailer(&w), 0);
+	return ms;
+}
+
+/* 100,000 entries load (each name checked against all earlier ones, through
+ * the index) in about a second under ASan; a linear search took ~55 s, past
+ * the generous timeout. */
+Test(ramdisk, hundred_thousand_entries, .timeout = 30)
+{
+	const size_t n = 100000;
+	struct mem_sink ms = many_entries(n);
+	struct ramdisk rd;
+	struct diag d = {{0}};
+	char name[32];
+
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_load_archive(&rd, ms.buf, ms.len, &d), 0, "%s", d.msg);
+	cr_assert_eq(rd.n, n + 1);
+	for (size_t i = 0; i < n; i += 997) {
+		snprintf(name, sizeof(name), "d/f%06zu", i);
+		cr_expect_eq(rd_find(&rd, name), (long)i + 1, "%s", name);
+	}
+	cr_expect_eq(rd_find(&rd, "d/f100000"), -1);
+	cr_expect_eq(rd_find(&rd, "d"), 0);
+	/* edits that move many entries keep the index right */
+	cr_assert_eq(edit(&rd, "mv d e", &d), 0, "%s", d.msg);
+	cr_expect_eq(rd_find(&rd, "d/f000007"), -1);
+	cr_expect_eq(rd_find(&rd, "e/f000007"), 8);
+	cr_assert_eq(edit(&rd, "rm e/f000003", &d), 0, "%s", d.msg);
+	cr_expect_eq(rd_find(&rd, "e/f000007"), 7);
+	cr_expect_eq(rd_find(&rd, "e/f099999"), (long)n - 1);
+	cr_assert_eq(rd_add_file(&rd, "e/new", 0644, NULL, "x", 1, &d), 0, "%s", d.msg);
+	cr_expect_eq(rd_find(&rd, "e/new"), (long)n);
+	/* a duplicate deep in the archive is still found */
+	cr_assert_eq(edit(&rd, "mv e/f000001 e/f050000", &d), -EEXIST);
+	cr_assert_eq(edit(&rd, "rmtree e", &d), 0, "%s", d.msg);
+	cr_expect_eq(rd.n, 0);
+	cr_expect_eq(rd_find(&rd, "e/new"), -1);
+	rd_free(&rd);
+}
+
+/* ---- names shown escaped (issue 15.19), read back by the spec parser ------------------- */
+
+Test(escape, as_ls_b_and_back_through_a_quoted_spec_field)
+{
+	static const struct {
+		const char *in, *shown;
+	} t[] = {
+		{"plain name", "plain name"},	{"a\nb", "a\\nb"},
+		{"\033[2J", "\\033[2J"},	{"tab\there", "tab\\there"},
+		{"back\\slash", "back\\\\slash"}, {"\x7f\xff\x01", "\\177\\377\\001"},
+		{"q\"uote", "q\"uote"},
+	};
+	char out[64], line[128];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ramdisk rd;
+		struct diag d = {{0}};
+		size_t n = esc_bytes(out, sizeof(out), t[i].in, strlen(t[i].in), false);
+		cr_expect_str_eq(out, t[i].shown);
+		cr_expect_eq(n, strlen(t[i].shown));
+		/* quoted (with '"' escaped too) it names the same entry in a spec */
+		esc_bytes(out, sizeof(out), t[i].in, strlen(t[i].in), true);
+		snprintf(line, sizeof(line), "dir \"%s\" 0755 0 0", out);
+		rd_init(&rd, 0);
+		cr_assert_eq(rd_apply_spec(&rd, line, strlen(line), "s", ".", false, &d), 0, "%s: %s",
+			     line, d.msg);
+		cr_expect_str_eq(rd.v[0].name, t[i].in, "%s", line);
+		rd_free(&rd);
+	}
+	/* cut at a whole escape, never inside one */
+	cr_expect_eq(esc_bytes(out, 6, "ab\033", 3, false), 6);
+	cr_expect_str_eq(out, "ab");
+	char big[400], shown[ESC_SHOW_MAX];
+	memset(big, '\n', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	esc_show(shown, big);
+	cr_expect_eq(strlen(shown), ESC_SHOW_MAX - 1, "%zu", strlen(shown));
+	cr_expect_eq(strcmp(shown + strlen(shown) - 5, "\\n..."), 0, "%s", shown);
+}
+
+/* ---- exact specs (issue 18.1): extract --spec, then pack, byte for byte ------------------- */
+
+/* An entry with every header field chosen. */
+static void arc_full(struct arc *a, const char *name, uint32_t mode, const char *data, size_t len,
+		     const uint32_t f7[7], bool crc)
+{
+	/* f7: ino, uid, gid, nlink, mtime, devmajor, devminor; rdev from data for nodes */
+	size_t at = a->n;
+	char h[9];
+
+	arc_add(a, name, mode, data, len, 0);
+	const enum cpio_field idx[7] = {CF_INO, CF_UID, CF_GID, CF_NLINK, CF_MTIME, CF_DEVMAJOR,
+					CF_DEVMINOR};
+	for (int i = 0; i < 7; i++) {
+		snprintf(h, sizeof(h), "%08X", f7[i]);
+		memcpy(a->b + at + 6 + idx[i] * 8, h, 8);
+	}
+	if (crc) {
+		uint32_t sum = 0;
+		for (size_t i = 0; i < len; i++)
+			sum += (uint8_t)data[i];
+		a->b[at + 5] = '2';
+		snprintf(h, sizeof(h), "%08X", sum);
+		memcpy(a->b + at + 6 + CF_CHECK * 8, h, 8);
+	}
+}
+
+Test(spec, exact_round_trip_through_a_folder)
+{
+	char tmpl[] = "/tmp/rdspec.XXXXXX", dir[64], spec[64], cmd[96];
+	struct arc a;
+	struct ramdisk rd, back;
+	struct rd_extract_stats st;
+	struct diag d = {{0}};
+	struct mem_sink ms;
+	uint8_t *copy;
+
+	cr_assert(mkdtemp(tmpl));
+	snprintf(dir, sizeof(dir), "%s/files", tmpl);
+	snprintf(spec, sizeof(spec), "%s/ramdisk.spec", tmpl);
+	memset(&a, 0, sizeof(a));
+	arc_full(&a, ".", S_IFDIR | 0755, "", 0, (uint32_t[7]){9, 0, 0, 4, 100, 0, 0}, false);
+	arc_full(&a, "data", S_IFDIR | 0771, "", 0, (uint32_t[7]){10, 1000, 1000, 2, 5, 0, 0}, false);
+	arc_full(&a, "z", S_IFREG | 0644, "", 0, (uint32_t[7]){11, 0, 0, 2, 6, 3, 1}, false);
+	arc_full(&a, "a", S_IFREG | 0644, "linked", 6, (uint32_t[7]){11, 0, 0, 2, 6, 3, 1}, false);
+	arc_full(&a, "/abs name", S_IFREG | 04755, "x", 1, (uint32_t[7]){12, 0, 2000, 1, 7, 0, 0},
+		 false);
+	arc_full(&a, "crc", S_IFREG | 0600, "sum", 3, (uint32_t[7]){13, 0, 0, 1, 8, 0, 0}, true);
+	size_t at = a.n;
+	arc_full(&a, "dev", S_IFCHR | 0600, "", 0, (uint32_t[7]){14, 0, 0, 1, 0, 0, 0}, false);
+	memcpy(a.b + at + 6 + CF_RDEVMAJOR * 8, "00000005", 8);
+	arc_full(&a, "odd\tname\n", S_IFLNK | 0777, "t\033", 2, (uint32_t[7]){15, 0, 0, 1, 0, 0, 0},
+		 false);
+	arc_trailer(&a);
+	arc_add(&a, "second", S_IFREG | 0644, "2", 1, 0);
+	arc_trailer(&a);
+	a.n += 40; /* NULs after the last trailer */
+
+	copy = malloc(a.n);
+	memcpy(copy, a.b, a.n);
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_load_archive(&rd, copy, a.n, &d), 0, "%s", d.msg);
+	cr_assert_eq(rd_extract_spec(&rd, dir, spec, "gzip:6", "test", -1, NULL, &st, &d), 0, "%s",
+		     d.msg);
+	cr_expect_eq(st.hardlinks, 1);
+	cr_expect_eq(st.nodes_skipped, 1);
+
+	rd_init(&back, 0);
+	cr_assert_eq(rd_apply_spec_file(&back, spec, false, &d), 0, "%s", d.msg);
+	cr_expect(back.exact);
+	cr_expect_str_eq(back.comp, "gzip:6");
+	ms = write_rd(&back);
+	cr_expect_eq(ms.len, a.n);
+	cr_expect_eq(memcmp(ms.buf, a.b, a.n < ms.len ? a.n : ms.len), 0, "not byte for byte");
+	free(ms.buf);
+	rd_free(&back);
+	rd_free(&rd);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
+	cr_expect_eq(system(cmd), 0);
+}
+
+Test(spec, attribute_and_statement_errors)
+{
+	static const struct {
+		const char *text;
+		int err;
+		const char *msg;
+	} t[] = {
+		{"dir a 0755 0 0 ino=x", -EINVAL, "s:1: field 6 \"ino=x\": bad ino value"},
+		{"dir a 0755 0 0 frob=1", -EINVAL, "dir takes 4 fields, then only KEY=VALUE"},
+		{"dir a 0755 0 0 extra", -EINVAL, "field 6 \"extra\""},
+		{"dir a 0755 0 0 mtime=1 mtime=2", -EINVAL, "mtime= given twice"},
+		{"dir a 0755 0 0 dev=3", -EINVAL, "want MAJOR:MINOR"},
+		{"dir a 0755 0 0 size=0", -EINVAL, "field 6"},
+		{"file f /dev/null 0644 0 0 size=1", -EINVAL, "only size=0"},
+		{"dir a 0755 0 0 mode=0100644", -EINVAL, "mode=0100644 is not a dir"},
+		{"dir a 0755 0 0 magic=070707", -EINVAL, "want 070701 or 070702"},
+		{"trailer", -EINVAL, "trailer lines belong in an exact spec"},
+		{"exact\ntrailer pad=1 align=512", -EINVAL, "s:2: pad= or align=, not both"},
+		{"dir a 0755 0 0\nexact", -EINVAL, "s:2: exact must come before the entries"},
+		{"compression lzop", -EINVAL, "compression takes one of"},
+		{"compression gzip\ncompression xz", -EINVAL, "s:2: compression xz, but gzip before"},
+		{"dir . 0755 0 0", -EINVAL, "is the root"},
+		{"exact\nfile . /dev/null 0644 0 0 size=0", -EINVAL, "is the root"},
+		{"dir \"a\\000b\" 0755 0 0", -EINVAL, "a NUL byte"},
+	};
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		struct ramdisk rd;
+		struct diag d = {{0}};
+		rd_init(&rd, 0);
+		cr_expect_eq(rd_apply_spec(&rd, t[k].text, strlen(t[k].text), "s", ".", false, &d),
+			     t[k].err, "%s: %s", t[k].text, d.msg);
+		cr_expect(strstr(d.msg, t[k].msg), "%s: \"%s\" lacks \"%s\"", t[k].text, d.msg,
+			  t[k].msg);
+		rd_free(&rd);
+	}
+	/* what they set */
+	struct ramdisk rd;
+	struct diag d = {{0}};
+	const char *ok = "exact\ndir . 0700 0 0 ino=7 nlink=3 mtime=9 dev=1:2 rdev=3:4\n"
+			 "pipe p 0600 1 2\ntrailer uid=5 pad=12\nnod n 0600 0 0 b 4096 2000000\n";
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_apply_spec(&rd, ok, strlen(ok), "s", ".", false, &d), 0, "%s", d.msg);
+	cr_expect_eq(rd.n, 3);
+	cr_expect_str_eq(rd.v[0].wname, ".");
+	cr_expect_eq(rd.v[0].m.f[CF_NLINK], 3);
+	cr_expect_eq(rd.v[0].m.f[CF_DEVMINOR], 2);
+	cr_expect_eq(rd.v[0].m.f[CF_RDEVMAJOR], 3);
+	cr_expect_eq(rd.v[1].m.f[CF_INO], 8, "no ino=: after the largest");
+	cr_expect_eq(rd.ntr, 1);
+	cr_expect_eq(rd.tr[0].m.f[CF_UID], 5);
+	cr_expect_eq(rd.tr[0].m.f[CF_NLINK], 1);
+	cr_expect_eq(rd.tr[0].pad, 12);
+	cr_expect_eq(rd.v[2].arch, 1, "after the trailer: the next archive");
+	cr_expect_eq(rd.v[2].m.f[CF_RDEVMAJOR], 4096, "exact: device numbers as the archive has them");
+	rd_free(&rd);
 }
