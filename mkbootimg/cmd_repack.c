@@ -32,6 +32,7 @@
 #include "fileio.h"
 #include "image.h"
 #include "manifest.h"
+#include "rdtree.h"
 #include "avb.h"
 
 /* ---- the repack model: where each part's bytes come from ------------------------- */
@@ -84,6 +85,7 @@ struct repack {
 	uint64_t orig_body; /* bytes of the original image, header to its last page */
 	struct rp_avb avb;
 	uint8_t *bootconfig_buf; /* an edited bootconfig section */
+	uint8_t *tree_buf;	 /* a ramdisk rebuilt from unpack --tree's folder */
 };
 
 /* ---- repack from an image ----------------------------------------------------------- */
@@ -344,6 +346,59 @@ static bool trailer_has_footer(const struct piece *t)
 	       !memcmp(magic, AVB_FOOTER_MAGIC, AVB_MAGIC_SIZE);
 }
 
+/* New entries' mtime, as `ramdisk pack` gives them: SOURCE_DATE_EPOCH, else 0. */
+static uint32_t source_date_epoch(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	uint64_t v;
+
+	if (!s || !*s)
+		return 0;
+	if (parse_u64(s, &v) < 0 || v > UINT32_MAX)
+		die(EXIT_USAGE, "SOURCE_DATE_EPOCH=%s: want seconds since 1970 (32 bits)", s);
+	return (uint32_t)v;
+}
+
+/* unpack --tree's folder and spec: the ramdisk rebuilt from them when the
+ * archive they describe is not the one unpacked (rdtree.h). */
+static void dir_tree(struct repack *rp, const struct manifest *m)
+{
+	struct rp_part *p = &rp->part[BP_RAMDISK];
+	char comp[24];
+	uint64_t size;
+	struct diag d;
+	uint8_t *out;
+	unsigned added;
+	size_t n;
+	int fd;
+
+	if (strcmp(m->tree_dir, RDTREE_DIR) || strcmp(m->tree.name, RDTREE_SPEC) || !p->present)
+		die(EXIT_BAD, "%s/" MANIFEST_NAME ": tree: want \"tree " RDTREE_DIR " " RDTREE_SPEC
+			      " SIZE SHA256\" and a ramdisk part", rp->src);
+	if (file_open_ro_at(rp->dirfd, RDTREE_SPEC, &fd, &size, &d) < 0)
+		die(EXIT_BAD, "%s/" RDTREE_SPEC ": %s (the manifest has a tree line: unpack --tree "
+			      "again, or drop that line to repack without the tree)", rp->src, d.msg);
+	close(fd);
+	if (rdtree_build(rp->src, rp->dirfd, m->tree.size, m->tree.sha256, source_date_epoch(),
+			 &out, &n, comp, &added, &d) < 0)
+		die_diag(rp->src, &d);
+	if (!out)
+		return; /* the tree is as unpacked: the ramdisk file stands */
+	if (p->changed)
+		die(EXIT_BAD, "%s: both the ramdisk file and " RDTREE_DIR "/" RDTREE_SPEC
+			      " changed: restore one of them", rp->src);
+	rp->tree_buf = out;
+	p->data = (struct piece){.mem = out, .len = n};
+	p->changed = true;
+	p->has_pad = false;
+	p->slack = (struct piece){0};
+	printf("%s: ramdisk rebuilt from " RDTREE_DIR " and " RDTREE_SPEC ": %zu bytes, %s%s",
+	       rp->src, n, comp, added ? "" : "\n");
+	if (added)
+		printf(", %u new entr%s from " RDTREE_DIR " (owner 0:0; change it in " RDTREE_SPEC
+		       " after a repack... or with ramdisk edit)\n", added, added == 1 ? "y" : "ies");
+}
+
 static void from_dir(struct repack *rp, const char *dir)
 {
 	struct manifest *m = calloc(1, sizeof(*m));
@@ -388,6 +443,8 @@ static void from_dir(struct repack *rp, const char *dir)
 		if (!rp->trailer_is_pad && trailer_has_footer(&rp->trailer))
 			avb_load(rp, &rp->trailer, m->size - rp->trailer.len, m->size);
 	}
+	if (m->has_tree)
+		dir_tree(rp, m);
 	free(m);
 }
 
@@ -1130,6 +1187,7 @@ int cmd_repack(int argc, char **argv)
 	free(rp->wrap_raw);
 	free(rp->avb.blob);
 	free(rp->bootconfig_buf);
+	free(rp->tree_buf);
 	free(rp);
 	return 0;
 }

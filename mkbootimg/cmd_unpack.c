@@ -14,6 +14,8 @@
  *   vendor_ramdisk_table  vendor_boot v4: the table as stored
  *   trailer.bin           whatever follows the last section
  *   manifest              what repack needs (manifest.h)
+ *   ramdisk.d/, ramdisk.spec   with --tree: the ramdisk's files and its exact
+ *                         spec (rdtree.h), written after the rest is committed
  *
  * A damaged image (cut short, MTK dsize off) is unpacked with what is there,
  * with a warning for each damage.
@@ -22,7 +24,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bootid.h"
@@ -31,6 +35,7 @@
 #include "cmd_common.h"
 #include "image.h"
 #include "manifest.h"
+#include "rdtree.h"
 
 struct unpack {
 	const struct image *im;
@@ -218,17 +223,56 @@ static void unpack(struct unpack *u, const char *dir)
 }
 
 static const char unpack_usage[] =
-	"usage: bootimg unpack IMAGE DIR [--decompress-kernel]\n"
+	"usage: bootimg unpack IMAGE DIR [--decompress-kernel] [--tree]\n"
 	"  --decompress-kernel   also write the kernel's decoded payload as\n"
-	"                        DIR/kernel.vmlinux (not used by repack)\n";
+	"                        DIR/kernel.vmlinux (not used by repack)\n"
+	"  --tree                also extract the ramdisk into DIR/ramdisk.d with\n"
+	"                        its exact spec DIR/ramdisk.spec (owners, modes,\n"
+	"                        nodes, links, order: no root needed); repack DIR\n"
+	"                        rebuilds the ramdisk from them when they changed\n";
+
+/* --tree: the ramdisk read and checked before anything is written. */
+static void tree_prepare(struct rdtree *t, const struct image *im, const char *dir,
+			 struct manifest *m)
+{
+	const struct image_part *p = &im->part[BP_RAMDISK];
+	const char *names[] = {RDTREE_DIR, RDTREE_SPEC};
+	struct diag d;
+	struct stat st;
+
+	if (im->img.kind != BOOTIMG_BOOT || !p->s || !p->data_len)
+		die(EXIT_BAD, "%s: --tree: %s", im->path,
+		    im->img.kind != BOOTIMG_BOOT
+			    ? "a vendor_boot image: extract its ramdisk files with 'ramdisk extract "
+			      "--spec'"
+			    : "the image has no ramdisk");
+	for (unsigned i = 0; i < 2; i++) {
+		char path[PATH_MAX];
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= sizeof(path))
+			die(EXIT_BAD, "%s: path too long", dir);
+		if (!lstat(path, &st))
+			die(EXIT_BAD, "%s: already there: --tree unpacks into a folder without it",
+			    path);
+	}
+	if (rdtree_read(t, im->fd, p->data_off, p->data_len, &d) < 0)
+		die_diag(im->path, &d);
+	m->has_tree = true;
+	if (manifest_set_name(m->tree_dir, RDTREE_DIR) < 0 ||
+	    manifest_set_name(m->tree.name, RDTREE_SPEC) < 0)
+		die(EXIT_BAD, "internal: tree names");
+	m->tree.size = t->raw_size;
+	memcpy(m->tree.sha256, t->raw_sha256, sizeof(m->tree.sha256));
+}
 
 int cmd_unpack(int argc, char **argv)
 {
-	enum { U_ARG, U_DECOMP, U_HELP };
+	enum { U_ARG, U_DECOMP, U_HELP, U_TREE };
 	static const struct opt o[] = {{"decompress_kernel", 0, false, U_DECOMP},
+				       {"tree", 0, false, U_TREE},
 				       {"help", 'h', false, U_HELP}, {0}};
 	const char *pos[2] = {NULL, NULL};
-	bool decomp = false;
+	bool decomp = false, tree = false;
+	struct rdtree t;
 	struct opt_state s;
 	struct unpack *u;
 	struct image im;
@@ -241,6 +285,8 @@ int cmd_unpack(int argc, char **argv)
 			return fputs(unpack_usage, stdout), 0;
 		if (id == U_DECOMP)
 			decomp = true;
+		else if (id == U_TREE)
+			tree = true;
 		else if (npos < 2)
 			pos[npos++] = s.arg;
 		else
@@ -255,9 +301,21 @@ int cmd_unpack(int argc, char **argv)
 		die(EXIT_BAD, "out of memory");
 	u->im = &im;
 	u->decompress_kernel = decomp;
+	if (tree)
+		tree_prepare(&t, &im, pos[1], &u->m);
 	unpack(u, pos[1]);
 	printf("%s: unpacked into %s (%u sections%s%s)\n", pos[0], pos[1], im.img.nsect,
 	       im.tr.size ? ", trailer" : "", im.nwarn ? ", damaged: see the warnings" : "");
+	if (tree) {
+		struct diag d;
+		if (rdtree_extract(&t, pos[1], im.fd, &d) < 0) {
+			diag_prefix(&d, "the other files are in %s, the tree is not", pos[1]);
+			die_diag(pos[0], &d);
+		}
+		printf("%s/" RDTREE_SPEC ": %zu entries, compression %s; the files in %s/" RDTREE_DIR
+		       "\n", pos[1], t.rd.n, t.comp, pos[1]);
+		rdtree_free(&t);
+	}
 	free(u);
 	image_free(&im);
 	return 0;

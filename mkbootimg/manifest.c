@@ -135,6 +135,11 @@ int manifest_format(const struct manifest *m, char **out, size_t *len)
 	}
 	if (m->trailer_kind != MF_TRAILER_NONE)
 		put(&t, "trailer %s %s\n", m->trailer, trailer_names[m->trailer_kind]);
+	if (m->has_tree) {
+		put(&t, "tree %s", m->tree_dir);
+		put_file(&t, &m->tree);
+		put(&t, "\n");
+	}
 	if (t.oom) {
 		free(t.buf);
 		return -ENOMEM;
@@ -339,6 +344,11 @@ static int rec_line(struct manifest *m, const struct mf_line *l)
 		return rec_fragment(m, l);
 	if (!strcmp(k, "trailer"))
 		return rec_trailer(m, l);
+	if (!strcmp(k, "tree") && l->n == 5) {
+		int r = name_field(l, 1, m->tree_dir);
+		m->has_tree = true;
+		return r ? r : file_fields(l, 2, &m->tree);
+	}
 	if (!strcmp(k, "header"))
 		return rec_header(m, l);
 	if (!strcmp(k, "table") && (l->n == 2 || (l->n == 4 && !strcmp(l->f[2], "pad")))) {

@@ -21,6 +21,10 @@
  *   fragment FILE SIZE SHA256            vendor_boot v4 ramdisks, in table order
  *   table FILE [pad FILE]                vendor_boot v4 ramdisk table
  *   trailer FILE pad00|padff|data        what follows the last section
+ *   tree DIR SPEC SIZE SHA256            unpack --tree: the ramdisk as the folder
+ *                                        DIR and the exact spec SPEC (rdtree.h);
+ *                                        SIZE SHA256 of the uncompressed archive
+ *                                        they described when unpacked
  *
  * SIZE SHA256 are those of the file as unpacked: repack compares them with
  * the file now in DIR to decide what changed. Unknown records are an error
@@ -77,6 +81,9 @@ struct manifest {
 	char table_pad[MANIFEST_NAME_MAX]; /* "" when its padding is all zero */
 	char trailer[MANIFEST_NAME_MAX];
 	enum mf_trailer trailer_kind;
+	bool has_tree;
+	char tree_dir[MANIFEST_NAME_MAX];
+	struct mf_file tree; /* the spec's name; the archive's size and SHA-256 */
 };
 
 /* Render m as manifest text into a malloc'ed buffer (*out, *len). 0 or -ENOMEM. */

@@ -1,0 +1,212 @@
+/* rdtree.c - a boot image's ramdisk as a folder and an exact spec. See rdtree.h. */
+#include "rdtree.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bootid.h"
+#include "compress.h"
+#include "fileio.h"
+#include "merge.h"
+
+static int sha256_buf(const void *p, size_t n, uint8_t out[32])
+{
+	struct bootid h;
+	uint8_t id[BOOT_ID_SIZE];
+	int r;
+
+	if ((r = bootid_begin(&h, true)) < 0)
+		return r;
+	bootid_update(&h, p, n);
+	if ((r = bootid_end(&h, id)) < 0)
+		return r;
+	memcpy(out, id, 32);
+	return 0;
+}
+
+int rdtree_read(struct rdtree *t, int fd, uint64_t off, uint64_t len, struct diag *d)
+{
+	struct decomp_info info;
+	const char *what;
+	uint8_t *in, *out;
+	size_t outlen;
+	enum comp c;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	rd_init(&t->rd, 0);
+	if (len > RDTREE_MAX)
+		return diag_set(d, -EFBIG, "ramdisk: %llu bytes, over %u MiB",
+				(unsigned long long)len, RDTREE_MAX >> 20);
+	if (!(in = malloc(len ? (size_t)len : 1)))
+		return diag_set(d, -ENOMEM, "out of memory");
+	if ((r = read_at(fd, in, (size_t)len, off)) < 0) {
+		free(in);
+		return diag_set(d, r, "ramdisk: reading %llu bytes at 0x%llx: %s",
+				(unsigned long long)len, (unsigned long long)off, strerror(-r));
+	}
+	c = comp_detect(in, (size_t)len, &what);
+	if (c == COMP_UNKNOWN) {
+		free(in);
+		return diag_set(d, -EINVAL, "ramdisk @0x%llx: %s%s", (unsigned long long)off,
+				what ? what : "not a cpio archive or a known compressed stream",
+				what ? " ramdisks are not read" : "");
+	}
+	r = decompress_streams(c, in, (size_t)len, RDTREE_MAX, &out, &outlen, &info, d);
+	free(in);
+	if (r < 0) {
+		diag_prefix(d, "ramdisk (%s)", c == COMP_NONE ? "cpio" : comp_name(c));
+		return r;
+	}
+	if ((r = sha256_buf(out, outlen, t->raw_sha256)) < 0) {
+		free(out);
+		return diag_set(d, r, "hashing the ramdisk: %s", strerror(-r));
+	}
+	t->raw_size = outlen;
+	/* lz4 frames are written back as lz4 legacy, what kernels read */
+	t->comp = c == COMP_LZ4_FRAME || c == COMP_LZ4_LEGACY ? "lz4" : comp_name(c);
+	if ((r = rd_load_archive(&t->rd, out, outlen, d)) < 0)
+		diag_prefix(d, "ramdisk cpio");
+	else if ((r = rd_spec_check(&t->rd, d)) < 0)
+		diag_prefix(d, "ramdisk: --tree");
+	return r < 0 ? r : 0;
+}
+
+int rdtree_extract(struct rdtree *t, const char *dir, int in_fd, struct diag *d)
+{
+	char sub[PATH_MAX], spec[PATH_MAX];
+	struct rd_extract_stats st;
+
+	if ((size_t)snprintf(sub, sizeof(sub), "%s/" RDTREE_DIR, dir) >= sizeof(sub) ||
+	    (size_t)snprintf(spec, sizeof(spec), "%s/" RDTREE_SPEC, dir) >= sizeof(spec))
+		return diag_set(d, -ENAMETOOLONG, "%s: path too long", dir);
+	return rd_extract_spec(&t->rd, sub, spec, t->comp, "ramdisk", in_fd, NULL, &st, d);
+}
+
+void rdtree_free(struct rdtree *t)
+{
+	rd_free(&t->rd);
+}
+
+/* A file the spec names: DIR/ramdisk.d/REL with REL plain components, and
+ * none of them a symlink (opened with O_NOFOLLOW from DIR down). */
+static int confined(int dirfd, const char *dir, const char *path, struct diag *d)
+{
+	size_t dl = strlen(dir), pl = sizeof(RDTREE_DIR);
+	const char *rel, *slash;
+	char sub[PATH_MAX];
+	uint64_t size;
+	int fd, sfd;
+
+	if (strncmp(path, dir, dl) || path[dl] != '/' || strncmp(path + dl + 1, RDTREE_DIR "/", pl))
+		return diag_set(d, -EPERM, RDTREE_SPEC ": file \"%s\" is not below " RDTREE_DIR "/",
+				path);
+	rel = path + dl + 1;
+	for (const char *c = rel; *c; c = slash + 1) { /* no "", ".", ".." component */
+		slash = strchr(c, '/');
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+		if (!n || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return diag_set(d, -EPERM, RDTREE_SPEC ": file \"%s\": \".\", \"..\" or an "
+						   "empty component", path);
+		if (!slash)
+			break;
+	}
+	slash = strrchr(rel, '/');
+	if ((size_t)(slash - rel) >= sizeof(sub))
+		return diag_set(d, -ENAMETOOLONG, "\"%s\": path too long", path);
+	memcpy(sub, rel, (size_t)(slash - rel));
+	sub[slash - rel] = 0;
+	if ((sfd = dir_open_below(dirfd, sub, false)) < 0)
+		return diag_set(d, -errno, RDTREE_SPEC ": file \"%s\": %s%s", path, strerror(errno),
+				errno == ELOOP ? " (a symlink on the way: not followed)" : "");
+	int r = file_open_ro_at(sfd, slash + 1, &fd, &size, d);
+	close(sfd);
+	if (r < 0) {
+		diag_prefix(d, RDTREE_SPEC ": file \"%s\"", path);
+		return r;
+	}
+	close(fd);
+	return 0;
+}
+
+int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t want_sha256[32],
+		 uint32_t mtime, uint8_t **out, size_t *out_len, char comp[24], unsigned *added,
+		 struct diag *d)
+{
+	struct ramdisk rd;
+	struct mem_sink raw, packed;
+	struct zsink *zs = NULL;
+	char spec[PATH_MAX], sub[PATH_MAX];
+	uint8_t sha[32];
+	enum comp c;
+	int level, r, sfd;
+
+	*added = 0;
+	*out = NULL;
+	*out_len = 0;
+	comp[0] = 0;
+	if ((size_t)snprintf(spec, sizeof(spec), "%s/" RDTREE_SPEC, dir) >= sizeof(spec) ||
+	    (size_t)snprintf(sub, sizeof(sub), "%s/" RDTREE_DIR, dir) >= sizeof(sub))
+		return diag_set(d, -ENAMETOOLONG, "%s: path too long", dir);
+	if ((sfd = dir_open_below(dirfd, RDTREE_DIR, false)) < 0)
+		return diag_set(d, -errno, "%s: %s%s", sub, strerror(errno),
+				errno == ELOOP ? " (a symlink: not followed)" : "");
+	close(sfd);
+	rd_init(&rd, mtime);
+	mem_sink_init(&raw);
+	mem_sink_init(&packed);
+	if ((r = rd_apply_spec_file(&rd, spec, false, d)) < 0) {
+		if (r == -ENOENT)
+			diag_prefix(d, "a file gone from " RDTREE_DIR "? to remove its entry, delete its "
+				       "line from " RDTREE_SPEC);
+		goto out;
+	}
+	for (size_t i = 0; i < rd.n; i++)
+		if (rd.v[i].src == RD_FILE && (r = confined(dirfd, dir, rd.v[i].path, d)) < 0)
+			goto out;
+	/* files dropped into the folder that the spec does not name */
+	if ((r = rd_add_missing(&rd, sub, added, d)) < 0)
+		goto out;
+	if (!rd.exact && (r = rd_sort(&rd)) < 0) {
+		diag_set(d, r, "out of memory");
+		goto out;
+	}
+	if ((r = rd_write(&rd, &raw.s, d)) < 0)
+		goto out;
+	if (raw.len > RDTREE_MAX) {
+		r = diag_set(d, -EFBIG, RDTREE_SPEC ": the archive is over %u MiB", RDTREE_MAX >> 20);
+		goto out;
+	}
+	if ((r = sha256_buf(raw.buf, raw.len, sha)) < 0) {
+		diag_set(d, r, "hashing the ramdisk: %s", strerror(-r));
+		goto out;
+	}
+	snprintf(comp, 24, "%s", *rd.comp ? rd.comp : "none");
+	if (raw.len == want_size && !memcmp(sha, want_sha256, 32))
+		goto out; /* the archive unpacked: nothing changed */
+	if ((r = comp_parse(comp, &c, &level)) < 0) {
+		diag_set(d, r, RDTREE_SPEC ": compression \"%s\"", comp);
+		goto out;
+	}
+	if ((r = zsink_new(c, level, &packed.s, &zs)) < 0 ||
+	    (r = zsink_sink(zs)->write(zsink_sink(zs)->ctx, raw.buf, raw.len)) < 0 ||
+	    (r = zsink_finish(zs)) < 0) {
+		diag_set(d, r, "compressing the ramdisk (%s): %s", comp, strerror(-r));
+		goto out;
+	}
+	*out = packed.buf;
+	*out_len = packed.len;
+	packed.buf = NULL;
+out:
+	if (zs)
+		zsink_free(zs);
+	free(raw.buf);
+	free(packed.buf);
+	rd_free(&rd);
+	return r < 0 ? r : 0;
+}
