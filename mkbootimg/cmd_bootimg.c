@@ -26,6 +26,7 @@
 #include "image.h"
 #include "moddep.h"
 #include "scatter.h"
+#include "strfmt.h"
 
 static const char usage[] =
 	"usage: bootimg COMMAND [ARGS]\n"
@@ -381,19 +382,19 @@ static int file_release(const char *path, char *rel, size_t cap, const char **ki
 	if ((n = modinfo_from_fd(fd, mi, MODINFO_CAP, NULL)) >= 0 &&
 	    modinfo_get(mi, (size_t)n, &pos, false, NULL, "vermagic", &v, &vl) == 1) {
 		modinfo_vermagic_release(v, vl, &r, &rl);
-		snprintf(rel, cap, "%.*s", (int)rl, r);
+		strfmt_show(rel, cap, "%.*s", (int)rl, r);
 		*kind = "module vermagic";
 		found = 0;
 	} else if (!image_try_load_flags(&im, path, IMAGE_KERNEL | IMAGE_NO_ID, &d)) {
 		if (im.kernel.release[0]) {
-			snprintf(rel, cap, "%s", im.kernel.release);
+			strfmt_show(rel, cap, "%s", im.kernel.release);
 			*kind = "boot image kernel";
 			found = 0;
 		}
 		image_free(&im);
 	} else if (kernel_inspect(fd, 0, size, &ki, NULL, NULL, NULL, NULL, &d) == 0 &&
 		   ki.release[0]) {
-		snprintf(rel, cap, "%s", ki.release);
+		strfmt_show(rel, cap, "%s", ki.release);
 		*kind = "kernel";
 		found = 0;
 	}
@@ -414,7 +415,7 @@ int cmd_version(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	for (int i = 1; i < argc; i++) {
-		char rel[80];
+		char rel[KERNEL_RELEASE_MAX];
 		const char *kind = "";
 
 		if (file_release(argv[i], rel, sizeof(rel), &kind) == 0) {

@@ -27,6 +27,7 @@
 #include "cmd_common.h"
 #include "fileio.h"
 #include "mtk.h"
+#include "strfmt.h"
 
 extern char **environ;
 
@@ -475,7 +476,7 @@ static void boot_header(const struct args *a, struct bootimg *img)
 
 struct gki_run {
 	char dir[PATH_MAX];      /* mkdtemp folder for avbtool's output */
-	char out[PATH_MAX + 16]; /* dir/boot_signature */
+	char out[PATH_MAX];      /* dir/boot_signature */
 	char *words;    /* a copy of the signature args, split in place */
 	char **argv;
 };
@@ -561,14 +562,18 @@ static int gki_signature(const struct args *a, const char *path, uint8_t *sig, s
 	struct gki_run g = {0};
 	int r;
 
-	snprintf(g.dir, sizeof(g.dir), "%s/mkbootimg-gki.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	tmp = tmp && *tmp ? tmp : "/tmp";
+	if (strfmt(g.dir, sizeof(g.dir), "%s/mkbootimg-gki.XXXXXX", tmp) < 0)
+		return diag_set(d, -ENAMETOOLONG, "a temporary folder in %s: path too long", tmp);
 	if (!mkdtemp(g.dir)) {
 		r = diag_set(d, -errno, "a temporary folder %s: %s", g.dir, strerror(errno));
 		g.dir[0] = 0;
 		return r;
 	}
-	snprintf(g.out, sizeof(g.out), "%s/boot_signature", g.dir);
-	r = gki_argv(&g, a, path, d);
+	if (strfmt(g.out, sizeof(g.out), "%s/boot_signature", g.dir) < 0)
+		r = diag_set(d, -ENAMETOOLONG, "%s/boot_signature: path too long", g.dir);
+	else
+		r = gki_argv(&g, a, path, d);
 	if (!r)
 		r = gki_spawn(&g, d);
 	if (!r)
@@ -598,9 +603,8 @@ static void write_gki(struct image_plan *p, const struct inputs *in, const struc
 		const char *slash = strrchr(a->output, '/');
 		char path[PATH_MAX];
 
-		if ((size_t)snprintf(path, sizeof(path), "%.*s%s",
-				     slash ? (int)(slash - a->output + 1) : 2,
-				     slash ? a->output : "./", o.tmp) >= sizeof(path))
+		if (strfmt(path, sizeof(path), "%.*s%s", slash ? (int)(slash - a->output + 1) : 2,
+			   slash ? a->output : "./", o.tmp) < 0)
 			r = diag_set(&d, -ENAMETOOLONG, "output path too long");
 		else
 			r = gki_signature(a, path, sig, &d);
