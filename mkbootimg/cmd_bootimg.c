@@ -177,9 +177,12 @@ static int cmd_verify_image(const char *path, bool mtk)
 	return v.fails ? EXIT_BAD : 0;
 }
 
+enum verify_opt { VO_IMAGE, VO_MTK, VO_HELP };
+
 int cmd_verify(int argc, char **argv)
 {
-	static const struct opt o[] = {{"mtk", 0, false, 1}, {"help", 'h', false, 2}, {0}};
+	static const struct opt o[] = {{"mtk", 0, false, VO_MTK}, {"help", 'h', false, VO_HELP},
+				       {0}};
 	const char *path = NULL;
 	bool mtk = false;
 	struct opt_state s;
@@ -187,14 +190,15 @@ int cmd_verify(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		if (id == 1)
-			mtk = true;
-		else if (id == 2)
-			return fputs("usage: bootimg verify IMAGE [--mtk]\n", stdout), 0;
-		else if (!path)
+		switch ((enum verify_opt)id) {
+		case VO_MTK: mtk = true; break;
+		case VO_HELP: return fputs("usage: bootimg verify IMAGE [--mtk]\n", stdout), 0;
+		case VO_IMAGE:
+			if (path)
+				die(EXIT_USAGE, "verify: one IMAGE only");
 			path = s.arg;
-		else
-			die(EXIT_USAGE, "verify: one IMAGE only");
+			break;
+		}
 	}
 	if (!path)
 		die(EXIT_USAGE, "usage: bootimg verify IMAGE [--mtk]");
@@ -203,10 +207,14 @@ int cmd_verify(int argc, char **argv)
 
 /* ---- check ------------------------------------------------------------------------- */
 
+enum check_opt { CO_IMAGE, CO_PSIZE, CO_SCATTER, CO_PART, CO_HELP };
+
 int cmd_check(int argc, char **argv)
 {
-	static const struct opt o[] = {{"partition_size", 0, true, 1}, {"scatter", 0, true, 2},
-				       {"partition", 0, true, 3}, {"help", 'h', false, 4}, {0}};
+	static const struct opt o[] = {{"partition_size", 0, true, CO_PSIZE},
+				       {"scatter", 0, true, CO_SCATTER},
+				       {"partition", 0, true, CO_PART},
+				       {"help", 'h', false, CO_HELP}, {0}};
 	const char *path = NULL, *size = NULL, *scatter = NULL, *part = NULL;
 	struct opt_state s;
 	struct limit lim;
@@ -215,12 +223,12 @@ int cmd_check(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		switch (id) {
-		case 0: path = s.arg; break;
-		case 1: size = s.arg; break;
-		case 2: scatter = s.arg; break;
-		case 3: part = s.arg; break;
-		default:
+		switch ((enum check_opt)id) {
+		case CO_IMAGE: path = s.arg; break;
+		case CO_PSIZE: size = s.arg; break;
+		case CO_SCATTER: scatter = s.arg; break;
+		case CO_PART: part = s.arg; break;
+		case CO_HELP:
 			fputs("usage: bootimg check IMAGE --partition-size N | --scatter FILE "
 			      "[--partition NAME]\n", stdout);
 			return 0;
@@ -331,11 +339,15 @@ static int carve(const struct carve_args *a)
 	return 0;
 }
 
+enum carve_opt { CA_DUMP, CA_SCATTER, CA_PART, CA_OUT, CA_TRIM, CA_DUMP_OFFSET, CA_HELP };
+
 int cmd_carve(int argc, char **argv)
 {
-	static const struct opt o[] = {{"scatter", 0, true, 1}, {"partition", 0, true, 2},
-				       {"output", 'o', true, 3}, {"trim", 0, false, 4},
-				       {"dump_offset", 0, true, 5}, {"help", 'h', false, 6}, {0}};
+	static const struct opt o[] = {{"scatter", 0, true, CA_SCATTER},
+				       {"partition", 0, true, CA_PART},
+				       {"output", 'o', true, CA_OUT}, {"trim", 0, false, CA_TRIM},
+				       {"dump_offset", 0, true, CA_DUMP_OFFSET},
+				       {"help", 'h', false, CA_HELP}, {0}};
 	static const char cu[] = "usage: bootimg carve DUMP --scatter FILE --partition NAME -o OUT "
 				 "[--trim] [--dump-offset N]\n";
 	struct carve_args a = {0};
@@ -344,14 +356,16 @@ int cmd_carve(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		switch (id) {
-		case 0: a.dump = s.arg; break;
-		case 1: a.scatter = s.arg; break;
-		case 2: a.partition = s.arg; break;
-		case 3: a.out = s.arg; break;
-		case 4: a.trim = true; break;
-		case 5: a.dump_offset = opt_u64("--dump-offset", s.arg, UINT64_MAX); break;
-		default: fputs(cu, stdout); return 0;
+		switch ((enum carve_opt)id) {
+		case CA_DUMP: a.dump = s.arg; break;
+		case CA_SCATTER: a.scatter = s.arg; break;
+		case CA_PART: a.partition = s.arg; break;
+		case CA_OUT: a.out = s.arg; break;
+		case CA_TRIM: a.trim = true; break;
+		case CA_DUMP_OFFSET:
+			a.dump_offset = opt_u64("--dump-offset", s.arg, UINT64_MAX);
+			break;
+		case CA_HELP: fputs(cu, stdout); return 0;
 		}
 	}
 	if (!a.dump || !a.scatter || !a.partition || !a.out)

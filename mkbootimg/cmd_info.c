@@ -494,9 +494,12 @@ static void info_json(const struct image *im)
 
 static const char info_usage[] = "usage: bootimg info IMAGE [--json]\n";
 
+enum info_opt { IO_IMAGE, IO_JSON, IO_HELP };
+
 int cmd_info(int argc, char **argv)
 {
-	static const struct opt o[] = {{"json", 0, false, 1}, {"help", 'h', false, 2}, {0}};
+	static const struct opt o[] = {{"json", 0, false, IO_JSON}, {"help", 'h', false, IO_HELP},
+				       {0}};
 	const char *path = NULL;
 	bool json = false;
 	struct opt_state s;
@@ -505,14 +508,15 @@ int cmd_info(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		if (id == 1)
-			json = true;
-		else if (id == 2)
-			return fputs(info_usage, stdout), 0;
-		else if (!path)
+		switch ((enum info_opt)id) {
+		case IO_JSON: json = true; break;
+		case IO_HELP: return fputs(info_usage, stdout), 0;
+		case IO_IMAGE:
+			if (path)
+				die(EXIT_USAGE, "info: one IMAGE only");
 			path = s.arg;
-		else
-			die(EXIT_USAGE, "info: one IMAGE only");
+			break;
+		}
 	}
 	if (!path)
 		die(EXIT_USAGE, "%s", info_usage);

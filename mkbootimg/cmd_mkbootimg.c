@@ -93,8 +93,9 @@ static const char usage[] =
 	"Options may be abbreviated; '-' and '_' are alike. Exit status: 0 written,\n"
 	"1 bad input or refused (nothing written), 2 bad usage.\n";
 
-enum {
-	O_KERNEL = 1, O_RAMDISK, O_SECOND, O_DTB, O_RECOVERY_DTBO, O_RECOVERY_ACPIO, O_CMDLINE,
+enum mkbootimg_opt {
+	O_ARG, /* a positional argument: none is taken */
+	O_KERNEL, O_RAMDISK, O_SECOND, O_DTB, O_RECOVERY_DTBO, O_RECOVERY_ACPIO, O_CMDLINE,
 	O_VENDOR_CMDLINE, O_BASE, O_KERNEL_OFFSET, O_RAMDISK_OFFSET, O_SECOND_OFFSET,
 	O_DTB_OFFSET, O_OS_VERSION, O_OS_PATCH_LEVEL, O_TAGS_OFFSET, O_BOARD, O_PAGESIZE, O_ID,
 	O_OUTPUT, O_VENDOR_BOOT, O_VENDOR_RAMDISK, O_VENDOR_BOOTCONFIG, O_HEADER_VERSION,
@@ -306,7 +307,7 @@ static void parse_args(struct args *a, int argc, char **argv)
 	};
 	opt_begin(&s, argc, argv, opts);
 	while ((id = opt_next(&s)) >= 0) {
-		if (id == 0)
+		if (id == O_ARG)
 			die(EXIT_USAGE, "unexpected argument \"%s\" (see --help)", s.arg);
 		parse_one(a, id, s.arg);
 	}
