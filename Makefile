@@ -14,8 +14,9 @@ CC      ?= gcc
 O       := out
 BIN     := $(O)/bin
 OBJ     := $(O)/obj
+# -Wformat-truncation=2: every snprintf cut is handled (lib/strfmt.h); gcc only
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wcast-qual -Wwrite-strings -Wpointer-arith -Wvla -Wformat=2
+           -Wcast-qual -Wwrite-strings -Wpointer-arith -Wvla -Wformat=2 -Wformat-truncation=2
 CFLAGS  ?= -O2 -g
 PKGS    := libcrypto liblz4 zlib liblzma libzstd
 # libbz2 ships no pkg-config file on Debian 12
@@ -100,12 +101,12 @@ avbtest: $(O)/avbtest
 # musl's compilers do not search /usr/include; the kernel UAPI headers (linux,
 # asm, asm-generic) come from a private folder of links.
 # The probe links its own files, the rules language and the lib/ files the
-# init shares (module loading, the command line) plus lib/moddep.c and
-# lib/version.c (--version).
-PROBE_LIB  := lib/modload.c lib/cmdline.c lib/moddep.c lib/version.c
+# init shares (module loading, the command line, checked formatting) plus
+# lib/moddep.c and lib/version.c (--version).
+PROBE_LIB  := lib/modload.c lib/cmdline.c lib/strfmt.c lib/moddep.c lib/version.c
 PROBE_SRC  := $(filter-out probe/main.c,$(wildcard probe/*.c)) probe/main.c $(PROBE_LIB)
-PROBE_HDR  := $(wildcard probe/*.h) $(PROBE_LIB:.c=.h) lib/bytes.h
-PROBE_CFLAGS = $(WARN) -Wformat-truncation=2 -Os -D_GNU_SOURCE -Ilib -Iprobe \
+PROBE_HDR  := $(wildcard probe/*.h) $(PROBE_LIB:.c=.h) lib/bytes.h lib/diag.h lib/textsize.h
+PROBE_CFLAGS = $(WARN) -Os -D_GNU_SOURCE -Ilib -Iprobe \
 	-ffunction-sections -fdata-sections -static -Wl,--gc-sections -s
 DEPS_TARGET := $(O)/.deps-target
 $(O)/musl-inc/x86_64/.stamp: | $(DEPS_TARGET)
@@ -120,8 +121,9 @@ $(O)/%/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/%/.stamp $(O)/version.txt
 	@mkdir -p $(dir $@)
 	$(MUSL_CC_$*) $(PROBE_CFLAGS) $(VERSION_DEF) -isystem $(O)/musl-inc/$* -o $@ $(PROBE_SRC)
 # The minimal (BusyBox-free) init flow, static musl too.
-INIT_SRC := ramdisk/init/init.c lib/modload.c lib/cmdline.c
-$(O)/%/init: $(INIT_SRC) lib/modload.h lib/cmdline.h $(O)/musl-inc/%/.stamp
+INIT_SRC := ramdisk/init/init.c lib/modload.c lib/cmdline.c lib/strfmt.c
+$(O)/%/init: $(INIT_SRC) lib/modload.h lib/cmdline.h lib/strfmt.h lib/textsize.h \
+		$(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
 	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(INIT_SRC)
 probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init
@@ -273,7 +275,8 @@ bench: tools images $(O)/peakrss | $(O)/.deps-check $(O)/.deps-qemu
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/fuzz/%)
 $(O)/fuzz/%: fuzz/%.c $(LIB_SRC) | $(O)/.deps-fuzz $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
-	clang $(WARN) -D_GNU_SOURCE $(INCS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	clang $(filter-out -Wformat-truncation=%,$(WARN)) -D_GNU_SOURCE $(INCS) -g -O1 \
+	  -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 $(O)/fuzz/fuzz_probe: $(PROBE_CORE)
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$${f##*/}; mkdir -p $(O)/corpus/$$n; \

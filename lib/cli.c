@@ -9,6 +9,7 @@
 
 #include "fileio.h"
 #include "scatter.h"
+#include "strfmt.h"
 #include "version.h"
 
 static const char *progname = "bootkit";
@@ -209,7 +210,7 @@ int parse_u64(const char *s, uint64_t *out)
 
 int parse_size(const char *s, uint64_t *out)
 {
-	char buf[64];
+	char buf[NUM_TEXT_MAX];
 	size_t n = strlen(s);
 	unsigned shift = 0;
 	int r;
@@ -269,7 +270,7 @@ static void limit_from_scatter(struct limit *l, const char *file, const char *na
 	if (!p->size_known || !p->size)
 		die(EXIT_BAD, "%s: partition %s (line %u) has no size", file, name, p->line);
 	l->max = p->size;
-	snprintf(l->what, sizeof(l->what), "%s partition (%s)", p->name, file);
+	strfmt_show(l->what, sizeof(l->what), "%s partition (%s)", p->name, file);
 	free(sc);
 }
 
@@ -284,7 +285,7 @@ void limit_resolve(struct limit *l, const char *size, const char *scatter, const
 	if (size) {
 		if (parse_size(size, &l->max) || !l->max)
 			die(EXIT_USAGE, "--partition-size: \"%s\" is not a size", size);
-		snprintf(l->what, sizeof(l->what), "partition (--partition-size %s)", size);
+		strfmt_show(l->what, sizeof(l->what), "partition (--partition-size %s)", size);
 	} else if (scatter) {
 		limit_from_scatter(l, scatter, partition ? partition : default_partition);
 	}

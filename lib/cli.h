@@ -8,6 +8,7 @@
 #include <stdnoreturn.h>
 
 #include "diag.h"
+#include "textsize.h"
 
 /* Exit statuses: 1 for bad input or a refused write, 2 for bad usage. */
 enum { EXIT_BAD = 1, EXIT_USAGE = 2 };
@@ -64,7 +65,7 @@ uint64_t opt_u64(const char *opt, const char *s, uint64_t max);
  * --scatter FILE [--partition NAME] and refuses an image that would not fit. */
 struct limit {
 	uint64_t max; /* 0: no limit */
-	char what[160];
+	char what[SHOW_MAX]; /* "BOOTIMG partition (FILE)", for messages */
 };
 
 /* Resolve the limit from the option values (any may be NULL). Dies on error. */

@@ -1,8 +1,9 @@
 #include "diag.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
+
+#include "strfmt.h"
 
 int diag_set(struct diag *d, int err, const char *fmt, ...)
 {
@@ -10,7 +11,7 @@ int diag_set(struct diag *d, int err, const char *fmt, ...)
 
 	if (d) {
 		va_start(ap, fmt);
-		vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+		vstrfmt_show(d->msg, sizeof(d->msg), fmt, ap);
 		va_end(ap);
 	}
 	return err;
@@ -24,18 +25,9 @@ void diag_prefix(struct diag *d, const char *fmt, ...)
 	if (!d)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
+	vstrfmt_show(head, sizeof(head), fmt, ap); /* before d->msg changes: fmt may use it */
 	va_end(ap);
 	memcpy(old, d->msg, sizeof(old));
-	size_t n = strlen(head);
-	if (n > sizeof(d->msg) - 3)
-		n = sizeof(d->msg) - 3;
-	memcpy(d->msg, head, n);
-	memcpy(d->msg + n, ": ", 2);
-	n += 2;
-	size_t rest = strnlen(old, sizeof(old) - 1);
-	if (rest > sizeof(d->msg) - 1 - n)
-		rest = sizeof(d->msg) - 1 - n;
-	memcpy(d->msg + n, old, rest);
-	d->msg[n + rest] = 0;
+	old[sizeof(old) - 1] = 0;
+	strfmt_show(d->msg, sizeof(d->msg), "%s: %s", head, old);
 }

@@ -12,6 +12,7 @@
 
 #include "bytes.h"
 #include "fileio.h"
+#include "strfmt.h"
 
 /* ---- algorithms ------------------------------------------------------------ */
 
@@ -54,7 +55,7 @@ __attribute__((format(printf, 6, 7))) static int vb_bad(struct diag *d, int err,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vstrfmt_show(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	return diag_set(d, err, "vbmeta %s @0x%" PRIx64 "+%" PRIu64 " %s", field, base, off, what);
 }
@@ -324,7 +325,7 @@ __attribute__((format(printf, 4, 5))) static int dbad(const struct dctx *c, uint
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vstrfmt_show(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	return diag_set(c->d, -EINVAL, "vbmeta descriptor %u (%s) %s @0x%" PRIx64 "+%" PRIu64 " %s",
 			desc_index(c->vb, c->pos), avb_desc_tag_name(get_be64(c->p)), name,
@@ -650,8 +651,8 @@ int avb_verify_file(int fd, uint64_t file_size, const char *partition, struct av
 	memset(&ai, 0, sizeof(ai));
 	r = load_footer(fd, file_size, &ai, &why);
 	if (r == -ENOENT) {
-		snprintf(rep->footer.why, sizeof(rep->footer.why),
-			 "no footer: a bare vbmeta image");
+		strfmt_show(rep->footer.why, sizeof(rep->footer.why),
+			    "no footer: a bare vbmeta image");
 	} else if (r == -EIO || r == -ENODATA) {
 		return diag_set(d, r, "%s", why.msg);
 	} else if (r) {
@@ -678,9 +679,8 @@ int avb_verify_file(int fd, uint64_t file_size, const char *partition, struct av
 		r = avb_verify_digest(&ai.vb, partition, fd, ai.footer.original_image_size,
 				      &rep->digest, d);
 	else if (!r)
-		snprintf(rep->digest.why, sizeof(rep->digest.why),
-			 "no image data: a bare vbmeta "
-			 "image");
+		strfmt_show(rep->digest.why, sizeof(rep->digest.why),
+			    "no image data: a bare vbmeta image");
 	avb_image_free(&ai);
 	return r;
 }

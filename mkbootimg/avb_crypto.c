@@ -20,6 +20,7 @@
 
 #include "bytes.h"
 #include "fileio.h"
+#include "strfmt.h"
 
 struct avb_key {
 	EVP_PKEY *pk;
@@ -290,7 +291,7 @@ __attribute__((format(printf, 4, 5))) static int setr(struct avb_check *c, int r
 
 	c->status = s;
 	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	vstrfmt_show(c->why, sizeof(c->why), fmt, ap);
 	va_end(ap);
 	return ret;
 }

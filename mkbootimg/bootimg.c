@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "strfmt.h"
 
 static const char *const part_names[BP_COUNT] = {
 	[BP_KERNEL] = "kernel",
@@ -195,10 +196,10 @@ int bootimg_check_fit(const struct bootimg *img, const struct bootimg_section *s
 		      uint64_t file_size, struct diag *d)
 {
 	const char *fn = size_field_name(img, s->part);
-	char name[48];
+	char name[LABEL_MAX];
 
 	if (!fn) {
-		snprintf(name, sizeof(name), "%s_size", part_names[s->part]);
+		strfmt_show(name, sizeof(name), "%s_size", part_names[s->part]);
 		fn = name;
 	}
 	if (!range_ok(s->offset, s->size, file_size))

@@ -26,6 +26,7 @@
 #include "image.h"
 #include "moddep.h"
 #include "scatter.h"
+#include "strfmt.h"
 
 static const char usage[] =
 	"usage: bootimg COMMAND [ARGS]\n"
@@ -176,9 +177,12 @@ static int cmd_verify_image(const char *path, bool mtk)
 	return v.fails ? EXIT_BAD : 0;
 }
 
+enum verify_opt { VO_IMAGE, VO_MTK, VO_HELP };
+
 int cmd_verify(int argc, char **argv)
 {
-	static const struct opt o[] = {{"mtk", 0, false, 1}, {"help", 'h', false, 2}, {0}};
+	static const struct opt o[] = {{"mtk", 0, false, VO_MTK}, {"help", 'h', false, VO_HELP},
+				       {0}};
 	const char *path = NULL;
 	bool mtk = false;
 	struct opt_state s;
@@ -186,14 +190,15 @@ int cmd_verify(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		if (id == 1)
-			mtk = true;
-		else if (id == 2)
-			return fputs("usage: bootimg verify IMAGE [--mtk]\n", stdout), 0;
-		else if (!path)
+		switch ((enum verify_opt)id) {
+		case VO_MTK: mtk = true; break;
+		case VO_HELP: return fputs("usage: bootimg verify IMAGE [--mtk]\n", stdout), 0;
+		case VO_IMAGE:
+			if (path)
+				die(EXIT_USAGE, "verify: one IMAGE only");
 			path = s.arg;
-		else
-			die(EXIT_USAGE, "verify: one IMAGE only");
+			break;
+		}
 	}
 	if (!path)
 		die(EXIT_USAGE, "usage: bootimg verify IMAGE [--mtk]");
@@ -202,10 +207,14 @@ int cmd_verify(int argc, char **argv)
 
 /* ---- check ------------------------------------------------------------------------- */
 
+enum check_opt { CO_IMAGE, CO_PSIZE, CO_SCATTER, CO_PART, CO_HELP };
+
 int cmd_check(int argc, char **argv)
 {
-	static const struct opt o[] = {{"partition_size", 0, true, 1}, {"scatter", 0, true, 2},
-				       {"partition", 0, true, 3}, {"help", 'h', false, 4}, {0}};
+	static const struct opt o[] = {{"partition_size", 0, true, CO_PSIZE},
+				       {"scatter", 0, true, CO_SCATTER},
+				       {"partition", 0, true, CO_PART},
+				       {"help", 'h', false, CO_HELP}, {0}};
 	const char *path = NULL, *size = NULL, *scatter = NULL, *part = NULL;
 	struct opt_state s;
 	struct limit lim;
@@ -214,12 +223,12 @@ int cmd_check(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		switch (id) {
-		case 0: path = s.arg; break;
-		case 1: size = s.arg; break;
-		case 2: scatter = s.arg; break;
-		case 3: part = s.arg; break;
-		default:
+		switch ((enum check_opt)id) {
+		case CO_IMAGE: path = s.arg; break;
+		case CO_PSIZE: size = s.arg; break;
+		case CO_SCATTER: scatter = s.arg; break;
+		case CO_PART: part = s.arg; break;
+		case CO_HELP:
 			fputs("usage: bootimg check IMAGE --partition-size N | --scatter FILE "
 			      "[--partition NAME]\n", stdout);
 			return 0;
@@ -330,11 +339,15 @@ static int carve(const struct carve_args *a)
 	return 0;
 }
 
+enum carve_opt { CA_DUMP, CA_SCATTER, CA_PART, CA_OUT, CA_TRIM, CA_DUMP_OFFSET, CA_HELP };
+
 int cmd_carve(int argc, char **argv)
 {
-	static const struct opt o[] = {{"scatter", 0, true, 1}, {"partition", 0, true, 2},
-				       {"output", 'o', true, 3}, {"trim", 0, false, 4},
-				       {"dump_offset", 0, true, 5}, {"help", 'h', false, 6}, {0}};
+	static const struct opt o[] = {{"scatter", 0, true, CA_SCATTER},
+				       {"partition", 0, true, CA_PART},
+				       {"output", 'o', true, CA_OUT}, {"trim", 0, false, CA_TRIM},
+				       {"dump_offset", 0, true, CA_DUMP_OFFSET},
+				       {"help", 'h', false, CA_HELP}, {0}};
 	static const char cu[] = "usage: bootimg carve DUMP --scatter FILE --partition NAME -o OUT "
 				 "[--trim] [--dump-offset N]\n";
 	struct carve_args a = {0};
@@ -343,14 +356,16 @@ int cmd_carve(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		switch (id) {
-		case 0: a.dump = s.arg; break;
-		case 1: a.scatter = s.arg; break;
-		case 2: a.partition = s.arg; break;
-		case 3: a.out = s.arg; break;
-		case 4: a.trim = true; break;
-		case 5: a.dump_offset = opt_u64("--dump-offset", s.arg, UINT64_MAX); break;
-		default: fputs(cu, stdout); return 0;
+		switch ((enum carve_opt)id) {
+		case CA_DUMP: a.dump = s.arg; break;
+		case CA_SCATTER: a.scatter = s.arg; break;
+		case CA_PART: a.partition = s.arg; break;
+		case CA_OUT: a.out = s.arg; break;
+		case CA_TRIM: a.trim = true; break;
+		case CA_DUMP_OFFSET:
+			a.dump_offset = opt_u64("--dump-offset", s.arg, UINT64_MAX);
+			break;
+		case CA_HELP: fputs(cu, stdout); return 0;
 		}
 	}
 	if (!a.dump || !a.scatter || !a.partition || !a.out)
@@ -381,19 +396,19 @@ static int file_release(const char *path, char *rel, size_t cap, const char **ki
 	if ((n = modinfo_from_fd(fd, mi, MODINFO_CAP, NULL)) >= 0 &&
 	    modinfo_get(mi, (size_t)n, &pos, false, NULL, "vermagic", &v, &vl) == 1) {
 		modinfo_vermagic_release(v, vl, &r, &rl);
-		snprintf(rel, cap, "%.*s", (int)rl, r);
+		strfmt_show(rel, cap, "%.*s", (int)rl, r);
 		*kind = "module vermagic";
 		found = 0;
 	} else if (!image_try_load_flags(&im, path, IMAGE_KERNEL | IMAGE_NO_ID, &d)) {
 		if (im.kernel.release[0]) {
-			snprintf(rel, cap, "%s", im.kernel.release);
+			strfmt_show(rel, cap, "%s", im.kernel.release);
 			*kind = "boot image kernel";
 			found = 0;
 		}
 		image_free(&im);
 	} else if (kernel_inspect(fd, 0, size, &ki, NULL, NULL, NULL, NULL, &d) == 0 &&
 		   ki.release[0]) {
-		snprintf(rel, cap, "%s", ki.release);
+		strfmt_show(rel, cap, "%s", ki.release);
 		*kind = "kernel";
 		found = 0;
 	}
@@ -414,7 +429,7 @@ int cmd_version(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	for (int i = 1; i < argc; i++) {
-		char rel[80];
+		char rel[KERNEL_RELEASE_MAX];
 		const char *kind = "";
 
 		if (file_release(argv[i], rel, sizeof(rel), &kind) == 0) {

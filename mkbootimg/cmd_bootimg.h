@@ -17,6 +17,8 @@ struct field {
 	size_t max;
 };
 #define FIELDS_MAX 32
+/* One field as text: the longest is vendor_boot's command line. */
+#define FIELD_TEXT_MAX (VENDOR_BOOT_ARGS_SIZE + 1)
 
 /* cmd_info.c: the fields of a header, in offset order; returns how many. */
 unsigned header_fields(const struct bootimg *g, struct field *f);

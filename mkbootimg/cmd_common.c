@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "image.h"
+#include "strfmt.h"
 
 int inputs_open(struct inputs *in, const char *path, uint64_t *size)
 {
@@ -111,9 +113,9 @@ void outset_begin(struct outset *s, const char *dir, const int *in_fds, unsigned
 int outset_add(struct outset *s, const char *name)
 {
 	struct diag d;
-	char shown[512];
+	char shown[PATH_MAX];
 
-	snprintf(shown, sizeof(shown), "%s/%s", s->dir, name);
+	strfmt_show(shown, sizeof(shown), "%s/%s", s->dir, name); /* for messages */
 	if (s->n == OUTSET_MAX)
 		die(EXIT_BAD, "%s: more than %d outputs", s->dir, OUTSET_MAX);
 	if (outfile_openat(&s->o[s->n], s->dirfd, name, shown, s->in_fds, s->nin, &d))

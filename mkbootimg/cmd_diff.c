@@ -23,10 +23,13 @@
 #include "fileio.h"
 #include "image.h"
 #include "ramdisk.h"
+#include "strfmt.h"
 #include "textdiff.h"
 
 #define DIFF_DTB_MAX 16
 #define DIFF_RAMDISK_CAP (512u << 20)
+#define SHA_HEX_MAX 65	    /* a SHA-256 in hex digits */
+#define CONFIG_NAME_MAX 129 /* a config option's name compared, at most 128 bytes */
 
 struct side {
 	const char *path;
@@ -108,19 +111,19 @@ static void load_ramdisk(struct side *s)
 
 	rd_init(&s->rd, 0);
 	if (!p->s || !p->data_len)
-		return (void)snprintf(s->rd_why, sizeof(s->rd_why), "no ramdisk");
+		return (void)strfmt_show(s->rd_why, sizeof(s->rd_why), "no ramdisk");
 	if (p->data_len > DIFF_RAMDISK_CAP || !(in = malloc(p->data_len)) ||
 	    read_at(s->im.fd, in, p->data_len, p->data_off)) {
 		free(in);
-		return (void)snprintf(s->rd_why, sizeof(s->rd_why), "unreadable");
+		return (void)strfmt_show(s->rd_why, sizeof(s->rd_why), "unreadable");
 	}
 	s->comp = comp_detect(in, p->data_len, &what);
 	if (s->comp == COMP_UNKNOWN) {
-		snprintf(s->rd_why, sizeof(s->rd_why), "%s", what ? what : "not a ramdisk");
+		strfmt_show(s->rd_why, sizeof(s->rd_why), "%s", what ? what : "not a ramdisk");
 	} else if (decompress_all(s->comp, in, p->data_len, DIFF_RAMDISK_CAP, &out, &outlen, &d) < 0) {
-		snprintf(s->rd_why, sizeof(s->rd_why), "%s", d.msg);
+		strfmt_show(s->rd_why, sizeof(s->rd_why), "%s", d.msg);
 	} else if (rd_load_archive(&s->rd, out, outlen, &d) < 0) {
-		snprintf(s->rd_why, sizeof(s->rd_why), "%s", d.msg);
+		strfmt_show(s->rd_why, sizeof(s->rd_why), "%s", d.msg);
 	} else {
 		s->rd_ok = true;
 	}
@@ -177,12 +180,12 @@ static void free_side(struct side *s)
 static void field_text(const struct field *f, char *out, size_t cap)
 {
 	switch (f->kind) {
-	case F_DEC: snprintf(out, cap, "%" PRIu64, f->v); break;
-	case F_HEX: snprintf(out, cap, "0x%08" PRIx64, f->v); break;
+	case F_DEC: strfmt_show(out, cap, "%" PRIu64, f->v); break;
+	case F_HEX: strfmt_show(out, cap, "0x%08" PRIx64, f->v); break;
 	case F_OSVER: os_string((uint32_t)f->v, out, cap); break;
 	case F_STR:
-		snprintf(out, cap, "%.*s", (int)strnlen((const char *)f->s, f->max),
-			 (const char *)f->s);
+		strfmt_show(out, cap, "%.*s", (int)strnlen((const char *)f->s, f->max),
+			    (const char *)f->s);
 		break;
 	}
 }
@@ -198,7 +201,7 @@ static void diff_header(struct out *o, const struct side *a, const struct side *
 		item(o, "kind", a->im.img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot",
 		     b->im.img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot");
 	for (unsigned i = 0; i < na; i++) {
-		char va[2048], vb[2048];
+		char va[FIELD_TEXT_MAX], vb[FIELD_TEXT_MAX];
 		unsigned j;
 
 		for (j = 0; j < nb && strcmp(fa[i].name, fb[j].name); j++)
@@ -226,11 +229,11 @@ static void trailer_summary(const struct trailer *t, char *out, size_t cap)
 	size_t n = 0;
 
 	out[0] = 0;
-	for (unsigned i = 0; i < t->n && n < cap; i++) {
+	for (unsigned i = 0; i < t->n; i++) {
 		if (t->item[i].kind == TR_ZERO || t->item[i].kind == TR_FF)
 			continue;
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "",
-				      trailer_kind_name(t->item[i].kind));
+		strfmt_show_add(out, cap, &n, "%s%s", n ? ", " : "",
+				trailer_kind_name(t->item[i].kind));
 	}
 }
 
@@ -244,13 +247,13 @@ static void diff_wrapping(struct out *o, const struct side *a, const struct side
 		     b->im.wrap.kind ? wrapper_name(b->im.wrap.kind) : NULL);
 	for (unsigned i = 0; i < 2; i++) {
 		const struct image_part *pa = &a->im.part[parts[i]], *pb = &b->im.part[parts[i]];
-		char w[64];
+		char w[LABEL_MAX];
 
-		snprintf(w, sizeof(w), "%s MTK header", bootimg_part_name(parts[i]));
+		strfmt_show(w, sizeof(w), "%s MTK header", bootimg_part_name(parts[i]));
 		if (pa->has_mtk != pb->has_mtk || (pa->has_mtk && strcmp(pa->mtk.name, pb->mtk.name)))
 			item(o, w, pa->has_mtk ? pa->mtk.name : NULL, pb->has_mtk ? pb->mtk.name : NULL);
 	}
-	char ta[256], tb[256];
+	char ta[SHOW_MAX], tb[SHOW_MAX];
 
 	trailer_summary(&a->im.tr, ta, sizeof(ta));
 	trailer_summary(&b->im.tr, tb, sizeof(tb));
@@ -260,16 +263,20 @@ static void diff_wrapping(struct out *o, const struct side *a, const struct side
 
 /* ---- kernel and config ---------------------------------------------------------------- */
 
-static void sha_hex(const struct side *s, enum bootimg_part part, char hex[65])
+static void sha_hex(const struct side *s, enum bootimg_part part, char hex[SHA_HEX_MAX])
 {
+	static const char digit[] = "0123456789abcdef";
 	const struct image_part *p = &s->im.part[part];
 	uint8_t sha[32];
 
 	hex[0] = 0;
 	if (!p->s || sha256_range(s->im.fd, p->data_off, p->data_len, sha) < 0)
 		return;
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+	for (unsigned i = 0; i < 32; i++) {
+		hex[2 * i] = digit[sha[i] >> 4];
+		hex[2 * i + 1] = digit[sha[i] & 15];
+	}
+	hex[64] = 0;
 }
 
 /* "CONFIG_X=value" and "# CONFIG_X is not set" lines: the value of X, or NULL. */
@@ -300,6 +307,7 @@ static void config_side(struct out *o, const char *x, size_t xn, const char *y, 
 	for (size_t i = 0; i < xn;) {
 		const char *l = x + i, *e = memchr(l, '\n', xn - i), *name = l, *v, *w;
 		size_t ll = e ? (size_t)(e - l) : xn - i, nl, vl = 0, wl = 0;
+		char nm[CONFIG_NAME_MAX], sv[SHOW_MAX], sw[SHOW_MAX];
 
 		i += ll + 1;
 		if (ll > 2 && !memcmp(l, "# CONFIG_", 9))
@@ -307,17 +315,15 @@ static void config_side(struct out *o, const char *x, size_t xn, const char *y, 
 		else if (ll < 7 || memcmp(l, "CONFIG_", 7))
 			continue;
 		nl = strcspn(name, "= \n");
-		if (nl > 128)
-			continue;
+		if (strfmt(nm, sizeof(nm), "%.*s", (int)nl, name) < 0)
+			continue; /* longer than any option's name */
 		v = config_value(x, xn, name, nl, &vl);
 		w = config_value(y, yn, name, nl, &wl);
 		if (!v || (w && x_is_a && vl == wl && !memcmp(v, w, vl)) || (w && !x_is_a))
 			continue; /* same, or seen from a's side already */
-		char nm[130], sv[256], sw[256];
-		snprintf(nm, sizeof(nm), "%.*s", (int)nl, name);
-		snprintf(sv, sizeof(sv), "%.*s", (int)(vl < 255 ? vl : 255), v);
+		strfmt_show(sv, sizeof(sv), "%.*s", (int)vl, v);
 		if (w)
-			snprintf(sw, sizeof(sw), "%.*s", (int)(wl < 255 ? wl : 255), w);
+			strfmt_show(sw, sizeof(sw), "%.*s", (int)wl, w);
 		item(o, nm, x_is_a ? sv : (w ? sw : NULL), x_is_a ? (w ? sw : NULL) : sv);
 	}
 }
@@ -325,18 +331,18 @@ static void config_side(struct out *o, const char *x, size_t xn, const char *y, 
 static void diff_kernel(struct out *o, const struct side *a, const struct side *b)
 {
 	const struct kernel_info *ka = &a->im.kernel, *kb = &b->im.kernel;
-	char ha[65], hb[65];
+	char ha[SHA_HEX_MAX], hb[SHA_HEX_MAX];
 
 	section(o, "kernel");
 	sha_hex(a, BP_KERNEL, ha);
 	sha_hex(b, BP_KERNEL, hb);
 	if (strcmp(ha, hb)) {
-		char sa[96], sb[96];
+		char sa[SHOW_MAX], sb[SHOW_MAX];
 
-		snprintf(sa, sizeof(sa), "%" PRIu64 " bytes, sha256 %.16s...",
-			 a->im.part[BP_KERNEL].data_len, ha);
-		snprintf(sb, sizeof(sb), "%" PRIu64 " bytes, sha256 %.16s...",
-			 b->im.part[BP_KERNEL].data_len, hb);
+		strfmt_show(sa, sizeof(sa), "%" PRIu64 " bytes, sha256 %.16s...",
+			    a->im.part[BP_KERNEL].data_len, ha);
+		strfmt_show(sb, sizeof(sb), "%" PRIu64 " bytes, sha256 %.16s...",
+			    b->im.part[BP_KERNEL].data_len, hb);
 		item(o, "kernel bytes", sa, sb);
 	}
 	if (strcmp(ka->version, kb->version))
@@ -364,23 +370,23 @@ static void dtb_desc(const uint8_t *t, size_t n, char *out, size_t cap)
 	int ml = 0, cl = 0;
 
 	if (fdt_check_full(t, n) != 0) {
-		snprintf(out, cap, "%zu bytes, not a valid FDT", n);
+		strfmt_show(out, cap, "%zu bytes, not a valid FDT", n);
 		return;
 	}
 	model = fdt_getprop(t, 0, "model", &ml);
 	compat = fdt_getprop(t, 0, "compatible", &cl);
-	snprintf(out, cap, "%zu bytes, model \"%.*s\", compatible \"%.*s\"", n,
-		 model && ml > 0 ? (int)strnlen(model, (size_t)ml) : 0, model ? model : "",
-		 compat && cl > 0 ? (int)strnlen(compat, (size_t)cl) : 0, compat ? compat : "");
+	strfmt_show(out, cap, "%zu bytes, model \"%.*s\", compatible \"%.*s\"", n,
+		    model && ml > 0 ? (int)strnlen(model, (size_t)ml) : 0, model ? model : "",
+		    compat && cl > 0 ? (int)strnlen(compat, (size_t)cl) : 0, compat ? compat : "");
 }
 
 static void diff_dtbs(struct out *o, const struct side *a, const struct side *b)
 {
 	section(o, "dtb");
 	for (unsigned i = 0; i < a->ndtb || i < b->ndtb; i++) {
-		char da[512], db[512], w[32];
+		char da[SHOW_MAX], db[SHOW_MAX], w[LABEL_MAX];
 
-		snprintf(w, sizeof(w), "dtb %u", i);
+		strfmt_show(w, sizeof(w), "dtb %u", i);
 		if (i < a->ndtb)
 			dtb_desc(a->dtb[i], a->dtb_len[i], da, sizeof(da));
 		if (i < b->ndtb)
@@ -398,8 +404,8 @@ static void entry_desc(const struct rd_entry *e, char *out, size_t cap)
 	char mode[11];
 
 	cpio_mode_string(e->m.f[CF_MODE], mode);
-	snprintf(out, cap, "%s %u/%u %" PRIu64 " bytes", mode, e->m.f[CF_UID], e->m.f[CF_GID],
-		 rd_entry_size(e));
+	strfmt_show(out, cap, "%s %u/%u %" PRIu64 " bytes", mode, e->m.f[CF_UID], e->m.f[CF_GID],
+		    rd_entry_size(e));
 }
 
 static void diff_entry(struct out *o, const struct rd_entry *x, const struct rd_entry *y)
@@ -407,7 +413,7 @@ static void diff_entry(struct out *o, const struct rd_entry *x, const struct rd_
 	uint32_t mx = x->m.f[CF_MODE], my = y->m.f[CF_MODE];
 	size_t nx = rd_entry_size(x), ny = rd_entry_size(y);
 	bool data_same = nx == ny && (!nx || !memcmp(x->data, y->data, nx));
-	char dx[128], dy[128], *patch = NULL;
+	char dx[SHOW_MAX], dy[SHOW_MAX], *patch = NULL;
 
 	if (mx == my && x->m.f[CF_UID] == y->m.f[CF_UID] && x->m.f[CF_GID] == y->m.f[CF_GID] &&
 	    data_same)
@@ -420,9 +426,9 @@ static void diff_entry(struct out *o, const struct rd_entry *x, const struct rd_
 	}
 	item(o, x->name, dx, dy);
 	if (textdiff_is_text((const char *)x->data, nx) && textdiff_is_text((const char *)y->data, ny)) {
-		char la[4200], lb[4200];
-		snprintf(la, sizeof(la), "a/%s", x->name);
-		snprintf(lb, sizeof(lb), "b/%s", y->name);
+		char la[CPIO_NAME_MAX + 2], lb[CPIO_NAME_MAX + 2]; /* "a/" and a name */
+		strfmt_show(la, sizeof(la), "a/%s", x->name);
+		strfmt_show(lb, sizeof(lb), "b/%s", y->name);
 		int r = textdiff_unified((const char *)x->data, nx, (const char *)y->data, ny, la, lb,
 					 &patch);
 		if (r == 0 && patch && *patch)
@@ -446,7 +452,7 @@ static void diff_ramdisk(struct out *o, const struct side *a, const struct side 
 	for (size_t i = 0; i < a->rd.n; i++) {
 		const struct rd_entry *x = &a->rd.v[i];
 		long j = rd_find(&b->rd, x->name);
-		char dx[128];
+		char dx[SHOW_MAX];
 
 		if (j < 0) {
 			entry_desc(x, dx, sizeof(dx));
@@ -457,7 +463,7 @@ static void diff_ramdisk(struct out *o, const struct side *a, const struct side 
 	}
 	for (size_t j = 0; j < b->rd.n; j++) {
 		const struct rd_entry *y = &b->rd.v[j];
-		char dy[128];
+		char dy[SHOW_MAX];
 
 		if (rd_find(&a->rd, y->name) < 0) {
 			entry_desc(y, dy, sizeof(dy));
@@ -481,10 +487,10 @@ static void diff_avb(struct out *o, const struct side *a, const struct side *b)
 		item(o, "AVB algorithm", va->alg ? va->alg->name : "unknown",
 		     vb->alg ? vb->alg->name : "unknown");
 	if (va->h.rollback_index != vb->h.rollback_index) {
-		char ra[32], rb[32];
+		char ra[NUM_TEXT_MAX], rb[NUM_TEXT_MAX];
 
-		snprintf(ra, sizeof(ra), "%" PRIu64, va->h.rollback_index);
-		snprintf(rb, sizeof(rb), "%" PRIu64, vb->h.rollback_index);
+		strfmt_show(ra, sizeof(ra), "%" PRIu64, va->h.rollback_index);
+		strfmt_show(rb, sizeof(rb), "%" PRIu64, vb->h.rollback_index);
 		item(o, "AVB rollback index", ra, rb);
 	}
 }

@@ -11,6 +11,7 @@
 #include "avb.h"
 #include "bootid.h"
 #include "image.h"
+#include "strfmt.h"
 
 #define NUM(n, o, k, val) ((struct field){(n), (o), (k), (val), NULL, 0})
 #define STR(n, o, p, m) ((struct field){(n), (o), F_STR, 0, (p), (m)})
@@ -96,9 +97,9 @@ void os_string(uint32_t raw, char *out, size_t cap)
 
 	bootimg_os_version_split(raw, &a, &b, &c, &y, &m);
 	if (!raw)
-		snprintf(out, cap, "none");
+		strfmt_show(out, cap, "none");
 	else
-		snprintf(out, cap, "%u.%u.%u, patch level %04u-%02u", a, b, c, y, m);
+		strfmt_show(out, cap, "%u.%u.%u, patch level %04u-%02u", a, b, c, y, m);
 }
 
 /* ---- JSON helpers -------------------------------------------------------------- */
@@ -132,21 +133,20 @@ static void describe(const struct image_part *p, char *out, size_t cap)
 
 	out[0] = 0;
 	if (p->has_mtk)
-		n += (size_t)snprintf(out + n, cap - n, "MTK \"%s\" dsize %" PRIu32 " + ",
-				      p->mtk.name, p->mtk.dsize);
-	if (n < cap)
-		n += (size_t)snprintf(out + n, cap - n, "%s", payload_fmt_name(p->fmt));
-	if (n < cap && p->inner != PF_UNKNOWN && p->inner != PF_EMPTY)
-		n += (size_t)snprintf(out + n, cap - n, " (%s data @+0x%" PRIx64 ")",
-				      payload_fmt_name(p->inner), p->inner_at);
-	if (n < cap && p->appended_dtbs)
-		snprintf(out + n, cap - n, " + %u appended dtb @+0x%" PRIx64, p->appended_dtbs,
-			 p->appended_dtb_at);
+		strfmt_show_add(out, cap, &n, "MTK \"%s\" dsize %" PRIu32 " + ", p->mtk.name,
+				p->mtk.dsize);
+	strfmt_show_add(out, cap, &n, "%s", payload_fmt_name(p->fmt));
+	if (p->inner != PF_UNKNOWN && p->inner != PF_EMPTY)
+		strfmt_show_add(out, cap, &n, " (%s data @+0x%" PRIx64 ")",
+				payload_fmt_name(p->inner), p->inner_at);
+	if (p->appended_dtbs)
+		strfmt_show_add(out, cap, &n, " + %u appended dtb @+0x%" PRIx64, p->appended_dtbs,
+				p->appended_dtb_at);
 }
 
 static void text_fields(const struct field *f, unsigned n)
 {
-	char os[64];
+	char os[SHOW_MAX];
 
 	printf("header fields:\n");
 	for (unsigned i = 0; i < n; i++) {
@@ -165,7 +165,7 @@ static void text_fields(const struct field *f, unsigned n)
 
 static void text_layout(const struct image *im)
 {
-	char desc[200];
+	char desc[SHOW_MAX];
 
 	printf("layout:\n  %-10s %-10s %-10s %-14s %s\n", "offset", "size", "padded", "part",
 	       "content");
@@ -494,9 +494,12 @@ static void info_json(const struct image *im)
 
 static const char info_usage[] = "usage: bootimg info IMAGE [--json]\n";
 
+enum info_opt { IO_IMAGE, IO_JSON, IO_HELP };
+
 int cmd_info(int argc, char **argv)
 {
-	static const struct opt o[] = {{"json", 0, false, 1}, {"help", 'h', false, 2}, {0}};
+	static const struct opt o[] = {{"json", 0, false, IO_JSON}, {"help", 'h', false, IO_HELP},
+				       {0}};
 	const char *path = NULL;
 	bool json = false;
 	struct opt_state s;
@@ -505,14 +508,15 @@ int cmd_info(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		if (id == 1)
-			json = true;
-		else if (id == 2)
-			return fputs(info_usage, stdout), 0;
-		else if (!path)
+		switch ((enum info_opt)id) {
+		case IO_JSON: json = true; break;
+		case IO_HELP: return fputs(info_usage, stdout), 0;
+		case IO_IMAGE:
+			if (path)
+				die(EXIT_USAGE, "info: one IMAGE only");
 			path = s.arg;
-		else
-			die(EXIT_USAGE, "info: one IMAGE only");
+			break;
+		}
 	}
 	if (!path)
 		die(EXIT_USAGE, "%s", info_usage);

@@ -27,6 +27,7 @@
 #include "cmd_common.h"
 #include "fileio.h"
 #include "mtk.h"
+#include "strfmt.h"
 
 extern char **environ;
 
@@ -92,8 +93,9 @@ static const char usage[] =
 	"Options may be abbreviated; '-' and '_' are alike. Exit status: 0 written,\n"
 	"1 bad input or refused (nothing written), 2 bad usage.\n";
 
-enum {
-	O_KERNEL = 1, O_RAMDISK, O_SECOND, O_DTB, O_RECOVERY_DTBO, O_RECOVERY_ACPIO, O_CMDLINE,
+enum mkbootimg_opt {
+	O_ARG, /* a positional argument: none is taken */
+	O_KERNEL, O_RAMDISK, O_SECOND, O_DTB, O_RECOVERY_DTBO, O_RECOVERY_ACPIO, O_CMDLINE,
 	O_VENDOR_CMDLINE, O_BASE, O_KERNEL_OFFSET, O_RAMDISK_OFFSET, O_SECOND_OFFSET,
 	O_DTB_OFFSET, O_OS_VERSION, O_OS_PATCH_LEVEL, O_TAGS_OFFSET, O_BOARD, O_PAGESIZE, O_ID,
 	O_OUTPUT, O_VENDOR_BOOT, O_VENDOR_RAMDISK, O_VENDOR_BOOTCONFIG, O_HEADER_VERSION,
@@ -305,7 +307,7 @@ static void parse_args(struct args *a, int argc, char **argv)
 	};
 	opt_begin(&s, argc, argv, opts);
 	while ((id = opt_next(&s)) >= 0) {
-		if (id == 0)
+		if (id == O_ARG)
 			die(EXIT_USAGE, "unexpected argument \"%s\" (see --help)", s.arg);
 		parse_one(a, id, s.arg);
 	}
@@ -475,7 +477,7 @@ static void boot_header(const struct args *a, struct bootimg *img)
 
 struct gki_run {
 	char dir[PATH_MAX];      /* mkdtemp folder for avbtool's output */
-	char out[PATH_MAX + 16]; /* dir/boot_signature */
+	char out[PATH_MAX];      /* dir/boot_signature */
 	char *words;    /* a copy of the signature args, split in place */
 	char **argv;
 };
@@ -561,14 +563,18 @@ static int gki_signature(const struct args *a, const char *path, uint8_t *sig, s
 	struct gki_run g = {0};
 	int r;
 
-	snprintf(g.dir, sizeof(g.dir), "%s/mkbootimg-gki.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	tmp = tmp && *tmp ? tmp : "/tmp";
+	if (strfmt(g.dir, sizeof(g.dir), "%s/mkbootimg-gki.XXXXXX", tmp) < 0)
+		return diag_set(d, -ENAMETOOLONG, "a temporary folder in %s: path too long", tmp);
 	if (!mkdtemp(g.dir)) {
 		r = diag_set(d, -errno, "a temporary folder %s: %s", g.dir, strerror(errno));
 		g.dir[0] = 0;
 		return r;
 	}
-	snprintf(g.out, sizeof(g.out), "%s/boot_signature", g.dir);
-	r = gki_argv(&g, a, path, d);
+	if (strfmt(g.out, sizeof(g.out), "%s/boot_signature", g.dir) < 0)
+		r = diag_set(d, -ENAMETOOLONG, "%s/boot_signature: path too long", g.dir);
+	else
+		r = gki_argv(&g, a, path, d);
 	if (!r)
 		r = gki_spawn(&g, d);
 	if (!r)
@@ -598,9 +604,8 @@ static void write_gki(struct image_plan *p, const struct inputs *in, const struc
 		const char *slash = strrchr(a->output, '/');
 		char path[PATH_MAX];
 
-		if ((size_t)snprintf(path, sizeof(path), "%.*s%s",
-				     slash ? (int)(slash - a->output + 1) : 2,
-				     slash ? a->output : "./", o.tmp) >= sizeof(path))
+		if (strfmt(path, sizeof(path), "%.*s%s", slash ? (int)(slash - a->output + 1) : 2,
+			   slash ? a->output : "./", o.tmp) < 0)
 			r = diag_set(&d, -ENAMETOOLONG, "output path too long");
 		else
 			r = gki_signature(a, path, sig, &d);

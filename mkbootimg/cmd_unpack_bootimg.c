@@ -19,6 +19,7 @@
 #include "cmd_common.h"
 #include "fileio.h"
 #include "image.h"
+#include "strfmt.h"
 
 static const char usage[] =
 	"usage: unpack_bootimg --boot_img IMAGE [--out DIR] [--format info|mkbootimg] [-0]\n"
@@ -39,8 +40,10 @@ static const char usage[] =
 
 /* ---- argument list, printed shell-quoted or NUL-separated ------------------------ */
 
+#define ARGL_MAX 256 /* words of the mkbootimg arguments printed */
+
 struct argl {
-	char *v[256];
+	char *v[ARGL_MAX];
 	unsigned n;
 };
 
@@ -129,13 +132,14 @@ static void extract_part(struct outset *o, const struct image *im, enum bootimg_
 static void check_link_names(const struct image *im)
 {
 	for (unsigned i = 0; i < im->nvrd; i++) {
-		char link[96];
+		const char *name = (const char *)im->vrd[i].name;
+		char link[LABEL_MAX];
 
-		snprintf(link, sizeof(link), "ramdisk_%.32s", (const char *)im->vrd[i].name);
-		if (!name_is_component(link))
+		if (strfmt(link, sizeof(link), "ramdisk_%.32s", name) < 0 ||
+		    !name_is_component(link))
 			die(EXIT_BAD, "%s: vendor ramdisk table entry %u: ramdisk name \"%.32s\" "
 				      "is not a plain file name; nothing unpacked",
-			    im->path, i, (const char *)im->vrd[i].name);
+			    im->path, i, name);
 	}
 }
 
@@ -151,11 +155,13 @@ static void vendor_links(const struct image *im, const char *dir)
 		    errno == ELOOP || errno == ENOTDIR ? "not a folder (a symlink?); not followed"
 						       : strerror(errno));
 	for (unsigned i = 0; i < im->nvrd; i++) {
-		char link[96], tmp[112], target[32];
+		const char *name = (const char *)im->vrd[i].name;
+		char link[LABEL_MAX], tmp[LABEL_MAX], target[LABEL_MAX];
 
-		snprintf(link, sizeof(link), "ramdisk_%.32s", (const char *)im->vrd[i].name);
-		snprintf(tmp, sizeof(tmp), ".%s.%d", link, (int)getpid());
-		snprintf(target, sizeof(target), "../vendor_ramdisk%02u", i);
+		if (strfmt(link, sizeof(link), "ramdisk_%.32s", name) < 0 ||
+		    strfmt(tmp, sizeof(tmp), ".%s.%d", link, (int)getpid()) < 0 ||
+		    strfmt(target, sizeof(target), "../vendor_ramdisk%02u", i) < 0)
+			die(EXIT_BAD, "%s/vendor-ramdisk-by-name: entry %u: name too long", dir, i);
 		unlinkat(sub, tmp, 0);
 		if (symlinkat(target, sub, tmp) < 0 || renameat(sub, tmp, sub, link) < 0) {
 			int e = errno;
@@ -192,9 +198,10 @@ static void unpack_all(const struct image *im, const char *dir)
 
 		for (unsigned i = 0; i < im->nvrd; i++) {
 			uint64_t off = im->vrd[i].offset, len = im->vrd[i].size;
-			char name[32];
+			char name[LABEL_MAX];
 
-			snprintf(name, sizeof(name), "vendor_ramdisk%02u", i);
+			if (strfmt(name, sizeof(name), "vendor_ramdisk%02u", i) < 0)
+				die(EXIT_BAD, "vendor ramdisk %u: name too long", i); /* never */
 			len = off >= avail ? 0 : len < avail - off ? len : avail - off;
 			extract(o, im, vr->offset + off, len, name);
 		}

@@ -10,6 +10,7 @@
 
 #include "bootid.h"
 #include "fileio.h"
+#include "strfmt.h"
 
 static void warn(struct image *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(struct image *im, const char *fmt, ...)
@@ -19,7 +20,7 @@ static void warn(struct image *im, const char *fmt, ...)
 	if (im->nwarn == IMAGE_WARN_MAX)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(im->warn[im->nwarn++], DIAG_MSG_MAX, fmt, ap);
+	vstrfmt_show(im->warn[im->nwarn++], DIAG_MSG_MAX, fmt, ap);
 	va_end(ap);
 }
 
@@ -302,7 +303,7 @@ int image_try_load_flags(struct image *im, const char *path, unsigned flags, str
 
 		im->avb_loaded = avb_image_load(im->fd, im->size, &im->avb, &d2) == 0;
 		if (!im->avb_loaded)
-			snprintf(im->avb_error, sizeof(im->avb_error), "%s", d2.msg);
+			strfmt_show(im->avb_error, sizeof(im->avb_error), "%s", d2.msg);
 	}
 	return r;
 }

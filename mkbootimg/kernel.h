@@ -25,6 +25,7 @@
 
 #include "diag.h"
 #include "payload.h"
+#include "textsize.h"
 
 #define KERNEL_READ_MAX (64u << 20)	   /* a kernel section read into memory, at most */
 #define KERNEL_VMLINUX_MAX (192u << 20)	   /* a decompressed kernel, at most */
@@ -38,7 +39,7 @@ struct kernel_info {
 	bool decoded;		/* the payload decoded (whole or as far as it goes) */
 	uint64_t vmlinux_len;	/* bytes it decoded to */
 	char version[KERNEL_VERSION_MAX]; /* "Linux version ..." up to the newline, or "" */
-	char release[65];		  /* its third word (uname -r), or "" */
+	char release[KERNEL_RELEASE_MAX]; /* its third word (uname -r), or "" */
 	bool has_config;		  /* IKCFG_ST + gzip found */
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "strfmt.h"
 #include "wrapper.h"
 
 #define MF_FIELDS_MAX 12
@@ -166,7 +167,7 @@ static int line_err(const struct mf_line *l, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vstrfmt_show(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return diag_set(l->d, -EINVAL, "%u: %s", l->no, msg);
 }
@@ -377,7 +378,7 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, struct diag
 {
 	size_t ml = strlen(MANIFEST_MAGIC), i = 0;
 	struct mf_line l = {.d = d};
-	char buf[1024];
+	char buf[MANIFEST_LINE_MAX];
 	int r;
 
 	memset(m, 0, sizeof(*m));

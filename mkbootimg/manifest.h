@@ -44,6 +44,7 @@
 #define MANIFEST_NAME "manifest"
 #define MANIFEST_MAX (1u << 20)	 /* bytes of manifest text read */
 #define MANIFEST_NAME_MAX 64	 /* a file name in the folder, with the NUL */
+#define MANIFEST_LINE_MAX 1024	 /* a line of the manifest, with the NUL */
 #define MANIFEST_SHA256_SIZE 32
 
 enum mf_trailer { MF_TRAILER_NONE, MF_TRAILER_PAD00, MF_TRAILER_PADFF, MF_TRAILER_DATA };

@@ -7,7 +7,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "strfmt.h"
+
 #define LINE_MAX_LEN 512
+#define FLAT_NAME_MAX (SCATTER_NAME_MAX + 8) /* a flat line's name, "__NODL_" and all */
+#define FLAT_ADDR_MAX 40
 
 static int parse_num(const char *s, uint64_t *out)
 {
@@ -34,9 +38,10 @@ static char *trim(char *s)
 	return s;
 }
 
+/* A value kept only to be shown (strfmt.h): a long one is cut, marked. */
 static void copy_field(char *dst, size_t cap, const char *src)
 {
-	snprintf(dst, cap, "%s", src);
+	strfmt_show(dst, cap, "%s", src);
 }
 
 /* One "key: value" line of the V1.x format. */
@@ -76,9 +81,8 @@ static int v1_line(struct scatter *s, char *line, unsigned ln, struct diag *d)
 		return 0;
 	}
 	if (!strcmp(key, "partition_name")) {
-		if (strlen(val) >= SCATTER_NAME_MAX)
+		if (strfmt(p->name, sizeof(p->name), "%s", val) < 0)
 			return diag_set(d, -EINVAL, "line %u: partition_name is too long", ln);
-		copy_field(p->name, sizeof(p->name), val);
 	} else if (!strcmp(key, "file_name")) {
 		copy_field(p->file_name, sizeof(p->file_name), val);
 	} else if (!strcmp(key, "region")) {
@@ -102,13 +106,14 @@ static int v1_line(struct scatter *s, char *line, unsigned ln, struct diag *d)
 /* One line of the old flat format: "NAME 0xSTART", "{" or "}". */
 static int flat_line(struct scatter *s, char *line, unsigned ln, struct diag *d)
 {
-	char name[SCATTER_NAME_MAX + 8], addr[40], extra;
+	char name[FLAT_NAME_MAX], addr[FLAT_ADDR_MAX], extra;
 	struct scatter_part *p;
 	uint64_t v;
 	int n;
 
 	if (!strcmp(line, "{") || !strcmp(line, "}"))
 		return 0;
+	_Static_assert(FLAT_NAME_MAX == 72 && FLAT_ADDR_MAX == 40, "the widths below");
 	n = sscanf(line, "%71s %39s %c", name, addr, &extra);
 	if (n != 2)
 		return diag_set(d, -EINVAL, "line %u: expected \"NAME 0xADDRESS\"", ln);
@@ -119,9 +124,8 @@ static int flat_line(struct scatter *s, char *line, unsigned ln, struct diag *d)
 	p = &s->part[s->n++];
 	memset(p, 0, sizeof(*p));
 	p->download = strncmp(name, "__NODL_", 7) != 0;
-	if (strlen(name + (p->download ? 0 : 7)) >= SCATTER_NAME_MAX)
+	if (strfmt(p->name, sizeof(p->name), "%s", name + (p->download ? 0 : 7)) < 0)
 		return diag_set(d, -EINVAL, "line %u: partition name is too long", ln);
-	copy_field(p->name, sizeof(p->name), name + (p->download ? 0 : 7));
 	p->start = v;
 	p->bmt_encoded = (v >> 16) == 0xffff;
 	p->line = ln;

@@ -26,12 +26,13 @@
 #define SCATTER_MAX_PARTS 128
 #define SCATTER_NAME_MAX 64
 #define SCATTER_FILE_MAX 128
+#define SCATTER_INFO_MAX 64 /* a value kept only to be shown: a longer one is cut, "..." */
 
 struct scatter_part {
-	char index[16];		   /* "SYS9" (V1.x), "" (flat) */
+	char index[SCATTER_INFO_MAX]; /* "SYS9" (V1.x), "" (flat) */
 	char name[SCATTER_NAME_MAX];
 	char file_name[SCATTER_FILE_MAX];
-	char region[24];
+	char region[SCATTER_INFO_MAX];
 	uint64_t start; /* linear_start_addr */
 	uint64_t size;
 	bool size_known;
@@ -42,7 +43,8 @@ struct scatter_part {
 
 struct scatter {
 	bool v1; /* the V1.x YAML-like format */
-	char config_version[16], platform[24], project[64], storage[16];
+	char config_version[SCATTER_INFO_MAX], platform[SCATTER_INFO_MAX];
+	char project[SCATTER_INFO_MAX], storage[SCATTER_INFO_MAX];
 	struct scatter_part part[SCATTER_MAX_PARTS];
 	unsigned n;
 };

@@ -36,9 +36,8 @@ static int expand(const struct match *m, const char *in, char *out, size_t cap, 
 		if (in[0] != '$' || in[1] != '{' || !(end = strchr(in, '}'))) {
 			unsigned char c = (unsigned char)*in++;
 			if (c < 0x20 || c == 0x7f) { /* a control byte in the rule's own text */
-				if (o + 4 >= cap)
+				if (strfmt_add(out, cap, &o, "\\x%02x", c) < 0)
 					return -E2BIG;
-				o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c); /* fits: checked */
 			} else {
 				if (o + 1 >= cap)
 					return -E2BIG;
@@ -46,11 +45,11 @@ static int expand(const struct match *m, const char *in, char *out, size_t cap, 
 			}
 			continue;
 		}
-		if (!strncmp(in, "${bus}", 6))
-			vl = (size_t)snprintf(v, sizeof(v), "%d", m->bus); /* an int fits */
-		else if (!strncmp(in, "${addr}", 7))
-			vl = (size_t)snprintf(v, sizeof(v), "0x%02x", m->addr); /* fits */
-		else if (!strncmp(in, "${id}", 5))
+		if (!strncmp(in, "${bus}", 6) || !strncmp(in, "${addr}", 7)) {
+			int k = in[2] == 'b' ? strfmt(v, sizeof(v), "%d", m->bus)
+					     : strfmt(v, sizeof(v), "0x%02x", m->addr);
+			vl = k < 0 ? sizeof(v) : (size_t)k; /* a cut: refused below */
+		} else if (!strncmp(in, "${id}", 5))
 			probe_hex(m->bytes, m->len, v), vl = 2u * m->len;
 		else if (!strncmp(in, "${value}", 8)) {
 			if (m->value_len >= sizeof(m->value)) /* kept cut: never used as if whole */
@@ -100,7 +99,7 @@ static bool vermagic_ok(struct probe *p, int fd, const char *name)
 	modinfo_vermagic_release(v, vl, &rel, &rl);
 	if (rl == strlen(p->release) && !memcmp(rel, p->release, rl))
 		return true;
-	char esc[RELEASE_MAX * 4];
+	char esc[KERNEL_RELEASE_MAX * 4];
 	probe_esc(rel, rl, esc, sizeof(esc), true); /* a release longer than that: cut, shown only */
 	probe_log(p, "fault kernel=%s modules=%s module=%s vermagic=%s status=mismatch", p->release,
 		  p->modules_release, name, esc);
@@ -122,7 +121,7 @@ static int load_one(void *ctx, const struct moddep_graph *g, unsigned node)
 	if (moddep_name(path, plen, nm) < 0)
 		memcpy(nm, "?", 2);
 	lc->logged++; /* every way out below writes a line (or a fault line) */
-	if (probe_fmt(full, sizeof(full), "lib/modules/%s/%.*s", p->modules_release, (int)plen, path) < 0) {
+	if (strfmt(full, sizeof(full), "lib/modules/%s/%.*s", p->modules_release, (int)plen, path) < 0) {
 		probe_log(p, "load class=%s module=%s status=error:path-too-long", lc->cls, nm);
 		return -ENAMETOOLONG;
 	}
@@ -250,7 +249,7 @@ static const char *status(const struct probe *p, int err, char *buf, size_t cap)
 {
 	if (!err)
 		return p->dry_run ? "dry-run" : "ok";
-	snprintf(buf, cap, "error:%s", strerror(-err)); /* a message: a cut is harmless */
+	strfmt_show(buf, cap, "error:%s", strerror(-err)); /* a message */
 	return buf;
 }
 
@@ -274,8 +273,8 @@ static int act_bind(struct probe *p, const char *cls, const char *dev, const str
 			  cls, esc, m->bus, m->addr, of_node ? "dt-node" : "device", drv[0] ? drv : "none");
 		return 0;
 	}
-	if (probe_fmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/new_device", m->bus) < 0 ||
-	    probe_fmt(line, sizeof(line), "%s 0x%02x\n", dev, m->addr) < 0)
+	if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/new_device", m->bus) < 0 ||
+	    strfmt(line, sizeof(line), "%s 0x%02x\n", dev, m->addr) < 0)
 		err = -ENAMETOOLONG;
 	else if (!p->dry_run) { /* an existing sysfs file */
 		if ((fd = probe_open(p, path, O_WRONLY)) < 0)
@@ -340,9 +339,9 @@ static int act_install(struct probe *p, const char *cls, const char *file)
 	int err = 0;
 
 	probe_esc(file, strlen(file), esc, sizeof(esc), true); /* shown only */
-	if (probe_fmt(src, sizeof(src), "lib/probe/input/%s", file) < 0 ||
-	    probe_fmt(dst, sizeof(dst), "%s/%s/%s", p->input_dir,
-		      ext && !strcmp(ext, ".kl") ? "keylayout" : "idc", file) < 0)
+	if (strfmt(src, sizeof(src), "lib/probe/input/%s", file) < 0 ||
+	    strfmt(dst, sizeof(dst), "%s/%s/%s", p->input_dir,
+		   ext && !strcmp(ext, ".kl") ? "keylayout" : "idc", file) < 0)
 		err = -ENAMETOOLONG;
 	else if (!buf)
 		err = -ENOMEM;
@@ -389,8 +388,8 @@ static int act_overlay(struct probe *p, const char *cls, const char *file)
 		return 0;
 	}
 	b = b ? b + 1 : file;
-	if (probe_fmt(dir, sizeof(dir), "%s/%.*s", base, (int)strcspn(b, "."), b) < 0 ||
-	    probe_fmt(dst, sizeof(dst), "%s/dtbo", dir) < 0)
+	if (strfmt(dir, sizeof(dir), "%s/%.*s", base, (int)strcspn(b, "."), b) < 0 ||
+	    strfmt(dst, sizeof(dst), "%s/dtbo", dir) < 0)
 		return -ENAMETOOLONG;
 	if (!(buf = malloc(PROBE_OVERLAY_MAX)))
 		return -ENOMEM;

@@ -27,7 +27,7 @@
 
 static int dev_dir(char *out, size_t cap, int bus, unsigned addr)
 {
-	return probe_fmt(out, cap, "sys/bus/i2c/devices/%d-%04x", bus, addr);
+	return strfmt(out, cap, "sys/bus/i2c/devices/%d-%04x", bus, addr);
 }
 
 int probe_dev_state(const struct probe *p, int bus, unsigned addr, bool *of_node, char *drv,
@@ -41,10 +41,10 @@ int probe_dev_state(const struct probe *p, int bus, unsigned addr, bool *of_node
 	drv[0] = 0;
 	if (dev_dir(dir, sizeof(dir), bus, addr) < 0 || probe_exists(p, dir) < 0)
 		return 0;
-	*of_node = probe_fmt(sub, sizeof(sub), "%s/of_node", dir) == 0 && probe_exists(p, sub) == 0;
+	*of_node = strfmt(sub, sizeof(sub), "%s/of_node", dir) >= 0 && probe_exists(p, sub) == 0;
 	if ((n = probe_readlink(p, dir, "driver", link, sizeof(link))) > 0) {
 		base = strrchr(link, '/');
-		snprintf(drv, cap, "%s", base ? base + 1 : link); /* a name: a cut is harmless */
+		strfmt_show(drv, cap, "%s", base ? base + 1 : link); /* shown; "" means unbound */
 	}
 	return 1;
 }
@@ -71,7 +71,7 @@ static int driver_of(const struct probe *p, const char *mod, char *drv, size_t c
 	DIR *d;
 	int fd, err = -ENOENT;
 
-	if (probe_fmt(dir, sizeof(dir), "sys/module/%s/drivers", mod) < 0 ||
+	if (strfmt(dir, sizeof(dir), "sys/module/%s/drivers", mod) < 0 ||
 	    (fd = probe_open(p, dir, O_RDONLY | O_DIRECTORY)) < 0)
 		return -ENOENT;
 	if (!(d = fdopendir(fd))) {
@@ -91,15 +91,15 @@ static int driver_of(const struct probe *p, const char *mod, char *drv, size_t c
 int probe_dev_bind_driver(struct probe *p, const char *mod, int bus, unsigned addr, char *drv,
 			  size_t cap)
 {
-	char path[PROBE_PATH_MAX], dev[32];
+	char path[PROBE_PATH_MAX], dev[LABEL_MAX];
 	int fd, err = 0, n;
 
 	if (driver_of(p, mod, drv, cap) < 0)
 		return -ENOENT;
-	if (probe_fmt(dev, sizeof(dev), "%d-%04x", bus, addr & 0xffff) < 0)
+	if (strfmt(dev, sizeof(dev), "%d-%04x", bus, addr & 0xffff) < 0)
 		return -ENAMETOOLONG;
 	n = (int)strlen(dev);
-	if (probe_fmt(path, sizeof(path), "sys/bus/i2c/drivers/%s/bind", drv) < 0)
+	if (strfmt(path, sizeof(path), "sys/bus/i2c/drivers/%s/bind", drv) < 0)
 		return -ENAMETOOLONG;
 	if ((fd = probe_open(p, path, O_WRONLY)) < 0)
 		return fd;

@@ -77,31 +77,26 @@ static bool test_bytes(const struct rules *r, const struct cond *c, const uint8_
 
 static bool bus_ok(const struct cond *c, const struct adapter *a)
 {
-	char nm[16]; /* "i2c-" and any int */
+	char nm[LABEL_MAX];
 
-	snprintf(nm, sizeof(nm), "i2c-%d", a->nr);
-	return !c->bus || rules_glob(c->bus, a->name) || rules_glob(c->bus, nm);
+	return !c->bus || rules_glob(c->bus, a->name) ||
+	       (strfmt(nm, sizeof(nm), "i2c-%d", a->nr) >= 0 && rules_glob(c->bus, nm));
 }
 
 /* ---- conditions ---------------------------------------------------------------------- */
 
 enum verdict { V_NO, V_YES, V_UNKNOWN };
 
-/* Why a rule did not match, for the record and --explain: a deliberate cut
- * at sizeof(w->s) (an explanation, never tested). */
+/* Why a rule did not match, for the record and --explain: shown only, a
+ * long one is cut at sizeof(w->s), marked "...". */
 static void why_add(struct why *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void why_add(struct why *w, const char *fmt, ...)
 {
 	va_list ap;
-	int k;
 
-	if (w->n >= sizeof(w->s) - 1)
-		return;
 	va_start(ap, fmt);
-	k = vsnprintf(w->s + w->n, sizeof(w->s) - w->n, fmt, ap);
+	vstrfmt_show_add(w->s, sizeof(w->s), &w->n, fmt, ap);
 	va_end(ap);
-	if (k > 0)
-		w->n = w->n + (size_t)k < sizeof(w->s) ? w->n + (size_t)k : sizeof(w->s) - 1;
 }
 
 #define SHOWN_MAX 64 /* a fact's text in an explanation */
@@ -189,7 +184,7 @@ static long file_fact(struct probe *p, const char *dir, const char *key, struct 
 	long n;
 
 	*cut = false;
-	if (probe_fmt(path, sizeof(path), "%s%s", dir, key[0] == '/' ? key + 1 : key) < 0) {
+	if (strfmt(path, sizeof(path), "%s%s", dir, key[0] == '/' ? key + 1 : key) < 0) {
 		why_add(w, " %s %s: path too long", what, key);
 		return -ENAMETOOLONG;
 	}

@@ -159,7 +159,7 @@ static char *read_module_file(struct probe *p, const char *dir, const char *name
 	bool cut;
 	int fd;
 
-	if (probe_fmt(path, sizeof(path), "lib/modules/%s/%s", dir, name) < 0)
+	if (strfmt(path, sizeof(path), "lib/modules/%s/%s", dir, name) < 0)
 		return NULL;
 	if ((fd = probe_open(p, path, O_RDONLY | O_NONBLOCK)) < 0 || fstat(fd, &st) < 0 ||
 	    !S_ISREG(st.st_mode)) {
@@ -195,14 +195,15 @@ static char *read_module_file(struct probe *p, const char *dir, const char *name
  * else the first other one by name (a mismatch). */
 static bool find_modules(struct probe *p)
 {
-	char path[PROBE_PATH_MAX], best[RELEASE_MAX] = "";
+	char path[PROBE_PATH_MAX], best[KERNEL_RELEASE_MAX] = "";
 	struct dirent *de;
 	DIR *d;
 	int dfd;
 
-	if (p->release && probe_fmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release) == 0 &&
+	if (p->release && strfmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release) >= 0 &&
 	    probe_exists(p, path) == 0) {
-		memcpy(p->modules_release, p->release, strlen(p->release) + 1); /* < RELEASE_MAX */
+		/* shorter than KERNEL_RELEASE_MAX: probe_read_facts checked */
+		memcpy(p->modules_release, p->release, strlen(p->release) + 1);
 		return true;
 	}
 	if ((dfd = probe_open(p, "lib/modules", O_RDONLY | O_DIRECTORY)) < 0)
@@ -214,7 +215,7 @@ static bool find_modules(struct probe *p)
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.' && strlen(de->d_name) < sizeof(best) &&
 		    (!best[0] || strcmp(de->d_name, best) < 0) &&
-		    probe_fmt(path, sizeof(path), "lib/modules/%s/modules.dep", de->d_name) == 0 &&
+		    strfmt(path, sizeof(path), "lib/modules/%s/modules.dep", de->d_name) >= 0 &&
 		    probe_exists(p, path) == 0)
 			memcpy(best, de->d_name, strlen(de->d_name) + 1);
 	closedir(d);
@@ -234,7 +235,7 @@ static void read_modules(struct probe *p)
 	char path[PROBE_PATH_MAX];
 
 	if (!find_modules(p)) {
-		if (probe_fmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release ? p->release : "") == 0)
+		if (strfmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release ? p->release : "") >= 0)
 			probe_log(p, "fault file=/%s status=unreadable", path);
 		return;
 	}
@@ -248,7 +249,7 @@ static void read_modules(struct probe *p)
 			probe_log(p, "fault file=/lib/modules/%s/modules.dep bad_lines=%u status=skipped",
 				  p->modules_release, p->graph.bad_lines);
 	}
-	if (p->release && probe_fmt(path, sizeof(path), "lib/modules/%s", p->release) == 0 &&
+	if (p->release && strfmt(path, sizeof(path), "lib/modules/%s", p->release) >= 0 &&
 	    probe_exists(p, path) == 0)
 		bdir = p->release;
 	p->builtin = read_module_file(p, bdir, "modules.builtin", &p->builtin_len, false);
@@ -273,9 +274,9 @@ int probe_read_facts(struct probe *p)
 	p->bootconfig_len = read_text_fact(p, "/proc/bootconfig", p->bootconfig, "\n", false);
 	p->cpuinfo_read = false;
 	if (!p->release && uname(&u) == 0 &&
-	    probe_fmt(p->uname_release, sizeof(p->uname_release), "%s", u.release) == 0)
+	    strfmt(p->uname_release, sizeof(p->uname_release), "%s", u.release) >= 0)
 		p->release = p->uname_release;
-	if (p->release && strlen(p->release) >= RELEASE_MAX) {
+	if (p->release && strlen(p->release) >= KERNEL_RELEASE_MAX) {
 		probe_log(p, "fault kernel-release status=too-long");
 		p->release = NULL;
 	}

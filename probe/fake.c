@@ -16,6 +16,7 @@
 #define FAKE_CHIPS 32
 #define FAKE_REGS 16
 #define FAKE_LOADED 64
+#define FAKE_MODFAIL_MAX 8 /* modfail lines */
 #define FAKE_WORDS_MAX 24 /* words of a fixture line */
 
 struct fake_reg {
@@ -49,8 +50,8 @@ struct fake_hw {
 	unsigned slow_ms[PROBE_ADAPTERS_MAX], nslow;
 	struct fake_chip chip[FAKE_CHIPS];
 	unsigned nchip;
-	char modfail[8][MODULE_NAME_MAX];
-	int modfail_err[8];
+	char modfail[FAKE_MODFAIL_MAX][MODULE_NAME_MAX];
+	int modfail_err[FAKE_MODFAIL_MAX];
 	unsigned nmodfail;
 	char loaded[FAKE_LOADED][MODULE_NAME_MAX];
 	unsigned nloaded;
@@ -164,7 +165,8 @@ static int fake_line(struct fake_hw *hw, char *line, char *err, size_t errcap, i
 		hw->slow[hw->nslow++] = (int)bus;
 		return 0;
 	}
-	if (!strcmp(w[0], "modfail") && n == 3 && hw->nmodfail < 8 && strlen(w[1]) < MODULE_NAME_MAX) {
+	if (!strcmp(w[0], "modfail") && n == 3 && hw->nmodfail < FAKE_MODFAIL_MAX &&
+	    strlen(w[1]) < MODULE_NAME_MAX) {
 		memcpy(hw->modfail[hw->nmodfail], w[1], strlen(w[1]) + 1);
 		hw->modfail_err[hw->nmodfail++] = (int)strtol(w[2], NULL, 0);
 		return 0;
@@ -199,8 +201,8 @@ static int fake_line(struct fake_hw *hw, char *line, char *err, size_t errcap, i
 		}
 	}
 bad:
-	snprintf(err, errcap, /* a message: a cut is harmless */
-		 "line %d: not a fixture line (adapter, driver, chip, bound, fault, stuck, slow, modfail)", ln);
+	strfmt_show(err, errcap,
+		    "line %d: not a fixture line (adapter, driver, chip, bound, fault, stuck, slow, modfail)", ln);
 	return -1;
 }
 
@@ -223,7 +225,7 @@ int fake_hw_load(const char *text, size_t len, struct fake_hw **out, char *err, 
 		ll = nl ? (size_t)(nl - s) : (size_t)(copy + len - s);
 		ln++;
 		if (memchr(s, 0, ll)) { /* the rest of the line would be lost */
-			snprintf(err, errcap, "line %d: NUL byte", ln); /* a message */
+			strfmt_show(err, errcap, "line %d: NUL byte", ln);
 			rc = -1;
 			break;
 		}

@@ -23,9 +23,10 @@
 
 static int open_dev(struct probe *p, int nr)
 {
-	char path[32]; /* "dev/i2c-" and any int */
+	char path[PROBE_PATH_MAX];
 
-	snprintf(path, sizeof(path), "dev/i2c-%d", nr); /* fits */
+	if (strfmt(path, sizeof(path), "dev/i2c-%d", nr) < 0)
+		return -ENAMETOOLONG;
 	return probe_open(p, path, O_RDWR);
 }
 
@@ -74,7 +75,7 @@ unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsi
 		return 0;
 	}
 	while ((de = readdir(d)) && n < max) {
-		char path[64], link[PROBE_PATH_MAX]; /* "sys/bus/i2c/devices/i2c-" and an int */
+		char path[PROBE_PATH_MAX], link[PROBE_PATH_MAX];
 		int nr, fd;
 		unsigned long funcs = 0;
 		long len;
@@ -82,7 +83,8 @@ unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsi
 			continue;
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].nr = nr;
-		snprintf(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/name", nr); /* fits */
+		if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/name", nr) < 0)
+			continue; /* never: an int fits */
 		len = probe_read(p, path, out[n].name, sizeof(out[n].name));
 		while (len > 0 && out[n].name[len - 1] == '\n')
 			out[n].name[--len] = 0;
@@ -90,8 +92,8 @@ unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsi
 			out[n].name[0] = 0;
 		/* the controller's driver: the adapter's parent device's "driver"
 		 * link (i2c-N/.. resolves through the i2c-N symlink) */
-		snprintf(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/..", nr); /* fits */
-		if (probe_readlink(p, path, "driver", link, sizeof(link)) > 0) {
+		if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/..", nr) >= 0 &&
+		    probe_readlink(p, path, "driver", link, sizeof(link)) > 0) {
 			const char *b = strrchr(link, '/');
 			b = b ? b + 1 : link;
 			if (strlen(b) < sizeof(out[n].driver))

@@ -31,6 +31,7 @@
 #include "cmdline.h"
 #include "moddep.h"
 #include "rules.h"
+#include "strfmt.h"
 
 #define PROBE_ADAPTERS_MAX 16
 #define PROBE_CACHE_MAX 64
@@ -49,7 +50,6 @@
 #define PROBE_OVERLAY_MAX (256u << 10) /* a .dtbo */
 #define PROBE_FAKE_MAX (1u << 20)     /* a --fake-i2c fixture file */
 #define ADAPTER_NAME_MAX 64	      /* an adapter's or its driver's name */
-#define RELEASE_MAX 65		      /* a kernel release and its NUL (utsname) */
 #define DRIVER_NAME_MAX 64	      /* a driver's name in sysfs */
 #define PROBE_BIND_WAIT_MS 1000	      /* a driver's bind, waited for at most */
 #define PROBE_BIND_POLL_MS 10
@@ -146,8 +146,8 @@ struct probe {
 	const char *facts_path;
 	const char *input_dir;
 	const char *release; /* the running kernel: --kernel-release or uname -r */
-	char uname_release[RELEASE_MAX];
-	char modules_release[RELEASE_MAX]; /* the lib/modules/<dir> in use ("": none) */
+	char uname_release[KERNEL_RELEASE_MAX];
+	char modules_release[KERNEL_RELEASE_MAX]; /* the lib/modules/<dir> in use ("": none) */
 	bool kernel_mismatch;		    /* loads are skipped (see actions.c) */
 	bool vermagic_checked;
 	uint64_t t0;
@@ -190,8 +190,6 @@ int probe_exists(const struct probe *p, const char *path);
 int probe_open_out(const struct probe *p, const char *path, int flags);
 /* The target of symlink name in the folder dir (below the root). */
 long probe_readlink(const struct probe *p, const char *dir, const char *name, char *buf, size_t cap);
-/* snprintf that says when it did not fit: 0, or -ENAMETOOLONG. */
-int probe_fmt(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- devices (devices.c) ------------------------------------------------------- */
 /* Does I2C device bus-00addr exist (1) or not (0)? *of_node: a DT node made
@@ -236,7 +234,7 @@ void probe_buses_restore(struct probe *p);
 
 /* ---- conditions (eval.c) ------------------------------------------------------ */
 /* Why a rule matched or not, for the record and --explain. */
-#define PROBE_WHY_MAX 256 /* an explanation; longer ones are cut (never tested) */
+#define PROBE_WHY_MAX 256 /* an explanation; a longer one is cut, marked "..." */
 struct why {
 	char s[PROBE_WHY_MAX];
 	size_t n;

@@ -67,10 +67,10 @@ static size_t guard(const char *in, size_t n, char *out, size_t cap)
 
 	for (i = 0; i < n && o + 4 < cap; i++) {
 		unsigned char c = (unsigned char)in[i];
-		if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c); /* fits: o + 4 < cap */
-		else
+		if (c >= 0x20 && c != 0x7f)
 			out[o++] = (char)c;
+		else if (strfmt_add(out, cap, &o, "\\x%02x", c) < 0)
+			break; /* never: o + 4 < cap */
 	}
 	if (i < n && o >= 3) /* cut: marked, as probe_log marks its own cut */
 		memcpy(out + o - 3, "...", 3);
@@ -81,17 +81,12 @@ void probe_log(struct probe *p, const char *fmt, ...)
 {
 	char raw[PROBE_LINE_MAX], line[PROBE_LINE_MAX + 8];
 	va_list ap;
-	int n;
-	size_t len;
+	size_t n, len;
 
 	va_start(ap, fmt);
-	n = vsnprintf(raw, sizeof(raw), fmt, ap);
+	n = vstrfmt_show(raw, sizeof(raw), fmt, ap); /* a line has a size: a cut is marked */
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(raw)) /* a deliberate cut, marked: a line has a size */
-		memcpy(raw + sizeof(raw) - 4, "...", 4), n = (int)sizeof(raw) - 1;
-	len = guard(raw, (size_t)n, line, sizeof(line) - 1);
+	len = guard(raw, n, line, sizeof(line) - 1);
 	line[len++] = '\n';
 	if (p->record_fd >= 0 && write(p->record_fd, line, len) < 0)
 		p->failures++;
@@ -125,15 +120,15 @@ void probe_log_decision(struct probe *p, const struct rule *ru, const struct mat
 	if (m->i2c) {
 		char hx[2 * I2C_ID_MAX + 1];
 		probe_hex(m->bytes, m->len, hx);
-		snprintf(ev, sizeof(ev), " bus=%d addr=0x%02x reg=0x%0*x read=%s", m->bus, m->addr,
-			 m->regbits == 16 ? 4 : 2, m->reg, m->len ? hx : "ack"); /* fits: small numbers */
+		strfmt_show(ev, sizeof(ev), " bus=%d addr=0x%02x reg=0x%0*x read=%s", m->bus,
+			    m->addr, m->regbits == 16 ? 4 : 2, m->reg, m->len ? hx : "ack");
 	} else if (m->value_len) {
 		char esc[PROBE_VALUE_MAX * 4];
 		/* the kept value, escaped; one longer than PROBE_VALUE_MAX - 1 is
 		 * shown cut, marked "..." (${value} refuses it) */
 		probe_esc(m->value, strlen(m->value), esc, sizeof(esc), false);
-		snprintf(ev, sizeof(ev), " value=\"%s%s\"", esc,
-			 m->value_len >= sizeof(m->value) ? "..." : ""); /* fits: sized above */
+		strfmt_show(ev, sizeof(ev), " value=\"%s%s\"", esc,
+			    m->value_len >= sizeof(m->value) ? "..." : "");
 	}
 	/* ms last: the QEMU runner reads "ms=" at the end of the line */
 	probe_log(p, "decide class=%s rule=%s line=%d%s%s xfer_ms=%.1f ms=%.1f", ru->cls, ru->name,

@@ -20,25 +20,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "probe.h"
-
-int probe_fmt(char *buf, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, cap, fmt, ap);
-	va_end(ap);
-	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
-}
 
 static const char *rel(const char *path)
 {
@@ -67,7 +54,7 @@ static int resolve(const struct probe *p, const char *path, char *out, size_t ca
 	size_t o = 0, n;
 	unsigned links = 0;
 
-	if (probe_fmt(rest, sizeof(rest), "%s", path) < 0 || cap < 2)
+	if (strfmt(rest, sizeof(rest), "%s", path) < 0 || cap < 2)
 		return -ENAMETOOLONG;
 	out[0] = 0;
 	while ((c = component(&s, &n))) {
@@ -103,8 +90,8 @@ static int resolve(const struct probe *p, const char *path, char *out, size_t ca
 		target[tl] = 0;
 		/* the link's target, then what followed the link (s points into
 		 * rest: copied out first) */
-		if (probe_fmt(tail, sizeof(tail), "%s", s) < 0 ||
-		    probe_fmt(rest, sizeof(rest), "%s/%s", target, tail) < 0)
+		if (strfmt(tail, sizeof(tail), "%s", s) < 0 ||
+		    strfmt(rest, sizeof(rest), "%s/%s", target, tail) < 0)
 			return -ENAMETOOLONG;
 		s = rest;
 		o = target[0] == '/' ? 0 : before; /* absolute: from the root again */

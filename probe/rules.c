@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strfmt.h"
+
 #define LINE_TOKENS_MAX 64
 
 struct tok {
@@ -23,7 +25,7 @@ struct pstate {
 	struct tok t[LINE_TOKENS_MAX];
 	unsigned n, i; /* tokens, next one */
 	int fail_col;
-	char msg[160];
+	char msg[DIAG_MSG_MAX];
 };
 
 /* Room for one more element in a pool; NULL when out of memory. */
@@ -47,7 +49,7 @@ static int fail(struct pstate *p, int col, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof(p->msg), fmt, ap); /* a message: a long one is cut, harmless */
+	vstrfmt_show(p->msg, sizeof(p->msg), fmt, ap); /* a message: shown only */
 	va_end(ap);
 	p->fail_col = col;
 	return -EINVAL;

@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
+
 #define RULES_MAX 512
 #define RULE_CONDS_MAX 8
 #define RULE_ACTIONS_MAX 8
@@ -95,7 +97,8 @@ struct class_info {
 	int order; /* position in the order statement, or 1000 + first line */
 };
 
-/* Called once per rejected statement. */
+/* Called once per rejected statement; msg is at most DIAG_MSG_MAX - 1 bytes
+ * (a longer one is cut, marked "..."). */
 typedef void (*rules_err_fn)(void *ctx, int line, int col, const char *msg);
 
 struct rules {

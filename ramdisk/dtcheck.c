@@ -4,24 +4,26 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <libfdt.h>
+#include <limits.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fileio.h"
 #include "moddep.h"
+#include "strfmt.h"
 
 #define ALIAS_FILE_MAX (32u << 20)
 #define MODALIAS_MAX 1024
+#define DT_PATH_MAX 256 /* a node's path, for messages (libfdt's -FDT_ERR_NOSPACE beyond) */
 
 /* An I2C client node of the DTB. */
 struct dnode {
 	int off, parent;
 	uint32_t addr;
 	bool enabled;
-	char path[256];
-	char compat[96]; /* the first compatible string, for messages */
+	char path[DT_PATH_MAX];
+	char compat[SHOW_MAX]; /* the first compatible string, for messages */
 	char modalias[MODALIAS_MAX];
 };
 
@@ -32,13 +34,16 @@ struct aliases {
 	size_t blen;
 };
 
-static void norm(const char *in, char *out, size_t cap)
+/* A module name with '-' as '_' (as the kernel keeps it); false when it is
+ * too long to be one. */
+static bool norm(const char *in, char *out, size_t cap)
 {
 	size_t i;
 
 	for (i = 0; in[i] && i + 1 < cap; i++)
 		out[i] = in[i] == '-' ? '_' : in[i];
 	out[i] = 0;
+	return !in[i];
 }
 
 static bool glob_hit(const char *pat, size_t plen, const char *modalias)
@@ -55,11 +60,12 @@ static bool glob_hit(const char *pat, size_t plen, const char *modalias)
 /* Does module mod (as a load action names it) match this modalias? */
 static bool module_matches(const struct aliases *al, const char *mod, const char *modalias)
 {
-	char m[128];
+	char m[MODULE_NAME_MAX];
 	size_t ml, pos = 0;
 	const char *s = al->alias, *end = al->alias + al->alen;
 
-	norm(mod, m, sizeof(m));
+	if (!norm(mod, m, sizeof(m)))
+		return false; /* no module has such a name */
 	ml = strlen(m);
 	while (s < end) { /* "alias PATTERN NAME" */
 		const char *nl = memchr(s, '\n', (size_t)(end - s)), *le = nl ? nl : end;
@@ -82,19 +88,20 @@ static bool module_matches(const struct aliases *al, const char *mod, const char
 
 static int load_aliases(struct aliases *al, const char *moddir, struct diag *d)
 {
-	char path[4096];
+	char alias[PATH_MAX], builtin[PATH_MAX];
 	uint8_t *buf;
 	size_t len;
 	struct diag ignore;
 	int r;
 
-	snprintf(path, sizeof(path), "%s/modules.alias", moddir);
-	if ((r = file_read_small(path, ALIAS_FILE_MAX, &buf, &len, d)) < 0)
+	if (strfmt(alias, sizeof(alias), "%s/modules.alias", moddir) < 0 ||
+	    strfmt(builtin, sizeof(builtin), "%s/modules.builtin.modinfo", moddir) < 0)
+		return diag_set(d, -ENAMETOOLONG, "%s: path too long", moddir);
+	if ((r = file_read_small(alias, ALIAS_FILE_MAX, &buf, &len, d)) < 0)
 		return r;
 	al->alias = (char *)buf;
 	al->alen = len;
-	snprintf(path, sizeof(path), "%s/modules.builtin.modinfo", moddir);
-	if (file_read_small(path, ALIAS_FILE_MAX, &buf, &len, &ignore) == 0) {
+	if (file_read_small(builtin, ALIAS_FILE_MAX, &buf, &len, &ignore) == 0) {
 		al->builtin = (char *)buf;
 		al->blen = len;
 	}
@@ -115,23 +122,25 @@ static bool is_i2c_bus(const void *fdt, int off)
 }
 
 /* "of:N<name>T<type>C<compat>C<compat>...", as the kernel writes a node's
- * modalias (type "<NULL>" when the node has no device_type). */
-static void node_modalias(const void *fdt, int off, char *out, size_t cap)
+ * modalias (type "<NULL>" when the node has no device_type). It is matched:
+ * -ENAMETOOLONG when it does not fit, never a cut one. */
+static int node_modalias(const void *fdt, int off, char *out, size_t cap)
 {
 	const char *name = fdt_get_name(fdt, off, NULL), *type, *c;
-	int nl = 0, len, i = 0;
-	size_t o;
+	int nl = 0, len, i = 0, r;
+	size_t o = 0;
 
 	while (name && name[nl] && name[nl] != '@')
 		nl++;
 	type = fdt_getprop(fdt, off, "device_type", &len);
-	o = (size_t)snprintf(out, cap, "of:N%.*sT%s", nl, name ? name : "",
-			     type && len > 0 && !memchr(type, 0, (size_t)len - 1) ? type : "<NULL>");
-	while (o < cap && (c = fdt_stringlist_get(fdt, off, "compatible", i++, &len)))
-		o += (size_t)snprintf(out + o, cap - o, "C%s", c);
+	r = strfmt_add(out, cap, &o, "of:N%.*sT%s", nl, name ? name : "",
+		       type && len > 0 && !memchr(type, 0, (size_t)len - 1) ? type : "<NULL>");
+	while (r >= 0 && (c = fdt_stringlist_get(fdt, off, "compatible", i++, &len)))
+		r = strfmt_add(out, cap, &o, "C%s", c);
+	return r < 0 ? r : 0;
 }
 
-static int collect(const void *fdt, struct dnode **out, unsigned *n)
+static int collect(const void *fdt, struct dnode **out, unsigned *n, struct diag *d)
 {
 	int off, depth = 0;
 	unsigned cap = 0;
@@ -153,7 +162,7 @@ static int collect(const void *fdt, struct dnode **out, unsigned *n)
 		if (*n == cap) {
 			struct dnode *m = realloc(*out, (cap = cap ? 2 * cap : 16) * sizeof(**out));
 			if (!m)
-				return -ENOMEM;
+				return diag_set(d, -ENOMEM, "out of memory");
 			*out = m;
 		}
 		dn = &(*out)[(*n)++];
@@ -163,10 +172,13 @@ static int collect(const void *fdt, struct dnode **out, unsigned *n)
 		st = fdt_getprop(fdt, off, "status", &len);
 		dn->enabled = !st || !strcmp(st, "okay") || !strcmp(st, "ok");
 		if (fdt_get_path(fdt, off, dn->path, sizeof(dn->path)))
-			snprintf(dn->path, sizeof(dn->path), "%s", fdt_get_name(fdt, off, NULL));
+			strfmt_show(dn->path, sizeof(dn->path), "%s", fdt_get_name(fdt, off, NULL));
 		c = fdt_stringlist_get(fdt, off, "compatible", 0, &len);
-		snprintf(dn->compat, sizeof(dn->compat), "%s", c ? c : "");
-		node_modalias(fdt, off, dn->modalias, sizeof(dn->modalias));
+		strfmt_show(dn->compat, sizeof(dn->compat), "%s", c ? c : "");
+		if (node_modalias(fdt, off, dn->modalias, sizeof(dn->modalias)) < 0)
+			return diag_set(d, -ENAMETOOLONG,
+					"DTB node %s: modalias longer than %d bytes", dn->path,
+					MODALIAS_MAX - 1);
 	}
 	return 0;
 }
@@ -188,10 +200,10 @@ static void check_addr(const struct rules *r, const struct rule *ru, const char 
 	const struct action *bind = first_act(r, ru, AK_BIND), *ov = first_act(r, ru, AK_OVERLAY);
 	const struct dnode *other = NULL;
 	const char *mods = "";
-	char msg[1024];
-	int at;
+	char msg[DTCHECK_MSG_MAX];
+	size_t at;
 
-	at = snprintf(msg, sizeof(msg), "%s:%d: %s %s: ", list, ru->line, ru->cls, ru->name);
+	at = strfmt_show(msg, sizeof(msg), "%s:%d: %s %s: ", list, ru->line, ru->cls, ru->name);
 	for (unsigned i = 0; i < ru->nact; i++) {
 		const struct action *a = &r->act[ru->act + i];
 		if (a->kind != AK_LOAD)
@@ -206,30 +218,31 @@ static void check_addr(const struct rules *r, const struct rule *ru, const char 
 				continue;
 			}
 			enum dtcheck_kind kind = dn[k].enabled ? DTC_BINDS : ov ? DTC_OVERLAY : DTC_DISABLED;
-			snprintf(msg + at, sizeof(msg) - (size_t)at,
-				 kind == DTC_BINDS
-				 ? "%s binds %s (\"%s\") at 0x%02x: interrupt and supplies from the DT%s"
-				 : kind == DTC_OVERLAY
-				 ? "%s matches %s (\"%s\") at 0x%02x, disabled: the rule's overlay enables it%s"
-				 : "%s matches %s (\"%s\") at 0x%02x, but the node is disabled and the rule "
-				   "has no overlay action: nothing binds it%s",
-				 a->arg, dn[k].path, dn[k].compat, addr,
-				 kind == DTC_BINDS && bind ? " (the bind action is skipped: exists:dt-node)" : "");
+			strfmt_show_add(msg, sizeof(msg), &at,
+				kind == DTC_BINDS
+				? "%s binds %s (\"%s\") at 0x%02x: interrupt and supplies from the DT%s"
+				: kind == DTC_OVERLAY
+				? "%s matches %s (\"%s\") at 0x%02x, disabled: the rule's overlay enables it%s"
+				: "%s matches %s (\"%s\") at 0x%02x, but the node is disabled and the rule "
+				  "has no overlay action: nothing binds it%s",
+				a->arg, dn[k].path, dn[k].compat, addr,
+				kind == DTC_BINDS && bind ? " (the bind action is skipped: exists:dt-node)" : "");
 			fn(ctx, kind, ru, addr, msg);
 			return;
 		}
 	}
 	if (bind)
-		snprintf(msg + at, sizeof(msg) - (size_t)at,
-			 "no DT node at 0x%02x that %s matches%s%s%s: bound through new_device (%s), no IRQ",
-			 addr, mods, other ? " (" : "", other ? other->path : "",
-			 other ? " is not one of its compatibles)" : "", bind->arg);
+		strfmt_show_add(msg, sizeof(msg), &at,
+				"no DT node at 0x%02x that %s matches%s%s%s: bound through "
+				"new_device (%s), no IRQ",
+				addr, mods, other ? " (" : "", other ? other->path : "",
+				other ? " is not one of its compatibles)" : "", bind->arg);
 	else
-		snprintf(msg + at, sizeof(msg) - (size_t)at,
-			 "no DT node at 0x%02x that %s matches%s%s%s, and no bind action: the module "
-			 "loads, nothing binds a chip found there",
-			 addr, mods, other ? " (" : "", other ? other->path : "",
-			 other ? " is not one of its compatibles)" : "");
+		strfmt_show_add(msg, sizeof(msg), &at,
+				"no DT node at 0x%02x that %s matches%s%s%s, and no bind action: "
+				"the module loads, nothing binds a chip found there",
+				addr, mods, other ? " (" : "", other ? other->path : "",
+				other ? " is not one of its compatibles)" : "");
 	fn(ctx, bind ? DTC_NEW_DEVICE : DTC_UNBOUND, ru, addr, msg);
 }
 
@@ -246,25 +259,29 @@ int dtcheck_run(const struct rules *r, const char *list, const char *moddir, con
 				len < sizeof(struct fdt_header) ? "too short" : fdt_strerror(e));
 	if ((e = load_aliases(&al, moddir, d)) < 0)
 		return e;
-	if (collect(dtb, &dn, &n) < 0) {
+	if ((e = collect(dtb, &dn, &n, d)) < 0) {
+		free(dn);
 		free(al.alias);
 		free(al.builtin);
-		return diag_set(d, -ENOMEM, "out of memory");
+		return e;
 	}
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned k = i + 1; k < n; k++) {
-			char msg[2048], bus[256];
+			char msg[DTCHECK_MSG_MAX], bus[DT_PATH_MAX];
+			const char *on = bus;
 			if (dn[i].parent != dn[k].parent || dn[i].addr != dn[k].addr || !dn[i].enabled ||
 			    !dn[k].enabled)
 				continue;
 			if (fdt_get_path(dtb, dn[i].parent, bus, sizeof(bus)))
-				snprintf(bus, sizeof(bus), "its bus");
-			snprintf(msg, sizeof(msg),
-				 "%s (\"%s\") and %s (\"%s\") are both enabled at 0x%02x on %s: both drivers "
-				 "would claim the address. Disable one (status = \"disabled\") and enable it "
-				 "with an overlay action in the rule that finds its chip, or let the kernel's "
-				 "of-prober (Linux 6.13+) enable the one that answers",
-				 dn[i].path, dn[i].compat, dn[k].path, dn[k].compat, dn[i].addr, bus);
+				on = "its bus";
+			strfmt_show(msg, sizeof(msg),
+				    "%s (\"%s\") and %s (\"%s\") are both enabled at 0x%02x on %s: "
+				    "both drivers would claim the address. Disable one (status = "
+				    "\"disabled\") and enable it with an overlay action in the "
+				    "rule that finds its chip, or let the kernel's of-prober (Linux "
+				    "6.13+) enable the one that answers",
+				    dn[i].path, dn[i].compat, dn[k].path, dn[k].compat, dn[i].addr,
+				    on);
 			fn(ctx, DTC_CONFLICT, NULL, dn[i].addr, msg);
 			conflicts++;
 		}

@@ -35,7 +35,9 @@ enum dtcheck_kind {
 };
 
 /* One finding: kind, the rule (NULL for a conflict), the address, and a
- * line of text saying it all. */
+ * line of text saying it all (at most DTCHECK_MSG_MAX bytes with its NUL; a
+ * longer one is cut, marked "..."). */
+#define DTCHECK_MSG_MAX 2048
 typedef void (*dtcheck_fn)(void *ctx, enum dtcheck_kind kind, const struct rule *ru,
 			   unsigned addr, const char *msg);
 

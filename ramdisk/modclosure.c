@@ -11,13 +11,14 @@
 
 #include "fileio.h"
 #include "moddep.h"
+#include "strfmt.h"
 
 #define MODDEP_MAX (64u << 20)
 
 /* "a/b" into out; false when it does not fit. */
 static bool join(char *out, size_t cap, const char *a, const char *b)
 {
-	return (size_t)snprintf(out, cap, "%s/%s", a, b) < cap;
+	return strfmt(out, cap, "%s/%s", a, b) >= 0;
 }
 
 static bool is_file(const char *dir, const char *name)
@@ -38,16 +39,17 @@ static int find_tree(struct mod_closure *mc, const char *kdir, const char *versi
 
 	if (is_file(kdir, "modules.dep")) {
 		const char *b = strrchr(kdir, '/');
-		snprintf(mc->version, sizeof(mc->version), "%s", b && b[1] ? b + 1 : kdir);
+		if (strfmt(mc->version, sizeof(mc->version), "%s", b && b[1] ? b + 1 : kdir) < 0)
+			return diag_set(d, -ENAMETOOLONG, "%s: folder name too long for a kernel "
+					"version", kdir);
 		mc->dir = strdup(kdir);
 		return mc->dir ? 0 : -ENOMEM;
 	}
 	if (!join(base, sizeof(base), kdir, "lib/modules"))
 		return diag_set(d, -ENAMETOOLONG, "%s: path too long", kdir);
 	if (version) {
-		if (strlen(version) >= sizeof(mc->version))
+		if (strfmt(mc->version, sizeof(mc->version), "%s", version) < 0)
 			return diag_set(d, -ENAMETOOLONG, "kernel version %s: too long", version);
-		strcpy(mc->version, version);
 		found = 1;
 	} else if ((dp = opendir(base))) {
 		while ((de = readdir(dp)))
@@ -106,7 +108,7 @@ static int walk_error(struct closure *c, unsigned node, int err, struct diag *d)
 {
 	size_t pl;
 	const char *path = moddep_graph_path(&c->g, node, &pl);
-	char cyc[256];
+	char cyc[DIAG_MSG_MAX];
 
 	if (err == -ENOENT && c->g.missing)
 		return diag_set(d, err, "%s: %.*s needs %.*s, which has no line", c->depfile, (int)pl,
@@ -440,6 +442,21 @@ int mod_closure_build(struct mod_closure *mc, const char *kdir, const char *vers
 	return err;
 }
 
+/* The ramdisk's lib/modules/<version>/file, of len bytes at data; with file
+ * NULL, the folder lib/modules/<version> itself. */
+static int add_tree_file(const struct mod_closure *mc, struct ramdisk *rd, const char *file,
+			 const char *data, size_t len, struct diag *d)
+{
+	char name[CPIO_NAME_MAX];
+
+	if (strfmt(name, sizeof(name), "lib/modules/%s%s%s", mc->version, file ? "/" : "",
+		   file ? file : "") < 0)
+		return diag_set(d, -ENAMETOOLONG, "lib/modules/%s/%s: name too long", mc->version,
+				file ? file : "");
+	return file ? rd_add_file(rd, name, 0644, NULL, data, len, d)
+		    : rd_add_dirs(rd, name, 0755, d);
+}
+
 int mod_closure_add(const struct mod_closure *mc, struct ramdisk *rd, struct diag *d)
 {
 	char name[CPIO_NAME_MAX], host[PATH_MAX];
@@ -447,8 +464,7 @@ int mod_closure_add(const struct mod_closure *mc, struct ramdisk *rd, struct dia
 
 	for (size_t i = 0; i < mc->n; i++) {
 		char *slash;
-		if ((size_t)snprintf(name, sizeof(name), "lib/modules/%s/%s", mc->version,
-				     mc->path[i]) >= sizeof(name) ||
+		if (strfmt(name, sizeof(name), "lib/modules/%s/%s", mc->version, mc->path[i]) < 0 ||
 		    !join(host, sizeof(host), mc->dir, mc->path[i]))
 			return diag_set(d, -ENAMETOOLONG, "%s: path too long", mc->path[i]);
 		slash = strrchr(name, '/');
@@ -459,18 +475,12 @@ int mod_closure_add(const struct mod_closure *mc, struct ramdisk *rd, struct dia
 		if ((err = rd_add_file(rd, name, 0644, host, NULL, 0, d)) < 0)
 			return err;
 	}
-	snprintf(name, sizeof(name), "lib/modules/%s", mc->version);
-	if ((err = rd_add_dirs(rd, name, 0755, d)) < 0)
-		return err;
-	snprintf(name, sizeof(name), "lib/modules/%s/modules.dep", mc->version);
-	if ((err = rd_add_file(rd, name, 0644, NULL, mc->sub_dep, mc->sub_dep_len, d)) < 0)
-		return err;
-	snprintf(name, sizeof(name), "lib/modules/%s/modules.alias", mc->version);
-	if ((err = rd_add_file(rd, name, 0644, NULL, mc->sub_alias, mc->sub_alias_len, d)) < 0)
-		return err;
-	snprintf(name, sizeof(name), "lib/modules/%s/modules.builtin", mc->version);
-	if (mc->sub_builtin &&
-	    (err = rd_add_file(rd, name, 0644, NULL, mc->sub_builtin, mc->sub_builtin_len, d)) < 0)
+	if ((err = add_tree_file(mc, rd, NULL, NULL, 0, d)) < 0 ||
+	    (err = add_tree_file(mc, rd, "modules.dep", mc->sub_dep, mc->sub_dep_len, d)) < 0 ||
+	    (err = add_tree_file(mc, rd, "modules.alias", mc->sub_alias, mc->sub_alias_len,
+				 d)) < 0 ||
+	    (mc->sub_builtin && (err = add_tree_file(mc, rd, "modules.builtin", mc->sub_builtin,
+						     mc->sub_builtin_len, d)) < 0))
 		return err;
 	if ((err = rd_add_dirs(rd, "lib/probe", 0755, d)) < 0)
 		return err;

@@ -24,9 +24,10 @@
 #include "diag.h"
 #include "ramdisk.h"
 #include "rules.h"
+#include "textsize.h"
 
 struct mod_closure {
-	char version[128];
+	char version[KERNEL_RELEASE_MAX]; /* the tree's kernel release */
 	char *dir;	/* the module tree on the host: .../lib/modules/<version> */
 	char *dep;	/* modules.dep of the tree (owned, tokenized) */
 	char **path;	/* closure, in modules.dep order: paths relative to dir (owned) */

@@ -24,7 +24,6 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -32,14 +31,21 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <dirent.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "modload.h"
 
 #include "cmdline.h"
+#include "strfmt.h"
 
 #define CONF_MAX 4096
-#define SETTING_MAX 256 /* a setting's value, root=, init= */
+#define SETTING_MAX 256        /* a setting's value, root=, init= */
+#define SETTING_NUM_MAX 16     /* a number setting (watch, budget...), dry_run */
+#define FSTYPE_MAX 32          /* rootfstype= */
+#define BOOT_MODULES_MAX 16384 /* lib/probe/boot.modules, read whole */
+#define KMSG_LINE_MAX 512      /* a line to /dev/kmsg: a longer one is cut, marked "..." */
+#define KMSG_PREFIX "<6>bootkit-init: "
 
 static int kmsg = -1;
 /* the command line, /proc/bootconfig and init.conf, with their lengths */
@@ -48,18 +54,17 @@ static size_t cmdline_len, bootconfig_len, conf_len;
 
 static void say(const char *fmt, ...)
 {
-	char line[512];
+	char line[KMSG_LINE_MAX];
+	size_t n = sizeof(KMSG_PREFIX) - 1;
 	va_list ap;
-	int n = snprintf(line, sizeof(line), "<6>bootkit-init: ");
 
+	memcpy(line, KMSG_PREFIX, n);
 	va_start(ap, fmt);
-	n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	n += vstrfmt_show(line + n, sizeof(line) - n - 1, fmt, ap); /* and room for the newline */
 	va_end(ap);
-	if (n >= (int)sizeof(line) - 1) /* a long message: cut, on purpose */
-		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
-	if (kmsg < 0 || write(kmsg, line, (size_t)n) < 0)
-		if (write(2, line + 3, (size_t)n - 3) < 0)
+	if (kmsg < 0 || write(kmsg, line, n) < 0)
+		if (write(2, line + 3, n - 3) < 0) /* without the <6> */
 			return;
 }
 
@@ -93,11 +98,12 @@ static bool word(const char *key, char *out, size_t cap)
  * from init.conf, else dflt. */
 static const char *setting(const char *key, char *out, size_t cap, const char *dflt)
 {
-	char k[64];
+	char k[LABEL_MAX];
 	long n = -ENOENT;
 
-	if ((size_t)snprintf(k, sizeof(k), "bootkit.%s", key) < sizeof(k) &&
-	    (n = cmdline_get(cmdline, cmdline_len, k, out, cap)) == -ENOENT)
+	if (strfmt(k, sizeof(k), "bootkit.%s", key) < 0)
+		say("setting %s: name too long for bootkit.%s=", key, key);
+	else if ((n = cmdline_get(cmdline, cmdline_len, k, out, cap)) == -ENOENT)
 		n = bootconfig_get(bootconfig, bootconfig_len, k, out, cap, NULL);
 	if (n == -ENOENT)
 		n = cmdline_get(conf, conf_len, key, out, cap);
@@ -105,7 +111,8 @@ static const char *setting(const char *key, char *out, size_t cap, const char *d
 		return out;
 	if (n == -ENOSPC)
 		say("setting %s: value longer than %zu bytes, ignored", key, cap - 1);
-	snprintf(out, cap, "%s", dflt); /* defaults are short literals */
+	if (strfmt(out, cap, "%s", dflt) < 0)
+		say("setting %s: default %s longer than %zu bytes", key, dflt, cap - 1);
 	return out;
 }
 
@@ -119,7 +126,7 @@ static void mnt(const char *src, const char *dir, const char *type, unsigned lon
 /* Load the modules of one kind from boot.modules, in their order. */
 static unsigned load_kind(const char *kind)
 {
-	static char list[16384];
+	static char list[BOOT_MODULES_MAX];
 	unsigned ok = 0;
 
 	list[slurp("/lib/probe/boot.modules", list, sizeof(list) - 1)] = 0;
@@ -158,7 +165,8 @@ static bool run_probe(void)
 {
 	static char prog[] = "/sbin/probe", o_budget[] = "--budget", o_watch[] = "--watch",
 		    o_timeout[] = "--timeout", o_dry[] = "--dry-run";
-	char watch[16], budget[16], tmo[16], xfer[16], dry[4];
+	char watch[SETTING_NUM_MAX], budget[SETTING_NUM_MAX], tmo[SETTING_NUM_MAX];
+	char xfer[SETTING_NUM_MAX], dry[SETTING_NUM_MAX];
 	char *argv[] = {prog, o_budget, budget, o_watch, watch, o_timeout, xfer, NULL, NULL};
 	struct sigaction sa = {.sa_handler = on_alarm};
 	int status = 0;
@@ -232,10 +240,10 @@ static void dump_record(void)
 	copy_to(out, "/proc/bus/input/devices");
 	put(out, "==== regulators ====\n");
 	while (d && (e = readdir(d))) {
-		char path[300];
+		char path[PATH_MAX];
 		if (e->d_name[0] == '.' ||
-		    snprintf(path, sizeof(path), "/sys/class/regulator/%s/name", e->d_name) >= (int)sizeof(path))
-			continue;
+		    strfmt(path, sizeof(path), "/sys/class/regulator/%s/name", e->d_name) < 0)
+			continue; /* not a regulator's name: longer than any */
 		put(out, "/sys/class/regulator/");
 		put(out, e->d_name);
 		put(out, ": ");
@@ -276,13 +284,15 @@ static void wipe(int dfd, dev_t rootdev)
 
 static void switch_root(const char *dev, const char *init)
 {
-	char type[32];
+	static const char *const moves[][2] = {
+		{"/dev", "/newroot/dev"}, {"/proc", "/newroot/proc"},
+		{"/sys", "/newroot/sys"}, {"/run", "/newroot/run"},
+	};
+	char buf[FSTYPE_MAX];
+	const char *type = word("rootfstype", buf, sizeof(buf)) ? buf : "ext4";
 	struct stat st;
-	const char *moves[] = {"/dev", "/proc", "/sys", "/run"};
 	int tries;
 
-	if (!word("rootfstype", type, sizeof(type)))
-		snprintf(type, sizeof(type), "ext4"); /* a literal that fits */
 	mkdir("/newroot", 0755);
 	for (tries = 0; tries < 50 && stat(dev, &st) < 0; tries++)
 		usleep(100000);
@@ -290,12 +300,9 @@ static void switch_root(const char *dev, const char *init)
 		say("root %s (%s): %s", dev, type, strerror(errno));
 		return;
 	}
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
-		char to[64];
-		snprintf(to, sizeof(to), "/newroot%s", moves[i]); /* short literals */
-		if (mount(moves[i], to, NULL, MS_MOVE, NULL) < 0)
-			umount2(moves[i], MNT_DETACH);
-	}
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (mount(moves[i][0], moves[i][1], NULL, MS_MOVE, NULL) < 0)
+			umount2(moves[i][0], MNT_DETACH);
 	say("switch root to %s, %s", dev, init);
 	if (chdir("/newroot") == 0) {
 		struct stat rs;
@@ -312,8 +319,8 @@ static void switch_root(const char *dev, const char *init)
 
 int main(int argc, char **argv)
 {
-	char v[SETTING_MAX], init[SETTING_MAX];
-	const char *me = argc > 0 ? strrchr(argv[0], '/') : NULL;
+	char v[SETTING_MAX], buf[SETTING_MAX];
+	const char *init, *me = argc > 0 ? strrchr(argv[0], '/') : NULL;
 
 	/* Started under another name (a stock ueventd or watchdogd link to
 	 * /init): that is the stock init's job. */
@@ -339,8 +346,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(setting("dump", v, sizeof(v), "0"), "1"))
 		dump_record();
-	if (!word("init", init, sizeof(init)))
-		snprintf(init, sizeof(init), "/sbin/init"); /* a literal that fits */
+	init = word("init", buf, sizeof(buf)) ? buf : "/sbin/init";
 	if (word("root", v, sizeof(v))) {
 		switch_root(v, init);
 	} else if (access("/init.stock", X_OK) == 0) {

@@ -63,10 +63,11 @@ static void put_modules(const char *root, const char *dep)
 	int rc;
 
 	while ((rc = moddep_next(dep, strlen(dep), &pos, &line, &l)) != 0) {
-		char rel[256];
+		char rel[PROBE_PATH_MAX];
 		if (rc < 0)
 			continue;
-		snprintf(rel, sizeof(rel), "lib/modules/6.1.0-t/%.*s", (int)l.plen, l.path);
+		int n = strfmt(rel, sizeof(rel), "lib/modules/6.1.0-t/%.*s", (int)l.plen, l.path);
+		cr_assert_geq(n, 0, "%.*s: path too long", (int)l.plen, l.path);
 		put(root, rel, "");
 	}
 }

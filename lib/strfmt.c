@@ -1,0 +1,107 @@
+/* strfmt.c - formatting into a fixed buffer, never cut silently. See strfmt.h. */
+#include "strfmt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int vstrfmt(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+	int n = cap ? vsnprintf(buf, cap, fmt, ap) : -1;
+
+	if (n >= 0 && (size_t)n < cap)
+		return n;
+	if (cap)
+		buf[0] = 0; /* a cut name is never used by mistake */
+	return -ENAMETOOLONG;
+}
+
+int strfmt(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vstrfmt(buf, cap, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int strfmt_add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= cap)
+		return -ENAMETOOLONG;
+	va_start(ap, fmt);
+	n = vstrfmt(buf + *len, cap - *len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return n; /* vstrfmt left buf[*len] = 0: buf as it was */
+	*len += (size_t)n;
+	return (int)*len;
+}
+
+/* The text in buf[0..cap) was cut: end it with "...". */
+static size_t mark_cut(char *buf, size_t cap)
+{
+	if (cap >= 4)
+		memcpy(buf + cap - 4, "...", 3);
+	buf[cap - 1] = 0;
+	return cap - 1;
+}
+
+size_t vstrfmt_show(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (!cap)
+		return 0;
+	n = vsnprintf(buf, cap, fmt, ap);
+	if (n < 0) { /* an encoding error: nothing to show */
+		buf[0] = 0;
+		return 0;
+	}
+	return (size_t)n < cap ? (size_t)n : mark_cut(buf, cap);
+}
+
+size_t strfmt_show(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = vstrfmt_show(buf, cap, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+size_t vstrfmt_show_add(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (!cap)
+		return 0;
+	if (*len >= cap)
+		return *len = mark_cut(buf, cap);
+	n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+	if (n < 0)
+		buf[*len] = 0;
+	else if ((size_t)n < cap - *len)
+		*len += (size_t)n;
+	else
+		*len = mark_cut(buf, cap);
+	return *len;
+}
+
+size_t strfmt_show_add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = vstrfmt_show_add(buf, cap, len, fmt, ap);
+	va_end(ap);
+	return n;
+}

@@ -1,0 +1,111 @@
+/* lib/strfmt: a cut is an error (strfmt, strfmt_add) or marked "..."
+ * (strfmt_show, strfmt_show_add), never silent; lib/diag's messages follow
+ * the second rule. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "diag.h"
+#include "strfmt.h"
+
+Test(strfmt, used_text_fits_or_is_refused)
+{
+	static const struct {
+		size_t cap;
+		const char *in;
+		int rc;
+		const char *out;
+	} t[] = {
+		{8, "abc", 3, "abc"},
+		{8, "1234567", 7, "1234567"}, /* exactly full */
+		{8, "12345678", -ENAMETOOLONG, ""}, /* one more: refused, nothing left behind */
+		{1, "", 0, ""},
+		{1, "a", -ENAMETOOLONG, ""},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char b[16];
+
+		memset(b, '#', sizeof(b));
+		cr_expect_eq(strfmt(b, t[i].cap, "%s", t[i].in), t[i].rc, "[%zu]", i);
+		cr_expect_str_eq(b, t[i].out, "[%zu]", i);
+	}
+	cr_expect_eq(strfmt(NULL, 0, "x"), -ENAMETOOLONG);
+}
+
+Test(strfmt, add_keeps_the_text_when_refused)
+{
+	char b[8];
+	size_t n = 0;
+
+	cr_expect_eq(strfmt_add(b, sizeof(b), &n, "abc"), 3);
+	cr_expect_eq(strfmt_add(b, sizeof(b), &n, "%s", "123456"), -ENAMETOOLONG);
+	cr_expect_eq(n, 3);
+	cr_expect_str_eq(b, "abc");
+	cr_expect_eq(strfmt_add(b, sizeof(b), &n, "%d", 1234), 7);
+	cr_expect_str_eq(b, "abc1234");
+	cr_expect_eq(strfmt_add(b, sizeof(b), &n, "%s", ""), 7);
+	cr_expect_eq(strfmt_add(b, sizeof(b), &n, "x"), -ENAMETOOLONG);
+	cr_expect_eq(n, 7);
+	cr_expect_str_eq(b, "abc1234");
+}
+
+Test(strfmt, shown_text_marks_a_cut)
+{
+	static const struct {
+		size_t cap;
+		const char *in;
+		size_t n;
+		const char *out;
+	} t[] = {
+		{8, "abc", 3, "abc"},
+		{8, "1234567", 7, "1234567"},
+		{8, "12345678", 7, "1234..."},
+		{4, "abcd", 3, "..."},
+		{3, "abcd", 2, "ab"}, /* no room for the dots */
+		{1, "abcd", 0, ""},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char b[16];
+
+		memset(b, '#', sizeof(b));
+		cr_expect_eq(strfmt_show(b, t[i].cap, "%s", t[i].in), t[i].n, "[%zu]", i);
+		cr_expect_str_eq(b, t[i].out, "[%zu]", i);
+	}
+	cr_expect_eq(strfmt_show(NULL, 0, "x"), 0);
+}
+
+Test(strfmt, shown_text_stays_cut)
+{
+	char b[10];
+	size_t n = 0;
+
+	cr_expect_eq(strfmt_show_add(b, sizeof(b), &n, "%s", "abc"), 3);
+	cr_expect_eq(strfmt_show_add(b, sizeof(b), &n, "%s", "defghi"), 9); /* exactly full */
+	cr_expect_str_eq(b, "abcdefghi");
+	cr_expect_eq(strfmt_show_add(b, sizeof(b), &n, "%s", ""), 9);
+	cr_expect_str_eq(b, "abcdefghi", "nothing added: not a cut");
+	cr_expect_eq(strfmt_show_add(b, sizeof(b), &n, "j"), 9);
+	cr_expect_str_eq(b, "abcdef...");
+	cr_expect_eq(strfmt_show_add(b, sizeof(b), &n, "k"), 9);
+	cr_expect_str_eq(b, "abcdef...");
+	cr_expect_eq(n, 9);
+}
+
+Test(strfmt, diag_messages_are_cut_visibly)
+{
+	char big[2 * DIAG_MSG_MAX];
+	struct diag d;
+
+	cr_expect_eq(diag_set(&d, -EINVAL, "inner %d", 1), -EINVAL);
+	diag_prefix(&d, "outer %s", "x");
+	cr_expect_str_eq(d.msg, "outer x: inner 1");
+	memset(big, 'b', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	diag_set(&d, -EINVAL, "%s", big);
+	cr_expect_eq(strlen(d.msg), DIAG_MSG_MAX - 1);
+	cr_expect_str_eq(d.msg + DIAG_MSG_MAX - 4, "...");
+	diag_set(&d, -EINVAL, "short");
+	diag_prefix(&d, "%s", big);
+	cr_expect_eq(strlen(d.msg), DIAG_MSG_MAX - 1);
+	cr_expect_str_eq(d.msg + DIAG_MSG_MAX - 4, "...", "the prefix alone fills it");
+}
