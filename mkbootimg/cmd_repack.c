@@ -34,6 +34,7 @@
 #include "manifest.h"
 #include "rdtree.h"
 #include "avb.h"
+#include "strfmt.h"
 
 /* ---- the repack model: where each part's bytes come from ------------------------- */
 
@@ -696,7 +697,7 @@ static void kv_split(const struct kv_edit *e, char *key, size_t kcap, char *word
 		kl = 0; /* the value alone: bootconfig_edit writes KEY= */
 	else
 		kl = strlen(key) + (eq ? 1 : 0);
-	if ((size_t)snprintf(word, wcap, "%.*s%s%s%s", (int)kl, e->arg, q, val ? val : "", q) >= wcap)
+	if (strfmt(word, wcap, "%.*s%s%s%s", (int)kl, e->arg, q, val ? val : "", q) < 0)
 		die(EXIT_USAGE, "%s: too long", opt);
 }
 

@@ -36,6 +36,7 @@
 #include "image.h"
 #include "manifest.h"
 #include "rdtree.h"
+#include "strfmt.h"
 
 struct unpack {
 	const struct image *im;
@@ -49,8 +50,7 @@ static void name_of(char *dst, const char *base, const char *suffix)
 {
 	char buf[MANIFEST_NAME_MAX + 16];
 
-	snprintf(buf, sizeof(buf), "%s%s", base, suffix);
-	if (manifest_set_name(dst, buf) < 0)
+	if (strfmt(buf, sizeof(buf), "%s%s", base, suffix) < 0 || manifest_set_name(dst, buf) < 0)
 		die(EXIT_BAD, "internal: file name \"%s\" too long", buf);
 }
 
@@ -119,7 +119,7 @@ static void save_fragments(struct unpack *u)
 	for (unsigned i = 0; i < im->nvrd; i++) {
 		char name[32];
 
-		snprintf(name, sizeof(name), "vendor_ramdisk%02u", i);
+		strfmt_show(name, sizeof(name), "vendor_ramdisk%02u", i); /* fits: i < 64 */
 		name_of(u->m.frag[i].name, name, "");
 		save(u, &u->m.frag[i], s->offset + im->vrd[i].offset, im->vrd[i].size);
 	}
@@ -248,7 +248,7 @@ static void tree_prepare(struct rdtree *t, const struct image *im, const char *d
 			    : "the image has no ramdisk");
 	for (unsigned i = 0; i < 2; i++) {
 		char path[PATH_MAX];
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= sizeof(path))
+		if (strfmt(path, sizeof(path), "%s/%s", dir, names[i]) < 0)
 			die(EXIT_BAD, "%s: path too long", dir);
 		if (!lstat(path, &st))
 			die(EXIT_BAD, "%s: already there: --tree unpacks into a folder without it",

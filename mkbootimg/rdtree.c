@@ -13,6 +13,7 @@
 #include "compress.h"
 #include "fileio.h"
 #include "merge.h"
+#include "strfmt.h"
 
 static int sha256_buf(const void *p, size_t n, uint8_t out[32])
 {
@@ -82,8 +83,8 @@ int rdtree_extract(struct rdtree *t, const char *dir, int in_fd, struct diag *d)
 	char sub[PATH_MAX], spec[PATH_MAX];
 	struct rd_extract_stats st;
 
-	if ((size_t)snprintf(sub, sizeof(sub), "%s/" RDTREE_DIR, dir) >= sizeof(sub) ||
-	    (size_t)snprintf(spec, sizeof(spec), "%s/" RDTREE_SPEC, dir) >= sizeof(spec))
+	if (strfmt(sub, sizeof(sub), "%s/" RDTREE_DIR, dir) < 0 ||
+	    strfmt(spec, sizeof(spec), "%s/" RDTREE_SPEC, dir) < 0)
 		return diag_set(d, -ENAMETOOLONG, "%s: path too long", dir);
 	return rd_extract_spec(&t->rd, sub, spec, t->comp, "ramdisk", in_fd, NULL, &st, d);
 }
@@ -150,8 +151,8 @@ int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t w
 	*out = NULL;
 	*out_len = 0;
 	comp[0] = 0;
-	if ((size_t)snprintf(spec, sizeof(spec), "%s/" RDTREE_SPEC, dir) >= sizeof(spec) ||
-	    (size_t)snprintf(sub, sizeof(sub), "%s/" RDTREE_DIR, dir) >= sizeof(sub))
+	if (strfmt(spec, sizeof(spec), "%s/" RDTREE_SPEC, dir) < 0 ||
+	    strfmt(sub, sizeof(sub), "%s/" RDTREE_DIR, dir) < 0)
 		return diag_set(d, -ENAMETOOLONG, "%s: path too long", dir);
 	if ((sfd = dir_open_below(dirfd, RDTREE_DIR, false)) < 0)
 		return diag_set(d, -errno, "%s: %s%s", sub, strerror(errno),
@@ -186,7 +187,7 @@ int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t w
 		diag_set(d, r, "hashing the ramdisk: %s", strerror(-r));
 		goto out;
 	}
-	snprintf(comp, 24, "%s", *rd.comp ? rd.comp : "none");
+	strfmt_show(comp, 24, "%s", *rd.comp ? rd.comp : "none"); /* rd.comp is char[24] */
 	if (raw.len == want_size && !memcmp(sha, want_sha256, 32))
 		goto out; /* the archive unpacked: nothing changed */
 	if ((r = comp_parse(comp, &c, &level)) < 0) {
