@@ -605,6 +605,12 @@ static int cmd_extract(int argc, char **argv)
 	return 0;
 }
 
+/* An edit line with nothing to do: said, not an error (scripts run twice). */
+static void print_note(void *ctx, const char *msg)
+{
+	fprintf(stderr, "%s: %s: %s\n", cli_prog(), (const char *)ctx, msg);
+}
+
 static int cmd_edit(int argc, char **argv)
 {
 	static const struct opt o[] = {
@@ -648,13 +654,19 @@ static int cmd_edit(int argc, char **argv)
 	if (!in || !out)
 		die(EXIT_USAGE, "usage: ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]...");
 	load(&l, in, cap);
-	for (unsigned i = 0; i < nops; i++) {
+	l.rd.note = print_note;
+	l.rd.note_ctx = (void *)(uintptr_t)in;
+	for (unsigned i = 0, ne = 0; i < nops; i++) {
+		char label[32] = "-e";
 		if (ops[i].file) {
 			apply_file(&l.rd, ops[i].s, true);
-		} else if (rd_apply_spec(&l.rd, ops[i].s, strlen(ops[i].s), "-e", ".", true, &d) <
-			   0) {
-			die(EXIT_BAD, "%s: %s", in, d.msg);
+			continue;
 		}
+		/* "-e" alone, "-e#2" for the second -e of several */
+		if (++ne > 1 || (i + 1 < nops && !ops[i + 1].file))
+			snprintf(label, sizeof(label), "-e#%u", ne);
+		if (rd_apply_spec(&l.rd, ops[i].s, strlen(ops[i].s), label, ".", true, &d) < 0)
+			die(EXIT_BAD, "%s: %s", in, d.msg);
 	}
 	add_modules(&l.rd, &mo);
 	c = l.comp;

@@ -92,6 +92,10 @@ struct ramdisk {
 	unsigned cur_arch; /* the archive new entries go into */
 	bool exact;	   /* from an exact spec: no sorting, no renumbering */
 	char comp[24];	   /* a spec's compression statement ("" if none) */
+	/* set by the caller to hear of edit lines that had nothing to do
+	 * ("FILE:LINE: remove \"x\": nothing to do (no line matches)") */
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;
 };
 
 void rd_init(struct ramdisk *rd, uint32_t mtime);
