@@ -497,6 +497,21 @@ static int spec_mv(struct spec_ctx *s)
 	if ((err = need_parent(s, to)) < 0)
 		return err;
 	fl = strlen(from);
+	/* an entry below it could land on a name in use ("to/x" without "to") */
+	for (size_t k = 0; k < s->rd->n; k++) {
+		char nn[CPIO_NAME_MAX];
+		const char *old = s->rd->v[k].name;
+		if (!under(old, from))
+			continue;
+		size_t tl = strlen(to), rl = strlen(old + fl);
+		if (tl + rl >= sizeof(nn))
+			return spec_err(s, -ENAMETOOLONG, "\"%s\" would get a name too long", old);
+		memcpy(nn, to, tl);
+		memcpy(nn + tl, old + fl, rl + 1);
+		if (rd_find(s->rd, nn) >= 0)
+			return spec_err(s, -EEXIST, "\"%s\" would become \"%s\", already in the ramdisk",
+					old, nn);
+	}
 	for (size_t k = 0; k < s->rd->n && err == 0; k++)
 		if (k == (size_t)i || under(s->rd->v[k].name, from))
 			err = rename_entry(&s->rd->v[k], to, fl);

@@ -103,6 +103,59 @@ struct matcher {
 	regex_t re;
 };
 
+/* glibc's regcomp copies a repeated subexpression once per repetition
+ * ("a+" is "aa*", "x{n}" n copies), so stacked or nested repetitions grow
+ * exponentially: "(((a+)+)+)+..." or "a+++..." takes gigabytes. A REGEX is
+ * refused when it stacks one repetition operator on another (undefined in
+ * POSIX anyway), is over REGEX_MAX bytes, or when the copies its "+" after a
+ * group and its {m,n} bounds could make multiply past REGEX_COPIES. */
+#define REGEX_MAX 256
+#define REGEX_COPIES 4096
+
+static int regex_check(const char *pat, struct diag *d)
+{
+	uint64_t copies = 1;
+	bool after_rep = false, after_group = false;
+	char pb[ESC_SHOW_MAX];
+
+	if (strlen(pat) > REGEX_MAX)
+		return diag_set(d, -EINVAL, "regex of %zu bytes (at most %d)", strlen(pat), REGEX_MAX);
+	for (const char *p = pat; *p; p++) {
+		bool rep = *p == '*' || *p == '+' || *p == '?' || *p == '{';
+		if (rep && after_rep)
+			return diag_set(d, -EINVAL, "regex \"%s\": a repetition of a repetition",
+					esc_show(pb, pat));
+		if (*p == '{') { /* {m}, {m,}, {m,n}: up to max(m, n) + 1 copies */
+			char *end;
+			unsigned long lo = strtoul(p + 1, &end, 10), hi = lo;
+			if (*end == ',' && end[1] != '}')
+				hi = strtoul(end + 1, &end, 10);
+			hi = hi > lo ? hi : lo;
+			copies = hi >= REGEX_COPIES ? REGEX_COPIES + 1 : copies * (hi + 1);
+			p = strchr(end, '}') ? strchr(end, '}') : end + strlen(end) - 1;
+		} else if (*p == '+' && after_group) {
+			copies *= 2;
+		} else if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '[') { /* a bracket expression: nothing in it repeats */
+			const char *q = p + 1 + (p[1] == '^');
+			q += *q == ']';
+			while (*q && *q != ']')
+				q += (*q == '[' && strchr(":.=", q[1]) && strchr(q + 2, ']'))
+					     ? (size_t)(strchr(q + 2, ']') - q) + 1
+					     : 1;
+			p = *q ? q : q - 1;
+		}
+		if (copies > REGEX_COPIES)
+			return diag_set(d, -EINVAL,
+					"regex \"%s\": its repetitions could make over %d copies",
+					esc_show(pb, pat), REGEX_COPIES);
+		after_rep = rep;
+		after_group = *p == ')';
+	}
+	return 0;
+}
+
 static int matcher_init(struct matcher *m, const char *pat, bool regex, struct diag *d)
 {
 	char eb[128], pb[ESC_SHOW_MAX];
@@ -115,6 +168,8 @@ static int matcher_init(struct matcher *m, const char *pat, bool regex, struct d
 		return diag_set(d, -EINVAL, "empty pattern");
 	if (!regex)
 		return 0;
+	if ((e = regex_check(pat, d)) < 0)
+		return e;
 	if ((e = regcomp(&m->re, pat, REG_EXTENDED | REG_NOSUB)) != 0) {
 		regerror(e, &m->re, eb, sizeof(eb));
 		return diag_set(d, -EINVAL, "regex \"%s\": %s", esc_show(pb, pat), eb);
