@@ -366,7 +366,13 @@ int rd_extract_spec(const struct ramdisk *rd, const char *dir, const char *spec,
 		slash[1] = 0;
 	else if (slash)
 		*slash = 0;
-	if ((err = rd_spec_check(rd, d)) < 0 || (err = rd_extract(rd, dir, o, st, d)) < 0 ||
+	if ((err = rd_spec_check(rd, d)) < 0)
+		goto out;
+	if (access(slash ? specdir : ".", W_OK) < 0) { /* found out before extracting */
+		err = diag_set(d, -errno, "%s: its folder: %s", spec, strerror(errno));
+		goto out;
+	}
+	if ((err = rd_extract(rd, dir, o, st, d)) < 0 ||
 	    (err = rel_path(slash ? specdir : ".", dir, files, sizeof(files), d)) < 0)
 		goto out;
 	if ((err = outfile_open(&of, spec, &in_fd, in_fd >= 0, d)) < 0) {
