@@ -594,11 +594,8 @@ static int cmd_extract(int argc, char **argv)
 				"[--same-permissions] [--same-owner]");
 	load(&l, pos[0], cap);
 	if (spec) {
-		/* lz4 frames are written back as lz4 legacy, what kernels read */
-		const char *comp = l.comp == COMP_LZ4_FRAME || l.comp == COMP_LZ4_LEGACY
-					   ? "lz4"
-					   : comp_name(l.comp);
-		if (rd_extract_spec(&l.rd, pos[1], spec, comp, pos[0], l.fd, &xo, &st, &d) < 0) {
+		if (rd_extract_spec(&l.rd, pos[1], spec, comp_write_name(l.comp), pos[0], l.fd, &xo,
+				    &st, &d) < 0) {
 			diag_prefix(&d, "extracting into %s with --spec %s", pos[1], spec);
 			die_diag(pos[0], &d);
 		}

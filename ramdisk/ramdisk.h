@@ -237,11 +237,11 @@ int rd_extract(const struct ramdisk *rd, const char *dir, const struct rd_extrac
  * (-ENOTSUP) when the archive holds what a spec cannot say (rd_spec_check):
  * an entry of a type no kernel creates, a root that is not a folder, data
  * on two names of one hard link, a trailer with data. spec is written
- * atomically, never over in_fd's file (-1: none). Then
+ * atomically, never over in_fd's file (-1: none); compression is a -c name
+ * (comp_write_name). Then
  *
- *	rd_init(&rd, mtime); rd_apply_spec_file(&rd, spec, false, &d);
- *	if (!rd.exact) rd_sort(&rd);
- *	rd_write(&rd, sink, &d);  (compressed as rd.comp says, if set)
+ *	rd_init(&rd, mtime); rd_build_spec(&rd, spec, &d);
+ *	rd_write(&rd, sink, &d);  (compressed as rd.comp says, if set: comp_parse)
  *
  * writes the archive back byte for byte, or with just the entries whose
  * files or lines changed (a changed file: that entry's data and size only). */
@@ -254,6 +254,11 @@ int rd_extract_spec(const struct ramdisk *rd, const char *dir, const char *spec,
 
 /* rd_apply_spec on a file's text, relative LOCATIONs from its folder. */
 int rd_apply_spec_file(struct ramdisk *rd, const char *path, bool edits, struct diag *d);
+
+/* A ramdisk (rd_init'ed) from a spec file as `ramdisk pack --spec` builds it:
+ * the lines applied, then sorted and numbered unless the spec is exact.
+ * rd->comp holds its compression statement ("" if none). */
+int rd_build_spec(struct ramdisk *rd, const char *spec, struct diag *d);
 
 /* Data size of entry i (what it holds uncompressed). */
 uint64_t rd_entry_size(const struct rd_entry *e);

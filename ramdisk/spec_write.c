@@ -413,3 +413,12 @@ int rd_apply_spec_file(struct ramdisk *rd, const char *path, bool edits, struct 
 	free(base);
 	return err;
 }
+
+int rd_build_spec(struct ramdisk *rd, const char *spec, struct diag *d)
+{
+	int err = rd_apply_spec_file(rd, spec, false, d);
+
+	if (err == 0 && !rd->exact && (err = rd_sort(rd)) < 0)
+		diag_set(d, err, "out of memory");
+	return err;
+}

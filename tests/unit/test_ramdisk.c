@@ -677,7 +677,7 @@ Test(spec, exact_round_trip_through_a_folder)
 	cr_expect_eq(st.nodes_skipped, 1);
 
 	rd_init(&back, 0);
-	cr_assert_eq(rd_apply_spec_file(&back, spec, false, &d), 0, "%s", d.msg);
+	cr_assert_eq(rd_build_spec(&back, spec, &d), 0, "%s", d.msg);
 	cr_expect(back.exact);
 	cr_expect_str_eq(back.comp, "gzip:6");
 	ms = write_rd(&back);
