@@ -4,7 +4,8 @@
  *   ramdisk pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--modules ...]
  *   ramdisk list RAMDISK [-v]
  *   ramdisk info RAMDISK
- *   ramdisk extract RAMDISK DIR [--devices] [--same-permissions] [--same-owner]
+ *   ramdisk extract RAMDISK DIR [--spec SPEC] [--devices] [--same-permissions]
+ *                   [--same-owner]
  *   ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP]
  */
 #include <errno.h>
@@ -31,13 +32,19 @@ static const char usage[] =
 	"\n"
 	"  pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--summary N]\n"
 	"       [MODULES]      build a ramdisk from a folder and/or gen_init_cpio spec\n"
-	"                      lines\n"
-	"  list RAMDISK [-v]   names, or 'cpio -tv'-style lines with -v\n"
+	"                      lines; an exact spec (extract --spec) alone gives its\n"
+	"                      archive back byte for byte, in the spec's compression\n"
+	"  list RAMDISK [-v]   names, or 'cpio -tv'-style lines with -v (with the link\n"
+	"                      count); control bytes in names shown as ls -b does\n"
 	"  info RAMDISK        compression, sizes, entries, largest files\n"
-	"  extract RAMDISK DIR [--devices] [--same-permissions] [--same-owner]\n"
-	"                      extract safely into DIR: nothing lands outside it or\n"
-	"                      replaces a file, hard links are kept; by default no\n"
-	"                      device nodes, no setuid/setgid bits, owners not applied\n"
+	"  extract RAMDISK DIR [--spec SPEC] [--devices] [--same-permissions]\n"
+	"       [--same-owner] extract safely into DIR: nothing lands outside it or\n"
+	"                      replaces a file, each file is written whole or not at\n"
+	"                      all, hard links are kept; by default no device nodes,\n"
+	"                      no setuid/setgid bits, owners not applied\n"
+	"    --spec SPEC       also write SPEC, an exact spec of the archive: every\n"
+	"                      entry in order with owners, modes, times, inodes,\n"
+	"                      links and nodes (no root needed), files from DIR\n"
 	"    --devices         create character and block device nodes (needs root)\n"
 	"    -p, --same-permissions  keep setuid and setgid bits\n"
 	"    --same-owner      give entries the archive's uid/gid (needs root)\n"
@@ -57,8 +64,12 @@ static const char usage[] =
 	"default 19), none. pack defaults to lz4; edit keeps the input's compression\n"
 	"(lz4 frame input is written as lz4 legacy). lz4 frames are read, not written;\n"
 	"lzop is not supported. Concatenated streams are all read.\n"
-	"Spec and edit lines are described in README.md (file, dir, nod, slink, pipe,\n"
-	"sock; rm, rmtree, mv, insert). mtime comes from SOURCE_DATE_EPOCH (else 0).\n"
+	"Spec and edit lines are described in README.md: file, dir, nod, slink, pipe,\n"
+	"sock with KEY=VALUE attributes (ino nlink mtime dev rdev mode size check\n"
+	"magic), exact, trailer, compression; edits: rm, rmtree, mv, insert, replace,\n"
+	"replace-regex, remove, remove-regex, replace-section, remove-section, prop,\n"
+	"prop-remove, fstab (each a no-op when already applied, said on stderr).\n"
+	"mtime comes from SOURCE_DATE_EPOCH (else 0).\n"
 	"--max-size N caps the decompressed size of a ramdisk read (default 512M).\n"
 	"'ramdisk --version' prints \"ramdisk VERSION\".\n"
 	"Exit status: 0 ok, 1 bad input (nothing written), 2 bad usage.\n";
@@ -583,15 +594,12 @@ static int cmd_extract(int argc, char **argv)
 		}
 	}
 	if (npos != 2)
-		die(EXIT_USAGE, "usage: ramdisk extract RAMDISK DIR [--devices] [--same-permissions] "
-				"[--same-owner]");
+		die(EXIT_USAGE, "usage: ramdisk extract RAMDISK DIR [--spec SPEC] [--devices] "
+				"[--same-permissions] [--same-owner]");
 	load(&l, pos[0], cap);
 	if (spec) {
-		/* lz4 frames are written back as lz4 legacy, what kernels read */
-		const char *comp = l.comp == COMP_LZ4_FRAME || l.comp == COMP_LZ4_LEGACY
-					   ? "lz4"
-					   : comp_name(l.comp);
-		if (rd_extract_spec(&l.rd, pos[1], spec, comp, pos[0], l.fd, &xo, &st, &d) < 0) {
+		if (rd_extract_spec(&l.rd, pos[1], spec, comp_write_name(l.comp), pos[0], l.fd, &xo,
+				    &st, &d) < 0) {
 			diag_prefix(&d, "extracting into %s with --spec %s", pos[1], spec);
 			die_diag(pos[0], &d);
 		}
@@ -607,6 +615,12 @@ static int cmd_extract(int argc, char **argv)
 						: comp_name(l.comp));
 	loaded_free(&l);
 	return 0;
+}
+
+/* An edit line with nothing to do: said, not an error (scripts run twice). */
+static void print_note(void *ctx, const char *msg)
+{
+	fprintf(stderr, "%s: %s: %s\n", cli_prog(), (const char *)ctx, msg);
 }
 
 static int cmd_edit(int argc, char **argv)
@@ -652,13 +666,19 @@ static int cmd_edit(int argc, char **argv)
 	if (!in || !out)
 		die(EXIT_USAGE, "usage: ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]...");
 	load(&l, in, cap);
-	for (unsigned i = 0; i < nops; i++) {
+	l.rd.note = print_note;
+	l.rd.note_ctx = (void *)(uintptr_t)in;
+	for (unsigned i = 0, ne = 0; i < nops; i++) {
+		char label[32] = "-e";
 		if (ops[i].file) {
 			apply_file(&l.rd, ops[i].s, true);
-		} else if (rd_apply_spec(&l.rd, ops[i].s, strlen(ops[i].s), "-e", ".", true, &d) <
-			   0) {
-			die(EXIT_BAD, "%s: %s", in, d.msg);
+			continue;
 		}
+		/* "-e" alone, "-e#2" for the second -e of several */
+		if (++ne > 1 || (i + 1 < nops && !ops[i + 1].file))
+			snprintf(label, sizeof(label), "-e#%u", ne);
+		if (rd_apply_spec(&l.rd, ops[i].s, strlen(ops[i].s), label, ".", true, &d) < 0)
+			die(EXIT_BAD, "%s: %s", in, d.msg);
 	}
 	add_modules(&l.rd, &mo);
 	c = l.comp;

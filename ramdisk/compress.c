@@ -46,6 +46,11 @@ const char *comp_name(enum comp c)
 	}
 }
 
+const char *comp_write_name(enum comp c)
+{
+	return c == COMP_LZ4_FRAME || c == COMP_LZ4_LEGACY ? "lz4" : comp_name(c);
+}
+
 int comp_default_level(enum comp c)
 {
 	for (size_t i = 0; i < sizeof(writable) / sizeof(writable[0]); i++)

@@ -72,6 +72,9 @@ enum comp {
 #define COMP_DEC_MEM_MAX   (128u << 20) /* decoder memory cap (dictionary, window) */
 
 const char *comp_name(enum comp c);
+/* The -c name (comp_parse) that writes c back: lz4 for both lz4 formats
+ * (frames are read, not written: what kernels read is legacy). */
+const char *comp_write_name(enum comp c);
 /* Parse "none", "gzip", "gzip:N" (N 1..9), "lz4" (legacy; "lz4:N" 1..12),
  * "xz", "xz:N" (0..9), "lzma", "lzma:N" (0..9), "bzip2", "bzip2:N" (1..9),
  * "zstd", "zstd:N" (1..19). Returns 0 or -EINVAL. *level gets the default

@@ -85,16 +85,18 @@ static int parent_err(struct xctx *x, const char *name, const char *parent, int 
 		esc_show(pb, p);
 		if ((k = rd_find(x->rd, p)) >= 0 && !S_ISDIR(x->rd->v[k].m.f[CF_MODE]))
 			mode = x->rd->v[k].m.f[CF_MODE];
-		else if (fstatat(x->rootfd, p, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(sb.st_mode))
+		else if (fstatat(x->rootfd, p, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+			 !S_ISDIR(sb.st_mode))
 			mode = sb.st_mode;
 		if (S_ISLNK(mode))
-			return diag_set(x->d, -ENOTDIR,
-					"\"%s\": folder \"%s\" cannot be opened without following a "
-					"link (it is a symlink)",
-					nb, pb);
+			return diag_set(
+			    x->d, -ENOTDIR,
+			    "\"%s\": folder \"%s\" cannot be opened without following a "
+			    "link (it is a symlink)",
+			    nb, pb);
 		if (mode)
-			return diag_set(x->d, -ENOTDIR, "\"%s\": \"%s\" is %s, not a folder", nb, pb,
-					kind(mode));
+			return diag_set(x->d, -ENOTDIR, "\"%s\": \"%s\" is %s, not a folder", nb,
+					pb, kind(mode));
 	}
 	return diag_set(x->d, -err, "\"%s\": folder \"%s\" cannot be opened: %s", nb,
 			esc_show(pb, parent), strerror(err));
@@ -168,7 +170,8 @@ static int set_attrs_at(struct xctx *x, int pfd, const char *leaf, const struct 
 	if (x->o.same_owner &&
 	    fchownat(pfd, leaf, e->m.f[CF_UID], e->m.f[CF_GID], AT_SYMLINK_NOFOLLOW) < 0)
 		return owner_err(x, e, -errno);
-	if (!S_ISLNK(e->m.f[CF_MODE]) && fchmodat(pfd, leaf, perm_of(x, e->m.f[CF_MODE], true), 0) < 0)
+	if (!S_ISLNK(e->m.f[CF_MODE]) &&
+	    fchmodat(pfd, leaf, perm_of(x, e->m.f[CF_MODE], true), 0) < 0)
 		return -errno; /* past the umask */
 	return 0;
 }

@@ -1,9 +1,11 @@
 /* ramdisk.h - a ramdisk as a list of cpio entries: built from a folder and a
  * spec, read from an archive, edited in place, written deterministically,
- * extracted safely.
+ * extracted safely, and turned into a folder and an exact spec and back.
  *
  * Spec lines (the kernel's gen_init_cpio syntax; '#' starts a comment; modes
- * in octal; a relative LOCATION is taken from the spec file's folder):
+ * in octal; a relative LOCATION is taken from the spec file's folder;
+ * "quoted parts" of a field may hold spaces and the escapes of escape.h:
+ * \\ \" \a \b \t \n \v \f \r \ooo \xHH):
  *
  *   file  NAME LOCATION MODE UID GID
  *   dir   NAME MODE UID GID
@@ -11,6 +13,38 @@
  *   slink NAME TARGET MODE UID GID
  *   pipe  NAME MODE UID GID
  *   sock  NAME MODE UID GID
+ *
+ * Our extension, for what gen_init_cpio's lines have no field for: after
+ * the fields, KEY=VALUE attributes (decimal unless said):
+ *
+ *   ino=N nlink=N mtime=N    the header's fields (default: numbered, 2 for a
+ *                            folder else 1, SOURCE_DATE_EPOCH or 0)
+ *   dev=MAJOR:MINOR          devmajor/devminor, where the file was archived
+ *                            (hard links are keyed on it; default 0:0)
+ *   rdev=MAJOR:MINOR         rdevmajor/rdevminor on a line other than nod
+ *   mode=0OCTAL              the whole mode word, when it holds bits besides
+ *                            the type and 07777 (the type must match the verb)
+ *   size=0                   file: no data here (an earlier name of a hard
+ *                            link; the data is on another name's line)
+ *   magic=070702 check=N     the "crc" format: check is the data's byte sum,
+ *                            made at write time unless check= says
+ *
+ * and three statements:
+ *
+ *   exact                    the lines are an archive: written in their order
+ *                            with their inode numbers, not sorted or numbered
+ *                            again (a line without ino= gets one after the
+ *                            largest), NAME written as given ("./init", "."
+ *                            for the root folder); must come first
+ *   trailer [KEY=VALUE...]   (exact only) the end of one of concatenated
+ *                            archives: its header fields (ino mode uid gid
+ *                            nlink mtime dev rdev check magic; nlink 1 and
+ *                            the rest 0 by default) and pad=N NUL bytes after
+ *                            it, or align=512 (the default: cpio's blocks)
+ *   compression COMP[:LEVEL] what pack writes unless -c says
+ *
+ * rd_extract_spec writes such a spec: exact, every entry of a read archive
+ * in order, so that packing it gives the archive back byte for byte.
  *
  * Edit lines add to these (an existing NAME is replaced, keeping its place):
  *
@@ -22,13 +56,34 @@
  *                                   bottom or after=PREFIX (after the first line
  *                                   starting with PREFIX)
  *
+ * and AnyKernel-style text edits (textedit.h; one field each, quoted when it
+ * has spaces; each changes nothing when already applied, and says so through
+ * rd->note; a missing file, pattern, section end or mount point is an error
+ * naming the file and line):
+ *
+ *   replace NAME PATTERN TEXT       every line containing PATTERN becomes TEXT
+ *   replace-regex NAME REGEX TEXT   every line matching REGEX (POSIX ERE)
+ *   remove NAME PATTERN             every line containing PATTERN removed
+ *   remove-regex NAME REGEX
+ *   replace-section NAME BEGIN END TEXT...  from a line containing BEGIN to the
+ *                                   next containing END, inclusive: the TEXT
+ *                                   lines, one field each
+ *   remove-section NAME BEGIN END
+ *   prop NAME KEY=VALUE             set KEY in a KEY=VALUE file, or add it
+ *   prop-remove NAME KEY
+ *   fstab NAME MOUNTPOINT FIELD VALUE  field FIELD (1-6, device, mountpoint,
+ *                                   type, options, dump or fs_mgr_flags, pass)
+ *                                   of the lines mounting MOUNTPOINT
+ *
  * Determinism: a built archive lists entries sorted by name (bytewise, so a
  * folder precedes its contents), inode numbers count from 1 in that order
  * (hard links of a folder share one, the data on their last name),
  * mtime is the caller's (SOURCE_DATE_EPOCH or 0), uid/gid/mode come from the
  * spec (0/0 and the file's mode bits for a folder's files). An edited archive
- * keeps untouched entries' bytes exactly; new entries go at the end, with
- * inode numbers after the largest one in use.
+ * keeps untouched entries' bytes exactly, and each archive's trailer and the
+ * NUL bytes after it (an edit with nothing to do gives the input back); new
+ * entries go at the end of the last archive, with inode numbers after the
+ * largest one in use.
  */
 #ifndef BOOTKIT_RAMDISK_H
 #define BOOTKIT_RAMDISK_H
@@ -92,6 +147,10 @@ struct ramdisk {
 	unsigned cur_arch; /* the archive new entries go into */
 	bool exact;	   /* from an exact spec: no sorting, no renumbering */
 	char comp[24];	   /* a spec's compression statement ("" if none) */
+	/* set by the caller to hear of edit lines that had nothing to do
+	 * ("FILE:LINE: remove \"x\": nothing to do (no line matches)") */
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;
 };
 
 void rd_init(struct ramdisk *rd, uint32_t mtime);
@@ -178,11 +237,11 @@ int rd_extract(const struct ramdisk *rd, const char *dir, const struct rd_extrac
  * (-ENOTSUP) when the archive holds what a spec cannot say (rd_spec_check):
  * an entry of a type no kernel creates, a root that is not a folder, data
  * on two names of one hard link, a trailer with data. spec is written
- * atomically, never over in_fd's file (-1: none). Then
+ * atomically, never over in_fd's file (-1: none); compression is a -c name
+ * (comp_write_name). Then
  *
- *	rd_init(&rd, mtime); rd_apply_spec_file(&rd, spec, false, &d);
- *	if (!rd.exact) rd_sort(&rd);
- *	rd_write(&rd, sink, &d);  (compressed as rd.comp says, if set)
+ *	rd_init(&rd, mtime); rd_build_spec(&rd, spec, &d);
+ *	rd_write(&rd, sink, &d);  (compressed as rd.comp says, if set: comp_parse)
  *
  * writes the archive back byte for byte, or with just the entries whose
  * files or lines changed (a changed file: that entry's data and size only). */
@@ -195,6 +254,11 @@ int rd_extract_spec(const struct ramdisk *rd, const char *dir, const char *spec,
 
 /* rd_apply_spec on a file's text, relative LOCATIONs from its folder. */
 int rd_apply_spec_file(struct ramdisk *rd, const char *path, bool edits, struct diag *d);
+
+/* A ramdisk (rd_init'ed) from a spec file as `ramdisk pack --spec` builds it:
+ * the lines applied, then sorted and numbered unless the spec is exact.
+ * rd->comp holds its compression statement ("" if none). */
+int rd_build_spec(struct ramdisk *rd, const char *spec, struct diag *d);
 
 /* Data size of entry i (what it holds uncompressed). */
 uint64_t rd_entry_size(const struct rd_entry *e);

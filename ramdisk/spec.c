@@ -18,6 +18,7 @@
 #include "escape.h"
 #include "fileio.h"
 #include "rd_internal.h"
+#include "textedit.h"
 
 #define SPEC_MAX_TOKENS 40
 
@@ -496,6 +497,21 @@ static int spec_mv(struct spec_ctx *s)
 	if ((err = need_parent(s, to)) < 0)
 		return err;
 	fl = strlen(from);
+	/* an entry below it could land on a name in use ("to/x" without "to") */
+	for (size_t k = 0; k < s->rd->n; k++) {
+		char nn[CPIO_NAME_MAX];
+		const char *old = s->rd->v[k].name;
+		if (!under(old, from))
+			continue;
+		size_t tl = strlen(to), rl = strlen(old + fl);
+		if (tl + rl >= sizeof(nn))
+			return spec_err(s, -ENAMETOOLONG, "\"%s\" would get a name too long", old);
+		memcpy(nn, to, tl);
+		memcpy(nn + tl, old + fl, rl + 1);
+		if (rd_find(s->rd, nn) >= 0)
+			return spec_err(s, -EEXIST, "\"%s\" would become \"%s\", already in the ramdisk",
+					old, nn);
+	}
 	for (size_t k = 0; k < s->rd->n && err == 0; k++)
 		if (k == (size_t)i || under(s->rd->v[k].name, from))
 			err = rename_entry(&s->rd->v[k], to, fl);
@@ -557,6 +573,8 @@ static long insert_at(const uint8_t *p, size_t n, const char *where)
 	return -1;
 }
 
+static int text_target(struct spec_ctx *s, const char *name, struct rd_entry **out);
+
 static int spec_insert(struct spec_ctx *s)
 {
 	char name[CPIO_NAME_MAX];
@@ -564,7 +582,7 @@ static int spec_insert(struct spec_ctx *s)
 	struct rd_entry *e;
 	size_t n, tl;
 	uint8_t *nb;
-	long i, at;
+	long at;
 	int err;
 
 	if (s->ntok < 4 || !s->rest)
@@ -575,10 +593,7 @@ static int spec_insert(struct spec_ctx *s)
 				where);
 	if ((err = name_arg(s, 1, name, sizeof(name))) < 0)
 		return err;
-	if ((i = rd_find(s->rd, name)) < 0 || !S_ISREG(s->rd->v[i].m.f[CF_MODE]))
-		return spec_err(s, -ENOENT, "\"%s\" is not a file in the ramdisk", name);
-	e = &s->rd->v[i];
-	if ((err = entry_bytes(s, e)) < 0)
+	if ((err = text_target(s, name, &e)) < 0)
 		return err;
 	n = e->m.f[CF_FILESIZE];
 	if (has_line(e->data, n, s->rest))
@@ -603,6 +618,7 @@ static int spec_insert(struct spec_ctx *s)
 	e->src = RD_MEM;
 	e->data = nb;
 	e->changed = true;
+	e->check_auto = e->m.crc;
 	e->m.f[CF_FILESIZE] = (uint32_t)o;
 	return 0;
 }
@@ -662,6 +678,137 @@ static int field(struct spec_ctx *s, char **pp, char **wend)
 	return 0;
 }
 
+/* ---- AnyKernel-style text edits (textedit.h) ------------------------------------------ */
+
+static void spec_note(struct spec_ctx *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void spec_note(struct spec_ctx *s, const char *fmt, ...)
+{
+	char msg[DIAG_MSG_MAX], shown[DIAG_MSG_MAX], line[DIAG_MSG_MAX + 64];
+	va_list ap;
+
+	if (!s->rd->note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	esc_bytes(shown, sizeof(shown), msg, strlen(msg), false);
+	snprintf(line, sizeof(line), "%s:%d: %s", s->file, s->line, shown);
+	s->rd->note(s->rd->note_ctx, line);
+}
+
+/* The entry holding file name's text: a hard link's data-carrying name. */
+static int text_target(struct spec_ctx *s, const char *name, struct rd_entry **out)
+{
+	long i = rd_find(s->rd, name);
+	uint32_t *head, *carry;
+	size_t c;
+	int err;
+
+	if (i < 0 || !S_ISREG(s->rd->v[i].m.f[CF_MODE]))
+		return spec_err(s, -ENOENT, "\"%s\" is not a file in the ramdisk", name);
+	c = (size_t)i;
+	if (s->rd->v[i].m.f[CF_NLINK] >= 2 && !s->rd->v[i].m.f[CF_FILESIZE]) {
+		head = malloc(s->rd->n * sizeof(*head));
+		carry = malloc(s->rd->n * sizeof(*carry));
+		if (!head || !carry || rd_link_groups(s->rd, head, carry) < 0) {
+			free(head);
+			free(carry);
+			return spec_err(s, -ENOMEM, "out of memory");
+		}
+		c = carry[head[i]];
+		free(head);
+		free(carry);
+	}
+	*out = &s->rd->v[c];
+	if ((err = entry_bytes(s, *out)) < 0)
+		return err;
+	return 0;
+}
+
+enum text_verb { TV_REPLACE, TV_REPLACE_RE, TV_REMOVE, TV_REMOVE_RE, TV_SECTION, TV_RM_SECTION,
+		 TV_PROP, TV_PROP_RM, TV_FSTAB };
+
+static const struct {
+	const char *verb, *usage;
+	unsigned min, max; /* fields with the verb */
+} text_verbs[] = {
+	[TV_REPLACE] = {"replace", "NAME PATTERN TEXT", 4, 4},
+	[TV_REPLACE_RE] = {"replace-regex", "NAME REGEX TEXT", 4, 4},
+	[TV_REMOVE] = {"remove", "NAME PATTERN", 3, 3},
+	[TV_REMOVE_RE] = {"remove-regex", "NAME REGEX", 3, 3},
+	[TV_SECTION] = {"replace-section", "NAME BEGIN END TEXT...", 5, SPEC_MAX_TOKENS},
+	[TV_RM_SECTION] = {"remove-section", "NAME BEGIN END", 4, 4},
+	[TV_PROP] = {"prop", "NAME KEY=VALUE", 3, 3},
+	[TV_PROP_RM] = {"prop-remove", "NAME KEY", 3, 3},
+	[TV_FSTAB] = {"fstab", "NAME MOUNTPOINT FIELD VALUE", 5, 5},
+};
+
+static int run_text_verb(struct spec_ctx *s, enum text_verb v, const uint8_t *p, size_t n,
+			 struct te_result *r, struct diag *d)
+{
+	char **t = s->tok;
+	char *eq;
+	unsigned field;
+
+	switch (v) {
+	case TV_REPLACE:
+	case TV_REPLACE_RE: return te_replace(p, n, t[2], v == TV_REPLACE_RE, t[3], r, d);
+	case TV_REMOVE:
+	case TV_REMOVE_RE: return te_remove(p, n, t[2], v == TV_REMOVE_RE, r, d);
+	case TV_SECTION:
+		return te_replace_section(p, n, t[2], t[3], (const char *const *)(t + 4),
+					  s->ntok - 4, r, d);
+	case TV_RM_SECTION: return te_remove_section(p, n, t[2], t[3], r, d);
+	case TV_PROP:
+		if (!(eq = strchr(t[2], '=')))
+			return diag_set(d, -EINVAL, "\"%s\": want KEY=VALUE", t[2]);
+		*eq = 0;
+		return te_prop_set(p, n, t[2], eq + 1, r, d);
+	case TV_PROP_RM: return te_prop_remove(p, n, t[2], r, d);
+	case TV_FSTAB:
+		if (!(field = te_fstab_field(t[3])))
+			return diag_set(d, -EINVAL,
+					"field \"%s\": want 1-6 or device, mountpoint, type, "
+					"options (flags, mnt_flags), dump (fs_mgr_flags), pass",
+					t[3]);
+		return te_fstab(p, n, t[2], field, t[4], r, d);
+	}
+	return -EINVAL;
+}
+
+static int spec_text(struct spec_ctx *s, enum text_verb v)
+{
+	char name[CPIO_NAME_MAX];
+	struct te_result r;
+	struct rd_entry *e = NULL;
+	struct diag d2 = {{0}};
+	int err;
+
+	if (s->ntok < text_verbs[v].min || s->ntok > text_verbs[v].max)
+		return spec_err(s, -EINVAL, "%s takes %s (quote a field with spaces: \"...\")",
+				text_verbs[v].verb, text_verbs[v].usage);
+	if ((err = name_arg(s, 1, name, sizeof(name))) < 0 || (err = text_target(s, name, &e)) < 0)
+		return err;
+	err = run_text_verb(s, v, e->data, e->m.f[CF_FILESIZE], &r, &d2);
+	if (err < 0)
+		return spec_err(s, err, "%s \"%s\": %s", text_verbs[v].verb, name, d2.msg);
+	if (err == 0) {
+		spec_note(s, "%s \"%s\": nothing to do (%s)", text_verbs[v].verb, name, r.why);
+		return 0;
+	}
+	if (r.outn > UINT32_MAX) {
+		free(r.out);
+		return spec_err(s, -EFBIG, "\"%s\" would be over 4 GiB", name);
+	}
+	entry_drop_data(e);
+	e->src = RD_MEM;
+	e->data = r.out;
+	e->m.f[CF_FILESIZE] = (uint32_t)r.outn;
+	e->changed = true;
+	e->check_auto = e->m.crc;
+	return 0;
+}
+
 static int spec_line(struct spec_ctx *s, char *line, char *raw)
 {
 	const char *orig_rest = NULL;
@@ -704,6 +851,9 @@ static int spec_line(struct spec_ctx *s, char *line, char *raw)
 			return spec_rm(s, s->tok[0][1] == 'm' && s->tok[0][2] == 't');
 		if (!strcmp(s->tok[0], "mv"))
 			return spec_mv(s);
+		for (unsigned v = 0; v < sizeof(text_verbs) / sizeof(text_verbs[0]); v++)
+			if (!strcmp(s->tok[0], text_verbs[v].verb))
+				return spec_text(s, (enum text_verb)v);
 		if (!strcmp(s->tok[0], "insert")) {
 			size_t rl = orig_rest ? strlen(orig_rest) : 0;
 			while (rl && strchr(" \t\r", orig_rest[rl - 1]))

@@ -127,15 +127,18 @@ int rd_spec_check(const struct ramdisk *rd, struct diag *d)
 		uint32_t mode = e->m.f[CF_MODE], c = carry[head[i]];
 		esc_show(nb, e->wname ? e->wname : e->name);
 		if (e->src == RD_FILE)
-			err = diag_set(d, -EINVAL, "\"%s\": not from an archive read in memory", nb);
+			err =
+			    diag_set(d, -EINVAL, "\"%s\": not from an archive read in memory", nb);
 		else if (!rd_known_type(mode))
-			err = diag_set(d, -ENOTSUP,
-				       "\"%s\": type 0%o is not one a kernel creates; a spec cannot "
-				       "describe it",
-				       nb, (unsigned)(mode & S_IFMT));
+			err =
+			    diag_set(d, -ENOTSUP,
+				     "\"%s\": type 0%o is not one a kernel creates; a spec cannot "
+				     "describe it",
+				     nb, (unsigned)(mode & S_IFMT));
 		else if (!*e->name && !S_ISDIR(mode))
-			err = diag_set(d, -ENOTSUP, "\"%s\": the root is not a folder; a spec cannot "
-						    "describe it",
+			err = diag_set(d, -ENOTSUP,
+				       "\"%s\": the root is not a folder; a spec cannot "
+				       "describe it",
 				       nb);
 		else if (S_ISREG(mode) && c != i && e->m.f[CF_FILESIZE])
 			err = diag_set(d, -ENOTSUP,
@@ -145,8 +148,8 @@ int rd_spec_check(const struct ramdisk *rd, struct diag *d)
 	}
 	for (size_t t = 0; t < rd->ntr && !err; t++)
 		if (rd->tr[t].m.f[CF_FILESIZE])
-			err = diag_set(d, -ENOTSUP, "trailer %zu holds data; a spec cannot describe it",
-				       t + 1);
+			err = diag_set(d, -ENOTSUP,
+				       "trailer %zu holds data; a spec cannot describe it", t + 1);
 out:
 	free(head);
 	free(carry);
@@ -286,11 +289,12 @@ int rd_spec_write(const struct ramdisk *rd, const char *files, const char *compr
 	put_str(&l, "# The ramdisk");
 	if (source)
 		field_str(&l, source);
-	put_str(&l, " as `ramdisk extract --spec` read it: every entry in archive\n"
-		    "# order, gen_init_cpio's fields then KEY=VALUE for the rest of its header\n"
-		    "# (README.md). `ramdisk pack --spec THIS -o OUT` writes the same archive back;\n"
-		    "# change the files, or owners and modes here, and only those entries change.\n"
-		    "exact\n");
+	put_str(&l,
+		" as `ramdisk extract --spec` read it: every entry in archive\n"
+		"# order, gen_init_cpio's fields then KEY=VALUE for the rest of its header\n"
+		"# (README.md). `ramdisk pack --spec THIS -o OUT` writes the same archive back;\n"
+		"# change the files, or owners and modes here, and only those entries change.\n"
+		"exact\n");
 	if (compression && *compression)
 		putf(&l, "compression %s\n", compression);
 	for (size_t i = 0; i < rd->n && (err = flush(&l, out, d)) == 0; i++) {
@@ -362,7 +366,13 @@ int rd_extract_spec(const struct ramdisk *rd, const char *dir, const char *spec,
 		slash[1] = 0;
 	else if (slash)
 		*slash = 0;
-	if ((err = rd_spec_check(rd, d)) < 0 || (err = rd_extract(rd, dir, o, st, d)) < 0 ||
+	if ((err = rd_spec_check(rd, d)) < 0)
+		goto out;
+	if (access(slash ? specdir : ".", W_OK) < 0) { /* found out before extracting */
+		err = diag_set(d, -errno, "%s: its folder: %s", spec, strerror(errno));
+		goto out;
+	}
+	if ((err = rd_extract(rd, dir, o, st, d)) < 0 ||
 	    (err = rel_path(slash ? specdir : ".", dir, files, sizeof(files), d)) < 0)
 		goto out;
 	if ((err = outfile_open(&of, spec, &in_fd, in_fd >= 0, d)) < 0) {
@@ -396,9 +406,19 @@ int rd_apply_spec_file(struct ramdisk *rd, const char *path, bool edits, struct 
 	if ((err = file_read_small(path, 64u << 20, &text, &len, d)) < 0) {
 		diag_prefix(d, "%s", path);
 	} else {
-		err = rd_apply_spec(rd, (const char *)text, len, path, slash ? base : ".", edits, d);
+		err =
+		    rd_apply_spec(rd, (const char *)text, len, path, slash ? base : ".", edits, d);
 		free(text);
 	}
 	free(base);
+	return err;
+}
+
+int rd_build_spec(struct ramdisk *rd, const char *spec, struct diag *d)
+{
+	int err = rd_apply_spec_file(rd, spec, false, d);
+
+	if (err == 0 && !rd->exact && (err = rd_sort(rd)) < 0)
+		diag_set(d, err, "out of memory");
 	return err;
 }

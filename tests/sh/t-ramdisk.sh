@@ -109,7 +109,7 @@ inodes() { (cd "$1" && for f in a sub/b c d e f g; do printf '%s %s %s\n' "$f" "
 	awk '{ if (!($2 in id)) id[$2] = ++n; $2 = id[$2]; print }'; }
 inodes hl > hl.want; inodes x-hl > hl.got
 same "hard links: same groups, link counts and data as the source tree" hl.want hl.got
-grep -q "3 hard links\|4 hard links" check.out && ok "summary counts the hard links" || { bad "hard link count"; cat check.out; }
+grep -q ", 4 hard links, 1 FIFO$" check.out && ok "summary counts the hard links" || { bad "hard link count"; cat check.out; }
 mkdir x-hl-gnu && (cd x-hl-gnu && cpio -i --quiet < ../hl.cpio) && inodes x-hl-gnu > hl.gnu
 same "hard links: as GNU cpio -i restores them" hl.gnu hl.got
 # (busybox links regular files only; GNU cpio and the kernel FIFOs too)

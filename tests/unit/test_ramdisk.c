@@ -677,7 +677,7 @@ Test(spec, exact_round_trip_through_a_folder)
 	cr_expect_eq(st.nodes_skipped, 1);
 
 	rd_init(&back, 0);
-	cr_assert_eq(rd_apply_spec_file(&back, spec, false, &d), 0, "%s", d.msg);
+	cr_assert_eq(rd_build_spec(&back, spec, &d), 0, "%s", d.msg);
 	cr_expect(back.exact);
 	cr_expect_str_eq(back.comp, "gzip:6");
 	ms = write_rd(&back);
@@ -745,5 +745,22 @@ Test(spec, attribute_and_statement_errors)
 	cr_expect_eq(rd.tr[0].pad, 12);
 	cr_expect_eq(rd.v[2].arch, 1, "after the trailer: the next archive");
 	cr_expect_eq(rd.v[2].m.f[CF_RDEVMAJOR], 4096, "exact: device numbers as the archive has them");
+	rd_free(&rd);
+}
+
+/* mv never makes two entries of one name: a folder's contents are checked
+ * too ("etc2/hosts" there without "etc2"; fuzz_cpio found it) */
+Test(ramdisk, mv_checks_the_new_names_below)
+{
+	const char *spec = "dir etc 0755 0 0\nslink etc/hosts x 0777 0 0\nslink etc2/hosts y 0777 0 0\n";
+	struct ramdisk rd;
+	struct diag d = {{0}};
+
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_apply_spec(&rd, spec, strlen(spec), "s", ".", false, &d), 0, "%s", d.msg);
+	cr_expect_eq(edit(&rd, "mv etc etc2", &d), -EEXIST);
+	cr_expect(strstr(d.msg, "\"etc/hosts\" would become \"etc2/hosts\", already in the ramdisk"),
+		  "%s", d.msg);
+	cr_expect_eq(rd_find(&rd, "etc/hosts"), 1, "nothing renamed");
 	rd_free(&rd);
 }
