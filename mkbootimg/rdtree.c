@@ -69,8 +69,7 @@ int rdtree_read(struct rdtree *t, int fd, uint64_t off, uint64_t len, struct dia
 		return diag_set(d, r, "hashing the ramdisk: %s", strerror(-r));
 	}
 	t->raw_size = outlen;
-	/* lz4 frames are written back as lz4 legacy, what kernels read */
-	t->comp = c == COMP_LZ4_FRAME || c == COMP_LZ4_LEGACY ? "lz4" : comp_name(c);
+	t->comp = comp_write_name(c); /* lz4 frames come back as lz4 legacy */
 	if ((r = rd_load_archive(&t->rd, out, outlen, d)) < 0)
 		diag_prefix(d, "ramdisk cpio");
 	else if ((r = rd_spec_check(&t->rd, d)) < 0)
