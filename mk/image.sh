@@ -31,7 +31,7 @@ spec=$out/ramdisk.spec
 write_spec "$spec" "$P_INIT"
 $bin/ramdisk pack --spec "$spec" --modules "$mods" ${kver:+--kernel-version "$kver"} \
 	--modules-list "$P_MODULES_LIST" \
-	${P_PRELOAD:+--preload "$P_PRELOAD"} --input ramdisk/input \
+	${P_PRELOAD:+--preload "$P_PRELOAD"} --input ramdisk/input ${dtb:+--dtb "$dtb"} \
 	-c "$P_RAMDISK_COMPRESSION" -o "$out/ramdisk.img" --summary 0 >"$out/ramdisk.log" ||
 	{ cat "$out/ramdisk.log"; die "ramdisk pack failed"; }
 
@@ -66,4 +66,10 @@ fi
 echo "== $out/boot.img: board $board, init $P_INIT, kernel ${kver:-$kernel}"
 $bin/bootimg info "$out/boot.img" | sed -n '/^layout:/,/^  end of image/p'
 sed -n 's/^/  ramdisk: /; /modules:\|input files:\|entries/p' "$out/ramdisk.log"
+# the rules against the DTB (ramdisk pack --dtb): the count, and for a
+# profile with DT candidates each rule's binding
+if [ -n "$P_DT_OVERLAYS" ]; then
+	sed -n 's/^dt: \([^ ]*:[0-9]*: \)/  dt: \1/p' "$out/ramdisk.log"
+fi
+sed -n 's/^dt: [^ ]*\.dtb: /  dt: /p' "$out/ramdisk.log"
 $bin/bootimg check "$out/boot.img" "$@"

@@ -48,7 +48,7 @@ if [ "$P_MTK_HEADERS" != none ]; then
 	echo "  ok   MTK format (KERNEL/ROOTFS headers, header v0-v2, page size 2048)"
 fi
 ps=$($bin/bootimg info "$stock" | sed -n 's/^  @0x024 page_size *//p')
-if [ -n "$ps" ] && [ "$ps" != "$(($P_PAGESIZE))" ]; then
+if [ -n "$ps" ] && [ "$ps" != "$((P_PAGESIZE))" ]; then
 	die "$stock: page size $ps, but profile $board has PAGESIZE=$P_PAGESIZE; nothing written"
 fi
 [ -n "$ps" ] && echo "  ok   page size $ps"
@@ -88,10 +88,8 @@ echo "$names" | grep -qx init.stock && die "$stock: already injected (/init.stoc
 		echo "$kind $name $rest"
 	done
 } >"$work/edit"
-kv=""
-[ -n "$kver" ] && kv="--kernel-version $kver"
 $bin/ramdisk edit "$work/parts/ramdisk" -o "$work/ramdisk" --script "$work/edit" \
-	--modules "$mods" $kv --modules-list "$P_MODULES_LIST" ${P_PRELOAD:+--preload "$P_PRELOAD"} \
+	--modules "$mods" ${kver:+--kernel-version "$kver"} --modules-list "$P_MODULES_LIST" ${P_PRELOAD:+--preload "$P_PRELOAD"} \
 	--input ramdisk/input >"$work/ramdisk.log" || { cat "$work/ramdisk.log"; die "ramdisk edit failed"; }
 
 set -- --ramdisk "$work/ramdisk"

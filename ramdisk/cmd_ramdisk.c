@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "compress.h"
 #include "escape.h"
+#include "dtcheck.h"
 #include "fileio.h"
 #include "modclosure.h"
 #include "ramdisk.h"
@@ -57,6 +58,9 @@ static const char usage[] =
 	"                      their dependencies, a subset modules.dep/alias, and\n"
 	"                      lib/probe/boot.modules (preload/fallback load order)\n"
 	"  [--input DIR]       and the .idc/.kl files install actions name, from DIR\n"
+	"  [--dtb FILE]        check the rules against the board's DTB: which bind DT\n"
+	"                      nodes, which rely on new_device (no IRQ); two enabled\n"
+	"                      candidates at one address fail\n"
 	"\n"
 	"COMP: lz4 (legacy format, level 12 by default, lz4:1..12), gzip (gzip:1..9,\n"
 	"default 9), xz (CRC32 check, dictionary <= 1 MiB; xz:0..9, default 6), lzma\n"
@@ -270,25 +274,51 @@ static void load_rules(struct rules *r, const char *path)
 }
 
 /* --modules KDIR --modules-list FILE [--kernel-version V] [--preload LIST] */
+/* Option ids of every command (0: a positional argument). */
+enum rd_opt {
+	RO_ARG,
+	RO_OUT,
+	RO_COMP,
+	RO_SPEC,
+	RO_SUMMARY,
+	RO_VERBOSE,
+	RO_MAX_SIZE,
+	RO_DEVICES,
+	RO_SAME_PERM,
+	RO_SAME_OWNER,
+	RO_EXPR,
+	RO_SCRIPT,
+	RO_HELP,
+	/* MODULES, shared by pack and edit */
+	RO_MODULES,
+	RO_MODULES_LIST,
+	RO_KERNEL_VERSION,
+	RO_PRELOAD,
+	RO_INPUT,
+	RO_DTB,
+};
+
 struct modopts {
-	const char *kdir, *list, *version, *preload, *input;
+	const char *kdir, *list, *version, *preload, *input, *dtb;
 };
 
 static bool modopt(struct modopts *mo, int id, const char *arg)
 {
-	switch (id) {
-	case 50: mo->kdir = arg; return true;
-	case 51: mo->list = arg; return true;
-	case 52: mo->version = arg; return true;
-	case 53: mo->preload = arg; return true;
-	case 54: mo->input = arg; return true;
+	switch ((enum rd_opt)id) {
+	case RO_MODULES: mo->kdir = arg; return true;
+	case RO_MODULES_LIST: mo->list = arg; return true;
+	case RO_KERNEL_VERSION: mo->version = arg; return true;
+	case RO_PRELOAD: mo->preload = arg; return true;
+	case RO_INPUT: mo->input = arg; return true;
+	case RO_DTB: mo->dtb = arg; return true;
 	default: return false;
 	}
 }
 
 #define MODOPTS                                                                  \
-	{"modules", 0, true, 50}, {"modules_list", 0, true, 51},                 \
-	{"kernel_version", 0, true, 52}, {"preload", 0, true, 53}, { "input", 0, true, 54 }
+	{"modules", 0, true, RO_MODULES}, {"modules_list", 0, true, RO_MODULES_LIST}, \
+	{"kernel_version", 0, true, RO_KERNEL_VERSION}, {"preload", 0, true, RO_PRELOAD}, \
+	{"input", 0, true, RO_INPUT}, { "dtb", 0, true, RO_DTB }
 
 /* The .idc/.kl files install actions name: DIR/FILE -> lib/probe/input/FILE. */
 static void add_inputs(struct ramdisk *rd, const struct rules *r, const struct modopts *mo)
@@ -325,6 +355,48 @@ static void add_inputs(struct ramdisk *rd, const struct rules *r, const struct m
 		printf("input files: %u from %s\n", n, mo->input);
 }
 
+/* --dtb: the rules against the board's DTB (dtcheck.h), one line a finding;
+ * two enabled candidates at one address fail the build (nothing written). */
+struct dt_counts {
+	unsigned n[DTC_CONFLICT + 1];
+};
+
+static void dt_line(void *ctx, enum dtcheck_kind kind, const struct rule *ru, unsigned addr,
+		    const char *msg)
+{
+	struct dt_counts *c = ctx;
+
+	(void)ru, (void)addr;
+	c->n[kind]++;
+	if (kind == DTC_CONFLICT)
+		fprintf(stderr, "%s: dt: error: %s\n", cli_prog(), msg);
+	else
+		printf("dt: %s\n", msg);
+}
+
+static void dt_check(const struct rules *r, const struct modopts *mo, const char *moddir)
+{
+	struct dt_counts c = {{0}};
+	struct diag d = {{0}};
+	uint8_t *dtb;
+	size_t len;
+	int n;
+
+	if (file_read_small(mo->dtb, DTB_FILE_MAX, &dtb, &len, &d) < 0)
+		die_diag(mo->dtb, &d);
+	n = dtcheck_run(r, mo->list, moddir, dtb, len, dt_line, &c, &d);
+	free(dtb);
+	if (n < 0)
+		die_diag(mo->dtb, &d);
+	printf("dt: %s: %u rule addresses bind DT nodes (%u through an overlay), %u rely on "
+	       "new_device (no IRQ), %u bind nothing, %u disabled nodes without an overlay\n",
+	       mo->dtb, c.n[DTC_BINDS] + c.n[DTC_OVERLAY], c.n[DTC_OVERLAY], c.n[DTC_NEW_DEVICE],
+	       c.n[DTC_UNBOUND], c.n[DTC_DISABLED]);
+	if (n > 0)
+		die(EXIT_BAD, "%s: %d DT candidate%s at one address (above): nothing written",
+		    mo->dtb, n, n == 1 ? "" : "s");
+}
+
 static void add_modules(struct ramdisk *rd, const struct modopts *mo)
 {
 	struct mod_closure mc;
@@ -333,8 +405,8 @@ static void add_modules(struct ramdisk *rd, const struct modopts *mo)
 
 	if (!mo->kdir != !mo->list)
 		die(EXIT_USAGE, "--modules KDIR and --modules-list FILE go together");
-	if ((mo->preload || mo->input) && !mo->kdir)
-		die(EXIT_USAGE, "--preload and --input need --modules KDIR and --modules-list FILE");
+	if ((mo->preload || mo->input || mo->dtb) && !mo->kdir)
+		die(EXIT_USAGE, "--preload, --input and --dtb need --modules KDIR and --modules-list FILE");
 	if (!mo->kdir)
 		return;
 	load_rules(&r, mo->list);
@@ -342,6 +414,8 @@ static void add_modules(struct ramdisk *rd, const struct modopts *mo)
 		fprintf(stderr, "%s: %s\n", cli_prog(), d.msg);
 		exit(EXIT_BAD);
 	}
+	if (mo->dtb)
+		dt_check(&r, mo, mc.dir);
 	if (mod_closure_add(&mc, rd, &d) < 0)
 		die_diag(mo->kdir, &d);
 	add_inputs(rd, &r, mo);
@@ -359,9 +433,9 @@ static void add_modules(struct ramdisk *rd, const struct modopts *mo)
 static int cmd_pack(int argc, char **argv)
 {
 	static const struct opt o[] = {
-		{"output", 'o', true, 1},	{"compress", 'c', true, 2},
-		{"spec", 0, true, 3},		{"summary", 0, true, 4},
-		{"help", 'h', false, 9},	MODOPTS,
+		{"output", 'o', true, RO_OUT},	{"compress", 'c', true, RO_COMP},
+		{"spec", 0, true, RO_SPEC},	{"summary", 0, true, RO_SUMMARY},
+		{"help", 'h', false, RO_HELP},	MODOPTS,
 		{0}};
 	const char *dir = NULL, *out = NULL, *specs[64];
 	struct modopts mo = {0};
@@ -376,24 +450,24 @@ static int cmd_pack(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		switch (id) {
-		case 0:
+		switch ((enum rd_opt)id) {
+		case RO_ARG:
 			if (dir)
 				die(EXIT_USAGE, "pack: one folder only (%s and %s)", dir, s.arg);
 			dir = s.arg;
 			break;
-		case 1: out = s.arg; break;
-		case 2:
+		case RO_OUT: out = s.arg; break;
+		case RO_COMP:
 			parse_comp(s.arg, &c, &level);
 			comp_given = true;
 			break;
-		case 3:
+		case RO_SPEC:
 			if (nspec == 64)
 				die(EXIT_USAGE, "pack: at most 64 --spec files");
 			specs[nspec++] = s.arg;
 			break;
-		case 4: top = (unsigned)opt_u64("--summary", s.arg, 1000); break;
-		case 9: fputs(usage, stdout); return 0;
+		case RO_SUMMARY: top = (unsigned)opt_u64("--summary", s.arg, 1000); break;
+		case RO_HELP: fputs(usage, stdout); return 0;
 		default: modopt(&mo, id, s.arg); break;
 		}
 	}
@@ -458,8 +532,9 @@ static uint64_t parse_max_size(const char *s)
 	return cap;
 }
 
-static const struct opt read_opts[] = {{"verbose", 'v', false, 1}, {"max_size", 0, true, 2},
-				       {"help", 'h', false, 9}, {0}};
+static const struct opt read_opts[] = {{"verbose", 'v', false, RO_VERBOSE},
+				       {"max_size", 0, true, RO_MAX_SIZE},
+				       {"help", 'h', false, RO_HELP}, {0}};
 
 /* Positional arguments and --max-size for list, info and extract. */
 static unsigned read_args(int argc, char **argv, const char **pos, unsigned npos, bool *verbose,
@@ -472,14 +547,14 @@ static unsigned read_args(int argc, char **argv, const char **pos, unsigned npos
 	*cap = COMP_DEFAULT_CAP;
 	opt_begin(&s, argc, argv, read_opts);
 	while ((id = opt_next(&s)) >= 0) {
-		switch (id) {
-		case 0:
+		switch ((enum rd_opt)id) {
+		case RO_ARG:
 			if (n == npos)
 				die(EXIT_USAGE, "%s: unexpected argument %s", argv[0], s.arg);
 			pos[n++] = s.arg;
 			break;
-		case 1: *verbose = true; break;
-		case 2: *cap = parse_max_size(s.arg); break;
+		case RO_VERBOSE: *verbose = true; break;
+		case RO_MAX_SIZE: *cap = parse_max_size(s.arg); break;
 		default: fputs(usage, stdout); exit(0);
 		}
 	}
@@ -560,12 +635,12 @@ static void extract_summary(const char *dir, const struct rd_extract_stats *st)
 
 static int cmd_extract(int argc, char **argv)
 {
-	static const struct opt o[] = {{"devices", 0, false, 1},
-				       {"same_permissions", 'p', false, 2},
-				       {"same_owner", 0, false, 3},
-				       {"max_size", 0, true, 4},
-				       {"spec", 0, true, 5},
-				       {"help", 'h', false, 9},
+	static const struct opt o[] = {{"devices", 0, false, RO_DEVICES},
+				       {"same_permissions", 'p', false, RO_SAME_PERM},
+				       {"same_owner", 0, false, RO_SAME_OWNER},
+				       {"max_size", 0, true, RO_MAX_SIZE},
+				       {"spec", 0, true, RO_SPEC},
+				       {"help", 'h', false, RO_HELP},
 				       {0}};
 	const char *pos[2], *spec = NULL;
 	unsigned npos = 0;
@@ -579,17 +654,17 @@ static int cmd_extract(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		switch (id) {
-		case 0:
+		switch ((enum rd_opt)id) {
+		case RO_ARG:
 			if (npos == 2)
 				die(EXIT_USAGE, "extract: unexpected argument %s", s.arg);
 			pos[npos++] = s.arg;
 			break;
-		case 1: xo.devices = true; break;
-		case 2: xo.same_permissions = true; break;
-		case 3: xo.same_owner = true; break;
-		case 4: cap = parse_max_size(s.arg); break;
-		case 5: spec = s.arg; break;
+		case RO_DEVICES: xo.devices = true; break;
+		case RO_SAME_PERM: xo.same_permissions = true; break;
+		case RO_SAME_OWNER: xo.same_owner = true; break;
+		case RO_MAX_SIZE: cap = parse_max_size(s.arg); break;
+		case RO_SPEC: spec = s.arg; break;
 		default: fputs(usage, stdout); return 0;
 		}
 	}
@@ -626,8 +701,9 @@ static void print_note(void *ctx, const char *msg)
 static int cmd_edit(int argc, char **argv)
 {
 	static const struct opt o[] = {
-		{"output", 'o', true, 1}, {"compress", 'c', true, 2},  {"expr", 'e', true, 3},
-		{"script", 0, true, 4},	  {"max_size", 0, true, 5},    {"help", 'h', false, 9},
+		{"output", 'o', true, RO_OUT},	 {"compress", 'c', true, RO_COMP},
+		{"expr", 'e', true, RO_EXPR},	 {"script", 0, true, RO_SCRIPT},
+		{"max_size", 0, true, RO_MAX_SIZE}, {"help", 'h', false, RO_HELP},
 		MODOPTS, {0}};
 	struct modopts mo = {0};
 	const char *in = NULL, *out = NULL, *comp = NULL;
@@ -643,23 +719,23 @@ static int cmd_edit(int argc, char **argv)
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
-		switch (id) {
-		case 0:
+		switch ((enum rd_opt)id) {
+		case RO_ARG:
 			if (in)
 				die(EXIT_USAGE, "edit: one input only");
 			in = s.arg;
 			break;
-		case 1: out = s.arg; break;
-		case 2: comp = s.arg; break;
-		case 3:
-		case 4:
+		case RO_OUT: out = s.arg; break;
+		case RO_COMP: comp = s.arg; break;
+		case RO_EXPR:
+		case RO_SCRIPT:
 			if (nops == 256)
 				die(EXIT_USAGE, "edit: at most 256 -e/--script");
-			ops[nops].file = id == 4;
+			ops[nops].file = id == RO_SCRIPT;
 			ops[nops++].s = s.arg;
 			break;
-		case 5: cap = parse_max_size(s.arg); break;
-		case 9: fputs(usage, stdout); return 0;
+		case RO_MAX_SIZE: cap = parse_max_size(s.arg); break;
+		case RO_HELP: fputs(usage, stdout); return 0;
 		default: modopt(&mo, id, s.arg); break;
 		}
 	}

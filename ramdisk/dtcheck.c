@@ -220,7 +220,7 @@ static void check_addr(const struct rules *r, const struct rule *ru, const char 
 			enum dtcheck_kind kind = dn[k].enabled ? DTC_BINDS : ov ? DTC_OVERLAY : DTC_DISABLED;
 			strfmt_show_add(msg, sizeof(msg), &at,
 				kind == DTC_BINDS
-				? "%s binds %s (\"%s\") at 0x%02x: interrupt and supplies from the DT%s"
+				? "%s binds %s (\"%s\") at 0x%02x: its interrupt, GPIOs and supplies from the node%s"
 				: kind == DTC_OVERLAY
 				? "%s matches %s (\"%s\") at 0x%02x, disabled: the rule's overlay enables it%s"
 				: "%s matches %s (\"%s\") at 0x%02x, but the node is disabled and the rule "

@@ -25,6 +25,8 @@
 #include "diag.h"
 #include "rules.h"
 
+#define DTB_FILE_MAX (4u << 20) /* bytes of a board DTB read for the check */
+
 enum dtcheck_kind {
 	DTC_BINDS,	 /* the module binds an enabled node */
 	DTC_OVERLAY,	 /* it matches a disabled node that the rule's overlay enables */

@@ -152,4 +152,29 @@ grep -q "^kernel: Linux version $rel " vinfo.txt && ok "info reads the version s
 rm -rf vk && "$BIN/bootimg" unpack "$V" vk --decompress-kernel >/dev/null
 tail -c +$((0x$at + 1)) vk/kernel | xz -dc --single-stream > xz-vmlinux 2>/dev/null
 same "unpack --decompress-kernel gives what xz -dc gives for the payload" xz-vmlinux vk/kernel.vmlinux
+# ---- issue 16.1: the rules checked against the DT profile's DTB at build time
+L=$R/out/qemu-vexpress-dt/ramdisk.log
+grep -q '^dt: modules.list:[0-9]*: touch ft5x06: edt-ft5x06 binds .*/touchscreen@38 ("edt,edt-ft5406") at 0x38' "$L" &&
+	ok "dt check: ft5x06's driver binds the DT node at 0x38" || bad "dt check: ft5x06 line"
+grep -q '^dt: modules.list:[0-9]*: touch gt9xx: no DT node at 0x14 that goodix_ts matches: bound through new_device (GDIX1001:00), no IRQ' "$L" &&
+	ok "dt check: gt9xx at 0x14 relies on new_device, said so" || bad "dt check: 0x14 line"
+grep -q '^dt: .*board.dtb: 4 rule addresses bind DT nodes' "$L" && ok "dt check: the count" || bad "dt check: count"
+# two enabled candidates at one address: refused, nothing written
+cat >clash.dtso <<'DTS'
+/dts-v1/;
+/plugin/;
+&{/bus@40000000/motherboard-bus@40000000/iofpga@7,00000000/i2c@16000} {
+	#address-cells = <1>;
+	#size-cells = <0>;
+	touchscreen@38 { compatible = "edt,edt-ft5406"; reg = <0x38>; };
+	ts@38 { compatible = "focaltech,ft6236"; reg = <0x38>; };
+};
+DTS
+dtc -q -@ -I dts -O dtb -o clash.dtbo clash.dtso &&
+	fdtoverlay -i "$(find "$R/out/kernel/armhf/root/usr/lib" -name vexpress-v2p-ca9.dtb | head -1)" \
+		-o clash.dtb clash.dtbo || bad "dt check: building the clashing DTB"
+refuses "dt check: two enabled nodes at 0x38 refused" 1 "are both enabled at 0x38 .*status = \"disabled\".*of-prober" \
+	"$BIN/ramdisk" pack --spec "$R/out/qemu-vexpress-dt/ramdisk.spec" --modules "$R/out/kernel/armhf/root" \
+	--modules-list "$R/modules.list" --dtb clash.dtb -o clash.img
+[ -e clash.img ] && bad "dt check: clash.img written" || ok "dt check: nothing written"
 finish

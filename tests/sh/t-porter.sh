@@ -1,5 +1,6 @@
 # The porter's workflow (issue 18): a stock ramdisk as a folder and an exact
 # spec, back byte for byte, without root; AnyKernel-style edit lines.
+# shellcheck disable=SC2086 # $s names a stock (gnu, hand): a plain word
 . "$ROOT/tests/sh/lib.sh"
 R="$BIN/ramdisk"
 diffcpio() { python3 "$ROOT/tests/sh/cpiodiff.py" "$1" "$2"; }

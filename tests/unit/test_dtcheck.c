@@ -124,7 +124,7 @@ Test(dtcheck, each_rule_and_address_says_how_it_binds, .init = setup, .fini = te
 	cr_expect_eq(dtcheck_run(&r, "modules.list", dir, fdt, fdt_totalsize(fdt), collect, NULL, &d), 0);
 	cr_assert_eq(nfound, 6);
 	FOUND(0, DTC_BINDS, "modules.list:1: touch ft: edt-ft5x06 binds /i2c@11007000/touchscreen@38 "
-			    "(\"edt,edt-ft5406\") at 0x38: interrupt and supplies from the DT (the bind "
+			    "(\"edt,edt-ft5406\") at 0x38: its interrupt, GPIOs and supplies from the node (the bind "
 			    "action is skipped");
 	FOUND(1, DTC_OVERLAY, "goodix_ts matches /i2c@11007000/touchscreen@5d (\"goodix,gt911\") at "
 			      "0x5d, disabled: the rule's overlay enables it");
