@@ -1,4 +1,5 @@
 #include "fileio.h"
+#include "strfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -236,7 +237,7 @@ static int create_tmp(struct outfile *o, const char *name)
 		for (unsigned i = 0; i < 6; i++)
 			sfx[i] = digits[rnd[i] % 36];
 		sfx[6] = 0;
-		snprintf(o->tmp, n, ".%.*s.%s", keep, name, sfx);
+		strfmt_show(o->tmp, n, ".%.*s.%s", keep, name, sfx); /* n: sized for it */
 		o->fd = openat(o->dirfd, o->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			       0666); /* the umask applies, as for any new file */
 		if (o->fd >= 0)

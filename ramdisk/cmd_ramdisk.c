@@ -27,6 +27,7 @@
 #include "modclosure.h"
 #include "ramdisk.h"
 #include "rules.h"
+#include "strfmt.h"
 
 static const char usage[] =
 	"usage: ramdisk COMMAND [ARGS]\n"
@@ -334,14 +335,15 @@ static void add_inputs(struct ramdisk *rd, const struct rules *r, const struct m
 			struct stat st;
 			if (ac->kind != AK_INSTALL)
 				continue;
-			snprintf(name, sizeof(name), "lib/probe/input/%s", ac->arg);
+			if (strfmt(name, sizeof(name), "lib/probe/input/%s", ac->arg) < 0)
+				die(EXIT_BAD, "%s:%d: install %s: name too long", mo->list, ru->line,
+				    ac->arg);
 			if (rd_find(rd, name) >= 0)
 				continue;
 			if (!mo->input)
 				die(EXIT_BAD, "%s:%d: install %s: no --input folder to take it from",
 				    mo->list, ru->line, ac->arg);
-			if ((size_t)snprintf(host, sizeof(host), "%s/%s", mo->input, ac->arg) >=
-				    sizeof(host) ||
+			if (strfmt(host, sizeof(host), "%s/%s", mo->input, ac->arg) < 0 ||
 			    stat(host, &st) < 0 || !S_ISREG(st.st_mode))
 				die(EXIT_BAD, "%s:%d: install %s: %s is missing", mo->list, ru->line,
 				    ac->arg, host);
@@ -752,7 +754,7 @@ static int cmd_edit(int argc, char **argv)
 		}
 		/* "-e" alone, "-e#2" for the second -e of several */
 		if (++ne > 1 || (i + 1 < nops && !ops[i + 1].file))
-			snprintf(label, sizeof(label), "-e#%u", ne);
+			strfmt_show(label, sizeof(label), "-e#%u", ne);
 		if (rd_apply_spec(&l.rd, ops[i].s, strlen(ops[i].s), label, ".", true, &d) < 0)
 			die(EXIT_BAD, "%s: %s", in, d.msg);
 	}

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "escape.h"
+#include "strfmt.h"
 
 static const char *const field_name[CPIO_FIELDS] = {
 	"ino",	     "mode",	 "uid",	      "gid",	   "nlink",    "mtime", "filesize",
@@ -167,7 +168,7 @@ static int no_trailer(const struct cpio_reader *r, struct diag *d)
 	char which[32] = "archive";
 
 	if (r->archives > 1)
-		snprintf(which, sizeof(which), "archive %u", r->archives);
+		strfmt_show(which, sizeof(which), "archive %u", r->archives);
 	return diag_set(d, -EOVERFLOW, "%s ends without a TRAILER!!! entry at @0x%zx, after %llu %s%s",
 			which, r->pos, (unsigned long long)r->entries,
 			r->entries == 1 ? "entry" : "entries",
@@ -279,7 +280,7 @@ int cpio_write_header(struct cpio_writer *w, const struct cpio_meta *m, const ch
 	mm.f[CF_NAMESIZE] = (uint32_t)ns;
 	memcpy(h, mm.crc ? "070702" : "070701", 6);
 	for (unsigned i = 0; i < CPIO_FIELDS; i++)
-		snprintf(h + 6 + i * 8, 9, "%08X", (unsigned)mm.f[i]);
+		strfmt_show(h + 6 + i * 8, 9, "%08X", (unsigned)mm.f[i]);
 	if ((err = put(w, h, CPIO_HDR_SIZE)) < 0 || (err = put(w, name, ns)) < 0)
 		return err;
 	w->entries++;

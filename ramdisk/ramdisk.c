@@ -18,6 +18,7 @@
 #include "escape.h"
 #include "fileio.h"
 #include "rd_internal.h"
+#include "strfmt.h"
 
 void rd_init(struct ramdisk *rd, uint32_t mtime)
 {
@@ -415,9 +416,8 @@ static int walk(struct ramdisk *rd, const char *dir, const char *prefix, unsigne
 		struct stat st;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path) ||
-		    (size_t)snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "/" : "",
-				     de->d_name) >= sizeof(name)) {
+		if (strfmt(path, sizeof(path), "%s/%s", dir, de->d_name) < 0 ||
+		    strfmt(name, sizeof(name), "%s%s%s", prefix, *prefix ? "/" : "", de->d_name) < 0) {
 			err = diag_set(d, -ENAMETOOLONG, "%s/%s: name too long", dir, de->d_name);
 			break;
 		}

@@ -19,6 +19,7 @@
 #include "fileio.h"
 #include "rd_internal.h"
 #include "textedit.h"
+#include "strfmt.h"
 
 #define SPEC_MAX_TOKENS 40
 
@@ -43,7 +44,7 @@ static int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vstrfmt_show(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	/* names from the spec or the archive: control bytes shown escaped */
 	esc_bytes(shown, sizeof(shown), msg, strlen(msg), false);
@@ -316,8 +317,8 @@ static int file_source(struct spec_ctx *s, struct rd_entry *e, const struct attr
 
 	if (a->has & 1u << A_SIZE)
 		return 0; /* no data here: LOCATION is not read */
-	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", loc[0] != '/' && s->base ? s->base : "",
-			     loc[0] != '/' && s->base ? "/" : "", loc) >= sizeof(path))
+	if (strfmt(path, sizeof(path), "%s%s%s", loc[0] != '/' && s->base ? s->base : "",
+		   loc[0] != '/' && s->base ? "/" : "", loc) < 0)
 		return spec_err(s, -ENAMETOOLONG, "file \"%s\": path too long", loc);
 	if (stat(path, &st) < 0)
 		return spec_err(s, -errno, "file \"%s\": %s", path, strerror(errno));
@@ -468,7 +469,7 @@ static int rename_entry(struct rd_entry *e, const char *to, size_t keep)
 
 	if (!nn)
 		return -ENOMEM;
-	snprintf(nn, n, "%s%s", to, e->name + keep);
+	strfmt_show(nn, n, "%s%s", to, e->name + keep); /* n is its exact size */
 	free(e->name);
 	e->name = nn;
 	entry_set_wname(e, NULL);
@@ -689,10 +690,10 @@ static void spec_note(struct spec_ctx *s, const char *fmt, ...)
 	if (!s->rd->note)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vstrfmt_show(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	esc_bytes(shown, sizeof(shown), msg, strlen(msg), false);
-	snprintf(line, sizeof(line), "%s:%d: %s", s->file, s->line, shown);
+	strfmt_show(line, sizeof(line), "%s:%d: %s", s->file, s->line, shown);
 	s->rd->note(s->rd->note_ctx, line);
 }
 

@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "fileio.h"
 #include "rd_internal.h"
+#include "strfmt.h"
 
 /* ---- a line, grown as needed ------------------------------------------------------ */
 
@@ -57,9 +58,12 @@ static void putf(struct line *l, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vstrfmt(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	put(l, buf, n < 0 ? 0 : (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	if (n < 0) /* a field's number or word: never this long */
+		l->oom = true;
+	else
+		put(l, buf, (size_t)n);
 }
 
 /* Bytes that a field may hold bare: printable ASCII but space, '"', '\'
@@ -197,7 +201,7 @@ static void location(struct line *l, const char *files, const char *name)
 		l->oom = true;
 		return;
 	}
-	snprintf(p, fl + nl + 2, "%s%s%s", files, fl && nl ? "/" : "", name);
+	strfmt_show(p, fl + nl + 2, "%s%s%s", files, fl && nl ? "/" : "", name); /* exact size */
 	field_str(l, p);
 	free(p);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "strfmt.h"
 
 /* ---- lines and an output buffer -------------------------------------------------- */
 
@@ -396,7 +397,7 @@ static int props(const uint8_t *p, size_t n, const char *key, const char *value,
 	char *kv = malloc(kl + vl + 2);
 	if (!kv)
 		return diag_set(d, -ENOMEM, "out of memory");
-	snprintf(kv, kl + vl + 2, "%s=%s", key, value ? value : "");
+	strfmt_show(kv, kl + vl + 2, "%s=%s", key, value ? value : ""); /* exact size */
 	for (size_t i = 0; i < n;) {
 		i = line_at(p, n, i, &l);
 		if (!sets_key(p, &l, key)) {
