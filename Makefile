@@ -102,8 +102,8 @@ avbtest: $(O)/avbtest
 # asm, asm-generic) come from a private folder of links.
 # The probe links its own files, the rules language and the lib/ files the
 # init shares (module loading, the command line, checked formatting) plus
-# lib/moddep.c and lib/version.c (--version).
-PROBE_LIB  := lib/modload.c lib/cmdline.c lib/strfmt.c lib/moddep.c lib/version.c
+# lib/moddep.c, lib/readat.c and lib/version.c (--version).
+PROBE_LIB  := lib/modload.c lib/cmdline.c lib/strfmt.c lib/moddep.c lib/readat.c lib/version.c
 PROBE_SRC  := $(filter-out probe/main.c,$(wildcard probe/*.c)) probe/main.c $(PROBE_LIB)
 PROBE_HDR  := $(wildcard probe/*.h) $(PROBE_LIB:.c=.h) lib/bytes.h lib/diag.h lib/textsize.h
 PROBE_CFLAGS = $(WARN) -Os -D_GNU_SOURCE -Ilib -Iprobe \

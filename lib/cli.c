@@ -300,3 +300,15 @@ void limit_check(const struct limit *l, uint64_t size, const char *output)
 	    "-byte %s; nothing written",
 	    output, size, size - l->max, l->max, l->what);
 }
+
+uint32_t cli_source_date_epoch(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	uint64_t v;
+
+	if (!s || !*s)
+		return 0;
+	if (parse_u64(s, &v) < 0 || v > UINT32_MAX)
+		die(EXIT_USAGE, "SOURCE_DATE_EPOCH=%s: want seconds since 1970 (32 bits)", s);
+	return (uint32_t)v;
+}

@@ -59,6 +59,9 @@ int parse_u64(const char *s, uint64_t *out);
 int parse_size(const char *s, uint64_t *out);
 /* parse_u64 or die naming the option. */
 uint64_t opt_u64(const char *opt, const char *s, uint64_t max);
+/* The mtime of entries a tool adds: SOURCE_DATE_EPOCH (reproducible
+ * builds), else 0; a value that is not 32-bit seconds dies (usage). */
+uint32_t cli_source_date_epoch(void);
 
 /* ---- partition limit --------------------------------------------------------
  * Every command that writes an image accepts --partition-size N or

@@ -21,9 +21,8 @@
 #include <sys/types.h>
 
 #include "diag.h"
+#include "readat.h"
 
-/* pread exactly n bytes at off; -ENODATA at end of file, -errno on error. */
-int read_at(int fd, void *buf, size_t n, uint64_t off);
 
 /* write all n bytes; -errno on error. */
 int write_all(int fd, const void *buf, size_t n);

@@ -1,5 +1,6 @@
 /* moddep.c - modules.dep, modules.builtin and .modinfo. See moddep.h. */
 #include "moddep.h"
+#include "readat.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -492,20 +493,7 @@ long modinfo_from_buf(const uint8_t *buf, size_t len, char *out, size_t cap, con
 
 static int fd_read(void *ctx, uint64_t off, void *buf, size_t n)
 {
-	int fd = *(const int *)ctx;
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -ENODATA;
-		done += (size_t)r;
-	}
-	return 0;
+	return read_at(*(const int *)ctx, buf, n, off);
 }
 
 long modinfo_from_fd(int fd, char *out, size_t cap, const char **why)

@@ -347,19 +347,6 @@ static bool trailer_has_footer(const struct piece *t)
 	       !memcmp(magic, AVB_FOOTER_MAGIC, AVB_MAGIC_SIZE);
 }
 
-/* New entries' mtime, as `ramdisk pack` gives them: SOURCE_DATE_EPOCH, else 0. */
-static uint32_t source_date_epoch(void)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	uint64_t v;
-
-	if (!s || !*s)
-		return 0;
-	if (parse_u64(s, &v) < 0 || v > UINT32_MAX)
-		die(EXIT_USAGE, "SOURCE_DATE_EPOCH=%s: want seconds since 1970 (32 bits)", s);
-	return (uint32_t)v;
-}
-
 /* unpack --tree's folder and spec: the ramdisk rebuilt from them when the
  * archive they describe is not the one unpacked (rdtree.h). */
 static void dir_tree(struct repack *rp, const struct manifest *m)
@@ -380,7 +367,7 @@ static void dir_tree(struct repack *rp, const struct manifest *m)
 		die(EXIT_BAD, "%s/" RDTREE_SPEC ": %s (the manifest has a tree line: unpack --tree "
 			      "again, or drop that line to repack without the tree)", rp->src, d.msg);
 	close(fd);
-	if (rdtree_build(rp->src, rp->dirfd, m->tree.size, m->tree.sha256, source_date_epoch(),
+	if (rdtree_build(rp->src, rp->dirfd, m->tree.size, m->tree.sha256, cli_source_date_epoch(),
 			 &out, &n, comp, &added, &d) < 0)
 		die_diag(rp->src, &d);
 	if (!out)

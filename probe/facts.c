@@ -14,7 +14,7 @@
 
 #include "probe.h"
 
-static long read_fd(int fd, char *buf, size_t cap, bool *cut)
+long probe_read_fd(int fd, char *buf, size_t cap, bool *cut)
 {
 	size_t n = 0;
 	struct stat st;
@@ -52,7 +52,7 @@ long probe_read_cut(const struct probe *p, const char *path, char *buf, size_t c
 	buf[0] = 0;
 	if ((fd = probe_open(p, path, O_RDONLY | O_NONBLOCK)) < 0)
 		return fd;
-	n = read_fd(fd, buf, cap, cut);
+	n = probe_read_fd(fd, buf, cap, cut);
 	close(fd);
 	return n;
 }
@@ -180,7 +180,7 @@ static char *read_module_file(struct probe *p, const char *dir, const char *name
 		close(fd);
 		return NULL;
 	}
-	n = read_fd(fd, buf, (size_t)st.st_size + 2, &cut);
+	n = probe_read_fd(fd, buf, (size_t)st.st_size + 2, &cut);
 	close(fd);
 	if (n < 0 || cut) {
 		probe_log(p, "fault file=/%s status=%s", path, n < 0 ? "unreadable" : "changed");

@@ -138,35 +138,11 @@ static void rules_error(void *ctx, int line, int col, const char *msg)
  */
 static long read_whole(int fd, char *buf, size_t max, const char **what)
 {
-	struct stat st;
-	size_t n = 0;
+	bool cut = false;
+	long n = probe_read_fd(fd, buf, max + 1, &cut);
 
-	*what = NULL;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode)) {
-		*what = "not a regular file";
-		return -EINVAL;
-	}
-	if ((uint64_t)st.st_size > max) {
-		*what = "too large";
-		return -EFBIG;
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf + n, max + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > max) { /* grew while read */
-			*what = "too large";
-			return -EFBIG;
-		}
-	}
-	return (long)n;
+	*what = n == -EISDIR || n == -EINVAL ? "not a regular file" : cut ? "too large" : NULL;
+	return cut ? -EFBIG : n;
 }
 
 /* Read the rules (below the root, or a host path for --check) and parse

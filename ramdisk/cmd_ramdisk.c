@@ -89,18 +89,6 @@ struct loaded {
 	int fd; /* kept open so an output can be checked against it */
 };
 
-static uint32_t source_date_epoch(void)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	uint64_t v;
-
-	if (!s || !*s)
-		return 0;
-	if (parse_u64(s, &v) < 0 || v > UINT32_MAX)
-		die(EXIT_USAGE, "SOURCE_DATE_EPOCH=%s: want seconds since 1970 (32 bits)", s);
-	return (uint32_t)v;
-}
-
 static void load(struct loaded *l, const char *path, uint64_t cap)
 {
 	struct diag d = {{0}};
@@ -110,7 +98,7 @@ static void load(struct loaded *l, const char *path, uint64_t cap)
 	const char *what;
 	int err;
 
-	rd_init(&l->rd, source_date_epoch());
+	rd_init(&l->rd, cli_source_date_epoch());
 	if (file_open_ro(path, &l->fd, &size, &d) < 0)
 		die_diag(path, &d);
 	if (size > cap)
@@ -475,7 +463,7 @@ static int cmd_pack(int argc, char **argv)
 	}
 	if (!out || (!dir && !nspec && !mo.kdir))
 		die(EXIT_USAGE, "usage: ramdisk pack [DIR] [--spec FILE]... -o OUT [-c COMP]");
-	rd_init(&rd, source_date_epoch());
+	rd_init(&rd, cli_source_date_epoch());
 	if (dir && rd_add_tree(&rd, dir, &d) < 0)
 		die_diag(dir, &d);
 	for (unsigned i = 0; i < nspec; i++)
