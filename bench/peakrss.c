@@ -25,7 +25,8 @@ int main(int argc, char **argv)
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return 2;
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	fprintf(stderr, "PEAKRSS %.6f %ld\n", (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9,
+	fprintf(stderr, "PEAKRSS %.6f %ld\n",
+		(double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9,
 		ru.ru_maxrss);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

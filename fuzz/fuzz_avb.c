@@ -23,8 +23,7 @@ static void walk(const struct avb_vbmeta *vb)
 	while ((r = avb_desc_next(vb, &pos, &dsc, &d)) > 0) {
 		if (dsc.offset > vb->len || dsc.size > vb->len - dsc.offset)
 			__builtin_trap();
-		if (dsc.tag == AVB_DESC_HASH &&
-		    dsc.u.hash.digest + dsc.u.hash.digest_len > end)
+		if (dsc.tag == AVB_DESC_HASH && dsc.u.hash.digest + dsc.u.hash.digest_len > end)
 			__builtin_trap();
 		if (dsc.tag == AVB_DESC_PROPERTY &&
 		    (const uint8_t *)dsc.u.prop.value + dsc.u.prop.value_len >= end)

@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (s->offset + s->padded > size)
 			__builtin_trap();
 		if (s->part == BP_TABLE)
-			vendor_table_parse(&g, data + s->offset, s->size, e, VENDOR_RAMDISK_MAX_ENTRIES,
-					   &d);
+			vendor_table_parse(&g, data + s->offset, s->size, e,
+					   VENDOR_RAMDISK_MAX_ENTRIES, &d);
 		if (s->size >= MTK_HDR_SIZE)
 			mtk_hdr_parse(data + s->offset, s->size, s->size, &m, &d);
 	}

@@ -10,14 +10,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const keys[] = {"lcm", "root", "bootkit.dry_run", "androidboot.hardware", "a"};
+	static const char *const keys[] = {"lcm", "root", "bootkit.dry_run", "androidboot.hardware",
+					   "a"};
 	const char *text = (const char *)data;
 	struct cmdline_word w;
 	size_t pos = 0;
 	char out[64];
 
 	while (cmdline_next(text, size, &pos, &w))
-		if (pos > size || w.key + w.klen > text + size || (w.has_val && w.val + w.vlen > text + size))
+		if (pos > size || w.key + w.klen > text + size ||
+		    (w.has_val && w.val + w.vlen > text + size))
 			__builtin_trap();
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		long n = cmdline_get(text, size, keys[i], out, sizeof(out));

@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = payload_find_appended_dtb(fd, 0, size, 0, &at, &count);
 	close(fd);
 	/* the reference knows no candidate cap: compare while under it */
-	if (size / FDT_MIN_SIZE < FDT_SCAN_GOOD_MAX && (r != (want ? 1 : 0) || (r && (at != want_at || count != want))))
+	if (size / FDT_MIN_SIZE < FDT_SCAN_GOOD_MAX &&
+	    (r != (want ? 1 : 0) || (r && (at != want_at || count != want))))
 		__builtin_trap();
 	return 0;
 }

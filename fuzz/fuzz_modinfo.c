@@ -19,7 +19,8 @@ static void records(const char *area, size_t len, bool builtin)
 		if (r.val + r.vlen > area + len || r.key + r.klen > area + len)
 			__builtin_trap();
 	pos = 0;
-	if (modinfo_get(area, len, &pos, builtin, builtin ? "goodix_ts" : NULL, "vermagic", &v, &vl))
+	if (modinfo_get(area, len, &pos, builtin, builtin ? "goodix_ts" : NULL, "vermagic", &v,
+			&vl))
 		modinfo_vermagic_release(v, vl, &rel, &vl);
 }
 

@@ -48,10 +48,19 @@ static void put(const char *rel, const char *text, size_t n)
 
 static void setup(void)
 {
-	static const char *const dirs[] = {
-		"proc", "lib", "lib/modules", "lib/modules/" RELEASE, "lib/modules/" RELEASE "/kernel",
-		"sys", "sys/bus", "sys/bus/i2c", "sys/bus/i2c/devices", "sys/bus/i2c/devices/i2c-0",
-		"sys/bus/i2c/devices/i2c-1", "run", NULL};
+	static const char *const dirs[] = {"proc",
+					   "lib",
+					   "lib/modules",
+					   "lib/modules/" RELEASE,
+					   "lib/modules/" RELEASE "/kernel",
+					   "sys",
+					   "sys/bus",
+					   "sys/bus/i2c",
+					   "sys/bus/i2c/devices",
+					   "sys/bus/i2c/devices/i2c-0",
+					   "sys/bus/i2c/devices/i2c-1",
+					   "run",
+					   NULL};
 	char path[256];
 
 	snprintf(root, sizeof(root), "/tmp/fuzz_probe.XXXXXX");
@@ -123,7 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	probe_finish(&p);
 	n = probe_read_cut(&p, "run/probe/decisions", rec, sizeof(rec), &cut);
 	/* the pass always ends, and says so */
-	if (n <= 0 || (!cut && strncmp(rec, "done decided=", 13) && !strstr(rec, "\ndone decided="))) {
+	if (n <= 0 ||
+	    (!cut && strncmp(rec, "done decided=", 13) && !strstr(rec, "\ndone decided="))) {
 		fprintf(stderr, "fuzz_probe: no done line in the record:\n%s\n", n > 0 ? rec : "");
 		abort();
 	}

@@ -15,9 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void load_base(struct ramdisk *rd)
 {
 	static const char *const files[][2] = {
-		{"init.rc", "on init\n    start adbd\n# b\nx\n# e\nservice adbd /sbin/adbd\n"},
-		{"default.prop", "ro.secure=1\n ro.debuggable = 0\n# c\n"},
-		{"etc/fstab", "/dev/a /system ext4 ro wait\n/dev/b /data ext4 noatime wait,check\n"},
+	    {"init.rc", "on init\n    start adbd\n# b\nx\n# e\nservice adbd /sbin/adbd\n"},
+	    {"default.prop", "ro.secure=1\n ro.debuggable = 0\n# c\n"},
+	    {"etc/fstab", "/dev/a /system ext4 ro wait\n/dev/b /data ext4 noatime wait,check\n"},
 	};
 	struct diag d;
 

@@ -219,9 +219,12 @@ int parse_size(const char *s, uint64_t *out)
 		return -EINVAL;
 	memcpy(buf, s, n + 1);
 	switch (buf[n - 1]) {
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
+	case 'k':
+	case 'K': shift = 10; break;
+	case 'm':
+	case 'M': shift = 20; break;
+	case 'g':
+	case 'G': shift = 30; break;
 	default: break;
 	}
 	if (shift && !(n > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')))

@@ -67,7 +67,7 @@ uint32_t cli_source_date_epoch(void);
  * Every command that writes an image accepts --partition-size N or
  * --scatter FILE [--partition NAME] and refuses an image that would not fit. */
 struct limit {
-	uint64_t max; /* 0: no limit */
+	uint64_t max;	     /* 0: no limit */
 	char what[SHOW_MAX]; /* "BOOTIMG partition (FILE)", for messages */
 };
 

@@ -96,7 +96,8 @@ static int read_small_fd(int fd, uint64_t size, size_t max, uint8_t **out, size_
 	int r;
 
 	if (size > max)
-		return diag_set(d, -EFBIG, "is %" PRIu64 " bytes, more than the %zu allowed", size, max);
+		return diag_set(d, -EFBIG, "is %" PRIu64 " bytes, more than the %zu allowed", size,
+				max);
 	buf = malloc((size_t)size + 1);
 	if (!buf)
 		return diag_set(d, -ENOMEM, "out of memory");
@@ -214,7 +215,8 @@ static int create_tmp(struct outfile *o, const char *name)
 		char sfx[7];
 
 		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-			for (unsigned i = 0; i < sizeof(rnd); i++) /* no entropy: still unique-ish */
+			for (unsigned i = 0; i < sizeof(rnd);
+			     i++) /* no entropy: still unique-ish */
 				rnd[i] = (uint8_t)(getpid() >> (i * 3) ^ tries * 7 ^ i);
 		for (unsigned i = 0; i < 6; i++)
 			sfx[i] = digits[rnd[i] % 36];
@@ -306,8 +308,9 @@ static bool same_dir_fd(int a, int b)
 static int commit_rename(struct outfile *o)
 {
 	if (o->noreplace)
-		return renameat2(o->dirfd, o->tmp, o->dirfd, o->final, RENAME_NOREPLACE) < 0 ? -errno
-											     : 0;
+		return renameat2(o->dirfd, o->tmp, o->dirfd, o->final, RENAME_NOREPLACE) < 0
+			   ? -errno
+			   : 0;
 	return renameat(o->dirfd, o->tmp, o->dirfd, o->final) < 0 ? -errno : 0;
 }
 

@@ -23,7 +23,6 @@
 #include "diag.h"
 #include "readat.h"
 
-
 /* write all n bytes; -errno on error. */
 int write_all(int fd, const void *buf, size_t n);
 
@@ -53,10 +52,10 @@ int dir_open_below(int dirfd, const char *rel, bool create);
 
 struct outfile {
 	int fd;
-	int dirfd;   /* the target folder */
-	char *tmp;   /* temporary name, in the target folder */
-	char *final; /* final name (a component of dirfd) */
-	char *shown; /* the name given, for messages */
+	int dirfd;	/* the target folder */
+	char *tmp;	/* temporary name, in the target folder */
+	char *final;	/* final name (a component of dirfd) */
+	char *shown;	/* the name given, for messages */
 	bool noreplace; /* commit fails with -EEXIST when the final name exists */
 	bool parked;	/* see outfile_park */
 	dev_t dir_dev;	/* the folder of a parked output */

@@ -234,7 +234,8 @@ void moddep_graph_reset(struct moddep_graph *g)
 }
 
 /* The dependency word before f->pos (they are visited last first): 1, or 0. */
-static int prev_dep(const struct moddep_graph *g, struct moddep_frame *f, const char **w, size_t *wl)
+static int prev_dep(const struct moddep_graph *g, struct moddep_frame *f, const char **w,
+		    size_t *wl)
 {
 	const struct moddep_node *nd = &g->node[f->node];
 	const char *deps = g->text + nd->off + nd->plen + 1;

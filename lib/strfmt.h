@@ -48,9 +48,8 @@ size_t vstrfmt_show(char *buf, size_t cap, const char *fmt, va_list ap) STRFMT_C
 
 /* Append at *len: the new length (also in *len). Once cut, the text stays
  * cut: what is added later is dropped and the "..." kept. */
-size_t strfmt_show_add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
-	STRFMT_CHECK(4, 5);
+size_t strfmt_show_add(char *buf, size_t cap, size_t *len, const char *fmt, ...) STRFMT_CHECK(4, 5);
 size_t vstrfmt_show_add(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
-	STRFMT_CHECK(4, 0);
+    STRFMT_CHECK(4, 0);
 
 #endif

@@ -100,7 +100,8 @@ int bootid_compute(int fd, const struct bootimg *img, bool sha256, uint8_t *id, 
 		if (s)
 			r = stream_range(fd, s->offset, s->size, buf, CAP, hash_hook, &h);
 		if (r)
-			r = diag_set(d, r, "reading %s: %s", bootimg_part_name(parts[i]), strerror(-r));
+			r = diag_set(d, r, "reading %s: %s", bootimg_part_name(parts[i]),
+				     strerror(-r));
 		bootid_update_size(&h, (uint32_t)(s ? s->size : 0));
 	}
 	free(buf);

@@ -10,15 +10,15 @@
 #include "strfmt.h"
 
 static const char *const part_names[BP_COUNT] = {
-	[BP_KERNEL] = "kernel",
-	[BP_RAMDISK] = "ramdisk",
-	[BP_SECOND] = "second",
-	[BP_RECOVERY_DTBO] = "recovery_dtbo",
-	[BP_DTB] = "dtb",
-	[BP_SIGNATURE] = "boot_signature",
-	[BP_VENDOR_RAMDISK] = "vendor_ramdisk",
-	[BP_TABLE] = "vendor_ramdisk_table",
-	[BP_BOOTCONFIG] = "bootconfig",
+    [BP_KERNEL] = "kernel",
+    [BP_RAMDISK] = "ramdisk",
+    [BP_SECOND] = "second",
+    [BP_RECOVERY_DTBO] = "recovery_dtbo",
+    [BP_DTB] = "dtb",
+    [BP_SIGNATURE] = "boot_signature",
+    [BP_VENDOR_RAMDISK] = "vendor_ramdisk",
+    [BP_TABLE] = "vendor_ramdisk_table",
+    [BP_BOOTCONFIG] = "bootconfig",
 };
 
 const char *bootimg_part_name(enum bootimg_part p)
@@ -187,8 +187,8 @@ static const char *size_field_name(const struct bootimg *img, enum bootimg_part 
 	if (p == BP_SIGNATURE)
 		return "signature_size";
 	if (p == BP_VENDOR_RAMDISK)
-		return img->version >= 4 ? "vendor_ramdisk_size (all fragments)" :
-					   "vendor_ramdisk_size";
+		return img->version >= 4 ? "vendor_ramdisk_size (all fragments)"
+					 : "vendor_ramdisk_size";
 	return NULL;
 }
 
@@ -215,8 +215,7 @@ int bootimg_check_fit(const struct bootimg *img, const struct bootimg_section *s
 	return 0;
 }
 
-static int check_fits(const struct bootimg *img, uint64_t file_size, unsigned flags,
-		      struct diag *d)
+static int check_fits(const struct bootimg *img, uint64_t file_size, unsigned flags, struct diag *d)
 {
 	if (file_size < img->header_len && !(flags & BOOTIMG_TOLERANT))
 		return diag_set(d, -ENODATA,
@@ -237,7 +236,8 @@ static int check_fits(const struct bootimg *img, uint64_t file_size, unsigned fl
 static int need(size_t len, uint64_t file_size, size_t want, const char *what, struct diag *d)
 {
 	if (file_size < want)
-		return diag_set(d, -ENODATA, "file is %" PRIu64 " bytes, shorter than the %zu-byte %s",
+		return diag_set(d, -ENODATA,
+				"file is %" PRIu64 " bytes, shorter than the %zu-byte %s",
 				file_size, want, what);
 	if (len < want)
 		return diag_set(d, -ENODATA, "only %zu header bytes given, the %s needs %zu", len,
@@ -346,8 +346,8 @@ static int parse_boot(const uint8_t *b, size_t len, uint64_t file_size, unsigned
 	if (img->version >= 1 && img->version <= 2 && img->recovery_dtbo_size &&
 	    img->recovery_dtbo_offset != bootimg_recovery_dtbo_expected(img))
 		return diag_set(d, -EINVAL,
-				"recovery_dtbo_offset @0x%x is 0x%" PRIx64
-				", expected 0x%" PRIx64 " (right after second)",
+				"recovery_dtbo_offset @0x%x is 0x%" PRIx64 ", expected 0x%" PRIx64
+				" (right after second)",
 				BOFF_RECOVERY_DTBO_OFFSET, img->recovery_dtbo_offset,
 				bootimg_recovery_dtbo_expected(img));
 	if (img->version == 2 && img->dtb_size == 0)
@@ -365,10 +365,9 @@ static int parse_vendor_table_fields(const uint8_t *b, struct bootimg *img, stru
 	img->table_entry_size = get_le32(b + VOFF_TABLE_ENTRY_SIZE);
 	img->bootconfig_size = get_le32(b + VOFF_BOOTCONFIG_SIZE);
 	if (img->table_entry_size != VENDOR_RAMDISK_ENTRY_SIZE)
-		return diag_set(d, -EINVAL,
-				"vendor_ramdisk_table_entry_size @0x%x is %" PRIu32 ", expected %d",
-				VOFF_TABLE_ENTRY_SIZE, img->table_entry_size,
-				VENDOR_RAMDISK_ENTRY_SIZE);
+		return diag_set(
+		    d, -EINVAL, "vendor_ramdisk_table_entry_size @0x%x is %" PRIu32 ", expected %d",
+		    VOFF_TABLE_ENTRY_SIZE, img->table_entry_size, VENDOR_RAMDISK_ENTRY_SIZE);
 	if (img->table_entry_num > VENDOR_RAMDISK_MAX_ENTRIES)
 		return diag_set(d, -EINVAL,
 				"vendor_ramdisk_table_entry_num @0x%x is %" PRIu32
@@ -398,7 +397,8 @@ static int parse_vendor(const uint8_t *b, size_t len, uint64_t file_size, unsign
 	img->version = img->version_field = get_le32(b + VOFF_HEADER_VERSION);
 	if (img->version != 3 && img->version != 4)
 		return diag_set(d, -EINVAL,
-				"header_version @0x%x is %" PRIu32 "; vendor_boot has versions 3 and 4",
+				"header_version @0x%x is %" PRIu32
+				"; vendor_boot has versions 3 and 4",
 				VOFF_HEADER_VERSION, img->version);
 	img->header_size = img->version == 3 ? VENDOR_HDR_V3_SIZE : VENDOR_HDR_V4_SIZE;
 	r = need(len, file_size, img->header_size, "vendor_boot header", d);
@@ -460,14 +460,14 @@ int bootimg_parse_flags(const uint8_t *buf, size_t len, uint64_t file_size, unsi
 
 /* ---- vendor ramdisk table --------------------------------------------- */
 
-static int entry_check(const struct bootimg *img, const struct vendor_ramdisk_entry *e,
-		       unsigned i, struct diag *d)
+static int entry_check(const struct bootimg *img, const struct vendor_ramdisk_entry *e, unsigned i,
+		       struct diag *d)
 {
 	if (!range_ok(e->offset, e->size, img->vendor_ramdisk_size))
 		return diag_set(d, -EINVAL,
 				"vendor ramdisk table entry %u (\"%.32s\"): %" PRIu32
-				" bytes at offset %" PRIu32
-				" exceed the %" PRIu32 "-byte vendor ramdisk section",
+				" bytes at offset %" PRIu32 " exceed the %" PRIu32
+				"-byte vendor ramdisk section",
 				i, (const char *)e->name, e->size, e->offset,
 				img->vendor_ramdisk_size);
 	if (!memchr(e->name, 0, VENDOR_RAMDISK_NAME_SIZE))
@@ -485,7 +485,8 @@ int vendor_table_parse(const struct bootimg *img, const uint8_t *buf, size_t len
 		return diag_set(d, -EINVAL, "vendor ramdisk table has %u entries, at most %u fit",
 				n, max);
 	if (len < (size_t)n * VENDOR_RAMDISK_ENTRY_SIZE)
-		return diag_set(d, -ENODATA, "vendor ramdisk table: %zu bytes for %u entries", len, n);
+		return diag_set(d, -ENODATA, "vendor ramdisk table: %zu bytes for %u entries", len,
+				n);
 	for (unsigned i = 0; i < n; i++) {
 		const uint8_t *p = buf + (size_t)i * VENDOR_RAMDISK_ENTRY_SIZE;
 		struct vendor_ramdisk_entry *e = &out[i];
@@ -594,8 +595,8 @@ static void encode_vendor(const struct bootimg *img, uint8_t *b)
 int bootimg_encode(const struct bootimg *img, uint8_t *hdr, size_t hdr_len, struct diag *d)
 {
 	if (hdr_len < img->header_size)
-		return diag_set(d, -ENOSPC, "header buffer of %zu bytes, %" PRIu32 " needed", hdr_len,
-				img->header_size);
+		return diag_set(d, -ENOSPC, "header buffer of %zu bytes, %" PRIu32 " needed",
+				hdr_len, img->header_size);
 	if (img->kind == BOOTIMG_VENDOR) {
 		memcpy(hdr, VENDOR_BOOT_MAGIC, BOOT_MAGIC_SIZE);
 		encode_vendor(img, hdr);
@@ -685,8 +686,9 @@ int bootimg_set_cmdline(struct bootimg *img, const char *s, size_t n, struct dia
 		size_t head = n < BOOT_ARGS_SIZE - 1 ? n : BOOT_ARGS_SIZE - 1;
 
 		if (n - head > BOOT_EXTRA_ARGS_SIZE - 1)
-			return diag_set(d, -E2BIG, "command line of %zu bytes: at most %d fit in "
-						   "header v%" PRIu32,
+			return diag_set(d, -E2BIG,
+					"command line of %zu bytes: at most %d fit in "
+					"header v%" PRIu32,
 					n, BOOT_ARGS_SIZE - 1 + BOOT_EXTRA_ARGS_SIZE - 1,
 					img->version);
 		memcpy(img->cmdline, s, head);

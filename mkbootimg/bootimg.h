@@ -56,29 +56,29 @@
 
 #include "diag.h"
 
-#define BOOT_MAGIC "ANDROID!"
-#define VENDOR_BOOT_MAGIC "VNDRBOOT"
-#define BOOT_MAGIC_SIZE 8
-#define BOOT_NAME_SIZE 16
-#define BOOT_ARGS_SIZE 512
-#define BOOT_EXTRA_ARGS_SIZE 1024
-#define BOOT_ID_SIZE 32
-#define BOOT_V3_ARGS_SIZE (BOOT_ARGS_SIZE + BOOT_EXTRA_ARGS_SIZE)
-#define BOOT_V3_PAGE_SIZE 4096
+#define BOOT_MAGIC	       "ANDROID!"
+#define VENDOR_BOOT_MAGIC      "VNDRBOOT"
+#define BOOT_MAGIC_SIZE	       8
+#define BOOT_NAME_SIZE	       16
+#define BOOT_ARGS_SIZE	       512
+#define BOOT_EXTRA_ARGS_SIZE   1024
+#define BOOT_ID_SIZE	       32
+#define BOOT_V3_ARGS_SIZE      (BOOT_ARGS_SIZE + BOOT_EXTRA_ARGS_SIZE)
+#define BOOT_V3_PAGE_SIZE      4096
 #define BOOT_V4_SIGNATURE_SIZE 4096
-#define VENDOR_BOOT_ARGS_SIZE 2048
+#define VENDOR_BOOT_ARGS_SIZE  2048
 
-#define BOOT_HDR_V0_SIZE 1632
-#define BOOT_HDR_V1_SIZE 1648
-#define BOOT_HDR_V2_SIZE 1660
-#define BOOT_HDR_V3_SIZE 1580
-#define BOOT_HDR_V4_SIZE 1584
+#define BOOT_HDR_V0_SIZE   1632
+#define BOOT_HDR_V1_SIZE   1648
+#define BOOT_HDR_V2_SIZE   1660
+#define BOOT_HDR_V3_SIZE   1580
+#define BOOT_HDR_V4_SIZE   1584
 #define VENDOR_HDR_V3_SIZE 2112
 #define VENDOR_HDR_V4_SIZE 2128
 
-#define VENDOR_RAMDISK_ENTRY_SIZE 108
-#define VENDOR_RAMDISK_NAME_SIZE 32
-#define VENDOR_BOARD_ID_WORDS 16
+#define VENDOR_RAMDISK_ENTRY_SIZE  108
+#define VENDOR_RAMDISK_NAME_SIZE   32
+#define VENDOR_BOARD_ID_WORDS	   16
 #define VENDOR_RAMDISK_MAX_ENTRIES 64 /* compile-time cap on the v4 table */
 
 enum vendor_ramdisk_type {
@@ -189,7 +189,7 @@ enum bootimg_part {
 struct bootimg_section {
 	enum bootimg_part part;
 	uint64_t offset; /* absolute byte offset in the image */
-	uint64_t size;   /* payload bytes */
+	uint64_t size;	 /* payload bytes */
 	uint64_t padded; /* size rounded up to the page size */
 };
 
@@ -211,12 +211,12 @@ struct vendor_ramdisk_entry {
  */
 struct bootimg {
 	enum bootimg_kind kind;
-	uint32_t version;       /* effective header version: 0..4 */
+	uint32_t version;	/* effective header version: 0..4 */
 	uint32_t version_field; /* the raw word (boot: @40, vendor: @8) */
-	bool v0_vendor_word;    /* boot v0 image whose word @40 is not 0..4 */
-	uint32_t page_size;     /* layout page size (4096 for boot v3/v4) */
-	uint32_t header_size;   /* bytes of header defined by the version */
-	uint64_t header_len;    /* bytes the header occupies, page-aligned */
+	bool v0_vendor_word;	/* boot v0 image whose word @40 is not 0..4 */
+	uint32_t page_size;	/* layout page size (4096 for boot v3/v4) */
+	uint32_t header_size;	/* bytes of header defined by the version */
+	uint64_t header_len;	/* bytes the header occupies, page-aligned */
 
 	uint32_t kernel_size, ramdisk_size, second_size;
 	uint32_t kernel_addr, ramdisk_addr, second_addr, tags_addr;

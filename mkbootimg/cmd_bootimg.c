@@ -29,28 +29,28 @@
 #include "strfmt.h"
 
 static const char usage[] =
-	"usage: bootimg COMMAND [ARGS]\n"
-	"\n"
-	"  info IMAGE [--json]          header fields with offsets, layout map, MediaTek\n"
-	"                               headers, payload formats, id check, trailer\n"
-	"  unpack IMAGE DIR             write every part and a manifest into DIR\n"
-	"  repack SOURCE -o OUT [...]   rebuild from DIR or from an image, exact, or with\n"
-	"                               --kernel/--ramdisk/--dtb/... replaced, --cmdline...\n"
-	"  verify IMAGE [--mtk]         id, sizes, alignment; --mtk: the MT6572 rules\n"
-	"                               (page size 2048, KERNEL and ROOTFS/RECOVERY headers)\n"
-	"  check IMAGE --partition-size N | --scatter FILE [--partition NAME]\n"
-	"                               does it fit the partition? (default BOOTIMG)\n"
-	"  carve DUMP --scatter FILE --partition NAME -o OUT [--trim] [--dump-offset N]\n"
-	"                               cut a partition out of a full-flash readback\n"
-	"  version FILE...              the kernel release of a boot image, a kernel or a\n"
-	"                               module (its vermagic)\n"
-	"  diff A B [--json]            what differs between two images: header fields,\n"
-	"                               kernel version and config, DTBs, ramdisk entries\n"
-	"                               (a unified diff for text files)\n"
-	"\n"
-	"'bootimg COMMAND --help' for a command's options; 'bootimg --version' prints\n"
-	"\"bootimg VERSION\". Exit status: 0 ok, 1 bad input, failed check or refused\n"
-	"write (nothing written), 2 bad usage.\n";
+    "usage: bootimg COMMAND [ARGS]\n"
+    "\n"
+    "  info IMAGE [--json]          header fields with offsets, layout map, MediaTek\n"
+    "                               headers, payload formats, id check, trailer\n"
+    "  unpack IMAGE DIR             write every part and a manifest into DIR\n"
+    "  repack SOURCE -o OUT [...]   rebuild from DIR or from an image, exact, or with\n"
+    "                               --kernel/--ramdisk/--dtb/... replaced, --cmdline...\n"
+    "  verify IMAGE [--mtk]         id, sizes, alignment; --mtk: the MT6572 rules\n"
+    "                               (page size 2048, KERNEL and ROOTFS/RECOVERY headers)\n"
+    "  check IMAGE --partition-size N | --scatter FILE [--partition NAME]\n"
+    "                               does it fit the partition? (default BOOTIMG)\n"
+    "  carve DUMP --scatter FILE --partition NAME -o OUT [--trim] [--dump-offset N]\n"
+    "                               cut a partition out of a full-flash readback\n"
+    "  version FILE...              the kernel release of a boot image, a kernel or a\n"
+    "                               module (its vermagic)\n"
+    "  diff A B [--json]            what differs between two images: header fields,\n"
+    "                               kernel version and config, DTBs, ramdisk entries\n"
+    "                               (a unified diff for text files)\n"
+    "\n"
+    "'bootimg COMMAND --help' for a command's options; 'bootimg --version' prints\n"
+    "\"bootimg VERSION\". Exit status: 0 ok, 1 bad input, failed check or refused\n"
+    "write (nothing written), 2 bad usage.\n";
 
 /* ---- verify ---------------------------------------------------------------------- */
 
@@ -59,7 +59,7 @@ struct verdict {
 };
 
 static void report(struct verdict *v, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void report(struct verdict *v, bool ok, const char *fmt, ...)
 {
 	va_list ap;
@@ -112,8 +112,9 @@ static void verify_avb(struct verdict *v, const struct image *im)
 	struct avb_report rep;
 	struct diag d;
 
-	if (avb_verify_file(im->fd, im->size, im->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot",
-			    &rep, &d) < 0) {
+	if (avb_verify_file(im->fd, im->size,
+			    im->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot", &rep,
+			    &d) < 0) {
 		report(v, false, "AVB: %s", d.msg);
 		return;
 	}
@@ -123,8 +124,9 @@ static void verify_avb(struct verdict *v, const struct image *im)
 	avb_line(v, "signature", &rep.signature);
 	avb_line(v, "digest of the image", &rep.digest);
 	if (im->tr.avb.original_image_size < im->img.end)
-		report(v, false, "AVB: original_image_size %" PRIu64 " ends inside the boot image "
-				 "(it ends at %" PRIu64 ")",
+		report(v, false,
+		       "AVB: original_image_size %" PRIu64 " ends inside the boot image "
+		       "(it ends at %" PRIu64 ")",
 		       im->tr.avb.original_image_size, im->img.end);
 }
 
@@ -139,8 +141,9 @@ static int cmd_verify_image(const char *path, bool mtk)
 		fprintf(stderr, "%s: %s: %s\n", cli_prog(), path, d.msg);
 		return EXIT_BAD;
 	}
-	report(&v, !im.cut_short, "header v%" PRIu32 ": every size and offset inside the %" PRIu64
-			 "-byte file%s, sections aligned to %" PRIu32,
+	report(&v, !im.cut_short,
+	       "header v%" PRIu32 ": every size and offset inside the %" PRIu64
+	       "-byte file%s, sections aligned to %" PRIu32,
 	       im.img.version, im.size, im.cut_short ? " (NOT: damaged, below)" : "",
 	       im.img.page_size);
 	for (unsigned i = 0; i < im.nwarn; i++)
@@ -152,15 +155,18 @@ static int cmd_verify_image(const char *path, bool mtk)
 		report(&v, im.id_ok, "id (%s) %s", im.id_sha256 ? "sha256" : "sha1",
 		       im.id_ok ? "matches the sections" : "does not match the sections");
 	for (int p = 0; p < BP_COUNT; p++)
-		if (im.part[p].s && im.part[p].has_mtk && im.part[p].mtk.dsize == im.part[p].s->size - MTK_HDR_SIZE)
+		if (im.part[p].s && im.part[p].has_mtk &&
+		    im.part[p].mtk.dsize == im.part[p].s->size - MTK_HDR_SIZE)
 			report(&v, true, "%s: MTK dsize matches the section",
 			       bootimg_part_name((enum bootimg_part)p));
 	if (im.wrap.kind == WRAP_DHTB) {
 		uint8_t sha[32];
 
-		report(&v, sha256_range(im.fd, DHTB_SIZE, im.wrap.covered, sha) == 0 &&
-				   !memcmp(sha, im.wrap.sha256, 32),
-		       "DHTB pre-header: SHA-256 of the %" PRIu32 " bytes it covers", im.wrap.covered);
+		report(&v,
+		       sha256_range(im.fd, DHTB_SIZE, im.wrap.covered, sha) == 0 &&
+			   !memcmp(sha, im.wrap.sha256, 32),
+		       "DHTB pre-header: SHA-256 of the %" PRIu32 " bytes it covers",
+		       im.wrap.covered);
 	}
 	if (im.tr.has_avb)
 		verify_avb(&v, &im);
@@ -181,8 +187,8 @@ enum verify_opt { VO_IMAGE, VO_MTK, VO_HELP };
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct opt o[] = {{"mtk", 0, false, VO_MTK}, {"help", 'h', false, VO_HELP},
-				       {0}};
+	static const struct opt o[] = {
+	    {"mtk", 0, false, VO_MTK}, {"help", 'h', false, VO_HELP}, {0}};
 	const char *path = NULL;
 	bool mtk = false;
 	struct opt_state s;
@@ -214,7 +220,8 @@ int cmd_check(int argc, char **argv)
 	static const struct opt o[] = {{"partition_size", 0, true, CO_PSIZE},
 				       {"scatter", 0, true, CO_SCATTER},
 				       {"partition", 0, true, CO_PART},
-				       {"help", 'h', false, CO_HELP}, {0}};
+				       {"help", 'h', false, CO_HELP},
+				       {0}};
 	const char *path = NULL, *size = NULL, *scatter = NULL, *part = NULL;
 	struct opt_state s;
 	struct limit lim;
@@ -230,7 +237,8 @@ int cmd_check(int argc, char **argv)
 		case CO_PART: part = s.arg; break;
 		case CO_HELP:
 			fputs("usage: bootimg check IMAGE --partition-size N | --scatter FILE "
-			      "[--partition NAME]\n", stdout);
+			      "[--partition NAME]\n",
+			      stdout);
 			return 0;
 		}
 	}
@@ -241,12 +249,14 @@ int cmd_check(int argc, char **argv)
 	image_load(&im, path);
 	if (im.size > lim.max) {
 		printf("%s: %" PRIu64 " bytes do NOT fit the %" PRIu64 "-byte %s: %" PRIu64
-		       " bytes too many\n", path, im.size, lim.max, lim.what, im.size - lim.max);
+		       " bytes too many\n",
+		       path, im.size, lim.max, lim.what, im.size - lim.max);
 		image_free(&im);
 		return EXIT_BAD;
 	}
 	printf("%s: %" PRIu64 " bytes fit the %" PRIu64 "-byte %s; headroom %" PRIu64
-	       " bytes (%.1f%%)\n", path, im.size, lim.max, lim.what, lim.max - im.size,
+	       " bytes (%.1f%%)\n",
+	       path, im.size, lim.max, lim.what, lim.max - im.size,
 	       100.0 * (double)(lim.max - im.size) / (double)lim.max);
 	image_free(&im);
 	return 0;
@@ -307,12 +317,15 @@ static int carve(const struct carve_args *a)
 	if (file_open_ro(a->dump, &fd, &dump_size, &d))
 		die_diag(a->dump, &d);
 	if (p->start < a->dump_offset)
-		die(EXIT_BAD, "%s: partition %s starts at 0x%" PRIx64 ", before the dump (0x%" PRIx64
-			      ")", a->dump, p->name, p->start, a->dump_offset);
+		die(EXIT_BAD,
+		    "%s: partition %s starts at 0x%" PRIx64 ", before the dump (0x%" PRIx64 ")",
+		    a->dump, p->name, p->start, a->dump_offset);
 	off = p->start - a->dump_offset;
 	if (off > dump_size || p->size > dump_size - off)
-		die(EXIT_BAD, "%s: partition %s (0x%" PRIx64 "+0x%" PRIx64 ") is past the end of the "
-			      "%" PRIu64 "-byte dump", a->dump, p->name, p->start, p->size, dump_size);
+		die(EXIT_BAD,
+		    "%s: partition %s (0x%" PRIx64 "+0x%" PRIx64 ") is past the end of the "
+		    "%" PRIu64 "-byte dump",
+		    a->dump, p->name, p->start, p->size, dump_size);
 	struct image src = {.fd = fd, .size = dump_size, .path = a->dump};
 	if (image_extract(&src, off, p->size, a->out, &d))
 		die_diag(a->out, &d);
@@ -324,9 +337,12 @@ static int carve(const struct carve_args *a)
 		return 0;
 	}
 	printf("%s: valid %s image, header v%" PRIu32 ", %" PRIu64 " bytes used, %" PRIu64
-	       " bytes after it, id %s\n", a->out, im.img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot",
-	       im.img.version, im.img.end, im.size - im.img.end,
-	       !im.has_id ? "n/a" : im.id_ok ? "ok" : "stale");
+	       " bytes after it, id %s\n",
+	       a->out, im.img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot", im.img.version,
+	       im.img.end, im.size - im.img.end,
+	       !im.has_id ? "n/a"
+	       : im.id_ok ? "ok"
+			  : "stale");
 	if (a->trim) {
 		uint64_t keep = trimmed_size(&im);
 
@@ -345,9 +361,11 @@ int cmd_carve(int argc, char **argv)
 {
 	static const struct opt o[] = {{"scatter", 0, true, CA_SCATTER},
 				       {"partition", 0, true, CA_PART},
-				       {"output", 'o', true, CA_OUT}, {"trim", 0, false, CA_TRIM},
+				       {"output", 'o', true, CA_OUT},
+				       {"trim", 0, false, CA_TRIM},
 				       {"dump_offset", 0, true, CA_DUMP_OFFSET},
-				       {"help", 'h', false, CA_HELP}, {0}};
+				       {"help", 'h', false, CA_HELP},
+				       {0}};
 	static const char cu[] = "usage: bootimg carve DUMP --scatter FILE --partition NAME -o OUT "
 				 "[--trim] [--dump-offset N]\n";
 	struct carve_args a = {0};
@@ -424,7 +442,8 @@ int cmd_version(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs("usage: bootimg version FILE...\n"
 		      "The kernel release each FILE is for: a boot image's kernel, a bare kernel\n"
-		      "(zImage, Image.gz, bzImage) or a module's vermagic. Exit 1 when one is not found.\n",
+		      "(zImage, Image.gz, bzImage) or a module's vermagic. Exit 1 when one is not "
+		      "found.\n",
 		      argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -450,9 +469,9 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{"info", cmd_info},	{"unpack", cmd_unpack}, {"repack", cmd_repack},
-		{"verify", cmd_verify}, {"check", cmd_check},	{"carve", cmd_carve},
-		{"diff", cmd_diff},	{"version", cmd_version},
+	    {"info", cmd_info},	    {"unpack", cmd_unpack},   {"repack", cmd_repack},
+	    {"verify", cmd_verify}, {"check", cmd_check},     {"carve", cmd_carve},
+	    {"diff", cmd_diff},	    {"version", cmd_version},
 	};
 
 	cli_init(argv[0]);

@@ -25,8 +25,7 @@ int inputs_open(struct inputs *in, const char *path, uint64_t *size)
 	return fd;
 }
 
-int inputs_open_at(struct inputs *in, int dirfd, const char *dir, const char *name,
-		   uint64_t *size)
+int inputs_open_at(struct inputs *in, int dirfd, const char *dir, const char *name, uint64_t *size)
 {
 	struct diag d;
 	int fd;

@@ -24,8 +24,7 @@ int inputs_open(struct inputs *in, const char *path, uint64_t *size);
 
 /* The same for a plain file name inside the folder dirfd, following no
  * symlink (dir names the folder in messages). */
-int inputs_open_at(struct inputs *in, int dirfd, const char *dir, const char *name,
-		   uint64_t *size);
+int inputs_open_at(struct inputs *in, int dirfd, const char *dir, const char *name, uint64_t *size);
 
 /* Append the whole file at path to a section. Returns its size. */
 uint64_t inputs_add_file(struct inputs *in, struct section_src *s, const char *path);

@@ -26,10 +26,10 @@
 #include "strfmt.h"
 #include "textdiff.h"
 
-#define DIFF_DTB_MAX 16
+#define DIFF_DTB_MAX	 16
 #define DIFF_RAMDISK_CAP (512u << 20)
-#define SHA_HEX_MAX 65	    /* a SHA-256 in hex digits */
-#define CONFIG_NAME_MAX 129 /* a config option's name compared, at most 128 bytes */
+#define SHA_HEX_MAX	 65  /* a SHA-256 in hex digits */
+#define CONFIG_NAME_MAX	 129 /* a config option's name compared, at most 128 bytes */
 
 struct side {
 	const char *path;
@@ -65,8 +65,8 @@ static void item(struct out *o, const char *what, const char *a, const char *b)
 {
 	o->count++;
 	if (!o->json) {
-		printf("%s: %s%s%s -> %s%s%s\n", what, a ? "\"" : "", a ? a : "(none)", a ? "\"" : "",
-		       b ? "\"" : "", b ? b : "(none)", b ? "\"" : "");
+		printf("%s: %s%s%s -> %s%s%s\n", what, a ? "\"" : "", a ? a : "(none)",
+		       a ? "\"" : "", b ? "\"" : "", b ? b : "(none)", b ? "\"" : "");
 		return;
 	}
 	printf("%s{\"what\":", o->first_item ? "" : ",");
@@ -120,7 +120,8 @@ static void load_ramdisk(struct side *s)
 	s->comp = comp_detect(in, p->data_len, &what);
 	if (s->comp == COMP_UNKNOWN) {
 		strfmt_show(s->rd_why, sizeof(s->rd_why), "%s", what ? what : "not a ramdisk");
-	} else if (decompress_all(s->comp, in, p->data_len, DIFF_RAMDISK_CAP, &out, &outlen, &d) < 0) {
+	} else if (decompress_all(s->comp, in, p->data_len, DIFF_RAMDISK_CAP, &out, &outlen, &d) <
+		   0) {
 		strfmt_show(s->rd_why, sizeof(s->rd_why), "%s", d.msg);
 	} else if (rd_load_archive(&s->rd, out, outlen, &d) < 0) {
 		strfmt_show(s->rd_why, sizeof(s->rd_why), "%s", d.msg);
@@ -250,8 +251,10 @@ static void diff_wrapping(struct out *o, const struct side *a, const struct side
 		char w[LABEL_MAX];
 
 		strfmt_show(w, sizeof(w), "%s MTK header", bootimg_part_name(parts[i]));
-		if (pa->has_mtk != pb->has_mtk || (pa->has_mtk && strcmp(pa->mtk.name, pb->mtk.name)))
-			item(o, w, pa->has_mtk ? pa->mtk.name : NULL, pb->has_mtk ? pb->mtk.name : NULL);
+		if (pa->has_mtk != pb->has_mtk ||
+		    (pa->has_mtk && strcmp(pa->mtk.name, pb->mtk.name)))
+			item(o, w, pa->has_mtk ? pa->mtk.name : NULL,
+			     pb->has_mtk ? pb->mtk.name : NULL);
 	}
 	char ta[SHOW_MAX], tb[SHOW_MAX];
 
@@ -425,12 +428,13 @@ static void diff_entry(struct out *o, const struct rd_entry *x, const struct rd_
 		return;
 	}
 	item(o, x->name, dx, dy);
-	if (textdiff_is_text((const char *)x->data, nx) && textdiff_is_text((const char *)y->data, ny)) {
+	if (textdiff_is_text((const char *)x->data, nx) &&
+	    textdiff_is_text((const char *)y->data, ny)) {
 		char la[CPIO_NAME_MAX + 2], lb[CPIO_NAME_MAX + 2]; /* "a/" and a name */
 		strfmt_show(la, sizeof(la), "a/%s", x->name);
 		strfmt_show(lb, sizeof(lb), "b/%s", y->name);
-		int r = textdiff_unified((const char *)x->data, nx, (const char *)y->data, ny, la, lb,
-					 &patch);
+		int r = textdiff_unified((const char *)x->data, nx, (const char *)y->data, ny, la,
+					 lb, &patch);
 		if (r == 0 && patch && *patch)
 			text_patch(o, x->name, patch);
 		else if (r == -E2BIG)
@@ -444,7 +448,8 @@ static void diff_ramdisk(struct out *o, const struct side *a, const struct side 
 	section(o, "ramdisk");
 	if (!a->rd_ok || !b->rd_ok) {
 		if (a->rd_ok || b->rd_ok || strcmp(a->rd_why, b->rd_why))
-			item(o, "ramdisk", a->rd_ok ? "read" : a->rd_why, b->rd_ok ? "read" : b->rd_why);
+			item(o, "ramdisk", a->rd_ok ? "read" : a->rd_why,
+			     b->rd_ok ? "read" : b->rd_why);
 		return;
 	}
 	if (a->comp != b->comp)
@@ -478,7 +483,8 @@ static void diff_avb(struct out *o, const struct side *a, const struct side *b)
 
 	section(o, "avb");
 	if (a->im.avb_loaded != b->im.avb_loaded) {
-		item(o, "AVB", a->im.avb_loaded ? "present" : NULL, b->im.avb_loaded ? "present" : NULL);
+		item(o, "AVB", a->im.avb_loaded ? "present" : NULL,
+		     b->im.avb_loaded ? "present" : NULL);
 		return;
 	}
 	if (!a->im.avb_loaded)
@@ -500,8 +506,8 @@ static const char diff_usage[] = "usage: bootimg diff A B [--json]\n";
 int cmd_diff(int argc, char **argv)
 {
 	enum { D_ARG, D_JSON, D_HELP };
-	static const struct opt opts[] = {{"json", 0, false, D_JSON}, {"help", 'h', false, D_HELP},
-					  {0}};
+	static const struct opt opts[] = {
+	    {"json", 0, false, D_JSON}, {"help", 'h', false, D_HELP}, {0}};
 	struct out o = {.first_section = true};
 	const char *path[2] = {NULL, NULL};
 	struct side *s = calloc(2, sizeof(*s));

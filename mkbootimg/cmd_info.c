@@ -14,7 +14,7 @@
 #include "strfmt.h"
 
 #define NUM(n, o, k, val) ((struct field){(n), (o), (k), (val), NULL, 0})
-#define STR(n, o, p, m) ((struct field){(n), (o), F_STR, 0, (p), (m)})
+#define STR(n, o, p, m)	  ((struct field){(n), (o), F_STR, 0, (p), (m)})
 
 static unsigned boot_fields(const struct bootimg *g, struct field *f)
 {
@@ -28,8 +28,8 @@ static unsigned boot_fields(const struct bootimg *g, struct field *f)
 		f[n++] = NUM("header_version", B3OFF_HEADER_VERSION, F_DEC, g->version_field);
 		f[n++] = STR("cmdline", B3OFF_CMDLINE, g->cmdline, BOOT_V3_ARGS_SIZE);
 		if (g->version == 4)
-			f[n++] = NUM("signature_size", B3OFF_SIGNATURE_SIZE, F_DEC,
-				     g->signature_size);
+			f[n++] =
+			    NUM("signature_size", B3OFF_SIGNATURE_SIZE, F_DEC, g->signature_size);
 		return n;
 	}
 	f[n++] = NUM("kernel_size", BOFF_KERNEL_SIZE, F_DEC, g->kernel_size);
@@ -67,8 +67,8 @@ static unsigned vendor_fields(const struct bootimg *g, struct field *f)
 	f[n++] = NUM("page_size", VOFF_PAGE_SIZE, F_DEC, g->page_size);
 	f[n++] = NUM("kernel_addr", VOFF_KERNEL_ADDR, F_HEX, g->kernel_addr);
 	f[n++] = NUM("ramdisk_addr", VOFF_RAMDISK_ADDR, F_HEX, g->ramdisk_addr);
-	f[n++] = NUM("vendor_ramdisk_size", VOFF_VENDOR_RAMDISK_SIZE, F_DEC,
-		     g->vendor_ramdisk_size);
+	f[n++] =
+	    NUM("vendor_ramdisk_size", VOFF_VENDOR_RAMDISK_SIZE, F_DEC, g->vendor_ramdisk_size);
 	f[n++] = STR("cmdline", VOFF_CMDLINE, g->cmdline, VENDOR_BOOT_ARGS_SIZE);
 	f[n++] = NUM("tags_addr", VOFF_TAGS_ADDR, F_HEX, g->tags_addr);
 	f[n++] = STR("name", VOFF_NAME, g->name, BOOT_NAME_SIZE);
@@ -154,7 +154,10 @@ static void text_fields(const struct field *f, unsigned n)
 		switch (f[i].kind) {
 		case F_DEC: printf("%" PRIu64 "\n", f[i].v); break;
 		case F_HEX: printf("0x%08" PRIx64 "\n", f[i].v); break;
-		case F_OSVER: os_string((uint32_t)f[i].v, os, sizeof(os)); printf("%s\n", os); break;
+		case F_OSVER:
+			os_string((uint32_t)f[i].v, os, sizeof(os));
+			printf("%s\n", os);
+			break;
 		case F_STR:
 			printf("\"%.*s\"\n", (int)strnlen((const char *)f[i].s, f[i].max),
 			       (const char *)f[i].s);
@@ -241,8 +244,7 @@ static void avb_desc_text(const struct avb_desc *x)
 		       (int)x->u.hashtree.name_len, (const char *)x->u.hashtree.name,
 		       x->u.hashtree.image_size);
 		break;
-	default:
-		printf("  %s descriptor, %" PRIu64 " bytes\n", avb_desc_tag_name(x->tag), x->size);
+	default: printf("  %s descriptor, %" PRIu64 " bytes\n", avb_desc_tag_name(x->tag), x->size);
 	}
 }
 
@@ -271,8 +273,8 @@ static void avb_text(const struct image *im)
 		avb_desc_text(&x);
 	if (avb_verify_file(im->fd, im->size, avb_part(im), &rep, &d) == 0)
 		printf("avb checks: vbmeta hash %s, signature %s, digest %s\n",
-		       avb_status_name(rep.vbmeta_hash.status), avb_status_name(rep.signature.status),
-		       avb_status_name(rep.digest.status));
+		       avb_status_name(rep.vbmeta_hash.status),
+		       avb_status_name(rep.signature.status), avb_status_name(rep.digest.status));
 }
 
 static void kernel_text(const struct image *im)
@@ -282,8 +284,8 @@ static void kernel_text(const struct image *im)
 	if (k->version[0])
 		printf("kernel: %s\n", k->version);
 	else if (k->inner != PF_UNKNOWN && !k->decoded)
-		printf("kernel: %s payload @+0x%" PRIx64 " not decoded\n", payload_fmt_name(k->inner),
-		       k->inner_at);
+		printf("kernel: %s payload @+0x%" PRIx64 " not decoded\n",
+		       payload_fmt_name(k->inner), k->inner_at);
 	else
 		printf("kernel: no version string found\n");
 	if (k->has_config)
@@ -295,23 +297,23 @@ static void wrapper_text(const struct image *im)
 {
 	uint8_t sha[32];
 
-	printf("pre-header: %s, %" PRIu64 " bytes before the boot image", wrapper_name(im->wrap.kind),
-	       im->wrap.size);
+	printf("pre-header: %s, %" PRIu64 " bytes before the boot image",
+	       wrapper_name(im->wrap.kind), im->wrap.size);
 	if (im->wrap.kind == WRAP_DHTB || im->wrap.kind == WRAP_BLOB)
 		printf(", size field %" PRIu32, im->wrap.covered);
 	if (im->wrap.kind == WRAP_DHTB)
-		printf(", SHA-256 %s",
-		       sha256_range(im->fd, DHTB_SIZE, im->wrap.covered, sha) < 0 ? "over past the end"
-		       : memcmp(sha, im->wrap.sha256, 32)			 ? "MISMATCH"
-										 : "matches");
+		printf(", SHA-256 %s", sha256_range(im->fd, DHTB_SIZE, im->wrap.covered, sha) < 0
+					   ? "over past the end"
+				       : memcmp(sha, im->wrap.sha256, 32) ? "MISMATCH"
+									  : "matches");
 	putchar('\n');
 }
 
 static void info_text(const struct image *im)
 {
 	struct field f[32];
-	unsigned n = im->img.kind == BOOTIMG_BOOT ? boot_fields(&im->img, f)
-						  : vendor_fields(&im->img, f);
+	unsigned n =
+	    im->img.kind == BOOTIMG_BOOT ? boot_fields(&im->img, f) : vendor_fields(&im->img, f);
 
 	printf("%s: %s image, header v%" PRIu32 ", page size %" PRIu32 "%s\n", im->path,
 	       im->img.kind == BOOTIMG_BOOT ? "boot" : "vendor_boot", im->img.version,
@@ -327,7 +329,8 @@ static void info_text(const struct image *im)
 		text_vendor_table(im);
 	}
 	if (im->hdr_extra)
-		printf("note: bytes after the header fields (before the first section) are not zero\n");
+		printf("note: bytes after the header fields (before the first section) are not "
+		       "zero\n");
 	for (unsigned i = 0; i < im->nwarn; i++)
 		printf("damaged: %s\n", im->warn[i]);
 	if (im->has_id) {
@@ -357,8 +360,8 @@ static void json_part(const struct image_part *p, const struct bootimg_section *
 		printf(",\"mtk\":{\"name\":\"%s\",\"dsize\":%" PRIu32 ",\"maddr\":%" PRIu32 "}",
 		       p->mtk.name, p->mtk.dsize, p->mtk.maddr);
 	if (p->inner != PF_UNKNOWN && p->inner != PF_EMPTY)
-		printf(",\"inner\":{\"format\":\"%s\",\"at\":%" PRIu64 "}", payload_fmt_name(p->inner),
-		       p->inner_at);
+		printf(",\"inner\":{\"format\":\"%s\",\"at\":%" PRIu64 "}",
+		       payload_fmt_name(p->inner), p->inner_at);
 	if (p->appended_dtbs)
 		printf(",\"appended_dtbs\":%u,\"appended_dtb_at\":%" PRIu64, p->appended_dtbs,
 		       p->appended_dtb_at);
@@ -413,17 +416,18 @@ static void avb_json(const struct image *im)
 	}
 	printf("]");
 	if (avb_verify_file(im->fd, im->size, avb_part(im), &rep, &d) == 0)
-		printf(",\"checks\":{\"vbmeta_hash\":\"%s\",\"signature\":\"%s\",\"digest\":\"%s\"}",
-		       avb_status_name(rep.vbmeta_hash.status), avb_status_name(rep.signature.status),
-		       avb_status_name(rep.digest.status));
+		printf(
+		    ",\"checks\":{\"vbmeta_hash\":\"%s\",\"signature\":\"%s\",\"digest\":\"%s\"}",
+		    avb_status_name(rep.vbmeta_hash.status), avb_status_name(rep.signature.status),
+		    avb_status_name(rep.digest.status));
 	printf("}");
 }
 
 static void info_json(const struct image *im)
 {
 	struct field f[32];
-	unsigned n = im->img.kind == BOOTIMG_BOOT ? boot_fields(&im->img, f)
-						  : vendor_fields(&im->img, f);
+	unsigned n =
+	    im->img.kind == BOOTIMG_BOOT ? boot_fields(&im->img, f) : vendor_fields(&im->img, f);
 
 	printf("{\"file\":");
 	json_str((const uint8_t *)im->path, strlen(im->path));
@@ -440,7 +444,8 @@ static void info_json(const struct image *im)
 	}
 	printf("}");
 	if (im->wrap.kind != WRAP_NONE)
-		printf(",\"pre_header\":{\"kind\":\"%s\",\"size\":%" PRIu64 ",\"covered\":%" PRIu32 "}",
+		printf(",\"pre_header\":{\"kind\":\"%s\",\"size\":%" PRIu64 ",\"covered\":%" PRIu32
+		       "}",
 		       wrapper_name(im->wrap.kind), im->wrap.size, im->wrap.covered);
 	printf(",\"sections\":[");
 	for (unsigned i = 0; i < im->img.nsect; i++) {
@@ -456,8 +461,8 @@ static void info_json(const struct image *im)
 	}
 	printf("],\"trailer\":[");
 	for (unsigned i = 0; i < im->tr.n; i++)
-		printf("%s{\"kind\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}", i ? "," : "",
-		       trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
+		printf("%s{\"kind\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}",
+		       i ? "," : "", trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
 		       im->tr.item[i].size);
 	printf("]");
 	if (im->part[BP_KERNEL].s) {
@@ -467,8 +472,8 @@ static void info_json(const struct image *im)
 		json_str((const uint8_t *)im->kernel.release, sizeof(im->kernel.release));
 		printf(",\"payload\":\"%s\",\"payload_at\":%" PRIu64 ",\"decoded_bytes\":%" PRIu64
 		       ",\"config_bytes\":%zu}",
-		       payload_fmt_name(im->kernel.inner), im->kernel.inner_at, im->kernel.vmlinux_len,
-		       im->kconfig_len);
+		       payload_fmt_name(im->kernel.inner), im->kernel.inner_at,
+		       im->kernel.vmlinux_len, im->kconfig_len);
 	}
 	if (im->tr.has_avb)
 		avb_json(im);
@@ -479,7 +484,8 @@ static void info_json(const struct image *im)
 	}
 	printf("]");
 	if (im->has_id) {
-		printf(",\"id\":{\"algorithm\":\"%s\",\"stored\":\"", im->id_sha256 ? "sha256" : "sha1");
+		printf(",\"id\":{\"algorithm\":\"%s\",\"stored\":\"",
+		       im->id_sha256 ? "sha256" : "sha1");
 		hex_id(im->img.id);
 		if (im->id_checked) {
 			printf("\",\"computed\":\"");
@@ -498,8 +504,8 @@ enum info_opt { IO_IMAGE, IO_JSON, IO_HELP };
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct opt o[] = {{"json", 0, false, IO_JSON}, {"help", 'h', false, IO_HELP},
-				       {0}};
+	static const struct opt o[] = {
+	    {"json", 0, false, IO_JSON}, {"help", 'h', false, IO_HELP}, {0}};
 	const char *path = NULL;
 	bool json = false;
 	struct opt_state s;

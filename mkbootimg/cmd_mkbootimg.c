@@ -32,130 +32,172 @@
 extern char **environ;
 
 static const char usage[] =
-	"usage: mkbootimg [options] -o OUT | --vendor_boot OUT\n"
-	"\n"
-	"Build an Android boot image (header v0-v4) or vendor_boot image (v3, v4).\n"
-	"A drop-in for AOSP's mkbootimg: same flags and defaults, same bytes.\n"
-	"\n"
-	"sections:\n"
-	"  --kernel FILE            kernel\n"
-	"  --ramdisk FILE           ramdisk\n"
-	"  --second FILE            second stage (v0-v2)\n"
-	"  --dtb FILE               device tree blob (boot v2, vendor_boot)\n"
-	"  --recovery_dtbo FILE     recovery DTBO (v1, v2); alias --recovery_acpio\n"
-	"header:\n"
-	"  --header_version N       0..4 (default 0)\n"
-	"  --cmdline TEXT           kernel command line (v0-v2: up to 1534 bytes,\n"
-	"                           split 511 + 1023; v3/v4: 1535)\n"
-	"  --vendor_cmdline TEXT    vendor_boot command line (up to 2047 bytes)\n"
-	"  --board NAME             product name (up to 15 bytes)\n"
-	"  --base ADDR              default 0x10000000\n"
-	"  --kernel_offset OFF      default 0x00008000\n"
-	"  --ramdisk_offset OFF     default 0x01000000\n"
-	"  --second_offset OFF      default 0x00f00000\n"
-	"  --tags_offset OFF        default 0x00000100\n"
-	"  --dtb_offset OFF         default 0x01f00000\n"
-	"  --pagesize N             2048, 4096, 8192 or 16384 (default 2048)\n"
-	"  --os_version A.B.C       --os_patch_level YYYY-MM[-DD]\n"
-	"  --id                     print the image id (v0-v2)\n"
-	"vendor_boot:\n"
-	"  --vendor_boot OUT        write a vendor_boot image\n"
-	"  --vendor_ramdisk FILE    vendor ramdisk (v4: table entry of type platform)\n"
-	"  --vendor_bootconfig FILE bootconfig section (v4)\n"
-	"  --ramdisk_type T --ramdisk_name NAME --board_id0..15 N\n"
-	"  --vendor_ramdisk_fragment FILE   (v4) closes one fragment group; T is one of\n"
-	"                           none (default), platform, recovery, dlkm\n"
-	"output:\n"
-	"  -o, --output OUT         write a boot image\n"
-	"[DEPRECATED] GKI 2.0 signing arguments (header v4, with both key and algorithm):\n"
-	"  --gki_signing_algorithm A      GKI signing algorithm to use (SHA256_RSA4096...)\n"
-	"  --gki_signing_key FILE         path to RSA private key file\n"
-	"  --gki_signing_signature_args S other hash arguments passed to avbtool\n"
-	"                                 (split on whitespace, no quoting)\n"
-	"  --gki_signing_avbtool_path P   path to avbtool for boot signature generation\n"
-	"                                 (default avbtool, searched in PATH)\n"
-	"                           avbtool add_hash_footer signs header, kernel and\n"
-	"                           ramdisk (salt d00df00d); the vbmeta it writes, at\n"
-	"                           most 4096 bytes, is the boot signature section\n"
-	"extensions (not in AOSP's mkbootimg):\n"
-	"  --boot_signature FILE    v4 boot signature section from a file (AOSP removed\n"
-	"                           this flag in 2022; not with the --gki_signing_* flags)\n"
-	"  --mtk_header boot|recovery  wrap kernel and ramdisk in MediaTek headers\n"
-	"                           (KERNEL and ROOTFS, or KERNEL and RECOVERY)\n"
-	"  --partition_size N       refuse to write more than N bytes (K/M/G suffixes)\n"
-	"  --scatter FILE [--partition NAME]  the limit from a scatter file\n"
-	"                           (default partition BOOTIMG)\n"
-	"  --id_sha256              store the SHA-256 id variant (v0-v2)\n"
-	"  --ramdisk_addr_always    keep ramdisk_addr even with no ramdisk\n"
-	"  --second_addr_always     keep second_addr even with no second\n"
-	"  --version                print \"mkbootimg VERSION\" and exit\n"
-	"\n"
-	"Options may be abbreviated; '-' and '_' are alike. Exit status: 0 written,\n"
-	"1 bad input or refused (nothing written), 2 bad usage.\n";
+    "usage: mkbootimg [options] -o OUT | --vendor_boot OUT\n"
+    "\n"
+    "Build an Android boot image (header v0-v4) or vendor_boot image (v3, v4).\n"
+    "A drop-in for AOSP's mkbootimg: same flags and defaults, same bytes.\n"
+    "\n"
+    "sections:\n"
+    "  --kernel FILE            kernel\n"
+    "  --ramdisk FILE           ramdisk\n"
+    "  --second FILE            second stage (v0-v2)\n"
+    "  --dtb FILE               device tree blob (boot v2, vendor_boot)\n"
+    "  --recovery_dtbo FILE     recovery DTBO (v1, v2); alias --recovery_acpio\n"
+    "header:\n"
+    "  --header_version N       0..4 (default 0)\n"
+    "  --cmdline TEXT           kernel command line (v0-v2: up to 1534 bytes,\n"
+    "                           split 511 + 1023; v3/v4: 1535)\n"
+    "  --vendor_cmdline TEXT    vendor_boot command line (up to 2047 bytes)\n"
+    "  --board NAME             product name (up to 15 bytes)\n"
+    "  --base ADDR              default 0x10000000\n"
+    "  --kernel_offset OFF      default 0x00008000\n"
+    "  --ramdisk_offset OFF     default 0x01000000\n"
+    "  --second_offset OFF      default 0x00f00000\n"
+    "  --tags_offset OFF        default 0x00000100\n"
+    "  --dtb_offset OFF         default 0x01f00000\n"
+    "  --pagesize N             2048, 4096, 8192 or 16384 (default 2048)\n"
+    "  --os_version A.B.C       --os_patch_level YYYY-MM[-DD]\n"
+    "  --id                     print the image id (v0-v2)\n"
+    "vendor_boot:\n"
+    "  --vendor_boot OUT        write a vendor_boot image\n"
+    "  --vendor_ramdisk FILE    vendor ramdisk (v4: table entry of type platform)\n"
+    "  --vendor_bootconfig FILE bootconfig section (v4)\n"
+    "  --ramdisk_type T --ramdisk_name NAME --board_id0..15 N\n"
+    "  --vendor_ramdisk_fragment FILE   (v4) closes one fragment group; T is one of\n"
+    "                           none (default), platform, recovery, dlkm\n"
+    "output:\n"
+    "  -o, --output OUT         write a boot image\n"
+    "[DEPRECATED] GKI 2.0 signing arguments (header v4, with both key and algorithm):\n"
+    "  --gki_signing_algorithm A      GKI signing algorithm to use (SHA256_RSA4096...)\n"
+    "  --gki_signing_key FILE         path to RSA private key file\n"
+    "  --gki_signing_signature_args S other hash arguments passed to avbtool\n"
+    "                                 (split on whitespace, no quoting)\n"
+    "  --gki_signing_avbtool_path P   path to avbtool for boot signature generation\n"
+    "                                 (default avbtool, searched in PATH)\n"
+    "                           avbtool add_hash_footer signs header, kernel and\n"
+    "                           ramdisk (salt d00df00d); the vbmeta it writes, at\n"
+    "                           most 4096 bytes, is the boot signature section\n"
+    "extensions (not in AOSP's mkbootimg):\n"
+    "  --boot_signature FILE    v4 boot signature section from a file (AOSP removed\n"
+    "                           this flag in 2022; not with the --gki_signing_* flags)\n"
+    "  --mtk_header boot|recovery  wrap kernel and ramdisk in MediaTek headers\n"
+    "                           (KERNEL and ROOTFS, or KERNEL and RECOVERY)\n"
+    "  --partition_size N       refuse to write more than N bytes (K/M/G suffixes)\n"
+    "  --scatter FILE [--partition NAME]  the limit from a scatter file\n"
+    "                           (default partition BOOTIMG)\n"
+    "  --id_sha256              store the SHA-256 id variant (v0-v2)\n"
+    "  --ramdisk_addr_always    keep ramdisk_addr even with no ramdisk\n"
+    "  --second_addr_always     keep second_addr even with no second\n"
+    "  --version                print \"mkbootimg VERSION\" and exit\n"
+    "\n"
+    "Options may be abbreviated; '-' and '_' are alike. Exit status: 0 written,\n"
+    "1 bad input or refused (nothing written), 2 bad usage.\n";
 
 enum mkbootimg_opt {
 	O_ARG, /* a positional argument: none is taken */
-	O_KERNEL, O_RAMDISK, O_SECOND, O_DTB, O_RECOVERY_DTBO, O_RECOVERY_ACPIO, O_CMDLINE,
-	O_VENDOR_CMDLINE, O_BASE, O_KERNEL_OFFSET, O_RAMDISK_OFFSET, O_SECOND_OFFSET,
-	O_DTB_OFFSET, O_OS_VERSION, O_OS_PATCH_LEVEL, O_TAGS_OFFSET, O_BOARD, O_PAGESIZE, O_ID,
-	O_OUTPUT, O_VENDOR_BOOT, O_VENDOR_RAMDISK, O_VENDOR_BOOTCONFIG, O_HEADER_VERSION,
-	O_BOOT_SIGNATURE, O_RAMDISK_TYPE, O_RAMDISK_NAME, O_FRAGMENT, O_GKI_ALG, O_GKI_KEY,
-	O_GKI_ARGS, O_GKI_AVBTOOL, O_MTK,
-	O_PART_SIZE, O_SCATTER, O_PARTITION, O_ID_SHA256, O_RD_ADDR_ALWAYS, O_SEC_ADDR_ALWAYS,
-	O_HELP, O_VERSION, O_BOARD_ID0 = 100,
+	O_KERNEL,
+	O_RAMDISK,
+	O_SECOND,
+	O_DTB,
+	O_RECOVERY_DTBO,
+	O_RECOVERY_ACPIO,
+	O_CMDLINE,
+	O_VENDOR_CMDLINE,
+	O_BASE,
+	O_KERNEL_OFFSET,
+	O_RAMDISK_OFFSET,
+	O_SECOND_OFFSET,
+	O_DTB_OFFSET,
+	O_OS_VERSION,
+	O_OS_PATCH_LEVEL,
+	O_TAGS_OFFSET,
+	O_BOARD,
+	O_PAGESIZE,
+	O_ID,
+	O_OUTPUT,
+	O_VENDOR_BOOT,
+	O_VENDOR_RAMDISK,
+	O_VENDOR_BOOTCONFIG,
+	O_HEADER_VERSION,
+	O_BOOT_SIGNATURE,
+	O_RAMDISK_TYPE,
+	O_RAMDISK_NAME,
+	O_FRAGMENT,
+	O_GKI_ALG,
+	O_GKI_KEY,
+	O_GKI_ARGS,
+	O_GKI_AVBTOOL,
+	O_MTK,
+	O_PART_SIZE,
+	O_SCATTER,
+	O_PARTITION,
+	O_ID_SHA256,
+	O_RD_ADDR_ALWAYS,
+	O_SEC_ADDR_ALWAYS,
+	O_HELP,
+	O_VERSION,
+	O_BOARD_ID0 = 100,
 };
 
 static const struct opt opts[] = {
-	{"kernel", 0, true, O_KERNEL},
-	{"ramdisk", 0, true, O_RAMDISK},
-	{"second", 0, true, O_SECOND},
-	{"dtb", 0, true, O_DTB},
-	{"recovery_dtbo", 0, true, O_RECOVERY_DTBO},
-	{"recovery_acpio", 0, true, O_RECOVERY_ACPIO},
-	{"cmdline", 0, true, O_CMDLINE},
-	{"vendor_cmdline", 0, true, O_VENDOR_CMDLINE},
-	{"base", 0, true, O_BASE},
-	{"kernel_offset", 0, true, O_KERNEL_OFFSET},
-	{"ramdisk_offset", 0, true, O_RAMDISK_OFFSET},
-	{"second_offset", 0, true, O_SECOND_OFFSET},
-	{"dtb_offset", 0, true, O_DTB_OFFSET},
-	{"os_version", 0, true, O_OS_VERSION},
-	{"os_patch_level", 0, true, O_OS_PATCH_LEVEL},
-	{"tags_offset", 0, true, O_TAGS_OFFSET},
-	{"board", 0, true, O_BOARD},
-	{"pagesize", 0, true, O_PAGESIZE},
-	{"id", 0, false, O_ID},
-	{"output", 'o', true, O_OUTPUT},
-	{"vendor_boot", 0, true, O_VENDOR_BOOT},
-	{"vendor_ramdisk", 0, true, O_VENDOR_RAMDISK},
-	{"vendor_bootconfig", 0, true, O_VENDOR_BOOTCONFIG},
-	{"header_version", 0, true, O_HEADER_VERSION},
-	{"boot_signature", 0, true, O_BOOT_SIGNATURE},
-	{"ramdisk_type", 0, true, O_RAMDISK_TYPE},
-	{"ramdisk_name", 0, true, O_RAMDISK_NAME},
-	{"vendor_ramdisk_fragment", 0, true, O_FRAGMENT},
-	{"gki_signing_algorithm", 0, true, O_GKI_ALG},
-	{"gki_signing_key", 0, true, O_GKI_KEY},
-	{"gki_signing_signature_args", 0, true, O_GKI_ARGS},
-	{"gki_signing_avbtool_path", 0, true, O_GKI_AVBTOOL},
-	{"mtk_header", 0, true, O_MTK},
-	{"partition_size", 0, true, O_PART_SIZE},
-	{"scatter", 0, true, O_SCATTER},
-	{"partition", 0, true, O_PARTITION},
-	{"id_sha256", 0, false, O_ID_SHA256},
-	{"ramdisk_addr_always", 0, false, O_RD_ADDR_ALWAYS},
-	{"second_addr_always", 0, false, O_SEC_ADDR_ALWAYS},
-	{"help", 'h', false, O_HELP},
-	{"version", 0, false, O_VERSION},
-	{"board_id0", 0, true, O_BOARD_ID0 + 0},   {"board_id1", 0, true, O_BOARD_ID0 + 1},
-	{"board_id2", 0, true, O_BOARD_ID0 + 2},   {"board_id3", 0, true, O_BOARD_ID0 + 3},
-	{"board_id4", 0, true, O_BOARD_ID0 + 4},   {"board_id5", 0, true, O_BOARD_ID0 + 5},
-	{"board_id6", 0, true, O_BOARD_ID0 + 6},   {"board_id7", 0, true, O_BOARD_ID0 + 7},
-	{"board_id8", 0, true, O_BOARD_ID0 + 8},   {"board_id9", 0, true, O_BOARD_ID0 + 9},
-	{"board_id10", 0, true, O_BOARD_ID0 + 10}, {"board_id11", 0, true, O_BOARD_ID0 + 11},
-	{"board_id12", 0, true, O_BOARD_ID0 + 12}, {"board_id13", 0, true, O_BOARD_ID0 + 13},
-	{"board_id14", 0, true, O_BOARD_ID0 + 14}, {"board_id15", 0, true, O_BOARD_ID0 + 15},
-	{0},
+    {"kernel", 0, true, O_KERNEL},
+    {"ramdisk", 0, true, O_RAMDISK},
+    {"second", 0, true, O_SECOND},
+    {"dtb", 0, true, O_DTB},
+    {"recovery_dtbo", 0, true, O_RECOVERY_DTBO},
+    {"recovery_acpio", 0, true, O_RECOVERY_ACPIO},
+    {"cmdline", 0, true, O_CMDLINE},
+    {"vendor_cmdline", 0, true, O_VENDOR_CMDLINE},
+    {"base", 0, true, O_BASE},
+    {"kernel_offset", 0, true, O_KERNEL_OFFSET},
+    {"ramdisk_offset", 0, true, O_RAMDISK_OFFSET},
+    {"second_offset", 0, true, O_SECOND_OFFSET},
+    {"dtb_offset", 0, true, O_DTB_OFFSET},
+    {"os_version", 0, true, O_OS_VERSION},
+    {"os_patch_level", 0, true, O_OS_PATCH_LEVEL},
+    {"tags_offset", 0, true, O_TAGS_OFFSET},
+    {"board", 0, true, O_BOARD},
+    {"pagesize", 0, true, O_PAGESIZE},
+    {"id", 0, false, O_ID},
+    {"output", 'o', true, O_OUTPUT},
+    {"vendor_boot", 0, true, O_VENDOR_BOOT},
+    {"vendor_ramdisk", 0, true, O_VENDOR_RAMDISK},
+    {"vendor_bootconfig", 0, true, O_VENDOR_BOOTCONFIG},
+    {"header_version", 0, true, O_HEADER_VERSION},
+    {"boot_signature", 0, true, O_BOOT_SIGNATURE},
+    {"ramdisk_type", 0, true, O_RAMDISK_TYPE},
+    {"ramdisk_name", 0, true, O_RAMDISK_NAME},
+    {"vendor_ramdisk_fragment", 0, true, O_FRAGMENT},
+    {"gki_signing_algorithm", 0, true, O_GKI_ALG},
+    {"gki_signing_key", 0, true, O_GKI_KEY},
+    {"gki_signing_signature_args", 0, true, O_GKI_ARGS},
+    {"gki_signing_avbtool_path", 0, true, O_GKI_AVBTOOL},
+    {"mtk_header", 0, true, O_MTK},
+    {"partition_size", 0, true, O_PART_SIZE},
+    {"scatter", 0, true, O_SCATTER},
+    {"partition", 0, true, O_PARTITION},
+    {"id_sha256", 0, false, O_ID_SHA256},
+    {"ramdisk_addr_always", 0, false, O_RD_ADDR_ALWAYS},
+    {"second_addr_always", 0, false, O_SEC_ADDR_ALWAYS},
+    {"help", 'h', false, O_HELP},
+    {"version", 0, false, O_VERSION},
+    {"board_id0", 0, true, O_BOARD_ID0 + 0},
+    {"board_id1", 0, true, O_BOARD_ID0 + 1},
+    {"board_id2", 0, true, O_BOARD_ID0 + 2},
+    {"board_id3", 0, true, O_BOARD_ID0 + 3},
+    {"board_id4", 0, true, O_BOARD_ID0 + 4},
+    {"board_id5", 0, true, O_BOARD_ID0 + 5},
+    {"board_id6", 0, true, O_BOARD_ID0 + 6},
+    {"board_id7", 0, true, O_BOARD_ID0 + 7},
+    {"board_id8", 0, true, O_BOARD_ID0 + 8},
+    {"board_id9", 0, true, O_BOARD_ID0 + 9},
+    {"board_id10", 0, true, O_BOARD_ID0 + 10},
+    {"board_id11", 0, true, O_BOARD_ID0 + 11},
+    {"board_id12", 0, true, O_BOARD_ID0 + 12},
+    {"board_id13", 0, true, O_BOARD_ID0 + 13},
+    {"board_id14", 0, true, O_BOARD_ID0 + 14},
+    {"board_id15", 0, true, O_BOARD_ID0 + 15},
+    {0},
 };
 
 struct fragment {
@@ -199,7 +241,8 @@ static void add_fragment(struct args *a, const char *path)
 	struct fragment *f;
 
 	if (a->nfrag >= VENDOR_RAMDISK_MAX_ENTRIES)
-		die(EXIT_USAGE, "more than %d vendor ramdisk fragments", VENDOR_RAMDISK_MAX_ENTRIES);
+		die(EXIT_USAGE, "more than %d vendor ramdisk fragments",
+		    VENDOR_RAMDISK_MAX_ENTRIES);
 	for (unsigned i = 0; i < a->nfrag; i++)
 		if (!strcmp((const char *)a->frag[i].e.name, (const char *)a->pending.name))
 			die(EXIT_USAGE, "--ramdisk_name \"%s\" given to two fragments",
@@ -249,14 +292,17 @@ static void parse_one(struct args *a, int id, const char *v)
 	case O_RAMDISK: a->ramdisk = v; break;
 	case O_SECOND: a->second = v; break;
 	case O_DTB: a->dtb = v; break;
-	case O_RECOVERY_DTBO: case O_RECOVERY_ACPIO: a->recovery_dtbo = v; break;
+	case O_RECOVERY_DTBO:
+	case O_RECOVERY_ACPIO: a->recovery_dtbo = v; break;
 	case O_BOOT_SIGNATURE: a->signature = v; break;
 	case O_CMDLINE: a->cmdline = v; break;
 	case O_VENDOR_CMDLINE: a->vendor_cmdline = v; break;
 	case O_BOARD: a->board = v; break;
 	case O_BASE: a->base = opt_u64("--base", v, UINT64_MAX); break;
 	case O_KERNEL_OFFSET: a->kernel_offset = opt_u64("--kernel_offset", v, UINT64_MAX); break;
-	case O_RAMDISK_OFFSET: a->ramdisk_offset = opt_u64("--ramdisk_offset", v, UINT64_MAX); break;
+	case O_RAMDISK_OFFSET:
+		a->ramdisk_offset = opt_u64("--ramdisk_offset", v, UINT64_MAX);
+		break;
 	case O_SECOND_OFFSET: a->second_offset = opt_u64("--second_offset", v, UINT64_MAX); break;
 	case O_DTB_OFFSET: a->dtb_offset = opt_u64("--dtb_offset", v, UINT64_MAX); break;
 	case O_TAGS_OFFSET: a->tags_offset = opt_u64("--tags_offset", v, UINT64_MAX); break;
@@ -289,7 +335,7 @@ static void parse_one(struct args *a, int id, const char *v)
 	case O_VERSION: cli_version("mkbootimg");
 	default:
 		a->pending.board_id[id - O_BOARD_ID0] =
-			(uint32_t)opt_u64("--board_id", v, UINT32_MAX);
+		    (uint32_t)opt_u64("--board_id", v, UINT32_MAX);
 		break;
 	}
 }
@@ -300,10 +346,18 @@ static void parse_args(struct args *a, int argc, char **argv)
 	int id;
 
 	*a = (struct args){
-		.cmdline = "", .vendor_cmdline = "", .board = "",
-		.base = 0x10000000, .kernel_offset = 0x00008000, .ramdisk_offset = 0x01000000,
-		.second_offset = 0x00f00000, .dtb_offset = 0x01f00000, .tags_offset = 0x00000100,
-		.page_size = 2048, .gki_args = "", .gki_avbtool = "avbtool",
+	    .cmdline = "",
+	    .vendor_cmdline = "",
+	    .board = "",
+	    .base = 0x10000000,
+	    .kernel_offset = 0x00008000,
+	    .ramdisk_offset = 0x01000000,
+	    .second_offset = 0x00f00000,
+	    .dtb_offset = 0x01f00000,
+	    .tags_offset = 0x00000100,
+	    .page_size = 2048,
+	    .gki_args = "",
+	    .gki_avbtool = "avbtool",
 	};
 	opt_begin(&s, argc, argv, opts);
 	while ((id = opt_next(&s)) >= 0) {
@@ -326,7 +380,8 @@ static void check_args(const struct args *a)
 	if (!a->output && !a->vendor_boot)
 		die(EXIT_USAGE, "nothing to write: give -o/--output or --vendor_boot (see --help)");
 	if (a->header_version > 4)
-		die(EXIT_USAGE, "--header_version %" PRIu32 ": only 0 to 4 exist", a->header_version);
+		die(EXIT_USAGE, "--header_version %" PRIu32 ": only 0 to 4 exist",
+		    a->header_version);
 	if (a->vendor_boot && a->header_version < 3)
 		die(EXIT_USAGE, "--vendor_boot needs --header_version 3 or 4");
 	if (a->vendor_boot && !a->vendor_ramdisk && !a->nfrag)
@@ -347,8 +402,9 @@ static void check_args(const struct args *a)
 	if (a->signature && a->header_version != 4)
 		die(EXIT_USAGE, "--boot_signature needs --header_version 4");
 	if (a->signature && gki_signing(a))
-		die(EXIT_USAGE, "--boot_signature and --gki_signing_key/--gki_signing_algorithm both "
-				"give the boot signature; use one");
+		die(EXIT_USAGE,
+		    "--boot_signature and --gki_signing_key/--gki_signing_algorithm both "
+		    "give the boot signature; use one");
 	if (a->mtk && strcmp(a->mtk, "boot") && strcmp(a->mtk, "recovery"))
 		die(EXIT_USAGE, "--mtk_header: \"%s\" is not boot or recovery", a->mtk);
 	if (a->id_sha256 && a->header_version > 2)
@@ -357,8 +413,8 @@ static void check_args(const struct args *a)
 		die(EXIT_USAGE, "--board: \"%s\" is longer than %d bytes", a->board,
 		    BOOT_NAME_SIZE - 1);
 	if (strlen(a->vendor_cmdline) >= VENDOR_BOOT_ARGS_SIZE)
-		die(EXIT_USAGE, "--vendor_cmdline: %zu bytes, at most %d fit", strlen(a->vendor_cmdline),
-		    VENDOR_BOOT_ARGS_SIZE - 1);
+		die(EXIT_USAGE, "--vendor_cmdline: %zu bytes, at most %d fit",
+		    strlen(a->vendor_cmdline), VENDOR_BOOT_ARGS_SIZE - 1);
 }
 
 /* ---- building ------------------------------------------------------------------ */
@@ -368,8 +424,9 @@ static uint32_t addr32(const char *what, uint64_t base, uint64_t off)
 	uint64_t v = base + off;
 
 	if (v < base || v > UINT32_MAX)
-		die(EXIT_USAGE, "%s: base 0x%" PRIx64 " + offset 0x%" PRIx64
-				" does not fit 32 bits", what, base, off);
+		die(EXIT_USAGE,
+		    "%s: base 0x%" PRIx64 " + offset 0x%" PRIx64 " does not fit 32 bits", what,
+		    base, off);
 	return (uint32_t)v;
 }
 
@@ -417,7 +474,8 @@ static void boot_sections(const struct args *a, struct image_plan *p, struct inp
 	const char *rd_name = a->mtk && !strcmp(a->mtk, "recovery") ? "RECOVERY" : "ROOTFS";
 
 	if (a->kernel)
-		add_payload(in, &p->src[BP_KERNEL], a->kernel, a->mtk ? "KERNEL" : NULL, mb->kernel);
+		add_payload(in, &p->src[BP_KERNEL], a->kernel, a->mtk ? "KERNEL" : NULL,
+			    mb->kernel);
 	if (a->ramdisk)
 		add_payload(in, &p->src[BP_RAMDISK], a->ramdisk, a->mtk ? rd_name : NULL,
 			    mb->ramdisk);
@@ -438,7 +496,7 @@ static void boot_sections(const struct args *a, struct image_plan *p, struct inp
 }
 
 static const uint32_t boot_header_sizes[] = {
-	BOOT_HDR_V0_SIZE, BOOT_HDR_V1_SIZE, BOOT_HDR_V2_SIZE, BOOT_HDR_V3_SIZE, BOOT_HDR_V4_SIZE,
+    BOOT_HDR_V0_SIZE, BOOT_HDR_V1_SIZE, BOOT_HDR_V2_SIZE, BOOT_HDR_V3_SIZE, BOOT_HDR_V4_SIZE,
 };
 
 static void boot_header(const struct args *a, struct bootimg *img)
@@ -473,24 +531,36 @@ static void boot_header(const struct args *a, struct bootimg *img)
  * every temporary file is removed before the program dies.
  */
 #define GKI_PARTITION_SIZE "67108864" /* a dummy: the image is not resized */
-#define GKI_SALT "d00df00d"
+#define GKI_SALT	   "d00df00d"
 
 struct gki_run {
-	char dir[PATH_MAX];      /* mkdtemp folder for avbtool's output */
-	char out[PATH_MAX];      /* dir/boot_signature */
-	char *words;    /* a copy of the signature args, split in place */
+	char dir[PATH_MAX]; /* mkdtemp folder for avbtool's output */
+	char out[PATH_MAX]; /* dir/boot_signature */
+	char *words;	    /* a copy of the signature args, split in place */
 	char **argv;
 };
 
-static int gki_argv(struct gki_run *g, const struct args *a, const char *image,
-		    struct diag *d)
+static int gki_argv(struct gki_run *g, const struct args *a, const char *image, struct diag *d)
 {
-	const char *fixed[] = {a->gki_avbtool, "add_hash_footer", "--partition_name", "boot",
-			       "--partition_size", GKI_PARTITION_SIZE, "--image", image,
-			       "--algorithm", a->gki_alg, "--key", a->gki_key,
-			       "--do_not_append_vbmeta_image", "--output_vbmeta_image", g->out,
-			       "--salt", GKI_SALT};
-	size_t nf = sizeof(fixed) / sizeof(fixed[0]), n = nf, max = nf + strlen(a->gki_args) / 2 + 2;
+	const char *fixed[] = {a->gki_avbtool,
+			       "add_hash_footer",
+			       "--partition_name",
+			       "boot",
+			       "--partition_size",
+			       GKI_PARTITION_SIZE,
+			       "--image",
+			       image,
+			       "--algorithm",
+			       a->gki_alg,
+			       "--key",
+			       a->gki_key,
+			       "--do_not_append_vbmeta_image",
+			       "--output_vbmeta_image",
+			       g->out,
+			       "--salt",
+			       GKI_SALT};
+	size_t nf = sizeof(fixed) / sizeof(fixed[0]), n = nf,
+	       max = nf + strlen(a->gki_args) / 2 + 2;
 	char *save = NULL, *w;
 
 	g->words = strdup(a->gki_args);
@@ -499,7 +569,8 @@ static int gki_argv(struct gki_run *g, const struct args *a, const char *image,
 		return diag_set(d, -ENOMEM, "out of memory");
 	memcpy(g->argv, fixed, sizeof(fixed));
 	/* Python's str.split(): runs of whitespace, no quoting */
-	for (w = strtok_r(g->words, " \t\n\v\f\r", &save); w; w = strtok_r(NULL, " \t\n\v\f\r", &save))
+	for (w = strtok_r(g->words, " \t\n\v\f\r", &save); w;
+	     w = strtok_r(NULL, " \t\n\v\f\r", &save))
 		g->argv[n++] = w;
 	g->argv[n] = NULL;
 	return 0;
@@ -517,7 +588,8 @@ static int gki_spawn(struct gki_run *g, struct diag *d)
 				g->argv[0], strerror(r));
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
-			return diag_set(d, -errno, "waiting for %s: %s", g->argv[0], strerror(errno));
+			return diag_set(d, -errno, "waiting for %s: %s", g->argv[0],
+					strerror(errno));
 	if (WIFSIGNALED(st))
 		return diag_set(d, -EIO, "%s add_hash_footer was killed by signal %d", g->argv[0],
 				WTERMSIG(st));
@@ -537,7 +609,8 @@ static int gki_read(const struct gki_run *g, uint8_t *sig, struct diag *d)
 		r = diag_set(d, -errno, "%s wrote no boot signature (%s: %s)", g->argv[0], g->out,
 			     strerror(errno));
 	else if (st.st_size > BOOT_V4_SIGNATURE_SIZE)
-		r = diag_set(d, -EFBIG, "the boot signature avbtool made is %lld bytes, more than %d",
+		r = diag_set(d, -EFBIG,
+			     "the boot signature avbtool made is %lld bytes, more than %d",
 			     (long long)st.st_size, BOOT_V4_SIGNATURE_SIZE);
 	else if ((r = read_at(fd, sig, (size_t)st.st_size, 0)))
 		diag_set(d, r, "reading %s: %s", g->out, strerror(-r));
@@ -634,8 +707,7 @@ static void print_id(const struct image_plan *p)
 	printf("\n");
 }
 
-static void finish(struct image_plan *p, const struct args *a, struct inputs *in,
-		   const char *out)
+static void finish(struct image_plan *p, const struct args *a, struct inputs *in, const char *out)
 {
 	struct limit lim;
 	struct diag d;
@@ -690,8 +762,8 @@ static void vendor_table(const struct args *a, struct image_plan *p, struct inpu
 
 	if (a->vendor_ramdisk) {
 		e[n] = (struct vendor_ramdisk_entry){.type = VENDOR_RAMDISK_TYPE_PLATFORM};
-		e[n].size = (uint32_t)inputs_add_file(in, &p->src[BP_VENDOR_RAMDISK],
-						      a->vendor_ramdisk);
+		e[n].size =
+		    (uint32_t)inputs_add_file(in, &p->src[BP_VENDOR_RAMDISK], a->vendor_ramdisk);
 		e[n].offset = 0;
 		off += e[n++].size;
 	}

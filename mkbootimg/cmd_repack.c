@@ -47,8 +47,8 @@ struct rp_part {
 	struct piece slack; /* bytes the section counted after an MTK payload */
 	bool has_pad;
 	struct piece pad;
-	bool changed;	/* replaced by the user */
-	uint64_t size;	/* the section size the original header gave */
+	bool changed;  /* replaced by the user */
+	uint64_t size; /* the section size the original header gave */
 };
 
 /* An AVB footer and its vbmeta, from the source. */
@@ -80,7 +80,7 @@ struct repack {
 	int orig_fd; /* the source image (from an image), for the exact copy */
 	bool had_id, id_sha256;
 	bool header_changed;
-	bool damaged; /* the source was read around damage */
+	bool damaged;	     /* the source was read around damage */
 	struct wrapper wrap; /* a pre-header; raw bytes in prefix */
 	uint8_t *wrap_raw;
 	uint64_t orig_body; /* bytes of the original image, header to its last page */
@@ -108,8 +108,8 @@ static void from_image_table(struct repack *rp, const struct image *im)
 	for (unsigned i = 0; i < im->nvrd; i++) {
 		if (im->vrd[i].offset != pos || pos + im->vrd[i].size > v->avail)
 			return (void)(rp->nfrag = 0);
-		rp->frag[i] = (struct piece){.fd = im->fd, .off = v->s->offset + pos,
-					     .len = im->vrd[i].size};
+		rp->frag[i] =
+		    (struct piece){.fd = im->fd, .off = v->s->offset + pos, .len = im->vrd[i].size};
 		pos += im->vrd[i].size;
 		rp->nfrag = i + 1;
 	}
@@ -117,7 +117,8 @@ static void from_image_table(struct repack *rp, const struct image *im)
 		rp->nfrag = 0;
 }
 
-static void from_image_part(struct repack *rp, const struct image *im, const struct bootimg_section *s)
+static void from_image_part(struct repack *rp, const struct image *im,
+			    const struct bootimg_section *s)
 {
 	const struct image_part *ip = &im->part[s->part];
 	struct rp_part *p = &rp->part[s->part];
@@ -150,16 +151,19 @@ static void avb_load(struct repack *rp, const struct piece *t, uint64_t tstart, 
 		    d.msg);
 	if (a->f.vbmeta_offset < tstart || a->f.original_image_size > a->f.vbmeta_offset ||
 	    a->f.original_image_size < tstart)
-		die(EXIT_BAD, "%s: AVB footer: vbmeta at 0x%" PRIx64 " and original_image_size %" PRIu64
-			      " do not follow the image (it ends at 0x%" PRIx64 ")",
+		die(EXIT_BAD,
+		    "%s: AVB footer: vbmeta at 0x%" PRIx64 " and original_image_size %" PRIu64
+		    " do not follow the image (it ends at 0x%" PRIx64 ")",
 		    rp->src, a->f.vbmeta_offset, a->f.original_image_size, tstart);
 	if (!(a->blob = malloc(a->f.vbmeta_size)) ||
 	    read_at(t->fd, a->blob, a->f.vbmeta_size, t->off + (a->f.vbmeta_offset - tstart)))
 		die(EXIT_BAD, "%s: cannot read the vbmeta image", rp->src);
 	if (avb_vbmeta_parse(a->blob, a->f.vbmeta_size, a->f.vbmeta_offset, &a->vb, &d) < 0)
 		die(EXIT_BAD, "%s: %s", rp->src, d.msg);
-	a->inner = (struct piece){.fd = t->fd, .off = t->off,
-				  .len = a->f.original_image_size > tstart ? a->f.original_image_size - tstart : 0};
+	a->inner = (struct piece){
+	    .fd = t->fd,
+	    .off = t->off,
+	    .len = a->f.original_image_size > tstart ? a->f.original_image_size - tstart : 0};
 	a->present = true;
 }
 
@@ -221,8 +225,7 @@ static struct piece dir_piece(struct repack *rp, const char *name)
 }
 
 /* Is the file now in the folder the one unpack wrote? */
-static bool piece_matches(const struct repack *rp, const struct piece *pc,
-			  const struct mf_file *f)
+static bool piece_matches(const struct repack *rp, const struct piece *pc, const struct mf_file *f)
 {
 	uint8_t sha[32];
 	int r;
@@ -361,11 +364,15 @@ static void dir_tree(struct repack *rp, const struct manifest *m)
 	int fd;
 
 	if (strcmp(m->tree_dir, RDTREE_DIR) || strcmp(m->tree.name, RDTREE_SPEC) || !p->present)
-		die(EXIT_BAD, "%s/" MANIFEST_NAME ": tree: want \"tree " RDTREE_DIR " " RDTREE_SPEC
-			      " SIZE SHA256\" and a ramdisk part", rp->src);
+		die(EXIT_BAD,
+		    "%s/" MANIFEST_NAME ": tree: want \"tree " RDTREE_DIR " " RDTREE_SPEC
+		    " SIZE SHA256\" and a ramdisk part",
+		    rp->src);
 	if (file_open_ro_at(rp->dirfd, RDTREE_SPEC, &fd, &size, &d) < 0)
-		die(EXIT_BAD, "%s/" RDTREE_SPEC ": %s (the manifest has a tree line: unpack --tree "
-			      "again, or drop that line to repack without the tree)", rp->src, d.msg);
+		die(EXIT_BAD,
+		    "%s/" RDTREE_SPEC ": %s (the manifest has a tree line: unpack --tree "
+		    "again, or drop that line to repack without the tree)",
+		    rp->src, d.msg);
 	close(fd);
 	if (rdtree_build(rp->src, rp->dirfd, m->tree.size, m->tree.sha256, cli_source_date_epoch(),
 			 &out, &n, comp, &added, &d) < 0)
@@ -373,8 +380,10 @@ static void dir_tree(struct repack *rp, const struct manifest *m)
 	if (!out)
 		return; /* the tree is as unpacked: the ramdisk file stands */
 	if (p->changed)
-		die(EXIT_BAD, "%s: both the ramdisk file and " RDTREE_DIR "/" RDTREE_SPEC
-			      " changed: restore one of them", rp->src);
+		die(EXIT_BAD,
+		    "%s: both the ramdisk file and " RDTREE_DIR "/" RDTREE_SPEC
+		    " changed: restore one of them",
+		    rp->src);
 	rp->tree_buf = out;
 	p->data = (struct piece){.mem = out, .len = n};
 	p->changed = true;
@@ -384,7 +393,8 @@ static void dir_tree(struct repack *rp, const struct manifest *m)
 	       rp->src, n, comp, added ? "" : "\n");
 	if (added)
 		printf(", %u new entr%s from " RDTREE_DIR " (owner 0:0; change it in " RDTREE_SPEC
-		       " after a repack... or with ramdisk edit)\n", added, added == 1 ? "y" : "ies");
+		       " after a repack... or with ramdisk edit)\n",
+		       added, added == 1 ? "y" : "ies");
 }
 
 static void from_dir(struct repack *rp, const char *dir)
@@ -490,7 +500,8 @@ static void cw_piece(struct cut_writer *w, const struct piece *pc)
 
 	if (w->err || !n)
 		return;
-	w->err = pc->mem ? write_all(w->fd, pc->mem, (size_t)n) : copy_range(pc->fd, pc->off, n, w->fd);
+	w->err =
+	    pc->mem ? write_all(w->fd, pc->mem, (size_t)n) : copy_range(pc->fd, pc->off, n, w->fd);
 	w->left -= n;
 }
 
@@ -548,8 +559,9 @@ static void write_exact_dir(const struct repack *rp, int fd, struct diag *d)
 	if (w.err)
 		die(EXIT_BAD, "writing: %s", strerror(-w.err));
 	if (w.left)
-		die(EXIT_BAD, "%s: the folder holds %" PRIu64 " bytes less than the original %" PRIu64
-			      "; not reproduced",
+		die(EXIT_BAD,
+		    "%s: the folder holds %" PRIu64 " bytes less than the original %" PRIu64
+		    "; not reproduced",
 		    rp->src, w.left, rp->orig_size);
 	(void)d;
 }
@@ -581,7 +593,8 @@ static void repack_exact(struct repack *rp, const struct repack_opts *o)
 	if (outfile_commit(&out, &d))
 		die_diag(o->out, &d);
 	printf("%s: %" PRIu64 " bytes, header v%" PRIu32 ", nothing changed: the input's bytes%s\n",
-	       o->out, rp->orig_size, rp->img.version, rp->damaged ? " (damage kept as it was)" : "");
+	       o->out, rp->orig_size, rp->img.version,
+	       rp->damaged ? " (damage kept as it was)" : "");
 }
 
 /* ---- rebuilt: overrides and the plan ------------------------------------------------------ */
@@ -599,8 +612,10 @@ static void apply_files(struct repack *rp, const struct repack_opts *o)
 			die(EXIT_USAGE, "a vendor_boot image has no %s",
 			    bootimg_part_name((enum bootimg_part)i));
 		if (i == BP_VENDOR_RAMDISK && rp->table && rp->nfrag != 1)
-			die(EXIT_USAGE, "--vendor_ramdisk: this image has %u ramdisk fragments; "
-					"unpack it and replace the fragment files", rp->nfrag);
+			die(EXIT_USAGE,
+			    "--vendor_ramdisk: this image has %u ramdisk fragments; "
+			    "unpack it and replace the fragment files",
+			    rp->nfrag);
 		int fd = inputs_open(&rp->in, o->file[i], &size);
 		p->data = (struct piece){.fd = fd, .len = size};
 		p->present = p->changed = true;
@@ -624,7 +639,8 @@ static void apply_header(struct repack *rp, const struct repack_opts *o)
 		rp->header_changed = true;
 	}
 	if (o->name) {
-		if (strlen(o->name) >= BOOT_NAME_SIZE || (g->kind == BOOTIMG_BOOT && g->version >= 3))
+		if (strlen(o->name) >= BOOT_NAME_SIZE ||
+		    (g->kind == BOOTIMG_BOOT && g->version >= 3))
 			die(EXIT_USAGE, "--name: too long, or no name field in this header");
 		memset(g->name, 0, BOOT_NAME_SIZE);
 		memcpy(g->name, o->name, strlen(o->name));
@@ -645,7 +661,7 @@ static void apply_header(struct repack *rp, const struct repack_opts *o)
  * is quoted, as the kernel reads it back (lib/cmdline.h). */
 static void kv_split(const struct kv_edit *e, char *key, size_t kcap, char *word, size_t wcap)
 {
-	const char *opt = e->kind == KV_CMD_SET ? "--cmdline-set"
+	const char *opt = e->kind == KV_CMD_SET	 ? "--cmdline-set"
 			  : e->kind == KV_CMD_RM ? "--cmdline-remove"
 			  : e->kind == KV_BC_SET ? "--bootconfig-set"
 						 : "--bootconfig-remove";
@@ -654,8 +670,8 @@ static void kv_split(const struct kv_edit *e, char *key, size_t kcap, char *word
 	bool set = e->kind == KV_CMD_SET || e->kind == KV_BC_SET;
 
 	if (!kl || kl >= kcap || strcspn(e->arg, " \t\n\"'{};#=") < kl)
-		die(EXIT_USAGE, "%s \"%s\": KEY is empty, too long or holds a blank, quote or =",
-		    opt, e->arg);
+		die(EXIT_USAGE,
+		    "%s \"%s\": KEY is empty, too long or holds a blank, quote or =", opt, e->arg);
 	if (!set && eq)
 		die(EXIT_USAGE, "%s takes a KEY, not KEY=VALUE (\"%s\")", opt, e->arg);
 	if (e->kind == KV_BC_SET && !eq)
@@ -671,11 +687,15 @@ static void kv_split(const struct kv_edit *e, char *key, size_t kcap, char *word
 		if (val && strchr(val, '\n'))
 			die(EXIT_USAGE, "%s \"%s\": a newline in VALUE", opt, e->arg);
 		if (blanks && dq)
-			die(EXIT_USAGE, "%s \"%s\": VALUE holds blanks and a quote; the kernel "
-					"cannot read that back", opt, e->arg);
+			die(EXIT_USAGE,
+			    "%s \"%s\": VALUE holds blanks and a quote; the kernel "
+			    "cannot read that back",
+			    opt, e->arg);
 		q = blanks ? "\"" : "";
-	} else if (val[0] != '"' && val[0] != '\'' && val[strspn(val,
-			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:+@%")]) {
+	} else if (val[0] != '"' && val[0] != '\'' &&
+		   val[strspn(
+		       val,
+		       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:+@%")]) {
 		if (dq && sq)
 			die(EXIT_USAGE, "%s \"%s\": VALUE holds both quotes", opt, e->arg);
 		q = dq ? "'" : "\"";
@@ -740,13 +760,14 @@ static void apply_bootconfig_edits(struct repack *rp, const struct repack_opts *
 	if (!any)
 		return;
 	if (rp->img.kind != BOOTIMG_VENDOR || rp->img.version < 4)
-		die(EXIT_USAGE, "%s: --bootconfig-set/--bootconfig-remove: bootconfig lives in a "
-				"vendor_boot v4 image; this is %s v%" PRIu32,
+		die(EXIT_USAGE,
+		    "%s: --bootconfig-set/--bootconfig-remove: bootconfig lives in a "
+		    "vendor_boot v4 image; this is %s v%" PRIu32,
 		    rp->src, rp->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "a boot image",
 		    rp->img.version);
 	if (p->data.len > (1u << 20))
-		die(EXIT_BAD, "%s: bootconfig: %" PRIu64 " bytes; line edits stop at 1 MiB", rp->src,
-		    p->data.len);
+		die(EXIT_BAD, "%s: bootconfig: %" PRIu64 " bytes; line edits stop at 1 MiB",
+		    rp->src, p->data.len);
 	len = (size_t)p->data.len;
 	cap = len + 2 * sizeof(val) + 64;
 	cur = malloc(cap);
@@ -765,8 +786,10 @@ static void apply_bootconfig_edits(struct repack *rp, const struct repack_opts *
 		long n = bootconfig_edit((char *)cur, len, key, e->kind == KV_BC_SET ? val : NULL,
 					 (char *)next, cap);
 		if (n == -ENOTSUP)
-			die(EXIT_BAD, "%s: bootconfig has { } blocks or ';': edit it as a file "
-				      "(unpack, edit bootconfig, repack the folder)", rp->src);
+			die(EXIT_BAD,
+			    "%s: bootconfig has { } blocks or ';': edit it as a file "
+			    "(unpack, edit bootconfig, repack the folder)",
+			    rp->src);
 		if (n < 0)
 			die(EXIT_BAD, "%s: bootconfig: out of room", rp->src);
 		len = (size_t)n;
@@ -783,8 +806,8 @@ static void apply_bootconfig_edits(struct repack *rp, const struct repack_opts *
 	if (len == p->data.len) { /* already as asked? */
 		uint8_t *was = malloc(len ? len : 1);
 		bool same = was && (p->data.mem ? !memcmp(p->data.mem, cur, len)
-					 : !read_at(p->data.fd, was, len, p->data.off) &&
-						   !memcmp(was, cur, len));
+						: !read_at(p->data.fd, was, len, p->data.off) &&
+						      !memcmp(was, cur, len));
 		free(was);
 		if (same) {
 			free(cur);
@@ -929,8 +952,8 @@ static bool trailer_is_marker(const struct piece *t)
 		return false;
 	if (n >= SEANDROID_LEN && !memcmp(b, SEANDROID_MAGIC, SEANDROID_LEN))
 		m = n >= SEANDROID_LEN + 4 && !memcmp(b + SEANDROID_LEN, "\xff\xff\xff\xff", 4)
-			    ? SEANDROID_LEN + 4
-			    : SEANDROID_LEN;
+			? SEANDROID_LEN + 4
+			: SEANDROID_LEN;
 	else if (n >= LGBUMP_LEN && !memcmp(b, LGBUMP_MAGIC, LGBUMP_LEN))
 		m = LGBUMP_LEN;
 	else
@@ -1042,25 +1065,27 @@ static void repack_rebuild(struct repack *rp, const struct repack_opts *o)
 	       : rp->damaged   ? ", damaged sections rewritten as they are"
 			       : ", sections unchanged",
 	       pl->id_mode == ID_KEEP ? "" : ", id computed",
-	       !rp->avb.present ? "" : o->avb_key ? ", AVB signed" : ", AVB signature stale");
+	       !rp->avb.present ? ""
+	       : o->avb_key	? ", AVB signed"
+				: ", AVB signature stale");
 	free(fill);
 	free(pl);
 }
 
 static const char repack_usage[] =
-	"usage: bootimg repack SOURCE -o OUT [options]\n"
-	"SOURCE is a folder made by 'bootimg unpack' or a boot/vendor_boot image.\n"
-	"With nothing changed, OUT is SOURCE's image byte for byte.\n"
-	"  --kernel F --ramdisk F --second F --dtb F --recovery_dtbo F\n"
-	"  --vendor_ramdisk F --bootconfig F   replace a section (MTK header kept)\n"
-	"  --cmdline S --name S --os_version A.B.C --os_patch_level YYYY-MM\n"
-	"  --cmdline-set KEY=VALUE|KEY --cmdline-remove KEY   one key of the command line\n"
-	"                          (a vendor_boot's: the vendor command line); repeatable\n"
-	"  --bootconfig-set KEY=VALUE --bootconfig-remove KEY   one line of a vendor_boot\n"
-	"                          v4's bootconfig; repeatable; already so: no change\n"
-	"  --no-mtk                drop the MediaTek headers\n"
-	"  --avb-key KEY.pem [--avb-algorithm SHA256_RSA4096]   sign the AVB vbmeta again\n"
-	"  --partition-size N | --scatter F [--partition NAME]   refuse if too big\n";
+    "usage: bootimg repack SOURCE -o OUT [options]\n"
+    "SOURCE is a folder made by 'bootimg unpack' or a boot/vendor_boot image.\n"
+    "With nothing changed, OUT is SOURCE's image byte for byte.\n"
+    "  --kernel F --ramdisk F --second F --dtb F --recovery_dtbo F\n"
+    "  --vendor_ramdisk F --bootconfig F   replace a section (MTK header kept)\n"
+    "  --cmdline S --name S --os_version A.B.C --os_patch_level YYYY-MM\n"
+    "  --cmdline-set KEY=VALUE|KEY --cmdline-remove KEY   one key of the command line\n"
+    "                          (a vendor_boot's: the vendor command line); repeatable\n"
+    "  --bootconfig-set KEY=VALUE --bootconfig-remove KEY   one line of a vendor_boot\n"
+    "                          v4's bootconfig; repeatable; already so: no change\n"
+    "  --no-mtk                drop the MediaTek headers\n"
+    "  --avb-key KEY.pem [--avb-algorithm SHA256_RSA4096]   sign the AVB vbmeta again\n"
+    "  --partition-size N | --scatter F [--partition NAME]   refuse if too big\n";
 
 enum repack_opt {
 	R_SOURCE,
@@ -1076,29 +1101,38 @@ enum repack_opt {
 	R_HELP,
 	R_AVB_KEY,
 	R_AVB_ALG,
-	R_EDIT = 50, /* + enum kv_kind */
+	R_EDIT = 50,  /* + enum kv_kind */
 	R_FILE = 100, /* + enum bootimg_part */
 };
 
 static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, const char **src)
 {
 	static const struct opt o[] = {
-		{"output", 'o', true, R_OUT}, {"cmdline", 0, true, R_CMDLINE},
-		{"name", 0, true, R_NAME}, {"board", 0, true, R_NAME},
-		{"os_version", 0, true, R_OSV}, {"os_patch_level", 0, true, R_OSP},
-		{"no_mtk", 0, false, R_NOMTK}, {"partition_size", 0, true, R_PSIZE},
-		{"scatter", 0, true, R_SCAT}, {"partition", 0, true, R_PART},
-		{"help", 'h', false, R_HELP}, {"avb_key", 0, true, R_AVB_KEY},
-		{"avb_algorithm", 0, true, R_AVB_ALG},
-		{"cmdline_set", 0, true, R_EDIT + KV_CMD_SET},
-		{"cmdline_remove", 0, true, R_EDIT + KV_CMD_RM},
-		{"bootconfig_set", 0, true, R_EDIT + KV_BC_SET},
-		{"bootconfig_remove", 0, true, R_EDIT + KV_BC_RM},
-		{"kernel", 0, true, R_FILE + BP_KERNEL}, {"ramdisk", 0, true, R_FILE + BP_RAMDISK},
-		{"second", 0, true, R_FILE + BP_SECOND}, {"dtb", 0, true, R_FILE + BP_DTB},
-		{"recovery_dtbo", 0, true, R_FILE + BP_RECOVERY_DTBO},
-		{"vendor_ramdisk", 0, true, R_FILE + BP_VENDOR_RAMDISK},
-		{"bootconfig", 0, true, R_FILE + BP_BOOTCONFIG}, {0},
+	    {"output", 'o', true, R_OUT},
+	    {"cmdline", 0, true, R_CMDLINE},
+	    {"name", 0, true, R_NAME},
+	    {"board", 0, true, R_NAME},
+	    {"os_version", 0, true, R_OSV},
+	    {"os_patch_level", 0, true, R_OSP},
+	    {"no_mtk", 0, false, R_NOMTK},
+	    {"partition_size", 0, true, R_PSIZE},
+	    {"scatter", 0, true, R_SCAT},
+	    {"partition", 0, true, R_PART},
+	    {"help", 'h', false, R_HELP},
+	    {"avb_key", 0, true, R_AVB_KEY},
+	    {"avb_algorithm", 0, true, R_AVB_ALG},
+	    {"cmdline_set", 0, true, R_EDIT + KV_CMD_SET},
+	    {"cmdline_remove", 0, true, R_EDIT + KV_CMD_RM},
+	    {"bootconfig_set", 0, true, R_EDIT + KV_BC_SET},
+	    {"bootconfig_remove", 0, true, R_EDIT + KV_BC_RM},
+	    {"kernel", 0, true, R_FILE + BP_KERNEL},
+	    {"ramdisk", 0, true, R_FILE + BP_RAMDISK},
+	    {"second", 0, true, R_FILE + BP_SECOND},
+	    {"dtb", 0, true, R_FILE + BP_DTB},
+	    {"recovery_dtbo", 0, true, R_FILE + BP_RECOVERY_DTBO},
+	    {"vendor_ramdisk", 0, true, R_FILE + BP_VENDOR_RAMDISK},
+	    {"bootconfig", 0, true, R_FILE + BP_BOOTCONFIG},
+	    {0},
 	};
 	struct opt_state s;
 	int id;
@@ -1128,7 +1162,8 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 			if (ro->nedit == REPACK_MAX_EDITS)
 				die(EXIT_USAGE, "at most %d --cmdline-*/--bootconfig-* edits",
 				    REPACK_MAX_EDITS);
-			ro->edit[ro->nedit++] = (struct kv_edit){(enum kv_kind)(id - R_EDIT), s.arg};
+			ro->edit[ro->nedit++] =
+			    (struct kv_edit){(enum kv_kind)(id - R_EDIT), s.arg};
 			break;
 		}
 	}
@@ -1137,8 +1172,10 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 	if (ro->avb_alg && !ro->avb_key)
 		die(EXIT_USAGE, "--avb-algorithm needs --avb-key");
 	if (ro->avb_alg && !avb_alg_by_name(ro->avb_alg))
-		die(EXIT_USAGE, "--avb-algorithm: unknown \"%s\" (SHA256_RSA2048, SHA256_RSA4096, "
-				"SHA256_RSA8192, SHA512_RSA2048...)", ro->avb_alg);
+		die(EXIT_USAGE,
+		    "--avb-algorithm: unknown \"%s\" (SHA256_RSA2048, SHA256_RSA4096, "
+		    "SHA256_RSA8192, SHA512_RSA2048...)",
+		    ro->avb_alg);
 }
 
 int cmd_repack(int argc, char **argv)

@@ -76,7 +76,8 @@ static void save_part(struct unpack *u, enum bootimg_part part)
 	if (part == BP_KERNEL && p->appended_dtbs) { /* the DTBs on their own: kernel.dtb */
 		save(u, &mp->data, p->data_off, p->appended_dtb_at);
 		name_of(mp->dtb.name, name, ".dtb");
-		save(u, &mp->dtb, p->data_off + p->appended_dtb_at, p->data_len - p->appended_dtb_at);
+		save(u, &mp->dtb, p->data_off + p->appended_dtb_at,
+		     p->data_len - p->appended_dtb_at);
 	} else {
 		save(u, &mp->data, p->data_off, p->data_len);
 	}
@@ -223,13 +224,13 @@ static void unpack(struct unpack *u, const char *dir)
 }
 
 static const char unpack_usage[] =
-	"usage: bootimg unpack IMAGE DIR [--decompress-kernel] [--tree]\n"
-	"  --decompress-kernel   also write the kernel's decoded payload as\n"
-	"                        DIR/kernel.vmlinux (not used by repack)\n"
-	"  --tree                also extract the ramdisk into DIR/ramdisk.d with\n"
-	"                        its exact spec DIR/ramdisk.spec (owners, modes,\n"
-	"                        nodes, links, order: no root needed); repack DIR\n"
-	"                        rebuilds the ramdisk from them when they changed\n";
+    "usage: bootimg unpack IMAGE DIR [--decompress-kernel] [--tree]\n"
+    "  --decompress-kernel   also write the kernel's decoded payload as\n"
+    "                        DIR/kernel.vmlinux (not used by repack)\n"
+    "  --tree                also extract the ramdisk into DIR/ramdisk.d with\n"
+    "                        its exact spec DIR/ramdisk.spec (owners, modes,\n"
+    "                        nodes, links, order: no root needed); repack DIR\n"
+    "                        rebuilds the ramdisk from them when they changed\n";
 
 /* --tree: the ramdisk read and checked before anything is written. */
 static void tree_prepare(struct rdtree *t, const struct image *im, const char *dir,
@@ -243,9 +244,9 @@ static void tree_prepare(struct rdtree *t, const struct image *im, const char *d
 	if (im->img.kind != BOOTIMG_BOOT || !p->s || !p->data_len)
 		die(EXIT_BAD, "%s: --tree: %s", im->path,
 		    im->img.kind != BOOTIMG_BOOT
-			    ? "a vendor_boot image: extract its ramdisk files with 'ramdisk extract "
-			      "--spec'"
-			    : "the image has no ramdisk");
+			? "a vendor_boot image: extract its ramdisk files with 'ramdisk extract "
+			  "--spec'"
+			: "the image has no ramdisk");
 	for (unsigned i = 0; i < 2; i++) {
 		char path[PATH_MAX];
 		if (strfmt(path, sizeof(path), "%s/%s", dir, names[i]) < 0)
@@ -269,7 +270,8 @@ int cmd_unpack(int argc, char **argv)
 	enum { U_ARG, U_DECOMP, U_HELP, U_TREE };
 	static const struct opt o[] = {{"decompress_kernel", 0, false, U_DECOMP},
 				       {"tree", 0, false, U_TREE},
-				       {"help", 'h', false, U_HELP}, {0}};
+				       {"help", 'h', false, U_HELP},
+				       {0}};
 	const char *pos[2] = {NULL, NULL};
 	bool decomp = false, tree = false;
 	struct rdtree t;
@@ -312,8 +314,9 @@ int cmd_unpack(int argc, char **argv)
 			diag_prefix(&d, "the other files are in %s, the tree is not", pos[1]);
 			die_diag(pos[0], &d);
 		}
-		printf("%s/" RDTREE_SPEC ": %zu entries, compression %s; the files in %s/" RDTREE_DIR
-		       "\n", pos[1], t.rd.n, t.comp, pos[1]);
+		printf("%s/" RDTREE_SPEC
+		       ": %zu entries, compression %s; the files in %s/" RDTREE_DIR "\n",
+		       pos[1], t.rd.n, t.comp, pos[1]);
 		rdtree_free(&t);
 	}
 	free(u);

@@ -22,21 +22,21 @@
 #include "strfmt.h"
 
 static const char usage[] =
-	"usage: unpack_bootimg --boot_img IMAGE [--out DIR] [--format info|mkbootimg] [-0]\n"
-	"\n"
-	"Unpack a boot, recovery or vendor_boot image (header v0-v4) into DIR\n"
-	"(default: out): kernel, ramdisk, second, recovery_dtbo, dtb, boot_signature;\n"
-	"vendor_boot: vendor_ramdisk (v3) or vendor_ramdisk00.. with\n"
-	"vendor-ramdisk-by-name/ramdisk_NAME links (v4), dtb, bootconfig.\n"
-	"Sections are written as stored (MediaTek headers included).\n"
-	"\n"
-	"  --format info       print the header fields (default)\n"
-	"  --format mkbootimg  print mkbootimg arguments that rebuild the image\n"
-	"                      byte-identically (shell-quoted)\n"
-	"  -0, --null          with --format mkbootimg: NUL-terminated arguments\n"
-	"  --version           print \"unpack_bootimg VERSION\" and exit\n"
-	"\n"
-	"Exit status: 0 done, 1 bad image, 2 bad usage.\n";
+    "usage: unpack_bootimg --boot_img IMAGE [--out DIR] [--format info|mkbootimg] [-0]\n"
+    "\n"
+    "Unpack a boot, recovery or vendor_boot image (header v0-v4) into DIR\n"
+    "(default: out): kernel, ramdisk, second, recovery_dtbo, dtb, boot_signature;\n"
+    "vendor_boot: vendor_ramdisk (v3) or vendor_ramdisk00.. with\n"
+    "vendor-ramdisk-by-name/ramdisk_NAME links (v4), dtb, bootconfig.\n"
+    "Sections are written as stored (MediaTek headers included).\n"
+    "\n"
+    "  --format info       print the header fields (default)\n"
+    "  --format mkbootimg  print mkbootimg arguments that rebuild the image\n"
+    "                      byte-identically (shell-quoted)\n"
+    "  -0, --null          with --format mkbootimg: NUL-terminated arguments\n"
+    "  --version           print \"unpack_bootimg VERSION\" and exit\n"
+    "\n"
+    "Exit status: 0 done, 1 bad image, 2 bad usage.\n";
 
 /* ---- argument list, printed shell-quoted or NUL-separated ------------------------ */
 
@@ -115,8 +115,7 @@ static void extract(struct outset *o, const struct image *im, uint64_t off, uint
 	outset_range(o, name, im->fd, off, len);
 }
 
-static void extract_part(struct outset *o, const struct image *im, enum bootimg_part p,
-			 bool always)
+static void extract_part(struct outset *o, const struct image *im, enum bootimg_part p, bool always)
 {
 	const struct bootimg_section *s = im->part[p].s;
 
@@ -137,8 +136,9 @@ static void check_link_names(const struct image *im)
 
 		if (strfmt(link, sizeof(link), "ramdisk_%.32s", name) < 0 ||
 		    !name_is_component(link))
-			die(EXIT_BAD, "%s: vendor ramdisk table entry %u: ramdisk name \"%.32s\" "
-				      "is not a plain file name; nothing unpacked",
+			die(EXIT_BAD,
+			    "%s: vendor ramdisk table entry %u: ramdisk name \"%.32s\" "
+			    "is not a plain file name; nothing unpacked",
 			    im->path, i, name);
 	}
 }
@@ -356,9 +356,11 @@ static void addr_args(struct argl *a, const struct bootimg *g, uint64_t base, bo
 	add(a, "--pagesize=0x%08" PRIx32, g->page_size);
 	add(a, "--base=0x%08" PRIx64, base);
 	add(a, "--kernel_offset=0x%08" PRIx64, g->kernel_addr - base);
-	add(a, "--ramdisk_offset=0x%08" PRIx64, g->ramdisk_addr >= base ? g->ramdisk_addr - base : 0);
+	add(a, "--ramdisk_offset=0x%08" PRIx64,
+	    g->ramdisk_addr >= base ? g->ramdisk_addr - base : 0);
 	if (!vendor)
-		add(a, "--second_offset=0x%08" PRIx64, g->second_addr >= base ? g->second_addr - base : 0);
+		add(a, "--second_offset=0x%08" PRIx64,
+		    g->second_addr >= base ? g->second_addr - base : 0);
 	add(a, "--tags_offset=0x%08" PRIx64, g->tags_addr - base);
 	if (vendor || g->version == 2)
 		add(a, "--dtb_offset=0x%016" PRIx64, g->dtb_addr - base);
@@ -472,32 +474,37 @@ static void warn_losses(const struct image *im)
 
 	if (im->nwarn)
 		warnmsg("%s: the image is damaged (see above); mkbootimg writes a whole one from "
-			"the bytes there, not a copy", im->path);
+			"the bytes there, not a copy",
+			im->path);
 	if (at >= 0)
 		warnmsg("%s: header byte @0x%lx cannot be reproduced by mkbootimg flags; use "
 			"'bootimg unpack' and 'bootimg repack' for an exact copy",
 			im->path, at);
 	if (im->id_checked && !im->id_ok)
 		warnmsg("%s: the stored id does not match the sections; mkbootimg will write "
-			"the correct one", im->path);
+			"the correct one",
+			im->path);
 	for (int p = 0; p < BP_COUNT; p++)
 		if (im->part[p].s && im->part[p].pad_nonzero)
 			warnmsg("%s: the padding after %s is not zero; mkbootimg writes zeros",
 				im->path, bootimg_part_name((enum bootimg_part)p));
 	if (im->tr.size)
 		warnmsg("%s: %" PRIu64 " bytes after the last section (%s...) are not "
-			"reproduced by mkbootimg", im->path, im->tr.size,
-			trailer_kind_name(im->tr.item[0].kind));
+			"reproduced by mkbootimg",
+			im->path, im->tr.size, trailer_kind_name(im->tr.item[0].kind));
 }
 
 /* ---- main ------------------------------------------------------------------- */
 
 enum { O_BOOT_IMG = 1, O_OUT, O_FORMAT, O_NULL, O_HELP, O_VERSION };
 static const struct opt opts[] = {
-	{"boot_img", 0, true, O_BOOT_IMG}, {"out", 0, true, O_OUT},
-	{"format", 0, true, O_FORMAT},	   {"null", '0', false, O_NULL},
-	{"help", 'h', false, O_HELP},	   {"version", 0, false, O_VERSION},
-	{0},
+    {"boot_img", 0, true, O_BOOT_IMG},
+    {"out", 0, true, O_OUT},
+    {"format", 0, true, O_FORMAT},
+    {"null", '0', false, O_NULL},
+    {"help", 'h', false, O_HELP},
+    {"version", 0, false, O_VERSION},
+    {0},
 };
 
 int main(int argc, char **argv)

@@ -45,8 +45,8 @@ static int load_wrapper(struct image *im, const uint8_t *probe, size_t n, struct
 	if (!(im->wrap_raw = malloc(im->wrap.size)))
 		return diag_set(d, -ENOMEM, "out of memory");
 	return read_at(im->fd, im->wrap_raw, im->wrap.size, 0)
-		       ? diag_set(d, -EIO, "reading the %s header", wrapper_name(im->wrap.kind))
-		       : 0;
+		   ? diag_set(d, -EIO, "reading the %s header", wrapper_name(im->wrap.kind))
+		   : 0;
 }
 
 /* Each section against the file: what is there, and a warning for the rest. */
@@ -57,20 +57,24 @@ static void check_sections(struct image *im, uint64_t body)
 		struct image_part *p = &im->part[s->part];
 		struct diag d;
 
-		p->avail = s->offset < body ? (s->size < body - s->offset ? s->size : body - s->offset) : 0;
+		p->avail = s->offset < body
+			       ? (s->size < body - s->offset ? s->size : body - s->offset)
+			       : 0;
 		if (s->offset + s->size < body)
 			p->pad_avail = s->padded - s->size < body - s->offset - s->size
-					       ? s->padded - s->size
-					       : body - s->offset - s->size;
+					   ? s->padded - s->size
+					   : body - s->offset - s->size;
 		if (!bootimg_check_fit(&im->img, s, body, &d))
 			continue;
 		im->cut_short = true;
 		if (p->avail < s->size)
-			warn(im, "%s: %" PRIu64 " byte%s missing; the %" PRIu64 " bytes there are used",
-			     d.msg, s->size - p->avail, s->size - p->avail == 1 ? "" : "s", p->avail);
+			warn(im,
+			     "%s: %" PRIu64 " byte%s missing; the %" PRIu64 " bytes there are used",
+			     d.msg, s->size - p->avail, s->size - p->avail == 1 ? "" : "s",
+			     p->avail);
 		else
-			warn(im, "%s: %" PRIu64 " of its %" PRIu64 " padding bytes are there", d.msg,
-			     p->pad_avail, s->padded - s->size);
+			warn(im, "%s: %" PRIu64 " of its %" PRIu64 " padding bytes are there",
+			     d.msg, p->pad_avail, s->padded - s->size);
 	}
 }
 
@@ -110,7 +114,8 @@ static int load_header(struct image *im, struct diag *d)
 	n = body < im->img.header_len ? (size_t)body : (size_t)im->img.header_len;
 	if (n < im->img.header_len) {
 		im->cut_short = true;
-		warn(im, "file is %" PRIu64 " bytes: it ends inside the %" PRIu64 "-byte header page",
+		warn(im,
+		     "file is %" PRIu64 " bytes: it ends inside the %" PRIu64 "-byte header page",
 		     im->size, im->img.header_len);
 	}
 	r = read_at(im->fd, im->hdr, n, base);
@@ -130,19 +135,22 @@ static int load_table(struct image *im, struct diag *d)
 	if (!t || im->img.kind != BOOTIMG_VENDOR || im->img.version < 4)
 		return 0;
 	if (im->part[BP_TABLE].avail < t->size)
-		return diag_set(d, -ENODATA, "the vendor ramdisk table (%" PRIu64
-					     " bytes at 0x%" PRIx64 ") is cut short by the end of the file",
+		return diag_set(d, -ENODATA,
+				"the vendor ramdisk table (%" PRIu64 " bytes at 0x%" PRIx64
+				") is cut short by the end of the file",
 				t->size, t->offset);
 	if (t->size > (uint64_t)VENDOR_RAMDISK_MAX_ENTRIES * VENDOR_RAMDISK_ENTRY_SIZE * 4)
-		return diag_set(d, -EINVAL, "vendor_ramdisk_table_size @0x%x: %" PRIu64
-					    " bytes is more than a table can need",
+		return diag_set(d, -EINVAL,
+				"vendor_ramdisk_table_size @0x%x: %" PRIu64
+				" bytes is more than a table can need",
 				VOFF_TABLE_SIZE, t->size);
 	buf = malloc(t->size ? t->size : 1);
 	if (!buf)
 		return diag_set(d, -ENOMEM, "out of memory");
 	r = read_at(im->fd, buf, t->size, t->offset);
 	if (!r) {
-		r = vendor_table_parse(&im->img, buf, t->size, im->vrd, VENDOR_RAMDISK_MAX_ENTRIES, d);
+		r = vendor_table_parse(&im->img, buf, t->size, im->vrd, VENDOR_RAMDISK_MAX_ENTRIES,
+				       d);
 		if (r >= 0)
 			im->nvrd = (unsigned)r, r = 0;
 	} else {
@@ -180,8 +188,8 @@ static int inspect_kernel(struct image *im, struct image_part *p, const uint8_t 
 	if (p->fmt == PF_ZIMAGE)
 		hint = zimage_length(b, n);
 	if (hint || !(flags & IMAGE_NO_DTB_SCAN))
-		payload_find_appended_dtb(im->fd, p->data_off, p->data_len, hint, &p->appended_dtb_at,
-					  &p->appended_dtbs);
+		payload_find_appended_dtb(im->fd, p->data_off, p->data_len, hint,
+					  &p->appended_dtb_at, &p->appended_dtbs);
 	if (!(flags & IMAGE_KERNEL))
 		return 0;
 	r = kernel_inspect(im->fd, p->data_off, p->appended_dtbs ? p->appended_dtb_at : p->data_len,
@@ -209,14 +217,16 @@ static int load_mtk(struct image *im, struct image_part *p, enum bootimg_part pa
 	p->data_off = p->s->offset + MTK_HDR_SIZE;
 	p->data_len = p->mtk.dsize < after ? p->mtk.dsize : after;
 	if (p->mtk.dsize > room)
-		warn(im, "%s: MTK dsize @0x%" PRIx64 " is %" PRIu32 ", %" PRIu64
-			 " more than the %" PRIu64 " bytes the header's %s_size leaves after it; "
-			 "%" PRIu64 " are used",
-		     name, p->s->offset + MTKOFF_DSIZE, p->mtk.dsize, p->mtk.dsize - room, room, name,
-		     p->data_len);
+		warn(im,
+		     "%s: MTK dsize @0x%" PRIx64 " is %" PRIu32 ", %" PRIu64
+		     " more than the %" PRIu64 " bytes the header's %s_size leaves after it; "
+		     "%" PRIu64 " are used",
+		     name, p->s->offset + MTKOFF_DSIZE, p->mtk.dsize, p->mtk.dsize - room, room,
+		     name, p->data_len);
 	else if (p->mtk.dsize < room)
-		warn(im, "%s: MTK dsize @0x%" PRIx64 " is %" PRIu32 " + 512, %" PRIu64
-			 " byte%s less than %s_size (%" PRIu64 "); the payload is the dsize bytes",
+		warn(im,
+		     "%s: MTK dsize @0x%" PRIx64 " is %" PRIu32 " + 512, %" PRIu64
+		     " byte%s less than %s_size (%" PRIu64 "); the payload is the dsize bytes",
 		     name, p->s->offset + MTKOFF_DSIZE, p->mtk.dsize, room - p->mtk.dsize,
 		     room - p->mtk.dsize == 1 ? "" : "s", name, p->s->size);
 	if (p->mtk.dsize < room && p->data_len == p->mtk.dsize) {
@@ -336,8 +346,8 @@ static int extract_open(const struct image *im, uint64_t off, uint64_t len, stru
 	return 0;
 }
 
-static int extract(const struct image *im, uint64_t off, uint64_t len, const char *dst,
-		   bool guard, struct diag *d)
+static int extract(const struct image *im, uint64_t off, uint64_t len, const char *dst, bool guard,
+		   struct diag *d)
 {
 	struct outfile o;
 	int r = extract_open(im, off, len, &o, dst, guard, d);

@@ -53,11 +53,11 @@ struct image {
 	struct trailer tr;
 	bool has_id, id_checked, id_ok, id_sha256;
 	uint8_t id_computed[BOOT_ID_SIZE];
-	bool hdr_extra; /* bytes beyond header_size in the header page are not zero */
+	bool hdr_extra;		   /* bytes beyond header_size in the header page are not zero */
 	struct kernel_info kernel; /* with IMAGE_KERNEL */
 	uint8_t *kconfig;	   /* the embedded .config, or NULL */
 	size_t kconfig_len;
-	bool cut_short; /* the file ends before the image does */
+	bool cut_short;	      /* the file ends before the image does */
 	struct avb_image avb; /* with an AVB footer (tr.has_avb): the vbmeta, parsed */
 	bool avb_loaded;
 	char avb_error[DIAG_MSG_MAX]; /* why it is not */
@@ -71,10 +71,11 @@ int image_try_load(struct image *im, const char *path, struct diag *d);
 
 /* Flags for the *_flags variants. */
 enum {
-	IMAGE_NO_ID = 1,       /* do not hash the sections: has_id and id_sha256 are set from the
-				* header, id_checked stays false */
-	IMAGE_NO_DTB_SCAN = 2, /* do not look for DTBs appended to a kernel without a zImage length */
-	IMAGE_KERNEL = 4,      /* decode the kernel: its payload, version string, config (kernel.h) */
+	IMAGE_NO_ID = 1, /* do not hash the sections: has_id and id_sha256 are set from the
+			  * header, id_checked stays false */
+	IMAGE_NO_DTB_SCAN =
+	    2,		  /* do not look for DTBs appended to a kernel without a zImage length */
+	IMAGE_KERNEL = 4, /* decode the kernel: its payload, version string, config (kernel.h) */
 };
 int image_try_load_flags(struct image *im, const char *path, unsigned flags, struct diag *d);
 

@@ -27,13 +27,13 @@ uint64_t section_src_size(const struct section_src *s)
 	return n;
 }
 
-static int size32(const struct image_plan *p, enum bootimg_part part, uint32_t *out,
-		  struct diag *d)
+static int size32(const struct image_plan *p, enum bootimg_part part, uint32_t *out, struct diag *d)
 {
 	uint64_t n = section_src_size(&p->src[part]);
 
 	if (n > UINT32_MAX)
-		return diag_set(d, -EOVERFLOW, "%s is %" PRIu64 " bytes, more than a 32-bit size field",
+		return diag_set(d, -EOVERFLOW,
+				"%s is %" PRIu64 " bytes, more than a 32-bit size field",
 				bootimg_part_name(part), n);
 	*out = (uint32_t)n;
 	return 0;
@@ -187,7 +187,7 @@ int image_write(struct image_plan *p, int out_fd, struct diag *d)
 	/* The id is known only now: rewrite the header page with it. */
 	r = bootimg_encode(&p->img, p->hdr, p->img.header_len, d);
 	if (!r && pwrite(out_fd, p->hdr, p->img.header_len, (off_t)p->prefix.len) !=
-			  (ssize_t)p->img.header_len)
+		      (ssize_t)p->img.header_len)
 		r = diag_set(d, -EIO, "writing the header: %s", strerror(errno));
 	return r;
 }

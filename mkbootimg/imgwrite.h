@@ -41,8 +41,8 @@ enum id_mode {
 
 struct image_plan {
 	struct piece prefix; /* bytes before the header (a DHTB pre-header...), len 0: none */
-	struct bootimg img; /* header fields; section sizes are set by image_plan_layout() */
-	uint8_t *hdr;	    /* img.header_len bytes to encode over (zeroed for a new image) */
+	struct bootimg img;  /* header fields; section sizes are set by image_plan_layout() */
+	uint8_t *hdr;	     /* img.header_len bytes to encode over (zeroed for a new image) */
 	struct section_src src[BP_COUNT];
 	struct piece trailer; /* bytes after the last page (len 0: none) */
 	enum id_mode id_mode;

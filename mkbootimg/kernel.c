@@ -36,7 +36,10 @@ static enum payload_fmt magic_at(const uint8_t *p, size_t n)
 {
 	if (n >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 0x08)
 		return PF_GZIP;
-	if (n >= 6 && !memcmp(p, "\xfd" "7zXZ\0", 6))
+	if (n >= 6 && !memcmp(p,
+			      "\xfd"
+			      "7zXZ\0",
+			      6))
 		return PF_XZ;
 	if (n >= 4 && get_le32(p) == LZ4_LEGACY_MAGIC)
 		return PF_LZ4_LEGACY;
@@ -174,7 +177,10 @@ int kernel_inspect(int fd, uint64_t off, uint64_t len, struct kernel_info *ki, u
 	if (v)
 		kernel_find_version(v, vl, ki);
 	else if (ki->kind == PF_ARM64_IMAGE || ki->kind == PF_ZIMAGE || ki->kind == PF_BZIMAGE ||
-		 (len >= 4 && !memcmp(k, "\x7f" "ELF", 4))) /* a kernel not compressed */
+		 (len >= 4 && !memcmp(k,
+				      "\x7f"
+				      "ELF",
+				      4))) /* a kernel not compressed */
 		kernel_find_version(k, (size_t)len, ki);
 	if (config)
 		find_config(v ? v : k, v ? vl : (size_t)len, config, config_len, ki);

@@ -27,17 +27,17 @@
 #include "payload.h"
 #include "textsize.h"
 
-#define KERNEL_READ_MAX (64u << 20)	   /* a kernel section read into memory, at most */
-#define KERNEL_VMLINUX_MAX (192u << 20)	   /* a decompressed kernel, at most */
-#define KERNEL_CONFIG_MAX (4u << 20)	   /* an embedded .config, at most */
+#define KERNEL_READ_MAX	   (64u << 20)	/* a kernel section read into memory, at most */
+#define KERNEL_VMLINUX_MAX (192u << 20) /* a decompressed kernel, at most */
+#define KERNEL_CONFIG_MAX  (4u << 20)	/* an embedded .config, at most */
 #define KERNEL_VERSION_MAX 256
 
 struct kernel_info {
-	enum payload_fmt kind;	/* zImage, arm64-Image, bzImage, a compression, unknown */
-	enum payload_fmt inner; /* the compressed payload (PF_UNKNOWN: none found) */
-	uint64_t inner_at;	/* its offset in the kernel */
-	bool decoded;		/* the payload decoded (whole or as far as it goes) */
-	uint64_t vmlinux_len;	/* bytes it decoded to */
+	enum payload_fmt kind;		  /* zImage, arm64-Image, bzImage, a compression, unknown */
+	enum payload_fmt inner;		  /* the compressed payload (PF_UNKNOWN: none found) */
+	uint64_t inner_at;		  /* its offset in the kernel */
+	bool decoded;			  /* the payload decoded (whole or as far as it goes) */
+	uint64_t vmlinux_len;		  /* bytes it decoded to */
 	char version[KERNEL_VERSION_MAX]; /* "Linux version ..." up to the newline, or "" */
 	char release[KERNEL_RELEASE_MAX]; /* its third word (uname -r), or "" */
 	bool has_config;		  /* IKCFG_ST + gzip found */

@@ -15,15 +15,15 @@
 #define MF_FIELDS_MAX 12
 
 static const char *const wrapper_words[] = {
-	[WRAP_NONE] = "none", [WRAP_DHTB] = "dhtb", [WRAP_BLOB] = "blob",
-	[WRAP_NOOK] = "nook", [WRAP_ACCLAIM] = "acclaim",
+    [WRAP_NONE] = "none", [WRAP_DHTB] = "dhtb",	      [WRAP_BLOB] = "blob",
+    [WRAP_NOOK] = "nook", [WRAP_ACCLAIM] = "acclaim",
 };
 
 static const char *const trailer_names[] = {
-	[MF_TRAILER_NONE] = "none",
-	[MF_TRAILER_PAD00] = "pad00",
-	[MF_TRAILER_PADFF] = "padff",
-	[MF_TRAILER_DATA] = "data",
+    [MF_TRAILER_NONE] = "none",
+    [MF_TRAILER_PAD00] = "pad00",
+    [MF_TRAILER_PADFF] = "padff",
+    [MF_TRAILER_DATA] = "data",
 };
 
 int manifest_set_name(char *dst, const char *name)
@@ -160,7 +160,7 @@ struct mf_line {
 };
 
 static int line_err(const struct mf_line *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static int line_err(const struct mf_line *l, const char *fmt, ...)
 {
 	char msg[DIAG_MSG_MAX];
@@ -177,8 +177,8 @@ static int name_field(const struct mf_line *l, unsigned i, char *dst)
 	const char *s = l->f[i];
 
 	if (!name_is_component(s) || s[0] == '.')
-		return line_err(l, "\"%.64s\" is not a file name of the folder (no '/', no leading '.')",
-				s);
+		return line_err(
+		    l, "\"%.64s\" is not a file name of the folder (no '/', no leading '.')", s);
 	if (manifest_set_name(dst, s) < 0)
 		return line_err(l, "file name \"%.64s...\" is too long", s);
 	return 0;
@@ -243,7 +243,9 @@ static int note_order(struct manifest *m, enum bootimg_part p, const struct mf_l
 {
 	for (unsigned i = 0; i < m->nparts; i++)
 		if (m->order[i] == p)
-			return p == BP_VENDOR_RAMDISK ? 0 : line_err(l, "%s listed twice", bootimg_part_name(p));
+			return p == BP_VENDOR_RAMDISK
+				   ? 0
+				   : line_err(l, "%s listed twice", bootimg_part_name(p));
 	m->order[m->nparts++] = p;
 	return 0;
 }
@@ -272,7 +274,8 @@ static int rec_part(struct manifest *m, const struct mf_line *l)
 			    : !strcmp(l->f[i], "pad")	? mp->pad
 							: NULL;
 		if (!dst || i + 1 >= l->n)
-			return line_err(l, "\"%.32s\": want dtb, mtk, slack or pad and a file", l->f[i]);
+			return line_err(l, "\"%.32s\": want dtb, mtk, slack or pad and a file",
+					l->f[i]);
 		if ((r = name_field(l, i + 1, dst)) < 0)
 			return r;
 	}
@@ -314,7 +317,8 @@ static int rec_header(struct manifest *m, const struct mf_line *l)
 	if (l->n == 2) /* the first format: "header header.bin" */
 		return name_field(l, 1, m->header.name);
 	m->header_summed = true;
-	return l->n == 4 ? file_fields(l, 1, &m->header) : line_err(l, "header wants FILE SIZE SHA256");
+	return l->n == 4 ? file_fields(l, 1, &m->header)
+			 : line_err(l, "header wants FILE SIZE SHA256");
 }
 
 static int rec_wrapper(struct manifest *m, const struct mf_line *l)
@@ -365,7 +369,8 @@ static int rec_line(struct manifest *m, const struct mf_line *l)
 		m->kind = l->f[1][0] == 'v' ? BOOTIMG_VENDOR : BOOTIMG_BOOT;
 		return 0;
 	}
-	if (!strcmp(k, "id") && l->n == 3 && (!strcmp(l->f[1], "sha1") || !strcmp(l->f[1], "sha256"))) {
+	if (!strcmp(k, "id") && l->n == 3 &&
+	    (!strcmp(l->f[1], "sha1") || !strcmp(l->f[1], "sha256"))) {
 		m->has_id = true;
 		m->id_sha256 = !strcmp(l->f[1], "sha256");
 		m->id_ok = !strcmp(l->f[2], "ok");
@@ -394,14 +399,17 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, struct diag
 
 		l.no++;
 		if (ll >= sizeof(buf))
-			return diag_set(d, -EINVAL, "%u: line longer than %zu bytes", l.no, sizeof(buf));
+			return diag_set(d, -EINVAL, "%u: line longer than %zu bytes", l.no,
+					sizeof(buf));
 		memcpy(buf, text + i, ll);
 		buf[ll] = 0;
 		i += ll;
 		l.n = 0;
-		for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		for (char *save = NULL, *w = strtok_r(buf, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save)) {
 			if (l.n == MF_FIELDS_MAX)
-				return diag_set(d, -EINVAL, "%u: more than %d fields", l.no, MF_FIELDS_MAX);
+				return diag_set(d, -EINVAL, "%u: more than %d fields", l.no,
+						MF_FIELDS_MAX);
 			l.f[l.n++] = w;
 		}
 		if (l.n && (r = rec_line(m, &l)) < 0)

@@ -40,11 +40,11 @@
 #include "bootimg.h"
 #include "diag.h"
 
-#define MANIFEST_MAGIC "bootkit-unpack 1"
-#define MANIFEST_NAME "manifest"
-#define MANIFEST_MAX (1u << 20)	 /* bytes of manifest text read */
-#define MANIFEST_NAME_MAX 64	 /* a file name in the folder, with the NUL */
-#define MANIFEST_LINE_MAX 1024	 /* a line of the manifest, with the NUL */
+#define MANIFEST_MAGIC	     "bootkit-unpack 1"
+#define MANIFEST_NAME	     "manifest"
+#define MANIFEST_MAX	     (1u << 20) /* bytes of manifest text read */
+#define MANIFEST_NAME_MAX    64		/* a file name in the folder, with the NUL */
+#define MANIFEST_LINE_MAX    1024	/* a line of the manifest, with the NUL */
 #define MANIFEST_SHA256_SIZE 32
 
 enum mf_trailer { MF_TRAILER_NONE, MF_TRAILER_PAD00, MF_TRAILER_PADFF, MF_TRAILER_DATA };
@@ -59,7 +59,7 @@ struct mf_file {
 struct mf_part {
 	bool present;
 	struct mf_file data;
-	struct mf_file dtb; /* a kernel's appended DTBs (name "" when none) */
+	struct mf_file dtb;	       /* a kernel's appended DTBs (name "" when none) */
 	char mtk[MANIFEST_NAME_MAX];   /* "" when none */
 	char slack[MANIFEST_NAME_MAX]; /* "" when none */
 	char pad[MANIFEST_NAME_MAX];   /* "" when the padding is all zero */
@@ -69,7 +69,7 @@ struct manifest {
 	enum bootimg_kind kind;
 	uint64_t size;
 	char wrapper[MANIFEST_NAME_MAX]; /* "" when none */
-	int wrapper_kind;		  /* enum wrap_kind */
+	int wrapper_kind;		 /* enum wrap_kind */
 	struct mf_file header;
 	bool header_summed; /* header's SIZE SHA256 given (older folders lack them) */
 	bool has_id, id_sha256, id_ok;
@@ -78,7 +78,7 @@ struct manifest {
 	unsigned nparts;
 	struct mf_file frag[VENDOR_RAMDISK_MAX_ENTRIES];
 	unsigned nfrag;
-	char table[MANIFEST_NAME_MAX]; /* "" when none */
+	char table[MANIFEST_NAME_MAX];	   /* "" when none */
 	char table_pad[MANIFEST_NAME_MAX]; /* "" when its padding is all zero */
 	char trailer[MANIFEST_NAME_MAX];
 	enum mf_trailer trailer_kind;

@@ -24,8 +24,8 @@ int mtk_hdr_parse(const uint8_t *buf, size_t len, uint64_t section_size, struct 
 	h->maddr = get_le32(buf + MTKOFF_MADDR);
 	if (h->dsize > section_size - MTK_HDR_SIZE)
 		return diag_set(d, -EINVAL,
-				"MediaTek header dsize @+0x4 is %" PRIu32
-				", more than the %" PRIu64 " bytes after it",
+				"MediaTek header dsize @+0x4 is %" PRIu32 ", more than the %" PRIu64
+				" bytes after it",
 				h->dsize, section_size - MTK_HDR_SIZE);
 	if (get_le32(buf + MTKOFF_EXT_MAGIC) == MTK_EXT_MAGIC) {
 		h->ext = true;
@@ -42,8 +42,8 @@ int mtk_hdr_build(uint8_t *out, const char *name, uint64_t dsize, struct diag *d
 	size_t n = strlen(name);
 
 	if (n >= MTK_NAME_SIZE)
-		return diag_set(d, -EINVAL, "MediaTek header name \"%s\" is longer than %d bytes", name,
-				MTK_NAME_SIZE - 1);
+		return diag_set(d, -EINVAL, "MediaTek header name \"%s\" is longer than %d bytes",
+				name, MTK_NAME_SIZE - 1);
 	memset(out, 0xff, MTK_HDR_SIZE);
 	put_le32(out + MTKOFF_MAGIC, MTK_MAGIC);
 	memset(out + MTKOFF_NAME, 0, MTK_NAME_SIZE);

@@ -23,8 +23,8 @@
 
 #include "diag.h"
 
-#define MTK_HDR_SIZE 512
-#define MTK_MAGIC 0x58881688u
+#define MTK_HDR_SIZE  512
+#define MTK_MAGIC     0x58881688u
 #define MTK_EXT_MAGIC 0x58891689u
 #define MTK_NAME_SIZE 32
 

@@ -10,12 +10,22 @@
 #include "fileio.h"
 
 static const char *const names[PF_COUNT] = {
-	[PF_UNKNOWN] = "unknown",   [PF_EMPTY] = "empty",	  [PF_GZIP] = "gzip",
-	[PF_LZ4_LEGACY] = "lz4-legacy", [PF_LZ4_FRAME] = "lz4-frame", [PF_XZ] = "xz",
-	[PF_BZIP2] = "bzip2",	   [PF_LZMA] = "lzma",		  [PF_ZSTD] = "zstd",
-	[PF_LZOP] = "lzop",	   [PF_CPIO] = "cpio",		  [PF_FDT] = "dtb",
-	[PF_DTBO] = "dtbo",	   [PF_ZIMAGE] = "zImage",	  [PF_ARM64_IMAGE] = "arm64-Image",
-	[PF_BZIMAGE] = "bzImage",
+    [PF_UNKNOWN] = "unknown",
+    [PF_EMPTY] = "empty",
+    [PF_GZIP] = "gzip",
+    [PF_LZ4_LEGACY] = "lz4-legacy",
+    [PF_LZ4_FRAME] = "lz4-frame",
+    [PF_XZ] = "xz",
+    [PF_BZIP2] = "bzip2",
+    [PF_LZMA] = "lzma",
+    [PF_ZSTD] = "zstd",
+    [PF_LZOP] = "lzop",
+    [PF_CPIO] = "cpio",
+    [PF_FDT] = "dtb",
+    [PF_DTBO] = "dtbo",
+    [PF_ZIMAGE] = "zImage",
+    [PF_ARM64_IMAGE] = "arm64-Image",
+    [PF_BZIMAGE] = "bzImage",
 };
 
 const char *payload_fmt_name(enum payload_fmt f)
@@ -36,21 +46,21 @@ struct magic {
 
 /* Ordered: stronger (longer) magics first. lzma's 3 bytes are weak: last. */
 static const struct magic magics[] = {
-	{PF_XZ, 0, 6, "\xfd\x37\x7a\x58\x5a\x00"},
-	{PF_CPIO, 0, 6, "070701"},
-	{PF_CPIO, 0, 6, "070702"},
-	{PF_LZ4_LEGACY, 0, 4, "\x02\x21\x4c\x18"},
-	{PF_LZ4_FRAME, 0, 4, "\x04\x22\x4d\x18"},
-	{PF_ZSTD, 0, 4, "\x28\xb5\x2f\xfd"},
-	{PF_LZOP, 0, 4, "\x89\x4c\x5a\x4f"},
-	{PF_FDT, 0, 4, "\xd0\x0d\xfe\xed"},
-	{PF_DTBO, 0, 4, "\xd7\xb7\xab\x1e"},
-	{PF_ZIMAGE, 0x24, 4, "\x18\x28\x6f\x01"},
-	{PF_ARM64_IMAGE, 0x38, 4, "ARM\x64"},
-	{PF_BZIMAGE, 0x202, 4, "HdrS"},
-	{PF_GZIP, 0, 2, "\x1f\x8b"},
-	{PF_BZIP2, 0, 3, "BZh"},
-	{PF_LZMA, 0, 3, "\x5d\x00\x00"},
+    {PF_XZ, 0, 6, "\xfd\x37\x7a\x58\x5a\x00"},
+    {PF_CPIO, 0, 6, "070701"},
+    {PF_CPIO, 0, 6, "070702"},
+    {PF_LZ4_LEGACY, 0, 4, "\x02\x21\x4c\x18"},
+    {PF_LZ4_FRAME, 0, 4, "\x04\x22\x4d\x18"},
+    {PF_ZSTD, 0, 4, "\x28\xb5\x2f\xfd"},
+    {PF_LZOP, 0, 4, "\x89\x4c\x5a\x4f"},
+    {PF_FDT, 0, 4, "\xd0\x0d\xfe\xed"},
+    {PF_DTBO, 0, 4, "\xd7\xb7\xab\x1e"},
+    {PF_ZIMAGE, 0x24, 4, "\x18\x28\x6f\x01"},
+    {PF_ARM64_IMAGE, 0x38, 4, "ARM\x64"},
+    {PF_BZIMAGE, 0x202, 4, "HdrS"},
+    {PF_GZIP, 0, 2, "\x1f\x8b"},
+    {PF_BZIP2, 0, 3, "BZh"},
+    {PF_LZMA, 0, 3, "\x5d\x00\x00"},
 };
 
 enum payload_fmt payload_detect(const uint8_t *buf, size_t len)
@@ -155,8 +165,8 @@ static void scan_header(struct dtb_scan *sc, uint64_t p, const uint8_t *h)
 	sc->g[sc->n++] = (struct good){p, dep + 1};
 }
 
-int payload_find_appended_dtb(int fd, uint64_t off, uint64_t len, uint64_t hint,
-			      uint64_t *dtb_off, unsigned *count)
+int payload_find_appended_dtb(int fd, uint64_t off, uint64_t len, uint64_t hint, uint64_t *dtb_off,
+			      unsigned *count)
 {
 	enum { CHUNK = 1 << 16, OVER = 8 };
 	struct dtb_scan sc = {.len = len, .cap = FDT_SCAN_GOOD_MAX};

@@ -42,8 +42,8 @@ enum payload_fmt {
 #ifndef FDT_MAGIC
 #define FDT_MAGIC 0xd00dfeedu /* libfdt's fdt.h says the same */
 #endif
-#define FDT_MIN_SIZE 40u /* an FDT header */
-#define FDT_CHAIN_MAX 256u /* appended DTBs counted, at most */
+#define FDT_MIN_SIZE	  40u	/* an FDT header */
+#define FDT_CHAIN_MAX	  256u	/* appended DTBs counted, at most */
 #define FDT_SCAN_GOOD_MAX 4096u /* scan: chain starts remembered (a real kernel has a few) */
 
 /* Short lower-case name: "gzip", "lz4-legacy", "zImage"... */
@@ -67,7 +67,7 @@ uint64_t zimage_length(const uint8_t *buf, size_t len);
  * Returns 1 with *dtb_off (relative to off) and *count set, 0 when there is
  * none, negative errno on read errors.
  */
-int payload_find_appended_dtb(int fd, uint64_t off, uint64_t len, uint64_t hint,
-			      uint64_t *dtb_off, unsigned *count);
+int payload_find_appended_dtb(int fd, uint64_t off, uint64_t len, uint64_t hint, uint64_t *dtb_off,
+			      unsigned *count);
 
 #endif

@@ -111,8 +111,10 @@ static int confined(int dirfd, const char *dir, const char *path, struct diag *d
 		slash = strchr(c, '/');
 		size_t n = slash ? (size_t)(slash - c) : strlen(c);
 		if (!n || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-			return diag_set(d, -EPERM, RDTREE_SPEC ": file \"%s\": \".\", \"..\" or an "
-						   "empty component", path);
+			return diag_set(d, -EPERM,
+					RDTREE_SPEC ": file \"%s\": \".\", \"..\" or an "
+						    "empty component",
+					path);
 		if (!slash)
 			break;
 	}
@@ -162,7 +164,8 @@ int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t w
 	mem_sink_init(&packed);
 	if ((r = rd_apply_spec_file(&rd, spec, false, d)) < 0) {
 		if (r == -ENOENT)
-			diag_prefix(d, "a file gone from " RDTREE_DIR "? to remove its entry, delete its "
+			diag_prefix(d, "a file gone from " RDTREE_DIR
+				       "? to remove its entry, delete its "
 				       "line from " RDTREE_SPEC);
 		goto out;
 	}
@@ -179,7 +182,8 @@ int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t w
 	if ((r = rd_write(&rd, &raw.s, d)) < 0)
 		goto out;
 	if (raw.len > RDTREE_MAX) {
-		r = diag_set(d, -EFBIG, RDTREE_SPEC ": the archive is over %u MiB", RDTREE_MAX >> 20);
+		r = diag_set(d, -EFBIG, RDTREE_SPEC ": the archive is over %u MiB",
+			     RDTREE_MAX >> 20);
 		goto out;
 	}
 	if ((r = sha256_buf(raw.buf, raw.len, sha)) < 0) {

@@ -28,9 +28,9 @@
 #include "diag.h"
 #include "ramdisk.h"
 
-#define RDTREE_DIR "ramdisk.d"
+#define RDTREE_DIR  "ramdisk.d"
 #define RDTREE_SPEC "ramdisk.spec"
-#define RDTREE_MAX (512u << 20) /* uncompressed archive bytes read or built */
+#define RDTREE_MAX  (512u << 20) /* uncompressed archive bytes read or built */
 
 struct rdtree {
 	struct ramdisk rd;

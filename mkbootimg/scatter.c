@@ -9,7 +9,7 @@
 
 #include "strfmt.h"
 
-#define LINE_MAX_LEN 512
+#define LINE_MAX_LEN  512
 #define FLAT_NAME_MAX (SCATTER_NAME_MAX + 8) /* a flat line's name, "__NODL_" and all */
 #define FLAT_ADDR_MAX 40
 
@@ -91,7 +91,8 @@ static int v1_line(struct scatter *s, char *line, unsigned ln, struct diag *d)
 		p->download = !strcasecmp(val, "true");
 	} else if (!strcmp(key, "linear_start_addr") || !strcmp(key, "partition_size")) {
 		if (parse_num(val, &v))
-			return diag_set(d, -EINVAL, "line %u: %s \"%s\" is not a number", ln, key, val);
+			return diag_set(d, -EINVAL, "line %u: %s \"%s\" is not a number", ln, key,
+					val);
 		if (key[0] == 'l') {
 			p->start = v;
 			p->bmt_encoded = (v >> 16) == 0xffff && !strcasecmp(p->name, "BMTPOOL");
@@ -120,7 +121,8 @@ static int flat_line(struct scatter *s, char *line, unsigned ln, struct diag *d)
 	if (parse_num(addr, &v))
 		return diag_set(d, -EINVAL, "line %u: address \"%s\" is not a number", ln, addr);
 	if (s->n >= SCATTER_MAX_PARTS)
-		return diag_set(d, -E2BIG, "line %u: more than %d partitions", ln, SCATTER_MAX_PARTS);
+		return diag_set(d, -E2BIG, "line %u: more than %d partitions", ln,
+				SCATTER_MAX_PARTS);
 	p = &s->part[s->n++];
 	memset(p, 0, sizeof(*p));
 	p->download = strncmp(name, "__NODL_", 7) != 0;
@@ -174,7 +176,8 @@ int scatter_parse(const char *text, size_t len, struct scatter *s, struct diag *
 		n = e - pos;
 		ln++;
 		if (n >= sizeof(line))
-			return diag_set(d, -EINVAL, "line %u: longer than %d bytes", ln, LINE_MAX_LEN - 1);
+			return diag_set(d, -EINVAL, "line %u: longer than %d bytes", ln,
+					LINE_MAX_LEN - 1);
 		memcpy(line, text + pos, n);
 		line[n] = 0;
 		pos = e + 1;

@@ -24,9 +24,9 @@
 #include "diag.h"
 
 #define SCATTER_MAX_PARTS 128
-#define SCATTER_NAME_MAX 64
-#define SCATTER_FILE_MAX 128
-#define SCATTER_INFO_MAX 64 /* a value kept only to be shown: a longer one is cut, "..." */
+#define SCATTER_NAME_MAX  64
+#define SCATTER_FILE_MAX  128
+#define SCATTER_INFO_MAX  64 /* a value kept only to be shown: a longer one is cut, "..." */
 
 struct scatter_part {
 	char index[SCATTER_INFO_MAX]; /* "SYS9" (V1.x), "" (flat) */

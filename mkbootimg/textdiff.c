@@ -103,7 +103,8 @@ static int myers(const struct lines *a, const struct lines *b, struct script *s)
 			long x;
 			if (d == 0)
 				x = 0;
-			else if (k == -d || (k != d && prev[k - 1 + (d - 1)] < prev[k + 1 + (d - 1)]))
+			else if (k == -d ||
+				 (k != d && prev[k - 1 + (d - 1)] < prev[k + 1 + (d - 1)]))
 				x = prev[k + 1 + (d - 1)]; /* down: a line of b inserted */
 			else
 				x = prev[k - 1 + (d - 1)] + 1; /* right: a line of a deleted */

@@ -16,7 +16,7 @@
 
 #define TEXTDIFF_MAX_LINES 200000u
 #define TEXTDIFF_MAX_EDITS 4000u
-#define TEXTDIFF_CONTEXT 3u
+#define TEXTDIFF_CONTEXT   3u
 
 /* Does this look like text: no NUL, mostly printable, at most 1 MiB? */
 bool textdiff_is_text(const char *p, size_t n);

@@ -39,10 +39,10 @@ static enum trailer_kind byte_kind(uint8_t b)
 #define PAD_RUN_MIN 512
 
 struct gap_state {
-	enum trailer_kind open;  /* kind of the item being built */
-	uint64_t start;          /* where it began */
-	enum trailer_kind pad;   /* inside data: kind of the trailing padding run */
-	uint64_t pad_start;      /* and where that run began (== pos: none) */
+	enum trailer_kind open; /* kind of the item being built */
+	uint64_t start;		/* where it began */
+	enum trailer_kind pad;	/* inside data: kind of the trailing padding run */
+	uint64_t pad_start;	/* and where that run began (== pos: none) */
 };
 
 static void gap_byte(struct trailer *t, struct gap_state *g, uint64_t pos, enum trailer_kind k)

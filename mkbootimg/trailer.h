@@ -19,19 +19,19 @@
 #include "avb.h"
 #include "diag.h"
 
-#define SEANDROID_MAGIC "SEANDROIDENFORCE"
-#define SEANDROID_LEN 16
-#define LGBUMP_MAGIC "\x41\xa9\xe4\x67\x74\x4d\x1d\x1b\xa4\x29\xf2\xec\xea\x65\x52\x79"
-#define LGBUMP_LEN 16
+#define SEANDROID_MAGIC	  "SEANDROIDENFORCE"
+#define SEANDROID_LEN	  16
+#define LGBUMP_MAGIC	  "\x41\xa9\xe4\x67\x74\x4d\x1d\x1b\xa4\x29\xf2\xec\xea\x65\x52\x79"
+#define LGBUMP_LEN	  16
 #define TRAILER_MAX_ITEMS 8
 
 enum trailer_kind {
 	TR_ZERO,      /* 0x00 padding */
-	TR_FF,        /* 0xff padding (erased flash) */
+	TR_FF,	      /* 0xff padding (erased flash) */
 	TR_SEANDROID, /* "SEANDROIDENFORCE" */
 	TR_VBMETA,    /* AVB vbmeta blob pointed to by the footer */
 	TR_AVB_FOOTER,
-	TR_DATA, /* anything else */
+	TR_DATA,   /* anything else */
 	TR_LGBUMP, /* LG's bump marker */
 };
 

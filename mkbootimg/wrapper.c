@@ -46,15 +46,15 @@ void wrapper_detect(const uint8_t *buf, size_t len, uint64_t file_size, struct w
 		w->size = DHTB_SIZE;
 		w->covered = get_le32(buf + DHTB_OFF_SIZE);
 		memcpy(w->sha256, buf + DHTB_OFF_SHA, sizeof(w->sha256));
-	} else if (len >= BLOB_SIZE && file_size > BLOB_SIZE &&
-		   starts(buf, len, BLOB_MAGIC)) {
+	} else if (len >= BLOB_SIZE && file_size > BLOB_SIZE && starts(buf, len, BLOB_MAGIC)) {
 		w->kind = WRAP_BLOB;
 		w->size = BLOB_SIZE;
 		w->covered = get_le32(buf + BLOB_OFF_SIZE);
 	} else if (len >= BOFF_CMDLINE + BOOT_ARGS_SIZE && starts(buf, len, BOOT_MAGIC)) {
 		if (file_size > NOOK_SIZE && nook_loader(buf + BOFF_CMDLINE, BOOT_ARGS_SIZE))
 			w->kind = WRAP_NOOK, w->size = NOOK_SIZE;
-		else if (file_size > ACCLAIM_SIZE && starts(buf + BOFF_NAME, BOOT_NAME_SIZE, "BauwksBoot"))
+		else if (file_size > ACCLAIM_SIZE &&
+			 starts(buf + BOFF_NAME, BOOT_NAME_SIZE, "BauwksBoot"))
 			w->kind = WRAP_ACCLAIM, w->size = ACCLAIM_SIZE;
 	}
 }

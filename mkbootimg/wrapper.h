@@ -31,15 +31,15 @@
 
 #include "diag.h"
 
-#define DHTB_SIZE 512u
-#define DHTB_MAGIC "DHTB\x01\x00\x00\x00"
-#define DHTB_OFF_SHA 8u
-#define DHTB_OFF_SIZE 48u
-#define BLOB_SIZE 104u
-#define BLOB_MAGIC "-SIGNED-BY-SIGNBLOB-"
-#define BLOB_OFF_SIZE 96u
-#define NOOK_SIZE 0x100000u
-#define ACCLAIM_SIZE 0x40000u
+#define DHTB_SIZE	  512u
+#define DHTB_MAGIC	  "DHTB\x01\x00\x00\x00"
+#define DHTB_OFF_SHA	  8u
+#define DHTB_OFF_SIZE	  48u
+#define BLOB_SIZE	  104u
+#define BLOB_MAGIC	  "-SIGNED-BY-SIGNBLOB-"
+#define BLOB_OFF_SIZE	  96u
+#define NOOK_SIZE	  0x100000u
+#define ACCLAIM_SIZE	  0x40000u
 #define WRAPPER_PROBE_LEN 1024u /* bytes wrapper_detect() wants from offset 0 */
 _Static_assert(BLOB_OFF_SIZE + 8 <= BLOB_SIZE, "blob size field inside the header");
 
@@ -47,9 +47,9 @@ enum wrap_kind { WRAP_NONE, WRAP_DHTB, WRAP_BLOB, WRAP_NOOK, WRAP_ACCLAIM };
 
 struct wrapper {
 	enum wrap_kind kind;
-	uint64_t size;	     /* bytes before the boot image header */
-	uint32_t covered;    /* DHTB, BLOB: the size field */
-	uint8_t sha256[32];  /* DHTB: the stored checksum */
+	uint64_t size;	    /* bytes before the boot image header */
+	uint32_t covered;   /* DHTB, BLOB: the size field */
+	uint8_t sha256[32]; /* DHTB: the stored checksum */
 };
 
 const char *wrapper_name(enum wrap_kind k);

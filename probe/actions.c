@@ -75,10 +75,10 @@ static int expand(const struct match *m, const char *in, char *out, size_t cap, 
 struct load_ctx {
 	struct probe *p;
 	const char *cls;
-	unsigned root;	    /* the module the rule names: it gets the parameters */
+	unsigned root; /* the module the rule names: it gets the parameters */
 	const char *params;
-	bool mismatch;	    /* the walk stopped at a vermagic mismatch */
-	unsigned logged;    /* load lines this walk wrote */
+	bool mismatch;	 /* the walk stopped at a vermagic mismatch */
+	unsigned logged; /* load lines this walk wrote */
 };
 
 /* The first module the probe would load: does its vermagic name the running
@@ -100,7 +100,8 @@ static bool vermagic_ok(struct probe *p, int fd, const char *name)
 	if (rl == strlen(p->release) && !memcmp(rel, p->release, rl))
 		return true;
 	char esc[KERNEL_RELEASE_MAX * 4];
-	probe_esc(rel, rl, esc, sizeof(esc), true); /* a release longer than that: cut, shown only */
+	probe_esc(rel, rl, esc, sizeof(esc),
+		  true); /* a release longer than that: cut, shown only */
 	probe_log(p, "fault kernel=%s modules=%s module=%s vermagic=%s status=mismatch", p->release,
 		  p->modules_release, name, esc);
 	p->kernel_mismatch = true;
@@ -121,7 +122,8 @@ static int load_one(void *ctx, const struct moddep_graph *g, unsigned node)
 	if (moddep_name(path, plen, nm) < 0)
 		memcpy(nm, "?", 2);
 	lc->logged++; /* every way out below writes a line (or a fault line) */
-	if (strfmt(full, sizeof(full), "lib/modules/%s/%.*s", p->modules_release, (int)plen, path) < 0) {
+	if (strfmt(full, sizeof(full), "lib/modules/%s/%.*s", p->modules_release, (int)plen, path) <
+	    0) {
 		probe_log(p, "load class=%s module=%s status=error:path-too-long", lc->cls, nm);
 		return -ENAMETOOLONG;
 	}
@@ -146,7 +148,9 @@ static int load_one(void *ctx, const struct moddep_graph *g, unsigned node)
 	char esc[PROBE_PARAMS_MAX];
 	probe_esc(params, strlen(params), esc, sizeof(esc), false); /* shown: a cut is harmless */
 	probe_log(p, "load class=%s module=%s status=%s%s%s%s%s", lc->cls, nm,
-		  err == 0 ? "ok" : err == -EEXIST ? "already" : "error:",
+		  err == 0	   ? "ok"
+		  : err == -EEXIST ? "already"
+				   : "error:",
 		  err && err != -EEXIST ? strerror(-err) : "", *params ? " params=\"" : "", esc,
 		  *params ? "\"" : "");
 	return err == -EEXIST ? 0 : err;
@@ -182,10 +186,11 @@ static int walk_failed(struct probe *p, const struct load_ctx *lc, const char *n
 
 	if (err == -ELOOP) {
 		moddep_graph_cycle(&p->graph, cyc, sizeof(cyc)); /* a long one ends in "..." */
-		probe_log(p, "load class=%s module=%s status=error:dependency-cycle cycle=%s", cls, name,
-			  cyc);
+		probe_log(p, "load class=%s module=%s status=error:dependency-cycle cycle=%s", cls,
+			  name, cyc);
 	} else if (err == -ENOENT && p->graph.missing) {
-		probe_esc(p->graph.missing, p->graph.missing_len, dep, sizeof(dep), true); /* shown */
+		probe_esc(p->graph.missing, p->graph.missing_len, dep, sizeof(dep),
+			  true); /* shown */
 		probe_log(p, "load class=%s module=%s status=error:missing-dependency dep=%s", cls,
 			  name, dep);
 	} else if (!lc->logged) { /* a module that failed earlier in this pass: not tried again */
@@ -259,7 +264,7 @@ static const char *status(const struct probe *p, int err, char *buf, size_t cap)
 static int act_bind(struct probe *p, const char *cls, const char *dev, const struct match *m)
 {
 	char path[PROBE_PATH_MAX], line[PROBE_ARG_MAX + 8], st[STATUS_MAX], esc[PROBE_ARG_MAX],
-		drv[DRIVER_NAME_MAX];
+	    drv[DRIVER_NAME_MAX];
 	bool of_node;
 	int fd, err = 0;
 
@@ -269,8 +274,9 @@ static int act_bind(struct probe *p, const char *cls, const char *dev, const str
 		return -EINVAL;
 	}
 	if (probe_dev_state(p, m->bus, m->addr, &of_node, drv, sizeof(drv))) {
-		probe_log(p, "bind class=%s device=%s bus=%d addr=0x%02x status=exists:%s driver=%s",
-			  cls, esc, m->bus, m->addr, of_node ? "dt-node" : "device", drv[0] ? drv : "none");
+		probe_log(
+		    p, "bind class=%s device=%s bus=%d addr=0x%02x status=exists:%s driver=%s", cls,
+		    esc, m->bus, m->addr, of_node ? "dt-node" : "device", drv[0] ? drv : "none");
 		return 0;
 	}
 	if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/new_device", m->bus) < 0 ||
@@ -284,8 +290,8 @@ static int act_bind(struct probe *p, const char *cls, const char *dev, const str
 		if (fd >= 0)
 			close(fd);
 	}
-	probe_log(p, "bind class=%s device=%s bus=%d addr=0x%02x status=%s irq=none", cls, esc, m->bus,
-		  m->addr, status(p, err, st, sizeof(st)));
+	probe_log(p, "bind class=%s device=%s bus=%d addr=0x%02x status=%s irq=none", cls, esc,
+		  m->bus, m->addr, status(p, err, st, sizeof(st)));
 	return err;
 }
 
@@ -307,12 +313,14 @@ static int settle_device(struct probe *p, const struct rule *ru, const struct ma
 	if (!m->i2c || !probe_dev_state(p, m->bus, m->addr, &of_node, drv, sizeof(drv)))
 		return 0;
 	if (p->dry_run || p->kernel_mismatch) {
-		probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s status=%s", ru->cls, m->bus,
-			  m->addr, of_node ? "yes" : "no", drv[0] ? drv : "none",
+		probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s status=%s", ru->cls,
+			  m->bus, m->addr, of_node ? "yes" : "no", drv[0] ? drv : "none",
 			  p->dry_run ? "dry-run" : "skipped:kernel-mismatch");
 		return 0;
 	}
-	err = drv[0] ? 0 : probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv, sizeof(drv));
+	err = drv[0]
+		  ? 0
+		  : probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv, sizeof(drv));
 	for (unsigned k = 0; err && k < ru->nact; k++) { /* built in: bind by hand */
 		const struct action *a = &p->rules->act[ru->act + k];
 		if (a->kind != AK_LOAD || moddep_name(a->arg, strlen(a->arg), nm) < 0 ||
@@ -350,8 +358,8 @@ static int act_install(struct probe *p, const char *cls, const char *file)
 	else if (!p->dry_run)
 		err = write_out(p, dst, buf, (size_t)n, O_TRUNC);
 	free(buf);
-	probe_log(p, "install class=%s file=%s to=/%s status=%s", cls, esc, err == -ENAMETOOLONG ? "?" : dst,
-		  status(p, err, st, sizeof(st)));
+	probe_log(p, "install class=%s file=%s to=/%s status=%s", cls, esc,
+		  err == -ENAMETOOLONG ? "?" : dst, status(p, err, st, sizeof(st)));
 	return err;
 }
 
@@ -384,7 +392,8 @@ static int act_overlay(struct probe *p, const char *cls, const char *file)
 
 	probe_esc(file, strlen(file), esc, sizeof(esc), true); /* shown only */
 	if (probe_exists(p, base) != 0) {
-		probe_log(p, "overlay class=%s file=%s status=unsupported:no-configfs-overlays", cls, esc);
+		probe_log(p, "overlay class=%s file=%s status=unsupported:no-configfs-overlays",
+			  cls, esc);
 		return 0;
 	}
 	b = b ? b + 1 : file;
@@ -412,7 +421,8 @@ static int act_overlay(struct probe *p, const char *cls, const char *file)
 		}
 	}
 	free(buf);
-	probe_log(p, "overlay class=%s file=%s status=%s", cls, esc, status(p, err, st, sizeof(st)));
+	probe_log(p, "overlay class=%s file=%s status=%s", cls, esc,
+		  status(p, err, st, sizeof(st)));
 	return err;
 }
 

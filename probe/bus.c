@@ -33,11 +33,11 @@ static const struct bus_defaults {
 	const char *driver, *name_prefix;
 	unsigned retries, timeout_10ms;
 } bus_defaults[] = {
-	{"versatile-i2c", "Versatile I2C", 3, 100},
-	{"i2c-gpio", "i2c-gpio", 3, 100},
-	{"i2c-mt65xx", "i2c-mt65xx", 1, 200},
-	{"i801_smbus", "SMBus I801", 3, 100},
-	{"i2c-core", "", 0, 100}, /* the last one matches every adapter */
+    {"versatile-i2c", "Versatile I2C", 3, 100},
+    {"i2c-gpio", "i2c-gpio", 3, 100},
+    {"i2c-mt65xx", "i2c-mt65xx", 1, 200},
+    {"i801_smbus", "SMBus I801", 3, 100},
+    {"i2c-core", "", 0, 100}, /* the last one matches every adapter */
 };
 
 static const struct bus_defaults *defaults_of(const struct adapter *a)
@@ -48,7 +48,8 @@ static const struct bus_defaults *defaults_of(const struct adapter *a)
 		if (a->driver[0] && !strcmp(a->driver, bus_defaults[i].driver))
 			return &bus_defaults[i];
 	for (size_t i = 0; i < n; i++)
-		if (!strncmp(a->name, bus_defaults[i].name_prefix, strlen(bus_defaults[i].name_prefix)))
+		if (!strncmp(a->name, bus_defaults[i].name_prefix,
+			     strlen(bus_defaults[i].name_prefix)))
 			return &bus_defaults[i];
 	return &bus_defaults[n - 1];
 }
@@ -65,7 +66,9 @@ static void prepare(struct probe *p, struct adapter *a)
 	a->def_retries = d->retries;
 	a->def_timeout = d->timeout_10ms;
 	err = p->ops->bus_config(p->ops->ctx, p, a, 0, units);
-	probe_log(p, "bus bus=%d retries=0 timeout_ms=%u defaults=%s restore_retries=%u restore_timeout_ms=%u%s%s",
+	probe_log(p,
+		  "bus bus=%d retries=0 timeout_ms=%u defaults=%s restore_retries=%u "
+		  "restore_timeout_ms=%u%s%s",
 		  a->nr, units * 10, d->driver, d->retries, d->timeout_10ms * 10,
 		  err ? " status=error:" : "", err ? strerror(-err) : "");
 }
@@ -79,8 +82,9 @@ void probe_buses_restore(struct probe *p)
 			continue;
 		a->prepared = false;
 		err = p->ops->bus_config(p->ops->ctx, p, a, a->def_retries, a->def_timeout);
-		probe_log(p, "bus bus=%d retries=%u timeout_ms=%u status=%s%s", a->nr, a->def_retries,
-			  a->def_timeout * 10, err ? "error:" : "restored", err ? strerror(-err) : "");
+		probe_log(p, "bus bus=%d retries=%u timeout_ms=%u status=%s%s", a->nr,
+			  a->def_retries, a->def_timeout * 10, err ? "error:" : "restored",
+			  err ? strerror(-err) : "");
 	}
 }
 
@@ -117,7 +121,8 @@ static bool within_budgets(struct probe *p, struct adapter *a)
 	if (p->class_spent_us >= (uint64_t)p->class_budget_ms * 1000u) {
 		if (!p->class_over)
 			probe_log(p, "budget class=%s spent_ms=%.1f status=exhausted",
-				  p->class_name ? p->class_name : "?", (double)p->class_spent_us / 1000.0);
+				  p->class_name ? p->class_name : "?",
+				  (double)p->class_spent_us / 1000.0);
 		p->class_over = true;
 		return false;
 	}
@@ -182,8 +187,10 @@ enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c
 		p->stall_us += spent;
 	if (res != IR_TIMEOUT && spent > 4 * (uint64_t)p->timeout_ms * 1000u &&
 	    spent > PROBE_STALL_MIN_MS * 1000u) {
-		probe_log(p, "fault bus=%d addr=0x%02x reg=0x%x took_ms=%.1f status=timeout bus=abandoned",
-			  a->nr, r->addr, r->reg, (double)spent / 1000.0);
+		probe_log(
+		    p,
+		    "fault bus=%d addr=0x%02x reg=0x%x took_ms=%.1f status=timeout bus=abandoned",
+		    a->nr, r->addr, r->reg, (double)spent / 1000.0);
 		res = IR_TIMEOUT;
 		a->dead = true;
 		cache_put(p, a->nr, r, res, out);
@@ -194,8 +201,8 @@ enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c
 	if (res == IR_OK || res == IR_NAK || res == IR_BUSY)
 		a->answered = true;
 	if (res != IR_OK && res != IR_NAK)
-		probe_log(p, "fault bus=%d addr=0x%02x reg=0x%x status=%s%s", a->nr, r->addr, r->reg,
-			  probe_res_name[res], res == IR_TIMEOUT ? " bus=abandoned" : "");
+		probe_log(p, "fault bus=%d addr=0x%02x reg=0x%x status=%s%s", a->nr, r->addr,
+			  r->reg, probe_res_name[res], res == IR_TIMEOUT ? " bus=abandoned" : "");
 	/* A transfer that timed out leaves a bus no one can trust (a stuck
 	 * line, a dead bit-banged adapter): nothing more on it this pass. */
 	if (res == IR_TIMEOUT)

@@ -39,7 +39,8 @@ int probe_start(struct probe *p)
 	for (unsigned i = 0; i < p->nad; i++) {
 		probe_esc(p->ad[i].name, strlen(p->ad[i].name), esc, sizeof(esc), false); /* fits */
 		probe_log(p, "adapter bus=%d name=\"%s\" %s%s%s", p->ad[i].nr, esc,
-			  p->ad[i].smbus_only ? "smbus-only" : "i2c", p->ad[i].driver[0] ? " driver=" : "",
+			  p->ad[i].smbus_only ? "smbus-only" : "i2c",
+			  p->ad[i].driver[0] ? " driver=" : "",
 			  p->ad[i].driver); /* a driver name: a directory entry, no blank */
 	}
 	return 0;
@@ -127,13 +128,17 @@ unsigned probe_run(struct probe *p)
 
 void probe_finish(struct probe *p)
 {
-	uint64_t all = p->ops->now_us(p->ops->ctx) - p->t0, other = p->xfer_us + p->load_us + p->settle_us;
+	uint64_t all = p->ops->now_us(p->ops->ctx) - p->t0,
+		 other = p->xfer_us + p->load_us + p->settle_us;
 
 	/* ms last: the QEMU runner reads "ms=" at the end of the line */
-	probe_log(p, "done decided=%u classes=%u failures=%u xfer_ms=%.1f load_ms=%.1f settle_ms=%.1f own_ms=%.1f ms=%.1f",
-		  p->decided, p->rules ? p->rules->ncls : 0, p->failures, (double)p->xfer_us / 1000.0,
-		  (double)p->load_us / 1000.0, (double)p->settle_us / 1000.0,
-		  (double)(all > other ? all - other : 0) / 1000.0, (double)all / 1000.0);
+	probe_log(p,
+		  "done decided=%u classes=%u failures=%u xfer_ms=%.1f load_ms=%.1f settle_ms=%.1f "
+		  "own_ms=%.1f ms=%.1f",
+		  p->decided, p->rules ? p->rules->ncls : 0, p->failures,
+		  (double)p->xfer_us / 1000.0, (double)p->load_us / 1000.0,
+		  (double)p->settle_us / 1000.0, (double)(all > other ? all - other : 0) / 1000.0,
+		  (double)all / 1000.0);
 	probe_record_close(p);
 	if (p->have_graph)
 		moddep_graph_free(&p->graph);

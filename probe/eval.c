@@ -74,7 +74,6 @@ static bool test_bytes(const struct rules *r, const struct cond *c, const uint8_
 	return test(r, c, text, len <= 8, n);
 }
 
-
 static bool bus_ok(const struct cond *c, const struct adapter *a)
 {
 	char nm[LABEL_MAX];
@@ -128,8 +127,12 @@ static bool cond_i2c(struct probe *p, const struct cond *c, struct match *m, str
 		if (!bus_ok(c, a))
 			continue;
 		for (unsigned k = 0; k < c->naddr; k++) {
-			struct i2c_req r = {.addr = c->addr[k], .regbits = c->regbits, .reg = c->reg,
-					    .len = c->len, .via = c->via, .force = c->force};
+			struct i2c_req r = {.addr = c->addr[k],
+					    .regbits = c->regbits,
+					    .reg = c->reg,
+					    .len = c->len,
+					    .via = c->via,
+					    .force = c->force};
 			uint8_t b[I2C_ID_MAX] = {0};
 			char hx[2 * I2C_ID_MAX + 1];
 			enum i2c_res res = probe_i2c_read(p, a, &r, b);
@@ -199,8 +202,7 @@ static long file_fact(struct probe *p, const char *dir, const char *key, struct 
 	return n;
 }
 
-static enum verdict cond_text(struct probe *p, const struct cond *c, struct match *m,
-			      struct why *w)
+static enum verdict cond_text(struct probe *p, const struct cond *c, struct match *m, struct why *w)
 {
 	char *buf = p->scratch, esc[SHOWN_MAX];
 	long n;
@@ -208,7 +210,8 @@ static enum verdict cond_text(struct probe *p, const struct cond *c, struct matc
 
 	switch (c->kind) {
 	case CK_CMDLINE: /* the command line, then bootconfig (an array: any element) */
-		if ((n = cmdline_get(p->cmdline, p->cmdline_len, c->key, buf, PROBE_FACT_MAX + 1)) < 0 &&
+		if ((n = cmdline_get(p->cmdline, p->cmdline_len, c->key, buf, PROBE_FACT_MAX + 1)) <
+			0 &&
 		    (n = bootconfig_get(p->bootconfig, p->bootconfig_len, c->key, buf,
 					PROBE_FACT_MAX + 1, NULL)) < 0) {
 			why_add(w, " %s: absent", c->key);

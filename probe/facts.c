@@ -200,7 +200,8 @@ static bool find_modules(struct probe *p)
 	DIR *d;
 	int dfd;
 
-	if (p->release && strfmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release) >= 0 &&
+	if (p->release &&
+	    strfmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release) >= 0 &&
 	    probe_exists(p, path) == 0) {
 		/* shorter than KERNEL_RELEASE_MAX: probe_read_facts checked */
 		memcpy(p->modules_release, p->release, strlen(p->release) + 1);
@@ -223,7 +224,8 @@ static bool find_modules(struct probe *p)
 		return false;
 	memcpy(p->modules_release, best, sizeof(best));
 	p->kernel_mismatch = true;
-	probe_log(p, "fault kernel=%s modules=%s status=mismatch", p->release ? p->release : "?", best);
+	probe_log(p, "fault kernel=%s modules=%s status=mismatch", p->release ? p->release : "?",
+		  best);
 	return true;
 }
 
@@ -235,19 +237,22 @@ static void read_modules(struct probe *p)
 	char path[PROBE_PATH_MAX];
 
 	if (!find_modules(p)) {
-		if (strfmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release ? p->release : "") >= 0)
+		if (strfmt(path, sizeof(path), "lib/modules/%s/modules.dep",
+			   p->release ? p->release : "") >= 0)
 			probe_log(p, "fault file=/%s status=unreadable", path);
 		return;
 	}
-	if ((p->moddep = read_module_file(p, p->modules_release, "modules.dep", &p->moddep_len, true))) {
+	if ((p->moddep =
+		 read_module_file(p, p->modules_release, "modules.dep", &p->moddep_len, true))) {
 		int err = moddep_graph_init(&p->graph, p->moddep, p->moddep_len);
 		p->have_graph = err == 0;
 		if (err < 0)
-			probe_log(p, "fault file=/lib/modules/%s/modules.dep status=%s", p->modules_release,
-				  strerror(-err));
+			probe_log(p, "fault file=/lib/modules/%s/modules.dep status=%s",
+				  p->modules_release, strerror(-err));
 		else if (p->graph.bad_lines)
-			probe_log(p, "fault file=/lib/modules/%s/modules.dep bad_lines=%u status=skipped",
-				  p->modules_release, p->graph.bad_lines);
+			probe_log(
+			    p, "fault file=/lib/modules/%s/modules.dep bad_lines=%u status=skipped",
+			    p->modules_release, p->graph.bad_lines);
 	}
 	if (p->release && strfmt(path, sizeof(path), "lib/modules/%s", p->release) >= 0 &&
 	    probe_exists(p, path) == 0)

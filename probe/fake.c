@@ -12,12 +12,11 @@
 
 #include "probe.h"
 
-
-#define FAKE_CHIPS 32
-#define FAKE_REGS 16
-#define FAKE_LOADED 64
-#define FAKE_MODFAIL_MAX 8 /* modfail lines */
-#define FAKE_WORDS_MAX 24 /* words of a fixture line */
+#define FAKE_CHIPS	 32
+#define FAKE_REGS	 16
+#define FAKE_LOADED	 64
+#define FAKE_MODFAIL_MAX 8  /* modfail lines */
+#define FAKE_WORDS_MAX	 24 /* words of a fixture line */
 
 struct fake_reg {
 	uint16_t reg;
@@ -43,7 +42,7 @@ struct fake_hw {
 	struct adapter ad[PROBE_ADAPTERS_MAX];
 	struct fake_bus bus[PROBE_ADAPTERS_MAX]; /* by index in ad[] */
 	unsigned nad;
-	int stuck[PROBE_ADAPTERS_MAX]; /* bus numbers whose every transfer times out */
+	int stuck[PROBE_ADAPTERS_MAX];	       /* bus numbers whose every transfer times out */
 	unsigned stuck_ms[PROBE_ADAPTERS_MAX]; /* what each costs (0: the deadline) */
 	unsigned nstuck;
 	int slow[PROBE_ADAPTERS_MAX]; /* bus numbers whose transfers take slow_ms, and work */
@@ -202,7 +201,9 @@ static int fake_line(struct fake_hw *hw, char *line, char *err, size_t errcap, i
 	}
 bad:
 	strfmt_show(err, errcap,
-		    "line %d: not a fixture line (adapter, driver, chip, bound, fault, stuck, slow, modfail)", ln);
+		    "line %d: not a fixture line (adapter, driver, chip, bound, fault, stuck, "
+		    "slow, modfail)",
+		    ln);
 	return -1;
 }
 
@@ -270,7 +271,8 @@ static unsigned fake_adapters(void *ctx, struct probe *p, struct adapter *out, u
 static uint8_t fake_byte(const struct fake_chip *c, unsigned bits, uint32_t reg)
 {
 	for (unsigned i = 0; i < c->nr; i++)
-		if (c->r[i].bits == bits && reg >= c->r[i].reg && reg < (uint32_t)c->r[i].reg + c->r[i].len)
+		if (c->r[i].bits == bits && reg >= c->r[i].reg &&
+		    reg < (uint32_t)c->r[i].reg + c->r[i].len)
 			return c->r[i].b[reg - c->r[i].reg];
 	return 0xff;
 }
@@ -313,7 +315,8 @@ static enum i2c_res fake_xfer(void *ctx, struct probe *p, const struct adapter *
 	cost(hw, 200, kernel_us, IR_OK); /* a 100 kHz transfer of a few bytes */
 	for (unsigned i = 0; i < hw->nstuck; i++)
 		if (hw->stuck[i] == a->nr) /* a stall: the deadline, or longer (one CPU) */
-			return cost(hw, hw->stuck_ms[i] ? (uint64_t)hw->stuck_ms[i] * 1000u : deadline,
+			return cost(hw,
+				    hw->stuck_ms[i] ? (uint64_t)hw->stuck_ms[i] * 1000u : deadline,
 				    kernel_us, IR_TIMEOUT);
 	for (unsigned i = 0; i < hw->nslow; i++)
 		if (hw->slow[i] == a->nr) /* slow, within the deadline (clock stretching) */

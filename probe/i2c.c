@@ -133,7 +133,8 @@ static enum i2c_res map_errno(int e)
 
 static int smbus(int fd, char rw, uint8_t cmd, int size, union i2c_smbus_data *data)
 {
-	struct i2c_smbus_ioctl_data a = {.read_write = rw, .command = cmd, .size = (uint32_t)size, .data = data};
+	struct i2c_smbus_ioctl_data a = {
+	    .read_write = rw, .command = cmd, .size = (uint32_t)size, .data = data};
 
 	return ioctl(fd, I2C_SMBUS, &a);
 }
@@ -142,8 +143,8 @@ static int xfer_rdwr(int fd, const struct i2c_req *r, const uint8_t *ptr, unsign
 		     uint8_t *out)
 {
 	struct i2c_msg m[2] = {
-		{.addr = r->addr, .flags = 0, .len = (uint16_t)plen, .buf = (uint8_t *)(uintptr_t)ptr},
-		{.addr = r->addr, .flags = I2C_M_RD, .len = r->len, .buf = out},
+	    {.addr = r->addr, .flags = 0, .len = (uint16_t)plen, .buf = (uint8_t *)(uintptr_t)ptr},
+	    {.addr = r->addr, .flags = I2C_M_RD, .len = r->len, .buf = out},
 	};
 	struct i2c_rdwr_ioctl_data d = {.msgs = m, .nmsgs = 2};
 
@@ -199,9 +200,9 @@ static enum i2c_res bus_xfer(int fd, const struct adapter *a, const struct i2c_r
 		ptr[plen++] = (uint8_t)r->reg;
 	if (!r->regbits) /* presence: an SMBus quick write, else a byte read */
 		rc = smbus(fd, I2C_SMBUS_WRITE, 0, I2C_SMBUS_QUICK, NULL) < 0 &&
-				     smbus(fd, I2C_SMBUS_READ, 0, I2C_SMBUS_BYTE, &d) < 0
-			     ? -1
-			     : 0;
+			     smbus(fd, I2C_SMBUS_READ, 0, I2C_SMBUS_BYTE, &d) < 0
+			 ? -1
+			 : 0;
 	else if (r->via == VIA_STOP)
 		rc = xfer_stop(fd, r, ptr, plen, out);
 	else if (r->via == VIA_SMBUS || (r->via == VIA_AUTO && a->smbus_only))

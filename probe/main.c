@@ -25,21 +25,21 @@
 #define UEVENT_MAX 4096 /* one kernel uevent message (UEVENT_BUFFER_SIZE is 2048) */
 
 static const char usage[] =
-	"usage: probe [OPTIONS]\n"
-	"  --modules-list FILE   rules (default /lib/probe/modules.list, below the root)\n"
-	"  --root DIR            read /proc, /sys, /dev and the rules below DIR (tests)\n"
-	"  --fake-i2c FILE       fake adapters and chips from FILE instead of /dev/i2c-N\n"
-	"  --dry-run             decide, record, but load, bind and write nothing\n"
-	"  --explain             print why every rule matched or not\n"
-	"  --record PATH         decision record (default /run/probe/decisions)\n"
-	"  --budget MS           whole pass (default 2000); --bus-budget MS per adapter\n"
-	"                        (default 500); --class-budget MS per class (default\n"
-	"                        500); --timeout MS per transfer (default 25)\n"
-	"  --kernel-release R    modules from /lib/modules/R (default: uname -r)\n"
-	"  --watch S             after the first pass, leave a child watching S seconds\n"
-	"                        for adapters that appear late (uevents); exit at once\n"
-	"  --check               parse the rules, print errors, exit 1 if any\n"
-	"  --version             print \"probe VERSION\" and exit\n";
+    "usage: probe [OPTIONS]\n"
+    "  --modules-list FILE   rules (default /lib/probe/modules.list, below the root)\n"
+    "  --root DIR            read /proc, /sys, /dev and the rules below DIR (tests)\n"
+    "  --fake-i2c FILE       fake adapters and chips from FILE instead of /dev/i2c-N\n"
+    "  --dry-run             decide, record, but load, bind and write nothing\n"
+    "  --explain             print why every rule matched or not\n"
+    "  --record PATH         decision record (default /run/probe/decisions)\n"
+    "  --budget MS           whole pass (default 2000); --bus-budget MS per adapter\n"
+    "                        (default 500); --class-budget MS per class (default\n"
+    "                        500); --timeout MS per transfer (default 25)\n"
+    "  --kernel-release R    modules from /lib/modules/R (default: uname -r)\n"
+    "  --watch S             after the first pass, leave a child watching S seconds\n"
+    "                        for adapters that appear late (uevents); exit at once\n"
+    "  --check               parse the rules, print errors, exit 1 if any\n"
+    "  --version             print \"probe VERSION\" and exit\n";
 
 struct opts {
 	const char *list, *root, *fake, *record, *release;
@@ -159,7 +159,8 @@ static int load_rules(struct probe *p, struct rules *r, const char *file, bool t
 	rules_parse(r, "", 0, NULL, NULL);
 	if (!text)
 		return -ENOMEM;
-	fd = to_stderr ? open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : probe_open(p, file, O_RDONLY | O_NONBLOCK);
+	fd = to_stderr ? open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+		       : probe_open(p, file, O_RDONLY | O_NONBLOCK);
 	n = fd < 0 ? (to_stderr ? -errno : fd) : read_whole(fd, text, RULES_TEXT_MAX, &what);
 	if (fd >= 0)
 		close(fd);

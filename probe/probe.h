@@ -34,24 +34,24 @@
 #include "strfmt.h"
 
 #define PROBE_ADAPTERS_MAX 16
-#define PROBE_CACHE_MAX 64
+#define PROBE_CACHE_MAX	   64
 /* Bytes of one text fact read whole: /proc/cmdline, /proc/bootconfig, a
  * device-tree property, a sysfs file, /proc/cpuinfo. More is a recorded
  * fault ("status=cut"), and the cut value is never tested as if whole. */
-#define PROBE_FACT_MAX CMDLINE_MAX
-#define PROBE_DEP_MAX (1u << 20)      /* modules.dep, modules.builtin */
-#define PROBE_PATH_MAX 512	      /* a path below the root, symlinks resolved */
-#define PROBE_LINK_MAX 40	      /* symlinks followed in one path (as the kernel) */
-#define PROBE_LINE_MAX 1024	      /* one record line */
-#define PROBE_VALUE_MAX 256	      /* a matched text value kept for ${value} */
-#define PROBE_ARG_MAX 512	      /* an action argument after ${...} expansion */
-#define PROBE_PARAMS_MAX 1024	      /* a load's parameter string */
-#define PROBE_INPUT_MAX (64u << 10)   /* an .idc or .kl file */
-#define PROBE_OVERLAY_MAX (256u << 10) /* a .dtbo */
-#define PROBE_FAKE_MAX (1u << 20)     /* a --fake-i2c fixture file */
-#define ADAPTER_NAME_MAX 64	      /* an adapter's or its driver's name */
-#define DRIVER_NAME_MAX 64	      /* a driver's name in sysfs */
-#define PROBE_BIND_WAIT_MS 1000	      /* a driver's bind, waited for at most */
+#define PROBE_FACT_MAX	   CMDLINE_MAX
+#define PROBE_DEP_MAX	   (1u << 20)	/* modules.dep, modules.builtin */
+#define PROBE_PATH_MAX	   512		/* a path below the root, symlinks resolved */
+#define PROBE_LINK_MAX	   40		/* symlinks followed in one path (as the kernel) */
+#define PROBE_LINE_MAX	   1024		/* one record line */
+#define PROBE_VALUE_MAX	   256		/* a matched text value kept for ${value} */
+#define PROBE_ARG_MAX	   512		/* an action argument after ${...} expansion */
+#define PROBE_PARAMS_MAX   1024		/* a load's parameter string */
+#define PROBE_INPUT_MAX	   (64u << 10)	/* an .idc or .kl file */
+#define PROBE_OVERLAY_MAX  (256u << 10) /* a .dtbo */
+#define PROBE_FAKE_MAX	   (1u << 20)	/* a --fake-i2c fixture file */
+#define ADAPTER_NAME_MAX   64		/* an adapter's or its driver's name */
+#define DRIVER_NAME_MAX	   64		/* a driver's name in sysfs */
+#define PROBE_BIND_WAIT_MS 1000		/* a driver's bind, waited for at most */
 #define PROBE_BIND_POLL_MS 10
 #define PROBE_STALL_MIN_MS 100 /* a transfer this long (and 4 deadlines) stalled its bus */
 
@@ -66,15 +66,15 @@ enum i2c_res {
 };
 
 struct adapter {
-	int nr;				/* i2c-N */
-	char name[ADAPTER_NAME_MAX];	/* sysfs name */
-	char driver[ADAPTER_NAME_MAX];	/* its controller's driver ("" unknown) */
-	bool smbus_only;		/* no I2C_FUNC_I2C: no combined transfers */
-	uint64_t spent_us;		/* transfer time on it this pass */
-	bool answered;			/* a transfer finished (ACK, NAK or busy) */
-	bool dead;			/* a transfer stalled: abandoned */
-	bool exhausted;			/* its budget is spent */
-	bool prepared;			/* retries and timeout set (bus.c) */
+	int nr;				   /* i2c-N */
+	char name[ADAPTER_NAME_MAX];	   /* sysfs name */
+	char driver[ADAPTER_NAME_MAX];	   /* its controller's driver ("" unknown) */
+	bool smbus_only;		   /* no I2C_FUNC_I2C: no combined transfers */
+	uint64_t spent_us;		   /* transfer time on it this pass */
+	bool answered;			   /* a transfer finished (ACK, NAK or busy) */
+	bool dead;			   /* a transfer stalled: abandoned */
+	bool exhausted;			   /* its budget is spent */
+	bool prepared;			   /* retries and timeout set (bus.c) */
 	unsigned def_retries, def_timeout; /* what to put back (10 ms units) */
 };
 
@@ -148,7 +148,7 @@ struct probe {
 	const char *release; /* the running kernel: --kernel-release or uname -r */
 	char uname_release[KERNEL_RELEASE_MAX];
 	char modules_release[KERNEL_RELEASE_MAX]; /* the lib/modules/<dir> in use ("": none) */
-	bool kernel_mismatch;		    /* loads are skipped (see actions.c) */
+	bool kernel_mismatch;			  /* loads are skipped (see actions.c) */
 	bool vermagic_checked;
 	uint64_t t0;
 	struct adapter ad[PROBE_ADAPTERS_MAX];
@@ -173,7 +173,7 @@ struct probe {
 	const char *class_name;	 /* the class being decided */
 	uint64_t class_spent_us; /* its transfer time */
 	bool class_over, total_over;
-	uint64_t stall_us; /* stalls of abandoned buses: charged to no budget */
+	uint64_t stall_us;		      /* stalls of abandoned buses: charged to no budget */
 	uint64_t xfer_us, load_us, settle_us; /* kernel transfer, module load, settle time */
 };
 
@@ -189,7 +189,8 @@ int probe_exists(const struct probe *p, const char *path);
  * the way, a regular file only. An fd or -errno. */
 int probe_open_out(const struct probe *p, const char *path, int flags);
 /* The target of symlink name in the folder dir (below the root). */
-long probe_readlink(const struct probe *p, const char *dir, const char *name, char *buf, size_t cap);
+long probe_readlink(const struct probe *p, const char *dir, const char *name, char *buf,
+		    size_t cap);
 
 /* ---- devices (devices.c) ------------------------------------------------------- */
 /* Does I2C device bus-00addr exist (1) or not (0)? *of_node: a DT node made

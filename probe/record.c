@@ -145,7 +145,8 @@ void probe_record_open(struct probe *p)
 	p->kmsg_fd = probe_open(p, "dev/kmsg", O_WRONLY | O_NONBLOCK);
 	p->record_fd = probe_open_out(p, p->record_path, O_TRUNC);
 	if (p->record_fd < 0)
-		probe_log(p, "fault file=/%s status=error:%s", p->record_path, strerror(-p->record_fd));
+		probe_log(p, "fault file=/%s status=error:%s", p->record_path,
+			  strerror(-p->record_fd));
 	if (p->dry_run)
 		return;
 	if ((fd = probe_open_out(p, p->facts_path, O_TRUNC)) >= 0)

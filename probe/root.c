@@ -192,7 +192,8 @@ int probe_open_out(const struct probe *p, const char *path, int flags)
 		return -EINVAL;
 	}
 	/* O_NONBLOCK: a FIFO planted there fails (ENXIO) instead of blocking */
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | flags, 0644);
+	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | flags,
+		    0644);
 	close(dfd);
 	if (fd < 0)
 		return -errno;

@@ -41,9 +41,11 @@ static void *pool_more(void **pool, unsigned *cap, unsigned n, size_t size)
 	}
 	return (char *)*pool + (size_t)n * size;
 }
-#define POOL_PUSH(r, what, T) ((T *)pool_more((void **)&(r)->what, &(r)->cap_##what, (r)->n##what, sizeof(T)))
+#define POOL_PUSH(r, what, T)                                                                      \
+	((T *)pool_more((void **)&(r)->what, &(r)->cap_##what, (r)->n##what, sizeof(T)))
 
-static int fail(struct pstate *p, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct pstate *p, int col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(struct pstate *p, int col, const char *fmt, ...)
 {
 	va_list ap;
@@ -82,7 +84,8 @@ static int tokenize(struct pstate *p, char *line)
 				return fail(p, p->t[p->n].col, "unterminated quote");
 			s++;
 			if (*s && *s != ' ' && *s != '\t' && *s != '\r')
-				return fail(p, (int)(s - line) + 1, "text right after a closing quote");
+				return fail(p, (int)(s - line) + 1,
+					    "text right after a closing quote");
 			*o = 0;
 			if (*s)
 				s++;
@@ -185,8 +188,8 @@ static int parse_test(struct pstate *p, struct cond *c)
 	static const struct {
 		const char *w;
 		enum test_op op;
-	} ops[] = {{"==", OP_EQ},	  {"!=", OP_NE},	{"oneof", OP_ONEOF},
-		   {"mask", OP_MASK},	  {"prefix", OP_PREFIX}, {"glob", OP_GLOB}};
+	} ops[] = {{"==", OP_EQ},     {"!=", OP_NE},	     {"oneof", OP_ONEOF},
+		   {"mask", OP_MASK}, {"prefix", OP_PREFIX}, {"glob", OP_GLOB}};
 	struct tok *t = peek(p);
 	int err;
 
@@ -272,7 +275,8 @@ static int parse_i2c(struct pstate *p, struct cond *c)
 		} else if (t && (is_word(p, "reg") || is_word(p, "reg8") || is_word(p, "reg16"))) {
 			c->regbits = strcmp(t->s, "reg16") ? 8 : 16;
 			p->i++;
-			if ((err = need_num(p, "register", c->regbits == 8 ? 0xff : 0xffff, &v)) < 0)
+			if ((err = need_num(p, "register", c->regbits == 8 ? 0xff : 0xffff, &v)) <
+			    0)
 				return err;
 			c->reg = (uint16_t)v;
 		} else if (t && is_word(p, "len")) {
@@ -292,7 +296,8 @@ static int parse_i2c(struct pstate *p, struct cond *c)
 			else if (t && !strcmp(t->s, "stop"))
 				c->via = VIA_STOP;
 			else
-				return fail(p, t ? t->col : end_col(p), "via wants rdwr, smbus or stop");
+				return fail(p, t ? t->col : end_col(p),
+					    "via wants rdwr, smbus or stop");
 			p->i++;
 		} else if (t && is_word(p, "force")) {
 			c->force = true;

@@ -35,15 +35,15 @@
 
 #include "diag.h"
 
-#define RULES_MAX 512
-#define RULE_CONDS_MAX 8
+#define RULES_MAX	 512
+#define RULE_CONDS_MAX	 8
 #define RULE_ACTIONS_MAX 8
-#define COND_VALUES_MAX 32
-#define COND_ADDRS_MAX 8
-#define ACTION_ARGS_MAX 8
-#define CLASSES_MAX 16
-#define I2C_ID_MAX 16 /* bytes an i2c condition may read */
-#define RULES_TEXT_MAX (256u << 10)
+#define COND_VALUES_MAX	 32
+#define COND_ADDRS_MAX	 8
+#define ACTION_ARGS_MAX	 8
+#define CLASSES_MAX	 16
+#define I2C_ID_MAX	 16 /* bytes an i2c condition may read */
+#define RULES_TEXT_MAX	 (256u << 10)
 
 enum cond_kind { CK_I2C, CK_CMDLINE, CK_DT, CK_CPUINFO, CK_SYSFS, CK_EXISTS };
 enum test_op { OP_NONE, OP_EQ, OP_NE, OP_ONEOF, OP_MASK, OP_PREFIX, OP_GLOB };
@@ -62,7 +62,7 @@ struct cond {
 	enum cond_kind kind;
 	enum test_op op;
 	bool negate;
-	bool force;	 /* i2c: also when a driver holds the address */
+	bool force; /* i2c: also when a driver holds the address */
 	uint8_t naddr;
 	uint8_t regbits; /* 0: presence only, 8 or 16 */
 	uint8_t len;

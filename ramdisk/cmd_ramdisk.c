@@ -30,54 +30,54 @@
 #include "strfmt.h"
 
 static const char usage[] =
-	"usage: ramdisk COMMAND [ARGS]\n"
-	"\n"
-	"  pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--summary N]\n"
-	"       [MODULES]      build a ramdisk from a folder and/or gen_init_cpio spec\n"
-	"                      lines; an exact spec (extract --spec) alone gives its\n"
-	"                      archive back byte for byte, in the spec's compression\n"
-	"  list RAMDISK [-v]   names, or 'cpio -tv'-style lines with -v (with the link\n"
-	"                      count); control bytes in names shown as ls -b does\n"
-	"  info RAMDISK        compression, sizes, entries, largest files\n"
-	"  extract RAMDISK DIR [--spec SPEC] [--devices] [--same-permissions]\n"
-	"       [--same-owner] extract safely into DIR: nothing lands outside it or\n"
-	"                      replaces a file, each file is written whole or not at\n"
-	"                      all, hard links are kept; by default no device nodes,\n"
-	"                      no setuid/setgid bits, owners not applied\n"
-	"    --spec SPEC       also write SPEC, an exact spec of the archive: every\n"
-	"                      entry in order with owners, modes, times, inodes,\n"
-	"                      links and nodes (no root needed), files from DIR\n"
-	"    --devices         create character and block device nodes (needs root)\n"
-	"    -p, --same-permissions  keep setuid and setgid bits\n"
-	"    --same-owner      give entries the archive's uid/gid (needs root)\n"
-	"  edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP] [MODULES]\n"
-	"                      edit in place: untouched entries keep their bytes\n"
-	"\n"
-	"MODULES: --modules KDIR --modules-list FILE [--kernel-version V]\n"
-	"  [--preload M1,M2]   add the kernel modules modules.list can load, the\n"
-	"                      preloaded ones (bus drivers the init loads first) and\n"
-	"                      their dependencies, a subset modules.dep/alias, and\n"
-	"                      lib/probe/boot.modules (preload/fallback load order)\n"
-	"  [--input DIR]       and the .idc/.kl files install actions name, from DIR\n"
-	"  [--dtb FILE]        check the rules against the board's DTB: which bind DT\n"
-	"                      nodes, which rely on new_device (no IRQ); two enabled\n"
-	"                      candidates at one address fail\n"
-	"\n"
-	"COMP: lz4 (legacy format, level 12 by default, lz4:1..12), gzip (gzip:1..9,\n"
-	"default 9), xz (CRC32 check, dictionary <= 1 MiB; xz:0..9, default 6), lzma\n"
-	"(lzma:0..9, default 6), bzip2 (bzip2:1..9, default 9), zstd (zstd:1..19,\n"
-	"default 19), none. pack defaults to lz4; edit keeps the input's compression\n"
-	"(lz4 frame input is written as lz4 legacy). lz4 frames are read, not written;\n"
-	"lzop is not supported. Concatenated streams are all read.\n"
-	"Spec and edit lines are described in README.md: file, dir, nod, slink, pipe,\n"
-	"sock with KEY=VALUE attributes (ino nlink mtime dev rdev mode size check\n"
-	"magic), exact, trailer, compression; edits: rm, rmtree, mv, insert, replace,\n"
-	"replace-regex, remove, remove-regex, replace-section, remove-section, prop,\n"
-	"prop-remove, fstab (each a no-op when already applied, said on stderr).\n"
-	"mtime comes from SOURCE_DATE_EPOCH (else 0).\n"
-	"--max-size N caps the decompressed size of a ramdisk read (default 512M).\n"
-	"'ramdisk --version' prints \"ramdisk VERSION\".\n"
-	"Exit status: 0 ok, 1 bad input (nothing written), 2 bad usage.\n";
+    "usage: ramdisk COMMAND [ARGS]\n"
+    "\n"
+    "  pack [DIR] [--spec FILE]... -o OUT [-c COMP] [--summary N]\n"
+    "       [MODULES]      build a ramdisk from a folder and/or gen_init_cpio spec\n"
+    "                      lines; an exact spec (extract --spec) alone gives its\n"
+    "                      archive back byte for byte, in the spec's compression\n"
+    "  list RAMDISK [-v]   names, or 'cpio -tv'-style lines with -v (with the link\n"
+    "                      count); control bytes in names shown as ls -b does\n"
+    "  info RAMDISK        compression, sizes, entries, largest files\n"
+    "  extract RAMDISK DIR [--spec SPEC] [--devices] [--same-permissions]\n"
+    "       [--same-owner] extract safely into DIR: nothing lands outside it or\n"
+    "                      replaces a file, each file is written whole or not at\n"
+    "                      all, hard links are kept; by default no device nodes,\n"
+    "                      no setuid/setgid bits, owners not applied\n"
+    "    --spec SPEC       also write SPEC, an exact spec of the archive: every\n"
+    "                      entry in order with owners, modes, times, inodes,\n"
+    "                      links and nodes (no root needed), files from DIR\n"
+    "    --devices         create character and block device nodes (needs root)\n"
+    "    -p, --same-permissions  keep setuid and setgid bits\n"
+    "    --same-owner      give entries the archive's uid/gid (needs root)\n"
+    "  edit RAMDISK -o OUT [-e LINE]... [--script FILE]... [-c COMP] [MODULES]\n"
+    "                      edit in place: untouched entries keep their bytes\n"
+    "\n"
+    "MODULES: --modules KDIR --modules-list FILE [--kernel-version V]\n"
+    "  [--preload M1,M2]   add the kernel modules modules.list can load, the\n"
+    "                      preloaded ones (bus drivers the init loads first) and\n"
+    "                      their dependencies, a subset modules.dep/alias, and\n"
+    "                      lib/probe/boot.modules (preload/fallback load order)\n"
+    "  [--input DIR]       and the .idc/.kl files install actions name, from DIR\n"
+    "  [--dtb FILE]        check the rules against the board's DTB: which bind DT\n"
+    "                      nodes, which rely on new_device (no IRQ); two enabled\n"
+    "                      candidates at one address fail\n"
+    "\n"
+    "COMP: lz4 (legacy format, level 12 by default, lz4:1..12), gzip (gzip:1..9,\n"
+    "default 9), xz (CRC32 check, dictionary <= 1 MiB; xz:0..9, default 6), lzma\n"
+    "(lzma:0..9, default 6), bzip2 (bzip2:1..9, default 9), zstd (zstd:1..19,\n"
+    "default 19), none. pack defaults to lz4; edit keeps the input's compression\n"
+    "(lz4 frame input is written as lz4 legacy). lz4 frames are read, not written;\n"
+    "lzop is not supported. Concatenated streams are all read.\n"
+    "Spec and edit lines are described in README.md: file, dir, nod, slink, pipe,\n"
+    "sock with KEY=VALUE attributes (ino nlink mtime dev rdev mode size check\n"
+    "magic), exact, trailer, compression; edits: rm, rmtree, mv, insert, replace,\n"
+    "replace-regex, remove, remove-regex, replace-section, remove-section, prop,\n"
+    "prop-remove, fstab (each a no-op when already applied, said on stderr).\n"
+    "mtime comes from SOURCE_DATE_EPOCH (else 0).\n"
+    "--max-size N caps the decompressed size of a ramdisk read (default 512M).\n"
+    "'ramdisk --version' prints \"ramdisk VERSION\".\n"
+    "Exit status: 0 ok, 1 bad input (nothing written), 2 bad usage.\n";
 
 /* ---- reading ---------------------------------------------------------------------- */
 
@@ -304,10 +304,13 @@ static bool modopt(struct modopts *mo, int id, const char *arg)
 	}
 }
 
-#define MODOPTS                                                                  \
-	{"modules", 0, true, RO_MODULES}, {"modules_list", 0, true, RO_MODULES_LIST}, \
-	{"kernel_version", 0, true, RO_KERNEL_VERSION}, {"preload", 0, true, RO_PRELOAD}, \
-	{"input", 0, true, RO_INPUT}, { "dtb", 0, true, RO_DTB }
+#define MODOPTS                                                                                    \
+	{"modules", 0, true, RO_MODULES}, {"modules_list", 0, true, RO_MODULES_LIST},              \
+	    {"kernel_version", 0, true, RO_KERNEL_VERSION}, {"preload", 0, true, RO_PRELOAD},      \
+	    {"input", 0, true, RO_INPUT},                                                          \
+	{                                                                                          \
+		"dtb", 0, true, RO_DTB                                                             \
+	}
 
 /* The .idc/.kl files install actions name: DIR/FILE -> lib/probe/input/FILE. */
 static void add_inputs(struct ramdisk *rd, const struct rules *r, const struct modopts *mo)
@@ -324,17 +327,18 @@ static void add_inputs(struct ramdisk *rd, const struct rules *r, const struct m
 			if (ac->kind != AK_INSTALL)
 				continue;
 			if (strfmt(name, sizeof(name), "lib/probe/input/%s", ac->arg) < 0)
-				die(EXIT_BAD, "%s:%d: install %s: name too long", mo->list, ru->line,
-				    ac->arg);
+				die(EXIT_BAD, "%s:%d: install %s: name too long", mo->list,
+				    ru->line, ac->arg);
 			if (rd_find(rd, name) >= 0)
 				continue;
 			if (!mo->input)
-				die(EXIT_BAD, "%s:%d: install %s: no --input folder to take it from",
+				die(EXIT_BAD,
+				    "%s:%d: install %s: no --input folder to take it from",
 				    mo->list, ru->line, ac->arg);
 			if (strfmt(host, sizeof(host), "%s/%s", mo->input, ac->arg) < 0 ||
 			    stat(host, &st) < 0 || !S_ISREG(st.st_mode))
-				die(EXIT_BAD, "%s:%d: install %s: %s is missing", mo->list, ru->line,
-				    ac->arg, host);
+				die(EXIT_BAD, "%s:%d: install %s: %s is missing", mo->list,
+				    ru->line, ac->arg, host);
 			if (rd_add_dirs(rd, "lib/probe/input", 0755, &d) < 0 ||
 			    rd_add_file(rd, name, 0644, host, NULL, 0, &d) < 0)
 				die_diag(host, &d);
@@ -396,7 +400,8 @@ static void add_modules(struct ramdisk *rd, const struct modopts *mo)
 	if (!mo->kdir != !mo->list)
 		die(EXIT_USAGE, "--modules KDIR and --modules-list FILE go together");
 	if ((mo->preload || mo->input || mo->dtb) && !mo->kdir)
-		die(EXIT_USAGE, "--preload, --input and --dtb need --modules KDIR and --modules-list FILE");
+		die(EXIT_USAGE,
+		    "--preload, --input and --dtb need --modules KDIR and --modules-list FILE");
 	if (!mo->kdir)
 		return;
 	load_rules(&r, mo->list);
@@ -422,11 +427,13 @@ static void add_modules(struct ramdisk *rd, const struct modopts *mo)
 
 static int cmd_pack(int argc, char **argv)
 {
-	static const struct opt o[] = {
-		{"output", 'o', true, RO_OUT},	{"compress", 'c', true, RO_COMP},
-		{"spec", 0, true, RO_SPEC},	{"summary", 0, true, RO_SUMMARY},
-		{"help", 'h', false, RO_HELP},	MODOPTS,
-		{0}};
+	static const struct opt o[] = {{"output", 'o', true, RO_OUT},
+				       {"compress", 'c', true, RO_COMP},
+				       {"spec", 0, true, RO_SPEC},
+				       {"summary", 0, true, RO_SUMMARY},
+				       {"help", 'h', false, RO_HELP},
+				       MODOPTS,
+				       {0}};
 	const char *dir = NULL, *out = NULL, *specs[64];
 	struct modopts mo = {0};
 	unsigned nspec = 0, top = 5;
@@ -524,7 +531,8 @@ static uint64_t parse_max_size(const char *s)
 
 static const struct opt read_opts[] = {{"verbose", 'v', false, RO_VERBOSE},
 				       {"max_size", 0, true, RO_MAX_SIZE},
-				       {"help", 'h', false, RO_HELP}, {0}};
+				       {"help", 'h', false, RO_HELP},
+				       {0}};
 
 /* Positional arguments and --max-size for list, info and extract. */
 static unsigned read_args(int argc, char **argv, const char **pos, unsigned npos, bool *verbose,
@@ -599,8 +607,9 @@ static void extract_summary(const char *dir, const struct rd_extract_stats *st)
 {
 	bool more = true, left = false;
 
-	printf("%s: %u file%s, %u folder%s, %u symlink%s", dir, st->files, st->files == 1 ? "" : "s",
-	       st->dirs, st->dirs == 1 ? "" : "s", st->symlinks, st->symlinks == 1 ? "" : "s");
+	printf("%s: %u file%s, %u folder%s, %u symlink%s", dir, st->files,
+	       st->files == 1 ? "" : "s", st->dirs, st->dirs == 1 ? "" : "s", st->symlinks,
+	       st->symlinks == 1 ? "" : "s");
 	count(st->hardlinks, "hard link", "hard links", "", &more);
 	count(st->nodes, "device node", "device nodes", "", &more);
 	count(st->fifos, "FIFO", "FIFOs", "", &more);
@@ -690,14 +699,20 @@ static void print_note(void *ctx, const char *msg)
 
 static int cmd_edit(int argc, char **argv)
 {
-	static const struct opt o[] = {
-		{"output", 'o', true, RO_OUT},	 {"compress", 'c', true, RO_COMP},
-		{"expr", 'e', true, RO_EXPR},	 {"script", 0, true, RO_SCRIPT},
-		{"max_size", 0, true, RO_MAX_SIZE}, {"help", 'h', false, RO_HELP},
-		MODOPTS, {0}};
+	static const struct opt o[] = {{"output", 'o', true, RO_OUT},
+				       {"compress", 'c', true, RO_COMP},
+				       {"expr", 'e', true, RO_EXPR},
+				       {"script", 0, true, RO_SCRIPT},
+				       {"max_size", 0, true, RO_MAX_SIZE},
+				       {"help", 'h', false, RO_HELP},
+				       MODOPTS,
+				       {0}};
 	struct modopts mo = {0};
 	const char *in = NULL, *out = NULL, *comp = NULL;
-	struct { bool file; const char *s; } ops[256];
+	struct {
+		bool file;
+		const char *s;
+	} ops[256];
 	unsigned nops = 0;
 	uint64_t cap = COMP_DEFAULT_CAP;
 	struct opt_state s;
@@ -730,7 +745,8 @@ static int cmd_edit(int argc, char **argv)
 		}
 	}
 	if (!in || !out)
-		die(EXIT_USAGE, "usage: ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]...");
+		die(EXIT_USAGE,
+		    "usage: ramdisk edit RAMDISK -o OUT [-e LINE]... [--script FILE]...");
 	load(&l, in, cap);
 	l.rd.note = print_note;
 	l.rd.note_ctx = (void *)(uintptr_t)in;
@@ -770,8 +786,11 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} cmds[] = {{"pack", cmd_pack},	      {"list", cmd_list}, {"info", cmd_info},
-		    {"extract", cmd_extract}, {"edit", cmd_edit}};
+	} cmds[] = {{"pack", cmd_pack},
+		    {"list", cmd_list},
+		    {"info", cmd_info},
+		    {"extract", cmd_extract},
+		    {"edit", cmd_edit}};
 
 	cli_init("ramdisk");
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

@@ -25,10 +25,14 @@ static const struct {
 	const char *name;
 	int def, min, max;
 } writable[] = {
-	{COMP_NONE, "none", 0, 1, 0},	      {COMP_GZIP, "gzip", 9, 1, 9},
-	{COMP_LZ4_LEGACY, "lz4", 12, 1, 12},  {COMP_LZ4_LEGACY, "lz4-legacy", 12, 1, 12},
-	{COMP_XZ, "xz", 6, 0, 9},	      {COMP_LZMA, "lzma", 6, 0, 9},
-	{COMP_BZIP2, "bzip2", 9, 1, 9},	      {COMP_ZSTD, "zstd", 19, 1, 19},
+    {COMP_NONE, "none", 0, 1, 0},
+    {COMP_GZIP, "gzip", 9, 1, 9},
+    {COMP_LZ4_LEGACY, "lz4", 12, 1, 12},
+    {COMP_LZ4_LEGACY, "lz4-legacy", 12, 1, 12},
+    {COMP_XZ, "xz", 6, 0, 9},
+    {COMP_LZMA, "lzma", 6, 0, 9},
+    {COMP_BZIP2, "bzip2", 9, 1, 9},
+    {COMP_ZSTD, "zstd", 19, 1, 19},
 };
 
 const char *comp_name(enum comp c)
@@ -112,7 +116,10 @@ enum comp comp_detect(const uint8_t *p, size_t n, const char **what)
 		return COMP_LZ4_LEGACY;
 	if (n >= 4 && get_le32(p) == LZ4_FRAME_MAGIC)
 		return COMP_LZ4_FRAME;
-	if (n >= 6 && !memcmp(p, "\xfd" "7zXZ\0", 6))
+	if (n >= 6 && !memcmp(p,
+			      "\xfd"
+			      "7zXZ\0",
+			      6))
 		return COMP_XZ;
 	if (n >= 4 && get_le32(p) == ZSTD_MAGIC)
 		return COMP_ZSTD;
@@ -334,8 +341,8 @@ static unsigned clamp32(size_t n)
 static int gz_init(struct zsink *zs)
 {
 	return deflateInit2(&zs->u.z, zs->level, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) == Z_OK
-		       ? 0
-		       : -ENOMEM;
+		   ? 0
+		   : -ENOMEM;
 }
 
 static int gz_step(struct zsink *zs, const uint8_t *in, size_t n, size_t *used, size_t *made,

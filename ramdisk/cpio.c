@@ -10,8 +10,8 @@
 #include "strfmt.h"
 
 static const char *const field_name[CPIO_FIELDS] = {
-	"ino",	     "mode",	 "uid",	      "gid",	   "nlink",    "mtime", "filesize",
-	"devmajor", "devminor", "rdevmajor", "rdevminor", "namesize", "check",
+    "ino",	"mode",	    "uid",	 "gid",	      "nlink",	  "mtime", "filesize",
+    "devmajor", "devminor", "rdevmajor", "rdevminor", "namesize", "check",
 };
 
 static uint64_t pad4(uint64_t x)
@@ -53,11 +53,10 @@ static int parse_header(const uint8_t *h, uint64_t off, struct cpio_meta *m, str
 		for (unsigned k = 0; k < 8; k++) {
 			int x = hexval(h[6 + i * 8 + k]);
 			if (x < 0)
-				return diag_set(d, -EBADMSG,
-						"entry @0x%llx: %s @0x%llx: non-hex digit 0x%02x",
-						(unsigned long long)off, field_name[i],
-						(unsigned long long)(off + 6 + i * 8 + k),
-						h[6 + i * 8 + k]);
+				return diag_set(
+				    d, -EBADMSG, "entry @0x%llx: %s @0x%llx: non-hex digit 0x%02x",
+				    (unsigned long long)off, field_name[i],
+				    (unsigned long long)(off + 6 + i * 8 + k), h[6 + i * 8 + k]);
 			v = v << 4 | (uint32_t)x;
 		}
 		m->f[i] = v;
@@ -146,15 +145,17 @@ static int check_data(const struct cpio_reader *r, struct cpio_entry *e, struct 
 		return diag_set(d, -EBADMSG, "entry @0x%llx \"%s\": non-NUL padding after the data",
 				(unsigned long long)e->off, esc_show(nb, e->name));
 	if (type == S_IFLNK && (fs == 0 || fs >= CPIO_NAME_MAX || memchr(e->data, 0, fs)))
-		return diag_set(d, -EBADMSG,
-				"entry @0x%llx \"%s\": symlink target of %llu bytes (want 1..%u, no NUL)",
-				(unsigned long long)e->off, esc_show(nb, e->name), (unsigned long long)fs,
-				CPIO_NAME_MAX - 1);
+		return diag_set(
+		    d, -EBADMSG,
+		    "entry @0x%llx \"%s\": symlink target of %llu bytes (want 1..%u, no NUL)",
+		    (unsigned long long)e->off, esc_show(nb, e->name), (unsigned long long)fs,
+		    CPIO_NAME_MAX - 1);
 	if ((type == S_IFDIR || type == S_IFCHR || type == S_IFBLK || type == S_IFIFO ||
 	     type == S_IFSOCK) &&
 	    fs != 0)
 		return diag_set(d, -EBADMSG, "entry @0x%llx \"%s\": filesize %llu on a non-file",
-				(unsigned long long)e->off, esc_show(nb, e->name), (unsigned long long)fs);
+				(unsigned long long)e->off, esc_show(nb, e->name),
+				(unsigned long long)fs);
 	return 0;
 }
 
@@ -169,10 +170,10 @@ static int no_trailer(const struct cpio_reader *r, struct diag *d)
 
 	if (r->archives > 1)
 		strfmt_show(which, sizeof(which), "archive %u", r->archives);
-	return diag_set(d, -EOVERFLOW, "%s ends without a TRAILER!!! entry at @0x%zx, after %llu %s%s",
-			which, r->pos, (unsigned long long)r->entries,
-			r->entries == 1 ? "entry" : "entries",
-			r->pos < r->len ? " (only NUL bytes follow)" : "");
+	return diag_set(
+	    d, -EOVERFLOW, "%s ends without a TRAILER!!! entry at @0x%zx, after %llu %s%s", which,
+	    r->pos, (unsigned long long)r->entries, r->entries == 1 ? "entry" : "entries",
+	    r->pos < r->len ? " (only NUL bytes follow)" : "");
 }
 
 int cpio_next(struct cpio_reader *r, struct cpio_entry *e, struct diag *d)

@@ -26,8 +26,8 @@
 
 #define CPIO_HDR_SIZE 110u
 #define CPIO_NAME_MAX 4096u /* PATH_MAX, with the NUL: the kernel's limit */
-#define CPIO_TRAILER "TRAILER!!!"
-#define CPIO_FIELDS 13u
+#define CPIO_TRAILER  "TRAILER!!!"
+#define CPIO_FIELDS   13u
 _Static_assert(6 + CPIO_FIELDS * 8 == CPIO_HDR_SIZE, "newc header is 110 bytes");
 
 /* Field indexes in header order. */
@@ -59,9 +59,9 @@ struct cpio_entry {
 	struct cpio_meta m;
 	const char *name; /* NUL-terminated, f[CF_NAMESIZE] - 1 bytes */
 	const uint8_t *data;
-	uint64_t off;      /* header offset in the buffer */
+	uint64_t off;	   /* header offset in the buffer */
 	uint64_t data_off; /* data offset */
-	uint64_t end;      /* offset after the data padding: the next header */
+	uint64_t end;	   /* offset after the data padding: the next header */
 };
 
 struct cpio_reader {

@@ -14,8 +14,8 @@
 #include "strfmt.h"
 
 #define ALIAS_FILE_MAX (32u << 20)
-#define MODALIAS_MAX 1024
-#define DT_PATH_MAX 256 /* a node's path, for messages (libfdt's -FDT_ERR_NOSPACE beyond) */
+#define MODALIAS_MAX   1024
+#define DT_PATH_MAX    256 /* a node's path, for messages (libfdt's -FDT_ERR_NOSPACE beyond) */
 
 /* An I2C client node of the DTB. */
 struct dnode {
@@ -147,14 +147,15 @@ static int collect(const void *fdt, struct dnode **out, unsigned *n, struct diag
 
 	*out = NULL;
 	*n = 0;
-	for (off = fdt_next_node(fdt, -1, &depth); off >= 0; off = fdt_next_node(fdt, off, &depth)) {
+	for (off = fdt_next_node(fdt, -1, &depth); off >= 0;
+	     off = fdt_next_node(fdt, off, &depth)) {
 		int parent = fdt_parent_offset(fdt, off), len;
 		const fdt32_t *reg;
 		const char *st, *c;
 		struct dnode *dn;
 
-		if (parent < 0 || fdt_address_cells(fdt, parent) != 1 || fdt_size_cells(fdt, parent) != 0 ||
-		    !is_i2c_bus(fdt, parent))
+		if (parent < 0 || fdt_address_cells(fdt, parent) != 1 ||
+		    fdt_size_cells(fdt, parent) != 0 || !is_i2c_bus(fdt, parent))
 			continue;
 		reg = fdt_getprop(fdt, off, "reg", &len);
 		if (!reg || len != 4 || !fdt_getprop(fdt, off, "compatible", NULL))
@@ -217,16 +218,22 @@ static void check_addr(const struct rules *r, const struct rule *ru, const char 
 				other = &dn[k];
 				continue;
 			}
-			enum dtcheck_kind kind = dn[k].enabled ? DTC_BINDS : ov ? DTC_OVERLAY : DTC_DISABLED;
-			strfmt_show_add(msg, sizeof(msg), &at,
-				kind == DTC_BINDS
-				? "%s binds %s (\"%s\") at 0x%02x: its interrupt, GPIOs and supplies from the node%s"
-				: kind == DTC_OVERLAY
-				? "%s matches %s (\"%s\") at 0x%02x, disabled: the rule's overlay enables it%s"
-				: "%s matches %s (\"%s\") at 0x%02x, but the node is disabled and the rule "
-				  "has no overlay action: nothing binds it%s",
-				a->arg, dn[k].path, dn[k].compat, addr,
-				kind == DTC_BINDS && bind ? " (the bind action is skipped: exists:dt-node)" : "");
+			enum dtcheck_kind kind = dn[k].enabled ? DTC_BINDS
+						 : ov	       ? DTC_OVERLAY
+							       : DTC_DISABLED;
+			strfmt_show_add(
+			    msg, sizeof(msg), &at,
+			    kind == DTC_BINDS ? "%s binds %s (\"%s\") at 0x%02x: its interrupt, "
+						"GPIOs and supplies from the node%s"
+			    : kind == DTC_OVERLAY ? "%s matches %s (\"%s\") at 0x%02x, disabled: "
+						    "the rule's overlay enables it%s"
+						  : "%s matches %s (\"%s\") at 0x%02x, but the "
+						    "node is disabled and the rule "
+						    "has no overlay action: nothing binds it%s",
+			    a->arg, dn[k].path, dn[k].compat, addr,
+			    kind == DTC_BINDS && bind
+				? " (the bind action is skipped: exists:dt-node)"
+				: "");
 			fn(ctx, kind, ru, addr, msg);
 			return;
 		}
@@ -269,19 +276,19 @@ int dtcheck_run(const struct rules *r, const char *list, const char *moddir, con
 		for (unsigned k = i + 1; k < n; k++) {
 			char msg[DTCHECK_MSG_MAX], bus[DT_PATH_MAX];
 			const char *on = bus;
-			if (dn[i].parent != dn[k].parent || dn[i].addr != dn[k].addr || !dn[i].enabled ||
-			    !dn[k].enabled)
+			if (dn[i].parent != dn[k].parent || dn[i].addr != dn[k].addr ||
+			    !dn[i].enabled || !dn[k].enabled)
 				continue;
 			if (fdt_get_path(dtb, dn[i].parent, bus, sizeof(bus)))
 				on = "its bus";
-			strfmt_show(msg, sizeof(msg),
-				    "%s (\"%s\") and %s (\"%s\") are both enabled at 0x%02x on %s: "
-				    "both drivers would claim the address. Disable one (status = "
-				    "\"disabled\") and enable it with an overlay action in the "
-				    "rule that finds its chip, or let the kernel's of-prober (Linux "
-				    "6.13+) enable the one that answers",
-				    dn[i].path, dn[i].compat, dn[k].path, dn[k].compat, dn[i].addr,
-				    on);
+			strfmt_show(
+			    msg, sizeof(msg),
+			    "%s (\"%s\") and %s (\"%s\") are both enabled at 0x%02x on %s: "
+			    "both drivers would claim the address. Disable one (status = "
+			    "\"disabled\") and enable it with an overlay action in the "
+			    "rule that finds its chip, or let the kernel's of-prober (Linux "
+			    "6.13+) enable the one that answers",
+			    dn[i].path, dn[i].compat, dn[k].path, dn[k].compat, dn[i].addr, on);
 			fn(ctx, DTC_CONFLICT, NULL, dn[i].addr, msg);
 			conflicts++;
 		}

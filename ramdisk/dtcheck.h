@@ -28,20 +28,20 @@
 #define DTB_FILE_MAX (4u << 20) /* bytes of a board DTB read for the check */
 
 enum dtcheck_kind {
-	DTC_BINDS,	 /* the module binds an enabled node */
-	DTC_OVERLAY,	 /* it matches a disabled node that the rule's overlay enables */
-	DTC_DISABLED,	 /* it matches a disabled node and the rule has no overlay */
-	DTC_NEW_DEVICE,	 /* no node: the rule's bind action makes one (no IRQ) */
-	DTC_UNBOUND,	 /* no node and no bind: the module loads, nothing binds */
-	DTC_CONFLICT,	 /* two enabled nodes at one address of one bus (an error) */
+	DTC_BINDS,	/* the module binds an enabled node */
+	DTC_OVERLAY,	/* it matches a disabled node that the rule's overlay enables */
+	DTC_DISABLED,	/* it matches a disabled node and the rule has no overlay */
+	DTC_NEW_DEVICE, /* no node: the rule's bind action makes one (no IRQ) */
+	DTC_UNBOUND,	/* no node and no bind: the module loads, nothing binds */
+	DTC_CONFLICT,	/* two enabled nodes at one address of one bus (an error) */
 };
 
 /* One finding: kind, the rule (NULL for a conflict), the address, and a
  * line of text saying it all (at most DTCHECK_MSG_MAX bytes with its NUL; a
  * longer one is cut, marked "..."). */
 #define DTCHECK_MSG_MAX 2048
-typedef void (*dtcheck_fn)(void *ctx, enum dtcheck_kind kind, const struct rule *ru,
-			   unsigned addr, const char *msg);
+typedef void (*dtcheck_fn)(void *ctx, enum dtcheck_kind kind, const struct rule *ru, unsigned addr,
+			   const char *msg);
 
 /*
  * Check rules against the flattened DT dtb[0..len), with the module aliases

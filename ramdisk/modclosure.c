@@ -40,8 +40,10 @@ static int find_tree(struct mod_closure *mc, const char *kdir, const char *versi
 	if (is_file(kdir, "modules.dep")) {
 		const char *b = strrchr(kdir, '/');
 		if (strfmt(mc->version, sizeof(mc->version), "%s", b && b[1] ? b + 1 : kdir) < 0)
-			return diag_set(d, -ENAMETOOLONG, "%s: folder name too long for a kernel "
-					"version", kdir);
+			return diag_set(d, -ENAMETOOLONG,
+					"%s: folder name too long for a kernel "
+					"version",
+					kdir);
 		mc->dir = strdup(kdir);
 		return mc->dir ? 0 : -ENOMEM;
 	}
@@ -62,9 +64,9 @@ static int find_tree(struct mod_closure *mc, const char *kdir, const char *versi
 	if (found == 1 && !join(p, sizeof(p), base, mc->version))
 		return diag_set(d, -ENAMETOOLONG, "%s: path too long", base);
 	if (found != 1)
-		return diag_set(d, -ENOENT,
-				"%s: %s (give lib/modules/VERSION or --kernel-version)", kdir,
-				found ? "several kernel versions" : "no modules.dep, no lib/modules/*");
+		return diag_set(
+		    d, -ENOENT, "%s: %s (give lib/modules/VERSION or --kernel-version)", kdir,
+		    found ? "several kernel versions" : "no modules.dep, no lib/modules/*");
 	if (!is_file(p, "modules.dep"))
 		return diag_set(d, -ENOENT, "%s: no modules.dep (run: depmod -b %s %s)", p, kdir,
 				mc->version);
@@ -75,9 +77,9 @@ static int find_tree(struct mod_closure *mc, const char *kdir, const char *versi
 /* The tree's modules.dep indexed (lib/moddep.c) and what the closure wants. */
 struct closure {
 	struct moddep_graph g;
-	bool *want;	    /* per node: in the ramdisk */
+	bool *want;	     /* per node: in the ramdisk */
 	const char *depfile; /* for messages */
-	char *builtin;	    /* modules.builtin of the tree, or NULL */
+	char *builtin;	     /* modules.builtin of the tree, or NULL */
 	size_t builtin_len;
 	bool *want_builtin; /* per modules.builtin byte offset of a line: named */
 };
@@ -92,7 +94,8 @@ static int check_lines(const char *text, size_t len, const char *file, struct di
 
 	while ((rc = moddep_next(text, len, &pos, &line, &l)) != 0)
 		if (rc < 0)
-			return diag_set(d, -EBADMSG, "%s:%u: no ':' after a module path", file, line);
+			return diag_set(d, -EBADMSG, "%s:%u: no ':' after a module path", file,
+					line);
 	return 0;
 }
 
@@ -111,8 +114,8 @@ static int walk_error(struct closure *c, unsigned node, int err, struct diag *d)
 	char cyc[DIAG_MSG_MAX];
 
 	if (err == -ENOENT && c->g.missing)
-		return diag_set(d, err, "%s: %.*s needs %.*s, which has no line", c->depfile, (int)pl,
-				path, (int)c->g.missing_len, c->g.missing);
+		return diag_set(d, err, "%s: %.*s needs %.*s, which has no line", c->depfile,
+				(int)pl, path, (int)c->g.missing_len, c->g.missing);
 	if (err == -ELOOP) {
 		moddep_graph_cycle(&c->g, cyc, sizeof(cyc)); /* "..." ends a cut cycle */
 		return diag_set(d, err, "%s: dependency cycle %s", c->depfile, cyc);
@@ -164,7 +167,8 @@ static int want_rules(struct mod_closure *mc, struct closure *c, const struct ru
 				return diag_set(d, -ENOENT,
 						"%s:%d: module %s is not in the kernel's modules "
 						"(%s, %s)",
-						rules_file, ru->line, ac->arg, mc->version, mc->dir);
+						rules_file, ru->line, ac->arg, mc->version,
+						mc->dir);
 			}
 			if (!c->want[k])
 				mc->nnamed++;
@@ -211,9 +215,10 @@ static int want_preload(struct mod_closure *mc, struct closure *c, const char *p
 			return diag_set(d, -ENAMETOOLONG, "preload: module %.*s: name too long",
 					(int)n, s - n);
 		if ((k = moddep_graph_find(&c->g, name)) < 0)
-			return diag_set(d, -ENOENT,
-					"preload: module %.*s is not in the kernel's modules (%s, %s)",
-					(int)n, s - n, mc->version, mc->dir);
+			return diag_set(
+			    d, -ENOENT,
+			    "preload: module %.*s is not in the kernel's modules (%s, %s)", (int)n,
+			    s - n, mc->version, mc->dir);
 		if ((err = mark(c, (unsigned)k, d)) < 0)
 			return err;
 	}
@@ -312,8 +317,8 @@ static int subset_dep(struct mod_closure *mc, const struct closure *c)
 		if (!c->want[i])
 			continue;
 		moddep_graph_line(&c->g, i, &l);
-		o += (size_t)sprintf(mc->sub_dep + o, "%.*s:%.*s\n", (int)l.plen, l.path, (int)l.dlen,
-				     l.deps); /* sized above */
+		o += (size_t)sprintf(mc->sub_dep + o, "%.*s:%.*s\n", (int)l.plen, l.path,
+				     (int)l.dlen, l.deps); /* sized above */
 		if (!(mc->path[mc->n++] = strndup(l.path, l.plen)))
 			return -ENOMEM;
 	}
@@ -477,8 +482,8 @@ int mod_closure_add(const struct mod_closure *mc, struct ramdisk *rd, struct dia
 	}
 	if ((err = add_tree_file(mc, rd, NULL, NULL, 0, d)) < 0 ||
 	    (err = add_tree_file(mc, rd, "modules.dep", mc->sub_dep, mc->sub_dep_len, d)) < 0 ||
-	    (err = add_tree_file(mc, rd, "modules.alias", mc->sub_alias, mc->sub_alias_len,
-				 d)) < 0 ||
+	    (err = add_tree_file(mc, rd, "modules.alias", mc->sub_alias, mc->sub_alias_len, d)) <
+		0 ||
 	    (mc->sub_builtin && (err = add_tree_file(mc, rd, "modules.builtin", mc->sub_builtin,
 						     mc->sub_builtin_len, d)) < 0))
 		return err;

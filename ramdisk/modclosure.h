@@ -4,9 +4,9 @@
  * modules.alias as depmod writes them; `depmod -b ROOT VERSION` makes them
  * for a tree unpacked from a package) and the parsed modules.list. Output:
  * every module a `load` action names (and any named by the caller) plus
- * everything modules.dep says it needs, placed at lib/modules/<version>/<the same path> in a ramdisk, with a
- * modules.dep and a modules.alias that list just that subset (in the order
- * of the originals), so the probe, BusyBox modprobe and kmod all find them.
+ * everything modules.dep says it needs, placed at lib/modules/<version>/<the same path> in a
+ * ramdisk, with a modules.dep and a modules.alias that list just that subset (in the order of the
+ * originals), so the probe, BusyBox modprobe and kmod all find them.
  *
  * modules.dep lines: "kernel/drivers/x/a.ko: kernel/y/b.ko kernel/z/c.ko"
  * (a needs b and c; load c, then b, then a), read by lib/moddep.c, the same
@@ -28,19 +28,19 @@
 
 struct mod_closure {
 	char version[KERNEL_RELEASE_MAX]; /* the tree's kernel release */
-	char *dir;	/* the module tree on the host: .../lib/modules/<version> */
-	char *dep;	/* modules.dep of the tree (owned, tokenized) */
-	char **path;	/* closure, in modules.dep order: paths relative to dir (owned) */
-	size_t n;	/* modules in the closure */
-	size_t nnamed;	/* distinct modules named by load actions */
-	size_t nbuiltin; /* load actions naming a module built into the kernel */
+	char *dir;	   /* the module tree on the host: .../lib/modules/<version> */
+	char *dep;	   /* modules.dep of the tree (owned, tokenized) */
+	char **path;	   /* closure, in modules.dep order: paths relative to dir (owned) */
+	size_t n;	   /* modules in the closure */
+	size_t nnamed;	   /* distinct modules named by load actions */
+	size_t nbuiltin;   /* load actions naming a module built into the kernel */
 	char *sub_builtin; /* modules.builtin lines of those, or NULL */
 	size_t sub_builtin_len;
-	char *sub_dep;	/* modules.dep for the subset */
+	char *sub_dep; /* modules.dep for the subset */
 	size_t sub_dep_len;
 	char *sub_alias; /* modules.alias for the subset */
 	size_t sub_alias_len;
-	char *boot;	/* lib/probe/boot.modules (see below) */
+	char *boot; /* lib/probe/boot.modules (see below) */
 	size_t boot_len;
 };
 

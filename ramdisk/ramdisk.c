@@ -223,10 +223,12 @@ static int load_entry(struct ramdisk *rd, const struct cpio_entry *ce, struct di
 	long dup;
 
 	if (cpio_clean_path(ce->name, clean, sizeof(clean)) < 0)
-		return diag_set(d, -EINVAL, "entry @0x%llx \"%s\": a \"..\" component leaves the root",
+		return diag_set(d, -EINVAL,
+				"entry @0x%llx \"%s\": a \"..\" component leaves the root",
 				(unsigned long long)ce->off, esc_show(nb, ce->name));
 	if ((dup = rd_find(rd, clean)) >= 0)
-		return diag_set(d, -EEXIST, "entry @0x%llx \"%s\": duplicate name (first at @0x%llx)",
+		return diag_set(d, -EEXIST,
+				"entry @0x%llx \"%s\": duplicate name (first at @0x%llx)",
 				(unsigned long long)ce->off, esc_show(nb, ce->name),
 				(unsigned long long)(rd->v[dup].raw - rd->archive));
 	if (!(e = rd_push(rd, clean)))
@@ -323,8 +325,9 @@ int rd_link_groups(const struct ramdisk *rd, uint32_t *head, uint32_t *carry)
 		const struct rd_entry *e = &rd->v[i];
 		head[i] = carry[i] = (uint32_t)i;
 		if (*e->name && linkable(e))
-			k[nk++] = (struct lkey){e->arch, e->m.f[CF_DEVMAJOR], e->m.f[CF_DEVMINOR],
-						e->m.f[CF_INO], e->m.f[CF_MODE] & S_IFMT, (uint32_t)i};
+			k[nk++] = (struct lkey){
+			    e->arch,	    e->m.f[CF_DEVMAJOR],      e->m.f[CF_DEVMINOR],
+			    e->m.f[CF_INO], e->m.f[CF_MODE] & S_IFMT, (uint32_t)i};
 	}
 	qsort(k, nk, sizeof(*k), cmp_lkey);
 	for (size_t a = 0, b; a < nk; a = b) {
@@ -343,8 +346,7 @@ int rd_link_groups(const struct ramdisk *rd, uint32_t *head, uint32_t *carry)
 
 /* ---- building from a folder ---------------------------------------------------------- */
 
-void meta_set(struct cpio_meta *m, uint32_t mode, uint32_t uid, uint32_t gid,
-		     uint32_t mtime)
+void meta_set(struct cpio_meta *m, uint32_t mode, uint32_t uid, uint32_t gid, uint32_t mtime)
 {
 	memset(m, 0, sizeof(*m));
 	m->f[CF_MODE] = mode;
@@ -417,7 +419,8 @@ static int walk(struct ramdisk *rd, const char *dir, const char *prefix, unsigne
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (strfmt(path, sizeof(path), "%s/%s", dir, de->d_name) < 0 ||
-		    strfmt(name, sizeof(name), "%s%s%s", prefix, *prefix ? "/" : "", de->d_name) < 0) {
+		    strfmt(name, sizeof(name), "%s%s%s", prefix, *prefix ? "/" : "", de->d_name) <
+			0) {
 			err = diag_set(d, -ENAMETOOLONG, "%s/%s: name too long", dir, de->d_name);
 			break;
 		}
@@ -483,7 +486,8 @@ int rd_add_dirs(struct ramdisk *rd, const char *name, uint32_t perm, struct diag
 		buf[i] = 0;
 		if ((k = rd_find(rd, buf)) >= 0) {
 			if (!S_ISDIR(rd->v[k].m.f[CF_MODE]))
-				return diag_set(d, -ENOTDIR, "\"%s\" is in the ramdisk but not a folder",
+				return diag_set(d, -ENOTDIR,
+						"\"%s\" is in the ramdisk but not a folder",
 						esc_show(nb, buf));
 		} else {
 			if (!(e = rd_push(rd, buf)))
@@ -537,8 +541,8 @@ int rd_add_file(struct ramdisk *rd, const char *name, uint32_t perm, const char 
 	return 0;
 }
 
-
-/* ---- writing ---------------------------------------------------------------------------------- */
+/* ---- writing ----------------------------------------------------------------------------------
+ */
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -627,10 +631,11 @@ static int check_order(const struct ramdisk *rd, struct diag *d)
 		parent[slash - name] = 0;
 		k = rd_find(rd, parent);
 		if (k < 0 || (size_t)k >= i || !S_ISDIR(rd->v[k].m.f[CF_MODE]))
-			return diag_set(d, -ENOENT,
-					"\"%s\": its folder is not in the ramdisk before it (add a dir "
-					"line)",
-					esc_show(nb, name));
+			return diag_set(
+			    d, -ENOENT,
+			    "\"%s\": its folder is not in the ramdisk before it (add a dir "
+			    "line)",
+			    esc_show(nb, name));
 	}
 	return 0;
 }
@@ -737,8 +742,8 @@ int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d)
 			continue; /* the root of a built archive is not written */
 		if ((err = write_entry(&w, e, d)) < 0)
 			return d->msg[0] ? err
-					 : diag_set(d, err, "writing \"%s\": %s", esc_show(nb, e->name),
-						    strerror(-err));
+					 : diag_set(d, err, "writing \"%s\": %s",
+						    esc_show(nb, e->name), strerror(-err));
 		open = true;
 	}
 	for (; t < rd->ntr; t++, open = false)

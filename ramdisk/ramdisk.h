@@ -98,7 +98,7 @@
 enum rd_src {
 	RD_ORIG, /* the entry's bytes from the archive read (raw) */
 	RD_FILE, /* data streamed from path at write time */
-	RD_MEM,  /* data owned in memory */
+	RD_MEM,	 /* data owned in memory */
 };
 
 struct rd_entry {
@@ -108,17 +108,17 @@ struct rd_entry {
 	bool changed;	    /* RD_ORIG whose header must be encoded again */
 	const uint8_t *raw; /* RD_ORIG: header..end of the entry */
 	size_t raw_len;
-	const uint8_t *data; /* RD_ORIG: the data in the archive; RD_MEM: owned */
-	char *path;	     /* RD_FILE */
-	const char *wname;   /* the name as written in the archive, if not name */
-	bool wname_owned;    /* wname is malloc'ed (an exact spec's NAME) */
-	int line;	     /* spec line that made it, 0 if none */
-	unsigned arch;	     /* which of concatenated archives it is in, from 0 */
-	bool hl;	     /* a name of a host file with other names (rd_add_tree) */
+	const uint8_t *data;	 /* RD_ORIG: the data in the archive; RD_MEM: owned */
+	char *path;		 /* RD_FILE */
+	const char *wname;	 /* the name as written in the archive, if not name */
+	bool wname_owned;	 /* wname is malloc'ed (an exact spec's NAME) */
+	int line;		 /* spec line that made it, 0 if none */
+	unsigned arch;		 /* which of concatenated archives it is in, from 0 */
+	bool hl;		 /* a name of a host file with other names (rd_add_tree) */
 	uint64_t hl_dev, hl_ino; /* that file's st_dev and st_ino */
-	bool check_auto;     /* m.crc: the check is the data's byte sum, made at write */
-	bool kept_order;     /* an exact spec's entry with ino=: written where it is */
-	bool ino_auto;	     /* an exact spec's entry without ino=: numbered after */
+	bool check_auto;	 /* m.crc: the check is the data's byte sum, made at write */
+	bool kept_order;	 /* an exact spec's entry with ino=: written where it is */
+	bool ino_auto;		 /* an exact spec's entry without ino=: numbered after */
 };
 
 /* The trailer that ends one of concatenated archives, and the NUL bytes after
@@ -207,8 +207,8 @@ struct rd_extract_stats {
 	unsigned nodes_denied;	 /* devices asked for, but mknod refused (not root) */
 	unsigned setuid_dropped; /* setuid bits not applied (same_permissions not set) */
 	unsigned setgid_dropped;
-	unsigned unknown;	 /* entries of a type no kernel creates: left out */
-	uint32_t unknown_mode;	 /* the first of those's mode field */
+	unsigned unknown;      /* entries of a type no kernel creates: left out */
+	uint32_t unknown_mode; /* the first of those's mode field */
 };
 
 /*

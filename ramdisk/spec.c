@@ -37,7 +37,7 @@ struct spec_ctx {
 };
 
 static int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
 {
 	char msg[DIAG_MSG_MAX], shown[DIAG_MSG_MAX];
@@ -117,10 +117,11 @@ static int define(struct spec_ctx *s, const char *name, uint32_t mode, uint32_t 
 		if (S_ISDIR(e->m.f[CF_MODE]) && !S_ISDIR(mode))
 			for (size_t k = 0; k < s->rd->n; k++)
 				if (under(s->rd->v[k].name, name))
-					return spec_err(s, -ENOTEMPTY,
-							"\"%s\" is a folder with entries; rmtree it "
-							"first",
-							name);
+					return spec_err(
+					    s, -ENOTEMPTY,
+					    "\"%s\" is a folder with entries; rmtree it "
+					    "first",
+					    name);
 		ino = e->src == RD_ORIG ? e->m.f[CF_INO] : 0;
 		entry_drop_data(e);
 		entry_set_wname(e, NULL);
@@ -145,23 +146,37 @@ static const struct {
 	uint32_t type;
 	unsigned ntok; /* with the verb */
 } node_verbs[] = {
-	{"dir", S_IFDIR, 5},  {"pipe", S_IFIFO, 5}, {"sock", S_IFSOCK, 5},
-	{"nod", 0, 8},	      {"file", S_IFREG, 6}, {"slink", S_IFLNK, 6},
+    {"dir", S_IFDIR, 5}, {"pipe", S_IFIFO, 5}, {"sock", S_IFSOCK, 5},
+    {"nod", 0, 8},	 {"file", S_IFREG, 6}, {"slink", S_IFLNK, 6},
 };
 
 /* ---- key=value attributes after a line's fields (our extension) ---------------------
  * What gen_init_cpio's lines have no field for, so that a spec can say
  * everything a header holds: see ramdisk.h. */
 
-enum attr { A_INO, A_NLINK, A_MTIME, A_DEV, A_RDEV, A_MODE, A_SIZE, A_CHECK, A_MAGIC, A_UID,
-	    A_GID, A_PAD, A_ALIGN, A_COUNT };
-static const char *const attr_name[A_COUNT] = {
-	"ino", "nlink", "mtime", "dev", "rdev", "mode", "size", "check", "magic", "uid", "gid",
-	"pad", "align",
+enum attr {
+	A_INO,
+	A_NLINK,
+	A_MTIME,
+	A_DEV,
+	A_RDEV,
+	A_MODE,
+	A_SIZE,
+	A_CHECK,
+	A_MAGIC,
+	A_UID,
+	A_GID,
+	A_PAD,
+	A_ALIGN,
+	A_COUNT
 };
-#define ENTRY_ATTRS                                                                         \
-	(1u << A_INO | 1u << A_NLINK | 1u << A_MTIME | 1u << A_DEV | 1u << A_RDEV |         \
-	 1u << A_MODE | 1u << A_CHECK | 1u << A_MAGIC)
+static const char *const attr_name[A_COUNT] = {
+    "ino",   "nlink", "mtime", "dev", "rdev", "mode",  "size",
+    "check", "magic", "uid",   "gid", "pad",  "align",
+};
+#define ENTRY_ATTRS                                                                                \
+	(1u << A_INO | 1u << A_NLINK | 1u << A_MTIME | 1u << A_DEV | 1u << A_RDEV | 1u << A_MODE | \
+	 1u << A_CHECK | 1u << A_MAGIC)
 #define TRAILER_ATTRS (ENTRY_ATTRS | 1u << A_UID | 1u << A_GID | 1u << A_PAD | 1u << A_ALIGN)
 
 struct attrs {
@@ -235,17 +250,20 @@ static int parse_attrs(struct spec_ctx *s, unsigned from, unsigned allowed, stru
 		const char *t = s->tok[i], *eq = strchr(t, '=');
 		unsigned k;
 		for (k = 0; k < A_COUNT && eq; k++)
-			if (strlen(attr_name[k]) == (size_t)(eq - t) && !memcmp(t, attr_name[k], (size_t)(eq - t)))
+			if (strlen(attr_name[k]) == (size_t)(eq - t) &&
+			    !memcmp(t, attr_name[k], (size_t)(eq - t)))
 				break;
 		if (!eq || k == A_COUNT || !(allowed & 1u << k))
-			return spec_err(s, -EINVAL,
-					"field %u \"%s\": %s takes %u fields, then only KEY=VALUE "
-					"attributes (ino nlink mtime dev rdev mode%s check magic%s)",
-					i + 1, t, s->tok[0], from - 1,
-					!strcmp(s->tok[0], "file") ? " size" : "",
-					allowed & 1u << A_PAD ? " uid gid pad align" : "");
+			return spec_err(
+			    s, -EINVAL,
+			    "field %u \"%s\": %s takes %u fields, then only KEY=VALUE "
+			    "attributes (ino nlink mtime dev rdev mode%s check magic%s)",
+			    i + 1, t, s->tok[0], from - 1,
+			    !strcmp(s->tok[0], "file") ? " size" : "",
+			    allowed & 1u << A_PAD ? " uid gid pad align" : "");
 		if (a->has & 1u << k)
-			return spec_err(s, -EINVAL, "field %u: %s= given twice", i + 1, attr_name[k]);
+			return spec_err(s, -EINVAL, "field %u: %s= given twice", i + 1,
+					attr_name[k]);
 		if (attr_value((enum attr)k, eq + 1, a) < 0)
 			return spec_err(s, -EINVAL, "field %u \"%s\": bad %s value%s", i + 1, t,
 					attr_name[k],
@@ -267,10 +285,13 @@ static int apply_attrs(struct spec_ctx *s, struct rd_entry *e, const struct attr
 		enum attr k;
 		enum cpio_field f, fminor;
 	} num_fields[] = {
-		{A_NLINK, CF_NLINK, CF_NLINK},	     {A_MTIME, CF_MTIME, CF_MTIME},
-		{A_CHECK, CF_CHECK, CF_CHECK},	     {A_UID, CF_UID, CF_UID},
-		{A_GID, CF_GID, CF_GID},	     {A_DEV, CF_DEVMAJOR, CF_DEVMINOR},
-		{A_RDEV, CF_RDEVMAJOR, CF_RDEVMINOR},
+	    {A_NLINK, CF_NLINK, CF_NLINK},
+	    {A_MTIME, CF_MTIME, CF_MTIME},
+	    {A_CHECK, CF_CHECK, CF_CHECK},
+	    {A_UID, CF_UID, CF_UID},
+	    {A_GID, CF_GID, CF_GID},
+	    {A_DEV, CF_DEVMAJOR, CF_DEVMINOR},
+	    {A_RDEV, CF_RDEVMAJOR, CF_RDEVMINOR},
 	};
 
 	for (size_t i = 0; i < sizeof(num_fields) / sizeof(num_fields[0]); i++) {
@@ -337,23 +358,27 @@ static int spec_node(struct spec_ctx *s, unsigned v)
 	uint32_t mode, uid, gid, maj = 0, mn = 0, type = node_verbs[v].type;
 	unsigned nf = node_verbs[v].ntok, a = nf == 6 ? 3 : 2; /* index of MODE */
 	/* device numbers: Linux's 12 and 20 bits, but an exact spec says what the archive holds */
-	uint32_t maxmaj = s->rd->exact ? UINT32_MAX : 4095, maxmin = s->rd->exact ? UINT32_MAX : 1048575;
+	uint32_t maxmaj = s->rd->exact ? UINT32_MAX : 4095,
+		 maxmin = s->rd->exact ? UINT32_MAX : 1048575;
 	struct rd_entry *e = NULL;
 	struct attrs at;
 	size_t tl = 0;
 	int err;
 
 	if (s->ntok < nf)
-		return spec_err(s, -EINVAL, "%s takes %u fields, not %u", node_verbs[v].verb, nf - 1,
-				s->ntok - 1);
-	if ((err = parse_attrs(s, nf, ENTRY_ATTRS | (type == S_IFREG ? 1u << A_SIZE : 0), &at)) < 0 ||
-	    (err = num(s, a, 8, 07777, &mode)) < 0 || (err = num(s, a + 1, 10, UINT32_MAX, &uid)) < 0 ||
+		return spec_err(s, -EINVAL, "%s takes %u fields, not %u", node_verbs[v].verb,
+				nf - 1, s->ntok - 1);
+	if ((err = parse_attrs(s, nf, ENTRY_ATTRS | (type == S_IFREG ? 1u << A_SIZE : 0), &at)) <
+		0 ||
+	    (err = num(s, a, 8, 07777, &mode)) < 0 ||
+	    (err = num(s, a + 1, 10, UINT32_MAX, &uid)) < 0 ||
 	    (err = num(s, a + 2, 10, UINT32_MAX, &gid)) < 0)
 		return err;
 	if (type == 0) { /* nod NAME MODE UID GID b|c MAJ MIN */
 		if (strcmp(s->tok[5], "b") && strcmp(s->tok[5], "c"))
 			return spec_err(s, -EINVAL, "device type \"%s\": want b or c", s->tok[5]);
-		if ((err = num(s, 6, 10, maxmaj, &maj)) < 0 || (err = num(s, 7, 10, maxmin, &mn)) < 0)
+		if ((err = num(s, 6, 10, maxmaj, &maj)) < 0 ||
+		    (err = num(s, 7, 10, maxmin, &mn)) < 0)
 			return err;
 		type = s->tok[5][0] == 'b' ? S_IFBLK : S_IFCHR;
 	}
@@ -387,8 +412,9 @@ static int spec_exact(struct spec_ctx *s)
 	if (s->ntok != 1)
 		return spec_err(s, -EINVAL, "exact takes no fields");
 	if (s->rd->n && !s->rd->exact)
-		return spec_err(s, -EINVAL, "exact must come before the entries (an exact "
-					    "spec is packed alone, without DIR)");
+		return spec_err(s, -EINVAL,
+				"exact must come before the entries (an exact "
+				"spec is packed alone, without DIR)");
 	s->rd->exact = true;
 	return 0;
 }
@@ -407,7 +433,7 @@ static int spec_trailer(struct spec_ctx *s)
 		return err;
 	if ((a.has & 1u << A_PAD) && (a.has & 1u << A_ALIGN))
 		return spec_err(s, -EINVAL, "pad= or align=, not both");
-	tmp.m.f[CF_NLINK] = 1; /* cpio's trailer: nlink 1, the rest 0 */
+	tmp.m.f[CF_NLINK] = 1;	 /* cpio's trailer: nlink 1, the rest 0 */
 	a.has &= ~(1u << A_INO); /* its ino is a field like the others here */
 	if ((err = apply_attrs(s, &tmp, &a)) < 0)
 		return err;
@@ -432,7 +458,8 @@ static int spec_compression(struct spec_ctx *s)
 				"compression takes one of lz4[:1..12], gzip[:1..9], xz[:0..9], "
 				"lzma[:0..9], bzip2[:1..9], zstd[:1..19], none");
 	if (*s->rd->comp && strcmp(s->rd->comp, s->tok[1]))
-		return spec_err(s, -EINVAL, "compression %s, but %s before", s->tok[1], s->rd->comp);
+		return spec_err(s, -EINVAL, "compression %s, but %s before", s->tok[1],
+				s->rd->comp);
 	strcpy(s->rd->comp, s->tok[1]);
 	return 0;
 }
@@ -510,8 +537,9 @@ static int spec_mv(struct spec_ctx *s)
 		memcpy(nn, to, tl);
 		memcpy(nn + tl, old + fl, rl + 1);
 		if (rd_find(s->rd, nn) >= 0)
-			return spec_err(s, -EEXIST, "\"%s\" would become \"%s\", already in the ramdisk",
-					old, nn);
+			return spec_err(s, -EEXIST,
+					"\"%s\" would become \"%s\", already in the ramdisk", old,
+					nn);
 	}
 	for (size_t k = 0; k < s->rd->n && err == 0; k++)
 		if (k == (size_t)i || under(s->rd->v[k].name, from))
@@ -636,13 +664,15 @@ static int unescape(const char **pp)
 		*pp = p + 1;
 		return (unsigned char)val[k - let];
 	}
-	if (p[0] >= '0' && p[0] <= '3' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7') {
+	if (p[0] >= '0' && p[0] <= '3' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' &&
+	    p[2] <= '7') {
 		*pp = p + 3;
 		return (p[0] - '0') << 6 | (p[1] - '0') << 3 | (p[2] - '0');
 	}
 	if (p[0] == 'x' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
 		for (i = 1; i <= 2; i++)
-			v = v << 4 | (isdigit((unsigned char)p[i]) ? p[i] - '0' : (p[i] | 0x20) - 'a' + 10);
+			v = v << 4 |
+			    (isdigit((unsigned char)p[i]) ? p[i] - '0' : (p[i] | 0x20) - 'a' + 10);
 		*pp = p + 3;
 		return v;
 	}
@@ -681,7 +711,8 @@ static int field(struct spec_ctx *s, char **pp, char **wend)
 
 /* ---- AnyKernel-style text edits (textedit.h) ------------------------------------------ */
 
-static void spec_note(struct spec_ctx *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void spec_note(struct spec_ctx *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void spec_note(struct spec_ctx *s, const char *fmt, ...)
 {
 	char msg[DIAG_MSG_MAX], shown[DIAG_MSG_MAX], line[DIAG_MSG_MAX + 64];
@@ -726,22 +757,31 @@ static int text_target(struct spec_ctx *s, const char *name, struct rd_entry **o
 	return 0;
 }
 
-enum text_verb { TV_REPLACE, TV_REPLACE_RE, TV_REMOVE, TV_REMOVE_RE, TV_SECTION, TV_RM_SECTION,
-		 TV_PROP, TV_PROP_RM, TV_FSTAB };
+enum text_verb {
+	TV_REPLACE,
+	TV_REPLACE_RE,
+	TV_REMOVE,
+	TV_REMOVE_RE,
+	TV_SECTION,
+	TV_RM_SECTION,
+	TV_PROP,
+	TV_PROP_RM,
+	TV_FSTAB
+};
 
 static const struct {
 	const char *verb, *usage;
 	unsigned min, max; /* fields with the verb */
 } text_verbs[] = {
-	[TV_REPLACE] = {"replace", "NAME PATTERN TEXT", 4, 4},
-	[TV_REPLACE_RE] = {"replace-regex", "NAME REGEX TEXT", 4, 4},
-	[TV_REMOVE] = {"remove", "NAME PATTERN", 3, 3},
-	[TV_REMOVE_RE] = {"remove-regex", "NAME REGEX", 3, 3},
-	[TV_SECTION] = {"replace-section", "NAME BEGIN END TEXT...", 5, SPEC_MAX_TOKENS},
-	[TV_RM_SECTION] = {"remove-section", "NAME BEGIN END", 4, 4},
-	[TV_PROP] = {"prop", "NAME KEY=VALUE", 3, 3},
-	[TV_PROP_RM] = {"prop-remove", "NAME KEY", 3, 3},
-	[TV_FSTAB] = {"fstab", "NAME MOUNTPOINT FIELD VALUE", 5, 5},
+    [TV_REPLACE] = {"replace", "NAME PATTERN TEXT", 4, 4},
+    [TV_REPLACE_RE] = {"replace-regex", "NAME REGEX TEXT", 4, 4},
+    [TV_REMOVE] = {"remove", "NAME PATTERN", 3, 3},
+    [TV_REMOVE_RE] = {"remove-regex", "NAME REGEX", 3, 3},
+    [TV_SECTION] = {"replace-section", "NAME BEGIN END TEXT...", 5, SPEC_MAX_TOKENS},
+    [TV_RM_SECTION] = {"remove-section", "NAME BEGIN END", 4, 4},
+    [TV_PROP] = {"prop", "NAME KEY=VALUE", 3, 3},
+    [TV_PROP_RM] = {"prop-remove", "NAME KEY", 3, 3},
+    [TV_FSTAB] = {"fstab", "NAME MOUNTPOINT FIELD VALUE", 5, 5},
 };
 
 static int run_text_verb(struct spec_ctx *s, enum text_verb v, const uint8_t *p, size_t n,
@@ -868,7 +908,8 @@ static int spec_line(struct spec_ctx *s, char *line, char *raw)
 		}
 	}
 	return spec_err(s, -EINVAL, "unknown verb \"%s\"%s", s->tok[0],
-			s->edits ? "" : " (file dir nod slink pipe sock exact trailer compression)");
+			s->edits ? ""
+				 : " (file dir nod slink pipe sock exact trailer compression)");
 }
 
 /* Entries of an exact spec without ino=: numbered after the largest in use. */
@@ -924,4 +965,3 @@ int rd_apply_spec(struct ramdisk *rd, const char *text, size_t len, const char *
 		number_new(rd);
 	return 0;
 }
-

@@ -110,7 +110,7 @@ struct matcher {
  * refused when it stacks one repetition operator on another (undefined in
  * POSIX anyway), is over REGEX_MAX bytes, or when the copies its "+" after a
  * group and its {m,n} bounds could make multiply past REGEX_COPIES. */
-#define REGEX_MAX 256
+#define REGEX_MAX    256
 #define REGEX_COPIES 4096
 
 static int regex_check(const char *pat, struct diag *d)
@@ -120,7 +120,8 @@ static int regex_check(const char *pat, struct diag *d)
 	char pb[ESC_SHOW_MAX];
 
 	if (strlen(pat) > REGEX_MAX)
-		return diag_set(d, -EINVAL, "regex of %zu bytes (at most %d)", strlen(pat), REGEX_MAX);
+		return diag_set(d, -EINVAL, "regex of %zu bytes (at most %d)", strlen(pat),
+				REGEX_MAX);
 	for (const char *p = pat; *p; p++) {
 		bool rep = *p == '*' || *p == '+' || *p == '?' || *p == '{';
 		if (rep && after_rep)
@@ -143,8 +144,8 @@ static int regex_check(const char *pat, struct diag *d)
 			q += *q == ']';
 			while (*q && *q != ']')
 				q += (*q == '[' && strchr(":.=", q[1]) && strchr(q + 2, ']'))
-					     ? (size_t)(strchr(q + 2, ']') - q) + 1
-					     : 1;
+					 ? (size_t)(strchr(q + 2, ']') - q) + 1
+					 : 1;
 			p = *q ? q : q - 1;
 		}
 		if (copies > REGEX_COPIES)

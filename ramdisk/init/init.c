@@ -13,8 +13,8 @@
  * command line or /proc/bootconfig (bootkit.KEY=VALUE, which wins), all read
  * by lib/cmdline.c as the probe reads them (quotes; a key given twice: the
  * last one wins). Keys: watch (seconds the
- * probe stays for late adapters), budget (ms), timeout (ms per transfer), probe_timeout (s), dump (1:
- * copy the decision record to the console), noprobe (1: skip the probe), dry_run (1: the probe
+ * probe stays for late adapters), budget (ms), timeout (ms per transfer), probe_timeout (s), dump
+ * (1: copy the decision record to the console), noprobe (1: skip the probe), dry_run (1: the probe
  * decides and records but loads nothing), halt.
  * Every step is logged to /dev/kmsg as "bootkit-init: ..." (kernel time
  * stamps). It never exits: PID 1 exiting panics the kernel.
@@ -39,13 +39,13 @@
 #include "cmdline.h"
 #include "strfmt.h"
 
-#define CONF_MAX 4096
-#define SETTING_MAX 256        /* a setting's value, root=, init= */
-#define SETTING_NUM_MAX 16     /* a number setting (watch, budget...), dry_run */
-#define FSTYPE_MAX 32          /* rootfstype= */
+#define CONF_MAX	 4096
+#define SETTING_MAX	 256   /* a setting's value, root=, init= */
+#define SETTING_NUM_MAX	 16    /* a number setting (watch, budget...), dry_run */
+#define FSTYPE_MAX	 32    /* rootfstype= */
 #define BOOT_MODULES_MAX 16384 /* lib/probe/boot.modules, read whole */
-#define KMSG_LINE_MAX 512      /* a line to /dev/kmsg: a longer one is cut, marked "..." */
-#define KMSG_PREFIX "<6>bootkit-init: "
+#define KMSG_LINE_MAX	 512   /* a line to /dev/kmsg: a longer one is cut, marked "..." */
+#define KMSG_PREFIX	 "<6>bootkit-init: "
 
 static int kmsg = -1;
 /* the command line, /proc/bootconfig and init.conf, with their lengths */
@@ -75,7 +75,8 @@ static size_t slurp(const char *path, char *buf, size_t cap)
 	size_t n = 0;
 	ssize_t r = 0;
 
-	while (fd >= 0 && n < cap && ((r = read(fd, buf + n, cap - n)) > 0 || (r < 0 && errno == EINTR)))
+	while (fd >= 0 && n < cap &&
+	       ((r = read(fd, buf + n, cap - n)) > 0 || (r < 0 && errno == EINTR)))
 		n += r > 0 ? (size_t)r : 0;
 	if (fd >= 0 && n == cap && read(fd, &(char){0}, 1) == 1)
 		say("%s: more than %zu bytes; the rest is ignored", path, cap);
@@ -203,7 +204,8 @@ static bool run_probe(void)
 		say("probe killed after %s s", tmo);
 		return false;
 	}
-	say("probe done status=%d", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	say("probe done status=%d",
+	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
@@ -285,8 +287,10 @@ static void wipe(int dfd, dev_t rootdev)
 static void switch_root(const char *dev, const char *init)
 {
 	static const char *const moves[][2] = {
-		{"/dev", "/newroot/dev"}, {"/proc", "/newroot/proc"},
-		{"/sys", "/newroot/sys"}, {"/run", "/newroot/run"},
+	    {"/dev", "/newroot/dev"},
+	    {"/proc", "/newroot/proc"},
+	    {"/sys", "/newroot/sys"},
+	    {"/run", "/newroot/run"},
 	};
 	char buf[FSTYPE_MAX];
 	const char *type = word("rootfstype", buf, sizeof(buf)) ? buf : "ext4";
@@ -296,7 +300,8 @@ static void switch_root(const char *dev, const char *init)
 	mkdir("/newroot", 0755);
 	for (tries = 0; tries < 50 && stat(dev, &st) < 0; tries++)
 		usleep(100000);
-	if (mount(dev, "/newroot", type, cmdline_has(cmdline, cmdline_len, "rw") ? 0 : MS_RDONLY, NULL) < 0) {
+	if (mount(dev, "/newroot", type, cmdline_has(cmdline, cmdline_len, "rw") ? 0 : MS_RDONLY,
+		  NULL) < 0) {
 		say("root %s (%s): %s", dev, type, strerror(errno));
 		return;
 	}
@@ -311,7 +316,8 @@ static void switch_root(const char *dev, const char *init)
 			wipe(fd, rs.st_dev);
 		else if (fd >= 0)
 			close(fd);
-		if (mount(".", "/", NULL, MS_MOVE, NULL) == 0 && chroot(".") == 0 && chdir("/") == 0)
+		if (mount(".", "/", NULL, MS_MOVE, NULL) == 0 && chroot(".") == 0 &&
+		    chdir("/") == 0)
 			execl(init, init, (char *)NULL);
 	}
 	say("switch root: %s", strerror(errno));

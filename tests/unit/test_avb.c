@@ -1012,7 +1012,8 @@ Test(avb, short_descriptor_at_the_end)
 		put_be64(b + 256 + 8, 0);
 		cr_expect_eq(avb_vbmeta_parse(b, 256 + 64, 0, &m, &d), -EINVAL, "tag %lu",
 			     (unsigned long)tags[i]);
-		cr_expect(strstr(d.msg, "num_bytes_following @0x0+264 is 0: a ") != NULL, "%s", d.msg);
+		cr_expect(strstr(d.msg, "num_bytes_following @0x0+264 is 0: a ") != NULL, "%s",
+			  d.msg);
 		free(b);
 	}
 }

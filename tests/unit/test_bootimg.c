@@ -10,8 +10,7 @@
 #include "bytes.h"
 #include "testimg.h"
 
-static const char *const vectors[] = {"v0.img", "v2.img", "v3.img", "v4.img",
-				      "vendor_boot_v4.img"};
+static const char *const vectors[] = {"v0.img", "v2.img", "v3.img", "v4.img", "vendor_boot_v4.img"};
 
 Test(vectors, library_builds_aosp_bytes)
 {
@@ -87,25 +86,25 @@ struct mangle {
 };
 
 static const struct mangle mangles[] = {
-	{"v0.img", 0, 0x44524f4e, -EINVAL, "magic @0x0"},
-	{"v0.img", BOFF_KERNEL_SIZE, 0x7fffffff, -ENODATA, "kernel_size @0x8"},
-	{"v0.img", BOFF_RAMDISK_SIZE, 9000, -ENODATA, "ramdisk_size @0x10"},
-	{"v0.img", BOFF_PAGE_SIZE, 3000, -EINVAL, "page_size @0x24"},
-	{"v0.img", BOFF_PAGE_SIZE, 0, -EINVAL, "page_size @0x24"},
-	{"v0.img", BOFF_PAGE_SIZE, 0x80000000u, -EINVAL, "page_size @0x24"},
-	{"v2.img", BOFF_HEADER_SIZE, 1648, -EINVAL, "header_size @0x66c"},
-	{"v2.img", BOFF_DTB_SIZE, 0, -EINVAL, "dtb_size @0x670"},
-	{"v2.img", BOFF_DTB_SIZE, 0xfffffff0u, -ENODATA, "dtb_size @0x670"},
-	{"v2.img", BOFF_RECOVERY_DTBO_SIZE, 10, -EINVAL, "recovery_dtbo_offset @0x664"},
-	{"v3.img", B3OFF_HEADER_SIZE, 1584, -EINVAL, "header_size @0x14"},
-	{"v3.img", B3OFF_RAMDISK_SIZE, 0xffffffffu, -ENODATA, "ramdisk_size @0xc"},
-	{"v4.img", B3OFF_SIGNATURE_SIZE, 4096, -ENODATA, "signature_size @0x62c"},
-	{"vendor_boot_v4.img", VOFF_HEADER_VERSION, 5, -EINVAL, "header_version @0x8"},
-	{"vendor_boot_v4.img", VOFF_TABLE_ENTRY_SIZE, 100, -EINVAL, "entry_size @0x848"},
-	{"vendor_boot_v4.img", VOFF_TABLE_ENTRY_NUM, 1000, -EINVAL, "entry_num @0x844"},
-	{"vendor_boot_v4.img", VOFF_TABLE_SIZE, 108, -EINVAL, "table_size @0x840"},
-	{"vendor_boot_v4.img", VOFF_PAGE_SIZE, 100, -EINVAL, "page_size @0xc"},
-	{"vendor_boot_v4.img", VOFF_BOOTCONFIG_SIZE, 5000, -ENODATA, "bootconfig"},
+    {"v0.img", 0, 0x44524f4e, -EINVAL, "magic @0x0"},
+    {"v0.img", BOFF_KERNEL_SIZE, 0x7fffffff, -ENODATA, "kernel_size @0x8"},
+    {"v0.img", BOFF_RAMDISK_SIZE, 9000, -ENODATA, "ramdisk_size @0x10"},
+    {"v0.img", BOFF_PAGE_SIZE, 3000, -EINVAL, "page_size @0x24"},
+    {"v0.img", BOFF_PAGE_SIZE, 0, -EINVAL, "page_size @0x24"},
+    {"v0.img", BOFF_PAGE_SIZE, 0x80000000u, -EINVAL, "page_size @0x24"},
+    {"v2.img", BOFF_HEADER_SIZE, 1648, -EINVAL, "header_size @0x66c"},
+    {"v2.img", BOFF_DTB_SIZE, 0, -EINVAL, "dtb_size @0x670"},
+    {"v2.img", BOFF_DTB_SIZE, 0xfffffff0u, -ENODATA, "dtb_size @0x670"},
+    {"v2.img", BOFF_RECOVERY_DTBO_SIZE, 10, -EINVAL, "recovery_dtbo_offset @0x664"},
+    {"v3.img", B3OFF_HEADER_SIZE, 1584, -EINVAL, "header_size @0x14"},
+    {"v3.img", B3OFF_RAMDISK_SIZE, 0xffffffffu, -ENODATA, "ramdisk_size @0xc"},
+    {"v4.img", B3OFF_SIGNATURE_SIZE, 4096, -ENODATA, "signature_size @0x62c"},
+    {"vendor_boot_v4.img", VOFF_HEADER_VERSION, 5, -EINVAL, "header_version @0x8"},
+    {"vendor_boot_v4.img", VOFF_TABLE_ENTRY_SIZE, 100, -EINVAL, "entry_size @0x848"},
+    {"vendor_boot_v4.img", VOFF_TABLE_ENTRY_NUM, 1000, -EINVAL, "entry_num @0x844"},
+    {"vendor_boot_v4.img", VOFF_TABLE_SIZE, 108, -EINVAL, "table_size @0x840"},
+    {"vendor_boot_v4.img", VOFF_PAGE_SIZE, 100, -EINVAL, "page_size @0xc"},
+    {"vendor_boot_v4.img", VOFF_BOOTCONFIG_SIZE, 5000, -ENODATA, "bootconfig"},
 };
 
 Test(parse, one_field_mangles)

@@ -20,25 +20,25 @@ Test(cmdline, semantics_pinned)
 		long rc;
 		const char *val;
 	} t[] = {
-		{"a=1 lcm=1-otm8009a b", "lcm", 10, "1-otm8009a"},
-		{"a=1\tlcm=x\nb=2", "b", 1, "2"},		  /* blanks and newlines split */
-		{"lcm=\"1-otm 8009a\" x", "lcm", 11, "1-otm 8009a"}, /* quoted value: quotes dropped */
-		{"\"lcm=1-otm 8009a\" x", "lcm", 11, "1-otm 8009a"}, /* a quoted word */
-		{"x=1 x=2 x=3", "x", 1, "3"},			  /* the last one wins */
-		{"x=\"a b\" x=c", "x", 1, "c"},
-		{"ro rw", "rw", 0, ""}, /* a bare word: present, empty */
-		{"rw=", "rw", 0, ""},
-		{"ab=1", "a", -ENOENT, ""},
-		{"a", "ab", -ENOENT, ""},
-		{"", "a", -ENOENT, ""},
-		{"   ", "a", -ENOENT, ""},
-		{"a=b=c", "a", 3, "b=c"}, /* the first '=' splits */
-		{"a=x\"y z\"", "a", 6, "x\"y z\""}, /* inner quotes stay, but hold the blank */
-		{"a=\"", "a", 0, ""},
-		{"a=\"\"", "a", 0, ""},
-		{"a=\"unterminated b=2", "a", 16, "unterminated b=2"},
-		{"\"rw\"", "rw", 0, ""},
-		{"=v", "", -ENOENT, ""}, /* an empty key is never found */
+	    {"a=1 lcm=1-otm8009a b", "lcm", 10, "1-otm8009a"},
+	    {"a=1\tlcm=x\nb=2", "b", 1, "2"},			 /* blanks and newlines split */
+	    {"lcm=\"1-otm 8009a\" x", "lcm", 11, "1-otm 8009a"}, /* quoted value: quotes dropped */
+	    {"\"lcm=1-otm 8009a\" x", "lcm", 11, "1-otm 8009a"}, /* a quoted word */
+	    {"x=1 x=2 x=3", "x", 1, "3"},			 /* the last one wins */
+	    {"x=\"a b\" x=c", "x", 1, "c"},
+	    {"ro rw", "rw", 0, ""}, /* a bare word: present, empty */
+	    {"rw=", "rw", 0, ""},
+	    {"ab=1", "a", -ENOENT, ""},
+	    {"a", "ab", -ENOENT, ""},
+	    {"", "a", -ENOENT, ""},
+	    {"   ", "a", -ENOENT, ""},
+	    {"a=b=c", "a", 3, "b=c"},		/* the first '=' splits */
+	    {"a=x\"y z\"", "a", 6, "x\"y z\""}, /* inner quotes stay, but hold the blank */
+	    {"a=\"", "a", 0, ""},
+	    {"a=\"\"", "a", 0, ""},
+	    {"a=\"unterminated b=2", "a", 16, "unterminated b=2"},
+	    {"\"rw\"", "rw", 0, ""},
+	    {"=v", "", -ENOENT, ""}, /* an empty key is never found */
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -148,20 +148,20 @@ Test(cmdline, edit_set_and_remove)
 	static const struct {
 		const char *text, *key, *word, *want;
 	} t[] = {
-		{"a=1 lcm=x b", "lcm", "lcm=y", "a=1 lcm=y b"},		/* replaced in place */
-		{"a=1  b", "lcm", "lcm=y", "a=1  b lcm=y"},		/* absent: appended */
-		{"", "lcm", "lcm=y", "lcm=y"},
-		{"a ", "lcm", "lcm=y", "a lcm=y"},			/* no doubled blank */
-		{"x=1 a x=2 b x=3", "x", "x=9", "x=9 a b"},		/* later ones dropped */
-		{"a \"x=1 2\" b", "x", "x=\"3 4\"", "a x=\"3 4\" b"},	/* quoted words */
-		{"a quiet b", "quiet", NULL, "a b"},			/* removed */
-		{"quiet a b", "quiet", NULL, "a b"},			/* the first word */
-		{"a b quiet", "quiet", NULL, "a b"},			/* the last word */
-		{"x a x b x", "x", NULL, "a b"},			/* every one */
-		{"x", "x", NULL, ""},
-		{"a  b", "x", NULL, "a  b"},				/* absent: untouched */
-		{"xy=1 x", "x", NULL, "xy=1"},				/* keys compare whole */
-		{"a=1\0b=2", "b", "b=3", "a=1 b=3"},			/* a header field ends at NUL */
+	    {"a=1 lcm=x b", "lcm", "lcm=y", "a=1 lcm=y b"}, /* replaced in place */
+	    {"a=1  b", "lcm", "lcm=y", "a=1  b lcm=y"},	    /* absent: appended */
+	    {"", "lcm", "lcm=y", "lcm=y"},
+	    {"a ", "lcm", "lcm=y", "a lcm=y"},			  /* no doubled blank */
+	    {"x=1 a x=2 b x=3", "x", "x=9", "x=9 a b"},		  /* later ones dropped */
+	    {"a \"x=1 2\" b", "x", "x=\"3 4\"", "a x=\"3 4\" b"}, /* quoted words */
+	    {"a quiet b", "quiet", NULL, "a b"},		  /* removed */
+	    {"quiet a b", "quiet", NULL, "a b"},		  /* the first word */
+	    {"a b quiet", "quiet", NULL, "a b"},		  /* the last word */
+	    {"x a x b x", "x", NULL, "a b"},			  /* every one */
+	    {"x", "x", NULL, ""},
+	    {"a  b", "x", NULL, "a  b"},	 /* absent: untouched */
+	    {"xy=1 x", "x", NULL, "xy=1"},	 /* keys compare whole */
+	    {"a=1\0b=2", "b", "b=3", "a=1 b=3"}, /* a header field ends at NUL */
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -183,14 +183,15 @@ Test(cmdline, bootconfig_edit_lines)
 		long rc;
 		const char *want;
 	} t[] = {
-		{"a=1\nandroidboot.x=2\nb=3\n", "androidboot.x", "\"9\"", 0, "a=1\nandroidboot.x=\"9\"\nb=3\n"},
-		{"a=1\n", "k", "v", 0, "a=1\nk=v\n"},
-		{"a=1", "k", "v", 0, "a=1\nk=v\n"}, /* no final newline */
-		{"# c\n  k = old\nk=again\n", "k", "new", 0, "# c\nk=new\n"},
-		{"a=1\nk=2\nb=3\n", "k", NULL, 0, "a=1\nb=3\n"},
-		{"a=1\nk=2", "k", NULL, 0, "a=1\n"},
-		{"a { k = 1 }\n", "a.k", "2", -ENOTSUP, ""},
-		{"a=1; k=2\n", "k", NULL, -ENOTSUP, ""},
+	    {"a=1\nandroidboot.x=2\nb=3\n", "androidboot.x", "\"9\"", 0,
+	     "a=1\nandroidboot.x=\"9\"\nb=3\n"},
+	    {"a=1\n", "k", "v", 0, "a=1\nk=v\n"},
+	    {"a=1", "k", "v", 0, "a=1\nk=v\n"}, /* no final newline */
+	    {"# c\n  k = old\nk=again\n", "k", "new", 0, "# c\nk=new\n"},
+	    {"a=1\nk=2\nb=3\n", "k", NULL, 0, "a=1\nb=3\n"},
+	    {"a=1\nk=2", "k", NULL, 0, "a=1\n"},
+	    {"a { k = 1 }\n", "a.k", "2", -ENOTSUP, ""},
+	    {"a=1; k=2\n", "k", NULL, -ENOTSUP, ""},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {

@@ -101,17 +101,17 @@ static void *board(bool conflict)
 }
 
 static const char rules_text[] =
-	"touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n"
-	"touch gt when i2c 0x5d,0x14 reg16 0x8140 prefix \"9\" then load goodix_ts overlay gt911.dtbo\n"
-	"regulator sy when i2c 0x65 reg8 1 mask 0x80 == 0x80 then load sy8106a-regulator\n"
-	"regulator fan when i2c 0x60 reg8 3 mask 0xe0 == 0x80 then load fan53555\n"
-	"eeprom at when i2c 0x50 then load goodix_ts bind at24c02\n"
-	"panel p when cmdline lcm glob \"*x*\" then load panel-simple\n";
+    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n"
+    "touch gt when i2c 0x5d,0x14 reg16 0x8140 prefix \"9\" then load goodix_ts overlay gt911.dtbo\n"
+    "regulator sy when i2c 0x65 reg8 1 mask 0x80 == 0x80 then load sy8106a-regulator\n"
+    "regulator fan when i2c 0x60 reg8 3 mask 0xe0 == 0x80 then load fan53555\n"
+    "eeprom at when i2c 0x50 then load goodix_ts bind at24c02\n"
+    "panel p when cmdline lcm glob \"*x*\" then load panel-simple\n";
 
-#define FOUND(i, k, s)                                                                          \
-	do {                                                                                    \
-		cr_expect_eq(kinds[i], k, "[%d] kind %d: %s", i, kinds[i], found[i]);           \
-		cr_expect(strstr(found[i], s), "[%d] lacks \"%s\": %s", i, s, found[i]);        \
+#define FOUND(i, k, s)                                                                             \
+	do {                                                                                       \
+		cr_expect_eq(kinds[i], k, "[%d] kind %d: %s", i, kinds[i], found[i]);              \
+		cr_expect(strstr(found[i], s), "[%d] lacks \"%s\": %s", i, s, found[i]);           \
 	} while (0)
 
 Test(dtcheck, each_rule_and_address_says_how_it_binds, .init = setup, .fini = teardown)
@@ -121,18 +121,24 @@ Test(dtcheck, each_rule_and_address_says_how_it_binds, .init = setup, .fini = te
 	void *fdt = board(false);
 
 	cr_assert_eq(rules_parse(&r, rules_text, strlen(rules_text), NULL, NULL), 0);
-	cr_expect_eq(dtcheck_run(&r, "modules.list", dir, fdt, fdt_totalsize(fdt), collect, NULL, &d), 0);
+	cr_expect_eq(
+	    dtcheck_run(&r, "modules.list", dir, fdt, fdt_totalsize(fdt), collect, NULL, &d), 0);
 	cr_assert_eq(nfound, 6);
-	FOUND(0, DTC_BINDS, "modules.list:1: touch ft: edt-ft5x06 binds /i2c@11007000/touchscreen@38 "
-			    "(\"edt,edt-ft5406\") at 0x38: its interrupt, GPIOs and supplies from the node (the bind "
-			    "action is skipped");
-	FOUND(1, DTC_OVERLAY, "goodix_ts matches /i2c@11007000/touchscreen@5d (\"goodix,gt911\") at "
-			      "0x5d, disabled: the rule's overlay enables it");
+	FOUND(0, DTC_BINDS,
+	      "modules.list:1: touch ft: edt-ft5x06 binds /i2c@11007000/touchscreen@38 "
+	      "(\"edt,edt-ft5406\") at 0x38: its interrupt, GPIOs and supplies from the node (the "
+	      "bind "
+	      "action is skipped");
+	FOUND(1, DTC_OVERLAY,
+	      "goodix_ts matches /i2c@11007000/touchscreen@5d (\"goodix,gt911\") at "
+	      "0x5d, disabled: the rule's overlay enables it");
 	FOUND(2, DTC_UNBOUND, "no DT node at 0x14 that goodix_ts matches, and no bind action");
 	FOUND(3, DTC_BINDS, "sy8106a-regulator binds /i2c@11007000/regulator@65"); /* built in */
-	FOUND(4, DTC_UNBOUND, "modules.list:4: regulator fan: no DT node at 0x60 that fan53555 matches");
-	FOUND(5, DTC_NEW_DEVICE, "no DT node at 0x50 that goodix_ts matches (/i2c@11007000/eeprom@50 is "
-				 "not one of its compatibles): bound through new_device (at24c02), no IRQ");
+	FOUND(4, DTC_UNBOUND,
+	      "modules.list:4: regulator fan: no DT node at 0x60 that fan53555 matches");
+	FOUND(5, DTC_NEW_DEVICE,
+	      "no DT node at 0x50 that goodix_ts matches (/i2c@11007000/eeprom@50 is "
+	      "not one of its compatibles): bound through new_device (at24c02), no IRQ");
 	rules_free(&r);
 }
 
@@ -143,10 +149,12 @@ Test(dtcheck, two_enabled_nodes_at_one_address_are_an_error, .init = setup, .fin
 	void *fdt = board(true);
 
 	cr_assert_eq(rules_parse(&r, rules_text, strlen(rules_text), NULL, NULL), 0);
-	cr_expect_eq(dtcheck_run(&r, "modules.list", dir, fdt, fdt_totalsize(fdt), collect, NULL, &d), 1);
-	FOUND(0, DTC_CONFLICT, "/i2c@11007000/touchscreen@38 (\"edt,edt-ft5406\") and "
-			       "/i2c@11007000/ts@38 (\"focaltech,ft6236\") are both enabled at 0x38 on "
-			       "/i2c@11007000");
+	cr_expect_eq(
+	    dtcheck_run(&r, "modules.list", dir, fdt, fdt_totalsize(fdt), collect, NULL, &d), 1);
+	FOUND(0, DTC_CONFLICT,
+	      "/i2c@11007000/touchscreen@38 (\"edt,edt-ft5406\") and "
+	      "/i2c@11007000/ts@38 (\"focaltech,ft6236\") are both enabled at 0x38 on "
+	      "/i2c@11007000");
 	FOUND(0, DTC_CONFLICT, "status = \"disabled\"");
 	FOUND(0, DTC_CONFLICT, "of-prober (Linux 6.13+)");
 	rules_free(&r);
@@ -161,6 +169,7 @@ Test(dtcheck, refuses_what_is_not_a_dtb, .init = setup, .fini = teardown)
 	cr_assert_eq(rules_parse(&r, rules_text, strlen(rules_text), NULL, NULL), 0);
 	cr_expect_eq(dtcheck_run(&r, "l", dir, junk, sizeof(junk), collect, NULL, &d), -EINVAL);
 	cr_expect(strstr(d.msg, "not a valid DTB"), "%s", d.msg);
-	cr_expect_eq(dtcheck_run(&r, "l", "/nonexistent", board(false), 4096, collect, NULL, &d) < 0, 1);
+	cr_expect_eq(
+	    dtcheck_run(&r, "l", "/nonexistent", board(false), 4096, collect, NULL, &d) < 0, 1);
 	rules_free(&r);
 }

@@ -99,12 +99,19 @@ Test(payload, magics)
 		size_t n;
 		enum payload_fmt f;
 	} t[] = {
-		{"\x1f\x8b\x08", 3, PF_GZIP},	   {"\x02\x21\x4c\x18", 4, PF_LZ4_LEGACY},
-		{"\x04\x22\x4d\x18", 4, PF_LZ4_FRAME}, {"\xfd" "7zXZ\0", 6, PF_XZ},
-		{"BZh9", 4, PF_BZIP2},		   {"\x5d\0\0\x80", 4, PF_LZMA},
-		{"\x28\xb5\x2f\xfd", 4, PF_ZSTD},	   {"\x89LZO", 4, PF_LZOP},
-		{"070701", 6, PF_CPIO},		   {"\xd0\x0d\xfe\xed", 4, PF_FDT},
-		{"hello", 5, PF_UNKNOWN},
+	    {"\x1f\x8b\x08", 3, PF_GZIP},
+	    {"\x02\x21\x4c\x18", 4, PF_LZ4_LEGACY},
+	    {"\x04\x22\x4d\x18", 4, PF_LZ4_FRAME},
+	    {"\xfd"
+	     "7zXZ\0",
+	     6, PF_XZ},
+	    {"BZh9", 4, PF_BZIP2},
+	    {"\x5d\0\0\x80", 4, PF_LZMA},
+	    {"\x28\xb5\x2f\xfd", 4, PF_ZSTD},
+	    {"\x89LZO", 4, PF_LZOP},
+	    {"070701", 6, PF_CPIO},
+	    {"\xd0\x0d\xfe\xed", 4, PF_FDT},
+	    {"hello", 5, PF_UNKNOWN},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		cr_expect_eq(payload_detect((const uint8_t *)t[i].bytes, t[i].n), t[i].f, "%zu", i);

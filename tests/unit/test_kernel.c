@@ -38,7 +38,8 @@ static struct buf zip(enum comp c, const uint8_t *in, size_t n)
 static struct buf vmlinux(bool config)
 {
 	static const char ver[] = "Linux version 6.1.0-77-test (builder@host) (gcc 12) #1 SMP\n";
-	static const char cfg[] = "CONFIG_IKCONFIG=y\nCONFIG_TOUCHSCREEN_GOODIX=m\n# CONFIG_X is not set\n";
+	static const char cfg[] =
+	    "CONFIG_IKCONFIG=y\nCONFIG_TOUCHSCREEN_GOODIX=m\n# CONFIG_X is not set\n";
 	struct buf v = {malloc(300000), 300000}, z = {0};
 	size_t at = 0;
 
@@ -83,10 +84,10 @@ static void inspect(const struct buf *k, struct kernel_info *ki, uint8_t **cfg, 
 
 Test(kernel, payload_found_anywhere_in_a_zimage_each_format)
 {
-	static const enum comp fmts[] = {COMP_GZIP, COMP_XZ, COMP_LZMA, COMP_LZ4_LEGACY,
-					 COMP_ZSTD, COMP_BZIP2};
-	static const enum payload_fmt want[] = {PF_GZIP, PF_XZ, PF_LZMA, PF_LZ4_LEGACY,
-						PF_ZSTD, PF_BZIP2};
+	static const enum comp fmts[] = {COMP_GZIP,	  COMP_XZ,   COMP_LZMA,
+					 COMP_LZ4_LEGACY, COMP_ZSTD, COMP_BZIP2};
+	static const enum payload_fmt want[] = {PF_GZIP,       PF_XZ,	PF_LZMA,
+						PF_LZ4_LEGACY, PF_ZSTD, PF_BZIP2};
 	struct buf v = vmlinux(true);
 
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
@@ -105,7 +106,8 @@ Test(kernel, payload_found_anywhere_in_a_zimage_each_format)
 			     (unsigned long long)ki.vmlinux_len);
 		cr_expect_str_eq(ki.release, "6.1.0-77-test");
 		cr_expect(!strncmp(ki.version, "Linux version 6.1.0-77-test (builder@host)", 42));
-		cr_expect(ki.has_config && cfg && strstr((char *)cfg, "CONFIG_TOUCHSCREEN_GOODIX=m"),
+		cr_expect(ki.has_config && cfg &&
+			      strstr((char *)cfg, "CONFIG_TOUCHSCREEN_GOODIX=m"),
 			  "%s: config", comp_name(fmts[i]));
 		free(cfg);
 		free(z.p);
@@ -145,7 +147,10 @@ Test(kernel, magics_in_noise_are_not_a_payload)
 	put_le32(k.p + 0x24, 0x016f2818u);
 	for (size_t i = 0x30; i + 700 < k.n; i += 997) { /* magic bytes with nothing behind them */
 		memcpy(k.p + i, "\x1f\x8b\x08", 3);
-		memcpy(k.p + i + 300, "\xfd" "7zXZ", 6);
+		memcpy(k.p + i + 300,
+		       "\xfd"
+		       "7zXZ",
+		       6);
 		memcpy(k.p + i + 600, "\x5d\x00\x00\x80\x00", 5);
 	}
 	inspect(&k, &ki, &cfg, &cl);

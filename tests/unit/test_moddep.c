@@ -17,22 +17,24 @@ Test(moddep, names_as_kmod_reads_them)
 		int rc;
 		const char *name;
 	} t[] = {
-		{"kernel/drivers/input/touchscreen/edt-ft5x06.ko", 10, "edt_ft5x06"},
-		{"kernel/x/goodix_ts.ko.xz", 9, "goodix_ts"},
-		{"kernel/x/snd-pcm.ko.gz", 7, "snd_pcm"},
-		{"drm.ko.zst", 3, "drm"},
-		{"panel-simple", 12, "panel_simple"},
-		{"kernel/x/", -EINVAL, ""},
-		{"kernel/.ko", -EINVAL, ""},
-		{"", -EINVAL, ""},
-		{"a234567890123456789012345678901234567890123456789012345678901234.ko", -ENAMETOOLONG, ""},
-		{"a23456789012345678901234567890123456789012345678901234567890123.ko", 63,
-		 "a23456789012345678901234567890123456789012345678901234567890123"},
+	    {"kernel/drivers/input/touchscreen/edt-ft5x06.ko", 10, "edt_ft5x06"},
+	    {"kernel/x/goodix_ts.ko.xz", 9, "goodix_ts"},
+	    {"kernel/x/snd-pcm.ko.gz", 7, "snd_pcm"},
+	    {"drm.ko.zst", 3, "drm"},
+	    {"panel-simple", 12, "panel_simple"},
+	    {"kernel/x/", -EINVAL, ""},
+	    {"kernel/.ko", -EINVAL, ""},
+	    {"", -EINVAL, ""},
+	    {"a234567890123456789012345678901234567890123456789012345678901234.ko", -ENAMETOOLONG,
+	     ""},
+	    {"a23456789012345678901234567890123456789012345678901234567890123.ko", 63,
+	     "a23456789012345678901234567890123456789012345678901234567890123"},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char nm[MODULE_NAME_MAX];
-		cr_expect_eq(moddep_name(t[i].path, strlen(t[i].path), nm), t[i].rc, "%s", t[i].path);
+		cr_expect_eq(moddep_name(t[i].path, strlen(t[i].path), nm), t[i].rc, "%s",
+			     t[i].path);
 		cr_expect_str_eq(nm, t[i].name, "%s", t[i].path);
 	}
 	cr_expect(moddep_name_eq("k/edt-ft5x06.ko", 15, "edt_ft5x06"));
@@ -107,8 +109,9 @@ Test(moddep, truncation_sweep_modules_dep)
 
 Test(moddep, builtin)
 {
-	const char b[] = "kernel/drivers/i2c/i2c-core.ko\nkernel/drivers/input/touchscreen/goodix_ts.ko\n\n"
-			 "  kernel/x/edt-ft5x06.ko  \nkernel/y/last.ko";
+	const char b[] =
+	    "kernel/drivers/i2c/i2c-core.ko\nkernel/drivers/input/touchscreen/goodix_ts.ko\n\n"
+	    "  kernel/x/edt-ft5x06.ko  \nkernel/y/last.ko";
 
 	cr_expect(moddep_builtin(b, strlen(b), "i2c_core"));
 	cr_expect(moddep_builtin(b, strlen(b), "goodix_ts"));
@@ -230,7 +233,8 @@ Test(moddep, deep_chain_has_no_depth_limit)
 	/* the same chain without the self-loop: all 5000 in order */
 	o = 0;
 	for (unsigned i = 0; i < n; i++)
-		o += (size_t)snprintf(t + o, cap - o, i + 1 < n ? "c%u.ko: c%u.ko\n" : "c%u.ko:\n", i, i + 1);
+		o += (size_t)snprintf(t + o, cap - o, i + 1 < n ? "c%u.ko: c%u.ko\n" : "c%u.ko:\n",
+				      i, i + 1);
 	moddep_graph_free(&g);
 	cr_assert_eq(moddep_graph_init(&g, t, o), 0);
 	for (unsigned i = 0; i < g.n; i++)
@@ -244,7 +248,8 @@ Test(moddep, deep_chain_has_no_depth_limit)
 
 Test(moddep, cycle_named_missing_named_failure_remembered)
 {
-	const char t[] = "a.ko: b.ko\nb.ko: c.ko\nc.ko: a.ko\nd.ko: e.ko x.ko\ne.ko:\nx.ko: gone.ko\n";
+	const char t[] =
+	    "a.ko: b.ko\nb.ko: c.ko\nc.ko: a.ko\nd.ko: e.ko x.ko\ne.ko:\nx.ko: gone.ko\n";
 	struct moddep_graph g;
 	struct visits v = {0};
 	char cyc[64];
@@ -307,7 +312,8 @@ static size_t build_elf(uint8_t *out, bool is64, bool be, const char *mi, size_t
 	memcpy(out + o, mi, mlen);
 	o += mlen;
 	shoff = (o + 7) & ~(size_t)7;
-	const uint64_t off[4] = {0, text_off, mi_off, str_off}, size[4] = {0, 4, mlen, sizeof(names)};
+	const uint64_t off[4] = {0, text_off, mi_off, str_off},
+		       size[4] = {0, 4, mlen, sizeof(names)};
 	const uint32_t type[4] = {0, 1, 1, 3};
 	for (unsigned i = 0; i < 4; i++) {
 		uint8_t *s = out + shoff + i * sh;
@@ -329,10 +335,11 @@ Test(moddep, modinfo_both_classes_both_byte_orders)
 		uint8_t elf[4096];
 		char mi[512];
 		const char *why, *v, *rel;
-		size_t n = build_elf(elf, k & 1, k & 2, MODINFO, sizeof(MODINFO) - 1), pos = 0, vl, rl;
+		size_t n = build_elf(elf, k & 1, k & 2, MODINFO, sizeof(MODINFO) - 1), pos = 0, vl,
+		       rl;
 		long len = modinfo_from_buf(elf, n, mi, sizeof(mi), &why);
-		cr_assert_eq(len, (long)sizeof(MODINFO) - 1, "class %d be %d: %ld %s", k & 1, !!(k & 2),
-			     len, why ? why : "");
+		cr_assert_eq(len, (long)sizeof(MODINFO) - 1, "class %d be %d: %ld %s", k & 1,
+			     !!(k & 2), len, why ? why : "");
 		cr_assert(modinfo_get(mi, (size_t)len, &pos, false, NULL, "vermagic", &v, &vl));
 		modinfo_vermagic_release(v, vl, &rel, &rl);
 		cr_expect(rl == 14 && !memcmp(rel, "6.1.0-13-armmp", 14), "%.*s", (int)rl, rel);
@@ -366,8 +373,8 @@ Test(moddep, modinfo_truncation_sweep_and_bad_fields)
 		cr_expect(r == -ENOEXEC || r == -EBADMSG, "cut at %zu: %ld", cut, r);
 	}
 	cr_expect_eq(modinfo_from_buf(elf, n, mi, 100, &why), -EFBIG);
-	cr_expect_eq(modinfo_from_buf((const uint8_t *)"\x1f\x8b\x08\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 17, mi,
-				      sizeof(mi), &why),
+	cr_expect_eq(modinfo_from_buf((const uint8_t *)"\x1f\x8b\x08\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+				      17, mi, sizeof(mi), &why),
 		     -ENOEXEC, "a gzip'ed module is not ELF");
 	/* one field broken at a time: one exact error */
 	static const struct {
@@ -376,14 +383,14 @@ Test(moddep, modinfo_truncation_sweep_and_bad_fields)
 		int err;
 		const char *why;
 	} t[] = {
-		{4, 1, 3, -ENOEXEC, "class"},		  /* EI_CLASS */
-		{5, 1, 0, -ENOEXEC, "byte order"},	  /* EI_DATA */
-		{0x28, 8, 1u << 20, -EBADMSG, "e_shoff"},  /* section headers past the end */
-		{0x28, 8, UINT64_MAX - 8, -EBADMSG, "e_shoff"}, /* wraps around */
-		{0x3a, 2, 16, -EBADMSG, "e_shentsize"},
-		{0x3c, 2, 0, -ENOENT, "no section headers"},
-		{0x3c, 2, 0xffff, -EBADMSG, "e_shoff"},
-		{0x3e, 2, 4, -EBADMSG, "e_shstrndx"},
+	    {4, 1, 3, -ENOEXEC, "class"},		    /* EI_CLASS */
+	    {5, 1, 0, -ENOEXEC, "byte order"},		    /* EI_DATA */
+	    {0x28, 8, 1u << 20, -EBADMSG, "e_shoff"},	    /* section headers past the end */
+	    {0x28, 8, UINT64_MAX - 8, -EBADMSG, "e_shoff"}, /* wraps around */
+	    {0x3a, 2, 16, -EBADMSG, "e_shentsize"},
+	    {0x3c, 2, 0, -ENOENT, "no section headers"},
+	    {0x3c, 2, 0xffff, -EBADMSG, "e_shoff"},
+	    {0x3e, 2, 4, -EBADMSG, "e_shstrndx"},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		uint8_t bad[4096];

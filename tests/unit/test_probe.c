@@ -12,23 +12,25 @@
 
 /* The rules every board here runs (the shipped modules.list, abridged). */
 static const char RULES[] =
-	"order regulator touch panel\n"
-	"settle regulator 20\n"
-	"regulator fan53555 when i2c 0x60,0x62 reg8 0x03 mask 0xe0 == 0x80 then load fan53555\n"
-	"regulator fallback then\n"
-	"touch ft5x06 when i2c 0x38 reg8 0xa3 oneof 0x55 0x06 0x36 0x64 then load edt-ft5x06 bind edt-ft5x06\n"
-	"touch gt9xx when i2c 0x5d,0x14 reg16 0x8140 len 4 prefix \"9\" then load goodix_ts bind GDIX1001:00 export touch=gt9xx@${bus}-${addr}-${id}\n"
-	"touch fallback then export touch=none\n"
-	"panel hx8389b when cmdline lcm glob \"*hx8389b*\" then load panel-simple\n"
-	"panel fallback then load panel-edp\n";
+    "order regulator touch panel\n"
+    "settle regulator 20\n"
+    "regulator fan53555 when i2c 0x60,0x62 reg8 0x03 mask 0xe0 == 0x80 then load fan53555\n"
+    "regulator fallback then\n"
+    "touch ft5x06 when i2c 0x38 reg8 0xa3 oneof 0x55 0x06 0x36 0x64 then load edt-ft5x06 bind "
+    "edt-ft5x06\n"
+    "touch gt9xx when i2c 0x5d,0x14 reg16 0x8140 len 4 prefix \"9\" then load goodix_ts bind "
+    "GDIX1001:00 export touch=gt9xx@${bus}-${addr}-${id}\n"
+    "touch fallback then export touch=none\n"
+    "panel hx8389b when cmdline lcm glob \"*hx8389b*\" then load panel-simple\n"
+    "panel fallback then load panel-edp\n";
 
 static const char MODDEP[] =
-	"kernel/drivers/regulator/fan53555.ko:\n"
-	"kernel/drivers/input/touchscreen/edt-ft5x06.ko:\n"
-	"kernel/drivers/input/touchscreen/goodix_ts.ko:\n"
-	"kernel/drivers/gpu/drm/panel/panel-simple.ko: kernel/drivers/gpu/drm/drm.ko\n"
-	"kernel/drivers/gpu/drm/panel/panel-edp.ko: kernel/drivers/gpu/drm/drm.ko\n"
-	"kernel/drivers/gpu/drm/drm.ko:\n";
+    "kernel/drivers/regulator/fan53555.ko:\n"
+    "kernel/drivers/input/touchscreen/edt-ft5x06.ko:\n"
+    "kernel/drivers/input/touchscreen/goodix_ts.ko:\n"
+    "kernel/drivers/gpu/drm/panel/panel-simple.ko: kernel/drivers/gpu/drm/drm.ko\n"
+    "kernel/drivers/gpu/drm/panel/panel-edp.ko: kernel/drivers/gpu/drm/drm.ko\n"
+    "kernel/drivers/gpu/drm/drm.ko:\n";
 
 struct board {
 	char root[64];
@@ -93,7 +95,8 @@ static void run_board_rel(struct board *b, const char *hw, const char *cmdline, 
 	for (unsigned i = 0; links && links[i]; i += 2) {
 		char lp[256], cmd[600];
 		snprintf(lp, sizeof(lp), "%s/%s", b->root, links[i]);
-		snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname %s)\" && ln -s %s %s", lp, links[i + 1], lp);
+		snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname %s)\" && ln -s %s %s", lp,
+			 links[i + 1], lp);
 		cr_assert_eq(system(cmd), 0);
 	}
 	for (unsigned i = 0; files && files[i]; i += 2) {
@@ -146,7 +149,7 @@ static void end_board(struct board *b)
 	cr_expect_eq(system(cmd), 0);
 }
 
-#define HAS(b, s) cr_expect(strstr((b)->record, s), "record lacks \"%s\":\n%s", s, (b)->record)
+#define HAS(b, s)   cr_expect(strstr((b)->record, s), "record lacks \"%s\":\n%s", s, (b)->record)
 #define LACKS(b, s) cr_expect(!strstr((b)->record, s), "record has \"%s\":\n%s", s, (b)->record)
 
 static const char LCM[] = "console=ttyAMA0 lcm=1-hx8389b_qhd_dsi_vdo\n";
@@ -155,8 +158,9 @@ Test(probe, focaltech_board)
 {
 	struct board b;
 
-	run_board(&b, "adapter 0 i2c Versatile I2C adapter\nchip 0 0x38 a3=55 a8=87\nchip 0 0x62 03=88\n",
-		  LCM, RULES);
+	run_board(
+	    &b, "adapter 0 i2c Versatile I2C adapter\nchip 0 0x38 a3=55 a8=87\nchip 0 0x62 03=88\n",
+	    LCM, RULES);
 	HAS(&b, "decide class=regulator rule=fan53555 line=3 bus=0 addr=0x62 reg=0x03 read=88");
 	HAS(&b, "decide class=touch rule=ft5x06 line=5 bus=0 addr=0x38 reg=0xa3 read=55");
 	HAS(&b, "load class=touch module=edt_ft5x06 status=ok");
@@ -186,7 +190,8 @@ Test(probe, goodix_at_each_address_16bit_register)
 		HAS(&b, want[i]);
 		cr_expect(fake_hw_loaded(b.hw, "goodix_ts"));
 		cr_expect_gt(probe_read(&b.p, "run/probe/facts", facts, sizeof(facts)), 0);
-		cr_expect(strstr(facts, i ? "touch=gt9xx@0-0x14-39313100" : "touch=gt9xx@0-0x5d-39313100"),
+		cr_expect(strstr(facts,
+				 i ? "touch=gt9xx@0-0x14-39313100" : "touch=gt9xx@0-0x5d-39313100"),
 			  "%s", facts);
 		end_board(&b);
 	}
@@ -196,8 +201,8 @@ Test(probe, both_addresses_populated_first_wins)
 {
 	struct board b;
 
-	run_board(&b, "adapter 0 i2c V\nchip 0 0x5d 8140=39313100\nchip 0 0x14 8140=39323800\n", LCM,
-		  RULES);
+	run_board(&b, "adapter 0 i2c V\nchip 0 0x5d 8140=39313100\nchip 0 0x14 8140=39323800\n",
+		  LCM, RULES);
 	HAS(&b, "addr=0x5d reg=0x8140 read=39313100");
 	LACKS(&b, "addr=0x14 reg=0x8140");
 	end_board(&b);
@@ -221,14 +226,15 @@ Test(probe, smbus_only_adapter_reads_16bit_register)
 {
 	struct board b;
 
-	run_board(&b, "adapter 0 smbus SMBus I801 adapter at 1000\nchip 0 0x5d 8140=39313100\n", LCM,
-		  RULES);
+	run_board(&b, "adapter 0 smbus SMBus I801 adapter at 1000\nchip 0 0x5d 8140=39313100\n",
+		  LCM, RULES);
 	HAS(&b, "adapter bus=0 name=\"SMBus I801 adapter at 1000\" smbus-only");
 	HAS(&b, "decide class=touch rule=gt9xx line=6 bus=0 addr=0x5d reg=0x8140 read=39313100");
 	end_board(&b);
 	/* a rule that insists on combined transfers fails there, with the fault recorded */
-	run_board(&b, "adapter 0 smbus SMBus I801\nchip 0 0x5d 8140=39313100\n", LCM,
-		  "touch g when i2c 0x5d reg16 0x8140 len 4 via rdwr prefix \"9\" then load goodix_ts\n");
+	run_board(
+	    &b, "adapter 0 smbus SMBus I801\nchip 0 0x5d 8140=39313100\n", LCM,
+	    "touch g when i2c 0x5d reg16 0x8140 len 4 via rdwr prefix \"9\" then load goodix_ts\n");
 	HAS(&b, "fault bus=0 addr=0x5d reg=0x8140 status=eio");
 	HAS(&b, "decide class=touch rule=none");
 	end_board(&b);
@@ -239,10 +245,11 @@ Test(probe, faults_are_logged_once_and_boot_goes_on)
 	static const struct {
 		const char *hw, *want;
 	} t[] = {
-		{"adapter 0 i2c V\nfault 0 0x38 nak\n", "decide class=touch rule=fallback"},
-		{"adapter 0 i2c V\nfault 0 0x38 eio\n", "fault bus=0 addr=0x38 reg=0xa3 status=eio"},
-		{"adapter 0 i2c V\nfault 0 0x38 timeout\n", "fault bus=0 addr=0x38 reg=0xa3 status=timeout"},
-		{"adapter 0 i2c V\nbound 0 0x38\n", "fault bus=0 addr=0x38 reg=0xa3 status=busy"},
+	    {"adapter 0 i2c V\nfault 0 0x38 nak\n", "decide class=touch rule=fallback"},
+	    {"adapter 0 i2c V\nfault 0 0x38 eio\n", "fault bus=0 addr=0x38 reg=0xa3 status=eio"},
+	    {"adapter 0 i2c V\nfault 0 0x38 timeout\n",
+	     "fault bus=0 addr=0x38 reg=0xa3 status=timeout"},
+	    {"adapter 0 i2c V\nbound 0 0x38\n", "fault bus=0 addr=0x38 reg=0xa3 status=busy"},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -253,7 +260,8 @@ Test(probe, faults_are_logged_once_and_boot_goes_on)
 		HAS(&b, "decide class=panel rule=hx8389b");
 		/* logged once: the same read is never tried twice */
 		const char *f = strstr(b.record, "fault bus=0 addr=0x38");
-		cr_expect(!f || !strstr(f + 1, "fault bus=0 addr=0x38"), "logged twice:\n%s", b.record);
+		cr_expect(!f || !strstr(f + 1, "fault bus=0 addr=0x38"), "logged twice:\n%s",
+			  b.record);
 		end_board(&b);
 	}
 }
@@ -265,13 +273,15 @@ Test(probe, stuck_bus_is_abandoned_after_one_timeout)
 	const char *last;
 
 	/* every transfer on bus 1 hangs until its timeout; bus 0 holds the chip */
-	snprintf(hw, sizeof(hw), "adapter 1 i2c Versatile I2C adapter\nadapter 0 i2c V\nstuck 1\n"
-				 "chip 0 0x5d 8140=39313100\n");
-	run_board(&b, hw, LCM,
-		  "touch a when i2c 0x10,0x11,0x12,0x13,0x14,0x15,0x16,0x17 reg8 1 == 1 then load m\n"
-		  "touch b when i2c 0x20,0x21,0x22,0x23,0x24,0x25,0x26,0x27 reg8 1 == 1 then load m\n"
-		  "touch c when i2c 0x30,0x31,0x32,0x33,0x34,0x35,0x36,0x37 reg8 1 == 1 then load m\n"
-		  "touch gt9xx when i2c 0x5d reg16 0x8140 len 4 prefix \"9\" then load goodix_ts\n");
+	snprintf(hw, sizeof(hw),
+		 "adapter 1 i2c Versatile I2C adapter\nadapter 0 i2c V\nstuck 1\n"
+		 "chip 0 0x5d 8140=39313100\n");
+	run_board(
+	    &b, hw, LCM,
+	    "touch a when i2c 0x10,0x11,0x12,0x13,0x14,0x15,0x16,0x17 reg8 1 == 1 then load m\n"
+	    "touch b when i2c 0x20,0x21,0x22,0x23,0x24,0x25,0x26,0x27 reg8 1 == 1 then load m\n"
+	    "touch c when i2c 0x30,0x31,0x32,0x33,0x34,0x35,0x36,0x37 reg8 1 == 1 then load m\n"
+	    "touch gt9xx when i2c 0x5d reg16 0x8140 len 4 prefix \"9\" then load goodix_ts\n");
 	HAS(&b, "fault bus=1 addr=0x10 reg=0x1 status=timeout bus=abandoned");
 	HAS(&b, "decide class=touch rule=gt9xx");
 	last = strstr(b.record, "done ");
@@ -291,7 +301,9 @@ Test(probe, failed_load_tries_the_next_candidate)
 {
 	struct board b;
 
-	run_board(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x5d 8140=39313100\nmodfail edt-ft5x06 22\n",
+	run_board(&b,
+		  "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x5d 8140=39313100\nmodfail "
+		  "edt-ft5x06 22\n",
 		  LCM, RULES);
 	HAS(&b, "load class=touch module=edt_ft5x06 status=error:Invalid argument");
 	HAS(&b, "reject class=touch rule=ft5x06 line=5 status=load-failed");
@@ -335,7 +347,8 @@ Test(probe, text_facts_and_dry_run)
 
 	run_board(&b, "adapter 0 i2c V\n", "a=1 lcm=\"1-otm 8009a\" androidboot.hardware=mt6572\n",
 		  "order x\n"
-		  "x hw when cmdline androidboot.hardware == mt6572 and cmdline lcm prefix \"1-otm\" and not exists /nope then export hw=${value}\n");
+		  "x hw when cmdline androidboot.hardware == mt6572 and cmdline lcm prefix "
+		  "\"1-otm\" and not exists /nope then export hw=${value}\n");
 	HAS(&b, "decide class=x rule=hw line=2");
 	end_board(&b);
 	cr_expect(strstr(b.record, "export class=x hw=1-otm 8009a status=ok"), "%s", b.record);
@@ -384,10 +397,11 @@ Test(probe, module_fanout_costs_one_load_each, .timeout = 30)
 Test(probe, module_cycle_is_named, .timeout = 30)
 {
 	struct board b;
-	const char *files[] = {"lib/modules/6.1.0-t/modules.dep",
-			       "kernel/a.ko: kernel/b.ko\nkernel/b.ko: kernel/c.ko\nkernel/c.ko: kernel/a.ko\n"
-			       "kernel/ok.ko:\n",
-			       NULL};
+	const char *files[] = {
+	    "lib/modules/6.1.0-t/modules.dep",
+	    "kernel/a.ko: kernel/b.ko\nkernel/b.ko: kernel/c.ko\nkernel/c.ko: kernel/a.ko\n"
+	    "kernel/ok.ko:\n",
+	    NULL};
 
 	run_board_with(&b, "adapter 0 i2c V\n", LCM,
 		       "x a when cmdline lcm then load a\nx fallback then load ok\n", files);
@@ -431,10 +445,11 @@ Test(probe, numbers_in_facts_as_in_rules)
 {
 	struct board b;
 
-	run_board(&b, "adapter 0 i2c V\n", "a=010 b=0x1F c=08 d=-1\n",
-		  "p a when cmdline a == 010 and cmdline a == 10 and cmdline b == 31 and cmdline c == 8"
-		  " then export a=1\n"
-		  "q d when cmdline d == \"-1\" then export d=1\n");
+	run_board(
+	    &b, "adapter 0 i2c V\n", "a=010 b=0x1F c=08 d=-1\n",
+	    "p a when cmdline a == 010 and cmdline a == 10 and cmdline b == 31 and cmdline c == 8"
+	    " then export a=1\n"
+	    "q d when cmdline d == \"-1\" then export d=1\n");
 	HAS(&b, "decide class=p rule=a");
 	HAS(&b, "decide class=q rule=d");
 	end_board(&b);
@@ -459,7 +474,8 @@ Test(probe, dt_without_test_is_exists)
 Test(probe, values_escaped_in_record_and_facts)
 {
 	struct board b;
-	const char *files[] = {"proc/device-tree/model", "x\ndecide class=forged rule=evil\x1b[2J\"q\0", NULL};
+	const char *files[] = {"proc/device-tree/model",
+			       "x\ndecide class=forged rule=evil\x1b[2J\"q\0", NULL};
 	char facts[512];
 
 	/* put() writes up to the first NUL: the property ends in the NUL the DT gives */
@@ -472,7 +488,8 @@ Test(probe, values_escaped_in_record_and_facts)
 	LACKS(&b, "\x1b");
 	HAS(&b, "value=\"x\\ndecide class=forged rule=evil\\x1b[2J\\\"q\"");
 	cr_assert_gt(probe_read(&b.p, "run/probe/facts", facts, sizeof(facts)), 0);
-	cr_expect_str_eq(facts, "model=x\\ndecide class=forged rule=evil\\x1b[2J\\\"q\nlcm=a\\nfault x=1\n");
+	cr_expect_str_eq(
+	    facts, "model=x\\ndecide class=forged rule=evil\\x1b[2J\\\"q\nlcm=a\\nfault x=1\n");
 	end_board(&b);
 }
 
@@ -484,7 +501,8 @@ Test(probe, root_confines_paths)
 	const char *hw = "adapter 0 i2c V\n";
 
 	snprintf(out, sizeof(out), "/tmp/probe-outside.%d", (int)getpid() % 100000);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s/probe && echo 1 > %s/x", out, out, out);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s/probe && echo 1 > %s/x", out, out,
+		 out);
 	cr_assert_eq(system(cmd), 0);
 	snprintf(rules, sizeof(rules),
 		 "a s when sysfs ../../..%s/x == 1 then export s=1\n"
@@ -504,8 +522,10 @@ Test(probe, root_confines_paths)
 	struct probe_ops ops;
 	struct fake_hw *fh;
 	char err[160], path[160], rec[4096];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s/run && mkdir -p %s/run && ln -s %s/probe %s/run/probe && ln -s %s %s/link",
-		 b.root, b.root, out, b.root, out, b.root);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "rm -rf %s/run && mkdir -p %s/run && ln -s %s/probe %s/run/probe && ln -s %s %s/link",
+	    b.root, b.root, out, b.root, out, b.root);
 	cr_assert_eq(system(cmd), 0);
 	cr_assert_eq(fake_hw_load(hw, strlen(hw), &fh, err, sizeof(err)), 0);
 	fake_ops_init(&ops, fh);
@@ -537,12 +557,14 @@ Test(probe, root_confines_paths)
 Test(probe, builtin_module_needs_no_load)
 {
 	struct board b;
-	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin",
-			       "kernel/drivers/i2c/i2c-core.ko\nkernel/drivers/input/touchscreen/goodix_ts.ko\n",
-			       NULL};
+	const char *files[] = {
+	    "lib/modules/6.1.0-t/modules.builtin",
+	    "kernel/drivers/i2c/i2c-core.ko\nkernel/drivers/input/touchscreen/goodix_ts.ko\n",
+	    NULL};
 
 	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x5d 8140=39313100\n", LCM,
-		       "touch gt9xx when i2c 0x5d reg16 0x8140 len 4 prefix \"9\" then load goodix_ts bind GDIX1001:00\n",
+		       "touch gt9xx when i2c 0x5d reg16 0x8140 len 4 prefix \"9\" then load "
+		       "goodix_ts bind GDIX1001:00\n",
 		       files);
 	HAS(&b, "load class=touch module=goodix_ts status=builtin");
 	HAS(&b, "bind class=touch device=GDIX1001:00 bus=0 addr=0x5d status=ok");
@@ -568,28 +590,30 @@ static size_t tiny_ko(uint8_t *out, const char *vermagic)
 	uint8_t *s1 = out + shoff + 64, *s2 = out + shoff + 128;
 	s1[0] = 1, s1[4] = 1, s1[0x18] = 96, s1[0x20] = (uint8_t)ml;
 	s2[0] = 10, s2[4] = 3, s2[0x18] = 64, s2[0x20] = sizeof(names);
-	out[0x29] = 1;		   /* e_shoff 256 */
+	out[0x29] = 1;				      /* e_shoff 256 */
 	out[0x3a] = 64, out[0x3c] = 3, out[0x3e] = 2; /* e_shentsize, e_shnum, e_shstrndx */
 	return shoff + 3 * 64;
 }
 
 static const char MISMATCH_RULES[] =
-	"order regulator touch panel\n"
-	"regulator fan when i2c 0x62 reg8 3 mask 0xe0 == 0x80 then load fan53555\n"
-	"touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06 export touch=ft\n"
-	"panel gt when cmdline lcm then load goodix_ts\n";
+    "order regulator touch panel\n"
+    "regulator fan when i2c 0x62 reg8 3 mask 0xe0 == 0x80 then load fan53555\n"
+    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06 export "
+    "touch=ft\n"
+    "panel gt when cmdline lcm then load goodix_ts\n";
 
 /* 16.4: modules for another kernel: one fault line, no load tried; built-in
  * drivers, bind and export carry on. */
 Test(probe, kernel_mismatch_by_folder)
 {
 	struct board b;
-	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin", "kernel/goodix_ts.ko\n", NULL};
+	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin", "kernel/goodix_ts.ko\n",
+			       NULL};
 	const char *f;
 
 	/* the running kernel is 6.2.0-x; the tree holds lib/modules/6.1.0-t */
-	run_board_rel(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x62 03=88\n", LCM, MISMATCH_RULES,
-		      files, "6.2.0-x");
+	run_board_rel(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x62 03=88\n", LCM,
+		      MISMATCH_RULES, files, "6.2.0-x");
 	HAS(&b, "fault kernel=6.2.0-x modules=6.1.0-t status=mismatch");
 	cr_expect(!(f = strstr(b.record, "status=mismatch")) || !strstr(f + 1, "status=mismatch"),
 		  "one fault line:\n%s", b.record);
@@ -631,7 +655,8 @@ Test(probe, kernel_mismatch_by_vermagic)
 	/* a tree first (run_board), then the modules replaced and a second pass */
 	run_board(&b, fixture, LCM, "x a when cmdline nope then export a=1\n");
 	put_bin(b.root, "lib/modules/6.1.0-t/kernel/drivers/regulator/fan53555.ko", ko, n);
-	put_bin(b.root, "lib/modules/6.1.0-t/kernel/drivers/input/touchscreen/edt-ft5x06.ko", ko, n);
+	put_bin(b.root, "lib/modules/6.1.0-t/kernel/drivers/input/touchscreen/edt-ft5x06.ko", ko,
+		n);
 	cr_assert_eq(fake_hw_load(fixture, strlen(fixture), &hw, err, sizeof(err)), 0);
 	fake_ops_init(&ops, hw);
 	probe_defaults(&p);
@@ -644,7 +669,8 @@ Test(probe, kernel_mismatch_by_vermagic)
 	probe_run(&p);
 	probe_finish(&p);
 	cr_assert_geq(probe_read(&p, "run/probe/decisions", b.record, sizeof(b.record)), 0);
-	HAS(&b, "fault kernel=6.1.0-t modules=6.1.0-t module=fan53555 vermagic=5.10.0-y status=mismatch");
+	HAS(&b, "fault kernel=6.1.0-t modules=6.1.0-t module=fan53555 vermagic=5.10.0-y "
+		"status=mismatch");
 	HAS(&b, "load class=regulator module=fan53555 status=skipped:kernel-mismatch");
 	HAS(&b, "load class=touch module=edt_ft5x06 status=skipped:kernel-mismatch");
 	HAS(&b, "bind class=touch device=edt-ft5x06 bus=0 addr=0x38 status=ok");
@@ -690,8 +716,10 @@ Test(probe, dead_bus_on_one_cpu_does_not_cost_touch)
 		  "order regulator touch\n"
 		  "regulator fan when i2c 0x60,0x62 reg8 3 mask 0xe0 == 0x80 then load fan53555\n"
 		  "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06\n");
-	HAS(&b, "bus bus=0 retries=0 timeout_ms=20 defaults=i2c-mt65xx restore_retries=1 restore_timeout_ms=2000");
-	HAS(&b, "bus bus=1 retries=0 timeout_ms=20 defaults=versatile-i2c restore_retries=3 restore_timeout_ms=1000");
+	HAS(&b, "bus bus=0 retries=0 timeout_ms=20 defaults=i2c-mt65xx restore_retries=1 "
+		"restore_timeout_ms=2000");
+	HAS(&b, "bus bus=1 retries=0 timeout_ms=20 defaults=versatile-i2c restore_retries=3 "
+		"restore_timeout_ms=1000");
 	HAS(&b, "fault bus=1 addr=0x60 reg=0x3 status=timeout bus=abandoned");
 	LACKS(&b, "budget total_ms="); /* the stall is charged to no budget */
 	HAS(&b, "decide class=touch rule=ft line=3 bus=0 addr=0x38 reg=0xa3 read=55");
@@ -721,10 +749,11 @@ Test(probe, class_budget_then_the_next_class)
 
 	class_budget_ms = 120;
 	/* every transfer on bus 0 takes 50 ms (and works): 3 reads spend 150 */
-	run_board(&b, "adapter 0 i2c V\nslow 0 50\nchip 0 0x38 a3=55\n", LCM,
-		  "order a b\n"
-		  "a x when i2c 0x10,0x11,0x12,0x13,0x14,0x15,0x16,0x17 reg8 1 == 1 then export a=1\n"
-		  "b t when i2c 0x38 reg8 0xa3 == 0x55 then export b=1\n");
+	run_board(
+	    &b, "adapter 0 i2c V\nslow 0 50\nchip 0 0x38 a3=55\n", LCM,
+	    "order a b\n"
+	    "a x when i2c 0x10,0x11,0x12,0x13,0x14,0x15,0x16,0x17 reg8 1 == 1 then export a=1\n"
+	    "b t when i2c 0x38 reg8 0xa3 == 0x55 then export b=1\n");
 	HAS(&b, "budget class=a spent_ms=150.6 status=exhausted");
 	HAS(&b, "decide class=a rule=none");
 	HAS(&b, "decide class=b rule=t");
@@ -740,10 +769,11 @@ Test(probe, transfer_time_recorded_apart)
 
 	run_board(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x62 03=88\n", LCM, RULES);
 	/* the fake clock: 200 us per transfer, all of it the kernel's */
-	HAS(&b, "decide class=regulator rule=fan53555 line=3 bus=0 addr=0x62 reg=0x03 read=88 xfer_ms=0.4 ms=0.4");
+	HAS(&b, "decide class=regulator rule=fan53555 line=3 bus=0 addr=0x62 reg=0x03 read=88 "
+		"xfer_ms=0.4 ms=0.4");
 	cr_assert((d = strstr(b.record, "done ")));
-	cr_expect(strstr(d, " xfer_ms=") && strstr(d, " load_ms=") && strstr(d, " settle_ms=20.0") &&
-		      strstr(d, " own_ms="),
+	cr_expect(strstr(d, " xfer_ms=") && strstr(d, " load_ms=") &&
+		      strstr(d, " settle_ms=20.0") && strstr(d, " own_ms="),
 		  "%s", d);
 	end_board(&b);
 }
@@ -756,10 +786,15 @@ static void links_inside_the_root(bool walk)
 	struct board b;
 	const char *files[] = {"sys/firmware/devicetree/base/model", "MT6572 phone",
 			       "sys/class/x/attr", "7\n", NULL};
-	const char *l[] = {"proc/device-tree", "/sys/firmware/devicetree/base",
-			   "sys/bus/y", "../class/x",
-			   "sys/up", "../../../../../../../etc",
-			   "sys/abs", "/etc", NULL};
+	const char *l[] = {"proc/device-tree",
+			   "/sys/firmware/devicetree/base",
+			   "sys/bus/y",
+			   "../class/x",
+			   "sys/up",
+			   "../../../../../../../etc",
+			   "sys/abs",
+			   "/etc",
+			   NULL};
 
 	no_openat2 = walk;
 	links = l;
@@ -841,8 +876,8 @@ Test(probe, cut_fact_is_not_tested)
 Test(probe, dt_device_bound_by_its_module)
 {
 	struct board b;
-	const char *lk[] = {"sys/bus/i2c/devices/0-0038/driver", "../../../bus/i2c/drivers/edt_ft5x06",
-			    NULL};
+	const char *lk[] = {"sys/bus/i2c/devices/0-0038/driver",
+			    "../../../bus/i2c/drivers/edt_ft5x06", NULL};
 	const char *files[] = {"sys/bus/i2c/devices/0-0038/of_node/compatible", "edt,edt-ft5406",
 			       "sys/bus/i2c/drivers/edt_ft5x06/uevent", "", NULL};
 	char nd[64];
@@ -852,7 +887,8 @@ Test(probe, dt_device_bound_by_its_module)
 	links = NULL;
 	HAS(&b, "load class=touch module=edt_ft5x06 status=ok");
 	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=edt_ft5x06 via=load status=ok");
-	HAS(&b, "bind class=touch device=edt-ft5x06 bus=0 addr=0x38 status=exists:dt-node driver=edt_ft5x06");
+	HAS(&b, "bind class=touch device=edt-ft5x06 bus=0 addr=0x38 status=exists:dt-node "
+		"driver=edt_ft5x06");
 	LACKS(&b, "irq=none");
 	cr_expect_eq(probe_read(&b.p, "sys/bus/i2c/devices/i2c-0/new_device", nd, sizeof(nd)), 0,
 		     "no new_device for a DT part");
@@ -865,13 +901,17 @@ Test(probe, dt_device_bound_by_its_module)
 Test(probe, dt_device_not_bound_fails_the_rule)
 {
 	struct board b;
-	const char *files[] = {"sys/bus/i2c/devices/0-0038/of_node/compatible", "edt,edt-ft5406", NULL};
+	const char *files[] = {"sys/bus/i2c/devices/0-0038/of_node/compatible", "edt,edt-ft5406",
+			       NULL};
 
-	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x5d 8140=39313100\n", LCM,
-		       "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n"
-		       "touch gt when i2c 0x5d reg16 0x8140 len 4 prefix \"9\" then load goodix_ts bind GDIX1001:00\n",
-		       files);
-	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=none via=load status=error:no-driver");
+	run_board_with(
+	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x5d 8140=39313100\n", LCM,
+	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n"
+	    "touch gt when i2c 0x5d reg16 0x8140 len 4 prefix \"9\" then load goodix_ts bind "
+	    "GDIX1001:00\n",
+	    files);
+	HAS(&b,
+	    "bound class=touch device=0-0038 dt=yes driver=none via=load status=error:no-driver");
 	HAS(&b, "reject class=touch rule=ft");
 	LACKS(&b, "bind class=touch device=edt-ft5x06");
 	HAS(&b, "decide class=touch rule=gt");
@@ -887,19 +927,26 @@ Test(probe, builtin_driver_bound_through_sysfs)
 	struct board b;
 	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin",
 			       "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
-			       "sys/bus/i2c/devices/0-0038/of_node/compatible", "edt,edt-ft5406",
-			       "sys/module/edt_ft5x06/drivers/i2c:edt_ft5x06/uevent", "",
-			       "sys/bus/i2c/drivers/edt_ft5x06/bind", "", NULL};
+			       "sys/bus/i2c/devices/0-0038/of_node/compatible",
+			       "edt,edt-ft5406",
+			       "sys/module/edt_ft5x06/drivers/i2c:edt_ft5x06/uevent",
+			       "",
+			       "sys/bus/i2c/drivers/edt_ft5x06/bind",
+			       "",
+			       NULL};
 	char bind[32];
 
-	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
-		       "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
-		       files);
+	run_board_with(
+	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
+	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
+	    files);
 	HAS(&b, "load class=touch module=edt_ft5x06 status=builtin");
-	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/edt_ft5x06/bind", bind, sizeof(bind)), 0);
+	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/edt_ft5x06/bind", bind, sizeof(bind)),
+		     0);
 	cr_expect_str_eq(bind, "0-0038");
 	/* a fixture tree binds nothing: the record says so */
-	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=none via=sysfs-bind status=error:no-driver");
+	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=none via=sysfs-bind "
+		"status=error:no-driver");
 	end_board(&b);
 }
 
@@ -958,12 +1005,14 @@ Test(probe, total_budget_spent_then_answered_buses_only)
 	size_t n = 0, r = 0;
 
 	for (int i = 0; i < 6; i++)
-		n += (size_t)snprintf(hw + n, sizeof(hw) - n, "adapter %d i2c A%d\nslow %d 90\n", i, i, i);
+		n += (size_t)snprintf(hw + n, sizeof(hw) - n, "adapter %d i2c A%d\nslow %d 90\n", i,
+				      i, i);
 	snprintf(hw + n, sizeof(hw) - n, "chip 4 0x50 a3=01\nchip 5 0x50 a3=01\n");
 	r += (size_t)snprintf(rules + r, sizeof(rules) - r, "order c1 c2 c3 c4 c5 c6 c7\n");
 	for (int c = 1; c <= 4; c++)
 		r += (size_t)snprintf(rules + r, sizeof(rules) - r,
-				      "c%d x when i2c 0x10,0x11,0x12,0x13,0x14 bus i2c-%d reg8 0xa3 == 0x01 then load fan53555\n",
+				      "c%d x when i2c 0x10,0x11,0x12,0x13,0x14 bus i2c-%d reg8 "
+				      "0xa3 == 0x01 then load fan53555\n",
 				      c, c - 1);
 	snprintf(rules + r, sizeof(rules) - r,
 		 "c5 x when i2c 0x10,0x11,0x12 bus i2c-4 reg8 0xa3 == 0x01 then load fan53555\n"

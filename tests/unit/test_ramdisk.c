@@ -142,41 +142,124 @@ struct bad_case {
 	const char *msg;
 };
 
-static void bad_magic(struct arc *a) { arc_good(a); a->b[5] = '7'; }
-static void bad_hex(struct arc *a) { arc_good(a); a->b[6 + 8 * CF_MODE + 3] = 'g'; }
-static void ns_zero(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "x", S_IFREG, "", 0, 0); memcpy(a->b + 94, "00000000", 8); arc_trailer(a); }
-static void ns_huge(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "x", S_IFREG, "", 0, 0); memcpy(a->b + 94, "00001001", 8); arc_trailer(a); }
-static void no_nul(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "abc", S_IFREG, "", 0, 3); arc_trailer(a); }
-static void bad_pad(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "ab", S_IFREG, "x", 1, 0); a->b[a->n - 1] = 'z'; arc_trailer(a); }
-static void dotdot(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "../../etc/passwd", S_IFREG | 0644, "x", 1, 0); arc_trailer(a); }
-static void dup_name(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); arc_add(a, "./init", S_IFREG, "b", 1, 0); arc_trailer(a); }
-static void size_4g(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "big", S_IFREG, "", 0, 0); memcpy(a->b + 54, "FFFFFFFF", 8); arc_trailer(a); }
-static void no_trailer(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); }
-static void nul_no_trailer(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "init", S_IFREG, "a", 1, 0); a->n += 512; }
-static void ctl_dup(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "a\n\033[2J", S_IFREG, "", 0, 0); arc_add(a, "./a\n\033[2J", S_IFREG, "", 0, 0); arc_trailer(a); }
-static void ctl_magic(struct arc *a) { arc_good(a); memcpy(a->b, "\033]0;x", 6); }
-static void junk_after(struct arc *a) { arc_good(a); memcpy(a->b + a->n, "JUNKJUNK", 8); a->n += 8; }
-static void dir_size(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "d", S_IFDIR | 0755, "abcd", 4, 0); arc_trailer(a); }
-static void empty_link(struct arc *a) { memset(a, 0, sizeof(*a)); arc_add(a, "l", S_IFLNK | 0777, "", 0, 0); arc_trailer(a); }
+static void bad_magic(struct arc *a)
+{
+	arc_good(a);
+	a->b[5] = '7';
+}
+static void bad_hex(struct arc *a)
+{
+	arc_good(a);
+	a->b[6 + 8 * CF_MODE + 3] = 'g';
+}
+static void ns_zero(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "x", S_IFREG, "", 0, 0);
+	memcpy(a->b + 94, "00000000", 8);
+	arc_trailer(a);
+}
+static void ns_huge(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "x", S_IFREG, "", 0, 0);
+	memcpy(a->b + 94, "00001001", 8);
+	arc_trailer(a);
+}
+static void no_nul(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "abc", S_IFREG, "", 0, 3);
+	arc_trailer(a);
+}
+static void bad_pad(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "ab", S_IFREG, "x", 1, 0);
+	a->b[a->n - 1] = 'z';
+	arc_trailer(a);
+}
+static void dotdot(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "../../etc/passwd", S_IFREG | 0644, "x", 1, 0);
+	arc_trailer(a);
+}
+static void dup_name(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "init", S_IFREG, "a", 1, 0);
+	arc_add(a, "./init", S_IFREG, "b", 1, 0);
+	arc_trailer(a);
+}
+static void size_4g(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "big", S_IFREG, "", 0, 0);
+	memcpy(a->b + 54, "FFFFFFFF", 8);
+	arc_trailer(a);
+}
+static void no_trailer(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "init", S_IFREG, "a", 1, 0);
+}
+static void nul_no_trailer(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "init", S_IFREG, "a", 1, 0);
+	a->n += 512;
+}
+static void ctl_dup(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "a\n\033[2J", S_IFREG, "", 0, 0);
+	arc_add(a, "./a\n\033[2J", S_IFREG, "", 0, 0);
+	arc_trailer(a);
+}
+static void ctl_magic(struct arc *a)
+{
+	arc_good(a);
+	memcpy(a->b, "\033]0;x", 6);
+}
+static void junk_after(struct arc *a)
+{
+	arc_good(a);
+	memcpy(a->b + a->n, "JUNKJUNK", 8);
+	a->n += 8;
+}
+static void dir_size(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "d", S_IFDIR | 0755, "abcd", 4, 0);
+	arc_trailer(a);
+}
+static void empty_link(struct arc *a)
+{
+	memset(a, 0, sizeof(*a));
+	arc_add(a, "l", S_IFLNK | 0777, "", 0, 0);
+	arc_trailer(a);
+}
 
 static const struct bad_case bad_cases[] = {
-	{"bad magic", bad_magic, -EBADMSG, "entry @0x0: bad magic"},
-	{"non-hex digit", bad_hex, -EBADMSG, "mode @0x11: non-hex digit 0x67"},
-	{"namesize 0", ns_zero, -EBADMSG, "namesize @0x5e is 0"},
-	{"namesize over 4096", ns_huge, -EOVERFLOW, "namesize @0x5e is 4097"},
-	{"name without NUL", no_nul, -EBADMSG, "is not 3 bytes ending in one NUL"},
-	{"non-NUL padding", bad_pad, -EBADMSG, "non-NUL padding after the data"},
-	{"../ name", dotdot, -EINVAL, "\"../../etc/passwd\": a \"..\" component"},
-	{"duplicate", dup_name, -EEXIST, "\"./init\": duplicate name (first at @0x0)"},
-	{"4 GB size", size_4g, -EOVERFLOW, "filesize @0x36 is 4294967295, past the end"},
-	{"no trailer", no_trailer, -EOVERFLOW, "archive ends without a TRAILER!!! entry at @0x78, after 1 entry"},
-	{"NUL padding, no trailer", nul_no_trailer, -EOVERFLOW,
-	 "archive ends without a TRAILER!!! entry at @0x78, after 1 entry (only NUL bytes follow)"},
-	{"control bytes in a name", ctl_dup, -EEXIST, "\"./a\\n\\033[2J\": duplicate name"},
-	{"control bytes in the magic", ctl_magic, -EBADMSG, "bad magic \"\\033]0;x\\000\""},
-	{"junk after trailer", junk_after, -EBADMSG, "junk after the trailer"},
-	{"folder with data", dir_size, -EBADMSG, "filesize 4 on a non-file"},
-	{"empty symlink", empty_link, -EBADMSG, "symlink target of 0 bytes"},
+    {"bad magic", bad_magic, -EBADMSG, "entry @0x0: bad magic"},
+    {"non-hex digit", bad_hex, -EBADMSG, "mode @0x11: non-hex digit 0x67"},
+    {"namesize 0", ns_zero, -EBADMSG, "namesize @0x5e is 0"},
+    {"namesize over 4096", ns_huge, -EOVERFLOW, "namesize @0x5e is 4097"},
+    {"name without NUL", no_nul, -EBADMSG, "is not 3 bytes ending in one NUL"},
+    {"non-NUL padding", bad_pad, -EBADMSG, "non-NUL padding after the data"},
+    {"../ name", dotdot, -EINVAL, "\"../../etc/passwd\": a \"..\" component"},
+    {"duplicate", dup_name, -EEXIST, "\"./init\": duplicate name (first at @0x0)"},
+    {"4 GB size", size_4g, -EOVERFLOW, "filesize @0x36 is 4294967295, past the end"},
+    {"no trailer", no_trailer, -EOVERFLOW,
+     "archive ends without a TRAILER!!! entry at @0x78, after 1 entry"},
+    {"NUL padding, no trailer", nul_no_trailer, -EOVERFLOW,
+     "archive ends without a TRAILER!!! entry at @0x78, after 1 entry (only NUL bytes follow)"},
+    {"control bytes in a name", ctl_dup, -EEXIST, "\"./a\\n\\033[2J\": duplicate name"},
+    {"control bytes in the magic", ctl_magic, -EBADMSG, "bad magic \"\\033]0;x\\000\""},
+    {"junk after trailer", junk_after, -EBADMSG, "junk after the trailer"},
+    {"folder with data", dir_size, -EBADMSG, "filesize 4 on a non-file"},
+    {"empty symlink", empty_link, -EBADMSG, "symlink target of 0 bytes"},
 };
 
 Test(cpio, malicious_archive_table)
@@ -192,7 +275,8 @@ Test(cpio, malicious_archive_table)
 		memcpy(copy, a.b, a.n);
 		rd_init(&rd, 0);
 		err = rd_load_archive(&rd, copy, a.n, &d);
-		cr_expect_eq(err, bad_cases[i].err, "%s: got %d (%s)", bad_cases[i].what, err, d.msg);
+		cr_expect_eq(err, bad_cases[i].err, "%s: got %d (%s)", bad_cases[i].what, err,
+			     d.msg);
 		cr_expect(strstr(d.msg, bad_cases[i].msg), "%s: message \"%s\" lacks \"%s\"",
 			  bad_cases[i].what, d.msg, bad_cases[i].msg);
 		rd_free(&rd);
@@ -205,9 +289,9 @@ Test(cpio, clean_path)
 		const char *in, *out;
 		int err;
 	} t[] = {
-		{"/init", "init", 0},	  {"./a//b/", "a/b", 0},  {".", "", 0},
-		{"a/./b", "a/b", 0},	  {"../x", NULL, -EINVAL}, {"a/../../x", NULL, -EINVAL},
-		{"a/..b", "a/..b", 0},	  {"//", "", 0},
+	    {"/init", "init", 0},  {"./a//b/", "a/b", 0},   {".", "", 0},
+	    {"a/./b", "a/b", 0},   {"../x", NULL, -EINVAL}, {"a/../../x", NULL, -EINVAL},
+	    {"a/..b", "a/..b", 0}, {"//", "", 0},
 	};
 	char out[64];
 
@@ -248,8 +332,10 @@ Test(compress, round_trips_and_caps)
 		size_t len;
 		const char *what;
 		compress_buf(cs[k], cs[k] == COMP_GZIP ? 6 : 12, in, n, &ms);
-		cr_expect_eq(comp_detect(ms.buf, ms.len, &what), cs[k] == COMP_NONE ? COMP_UNKNOWN : cs[k]);
-		cr_assert_eq(decompress_all(cs[k], ms.buf, ms.len, n, &out, &len, &d), 0, "%s", d.msg);
+		cr_expect_eq(comp_detect(ms.buf, ms.len, &what),
+			     cs[k] == COMP_NONE ? COMP_UNKNOWN : cs[k]);
+		cr_assert_eq(decompress_all(cs[k], ms.buf, ms.len, n, &out, &len, &d), 0, "%s",
+			     d.msg);
 		cr_expect_eq(len, n);
 		cr_expect_eq(memcmp(out, in, n), 0, "%s", comp_name(cs[k]));
 		free(out);
@@ -259,7 +345,8 @@ Test(compress, round_trips_and_caps)
 		/* truncated streams are errors, never short successes */
 		if (cs[k] != COMP_NONE) {
 			int err = decompress_all(cs[k], ms.buf, ms.len - 7, n, &out, &len, &d);
-			cr_expect(err == -EBADMSG, "%s truncated: %d %s", comp_name(cs[k]), err, d.msg);
+			cr_expect(err == -EBADMSG, "%s truncated: %d %s", comp_name(cs[k]), err,
+				  d.msg);
 		}
 		free(ms.buf);
 	}
@@ -367,19 +454,19 @@ Test(ramdisk, edit_errors_name_the_line)
 		int err;
 		const char *msg;
 	} t[] = {
-		{"rm nothere", -ENOENT, "-e:1: \"nothere\" is not in the ramdisk"},
-		{"rm etc", -ENOTEMPTY, "is a folder with entries"},
-		{"mv etc bin", -EEXIST, "\"bin\" is already in the ramdisk"},
-		{"mv etc etc/x", -EINVAL, "into itself"},
-		{"dir a/b 0755 0 0", -ENOENT, "folder \"a\" is not in the ramdisk"},
-		{"dir x 0855 0 0", -EINVAL, "field 3 \"0855\": want a octal number"},
-		{"dir ../x 0755 0 0", -EINVAL, "\"..\" is not allowed"},
-		{"nod dev 0600 0 0 x 1 1", -EINVAL, "device type \"x\""},
-		{"insert etc/hosts middle x", -EINVAL, "want top, bottom or after=PREFIX"},
-		{"insert etc/hosts after=nope x", -ENOENT, "no line starts with \"nope\""},
-		{"insert bin top x", -ENOENT, "is not a file"},
-		{"frob x", -EINVAL, "unknown verb \"frob\""},
-		{"dir x \"0755 0 0", -EINVAL, "unterminated quote"},
+	    {"rm nothere", -ENOENT, "-e:1: \"nothere\" is not in the ramdisk"},
+	    {"rm etc", -ENOTEMPTY, "is a folder with entries"},
+	    {"mv etc bin", -EEXIST, "\"bin\" is already in the ramdisk"},
+	    {"mv etc etc/x", -EINVAL, "into itself"},
+	    {"dir a/b 0755 0 0", -ENOENT, "folder \"a\" is not in the ramdisk"},
+	    {"dir x 0855 0 0", -EINVAL, "field 3 \"0855\": want a octal number"},
+	    {"dir ../x 0755 0 0", -EINVAL, "\"..\" is not allowed"},
+	    {"nod dev 0600 0 0 x 1 1", -EINVAL, "device type \"x\""},
+	    {"insert etc/hosts middle x", -EINVAL, "want top, bottom or after=PREFIX"},
+	    {"insert etc/hosts after=nope x", -ENOENT, "no line starts with \"nope\""},
+	    {"insert bin top x", -ENOENT, "is not a file"},
+	    {"frob x", -EINVAL, "unknown verb \"frob\""},
+	    {"dir x \"0755 0 0", -EINVAL, "unterminated quote"},
 	};
 
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
@@ -410,7 +497,9 @@ Test(ramdisk, rm_mv_and_order)
 	rd_free(&rd);
 	rd_init(&rd, 0);
 	cr_assert_eq(rd_apply_spec(&rd, "slink a/l x 0777 0 0\ndir a 0755 0 0\n",
-				   strlen("slink a/l x 0777 0 0\ndir a 0755 0 0\n"), "s", ".", false, &d), 0, "%s", d.msg);
+				   strlen("slink a/l x 0777 0 0\ndir a 0755 0 0\n"), "s", ".",
+				   false, &d),
+		     0, "%s", d.msg);
 	struct mem_sink ms;
 	mem_sink_init(&ms);
 	cr_expect_eq(rd_write(&rd, &ms.s, &d), -ENOENT);
@@ -430,7 +519,8 @@ Test(ramdisk, spec_build_is_deterministic)
 	for (int k = 0; k < 2; k++) {
 		struct ramdisk rd;
 		rd_init(&rd, 42);
-		cr_assert_eq(rd_apply_spec(&rd, spec, strlen(spec), "s", ".", false, &d), 0, "%s", d.msg);
+		cr_assert_eq(rd_apply_spec(&rd, spec, strlen(spec), "s", ".", false, &d), 0, "%s",
+			     d.msg);
 		rd_sort(&rd);
 		*(k ? &m2 : &m1) = write_rd(&rd);
 		rd_free(&rd);
@@ -444,7 +534,9 @@ Test(ramdisk, spec_build_is_deterministic)
 	/* spec duplicates are errors */
 	struct ramdisk rd;
 	rd_init(&rd, 0);
-	cr_expect_eq(rd_apply_spec(&rd, "dir a 0755 0 0\ndir a 0700 0 0\n", 30, "s", ".", false, &d), -EEXIST);
+	cr_expect_eq(
+	    rd_apply_spec(&rd, "dir a 0755 0 0\ndir a 0700 0 0\n", 30, "s", ".", false, &d),
+	    -EEXIST);
 	cr_expect(strstr(d.msg, "s:2: \"a\" is already defined on line 1"), "%s", d.msg);
 	rd_free(&rd);
 	free(m1.buf);
@@ -576,10 +668,10 @@ Test(escape, as_ls_b_and_back_through_a_quoted_spec_field)
 	static const struct {
 		const char *in, *shown;
 	} t[] = {
-		{"plain name", "plain name"},	{"a\nb", "a\\nb"},
-		{"\033[2J", "\\033[2J"},	{"tab\there", "tab\\there"},
-		{"back\\slash", "back\\\\slash"}, {"\x7f\xff\x01", "\\177\\377\\001"},
-		{"q\"uote", "q\"uote"},
+	    {"plain name", "plain name"},     {"a\nb", "a\\nb"},
+	    {"\033[2J", "\\033[2J"},	      {"tab\there", "tab\\there"},
+	    {"back\\slash", "back\\\\slash"}, {"\x7f\xff\x01", "\\177\\377\\001"},
+	    {"q\"uote", "q\"uote"},
 	};
 	char out[64], line[128];
 
@@ -593,8 +685,8 @@ Test(escape, as_ls_b_and_back_through_a_quoted_spec_field)
 		esc_bytes(out, sizeof(out), t[i].in, strlen(t[i].in), true);
 		snprintf(line, sizeof(line), "dir \"%s\" 0755 0 0", out);
 		rd_init(&rd, 0);
-		cr_assert_eq(rd_apply_spec(&rd, line, strlen(line), "s", ".", false, &d), 0, "%s: %s",
-			     line, d.msg);
+		cr_assert_eq(rd_apply_spec(&rd, line, strlen(line), "s", ".", false, &d), 0,
+			     "%s: %s", line, d.msg);
 		cr_expect_str_eq(rd.v[0].name, t[i].in, "%s", line);
 		rd_free(&rd);
 	}
@@ -620,8 +712,8 @@ static void arc_full(struct arc *a, const char *name, uint32_t mode, const char 
 	char h[9];
 
 	arc_add(a, name, mode, data, len, 0);
-	const enum cpio_field idx[7] = {CF_INO, CF_UID, CF_GID, CF_NLINK, CF_MTIME, CF_DEVMAJOR,
-					CF_DEVMINOR};
+	const enum cpio_field idx[7] = {CF_INO,	  CF_UID,      CF_GID,	   CF_NLINK,
+					CF_MTIME, CF_DEVMAJOR, CF_DEVMINOR};
 	for (int i = 0; i < 7; i++) {
 		snprintf(h, sizeof(h), "%08X", f7[i]);
 		memcpy(a->b + at + 6 + idx[i] * 8, h, 8);
@@ -651,7 +743,8 @@ Test(spec, exact_round_trip_through_a_folder)
 	snprintf(spec, sizeof(spec), "%s/ramdisk.spec", tmpl);
 	memset(&a, 0, sizeof(a));
 	arc_full(&a, ".", S_IFDIR | 0755, "", 0, (uint32_t[7]){9, 0, 0, 4, 100, 0, 0}, false);
-	arc_full(&a, "data", S_IFDIR | 0771, "", 0, (uint32_t[7]){10, 1000, 1000, 2, 5, 0, 0}, false);
+	arc_full(&a, "data", S_IFDIR | 0771, "", 0, (uint32_t[7]){10, 1000, 1000, 2, 5, 0, 0},
+		 false);
 	arc_full(&a, "z", S_IFREG | 0644, "", 0, (uint32_t[7]){11, 0, 0, 2, 6, 3, 1}, false);
 	arc_full(&a, "a", S_IFREG | 0644, "linked", 6, (uint32_t[7]){11, 0, 0, 2, 6, 3, 1}, false);
 	arc_full(&a, "/abs name", S_IFREG | 04755, "x", 1, (uint32_t[7]){12, 0, 2000, 1, 7, 0, 0},
@@ -697,23 +790,23 @@ Test(spec, attribute_and_statement_errors)
 		int err;
 		const char *msg;
 	} t[] = {
-		{"dir a 0755 0 0 ino=x", -EINVAL, "s:1: field 6 \"ino=x\": bad ino value"},
-		{"dir a 0755 0 0 frob=1", -EINVAL, "dir takes 4 fields, then only KEY=VALUE"},
-		{"dir a 0755 0 0 extra", -EINVAL, "field 6 \"extra\""},
-		{"dir a 0755 0 0 mtime=1 mtime=2", -EINVAL, "mtime= given twice"},
-		{"dir a 0755 0 0 dev=3", -EINVAL, "want MAJOR:MINOR"},
-		{"dir a 0755 0 0 size=0", -EINVAL, "field 6"},
-		{"file f /dev/null 0644 0 0 size=1", -EINVAL, "only size=0"},
-		{"dir a 0755 0 0 mode=0100644", -EINVAL, "mode=0100644 is not a dir"},
-		{"dir a 0755 0 0 magic=070707", -EINVAL, "want 070701 or 070702"},
-		{"trailer", -EINVAL, "trailer lines belong in an exact spec"},
-		{"exact\ntrailer pad=1 align=512", -EINVAL, "s:2: pad= or align=, not both"},
-		{"dir a 0755 0 0\nexact", -EINVAL, "s:2: exact must come before the entries"},
-		{"compression lzop", -EINVAL, "compression takes one of"},
-		{"compression gzip\ncompression xz", -EINVAL, "s:2: compression xz, but gzip before"},
-		{"dir . 0755 0 0", -EINVAL, "is the root"},
-		{"exact\nfile . /dev/null 0644 0 0 size=0", -EINVAL, "is the root"},
-		{"dir \"a\\000b\" 0755 0 0", -EINVAL, "a NUL byte"},
+	    {"dir a 0755 0 0 ino=x", -EINVAL, "s:1: field 6 \"ino=x\": bad ino value"},
+	    {"dir a 0755 0 0 frob=1", -EINVAL, "dir takes 4 fields, then only KEY=VALUE"},
+	    {"dir a 0755 0 0 extra", -EINVAL, "field 6 \"extra\""},
+	    {"dir a 0755 0 0 mtime=1 mtime=2", -EINVAL, "mtime= given twice"},
+	    {"dir a 0755 0 0 dev=3", -EINVAL, "want MAJOR:MINOR"},
+	    {"dir a 0755 0 0 size=0", -EINVAL, "field 6"},
+	    {"file f /dev/null 0644 0 0 size=1", -EINVAL, "only size=0"},
+	    {"dir a 0755 0 0 mode=0100644", -EINVAL, "mode=0100644 is not a dir"},
+	    {"dir a 0755 0 0 magic=070707", -EINVAL, "want 070701 or 070702"},
+	    {"trailer", -EINVAL, "trailer lines belong in an exact spec"},
+	    {"exact\ntrailer pad=1 align=512", -EINVAL, "s:2: pad= or align=, not both"},
+	    {"dir a 0755 0 0\nexact", -EINVAL, "s:2: exact must come before the entries"},
+	    {"compression lzop", -EINVAL, "compression takes one of"},
+	    {"compression gzip\ncompression xz", -EINVAL, "s:2: compression xz, but gzip before"},
+	    {"dir . 0755 0 0", -EINVAL, "is the root"},
+	    {"exact\nfile . /dev/null 0644 0 0 size=0", -EINVAL, "is the root"},
+	    {"dir \"a\\000b\" 0755 0 0", -EINVAL, "a NUL byte"},
 	};
 
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
@@ -744,7 +837,8 @@ Test(spec, attribute_and_statement_errors)
 	cr_expect_eq(rd.tr[0].m.f[CF_NLINK], 1);
 	cr_expect_eq(rd.tr[0].pad, 12);
 	cr_expect_eq(rd.v[2].arch, 1, "after the trailer: the next archive");
-	cr_expect_eq(rd.v[2].m.f[CF_RDEVMAJOR], 4096, "exact: device numbers as the archive has them");
+	cr_expect_eq(rd.v[2].m.f[CF_RDEVMAJOR], 4096,
+		     "exact: device numbers as the archive has them");
 	rd_free(&rd);
 }
 
@@ -752,15 +846,17 @@ Test(spec, attribute_and_statement_errors)
  * too ("etc2/hosts" there without "etc2"; fuzz_cpio found it) */
 Test(ramdisk, mv_checks_the_new_names_below)
 {
-	const char *spec = "dir etc 0755 0 0\nslink etc/hosts x 0777 0 0\nslink etc2/hosts y 0777 0 0\n";
+	const char *spec =
+	    "dir etc 0755 0 0\nslink etc/hosts x 0777 0 0\nslink etc2/hosts y 0777 0 0\n";
 	struct ramdisk rd;
 	struct diag d = {{0}};
 
 	rd_init(&rd, 0);
 	cr_assert_eq(rd_apply_spec(&rd, spec, strlen(spec), "s", ".", false, &d), 0, "%s", d.msg);
 	cr_expect_eq(edit(&rd, "mv etc etc2", &d), -EEXIST);
-	cr_expect(strstr(d.msg, "\"etc/hosts\" would become \"etc2/hosts\", already in the ramdisk"),
-		  "%s", d.msg);
+	cr_expect(
+	    strstr(d.msg, "\"etc/hosts\" would become \"etc2/hosts\", already in the ramdisk"),
+	    "%s", d.msg);
 	cr_expect_eq(rd_find(&rd, "etc/hosts"), 1, "nothing renamed");
 	rd_free(&rd);
 }

@@ -34,18 +34,19 @@ static int parse(struct rules *r, const char *text, struct errs *e)
 Test(rules, parses_every_form)
 {
 	const char *text =
-		"# comment\n"
-		"order regulator touch panel\n"
-		"settle regulator 20\n"
-		"regulator fan53555 when i2c 0x60,0x61 reg8 0x03 mask 0xf0 == 0x80 then load fan53555\n"
-		"touch gt9xx when i2c 0x5d,0x14 bus \"i2c-*\" reg16 0x8140 len 4 via stop prefix \"911\""
-		" then load goodix_ts bind goodix-ts install Vendor_0416_Product_038f.idc\n"
-		"touch ft5x06 when i2c 0x38 reg 0xa3 oneof 0x55 0x06 0x36 0x64 and not exists /dev/x"
-		" then load edt-ft5x06 foo=1 bar=${addr} export touch=ft5x06\n"
-		"touch fallback then\n"
-		"panel hx8389b when cmdline lcm glob \"*hx8389b*\" then load panel-simple\n"
-		"panel dt when dt compatible == \"arm,vexpress\" and cpuinfo Hardware prefix MT"
-		" and sysfs class/x != 1 then overlay p.dtbo\n";
+	    "# comment\n"
+	    "order regulator touch panel\n"
+	    "settle regulator 20\n"
+	    "regulator fan53555 when i2c 0x60,0x61 reg8 0x03 mask 0xf0 == 0x80 then load fan53555\n"
+	    "touch gt9xx when i2c 0x5d,0x14 bus \"i2c-*\" reg16 0x8140 len 4 via stop prefix "
+	    "\"911\""
+	    " then load goodix_ts bind goodix-ts install Vendor_0416_Product_038f.idc\n"
+	    "touch ft5x06 when i2c 0x38 reg 0xa3 oneof 0x55 0x06 0x36 0x64 and not exists /dev/x"
+	    " then load edt-ft5x06 foo=1 bar=${addr} export touch=ft5x06\n"
+	    "touch fallback then\n"
+	    "panel hx8389b when cmdline lcm glob \"*hx8389b*\" then load panel-simple\n"
+	    "panel dt when dt compatible == \"arm,vexpress\" and cpuinfo Hardware prefix MT"
+	    " and sysfs class/x != 1 then overlay p.dtbo\n";
 	struct rules r;
 	struct errs e;
 	unsigned order[CLASSES_MAX];
@@ -98,34 +99,37 @@ Test(rules, errors_name_line_and_column_and_skip_only_that_rule)
 		int col;
 		const char *msg;
 	} t[] = {
-		{"touch x when i2c 0x99 then load a", 18, "address \"0x99\": want 0x03..0x77"},
-		{"touch x when i2c 0x38 reg16 0x10000 then load a", 29, "register"},
-		{"touch x when i2c 0x38 == 5 then load a", 14, "needs reg8 or reg16"},
-		{"touch x when gpio 3 then load a", 14, "want i2c, cmdline"},
-		{"touch x when cmdline lcm ~ y then load a", 26, "want ==, !=, oneof"},
-		{"touch x when cmdline lcm == y", 30, "want \"and\" or \"then\""},
-		{"touch x i2c 0x38 then load a", 9, "want \"when\""},
-		{"touch x when exists /a then load a.ko", 34, "without .ko"},
-		{"touch x when exists /a then export a", 36, "KEY=VALUE"},
-		{"touch x when exists /a then reboot", 29, "want load, bind"},
-		{"touch x when i2c 0x38 reg 1 len 17 then load a", 33, "len"},
-		{"touch x when cmdline \"lcm then load a", 22, "unterminated quote"},
-		{"touch x when i2c 0x38 reg 1 mask 0xff == abc then load a", 42, "mask compares numbers"},
-		{"touch x when exists /a then", 28, "missing action"},
-		{"Touch! x when exists /a then load a", 1, "class \"Touch!\""},
-		{"settle touch 9999", 14, "settle time"},
+	    {"touch x when i2c 0x99 then load a", 18, "address \"0x99\": want 0x03..0x77"},
+	    {"touch x when i2c 0x38 reg16 0x10000 then load a", 29, "register"},
+	    {"touch x when i2c 0x38 == 5 then load a", 14, "needs reg8 or reg16"},
+	    {"touch x when gpio 3 then load a", 14, "want i2c, cmdline"},
+	    {"touch x when cmdline lcm ~ y then load a", 26, "want ==, !=, oneof"},
+	    {"touch x when cmdline lcm == y", 30, "want \"and\" or \"then\""},
+	    {"touch x i2c 0x38 then load a", 9, "want \"when\""},
+	    {"touch x when exists /a then load a.ko", 34, "without .ko"},
+	    {"touch x when exists /a then export a", 36, "KEY=VALUE"},
+	    {"touch x when exists /a then reboot", 29, "want load, bind"},
+	    {"touch x when i2c 0x38 reg 1 len 17 then load a", 33, "len"},
+	    {"touch x when cmdline \"lcm then load a", 22, "unterminated quote"},
+	    {"touch x when i2c 0x38 reg 1 mask 0xff == abc then load a", 42,
+	     "mask compares numbers"},
+	    {"touch x when exists /a then", 28, "missing action"},
+	    {"Touch! x when exists /a then load a", 1, "class \"Touch!\""},
+	    {"settle touch 9999", 14, "settle time"},
 	};
 
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
 		char text[256];
 		struct rules r;
 		struct errs e;
-		snprintf(text, sizeof(text), "touch ok when exists /x then load good\n%s\n", t[k].line);
+		snprintf(text, sizeof(text), "touch ok when exists /x then load good\n%s\n",
+			 t[k].line);
 		cr_expect_eq(parse(&r, text, &e), 1, "%s", t[k].line);
 		cr_expect_eq(e.line[0], 2, "%s", t[k].line);
-		cr_expect_eq(e.col[0], t[k].col, "%s: column %d (%s)", t[k].line, e.col[0], e.msg[0]);
-		cr_expect(strstr(e.msg[0], t[k].msg), "%s: \"%s\" lacks \"%s\"", t[k].line, e.msg[0],
-			  t[k].msg);
+		cr_expect_eq(e.col[0], t[k].col, "%s: column %d (%s)", t[k].line, e.col[0],
+			     e.msg[0]);
+		cr_expect(strstr(e.msg[0], t[k].msg), "%s: \"%s\" lacks \"%s\"", t[k].line,
+			  e.msg[0], t[k].msg);
 		cr_expect_eq(r.nrule, 1, "the good rule stays");
 		cr_expect_eq(r.ncond, 1, "the bad rule left nothing in the pools");
 		rules_free(&r);
@@ -138,7 +142,8 @@ Test(rules, duplicates_nul_and_size)
 	struct errs e;
 	char nul[] = "touch a when exists /x then load m\ntouch b\0 when\n";
 
-	cr_expect_eq(parse(&r, "t a when exists /x then load m\nt a when exists /y then load n\n", &e), 1);
+	cr_expect_eq(
+	    parse(&r, "t a when exists /x then load m\nt a when exists /y then load n\n", &e), 1);
 	cr_expect(strstr(e.msg[0], "t a is already on line 1"), "%s", e.msg[0]);
 	rules_free(&r);
 	memset(&e, 0, sizeof(e));
@@ -167,13 +172,15 @@ Test(rules, bad_lines_do_not_use_up_classes)
 	struct errs e;
 
 	for (int i = 0; i < CLASSES_MAX; i++)
-		o += (size_t)snprintf(text + o, sizeof(text) - o, "bad%d x when gpio 3 then load a\n", i);
+		o += (size_t)snprintf(text + o, sizeof(text) - o,
+				      "bad%d x when gpio 3 then load a\n", i);
 	o += (size_t)snprintf(text + o, sizeof(text) - o, "order bad1 good nope!\n");
 	snprintf(text + o, sizeof(text) - o, "good y when exists /x then load m\n");
 	cr_expect_eq(parse(&r, text, &e), CLASSES_MAX + 1);
 	cr_expect_eq(r.nrule, 1, "the valid rule of a new class is kept");
 	cr_expect_eq(r.ncls, 1, "only its class");
 	cr_expect_str_eq(r.cls[0].name, "good");
-	cr_expect_eq(r.cls[0].order, 1000 + CLASSES_MAX + 2, "the failed order statement left no order");
+	cr_expect_eq(r.cls[0].order, 1000 + CLASSES_MAX + 2,
+		     "the failed order statement left no order");
 	rules_free(&r);
 }

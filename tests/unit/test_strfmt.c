@@ -16,11 +16,11 @@ Test(strfmt, used_text_fits_or_is_refused)
 		int rc;
 		const char *out;
 	} t[] = {
-		{8, "abc", 3, "abc"},
-		{8, "1234567", 7, "1234567"}, /* exactly full */
-		{8, "12345678", -ENAMETOOLONG, ""}, /* one more: refused, nothing left behind */
-		{1, "", 0, ""},
-		{1, "a", -ENAMETOOLONG, ""},
+	    {8, "abc", 3, "abc"},
+	    {8, "1234567", 7, "1234567"},	/* exactly full */
+	    {8, "12345678", -ENAMETOOLONG, ""}, /* one more: refused, nothing left behind */
+	    {1, "", 0, ""},
+	    {1, "a", -ENAMETOOLONG, ""},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char b[16];
@@ -57,12 +57,9 @@ Test(strfmt, shown_text_marks_a_cut)
 		size_t n;
 		const char *out;
 	} t[] = {
-		{8, "abc", 3, "abc"},
-		{8, "1234567", 7, "1234567"},
-		{8, "12345678", 7, "1234..."},
-		{4, "abcd", 3, "..."},
-		{3, "abcd", 2, "ab"}, /* no room for the dots */
-		{1, "abcd", 0, ""},
+	    {8, "abc", 3, "abc"},  {8, "1234567", 7, "1234567"}, {8, "12345678", 7, "1234..."},
+	    {4, "abcd", 3, "..."}, {3, "abcd", 2, "ab"}, /* no room for the dots */
+	    {1, "abcd", 0, ""},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char b[16];

@@ -25,8 +25,9 @@ static size_t lcs(const unsigned *a, size_t n, const unsigned *b, size_t m)
 	for (size_t i = 1; i <= n; i++)
 		for (size_t j = 1; j <= m; j++)
 			t[i * (m + 1) + j] = a[i - 1] == b[j - 1] ? t[(i - 1) * (m + 1) + j - 1] + 1
-				: t[(i - 1) * (m + 1) + j] > t[i * (m + 1) + j - 1] ? t[(i - 1) * (m + 1) + j]
-										: t[i * (m + 1) + j - 1];
+					     : t[(i - 1) * (m + 1) + j] > t[i * (m + 1) + j - 1]
+						 ? t[(i - 1) * (m + 1) + j]
+						 : t[i * (m + 1) + j - 1];
 	r = t[n * (m + 1) + m];
 	free(t);
 	return r;
@@ -88,10 +89,13 @@ Test(textdiff, minimal_and_applies_on_random_texts)
 			plus += p[0] == '+';
 		}
 		size_t l = lcs(a, n, b, m);
-		cr_expect_eq(pm, n - l, "round %d: %zu deletions, LCS leaves %zu", round, pm, n - l);
-		cr_expect_eq(plus, m - l, "round %d: %zu insertions, LCS leaves %zu", round, plus, m - l);
+		cr_expect_eq(pm, n - l, "round %d: %zu deletions, LCS leaves %zu", round, pm,
+			     n - l);
+		cr_expect_eq(plus, m - l, "round %d: %zu insertions, LCS leaves %zu", round, plus,
+			     m - l);
 		apply(a, n, patch, back, &got);
-		cr_expect(got == m && !memcmp(back, b, m * sizeof(*b)), "round %d: applied != b", round);
+		cr_expect(got == m && !memcmp(back, b, m * sizeof(*b)), "round %d: applied != b",
+			  round);
 		cr_expect_eq(*patch == 0, n == m && !memcmp(a, b, n * sizeof(*a)));
 		free(patch);
 	}

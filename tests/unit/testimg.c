@@ -79,11 +79,13 @@ static void vendor_v4(struct image_plan *p)
 {
 	static uint8_t table[3 * VENDOR_RAMDISK_ENTRY_SIZE];
 	struct vendor_ramdisk_entry e[3] = {
-		{.size = 2500, .offset = 0, .type = VENDOR_RAMDISK_TYPE_PLATFORM},
-		{.size = 1234, .offset = 2500, .type = VENDOR_RAMDISK_TYPE_DLKM,
-		 .name = "dlkm", .board_id = {0x6572}},
-		{.size = 777, .offset = 3734, .type = VENDOR_RAMDISK_TYPE_RECOVERY,
-		 .name = "recovery"},
+	    {.size = 2500, .offset = 0, .type = VENDOR_RAMDISK_TYPE_PLATFORM},
+	    {.size = 1234,
+	     .offset = 2500,
+	     .type = VENDOR_RAMDISK_TYPE_DLKM,
+	     .name = "dlkm",
+	     .board_id = {0x6572}},
+	    {.size = 777, .offset = 3734, .type = VENDOR_RAMDISK_TYPE_RECOVERY, .name = "recovery"},
 	};
 	const char *bc = "androidboot.hardware=mt6572\nandroidboot.console=ttyMT0\n";
 	struct bootimg *g = &p->img;
@@ -162,7 +164,8 @@ int vector_sha256(const char *name, char out[65])
 	while (f && fgets(line, sizeof(line), f)) {
 		char n[64], size[32], sha[80];
 
-		if (line[0] == '#' || sscanf(line, "%63[^\t]\t%31[^\t]\t%79[^\t]", n, size, sha) != 3)
+		if (line[0] == '#' ||
+		    sscanf(line, "%63[^\t]\t%31[^\t]\t%79[^\t]", n, size, sha) != 3)
 			continue;
 		if (!strcmp(n, name)) {
 			memcpy(out, sha, 64);
