@@ -87,6 +87,7 @@ struct repack {
 	struct rp_avb avb;
 	uint8_t *bootconfig_buf; /* an edited bootconfig section */
 	uint8_t *tree_buf;	 /* a ramdisk rebuilt from unpack --tree's folder */
+	bool ramdisk_given;	 /* --ramdisk F: the tree is not looked at */
 };
 
 /* ---- repack from an image ----------------------------------------------------------- */
@@ -363,6 +364,8 @@ static void dir_tree(struct repack *rp, const struct manifest *m)
 	size_t n;
 	int fd;
 
+	if (rp->ramdisk_given)
+		return;
 	if (strcmp(m->tree_dir, RDTREE_DIR) || strcmp(m->tree.name, RDTREE_SPEC) || !p->present)
 		die(EXIT_BAD,
 		    "%s/" MANIFEST_NAME ": tree: want \"tree " RDTREE_DIR " " RDTREE_SPEC
@@ -392,9 +395,8 @@ static void dir_tree(struct repack *rp, const struct manifest *m)
 	printf("%s: ramdisk rebuilt from " RDTREE_DIR " and " RDTREE_SPEC ": %zu bytes, %s%s",
 	       rp->src, n, comp, added ? "" : "\n");
 	if (added)
-		printf(", %u new entr%s from " RDTREE_DIR " (owner 0:0; change it in " RDTREE_SPEC
-		       " after a repack... or with ramdisk edit)\n",
-		       added, added == 1 ? "y" : "ies");
+		printf(", %u new entr%s from " RDTREE_DIR " (owner 0:0, their mode)\n", added,
+		       added == 1 ? "y" : "ies");
 }
 
 static void from_dir(struct repack *rp, const char *dir)
@@ -1190,6 +1192,7 @@ int cmd_repack(int argc, char **argv)
 	parse_repack_opts(argc, argv, &ro, &src);
 	rp->src = src;
 	rp->dirfd = rp->orig_fd = -1;
+	rp->ramdisk_given = ro.file[BP_RAMDISK] != NULL;
 	if (stat(src, &st))
 		die(EXIT_BAD, "%s: %s", src, strerror(errno));
 	if (S_ISDIR(st.st_mode))
