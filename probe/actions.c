@@ -301,7 +301,10 @@ static int act_bind(struct probe *p, const char *cls, const char *dev, const str
  * must have bound it, waited for at most PROBE_BIND_WAIT_MS; a built-in
  * driver is bound through sysfs. No driver: the rule fails (its driver's
  * probe failed) and the next candidate gets its turn. A device that does not
- * exist is for a bind action to make.
+ * exist is for a bind action to make. A device none of the loaded modules
+ * can drive (its modalias matches none of their aliases: a DT node of
+ * another part at that address) is not waited for: recorded, and the rule
+ * stands as if there were no device.
  */
 static int settle_device(struct probe *p, const struct rule *ru, const struct match *m)
 {
@@ -317,6 +320,28 @@ static int settle_device(struct probe *p, const struct rule *ru, const struct ma
 			  m->bus, m->addr, of_node ? "yes" : "no", drv[0] ? drv : "none",
 			  p->dry_run ? "dry-run" : "skipped:kernel-mismatch");
 		return 0;
+	}
+	if (!drv[0]) { /* someone else's device at that address: nothing to wait for */
+		char alias[PROBE_VALUE_MAX], esc[PROBE_VALUE_MAX * 4];
+		bool others = false, ours = false; /* every loaded module says: not mine */
+		for (unsigned k = 0; !ours && k < ru->nact; k++) {
+			const struct action *a = &p->rules->act[ru->act + k];
+			int r = a->kind != AK_LOAD
+				    ? 0
+				    : probe_dev_for_module(p, m->bus, m->addr, a->arg, alias,
+							   sizeof(alias));
+			others = others || (a->kind == AK_LOAD && r == 0);
+			ours = r != 0;
+		}
+		if (others && !ours) {
+			probe_esc(alias, strlen(alias), esc, sizeof(esc), true);
+			probe_log(
+			    p,
+			    "bound class=%s device=%d-%04x dt=%s driver=none status=other-device "
+			    "modalias=\"%s\"",
+			    ru->cls, m->bus, m->addr, of_node ? "yes" : "no", esc);
+			return 0;
+		}
 	}
 	err = drv[0]
 		  ? 0

@@ -145,6 +145,7 @@ void probe_finish(struct probe *p)
 	p->have_graph = false;
 	free(p->moddep);
 	free(p->builtin);
+	free(p->aliases);
 	free(p->cmdline);
 	free(p->bootconfig);
 	free(p->scratch);

@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +48,40 @@ int probe_dev_state(const struct probe *p, int bus, unsigned addr, bool *of_node
 		strfmt_show(drv, cap, "%s", base ? base + 1 : link); /* shown; "" means unbound */
 	}
 	return 1;
+}
+
+int probe_dev_for_module(const struct probe *p, int bus, unsigned addr, const char *mod,
+			 char *modalias, size_t cap)
+{
+	char dir[PROBE_PATH_MAX], path[PROBE_PATH_MAX], nm[MODULE_NAME_MAX], pat[PROBE_ARG_MAX];
+	const char *s = p->aliases, *end = p->aliases + p->aliases_len;
+	size_t ml;
+	long n;
+
+	modalias[0] = 0;
+	if (dev_dir(dir, sizeof(dir), bus, addr) < 0 ||
+	    strfmt(path, sizeof(path), "%s/modalias", dir) < 0 ||
+	    (n = probe_read(p, path, modalias, cap)) <= 0 || !p->aliases ||
+	    moddep_name(mod, strlen(mod), nm) < 0)
+		return -1;
+	while (n > 0 && (modalias[n - 1] == '\n' || modalias[n - 1] == ' '))
+		modalias[--n] = 0;
+	ml = strlen(nm);
+	while (s < end) { /* "alias PATTERN NAME" lines, as depmod writes them */
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *le = nl ? nl : end, *sp;
+		size_t pl;
+		if ((size_t)(le - s) > 6 && !memcmp(s, "alias ", 6) &&
+		    (sp = memchr(s + 6, ' ', (size_t)(le - s - 6))) &&
+		    (size_t)(le - sp - 1) == ml && !memcmp(sp + 1, nm, ml) &&
+		    (pl = (size_t)(sp - s - 6)) < sizeof(pat)) {
+			memcpy(pat, s + 6, pl);
+			pat[pl] = 0;
+			if (!fnmatch(pat, modalias, 0))
+				return 1;
+		}
+		s = le + 1;
+	}
+	return 0;
 }
 
 int probe_dev_wait_driver(struct probe *p, int bus, unsigned addr, unsigned ms, char *drv,

@@ -258,6 +258,8 @@ static void read_modules(struct probe *p)
 	    probe_exists(p, path) == 0)
 		bdir = p->release;
 	p->builtin = read_module_file(p, bdir, "modules.builtin", &p->builtin_len, false);
+	p->aliases =
+	    read_module_file(p, p->modules_release, "modules.alias", &p->aliases_len, false);
 }
 
 /* The text facts read once per pass: the command line, bootconfig, the

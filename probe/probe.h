@@ -166,6 +166,8 @@ struct probe {
 	bool have_graph;
 	char *builtin;
 	size_t builtin_len;
+	char *aliases; /* modules.alias of the modules' folder (NULL: not there) */
+	size_t aliases_len;
 	int record_fd, kmsg_fd;
 	bool class_done[CLASSES_MAX];
 	unsigned decided, failures;
@@ -198,6 +200,12 @@ long probe_readlink(const struct probe *p, const char *dir, const char *name, ch
 int probe_dev_state(const struct probe *p, int bus, unsigned addr, bool *of_node, char *drv,
 		    size_t cap);
 /* Wait at most ms for a driver to bind the device: 0 with drv, or -ENODEV. */
+/* Can module mod drive the device B-00AA that exists? 1 yes (one of its
+ * aliases matches the device's modalias), 0 no (another part's device: a DT
+ * node of another compatible), -1 unknown (no modalias or no modules.alias).
+ * *modalias gets the device's, for the record. */
+int probe_dev_for_module(const struct probe *p, int bus, unsigned addr, const char *mod,
+			 char *modalias, size_t cap);
 int probe_dev_wait_driver(struct probe *p, int bus, unsigned addr, unsigned ms, char *drv,
 			  size_t cap);
 /* Bind module mod's I2C driver (built in, or loaded) to the device through

@@ -1026,3 +1026,42 @@ Test(probe, total_budget_spent_then_answered_buses_only)
 	HAS(&b, "decide class=c7 rule=z line=8 bus=4 addr=0x50");
 	end_board(&b);
 }
+
+/* Another part's DT node at the address the chip answered on (QEMU
+ * vexpress's DVI transmitter at 0x60 where board 1's FAN53555 answers):
+ * the loaded module cannot drive it (its modalias matches none of the
+ * module's aliases), so nothing is waited for and the rule stands; with the
+ * aliases saying it can, the bind is waited for (and fails here). */
+Test(probe, other_parts_dt_node_is_not_waited_for)
+{
+	struct board b;
+	const char *files[] = {
+	    "sys/bus/i2c/devices/0-0060/of_node/compatible",
+	    "sil,sii9022",
+	    "sys/bus/i2c/devices/0-0060/modalias",
+	    "of:Ndvi-transmitterT(null)Csil,sii9022\n",
+	    "lib/modules/6.1.0-t/modules.alias",
+	    "alias i2c:fan53555 fan53555\nalias of:N*T*Cfcs,fan53555C* fan53555\n"
+	    "alias of:N*T*Cfcs,fan53555 fan53555\nalias of:N*T*Csil,sii9022 sii902x\n",
+	    NULL};
+	const char *rules =
+	    "regulator fan when i2c 0x60 reg8 3 mask 0xe0 == 0x80 then load fan53555\n";
+
+	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x60 03=88\n", LCM, rules, files);
+	HAS(&b, "decide class=regulator rule=fan line=1 bus=0 addr=0x60");
+	HAS(&b, "bound class=regulator device=0-0060 dt=yes driver=none status=other-device "
+		"modalias=\"of:Ndvi-transmitterT(null)Csil,sii9022\"");
+	LACKS(&b, "reject");
+	LACKS(&b, "error:no-driver");
+	HAS(&b, "done decided=1");
+	end_board(&b);
+
+	/* the node is the FAN53555's: its bind is waited for, and its failure fails the rule */
+	files[1] = "fcs,fan53555";
+	files[3] = "of:NregulatorT(null)Cfcs,fan53555\n";
+	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x60 03=88\n", LCM, rules, files);
+	HAS(&b, "bound class=regulator device=0-0060 dt=yes driver=none via=load "
+		"status=error:no-driver");
+	HAS(&b, "reject class=regulator rule=fan");
+	end_board(&b);
+}
