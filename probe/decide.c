@@ -51,7 +51,8 @@ static int decide_class(struct probe *p, unsigned ci)
 {
 	const char *cls = p->rules->cls[ci].name;
 	const struct rule *fb = NULL, *won = NULL;
-	uint64_t t = p->ops->now_us(p->ops->ctx), x0 = p->xfer_us;
+	uint64_t t = p->ops->now_us(p->ops->ctx), x0 = p->xfer_us,
+		 c0 = p->ops->cpu_us ? p->ops->cpu_us(p->ops->ctx) : 0;
 
 	p->class_name = cls;
 	p->class_spent_us = 0;
@@ -76,7 +77,7 @@ static int decide_class(struct probe *p, unsigned ci)
 			       won && hit ? won->name : "", w.s);
 		if (!hit || won)
 			continue;
-		probe_log_decision(p, ru, &m, t, x0, "");
+		probe_log_decision(p, ru, &m, t, x0, c0, "");
 		if (probe_run_actions(p, ru, &m) == 0)
 			won = ru;
 		else
@@ -88,7 +89,7 @@ static int decide_class(struct probe *p, unsigned ci)
 	if (fb) {
 		struct match m;
 		memset(&m, 0, sizeof(m));
-		probe_log_decision(p, fb, &m, t, x0, " result=fallback");
+		probe_log_decision(p, fb, &m, t, x0, c0, " result=fallback");
 		probe_run_actions(p, fb, &m);
 		return fb->nact ? 1 : 0;
 	}

@@ -253,6 +253,14 @@ static uint64_t fake_now_us(void *ctx)
 	return ((struct fake_hw *)ctx)->clock_us;
 }
 
+/* Nothing but the kernel costs time in the fake world: the probe's own CPU
+ * time stays 0, as its own wall-clock time does. */
+static uint64_t fake_cpu_us(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
 static void fake_sleep_ms(void *ctx, unsigned ms)
 {
 	((struct fake_hw *)ctx)->clock_us += (uint64_t)ms * 1000u;
@@ -380,6 +388,7 @@ static int fake_load(void *ctx, struct probe *p, int fd, const char *path, const
 void fake_ops_init(struct probe_ops *ops, struct fake_hw *hw)
 {
 	ops->now_us = fake_now_us;
+	ops->cpu_us = fake_cpu_us;
 	ops->sleep_ms = fake_sleep_ms;
 	ops->adapters = fake_adapters;
 	ops->xfer = fake_xfer;

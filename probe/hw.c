@@ -17,6 +17,15 @@ static uint64_t real_now_us(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static uint64_t real_cpu_us(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 static void real_sleep_ms(void *ctx, unsigned ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
@@ -38,6 +47,7 @@ void real_ops_init(struct probe_ops *ops, struct real_hw *hw)
 {
 	memset(hw, 0, sizeof(*hw));
 	ops->now_us = real_now_us;
+	ops->cpu_us = real_cpu_us;
 	ops->sleep_ms = real_sleep_ms;
 	ops->adapters = i2c_real_adapters;
 	ops->xfer = i2c_real_xfer;

@@ -91,6 +91,9 @@ struct probe;
 
 struct probe_ops {
 	uint64_t (*now_us)(void *ctx);
+	/* The probe process's own CPU time (its transfer workers excluded); may
+	 * be NULL (no cpu_ms in the record then). */
+	uint64_t (*cpu_us)(void *ctx);
 	void (*sleep_ms)(void *ctx, unsigned ms);
 	/* Fill adapters (at most max); returns the count. */
 	unsigned (*adapters)(void *ctx, struct probe *p, struct adapter *out, unsigned max);
@@ -275,7 +278,7 @@ extern const char *const probe_res_name[]; /* by enum i2c_res */
  * one event, one line. */
 void probe_log(struct probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void probe_log_decision(struct probe *p, const struct rule *ru, const struct match *m, uint64_t t,
-			uint64_t xfer0, const char *how);
+			uint64_t xfer0, uint64_t cpu0, const char *how);
 void probe_record_open(struct probe *p);
 void probe_record_close(struct probe *p);
 double probe_ms_since(const struct probe *p, uint64_t t);

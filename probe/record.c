@@ -113,9 +113,9 @@ void probe_hex(const uint8_t *b, unsigned len, char *out)
 }
 
 void probe_log_decision(struct probe *p, const struct rule *ru, const struct match *m, uint64_t t,
-			uint64_t xfer0, const char *how)
+			uint64_t xfer0, uint64_t cpu0, const char *how)
 {
-	char ev[PROBE_VALUE_MAX * 4 + 64] = "";
+	char ev[PROBE_VALUE_MAX * 4 + 64] = "", cpu[32] = "";
 
 	if (m->i2c) {
 		char hx[2 * I2C_ID_MAX + 1];
@@ -130,9 +130,16 @@ void probe_log_decision(struct probe *p, const struct rule *ru, const struct mat
 		strfmt_show(ev, sizeof(ev), " value=\"%s%s\"", esc,
 			    m->value_len >= sizeof(m->value) ? "..." : "");
 	}
+	/* cpu_ms: what the probe itself ran (its own CPU time; the transfers run
+	 * in the workers), against ms, the wall clock, which also holds the
+	 * waits for the kernel and for other tasks on the CPU */
+	if (p->ops->cpu_us)
+		strfmt_show(cpu, sizeof(cpu), " cpu_ms=%.1f",
+			    (double)(p->ops->cpu_us(p->ops->ctx) - cpu0) / 1000.0);
 	/* ms last: the QEMU runner reads "ms=" at the end of the line */
-	probe_log(p, "decide class=%s rule=%s line=%d%s%s xfer_ms=%.1f ms=%.1f", ru->cls, ru->name,
-		  ru->line, how, ev, (double)(p->xfer_us - xfer0) / 1000.0, probe_ms_since(p, t));
+	probe_log(p, "decide class=%s rule=%s line=%d%s%s xfer_ms=%.1f%s ms=%.1f", ru->cls,
+		  ru->name, ru->line, how, ev, (double)(p->xfer_us - xfer0) / 1000.0, cpu,
+		  probe_ms_since(p, t));
 }
 
 /* The record and /dev/kmsg; in a real pass the exported facts start empty

@@ -768,9 +768,10 @@ Test(probe, transfer_time_recorded_apart)
 	const char *d;
 
 	run_board(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\nchip 0 0x62 03=88\n", LCM, RULES);
-	/* the fake clock: 200 us per transfer, all of it the kernel's */
+	/* the fake clock: 200 us per transfer, all of it the kernel's; the
+	 * probe's own CPU time, cpu_ms, is 0 there */
 	HAS(&b, "decide class=regulator rule=fan53555 line=3 bus=0 addr=0x62 reg=0x03 read=88 "
-		"xfer_ms=0.4 ms=0.4");
+		"xfer_ms=0.4 cpu_ms=0.0 ms=0.4");
 	cr_assert((d = strstr(b.record, "done ")));
 	cr_expect(strstr(d, " xfer_ms=") && strstr(d, " load_ms=") &&
 		      strstr(d, " settle_ms=20.0") && strstr(d, " own_ms="),
