@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,8 @@ struct rp_part {
 /* An AVB footer and its vbmeta, from the source. */
 struct rp_avb {
 	bool present;
+	char broken[DIAG_MSG_MAX +
+		    PATH_MAX]; /* why the AVB data cannot be rewritten; "" if it can */
 	struct avb_footer f;
 	uint8_t *blob; /* the vbmeta image */
 	struct avb_vbmeta vb;
@@ -137,6 +141,22 @@ static void from_image_part(struct repack *rp, const struct image *im,
 /* The AVB data at the end of the trailer (file bytes [tstart, tstart+t->len)
  * of a file of size bytes): footer, vbmeta, and what the hash covers after
  * the image end. */
+/* An AVB footer or vbmeta that does not hold together is kept as found: a
+ * repack with nothing changed copies it; one that changes anything refuses
+ * (repack_rebuild), as the hash and the layout cannot be redone from it. */
+static void avb_broken(struct repack *rp, const char *fmt, ...) STRFMT_CHECK(2, 3);
+static void avb_broken(struct repack *rp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vstrfmt_show(rp->avb.broken, sizeof(rp->avb.broken), fmt, ap);
+	va_end(ap);
+	free(rp->avb.blob);
+	rp->avb.blob = NULL;
+	rp->avb.present = false;
+}
+
 static void avb_load(struct repack *rp, const struct piece *t, uint64_t tstart, uint64_t size)
 {
 	struct rp_avb *a = &rp->avb;
@@ -147,20 +167,28 @@ static void avb_load(struct repack *rp, const struct piece *t, uint64_t tstart, 
 	if (t->len < AVB_FOOTER_SIZE ||
 	    read_at(t->fd, foot, AVB_FOOTER_SIZE, t->off + t->len - AVB_FOOTER_SIZE))
 		die(EXIT_BAD, "%s: cannot read the AVB footer", rp->src);
-	if ((r = avb_footer_parse(foot, sizeof(foot), size, &a->f, &d)) < 0)
-		die(EXIT_BAD, "%s: AVB footer @0x%" PRIx64 ": %s", rp->src, size - AVB_FOOTER_SIZE,
-		    d.msg);
+	if ((r = avb_footer_parse(foot, sizeof(foot), size, &a->f, &d)) < 0) {
+		avb_broken(rp, "%s: %s", rp->src, d.msg); /* d names the field and offset */
+		return;
+	}
 	if (a->f.vbmeta_offset < tstart || a->f.original_image_size > a->f.vbmeta_offset ||
-	    a->f.original_image_size < tstart)
-		die(EXIT_BAD,
-		    "%s: AVB footer: vbmeta at 0x%" PRIx64 " and original_image_size %" PRIu64
-		    " do not follow the image (it ends at 0x%" PRIx64 ")",
-		    rp->src, a->f.vbmeta_offset, a->f.original_image_size, tstart);
-	if (!(a->blob = malloc(a->f.vbmeta_size)) ||
-	    read_at(t->fd, a->blob, a->f.vbmeta_size, t->off + (a->f.vbmeta_offset - tstart)))
+	    a->f.original_image_size < tstart) {
+		avb_broken(rp,
+			   "%s: AVB footer @0x%" PRIx64 ": vbmeta at 0x%" PRIx64
+			   " and original_image_size %" PRIu64
+			   " do not follow the image (it ends at 0x%" PRIx64 ")",
+			   rp->src, size - AVB_FOOTER_SIZE, a->f.vbmeta_offset,
+			   a->f.original_image_size, tstart);
+		return;
+	}
+	if (!(a->blob = malloc(a->f.vbmeta_size)))
+		die(EXIT_BAD, "out of memory");
+	if (read_at(t->fd, a->blob, a->f.vbmeta_size, t->off + (a->f.vbmeta_offset - tstart)))
 		die(EXIT_BAD, "%s: cannot read the vbmeta image", rp->src);
-	if (avb_vbmeta_parse(a->blob, a->f.vbmeta_size, a->f.vbmeta_offset, &a->vb, &d) < 0)
-		die(EXIT_BAD, "%s: %s", rp->src, d.msg);
+	if (avb_vbmeta_parse(a->blob, a->f.vbmeta_size, a->f.vbmeta_offset, &a->vb, &d) < 0) {
+		avb_broken(rp, "%s: %s", rp->src, d.msg);
+		return;
+	}
 	a->inner = (struct piece){
 	    .fd = t->fd,
 	    .off = t->off,
@@ -1039,6 +1067,10 @@ static void repack_rebuild(struct repack *rp, const struct repack_opts *o)
 
 	if (!pl)
 		die(EXIT_BAD, "out of memory");
+	if (*rp->avb.broken)
+		die(EXIT_BAD,
+		    "%s; nothing written (the AVB data cannot be redone for a changed image)",
+		    rp->avb.broken);
 	if (o->avb_key && !rp->avb.present)
 		die(EXIT_USAGE, "--avb-key: %s has no AVB footer to sign", rp->src);
 	if (o->no_mtk)

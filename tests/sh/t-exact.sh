@@ -98,8 +98,36 @@ import struct, sys
 b = open('blob2.img', 'rb').read()
 sys.exit(0 if struct.unpack_from('<I', b, 96)[0] == len(b) - 104 else 1)" && ok "BLOB: size field follows the image" || bad "BLOB size field"
 
+# ---- images with trailers, an xz ramdisk and an appended DTB, for the corpus
+printf 'ANDROID!' > rd.cpio && head -c 3000 /dev/zero >> rd.cpio && xz --check=crc32 -c rd.cpio > rd.xz
+printf '\320\015\376\355\000\000\000\100' > dtb && head -c 56 /dev/zero >> dtb
+cat zimage dtb > zimage-dtb
+"$BIN/mkbootimg" --kernel zimage-dtb --ramdisk rd.xz --header_version 2 --dtb dtb -o xz-dtb.img
+"$BIN/mkbootimg" --kernel zimage --ramdisk ramdisk.gz -o plain.img
+cp plain.img se.img && printf 'SEANDROIDENFORCE' >> se.img
+cp plain.img lg.img && printf '\101\251\344\147\164\115\035\033\244\051\362\354\352\145\122\171' >> lg.img
+A="$ROOT/out/avbtest" K="$ROOT/tests/data/avb"
+if [ -x "$A" ]; then
+	cp plain.img avb.img && "$A" add_hash_footer --image avb.img --partition_name boot \
+		--partition_size 1048576 --key "$K/testkey_rsa2048.pem" --algorithm SHA256_RSA2048 \
+		--salt d00df00d && ok "an AVB-footed image for the corpus" || bad "avbtest add_hash_footer"
+else
+	bad "out/avbtest is missing (make avbtest)"
+fi
+# An AVB footer that does not follow the image (its original_image_size past
+# the vbmeta offset): read, copied as is when nothing changed
+python3 -c "
+import struct
+b = bytearray(open('avb.img', 'rb').read()); f = len(b) - 64
+struct.pack_into('>Q', b, f + 12, struct.unpack_from('>Q', b, f + 20)[0] + 1)
+open('avb-off.img', 'wb').write(b)"
+"$BIN/bootimg" repack avb-off.img -o avb-off2.img >/dev/null 2>&1 &&
+	same "AVB footer that does not follow the header, nothing changed: the input's bytes" avb-off.img avb-off2.img
+refuses "... a change to it: refused, the AVB footer named" 1 "AVB footer @0x" "$BIN/bootimg" repack avb-off.img --cmdline x=1 -o avb-off3.img
+[ ! -e avb-off3.img ] && ok "... nothing written" || bad "avb-off3.img written"
+
 # ---- the invariant over the corpus and its mutations
 python3 "$ROOT/tests/sh/exact.py" "$BIN" v0.img v0_second.img v1.img v1_dtbo.img v2.img v3.img \
 	v4.img vendor_boot_v3.img vendor_boot_v4.img mtk.img mtk-1m.img mtk-ff.img mt6577.img \
-	mt6577-dump.img stale.img dhtb.img blob.img || failed=1
+	mt6577-dump.img stale.img dhtb.img blob.img xz-dtb.img se.img lg.img avb.img || failed=1
 finish
