@@ -12,7 +12,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -128,8 +130,21 @@ static void extract_part(struct outset *o, const struct image *im, enum bootimg_
 
 /* ramdisk_NAME for each table entry, checked before anything is written:
  * a name with '/' (or "..") could point the link anywhere. */
-static void check_link_names(const struct image *im)
+static void check_link_names(const struct image *im, const char *dir)
 {
+	struct stat st;
+
+	/* the links' folder checked before any part is written: a planted
+	 * symlink (or a file) there fails the unpack with nothing committed */
+	if (im->img.version >= 4 && fstatat(AT_FDCWD, dir, &st, 0) == 0) {
+		char sub[PATH_MAX];
+
+		if (strfmt(sub, sizeof(sub), "%s/vendor-ramdisk-by-name", dir) < 0)
+			die(EXIT_BAD, "%s/vendor-ramdisk-by-name: path too long", dir);
+		if (fstatat(AT_FDCWD, sub, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+			die(EXIT_BAD, "%s: not a folder (%s); not followed, nothing unpacked", sub,
+			    S_ISLNK(st.st_mode) ? "a symlink" : "another kind of file");
+	}
 	for (unsigned i = 0; i < im->nvrd; i++) {
 		const char *name = (const char *)im->vrd[i].name;
 		char link[LABEL_MAX];
@@ -183,7 +198,7 @@ static void unpack_all(const struct image *im, const char *dir)
 	if (!o)
 		die(EXIT_BAD, "out of memory");
 	if (im->img.kind == BOOTIMG_VENDOR)
-		check_link_names(im);
+		check_link_names(im, dir);
 	outset_begin(o, dir, &im->fd, 1);
 	if (im->img.kind == BOOTIMG_BOOT) {
 		extract_part(o, im, BP_KERNEL, true);
