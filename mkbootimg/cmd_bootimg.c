@@ -343,6 +343,8 @@ static int carve(const struct carve_args *a)
 	       !im.has_id ? "n/a"
 	       : im.id_ok ? "ok"
 			  : "stale");
+	for (unsigned i = 0; i < im.nwarn; i++) /* read tolerantly, as info does */
+		printf("%s: damaged: %s\n", a->out, im.warn[i]);
 	if (a->trim) {
 		uint64_t keep = trimmed_size(&im);
 
