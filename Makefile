@@ -268,7 +268,7 @@ lint-sh: | $(O)/.deps-lint
 # ---- benchmarks --------------------------------------------------------------
 $(O)/peakrss: bench/peakrss.c | $(DEPS_BUILD)
 	$(CC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
-bench: tools images $(O)/peakrss | $(O)/.deps-check $(O)/.deps-qemu
+bench: tools images avbtest $(O)/peakrss | $(O)/.deps-check $(O)/.deps-qemu
 	@sh bench/run.sh
 
 # ---- fuzzing (clang + libFuzzer) -----------------------------------------------

@@ -166,23 +166,26 @@ print(f"{'':44s} binary: armhf {os.path.getsize(os.path.join(ROOT, 'out/armhf/pr
       f"x86-64 {os.path.getsize(PROBE):,} B stripped; peak RSS {ours[1]} KiB")
 
 
-# ---- AVB: repack of a 64 MB AVB-footed image with a changed ramdisk --------------
+# ---- AVB: repack of an AVB-footed image with a changed ramdisk (issue 14) --------
+# Two sizes: the time follows the bytes, the peak memory does not.
 AVBTEST = os.path.join(ROOT, "out", "avbtest")
 KEY = os.path.join(ROOT, "tests", "data", "avb", "testkey_rsa2048.pem")
-if os.path.exists(AVBTEST):
-    inputs(40_000_000, 20_000_000)
+if not os.path.exists(AVBTEST):
+    sys.exit("bench: out/avbtest is missing (make avbtest): the AVB rows cannot run")
+print(f"\nAVB: an image with a new ramdisk, signed again (RSA-2048); "
+      f"floor = copy + SHA-256 of the same bytes (cat, sha256sum)")
+for part_mib, kern, rd in ((16, 8_000_000, 4_000_000), (64, 40_000_000, 20_000_000)):
+    inputs(kern, rd)
     subprocess.run([f"{BIN}/mkbootimg", "--kernel", "kernel", "--ramdisk", "ramdisk", *MTK, "-o", "avb.img"],
                    check=True, stdout=subprocess.DEVNULL)
     subprocess.run([AVBTEST, "add_hash_footer", "--image", "avb.img", "--partition_name", "boot",
-                    "--partition_size", str(64 << 20), "--key", KEY], check=True, stdout=subprocess.DEVNULL)
+                    "--partition_size", str(part_mib << 20), "--key", KEY], check=True, stdout=subprocess.DEVNULL)
     with open("ramdisk2", "wb") as f:
-        f.write(os.urandom(20_000_123))
+        f.write(os.urandom(rd + 123))
     ours = run([f"{BIN}/bootimg", "repack", "avb.img", "--ramdisk", "ramdisk2", "--avb-key", KEY, "-o", "avb2.img"])
     floor = run(["sh", "-c", "cat avb.img > floor.img && sha256sum floor.img > /dev/null"])
     ok = subprocess.run([f"{BIN}/bootimg", "verify", "avb2.img"], stdout=subprocess.DEVNULL).returncode == 0
-    print(f"\nAVB: 64 MiB partition, 60 MB image, new 20 MB ramdisk, signed again (RSA-2048); "
-          f"floor = copy + SHA-256 of the same bytes (cat, sha256sum)")
-    row("bootimg repack --avb-key (verify: %s)" % ("ok" if ok else "FAILED"), ours, floor)
+    row(f"repack --avb-key, {part_mib} MiB partition (verify: {'ok' if ok else 'FAILED'})", ours, floor)
 
 
 # ---- hostile inputs: linear in their size (issue 15), figures not limits ----------
