@@ -170,6 +170,13 @@ static int cmd_verify_image(const char *path, bool mtk)
 	}
 	if (im.tr.has_avb)
 		verify_avb(&v, &im);
+	for (unsigned i = 0; i < im.tr.n; i++)
+		if (im.tr.item[i].kind == TR_VBMETA_NO_FOOTER)
+			report(&v, false,
+			       "AVB: a vbmeta image (AVB0) at 0x%" PRIx64
+			       " but no AVB footer (AVBf) "
+			       "in the last 64 bytes @0x%" PRIx64 ": missing or damaged",
+			       im.tr.item[i].offset, im.size - AVB_FOOTER_SIZE);
 	if (mtk) {
 		report(&v, im.img.kind == BOOTIMG_BOOT && im.img.version <= 2,
 		       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im.img.version);

@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "cmd_bootimg.h"
 #include "cli.h"
 #include "cmd_common.h"
 #include "avb.h"
 #include "bootid.h"
+#include "bytes.h"
 #include "image.h"
 #include "strfmt.h"
 
@@ -248,6 +251,24 @@ static void avb_desc_text(const struct avb_desc *x)
 	}
 }
 
+/* The embedded public key: its size in bits (the blob's first word) and
+ * the SHA-1 of the blob, as avbtool's info_image prints it ("Public key
+ * (sha1)"), so a key can be recognised. false when there is none. */
+static bool avb_key_summary(const struct avb_vbmeta *vb, uint32_t *bits, char hex[41])
+{
+	uint8_t md[20];
+	unsigned n = 0;
+
+	if (!vb->public_key || vb->h.public_key_size < 4 ||
+	    !EVP_Digest(vb->public_key, vb->h.public_key_size, md, &n, EVP_sha1(), NULL) ||
+	    n != sizeof(md))
+		return false;
+	*bits = get_be32(vb->public_key);
+	for (unsigned i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]); /* 3 bytes: always fits */
+	return true;
+}
+
 static void avb_text(const struct image *im)
 {
 	const struct avb_footer *f = &im->tr.avb;
@@ -257,6 +278,8 @@ static void avb_text(const struct image *im)
 	struct avb_desc x;
 	struct diag d;
 	uint64_t pos = 0;
+	uint32_t bits;
+	char hex[41];
 
 	printf("avb footer: version %" PRIu32 ".%" PRIu32 ", original image size %" PRIu64
 	       ", vbmeta %" PRIu64 " bytes at 0x%" PRIx64 "\n",
@@ -269,6 +292,11 @@ static void avb_text(const struct image *im)
 	       "), flags %" PRIu32 ", release \"%s\", %u descriptor%s\n",
 	       alg ? alg->name : "unknown", vb->h.rollback_index, vb->h.rollback_index_location,
 	       vb->h.flags, vb->h.release_string, vb->ndesc, vb->ndesc == 1 ? "" : "s");
+	if (avb_key_summary(vb, &bits, hex))
+		printf("avb public key: %" PRIu32 " bits, %" PRIu64 "-byte blob, sha1 %s\n", bits,
+		       vb->h.public_key_size, hex);
+	else
+		printf("avb public key: none\n");
 	while (avb_desc_next(vb, &pos, &x, &d) == 1)
 		avb_desc_text(&x);
 	if (avb_verify_file(im->fd, im->size, avb_part(im), &rep, &d) == 0)
@@ -383,6 +411,8 @@ static void avb_json(const struct image *im)
 	struct avb_desc x;
 	struct diag d;
 	uint64_t pos = 0;
+	uint32_t bits;
+	char hex[41];
 	bool first = true;
 
 	printf(",\"avb\":{\"footer\":{\"version\":\"%" PRIu32 ".%" PRIu32
@@ -399,6 +429,12 @@ static void avb_json(const struct image *im)
 	       ",\"release\":",
 	       vb->alg ? vb->alg->name : "unknown", vb->h.rollback_index, vb->h.flags);
 	json_str((const uint8_t *)vb->h.release_string, AVB_RELEASE_STRING_SIZE);
+	if (avb_key_summary(vb, &bits, hex))
+		printf(",\"public_key\":{\"bits\":%" PRIu32 ",\"size\":%" PRIu64
+		       ",\"sha1\":\"%s\"}",
+		       bits, vb->h.public_key_size, hex);
+	else
+		printf(",\"public_key\":null");
 	printf(",\"descriptors\":[");
 	while (avb_desc_next(vb, &pos, &x, &d) == 1) {
 		printf("%s{\"tag\":\"%s\"", first ? "" : ",", avb_desc_tag_name(x.tag));

@@ -9,9 +9,9 @@
 
 const char *trailer_kind_name(enum trailer_kind k)
 {
-	static const char *const n[] = {"zero padding", "0xff padding", "SEANDROIDENFORCE",
-					"AVB vbmeta",	"AVB footer",	"data",
-					"LG bump"};
+	static const char *const n[] = {
+	    "zero padding", "0xff padding", "SEANDROIDENFORCE", "AVB vbmeta",
+	    "AVB footer",   "data",	    "LG bump",		"AVB vbmeta without an AVB footer"};
 	return (unsigned)k < sizeof(n) / sizeof(n[0]) ? n[k] : "?";
 }
 
@@ -152,5 +152,10 @@ int trailer_scan(int fd, uint64_t start, uint64_t file_size, struct trailer *t, 
 		return diag_set(d, r, "reading the trailer: %s", strerror(-r));
 	if (t->has_avb)
 		add(t, TR_AVB_FOOTER, file_size - AVB_FOOTER_SIZE, AVB_FOOTER_SIZE);
+	else /* a vbmeta image whose footer is gone or damaged */
+		for (unsigned i = 0; i < t->n; i++)
+			if (t->item[i].kind == TR_DATA && t->item[i].size >= 4 &&
+			    read_at(fd, buf, 4, t->item[i].offset) == 0 && !memcmp(buf, "AVB0", 4))
+				t->item[i].kind = TR_VBMETA_NO_FOOTER;
 	return 0;
 }

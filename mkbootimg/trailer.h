@@ -31,8 +31,9 @@ enum trailer_kind {
 	TR_SEANDROID, /* "SEANDROIDENFORCE" */
 	TR_VBMETA,    /* AVB vbmeta blob pointed to by the footer */
 	TR_AVB_FOOTER,
-	TR_DATA,   /* anything else */
-	TR_LGBUMP, /* LG's bump marker */
+	TR_DATA,	     /* anything else */
+	TR_LGBUMP,	     /* LG's bump marker */
+	TR_VBMETA_NO_FOOTER, /* "AVB0" data with no AVB footer at the end */
 };
 
 struct trailer_item {

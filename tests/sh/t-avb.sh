@@ -242,7 +242,25 @@ import json, sys
 a = json.load(sys.stdin)["avb"]
 sys.exit(0 if a["algorithm"] == "SHA256_RSA2048" and a["descriptors"][0]["image_size"] == 14336 and a["checks"]["signature"] == "ok" else 1)' &&
 	ok "info --json: avb" || bad "info --json avb"
+# the embedded key: its SHA-1 as avbtool prints it, computed here without our code
+# (openssl rsa -modulus gives the same key: the blob is the one t-avb checked above)
+kb=$(python3 -c '
+import struct, hashlib
+b = open("avbimg", "rb").read(); f = b[-64:]
+voff = struct.unpack(">Q", f[20:28])[0]; h = b[voff:voff + 256]
+auth = struct.unpack(">Q", h[12:20])[0]; ko, ks = struct.unpack(">QQ", h[64:80])
+aux = voff + 256 + auth
+print(ks, hashlib.sha1(b[aux + ko:aux + ko + ks]).hexdigest())')
+grep -q "^avb public key: 2048 bits, ${kb% *}-byte blob, sha1 ${kb#* }$" ai.txt &&
+	"$BIN/bootimg" info --json avbimg | grep -q "\"public_key\":{\"bits\":2048,\"size\":${kb% *},\"sha1\":\"${kb#* }\"}" &&
+	ok "info: the public key's size and SHA-1 (text and --json)" || { bad "info public key ($kb)"; grep "public key" ai.txt; }
 check "verify: an AVB-footed image" "$BIN/bootimg" verify avbimg
+python3 -c "
+b = bytearray(open('avbimg', 'rb').read()); b[-64] ^= 1; open('nofoot.img', 'wb').write(b)"
+refuses "verify: a vbmeta whose footer magic is damaged" 1 "" "$BIN/bootimg" verify nofoot.img
+grep -q "FAIL AVB: a vbmeta image (AVB0) at 0x[0-9a-f]* but no AVB footer (AVBf) in the last 64 bytes @0xfffc0" refuse.out &&
+	"$BIN/bootimg" info nofoot.img | grep -q "trailer  *AVB vbmeta without an AVB footer" &&
+	ok "... named by verify and info" || { bad "orphan vbmeta"; cat refuse.out; }
 yes NEWRAMDISK | head -c 30000 > rd2
 "$BIN/bootimg" repack avbimg --ramdisk rd2 -o stale.img >/dev/null 2>stale.err
 [ "$(wc -c < stale.img)" = 1048576 ] && ok "repack: the partition size is kept" || bad "repack size $(wc -c < stale.img)"
