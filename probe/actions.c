@@ -295,6 +295,48 @@ static int act_bind(struct probe *p, const char *cls, const char *dev, const str
 	return err;
 }
 
+/* Is one of the rule's load modules built into the kernel? Its module name
+ * into nm when so. */
+static bool rule_builtin(const struct probe *p, const struct rule *ru, unsigned from, unsigned *at,
+			 char nm[MODULE_NAME_MAX])
+{
+	for (unsigned k = from; p->builtin && k < ru->nact; k++) {
+		const struct action *a = &p->rules->act[ru->act + k];
+		if (a->kind == AK_LOAD && moddep_name(a->arg, strlen(a->arg), nm) >= 0 &&
+		    moddep_builtin(p->builtin, p->builtin_len, nm)) {
+			*at = k;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The device is bound to drv: is drv the I2C driver of one of the rule's
+ * modules (1), or do they have another (0: the first such module into nm,
+ * its driver into want), or is there nothing to tell (-1: no module of the
+ * rule has an I2C driver in sysfs)? */
+static int rule_driver(const struct probe *p, const struct rule *ru, const char *drv,
+		       char nm[MODULE_NAME_MAX], char *want, size_t cap)
+{
+	char m[MODULE_NAME_MAX], d[DRIVER_NAME_MAX];
+	int r = -1;
+
+	for (unsigned k = 0; k < ru->nact; k++) {
+		const struct action *a = &p->rules->act[ru->act + k];
+		if (a->kind != AK_LOAD || moddep_name(a->arg, strlen(a->arg), m) < 0 ||
+		    probe_dev_module_driver(p, m, d, sizeof(d)) < 0)
+			continue;
+		if (!strcmp(d, drv))
+			return 1;
+		if (r < 0 && strlen(d) < cap) {
+			memcpy(nm, m, strlen(m) + 1); /* both fit: checked */
+			memcpy(want, d, strlen(d) + 1);
+			r = 0;
+		}
+	}
+	return r;
+}
+
 /*
  * After a rule's loads, the device it matched: when it exists (a DT node
  * with its interrupt, GPIOs and supplies), a driver of the loaded modules
@@ -304,18 +346,22 @@ static int act_bind(struct probe *p, const char *cls, const char *dev, const str
  * exist is for a bind action to make. A device none of the loaded modules
  * can drive (its modalias matches none of their aliases: a DT node of
  * another part at that address) is not waited for: recorded, and the rule
- * stands as if there were no device.
+ * stands as if there were no device. A device bound to another driver than
+ * the rule's (a built-in driver of another candidate that took it at boot)
+ * is unbound from it and bound to the rule's driver through sysfs. With the
+ * modules not matching the kernel only built-in drivers can bind.
  */
 static int settle_device(struct probe *p, const struct rule *ru, const struct match *m)
 {
-	char drv[DRIVER_NAME_MAX], nm[MODULE_NAME_MAX];
+	char drv[DRIVER_NAME_MAX], nm[MODULE_NAME_MAX], was[DRIVER_NAME_MAX] = "";
 	const char *via = "load";
+	unsigned at;
 	bool of_node;
 	int err;
 
 	if (!m->i2c || !probe_dev_state(p, m->bus, m->addr, &of_node, drv, sizeof(drv)))
 		return 0;
-	if (p->dry_run || p->kernel_mismatch) {
+	if (p->dry_run || (p->kernel_mismatch && !rule_builtin(p, ru, 0, &at, nm))) {
 		probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s status=%s", ru->cls,
 			  m->bus, m->addr, of_node ? "yes" : "no", drv[0] ? drv : "none",
 			  p->dry_run ? "dry-run" : "skipped:kernel-mismatch");
@@ -343,23 +389,53 @@ static int settle_device(struct probe *p, const struct rule *ru, const struct ma
 			return 0;
 		}
 	}
-	err = drv[0]
-		  ? 0
-		  : probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv, sizeof(drv));
-	for (unsigned k = 0; err && k < ru->nact; k++) { /* built in: bind by hand */
-		const struct action *a = &p->rules->act[ru->act + k];
-		if (a->kind != AK_LOAD || moddep_name(a->arg, strlen(a->arg), nm) < 0 ||
-		    !p->builtin || !moddep_builtin(p->builtin, p->builtin_len, nm))
-			continue;
+	if (drv[0]) { /* bound: by the rule's driver, or by another */
+		char want[DRIVER_NAME_MAX], alias[PROBE_VALUE_MAX], esc[PROBE_VALUE_MAX * 4];
+		int mine = rule_driver(p, ru, drv, nm, want, sizeof(want));
+
+		err = 0;
+		if (mine == 0 &&
+		    probe_dev_for_module(p, m->bus, m->addr, nm, alias, sizeof(alias)) == 0) {
+			/* another part's device, bound by its own driver: left alone */
+			probe_esc(alias, strlen(alias), esc, sizeof(esc), true);
+			probe_log(
+			    p,
+			    "bound class=%s device=%d-%04x dt=%s driver=%s status=other-device "
+			    "modalias=\"%s\"",
+			    ru->cls, m->bus, m->addr, of_node ? "yes" : "no", drv, esc);
+			return 0;
+		}
+		if (mine == 0) { /* the rule's driver must have it: unbind, bind */
+			memcpy(was, drv, sizeof(was));
+			via = "rebind";
+			drv[0] = 0;
+			err = probe_dev_driver_write(p, was, "unbind", m->bus, m->addr);
+			if (!err &&
+			    (err = probe_dev_bind_driver(p, nm, m->bus, m->addr, drv,
+							 sizeof(drv))) < 0 &&
+			    probe_dev_driver_write(p, was, "bind", m->bus, m->addr) < 0)
+				probe_log(p, "fault device=%d-%04x driver=%s status=rebind-failed",
+					  m->bus, m->addr, was); /* the old one back: failed */
+			if (!err)
+				err = probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS,
+							    drv, sizeof(drv));
+			if (!err && strcmp(drv, want))
+				err = -EBUSY; /* another driver took it again */
+		}
+	} else
+		err =
+		    probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv, sizeof(drv));
+	for (unsigned k = 0; err && !was[0] && rule_builtin(p, ru, k, &at, nm);
+	     k = at + 1) { /* built in: bind by hand */
 		if (probe_dev_bind_driver(p, nm, m->bus, m->addr, drv, sizeof(drv)) == 0) {
 			via = "sysfs-bind";
 			err = probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv,
 						    sizeof(drv));
 		}
 	}
-	probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s via=%s status=%s", ru->cls,
+	probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s via=%s%s%s status=%s", ru->cls,
 		  m->bus, m->addr, of_node ? "yes" : "no", drv[0] ? drv : "none", via,
-		  err ? "error:no-driver" : "ok");
+		  was[0] ? " was=" : "", was, err ? "error:no-driver" : "ok");
 	return err;
 }
 

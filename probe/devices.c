@@ -99,7 +99,7 @@ int probe_dev_wait_driver(struct probe *p, int bus, unsigned addr, unsigned ms, 
 }
 
 /* MOD's I2C driver name, from /sys/module/MOD/drivers/i2c:NAME. */
-static int driver_of(const struct probe *p, const char *mod, char *drv, size_t cap)
+int probe_dev_module_driver(const struct probe *p, const char *mod, char *drv, size_t cap)
 {
 	char dir[PROBE_PATH_MAX];
 	struct dirent *e;
@@ -123,23 +123,28 @@ static int driver_of(const struct probe *p, const char *mod, char *drv, size_t c
 	return err;
 }
 
-int probe_dev_bind_driver(struct probe *p, const char *mod, int bus, unsigned addr, char *drv,
-			  size_t cap)
+int probe_dev_driver_write(struct probe *p, const char *drv, const char *file, int bus,
+			   unsigned addr)
 {
 	char path[PROBE_PATH_MAX], dev[LABEL_MAX];
 	int fd, err = 0, n;
 
-	if (driver_of(p, mod, drv, cap) < 0)
-		return -ENOENT;
-	if (strfmt(dev, sizeof(dev), "%d-%04x", bus, addr & 0xffff) < 0)
+	if (strfmt(dev, sizeof(dev), "%d-%04x", bus, addr & 0xffff) < 0 ||
+	    strfmt(path, sizeof(path), "sys/bus/i2c/drivers/%s/%s", drv, file) < 0)
 		return -ENAMETOOLONG;
 	n = (int)strlen(dev);
-	if (strfmt(path, sizeof(path), "sys/bus/i2c/drivers/%s/bind", drv) < 0)
-		return -ENAMETOOLONG;
 	if ((fd = probe_open(p, path, O_WRONLY)) < 0)
 		return fd;
 	if (write(fd, dev, (size_t)n) != n)
 		err = errno ? -errno : -EIO;
 	close(fd);
 	return err;
+}
+
+int probe_dev_bind_driver(struct probe *p, const char *mod, int bus, unsigned addr, char *drv,
+			  size_t cap)
+{
+	if (probe_dev_module_driver(p, mod, drv, cap) < 0)
+		return -ENOENT;
+	return probe_dev_driver_write(p, drv, "bind", bus, addr);
 }

@@ -202,15 +202,22 @@ long probe_readlink(const struct probe *p, const char *dir, const char *name, ch
  * it; drv: its driver's name, "" when unbound. */
 int probe_dev_state(const struct probe *p, int bus, unsigned addr, bool *of_node, char *drv,
 		    size_t cap);
-/* Wait at most ms for a driver to bind the device: 0 with drv, or -ENODEV. */
 /* Can module mod drive the device B-00AA that exists? 1 yes (one of its
  * aliases matches the device's modalias), 0 no (another part's device: a DT
  * node of another compatible), -1 unknown (no modalias or no modules.alias).
  * *modalias gets the device's, for the record. */
 int probe_dev_for_module(const struct probe *p, int bus, unsigned addr, const char *mod,
 			 char *modalias, size_t cap);
+/* Wait at most ms for a driver to bind the device: 0 with drv, or -ENODEV. */
 int probe_dev_wait_driver(struct probe *p, int bus, unsigned addr, unsigned ms, char *drv,
 			  size_t cap);
+/* Module mod's I2C driver name (/sys/module/MOD/drivers/i2c:NAME): 0, or
+ * -ENOENT (no such module in sysfs, or it has no I2C driver). */
+int probe_dev_module_driver(const struct probe *p, const char *mod, char *drv, size_t cap);
+/* Write the device's name (B-00AA) to /sys/bus/i2c/drivers/DRV/FILE (bind,
+ * unbind): 0 or the error. */
+int probe_dev_driver_write(struct probe *p, const char *drv, const char *file, int bus,
+			   unsigned addr);
 /* Bind module mod's I2C driver (built in, or loaded) to the device through
  * /sys/bus/i2c/drivers/NAME/bind: 0 with drv, -ENOENT when mod has no I2C
  * driver, or the write's error. */

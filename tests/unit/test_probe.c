@@ -1066,3 +1066,102 @@ Test(probe, other_parts_dt_node_is_not_waited_for)
 	HAS(&b, "reject class=regulator rule=fan");
 	end_board(&b);
 }
+
+/* 16.2: the device bound to another candidate's driver (a built-in Goodix
+ * driver that took the DT node at boot) while the rule decided FocalTech:
+ * unbound from it through sysfs and bound to the rule's driver, recorded
+ * with the driver it had. A fixture tree binds nothing, so the wait sees
+ * the old link and says so; the writes are what is checked. */
+Test(probe, wrong_driver_unbound_and_the_rules_bound)
+{
+	struct board b;
+	const char *lk[] = {"sys/bus/i2c/devices/0-0038/driver",
+			    "../../../bus/i2c/drivers/Goodix-TS", NULL};
+	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin",
+			       "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
+			       "sys/bus/i2c/devices/0-0038/of_node/compatible",
+			       "edt,edt-ft5406",
+			       "sys/module/edt_ft5x06/drivers/i2c:edt_ft5x06/uevent",
+			       "",
+			       "sys/bus/i2c/drivers/edt_ft5x06/bind",
+			       "",
+			       "sys/bus/i2c/drivers/Goodix-TS/unbind",
+			       "",
+			       NULL};
+	char w[32];
+
+	links = lk;
+	run_board_with(
+	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
+	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
+	    files);
+	links = NULL;
+	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/Goodix-TS/unbind", w, sizeof(w)), 0);
+	cr_expect_str_eq(w, "0-0038");
+	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/edt_ft5x06/bind", w, sizeof(w)), 0);
+	cr_expect_str_eq(w, "0-0038");
+	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=Goodix-TS via=rebind was=Goodix-TS "
+		"status=error:no-driver");
+	end_board(&b);
+}
+
+/* Another part's device bound by its own driver (the DVI transmitter's
+ * sii902x at 0x60): the rule's module cannot drive it, so it is left bound. */
+Test(probe, another_parts_bound_device_left_alone)
+{
+	struct board b;
+	const char *lk[] = {"sys/bus/i2c/devices/0-0060/driver", "../../../bus/i2c/drivers/sii902x",
+			    NULL};
+	const char *files[] = {"sys/bus/i2c/devices/0-0060/of_node/compatible",
+			       "sil,sii9022",
+			       "sys/bus/i2c/devices/0-0060/modalias",
+			       "of:Ndvi-transmitterT(null)Csil,sii9022\n",
+			       "lib/modules/6.1.0-t/modules.alias",
+			       "alias of:N*T*Cfcs,fan53555 fan53555\n",
+			       "sys/module/fan53555/drivers/i2c:fan53555-regulator/uevent",
+			       "",
+			       "sys/bus/i2c/drivers/sii902x/unbind",
+			       "",
+			       NULL};
+	char w[32];
+
+	links = lk;
+	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x60 03=88\n", LCM,
+		       "regulator fan when i2c 0x60 reg8 3 mask 0xe0 == 0x80 then load fan53555\n",
+		       files);
+	links = NULL;
+	HAS(&b, "bound class=regulator device=0-0060 dt=yes driver=sii902x status=other-device");
+	cr_expect_eq(probe_read(&b.p, "sys/bus/i2c/drivers/sii902x/unbind", w, sizeof(w)), 0,
+		     "not unbound");
+	HAS(&b, "done decided=1");
+	end_board(&b);
+}
+
+/* 16.4: modules for another kernel, a built-in driver: the DT part is still
+ * bound through sysfs (only loads are skipped). */
+Test(probe, kernel_mismatch_builtin_still_binds)
+{
+	struct board b;
+	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin",
+			       "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
+			       "sys/bus/i2c/devices/0-0038/of_node/compatible",
+			       "edt,edt-ft5406",
+			       "sys/module/edt_ft5x06/drivers/i2c:edt_ft5x06/uevent",
+			       "",
+			       "sys/bus/i2c/drivers/edt_ft5x06/bind",
+			       "",
+			       NULL};
+	char w[32];
+
+	run_board_rel(
+	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
+	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
+	    files, "6.2.0-x");
+	HAS(&b, "status=mismatch");
+	HAS(&b, "load class=touch module=edt_ft5x06 status=builtin");
+	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/edt_ft5x06/bind", w, sizeof(w)), 0);
+	cr_expect_str_eq(w, "0-0038");
+	HAS(&b, "via=sysfs-bind");
+	LACKS(&b, "device=0-0038 dt=yes driver=none status=skipped:kernel-mismatch");
+	end_board(&b);
+}
