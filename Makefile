@@ -121,8 +121,8 @@ $(O)/%/probe: $(PROBE_SRC) $(PROBE_HDR) $(O)/musl-inc/%/.stamp $(O)/version.txt
 	@mkdir -p $(dir $@)
 	$(MUSL_CC_$*) $(PROBE_CFLAGS) $(VERSION_DEF) -isystem $(O)/musl-inc/$* -o $@ $(PROBE_SRC)
 # The minimal (BusyBox-free) init flow, static musl too.
-INIT_SRC := ramdisk/init/init.c lib/modload.c lib/cmdline.c lib/strfmt.c
-$(O)/%/init: $(INIT_SRC) lib/modload.h lib/cmdline.h lib/strfmt.h lib/textsize.h \
+INIT_SRC := ramdisk/init/init.c lib/modload.c lib/cmdline.c lib/strfmt.c lib/readat.c
+$(O)/%/init: $(INIT_SRC) lib/modload.h lib/cmdline.h lib/strfmt.h lib/textsize.h lib/readat.h \
 		$(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
 	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(INIT_SRC)

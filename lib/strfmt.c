@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int vstrfmt(char *buf, size_t cap, const char *fmt, va_list ap)
@@ -104,4 +105,34 @@ size_t strfmt_show_add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 	n = vstrfmt_show_add(buf, cap, len, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+void strbuf_add(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	while (!b->oom) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->oom = true;
+			return;
+		}
+		if (b->p && (size_t)n < b->cap - b->n) {
+			b->n += (size_t)n;
+			return;
+		}
+		size_t cap = b->cap * 2 + (size_t)n + 1;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		if (!b->p)
+			p[0] = 0;
+		b->p = p;
+		b->cap = cap;
+	}
 }

@@ -16,9 +16,11 @@
  *                  bytes that fit, when cap is at least 4). Never fails.
  *
  * The _add forms append at *len (the length so far, < cap), for text built in
- * pieces; the v forms take a va_list. Buffer sizes: textsize.h. (A buffer
- * that grows instead, as manifest.c's put() and textdiff.c's emit(), checks
- * vsnprintf itself: nothing is cut there.)
+ * pieces; the v forms take a va_list. Buffer sizes: textsize.h.
+ *
+ *   strbuf_add()   text of no fixed size (the unpack manifest, a unified
+ *                  diff): the buffer grows, nothing is cut; out of memory is
+ *                  remembered (oom) and said once, by the caller, at the end.
  *
  * (They also keep gcc's -Wformat-truncation=2 quiet: it looks at snprintf
  * calls, whose cuts these functions handle, not at calls through them.)
@@ -27,6 +29,7 @@
 #define BOOTKIT_STRFMT_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "textsize.h"
@@ -51,5 +54,15 @@ size_t vstrfmt_show(char *buf, size_t cap, const char *fmt, va_list ap) STRFMT_C
 size_t strfmt_show_add(char *buf, size_t cap, size_t *len, const char *fmt, ...) STRFMT_CHECK(4, 5);
 size_t vstrfmt_show_add(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
     STRFMT_CHECK(4, 0);
+
+/* A growing text: start from {0}; p is NUL-terminated once anything was
+ * added; free(p) when done. After an allocation failure oom stays set and
+ * later additions are dropped. */
+struct strbuf {
+	char *p;
+	size_t n, cap;
+	bool oom;
+};
+void strbuf_add(struct strbuf *b, const char *fmt, ...) STRFMT_CHECK(2, 3);
 
 #endif

@@ -38,115 +38,79 @@ int manifest_set_name(char *dst, const char *name)
 
 /* ---- writing ---------------------------------------------------------------------- */
 
-struct text {
-	char *buf;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct text *t, const char *fmt, ...)
+static void put_file(struct strbuf *t, const struct mf_file *f)
 {
-	va_list ap;
-	int n;
-
-	if (t->oom)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			t->oom = true;
-			return;
-		}
-		if ((size_t)n < t->cap - t->len) {
-			t->len += (size_t)n;
-			return;
-		}
-		size_t cap = t->cap * 2 + (size_t)n + 1;
-		char *b = realloc(t->buf, cap);
-		if (!b) {
-			t->oom = true;
-			return;
-		}
-		t->buf = b;
-		t->cap = cap;
-	}
-}
-
-static void put_file(struct text *t, const struct mf_file *f)
-{
-	put(t, " %s %" PRIu64 " ", f->name, f->size);
+	strbuf_add(t, " %s %" PRIu64 " ", f->name, f->size);
 	for (unsigned i = 0; i < MANIFEST_SHA256_SIZE; i++)
-		put(t, "%02x", f->sha256[i]);
+		strbuf_add(t, "%02x", f->sha256[i]);
 }
 
-static void put_part(struct text *t, enum bootimg_part p, const struct mf_part *mp)
+static void put_part(struct strbuf *t, enum bootimg_part p, const struct mf_part *mp)
 {
-	put(t, "part %s", bootimg_part_name(p));
+	strbuf_add(t, "part %s", bootimg_part_name(p));
 	put_file(t, &mp->data);
 	if (*mp->dtb.name) {
-		put(t, " dtb");
+		strbuf_add(t, " dtb");
 		put_file(t, &mp->dtb);
 	}
 	if (*mp->mtk)
-		put(t, " mtk %s", mp->mtk);
+		strbuf_add(t, " mtk %s", mp->mtk);
 	if (*mp->slack)
-		put(t, " slack %s", mp->slack);
+		strbuf_add(t, " slack %s", mp->slack);
 	if (*mp->pad)
-		put(t, " pad %s", mp->pad);
-	put(t, "\n");
+		strbuf_add(t, " pad %s", mp->pad);
+	strbuf_add(t, "\n");
 }
 
 int manifest_format(const struct manifest *m, char **out, size_t *len)
 {
-	struct text t = {.cap = 1024};
+	struct strbuf t = {.cap = 1024};
 
-	if (!(t.buf = malloc(t.cap)))
+	if (!(t.p = malloc(t.cap)))
 		return -ENOMEM;
-	t.buf[0] = 0;
-	put(&t, MANIFEST_MAGIC "\n");
-	put(&t, "kind %s\n", m->kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot");
-	put(&t, "size %" PRIu64 "\n", m->size);
+	t.p[0] = 0;
+	strbuf_add(&t, MANIFEST_MAGIC "\n");
+	strbuf_add(&t, "kind %s\n", m->kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot");
+	strbuf_add(&t, "size %" PRIu64 "\n", m->size);
 	if (*m->wrapper)
-		put(&t, "wrapper %s %s\n", m->wrapper, wrapper_words[m->wrapper_kind]);
-	put(&t, "header");
+		strbuf_add(&t, "wrapper %s %s\n", m->wrapper, wrapper_words[m->wrapper_kind]);
+	strbuf_add(&t, "header");
 	put_file(&t, &m->header);
-	put(&t, "\n");
+	strbuf_add(&t, "\n");
 	if (m->has_id)
-		put(&t, "id %s %s\n", m->id_sha256 ? "sha256" : "sha1", m->id_ok ? "ok" : "stale");
+		strbuf_add(&t, "id %s %s\n", m->id_sha256 ? "sha256" : "sha1",
+			   m->id_ok ? "ok" : "stale");
 	for (unsigned i = 0; i < m->nparts; i++) {
 		enum bootimg_part p = m->order[i];
 
 		if (p == BP_VENDOR_RAMDISK && m->nfrag) {
 			for (unsigned k = 0; k < m->nfrag; k++) {
-				put(&t, "fragment");
+				strbuf_add(&t, "fragment");
 				put_file(&t, &m->frag[k]);
-				put(&t, "\n");
+				strbuf_add(&t, "\n");
 			}
 		} else if (p == BP_TABLE) {
-			put(&t, "table %s", m->table);
+			strbuf_add(&t, "table %s", m->table);
 			if (*m->table_pad)
-				put(&t, " pad %s", m->table_pad);
-			put(&t, "\n");
+				strbuf_add(&t, " pad %s", m->table_pad);
+			strbuf_add(&t, "\n");
 		} else {
 			put_part(&t, p, &m->part[p]);
 		}
 	}
 	if (m->trailer_kind != MF_TRAILER_NONE)
-		put(&t, "trailer %s %s\n", m->trailer, trailer_names[m->trailer_kind]);
+		strbuf_add(&t, "trailer %s %s\n", m->trailer, trailer_names[m->trailer_kind]);
 	if (m->has_tree) {
-		put(&t, "tree %s", m->tree_dir);
+		strbuf_add(&t, "tree %s", m->tree_dir);
 		put_file(&t, &m->tree);
-		put(&t, "\n");
+		strbuf_add(&t, "\n");
 	}
 	if (t.oom) {
-		free(t.buf);
+		free(t.p);
 		return -ENOMEM;
 	}
-	*out = t.buf;
-	*len = t.len;
+	*out = t.p;
+	*len = t.n;
 	return 0;
 }
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strfmt.h"
+
 struct line {
 	const char *p;
 	size_t n;
@@ -158,48 +160,13 @@ static int myers(const struct lines *a, const struct lines *b, struct script *s)
 
 /* ---- unified rendering --------------------------------------------------------- */
 
-struct out {
-	char *p;
-	size_t n, cap;
-	bool oom;
-};
-
-static void emit(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void emit(struct out *o, const char *fmt, ...)
+static void emit_line(struct strbuf *o, char tag, const struct line *l)
 {
-	va_list ap;
-	int k;
-
-	for (;;) {
-		if (o->oom)
-			return;
-		va_start(ap, fmt);
-		k = vsnprintf(o->p + o->n, o->cap - o->n, fmt, ap);
-		va_end(ap);
-		if (k < 0) {
-			o->oom = true;
-			return;
-		}
-		if ((size_t)k < o->cap - o->n) {
-			o->n += (size_t)k;
-			return;
-		}
-		char *np = realloc(o->p, o->cap = o->cap * 2 + (size_t)k + 1);
-		if (!np) {
-			o->oom = true;
-			return;
-		}
-		o->p = np;
-	}
-}
-
-static void emit_line(struct out *o, char tag, const struct line *l)
-{
-	emit(o, "%c%.*s\n", tag, (int)l->n, l->p);
+	strbuf_add(o, "%c%.*s\n", tag, (int)l->n, l->p);
 }
 
 /* Hunks: runs of changes with TEXTDIFF_CONTEXT lines around, joined when close. */
-static void render(struct out *o, const struct script *s, const struct lines *a,
+static void render(struct strbuf *o, const struct script *s, const struct lines *a,
 		   const struct lines *b)
 {
 	size_t i = 0;
@@ -230,7 +197,8 @@ static void render(struct out *o, const struct script *s, const struct lines *a,
 		ca = cb = 0;
 		for (size_t k = start; k < end; k++)
 			ca += s->op[k] != OP_INS, cb += s->op[k] != OP_DEL;
-		emit(o, "@@ -%zu,%zu +%zu,%zu @@\n", ca ? ai + 1 : ai, ca, cb ? bi + 1 : bi, cb);
+		strbuf_add(o, "@@ -%zu,%zu +%zu,%zu @@\n", ca ? ai + 1 : ai, ca, cb ? bi + 1 : bi,
+			   cb);
 		for (size_t k = start; k < end; k++) {
 			if (s->op[k] == OP_EQ)
 				emit_line(o, ' ', &a->v[ai++]), bi++;
@@ -248,7 +216,7 @@ int textdiff_unified(const char *a, size_t na, const char *b, size_t nb, const c
 {
 	struct lines la_ = {0}, lb_ = {0};
 	struct script s = {0};
-	struct out o = {.cap = 4096};
+	struct strbuf o = {.cap = 4096};
 	int r;
 
 	*out = NULL;
@@ -264,7 +232,7 @@ int textdiff_unified(const char *a, size_t na, const char *b, size_t nb, const c
 	for (size_t i = 0; i < s.n && !changed; i++)
 		changed = s.op[i] != OP_EQ;
 	if (changed) {
-		emit(&o, "--- %s\n+++ %s\n", la, lb);
+		strbuf_add(&o, "--- %s\n+++ %s\n", la, lb);
 		render(&o, &s, &la_, &lb_);
 	}
 	if (o.oom) {

@@ -13,33 +13,7 @@
 #include <unistd.h>
 
 #include "probe.h"
-
-long probe_read_fd(int fd, char *buf, size_t cap, bool *cut)
-{
-	size_t n = 0;
-	struct stat st;
-	char extra;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode)) /* no FIFO to block on, no device to poke */
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	while (n < cap - 1) {
-		ssize_t r = read(fd, buf + n, cap - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = 0;
-	/* /proc and /sys files say size 0: whether more is there, only a read
-	 * tells */
-	*cut = n == cap - 1 && read(fd, &extra, 1) == 1;
-	return (long)n;
-}
+#include "readat.h"
 
 long probe_read_cut(const struct probe *p, const char *path, char *buf, size_t cap, bool *cut)
 {
@@ -52,7 +26,7 @@ long probe_read_cut(const struct probe *p, const char *path, char *buf, size_t c
 	buf[0] = 0;
 	if ((fd = probe_open(p, path, O_RDONLY | O_NONBLOCK)) < 0)
 		return fd;
-	n = probe_read_fd(fd, buf, cap, cut);
+	n = read_fd_cut(fd, buf, cap, cut);
 	close(fd);
 	return n;
 }
@@ -180,7 +154,7 @@ static char *read_module_file(struct probe *p, const char *dir, const char *name
 		close(fd);
 		return NULL;
 	}
-	n = probe_read_fd(fd, buf, (size_t)st.st_size + 2, &cut);
+	n = read_fd_cut(fd, buf, (size_t)st.st_size + 2, &cut);
 	close(fd);
 	if (n < 0 || cut) {
 		probe_log(p, "fault file=/%s status=%s", path, n < 0 ? "unreadable" : "changed");

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "probe.h"
+#include "readat.h"
 #include "version.h"
 
 #define UEVENT_MAX 4096 /* one kernel uevent message (UEVENT_BUFFER_SIZE is 2048) */
@@ -139,7 +140,7 @@ static void rules_error(void *ctx, int line, int col, const char *msg)
 static long read_whole(int fd, char *buf, size_t max, const char **what)
 {
 	bool cut = false;
-	long n = probe_read_fd(fd, buf, max + 1, &cut);
+	long n = read_fd_cut(fd, buf, max + 1, &cut);
 
 	*what = n == -EISDIR || n == -EINVAL ? "not a regular file" : cut ? "too large" : NULL;
 	return cut ? -EFBIG : n;

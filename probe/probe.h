@@ -227,10 +227,6 @@ int probe_dev_bind_driver(struct probe *p, const char *mod, int bus, unsigned ad
 /* ---- facts (facts.c) --------------------------------------------------------- */
 /* Read a whole root-relative regular file into buf (NUL-terminated): its
  * length, -EFBIG when it holds cap bytes or more, or -errno. */
-/* A regular file from an open fd, at most cap - 1 bytes and a NUL; *cut when
- * more was there. -EISDIR or -EINVAL for anything not a regular file (no
- * FIFO to block on), -errno. */
-long probe_read_fd(int fd, char *buf, size_t cap, bool *cut);
 long probe_read(const struct probe *p, const char *path, char *buf, size_t cap);
 /* The same, but a file of cap bytes or more gives its first cap - 1 bytes
  * and *cut. */

@@ -37,6 +37,7 @@
 #include "modload.h"
 
 #include "cmdline.h"
+#include "readat.h"
 #include "strfmt.h"
 
 #define CONF_MAX	 4096
@@ -68,21 +69,19 @@ static void say(const char *fmt, ...)
 			return;
 }
 
-/* A whole small file (at most cap bytes; more is said and dropped). */
+/* A whole small file (at most cap - 1 bytes and a NUL; more is said and
+ * dropped): lib/readat's bounded reader. */
 static size_t slurp(const char *path, char *buf, size_t cap)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0;
-	ssize_t r = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	bool cut = false;
+	long n = fd < 0 ? -1 : read_fd_cut(fd, buf, cap, &cut);
 
-	while (fd >= 0 && n < cap &&
-	       ((r = read(fd, buf + n, cap - n)) > 0 || (r < 0 && errno == EINTR)))
-		n += r > 0 ? (size_t)r : 0;
-	if (fd >= 0 && n == cap && read(fd, &(char){0}, 1) == 1)
-		say("%s: more than %zu bytes; the rest is ignored", path, cap);
+	if (cut)
+		say("%s: more than %zu bytes; the rest is ignored", path, cap - 1);
 	if (fd >= 0)
 		close(fd);
-	return n;
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* KEY=VALUE of the command line into out (lib/cmdline: the last one wins). */
@@ -130,7 +129,7 @@ static unsigned load_kind(const char *kind)
 	static char list[BOOT_MODULES_MAX];
 	unsigned ok = 0;
 
-	list[slurp("/lib/probe/boot.modules", list, sizeof(list) - 1)] = 0;
+	list[slurp("/lib/probe/boot.modules", list, sizeof(list))] = 0;
 	for (char *s = list, *nl; *s; s = nl ? nl + 1 : s + strlen(s)) {
 		char *path;
 		int err;

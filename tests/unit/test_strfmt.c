@@ -3,6 +3,8 @@
  * the second rule. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -105,4 +107,24 @@ Test(strfmt, diag_messages_are_cut_visibly)
 	diag_prefix(&d, "%s", big);
 	cr_expect_eq(strlen(d.msg), DIAG_MSG_MAX - 1);
 	cr_expect_str_eq(d.msg + DIAG_MSG_MAX - 4, "...", "the prefix alone fills it");
+}
+
+/* strbuf: grows from nothing, never cuts, keeps every piece in order. */
+Test(strfmt, strbuf_grows_without_cutting)
+{
+	struct strbuf b = {0};
+	char want[64 * 1024 + 1];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < 8192; i++) {
+		strbuf_add(&b, "%07u\n", i);
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "%07u\n", i);
+	}
+	cr_assert(!b.oom);
+	cr_expect_eq(b.n, n);
+	cr_expect_eq(strlen(b.p), n);
+	cr_expect_str_eq(b.p, want);
+	strbuf_add(&b, "%s", "");
+	cr_expect_eq(b.n, n, "an empty piece adds nothing");
+	free(b.p);
 }
