@@ -384,7 +384,7 @@ static bool trailer_has_footer(const struct piece *t)
 static void dir_tree(struct repack *rp, const struct manifest *m)
 {
 	struct rp_part *p = &rp->part[BP_RAMDISK];
-	char comp[24];
+	char comp[COMP_NAME_MAX];
 	uint64_t size;
 	struct diag d;
 	uint8_t *out;
@@ -744,7 +744,7 @@ static void apply_cmdline_edits(struct repack *rp, const struct repack_opts *o)
 {
 	struct bootimg *g = &rp->img;
 	char cur[BOOT_ARGS_SIZE + BOOT_EXTRA_ARGS_SIZE + VENDOR_BOOT_ARGS_SIZE + 2];
-	char next[sizeof(cur)], key[256], word[sizeof(cur)];
+	char next[sizeof(cur)], key[sizeof(cur)], word[sizeof(cur)];
 	size_t len = bootimg_get_cmdline(g, cur, sizeof(cur));
 	bool any = false;
 	struct diag d;

@@ -137,8 +137,8 @@ static int confined(int dirfd, const char *dir, const char *path, struct diag *d
 }
 
 int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t want_sha256[32],
-		 uint32_t mtime, uint8_t **out, size_t *out_len, char comp[24], unsigned *added,
-		 struct diag *d)
+		 uint32_t mtime, uint8_t **out, size_t *out_len, char comp[COMP_NAME_MAX],
+		 unsigned *added, struct diag *d)
 {
 	struct ramdisk rd;
 	struct mem_sink raw, packed;

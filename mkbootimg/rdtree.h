@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "compress.h"
 #include "ramdisk.h"
 
 #define RDTREE_DIR  "ramdisk.d"
@@ -59,7 +60,7 @@ void rdtree_free(struct rdtree *t);
  * statement. 0 or -errno with d set.
  */
 int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t want_sha256[32],
-		 uint32_t mtime, uint8_t **out, size_t *out_len, char comp[24], unsigned *added,
-		 struct diag *d);
+		 uint32_t mtime, uint8_t **out, size_t *out_len, char comp[COMP_NAME_MAX],
+		 unsigned *added, struct diag *d);
 
 #endif

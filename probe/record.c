@@ -115,7 +115,7 @@ void probe_hex(const uint8_t *b, unsigned len, char *out)
 void probe_log_decision(struct probe *p, const struct rule *ru, const struct match *m, uint64_t t,
 			uint64_t xfer0, uint64_t cpu0, const char *how)
 {
-	char ev[PROBE_VALUE_MAX * 4 + 64] = "", cpu[32] = "";
+	char ev[PROBE_VALUE_MAX * 4 + 64] = "", cpu[LABEL_MAX] = "";
 
 	if (m->i2c) {
 		char hx[2 * I2C_ID_MAX + 1];

@@ -29,6 +29,9 @@
 #include "rules.h"
 #include "strfmt.h"
 
+/* --spec files one pack reads */
+#define RAMDISK_SPECS_MAX 64
+
 static const char usage[] =
     "usage: ramdisk COMMAND [ARGS]\n"
     "\n"
@@ -434,7 +437,7 @@ static int cmd_pack(int argc, char **argv)
 				       {"help", 'h', false, RO_HELP},
 				       MODOPTS,
 				       {0}};
-	const char *dir = NULL, *out = NULL, *specs[64];
+	const char *dir = NULL, *out = NULL, *specs[RAMDISK_SPECS_MAX];
 	struct modopts mo = {0};
 	unsigned nspec = 0, top = 5;
 	enum comp c = COMP_LZ4_LEGACY;
@@ -459,8 +462,8 @@ static int cmd_pack(int argc, char **argv)
 			comp_given = true;
 			break;
 		case RO_SPEC:
-			if (nspec == 64)
-				die(EXIT_USAGE, "pack: at most 64 --spec files");
+			if (nspec == RAMDISK_SPECS_MAX)
+				die(EXIT_USAGE, "pack: at most %d --spec files", RAMDISK_SPECS_MAX);
 			specs[nspec++] = s.arg;
 			break;
 		case RO_SUMMARY: top = (unsigned)opt_u64("--summary", s.arg, 1000); break;

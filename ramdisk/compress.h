@@ -71,6 +71,8 @@ enum comp {
 #define COMP_DEFAULT_CAP   (512u << 20) /* decompressed ramdisk size cap */
 #define COMP_DEC_MEM_MAX   (128u << 20) /* decoder memory cap (dictionary, window) */
 
+/* A -c word with its level, as comp_write_name and a spec give it ("xz:9"). */
+#define COMP_NAME_MAX 24
 const char *comp_name(enum comp c);
 /* The -c name (comp_parse) that writes c back: lz4 for both lz4 formats
  * (frames are read, not written: what kernels read is legacy). */

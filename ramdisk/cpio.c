@@ -39,7 +39,7 @@ static int hexval(uint8_t c)
 
 static int parse_header(const uint8_t *h, uint64_t off, struct cpio_meta *m, struct diag *d)
 {
-	char magic[32];
+	char magic[LABEL_MAX];
 
 	if (memcmp(h, "07070", 5) != 0 || (h[5] != '1' && h[5] != '2')) {
 		esc_bytes(magic, sizeof(magic), h, 6, true);
@@ -166,7 +166,7 @@ static int check_data(const struct cpio_reader *r, struct cpio_entry *e, struct 
  * gain a trailer the original never had. */
 static int no_trailer(const struct cpio_reader *r, struct diag *d)
 {
-	char which[32] = "archive";
+	char which[LABEL_MAX] = "archive";
 
 	if (r->archives > 1)
 		strfmt_show(which, sizeof(which), "archive %u", r->archives);

@@ -53,7 +53,7 @@ static void put_str(struct line *l, const char *s)
 static void putf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void putf(struct line *l, const char *fmt, ...)
 {
-	char buf[128];
+	char buf[NUM_TEXT_MAX + LABEL_MAX]; /* a number or a short word */
 	va_list ap;
 	int n;
 

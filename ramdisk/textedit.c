@@ -160,7 +160,7 @@ static int regex_check(const char *pat, struct diag *d)
 
 static int matcher_init(struct matcher *m, const char *pat, bool regex, struct diag *d)
 {
-	char eb[128], pb[ESC_SHOW_MAX];
+	char eb[SHOW_MAX], pb[ESC_SHOW_MAX]; /* eb: regerror's text */
 	int e;
 
 	m->pat = pat;
