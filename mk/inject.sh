@@ -53,18 +53,28 @@ if [ -n "$ps" ] && [ "$ps" != "$((P_PAGESIZE))" ]; then
 fi
 [ -n "$ps" ] && echo "  ok   page size $ps"
 boot_kernel=${swap_kernel:-$stock}
-krel=$($bin/bootimg version "$boot_kernel" 2>/dev/null | sed -n 's/^.*: \([^ ]*\) (.*)$/\1/p')
-ko=$(find "$mods" -name '*.ko' -type f 2>/dev/null | sort | head -n 1)
-mrel=""
-[ -n "$ko" ] && mrel=$($bin/bootimg version "$ko" 2>/dev/null | sed -n 's/^.*: \([^ ]*\) (.*)$/\1/p')
-if [ -z "$krel" ]; then
+# The kernel's release and build flags (smp/up, preempt) against every
+# module's vermagic: the ones most modules share must be the kernel's.
+kv=$($bin/bootimg version "$boot_kernel" 2>/dev/null | sed -n 's/^.*: \([^ ]*\) (.*; \(.*\))$/\1 \2/p')
+krel=${kv%% *} kflags=${kv#* }
+groups=$(find "$mods" -name '*.ko' -type f -print0 2>/dev/null | xargs -0 -r $bin/bootimg version 2>/dev/null |
+	sed -n 's/^.*: \([^ ]*\) (module vermagic; \(.*\))$/\1 \2/p' | sort | uniq -c | sort -rn)
+top=$(echo "$groups" | sed -n '1s/^ *[0-9]* //p')
+mrel=${top%% *} mflags=${top#* }
+nmod=$(echo "$groups" | awk '{ n += $1 } END { print n + 0 }')
+if [ -z "$kv" ]; then
 	echo "  note the kernel's version cannot be read from $boot_kernel: modules not checked against it"
-elif [ -z "$mrel" ]; then
+elif [ -z "$top" ]; then
 	echo "  note no readable module in $mods: nothing to check the kernel against"
 elif [ "$krel" != "$mrel" ]; then
-	die "the kernel is $krel (${swap_kernel:+KERNEL=}$boot_kernel) but the modules are for $mrel ($ko): the kernel would refuse every one; give KERNEL= a matching kernel or MODULES_DIR= matching modules; nothing written"
+	die "the kernel is $krel (${swap_kernel:+KERNEL=}$boot_kernel) but the modules in $mods are for $mrel: the kernel would refuse every one; give KERNEL= a matching kernel or MODULES_DIR= matching modules; nothing written"
+elif [ "$kflags" != "$mflags" ]; then
+	die "the kernel $krel is built \"$kflags\" (${swap_kernel:+KERNEL=}$boot_kernel) but the modules in $mods \"$mflags\" (vermagic): the kernel would refuse them; give KERNEL= or MODULES_DIR= a matching build; nothing written"
 else
-	echo "  ok   kernel $krel and the modules' vermagic agree"
+	echo "  ok   kernel $krel ($kflags) and the vermagic of the modules agree ($(echo "$groups" | sed -n '1s/^ *\([0-9]*\).*/\1/p') of $nmod)"
+	echo "$groups" | sed -n '2,$p' | while read -r c r f; do
+		echo "  note $c of the modules are for $r ($f): not checked to stay out of the ramdisk"
+	done
 fi
 
 work=$out/inject

@@ -406,7 +406,40 @@ int cmd_carve(int argc, char **argv)
 
 /* The kernel release a file is for: a module's vermagic, a boot image's
  * kernel, or a bare kernel (zImage, Image.gz, bzImage...). 0 when found. */
-static int file_release(const char *path, char *rel, size_t cap, const char **kind)
+/* The build flags modules must share with the kernel, as words: "smp",
+ * "preempt" or "preempt_rt", from a module's vermagic ("6.1.0-13-armmp SMP
+ * preempt mod_unload ...") or a kernel's version string ("... #1 SMP
+ * PREEMPT_DYNAMIC ..."; PREEMPT_DYNAMIC builds modules with "preempt"). */
+static void build_flags(const char *s, size_t n, bool vermagic, char *out, size_t cap)
+{
+	bool smp = false, pre = false, rt = false;
+	size_t i = 0, len = 0;
+
+	while (i < n) {
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		if (j - i == 3 && !memcmp(s + i, "SMP", 3))
+			smp = true;
+		else if (vermagic && j - i == 7 && !memcmp(s + i, "preempt", 7))
+			pre = true;
+		else if (vermagic && j - i == 10 && !memcmp(s + i, "preempt_rt", 10))
+			rt = true;
+		else if (!vermagic && j - i == 10 && !memcmp(s + i, "PREEMPT_RT", 10))
+			rt = true;
+		else if (!vermagic && j - i >= 7 && !memcmp(s + i, "PREEMPT", 7))
+			pre = true;
+		i = j + 1;
+	}
+	out[0] = 0;
+	strfmt_show_add(out, cap, &len, "%s%s", smp ? "smp" : "up",
+			rt    ? " preempt_rt"
+			: pre ? " preempt"
+			      : "");
+}
+
+static int file_release(const char *path, char *rel, size_t cap, const char **kind, char *flags,
+			size_t fcap)
 {
 	char *mi = malloc(MODINFO_CAP);
 	struct kernel_info ki;
@@ -424,11 +457,14 @@ static int file_release(const char *path, char *rel, size_t cap, const char **ki
 	    modinfo_get(mi, (size_t)n, &pos, false, NULL, "vermagic", &v, &vl) == 1) {
 		modinfo_vermagic_release(v, vl, &r, &rl);
 		strfmt_show(rel, cap, "%.*s", (int)rl, r);
+		build_flags(v, vl, true, flags, fcap);
 		*kind = "module vermagic";
 		found = 0;
 	} else if (!image_try_load_flags(&im, path, IMAGE_KERNEL | IMAGE_NO_ID, &d)) {
 		if (im.kernel.release[0]) {
 			strfmt_show(rel, cap, "%s", im.kernel.release);
+			build_flags(im.kernel.version, strlen(im.kernel.version), false, flags,
+				    fcap);
 			*kind = "boot image kernel";
 			found = 0;
 		}
@@ -436,6 +472,7 @@ static int file_release(const char *path, char *rel, size_t cap, const char **ki
 	} else if (kernel_inspect(fd, 0, size, &ki, NULL, NULL, NULL, NULL, &d) == 0 &&
 		   ki.release[0]) {
 		strfmt_show(rel, cap, "%s", ki.release);
+		build_flags(ki.version, strlen(ki.version), false, flags, fcap);
 		*kind = "kernel";
 		found = 0;
 	}
@@ -451,17 +488,19 @@ int cmd_version(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs("usage: bootimg version FILE...\n"
 		      "The kernel release each FILE is for: a boot image's kernel, a bare kernel\n"
-		      "(zImage, Image.gz, bzImage) or a module's vermagic. Exit 1 when one is not "
-		      "found.\n",
+		      "(zImage, Image.gz, bzImage) or a module's vermagic, and the build flags\n"
+		      "modules must share with the kernel (smp or up; preempt, preempt_rt):\n"
+		      "  FILE: RELEASE (KIND; FLAGS)\n"
+		      "Exit 1 when one is not found.\n",
 		      argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	for (int i = 1; i < argc; i++) {
-		char rel[KERNEL_RELEASE_MAX];
+		char rel[KERNEL_RELEASE_MAX], flags[LABEL_MAX];
 		const char *kind = "";
 
-		if (file_release(argv[i], rel, sizeof(rel), &kind) == 0) {
-			printf("%s: %s (%s)\n", argv[i], rel, kind);
+		if (file_release(argv[i], rel, sizeof(rel), &kind, flags, sizeof(flags)) == 0) {
+			printf("%s: %s (%s; %s)\n", argv[i], rel, kind, flags);
 		} else {
 			printf("%s: unknown\n", argv[i]);
 			rc = EXIT_BAD;

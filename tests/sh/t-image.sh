@@ -111,7 +111,7 @@ echo "$added" | grep -qx 'sbin/probe' && echo "$added" | grep -qx 'lib/probe/mod
 	echo "$added" | grep -q 'goodix_ts.ko$' && ok "added: the probe, modules.list, modules" || bad "added entries: $added"
 grep -qvxF -f n.inj n.stock && bad "stock entries removed" || ok "no stock entry removed"
 rm -rf dj && /usr/bin/unpack_bootimg --boot_img inj.img --out dj >/dev/null && ok "Debian's unpack_bootimg reads the injected image" || bad "Debian unpack of inj.img"
-grep -q "ok   MTK format" inject.log && grep -q "ok   kernel 6\.1\.0-.* and the modules' vermagic agree" inject.log &&
+grep -q "ok   MTK format" inject.log && grep -q "ok   kernel 6\.1\.0-[^ ]* (smp) and the vermagic of the modules agree ([0-9]* of [0-9]*)" inject.log &&
 	ok "make inject prints what it checked (format, kernel against vermagic)" || { bad "inject checks not printed"; cat inject.log; }
 # a non-MTK, 4 KiB-page stock image for the MTK profile: refused before anything is written
 "$BIN/mkbootimg" --kernel stock-kernel --ramdisk stock-ramdisk.gz --pagesize 4096 -o plain4k.img
@@ -131,9 +131,25 @@ struct.pack_into('<III', h, 0x24, 0x016f2818, 0, 0x400 + len(pay) + 4)
 open('vendor-kernel', 'wb').write(bytes(h) + pay + struct.pack('<I', len(v)))
 PY
 mkbootimg_mtk --mtk_header boot --kernel vendor-kernel --ramdisk stock-ramdisk.gz -o vendor.img
-refuses "stock kernel 3.4.67 and Debian modules: refused" 1 "the kernel is 3.4.67-mt6572 .* but the modules are for 6\.1\.0" \
+refuses "stock kernel 3.4.67 and Debian modules: refused" 1 "the kernel is 3.4.67-mt6572 .* but the modules in .* are for 6\.1\.0" \
 	sh -c "cd '$R' && sh mk/inject.sh '$W/vendor.img' '$W/v.img' mt6572"
 [ ! -e v.img ] && ok "nothing written" || bad "v.img written"
+# the same release as the modules, but built PREEMPT (their vermagic says smp only)
+rel=$("$BIN/bootimg" version "$R/out/mt6572/kernel-dtb" | sed -n 's/^.*: \([^ ]*\) (.*$/\1/p')
+REL="$rel" python3 - <<'PY'
+import lzma, os, struct
+v = bytearray(200000)
+ban = ('Linux version %s (builder@odm) (gcc version 12) #1 SMP PREEMPT\n' % os.environ['REL']).encode()
+v[100000:100000 + len(ban)] = ban
+pay = lzma.compress(bytes(v), format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32)
+h = bytearray(0x400)
+struct.pack_into('<III', h, 0x24, 0x016f2818, 0, 0x400 + len(pay) + 4)
+open('preempt-kernel', 'wb').write(bytes(h) + pay + struct.pack('<I', len(v)))
+PY
+mkbootimg_mtk --mtk_header boot --kernel preempt-kernel --ramdisk stock-ramdisk.gz -o preempt.img
+refuses "same release, built PREEMPT against smp modules: refused" 1 "is built \"smp preempt\" .* but the modules in .* \"smp\" \(vermagic\)" \
+	sh -c "cd '$R' && sh mk/inject.sh '$W/preempt.img' '$W/pp.img' mt6572"
+[ ! -e pp.img ] && ok "nothing written" || bad "pp.img written"
 (cd "$R" && KERNEL="$R/out/mt6572/kernel-dtb" sh mk/inject.sh "$W/vendor.img" "$W/v2.img" mt6572) >v2.log 2>&1 &&
 	ok "... and accepted with KERNEL= a kernel the modules match" || { bad "KERNEL= did not make it pass"; cat v2.log; }
 refuses "injecting twice is refused" 1 'already injected' sh -c "cd '$R' && sh mk/inject.sh '$W/inj.img' '$W/twice.img' mt6572"
