@@ -54,27 +54,30 @@ fi
 [ -n "$ps" ] && echo "  ok   page size $ps"
 boot_kernel=${swap_kernel:-$stock}
 # The kernel's release and build flags (smp/up, preempt) against every
-# module's vermagic: the ones most modules share must be the kernel's.
+# module's vermagic: a group of modules must be built for this kernel.
 kv=$($bin/bootimg version "$boot_kernel" 2>/dev/null | sed -n 's/^.*: \([^ ]*\) (.*; \(.*\))$/\1 \2/p')
 krel=${kv%% *} kflags=${kv#* }
 groups=$(find "$mods" -name '*.ko' -type f -print0 2>/dev/null | xargs -0 -r $bin/bootimg version 2>/dev/null |
 	sed -n 's/^.*: \([^ ]*\) (module vermagic; \(.*\))$/\1 \2/p' | sort | uniq -c | sort -rn)
-top=$(echo "$groups" | sed -n '1s/^ *[0-9]* //p')
-mrel=${top%% *} mflags=${top#* }
 nmod=$(echo "$groups" | awk '{ n += $1 } END { print n + 0 }')
+# the modules for this release (and these flags, when the kernel's are known)
+same=$(echo "$groups" | awk -v r="$krel" -v f="$kflags" '$2 == r && (f == "unknown" || substr($0, index($0, r) + length(r) + 1) == f) { print; exit }')
+samerel=$(echo "$groups" | awk -v r="$krel" '$2 == r { print; exit }')
 if [ -z "$kv" ]; then
 	echo "  note the kernel's version cannot be read from $boot_kernel: modules not checked against it"
-elif [ -z "$top" ]; then
+elif [ "$nmod" = 0 ]; then
 	echo "  note no readable module in $mods: nothing to check the kernel against"
-elif [ "$krel" != "$mrel" ]; then
-	die "the kernel is $krel (${swap_kernel:+KERNEL=}$boot_kernel) but the modules in $mods are for $mrel: the kernel would refuse every one; give KERNEL= a matching kernel or MODULES_DIR= matching modules; nothing written"
-elif [ "$kflags" != "$mflags" ]; then
-	die "the kernel $krel is built \"$kflags\" (${swap_kernel:+KERNEL=}$boot_kernel) but the modules in $mods \"$mflags\" (vermagic): the kernel would refuse them; give KERNEL= or MODULES_DIR= a matching build; nothing written"
-else
-	echo "  ok   kernel $krel ($kflags) and the vermagic of the modules agree ($(echo "$groups" | sed -n '1s/^ *\([0-9]*\).*/\1/p') of $nmod)"
-	echo "$groups" | sed -n '2,$p' | while read -r c r f; do
+elif [ -n "$same" ]; then
+	echo "  ok   kernel $krel ($kflags) and the vermagic of the modules agree ($(echo "$same" | awk '{ print $1 }') of $nmod)"
+	echo "$groups" | grep -vxF "$same" | while read -r c r f; do
 		echo "  note $c of the modules are for $r ($f): not checked to stay out of the ramdisk"
 	done
+elif [ -n "$samerel" ]; then
+	mflags=$(echo "$samerel" | sed "s/^ *[0-9]* [^ ]* //")
+	die "the kernel $krel is built \"$kflags\" (${swap_kernel:+KERNEL=}$boot_kernel) but the modules in $mods \"$mflags\" (vermagic): the kernel would refuse them; give KERNEL= or MODULES_DIR= a matching build; nothing written"
+else
+	mrel=$(echo "$groups" | awk 'NR == 1 { print $2 }')
+	die "the kernel is $krel (${swap_kernel:+KERNEL=}$boot_kernel) but the modules in $mods are for $mrel: the kernel would refuse every one; give KERNEL= a matching kernel or MODULES_DIR= matching modules; nothing written"
 fi
 
 work=$out/inject

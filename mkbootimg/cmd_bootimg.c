@@ -438,6 +438,15 @@ static void build_flags(const char *s, size_t n, bool vermagic, char *out, size_
 			      : "");
 }
 
+/* A kernel's flags, "unknown" when its version string was too long to hold. */
+static void kernel_flags(const struct kernel_info *ki, char *flags, size_t fcap)
+{
+	if (ki->version_cut)
+		strfmt_show(flags, fcap, "unknown");
+	else
+		build_flags(ki->version, strlen(ki->version), false, flags, fcap);
+}
+
 static int file_release(const char *path, char *rel, size_t cap, const char **kind, char *flags,
 			size_t fcap)
 {
@@ -472,7 +481,7 @@ static int file_release(const char *path, char *rel, size_t cap, const char **ki
 	} else if (kernel_inspect(fd, 0, size, &ki, NULL, NULL, NULL, NULL, &d) == 0 &&
 		   ki.release[0]) {
 		strfmt_show(rel, cap, "%s", ki.release);
-		build_flags(ki.version, strlen(ki.version), false, flags, fcap);
+		kernel_flags(&ki, flags, fcap);
 		*kind = "kernel";
 		found = 0;
 	}

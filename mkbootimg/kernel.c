@@ -102,6 +102,7 @@ bool kernel_find_version(const uint8_t *k, size_t n, struct kernel_info *ki)
 		m++;
 	memcpy(ki->version, b, m);
 	ki->version[m] = 0;
+	ki->version_cut = m == sizeof(ki->version) - 1;
 	r = ki->version + sizeof(banner) - 1;
 	while (r[w] && r[w] != ' ' && w < sizeof(ki->release) - 1)
 		w++;

@@ -30,7 +30,7 @@
 #define KERNEL_READ_MAX	   (64u << 20)	/* a kernel section read into memory, at most */
 #define KERNEL_VMLINUX_MAX (192u << 20) /* a decompressed kernel, at most */
 #define KERNEL_CONFIG_MAX  (4u << 20)	/* an embedded .config, at most */
-#define KERNEL_VERSION_MAX 256
+#define KERNEL_VERSION_MAX 1024		/* clang-built banners run past 400 */
 
 struct kernel_info {
 	enum payload_fmt kind;		  /* zImage, arm64-Image, bzImage, a compression, unknown */
@@ -40,6 +40,7 @@ struct kernel_info {
 	uint64_t vmlinux_len;		  /* bytes it decoded to */
 	char version[KERNEL_VERSION_MAX]; /* "Linux version ..." up to the newline, or "" */
 	char release[KERNEL_RELEASE_MAX]; /* its third word (uname -r), or "" */
+	bool version_cut;		  /* version holds only its start */
 	bool has_config;		  /* IKCFG_ST + gzip found */
 };
 

@@ -295,26 +295,28 @@ static int act_bind(struct probe *p, const char *cls, const char *dev, const str
 	return err;
 }
 
-/* Is one of the rule's load modules built into the kernel? Its module name
- * into nm when so. */
-static bool rule_builtin(const struct probe *p, const struct rule *ru, unsigned from, unsigned *at,
-			 char nm[MODULE_NAME_MAX])
+/* How many of the rule's load modules are built into the kernel, of how many. */
+static unsigned rule_builtins(const struct probe *p, const struct rule *ru, unsigned *nload)
 {
-	for (unsigned k = from; p->builtin && k < ru->nact; k++) {
+	char nm[MODULE_NAME_MAX];
+	unsigned n = 0;
+
+	*nload = 0;
+	for (unsigned k = 0; k < ru->nact; k++) {
 		const struct action *a = &p->rules->act[ru->act + k];
-		if (a->kind == AK_LOAD && moddep_name(a->arg, strlen(a->arg), nm) >= 0 &&
-		    moddep_builtin(p->builtin, p->builtin_len, nm)) {
-			*at = k;
-			return true;
-		}
+		if (a->kind != AK_LOAD)
+			continue;
+		++*nload;
+		n += p->builtin && moddep_name(a->arg, strlen(a->arg), nm) >= 0 &&
+		     moddep_builtin(p->builtin, p->builtin_len, nm);
 	}
-	return false;
+	return n;
 }
 
-/* The device is bound to drv: is drv the I2C driver of one of the rule's
- * modules (1), or do they have another (0: the first such module into nm,
- * its driver into want), or is there nothing to tell (-1: no module of the
- * rule has an I2C driver in sysfs)? */
+/* The device is bound to drv: is drv an I2C driver of one of the rule's
+ * loaded modules (1), or do they have another (0: the first such module
+ * into nm, its driver into want), or is there nothing to tell (-1: no module
+ * of the rule lists an I2C driver in sysfs, as built-in ones never do)? */
 static int rule_driver(const struct probe *p, const struct rule *ru, const char *drv,
 		       char nm[MODULE_NAME_MAX], char *want, size_t cap)
 {
@@ -323,12 +325,11 @@ static int rule_driver(const struct probe *p, const struct rule *ru, const char 
 
 	for (unsigned k = 0; k < ru->nact; k++) {
 		const struct action *a = &p->rules->act[ru->act + k];
-		if (a->kind != AK_LOAD || moddep_name(a->arg, strlen(a->arg), m) < 0 ||
-		    probe_dev_module_driver(p, m, d, sizeof(d)) < 0)
+		if (a->kind != AK_LOAD || moddep_name(a->arg, strlen(a->arg), m) < 0)
 			continue;
-		if (!strcmp(d, drv))
+		if (probe_dev_module_has_driver(p, m, drv))
 			return 1;
-		if (r < 0 && strlen(d) < cap) {
+		if (r < 0 && probe_dev_module_driver(p, m, d, sizeof(d)) == 0 && strlen(d) < cap) {
 			memcpy(nm, m, strlen(m) + 1); /* both fit: checked */
 			memcpy(want, d, strlen(d) + 1);
 			r = 0;
@@ -337,38 +338,87 @@ static int rule_driver(const struct probe *p, const struct rule *ru, const char 
 	return r;
 }
 
+/* A device bound to another driver than the rule's: unbound from it and
+ * bound to the rule's driver want (module nm), waited for. When the rule's
+ * driver refuses it, the old one is bound back (drv says which holds it). */
+static int rebind(struct probe *p, const struct match *m, const char *was, const char *nm,
+		  const char *want, char *drv, size_t cap)
+{
+	int err;
+
+	drv[0] = 0;
+	if ((err = probe_dev_driver_write(p, was, "unbind", m->bus, m->addr)) < 0)
+		goto back;
+	if ((err = probe_dev_bind_driver(p, nm, m->bus, m->addr, drv, cap)) < 0) {
+		if (probe_dev_driver_write(p, was, "bind", m->bus, m->addr) < 0)
+			probe_log(p, "fault device=%d-%04x driver=%s status=rebind-failed", m->bus,
+				  m->addr, was);
+		goto back;
+	}
+	err = probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv, cap);
+	if (!err && strcmp(drv, want))
+		err = -EBUSY; /* another driver took it */
+	return err;
+back:
+	probe_dev_state(p, m->bus, m->addr, &(bool){false}, drv, cap); /* who holds it now */
+	return err ? err : -EBUSY;
+}
+
 /*
  * After a rule's loads, the device it matched: when it exists (a DT node
  * with its interrupt, GPIOs and supplies), a driver of the loaded modules
- * must have bound it, waited for at most PROBE_BIND_WAIT_MS; a built-in
- * driver is bound through sysfs. No driver: the rule fails (its driver's
- * probe failed) and the next candidate gets its turn. A device that does not
- * exist is for a bind action to make. A device none of the loaded modules
- * can drive (its modalias matches none of their aliases: a DT node of
- * another part at that address) is not waited for: recorded, and the rule
- * stands as if there were no device. A device bound to another driver than
- * the rule's (a built-in driver of another candidate that took it at boot)
- * is unbound from it and bound to the rule's driver through sysfs. With the
- * modules not matching the kernel only built-in drivers can bind.
+ * must have bound it, waited for at most PROBE_BIND_WAIT_MS; for a built-in
+ * driver the bus is asked to probe it (drivers_probe). No driver: the rule
+ * fails (its driver's probe failed) and the next candidate gets its turn. A
+ * device that does not exist is for a bind action to make. A device none of
+ * the rule's modules can drive (its modalias matches none of their aliases:
+ * a DT node of another part at that address) is left as it is, bound or not,
+ * and the rule stands; so is a bound device when that cannot be told (no
+ * aliases). A device bound to another driver that the rule's module can
+ * drive (a built-in driver of another candidate took it at boot) is unbound
+ * from it and bound to the rule's. With the modules not matching the kernel
+ * only a rule whose modules are all built in can bind.
  */
 static int settle_device(struct probe *p, const struct rule *ru, const struct match *m)
 {
 	char drv[DRIVER_NAME_MAX], nm[MODULE_NAME_MAX], was[DRIVER_NAME_MAX] = "";
+	char alias[PROBE_VALUE_MAX], esc[PROBE_VALUE_MAX * 4];
 	const char *via = "load";
-	unsigned at;
+	unsigned nload, nbuiltin;
 	bool of_node;
 	int err;
 
 	if (!m->i2c || !probe_dev_state(p, m->bus, m->addr, &of_node, drv, sizeof(drv)))
 		return 0;
-	if (p->dry_run || (p->kernel_mismatch && !rule_builtin(p, ru, 0, &at, nm))) {
+	nbuiltin = rule_builtins(p, ru, &nload);
+	if (p->dry_run || (p->kernel_mismatch && nbuiltin < nload)) {
 		probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s status=%s", ru->cls,
 			  m->bus, m->addr, of_node ? "yes" : "no", drv[0] ? drv : "none",
 			  p->dry_run ? "dry-run" : "skipped:kernel-mismatch");
 		return 0;
 	}
-	if (!drv[0]) { /* someone else's device at that address: nothing to wait for */
-		char alias[PROBE_VALUE_MAX], esc[PROBE_VALUE_MAX * 4];
+	if (drv[0]) { /* bound: by the rule's driver, or by another */
+		char want[DRIVER_NAME_MAX];
+		int fm = -1, mine = rule_driver(p, ru, drv, nm, want, sizeof(want));
+
+		if (mine == 0)
+			fm = probe_dev_for_module(p, m->bus, m->addr, nm, alias, sizeof(alias));
+		if (mine == 0 && fm != 1) { /* not known to be the rule's: left alone */
+			probe_esc(alias, strlen(alias), esc, sizeof(esc), true);
+			probe_log(p,
+				  "bound class=%s device=%d-%04x dt=%s driver=%s status=%s "
+				  "modalias=\"%s\"",
+				  ru->cls, m->bus, m->addr, of_node ? "yes" : "no", drv,
+				  fm == 0 ? "other-device" : "other-driver", esc);
+			return 0;
+		}
+		err = 0;
+		if (mine == 0) {
+			memcpy(was, drv, sizeof(was));
+			via = "rebind";
+			err = rebind(p, m, was, nm, want, drv, sizeof(drv));
+		}
+	} else { /* someone else's device at that address: nothing to wait for */
 		bool others = false, ours = false; /* every loaded module says: not mine */
 		for (unsigned k = 0; !ours && k < ru->nact; k++) {
 			const struct action *a = &p->rules->act[ru->act + k];
@@ -388,47 +438,10 @@ static int settle_device(struct probe *p, const struct rule *ru, const struct ma
 			    ru->cls, m->bus, m->addr, of_node ? "yes" : "no", esc);
 			return 0;
 		}
-	}
-	if (drv[0]) { /* bound: by the rule's driver, or by another */
-		char want[DRIVER_NAME_MAX], alias[PROBE_VALUE_MAX], esc[PROBE_VALUE_MAX * 4];
-		int mine = rule_driver(p, ru, drv, nm, want, sizeof(want));
-
-		err = 0;
-		if (mine == 0 &&
-		    probe_dev_for_module(p, m->bus, m->addr, nm, alias, sizeof(alias)) == 0) {
-			/* another part's device, bound by its own driver: left alone */
-			probe_esc(alias, strlen(alias), esc, sizeof(esc), true);
-			probe_log(
-			    p,
-			    "bound class=%s device=%d-%04x dt=%s driver=%s status=other-device "
-			    "modalias=\"%s\"",
-			    ru->cls, m->bus, m->addr, of_node ? "yes" : "no", drv, esc);
-			return 0;
-		}
-		if (mine == 0) { /* the rule's driver must have it: unbind, bind */
-			memcpy(was, drv, sizeof(was));
-			via = "rebind";
-			drv[0] = 0;
-			err = probe_dev_driver_write(p, was, "unbind", m->bus, m->addr);
-			if (!err &&
-			    (err = probe_dev_bind_driver(p, nm, m->bus, m->addr, drv,
-							 sizeof(drv))) < 0 &&
-			    probe_dev_driver_write(p, was, "bind", m->bus, m->addr) < 0)
-				probe_log(p, "fault device=%d-%04x driver=%s status=rebind-failed",
-					  m->bus, m->addr, was); /* the old one back: failed */
-			if (!err)
-				err = probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS,
-							    drv, sizeof(drv));
-			if (!err && strcmp(drv, want))
-				err = -EBUSY; /* another driver took it again */
-		}
-	} else
 		err =
 		    probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv, sizeof(drv));
-	for (unsigned k = 0; err && !was[0] && rule_builtin(p, ru, k, &at, nm);
-	     k = at + 1) { /* built in: bind by hand */
-		if (probe_dev_bind_driver(p, nm, m->bus, m->addr, drv, sizeof(drv)) == 0) {
-			via = "sysfs-bind";
+		if (err && nbuiltin && probe_dev_reprobe(p, m->bus, m->addr) == 0) {
+			via = "drivers-probe"; /* built in: the bus finds the driver */
 			err = probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv,
 						    sizeof(drv));
 		}

@@ -148,3 +148,27 @@ int probe_dev_bind_driver(struct probe *p, const char *mod, int bus, unsigned ad
 		return -ENOENT;
 	return probe_dev_driver_write(p, drv, "bind", bus, addr);
 }
+
+int probe_dev_module_has_driver(const struct probe *p, const char *mod, const char *drv)
+{
+	char path[PROBE_PATH_MAX];
+
+	return strfmt(path, sizeof(path), "sys/module/%s/drivers/i2c:%s", mod, drv) >= 0 &&
+	       probe_exists(p, path) == 0;
+}
+
+int probe_dev_reprobe(struct probe *p, int bus, unsigned addr)
+{
+	char dev[LABEL_MAX];
+	int fd, err = 0, n;
+
+	if (strfmt(dev, sizeof(dev), "%d-%04x", bus, addr & 0xffff) < 0)
+		return -ENAMETOOLONG;
+	n = (int)strlen(dev);
+	if ((fd = probe_open(p, "sys/bus/i2c/drivers_probe", O_WRONLY)) < 0)
+		return fd;
+	if (write(fd, dev, (size_t)n) != n)
+		err = errno ? -errno : -EIO;
+	close(fd);
+	return err;
+}

@@ -214,6 +214,14 @@ int probe_dev_wait_driver(struct probe *p, int bus, unsigned addr, unsigned ms, 
 /* Module mod's I2C driver name (/sys/module/MOD/drivers/i2c:NAME): 0, or
  * -ENOENT (no such module in sysfs, or it has no I2C driver). */
 int probe_dev_module_driver(const struct probe *p, const char *mod, char *drv, size_t cap);
+/* Does module mod register the I2C driver drv (sys/module/MOD/drivers/i2c:DRV)?
+ * A loaded module's drivers are listed there; a built-in I2C driver is not
+ * (i2c_register_driver sets no mod_name). */
+int probe_dev_module_has_driver(const struct probe *p, const char *mod, const char *drv);
+/* Ask the bus to find a driver for the device (/sys/bus/i2c/drivers_probe):
+ * the way to bind a built-in driver, whose name sysfs does not tie to its
+ * module. 0 or the write's error. */
+int probe_dev_reprobe(struct probe *p, int bus, unsigned addr);
 /* Write the device's name (B-00AA) to /sys/bus/i2c/drivers/DRV/FILE (bind,
  * unbind): 0 or the error. */
 int probe_dev_driver_write(struct probe *p, const char *drv, const char *file, int bus,

@@ -921,8 +921,9 @@ Test(probe, dt_device_not_bound_fails_the_rule)
 }
 
 /* A built-in driver (modules.builtin) and a DT part it did not bind at
- * boot: the probe binds it through /sys/bus/i2c/drivers/NAME/bind, the
- * driver found under /sys/module/MOD/drivers/i2c:NAME. */
+ * boot: the probe asks the bus to probe the device
+ * (/sys/bus/i2c/drivers_probe): a built-in I2C driver's name is not tied to
+ * its module in sysfs, so the bus finds it. */
 Test(probe, builtin_driver_bound_through_sysfs)
 {
 	struct board b;
@@ -930,23 +931,20 @@ Test(probe, builtin_driver_bound_through_sysfs)
 			       "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
 			       "sys/bus/i2c/devices/0-0038/of_node/compatible",
 			       "edt,edt-ft5406",
-			       "sys/module/edt_ft5x06/drivers/i2c:edt_ft5x06/uevent",
-			       "",
-			       "sys/bus/i2c/drivers/edt_ft5x06/bind",
+			       "sys/bus/i2c/drivers_probe",
 			       "",
 			       NULL};
-	char bind[32];
+	char w[32];
 
 	run_board_with(
 	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
 	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
 	    files);
 	HAS(&b, "load class=touch module=edt_ft5x06 status=builtin");
-	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/edt_ft5x06/bind", bind, sizeof(bind)),
-		     0);
-	cr_expect_str_eq(bind, "0-0038");
+	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers_probe", w, sizeof(w)), 0);
+	cr_expect_str_eq(w, "0-0038");
 	/* a fixture tree binds nothing: the record says so */
-	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=none via=sysfs-bind "
+	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=none via=drivers-probe "
 		"status=error:no-driver");
 	end_board(&b);
 }
@@ -1077,10 +1075,12 @@ Test(probe, wrong_driver_unbound_and_the_rules_bound)
 	struct board b;
 	const char *lk[] = {"sys/bus/i2c/devices/0-0038/driver",
 			    "../../../bus/i2c/drivers/Goodix-TS", NULL};
-	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin",
-			       "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
-			       "sys/bus/i2c/devices/0-0038/of_node/compatible",
+	const char *files[] = {"sys/bus/i2c/devices/0-0038/of_node/compatible",
 			       "edt,edt-ft5406",
+			       "sys/bus/i2c/devices/0-0038/modalias",
+			       "of:NtouchscreenT(null)Cedt,edt-ft5406\n",
+			       "lib/modules/6.1.0-t/modules.alias",
+			       "alias of:N*T*Cedt,edt-ft5406 edt_ft5x06\n",
 			       "sys/module/edt_ft5x06/drivers/i2c:edt_ft5x06/uevent",
 			       "",
 			       "sys/bus/i2c/drivers/edt_ft5x06/bind",
@@ -1095,13 +1095,26 @@ Test(probe, wrong_driver_unbound_and_the_rules_bound)
 	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
 	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
 	    files);
-	links = NULL;
 	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/Goodix-TS/unbind", w, sizeof(w)), 0);
 	cr_expect_str_eq(w, "0-0038");
 	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/edt_ft5x06/bind", w, sizeof(w)), 0);
 	cr_expect_str_eq(w, "0-0038");
 	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=Goodix-TS via=rebind was=Goodix-TS "
 		"status=error:no-driver");
+	end_board(&b);
+
+	/* without the device's modalias, whether the rule's driver can drive it
+	 * cannot be told: left bound as it is, nothing unbound */
+	files[2] = "sys/bus/i2c/devices/0-0038/name";
+	links = lk;
+	run_board_with(
+	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
+	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
+	    files);
+	links = NULL;
+	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=Goodix-TS status=other-driver");
+	cr_expect_eq(probe_read(&b.p, "sys/bus/i2c/drivers/Goodix-TS/unbind", w, sizeof(w)), 0,
+		     "not unbound");
 	end_board(&b);
 }
 
@@ -1146,9 +1159,7 @@ Test(probe, kernel_mismatch_builtin_still_binds)
 			       "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
 			       "sys/bus/i2c/devices/0-0038/of_node/compatible",
 			       "edt,edt-ft5406",
-			       "sys/module/edt_ft5x06/drivers/i2c:edt_ft5x06/uevent",
-			       "",
-			       "sys/bus/i2c/drivers/edt_ft5x06/bind",
+			       "sys/bus/i2c/drivers_probe",
 			       "",
 			       NULL};
 	char w[32];
@@ -1159,9 +1170,9 @@ Test(probe, kernel_mismatch_builtin_still_binds)
 	    files, "6.2.0-x");
 	HAS(&b, "status=mismatch");
 	HAS(&b, "load class=touch module=edt_ft5x06 status=builtin");
-	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers/edt_ft5x06/bind", w, sizeof(w)), 0);
+	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers_probe", w, sizeof(w)), 0);
 	cr_expect_str_eq(w, "0-0038");
-	HAS(&b, "via=sysfs-bind");
+	HAS(&b, "via=drivers-probe");
 	LACKS(&b, "device=0-0038 dt=yes driver=none status=skipped:kernel-mismatch");
 	end_board(&b);
 }
