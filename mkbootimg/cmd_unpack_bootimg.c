@@ -144,6 +144,15 @@ static void check_link_names(const struct image *im, const char *dir)
 		if (fstatat(AT_FDCWD, sub, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
 			die(EXIT_BAD, "%s: not a folder (%s); not followed, nothing unpacked", sub,
 			    S_ISLNK(st.st_mode) ? "a symlink" : "another kind of file");
+		for (unsigned i = 0; i < im->nvrd; i++) { /* a folder where a link goes */
+			char link[PATH_MAX];
+			if (strfmt(link, sizeof(link), "%s/ramdisk_%.32s", sub,
+				   (const char *)im->vrd[i].name) >= 0 &&
+			    fstatat(AT_FDCWD, link, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(st.st_mode))
+				die(EXIT_BAD, "%s: a folder where the link goes; nothing unpacked",
+				    link);
+		}
 	}
 	for (unsigned i = 0; i < im->nvrd; i++) {
 		const char *name = (const char *)im->vrd[i].name;

@@ -59,6 +59,10 @@ refuses "unpack_bootimg: a planted vendor-ramdisk-by-name symlink" 1 "vendor-ram
 [ "$(cat elsewhere/ramdisk_dlkm)" = keep ] && ok "nothing deleted or replaced through the link" || bad "file behind the link touched"
 [ "$(find vu -mindepth 1)" = vu/vendor-ramdisk-by-name ] && ok "... and no part committed before the refusal" ||
 	bad "parts left in vu: $(find vu -mindepth 1 | tr '\n' ' ')"
+rm -rf vu && mkdir -p vu/vendor-ramdisk-by-name/ramdisk_dlkm
+refuses "unpack_bootimg: a folder where a by-name link goes" 1 "a folder where the link goes; nothing unpacked" \
+	"$BIN/unpack_bootimg" --boot_img vb4.img --out vu
+[ "$(find vu -mindepth 1 -maxdepth 1)" = vu/vendor-ramdisk-by-name ] && ok "... nothing committed" || bad "parts left: $(find vu -mindepth 1 -maxdepth 1 | tr '\n' ' ')"
 python3 - <<'PY'
 b = bytearray(open('vb4.img', 'rb').read())
 i = b.find(b'dlkm\0')
