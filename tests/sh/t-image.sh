@@ -119,37 +119,36 @@ refuses "an MTK profile and a stock image without MTK headers: refused" 1 "not a
 	sh -c "cd '$R' && KERNEL='$R/out/mt6572/kernel-dtb' sh mk/inject.sh '$W/plain4k.img' '$W/p4.img' mt6572"
 grep -q "kernel: no MediaTek header" refuse.err && ok "... naming what is missing" || { bad "inject format reason"; cat refuse.err; }
 [ ! -e p4.img ] && ok "nothing written" || bad "p4.img written"
-# the stock kernel is another release than the modules: refused unless KERNEL= or MODULES_DIR= agree
-python3 - <<'PY'
-import lzma, struct
+# banner_kernel OUT BANNER: a zImage whose xz payload holds the version string BANNER
+banner_kernel() {
+	BANNER="$2" python3 - "$1" <<'PY'
+import lzma, os, struct, sys
 v = bytearray(200000)
-ban = b'Linux version 3.4.67-mt6572 (builder@odm) (gcc version 4.7) #1 SMP PREEMPT\n'
+ban = (os.environ['BANNER'] + '\n').encode()
 v[100000:100000 + len(ban)] = ban
 pay = lzma.compress(bytes(v), format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32)
 h = bytearray(0x400)
 struct.pack_into('<III', h, 0x24, 0x016f2818, 0, 0x400 + len(pay) + 4)
-open('vendor-kernel', 'wb').write(bytes(h) + pay + struct.pack('<I', len(v)))
+open(sys.argv[1], 'wb').write(bytes(h) + pay + struct.pack('<I', len(v)))
 PY
+}
+# the stock kernel is another release than the modules: refused unless KERNEL= or MODULES_DIR= agree
+banner_kernel vendor-kernel 'Linux version 3.4.67-mt6572 (builder@odm) (gcc version 4.7) #1 SMP PREEMPT'
 mkbootimg_mtk --mtk_header boot --kernel vendor-kernel --ramdisk stock-ramdisk.gz -o vendor.img
 refuses "stock kernel 3.4.67 and Debian modules: refused" 1 "the kernel is 3.4.67-mt6572 .* but the modules in .* are for 6\.1\.0" \
 	sh -c "cd '$R' && sh mk/inject.sh '$W/vendor.img' '$W/v.img' mt6572"
 [ ! -e v.img ] && ok "nothing written" || bad "v.img written"
 # the same release as the modules, but built PREEMPT (their vermagic says smp only)
 rel=$("$BIN/bootimg" version "$R/out/mt6572/kernel-dtb" | sed -n 's/^.*: \([^ ]*\) (.*$/\1/p')
-REL="$rel" python3 - <<'PY'
-import lzma, os, struct
-v = bytearray(200000)
-ban = ('Linux version %s (builder@odm) (gcc version 12) #1 SMP PREEMPT\n' % os.environ['REL']).encode()
-v[100000:100000 + len(ban)] = ban
-pay = lzma.compress(bytes(v), format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32)
-h = bytearray(0x400)
-struct.pack_into('<III', h, 0x24, 0x016f2818, 0, 0x400 + len(pay) + 4)
-open('preempt-kernel', 'wb').write(bytes(h) + pay + struct.pack('<I', len(v)))
-PY
+banner_kernel preempt-kernel "Linux version $rel (builder@odm) (gcc version 12) #1 SMP PREEMPT"
 mkbootimg_mtk --mtk_header boot --kernel preempt-kernel --ramdisk stock-ramdisk.gz -o preempt.img
 refuses "same release, built PREEMPT against smp modules: refused" 1 "is built \"smp preempt\" .* but the modules in .* \"smp\" \(vermagic\)" \
 	sh -c "cd '$R' && sh mk/inject.sh '$W/preempt.img' '$W/pp.img' mt6572"
 [ ! -e pp.img ] && ok "nothing written" || bad "pp.img written"
+# a clang-built kernel's version string runs past 400 bytes: its flags are still read
+banner_kernel long-kernel "Linux version 5.10.43-android12 (build-user@build-host) (Android ($(head -c 380 /dev/zero | tr '\0' c)) clang version 12.0.5, LLD 12.0.5) #1 SMP PREEMPT Mon Jun 7 2021"
+"$BIN/bootimg" version long-kernel | grep -q ": 5.10.43-android12 (kernel; smp preempt)$" &&
+	ok "bootimg version: the flags of a 500-byte version string" || { bad "long banner flags"; "$BIN/bootimg" version long-kernel; }
 (cd "$R" && KERNEL="$R/out/mt6572/kernel-dtb" sh mk/inject.sh "$W/vendor.img" "$W/v2.img" mt6572) >v2.log 2>&1 &&
 	ok "... and accepted with KERNEL= a kernel the modules match" || { bad "KERNEL= did not make it pass"; cat v2.log; }
 refuses "injecting twice is refused" 1 'already injected' sh -c "cd '$R' && sh mk/inject.sh '$W/inj.img' '$W/twice.img' mt6572"
