@@ -56,8 +56,9 @@ struct rp_part {
 /* An AVB footer and its vbmeta, from the source. */
 struct rp_avb {
 	bool present;
-	char broken[DIAG_MSG_MAX +
-		    PATH_MAX]; /* why the AVB data cannot be rewritten; "" if it can */
+	/* why the AVB data cannot be rewritten; "" if it can */
+	char broken[DIAG_MSG_MAX + PATH_MAX];
+	bool orphan; /* a vbmeta image in the trailer, its footer missing or damaged */
 	struct avb_footer f;
 	uint8_t *blob; /* the vbmeta image */
 	struct avb_vbmeta vb;
@@ -237,6 +238,8 @@ static void from_image(struct repack *rp, const char *path)
 	from_image_table(rp, im);
 	if (im->tr.has_avb)
 		avb_from_image(rp, im);
+	for (unsigned i = 0; i < im->tr.n; i++)
+		rp->avb.orphan = rp->avb.orphan || im->tr.item[i].kind == TR_VBMETA_NO_FOOTER;
 	im->hdr = NULL;
 	im->fd = -1;
 	image_free(im);
@@ -950,7 +953,12 @@ static void plan_trailer(struct repack *rp, struct image_plan *pl, uint8_t **fil
 		return;
 	if (!rp->trailer_is_pad || !rp->orig_size) {
 		pl->trailer = rp->trailer;
-		if (!trailer_is_marker(&rp->trailer))
+		if (rp->avb.orphan)
+			warnmsg(
+			    "the trailer holds an AVB vbmeta image whose footer (the last 64 "
+			    "bytes) is missing or damaged: copied as it was, it no longer matches "
+			    "the new contents; the image boots only with an unlocked bootloader");
+		else if (!trailer_is_marker(&rp->trailer))
 			warnmsg("the %" PRIu64 "-byte trailer after the image is copied as it was; "
 				"if it is a signature, it no longer matches the new contents",
 				rp->trailer.len);

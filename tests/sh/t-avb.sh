@@ -261,6 +261,9 @@ refuses "verify: a vbmeta whose footer magic is damaged" 1 "" "$BIN/bootimg" ver
 grep -q "FAIL AVB: a vbmeta image (AVB0) at 0x[0-9a-f]* but no AVB footer (AVBf) in the last 64 bytes @0xfffc0" refuse.out &&
 	"$BIN/bootimg" info nofoot.img | grep -q "trailer  *AVB vbmeta without an AVB footer" &&
 	ok "... named by verify and info" || { bad "orphan vbmeta"; cat refuse.out; }
+"$BIN/bootimg" repack nofoot.img --cmdline x=1 -o nofoot2.img >/dev/null 2>nofoot.err &&
+	grep -q "AVB vbmeta image whose footer (the last 64 bytes) is missing or damaged: copied as it was" nofoot.err &&
+	ok "... repack with a change says the vbmeta no longer matches" || { bad "orphan vbmeta repack"; cat nofoot.err; }
 yes NEWRAMDISK | head -c 30000 > rd2
 "$BIN/bootimg" repack avbimg --ramdisk rd2 -o stale.img >/dev/null 2>stale.err
 [ "$(wc -c < stale.img)" = 1048576 ] && ok "repack: the partition size is kept" || bad "repack size $(wc -c < stale.img)"
