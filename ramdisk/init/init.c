@@ -40,7 +40,7 @@
 #include "readat.h"
 #include "strfmt.h"
 
-#define CONF_MAX	 4096
+#define CONF_MAX	 4097  /* lib/probe/init.conf: 4 KiB and the NUL */
 #define SETTING_MAX	 256   /* a setting's value, root=, init= */
 #define SETTING_NUM_MAX	 16    /* a number setting (watch, budget...), dry_run */
 #define FSTYPE_MAX	 32    /* rootfstype= */
