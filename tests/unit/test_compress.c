@@ -11,6 +11,7 @@
 #include "compress.h"
 #include "cpio.h"
 #include "payload.h"
+#include "testimg.h"
 
 static const enum comp writable[] = {COMP_GZIP, COMP_LZ4_LEGACY, COMP_XZ,
 				     COMP_LZMA, COMP_BZIP2,	 COMP_ZSTD};
@@ -20,11 +21,6 @@ static const enum comp readable[] = {COMP_GZIP, COMP_LZ4_LEGACY, COMP_LZ4_FRAME,
 				     COMP_LZMA, COMP_BZIP2,	 COMP_ZSTD};
 #define NREADABLE (sizeof(readable) / sizeof(readable[0]))
 
-struct buf {
-	uint8_t *p;
-	size_t n;
-};
-
 static void fill(uint8_t *p, size_t n, unsigned seed)
 {
 	for (size_t i = 0; i < n; i++)
@@ -32,31 +28,7 @@ static void fill(uint8_t *p, size_t n, unsigned seed)
 }
 
 /* in compressed as c at its default level (lz4 frame: LZ4F's defaults). */
-static struct buf zip(enum comp c, const uint8_t *in, size_t n)
-{
-	struct buf b;
-
-	if (c == COMP_LZ4_FRAME) {
-		size_t cap = LZ4F_compressFrameBound(n, NULL);
-		b.p = malloc(cap);
-		b.n = LZ4F_compressFrame(b.p, cap, in, n, NULL);
-		cr_assert(!LZ4F_isError(b.n));
-	} else {
-		struct mem_sink ms;
-		struct zsink *zs;
-		mem_sink_init(&ms);
-		cr_assert_eq(zsink_new(c, comp_default_level(c), &ms.s, &zs), 0, "%s",
-			     comp_name(c));
-		cr_assert_eq(zsink_sink(zs)->write(zsink_sink(zs)->ctx, in, n), 0);
-		cr_assert_eq(zsink_finish(zs), 0);
-		zsink_free(zs);
-		b.p = ms.buf;
-		b.n = ms.len;
-	}
-	return b;
-}
-
-static void cat(struct buf *b, const void *p, size_t n)
+static void cat(struct blob *b, const void *p, size_t n)
 {
 	b->p = realloc(b->p, b->n + n + 1);
 	memcpy(b->p + b->n, p, n);
@@ -64,7 +36,7 @@ static void cat(struct buf *b, const void *p, size_t n)
 }
 
 /* Decompress as comp_detect says; expect exactly want. */
-static void expect_output(const struct buf *b, const uint8_t *want, size_t n, const char *what)
+static void expect_output(const struct blob *b, const uint8_t *want, size_t n, const char *what)
 {
 	const char *unsup;
 	enum comp c = comp_detect(b->p, b->n, &unsup);
@@ -80,7 +52,7 @@ static void expect_output(const struct buf *b, const uint8_t *want, size_t n, co
 }
 
 /* Expect err, with d.msg holding "@0x<at>". */
-static void expect_error(const struct buf *b, int want, size_t at, const char *what)
+static void expect_error(const struct blob *b, int want, size_t at, const char *what)
 {
 	const char *unsup;
 	enum comp c = comp_detect(b->p, b->n, &unsup);
@@ -105,7 +77,7 @@ Test(codec, round_trip_every_format_and_cap)
 	fill(in, n, 1);
 	for (size_t k = 0; k < NREADABLE; k++) {
 		enum comp c = readable[k];
-		struct buf b = zip(c, in, n);
+		struct blob b = test_zip(c, in, n);
 		struct decomp_info info;
 		struct diag d = {{0}};
 		const char *what;
@@ -141,7 +113,7 @@ Test(codec, every_level_writes_what_reads_back)
 		for (int lv = t[i].lo; lv <= t[i].hi; lv += t[i].hi - t[i].lo) {
 			struct mem_sink ms;
 			struct zsink *zs;
-			struct buf b;
+			struct blob b;
 			mem_sink_init(&ms);
 			cr_assert_eq(zsink_new(t[i].c, lv, &ms.s, &zs), 0);
 			cr_assert_eq(zsink_sink(zs)->write(zsink_sink(zs)->ctx, in, sizeof(in)), 0);
@@ -163,7 +135,7 @@ Test(codec, truncation_sweep)
 	fill(in, sizeof(in), 3);
 	for (size_t k = 0; k < NREADABLE; k++) {
 		enum comp c = readable[k];
-		struct buf b = zip(c, in, sizeof(in));
+		struct blob b = test_zip(c, in, sizeof(in));
 		for (size_t cut = 0; cut < b.n; cut++) {
 			struct diag d = {{0}};
 			uint8_t *out;
@@ -229,7 +201,8 @@ Test(codec, concatenated_streams_are_all_decoded)
 	fill(in, sizeof(in), 4);
 	for (size_t k = 0; k < NREADABLE; k++) {
 		enum comp c = readable[k];
-		struct buf a = zip(c, in, 5000), b = zip(c, in + 5000, sizeof(in) - 5000);
+		struct blob a = test_zip(c, in, 5000),
+			    b = test_zip(c, in + 5000, sizeof(in) - 5000);
 		struct decomp_info info;
 		struct diag d = {{0}};
 		uint8_t *out;
@@ -249,7 +222,7 @@ Test(codec, concatenated_streams_are_all_decoded)
 Test(codec, mixed_streams)
 {
 	uint8_t in[9000];
-	struct buf all = {NULL, 0};
+	struct blob all = {NULL, 0};
 	size_t part = sizeof(in) / NREADABLE;
 	struct decomp_info info;
 	struct diag d = {{0}};
@@ -259,7 +232,7 @@ Test(codec, mixed_streams)
 	fill(in, sizeof(in), 5);
 	for (size_t k = 0; k < NREADABLE; k++) {
 		size_t n = k + 1 == NREADABLE ? sizeof(in) - k * part : part;
-		struct buf b = zip(readable[(k + 3) % NREADABLE], in + k * part, n);
+		struct blob b = test_zip(readable[(k + 3) % NREADABLE], in + k * part, n);
 		cat(&all, b.p, b.n);
 		cat(&all, "\0\0\0", k % 4); /* and some padding */
 		free(b.p);
@@ -281,7 +254,7 @@ Test(codec, nul_padding_after_the_end_is_fine)
 	fill(in, sizeof(in), 6);
 	for (size_t k = 0; k < NREADABLE; k++)
 		for (size_t i = 0; i < sizeof(pads) / sizeof(pads[0]); i++) {
-			struct buf b = zip(readable[k], in, sizeof(in));
+			struct blob b = test_zip(readable[k], in, sizeof(in));
 			char what[64];
 			cat(&b, zero, pads[i]);
 			snprintf(what, sizeof(what), "%s + %zu NULs", comp_name(readable[k]),
@@ -304,7 +277,7 @@ Test(codec, junk_after_the_end_names_its_offset)
 	fill(in, sizeof(in), 7);
 	for (size_t k = 0; k < NREADABLE; k++)
 		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-			struct buf b = zip(readable[k], in, sizeof(in));
+			struct blob b = test_zip(readable[k], in, sizeof(in));
 			size_t end = b.n;
 			char what[64];
 			cat(&b, t[i].tail, t[i].n);
@@ -317,28 +290,28 @@ Test(codec, junk_after_the_end_names_its_offset)
 Test(codec, lz4_legacy_end_word)
 {
 	uint8_t in[6000];
-	struct buf a, b;
+	struct blob a, b;
 	size_t end;
 
 	fill(in, sizeof(in), 8);
 	/* a zero word ends the stream; another stream may follow */
-	a = zip(COMP_LZ4_LEGACY, in, 2000);
-	b = zip(COMP_LZ4_LEGACY, in + 2000, 4000);
+	a = test_zip(COMP_LZ4_LEGACY, in, 2000);
+	b = test_zip(COMP_LZ4_LEGACY, in + 2000, 4000);
 	cat(&a, "\0\0\0\0\0\0", 6);
 	cat(&a, b.p, b.n);
 	expect_output(&a, in, sizeof(in), "legacy, 0 word, NULs, legacy");
 	free(b.p);
 	free(a.p);
 	/* or a stream in another format */
-	b = zip(COMP_GZIP, in + 2000, 4000);
-	a = zip(COMP_LZ4_LEGACY, in, 2000);
+	b = test_zip(COMP_GZIP, in + 2000, 4000);
+	a = test_zip(COMP_LZ4_LEGACY, in, 2000);
 	cat(&a, "\0\0\0\0", 4);
 	cat(&a, b.p, b.n);
 	expect_output(&a, in, sizeof(in), "legacy, 0 word, gzip");
 	free(b.p);
 	free(a.p);
 	/* but not junk */
-	a = zip(COMP_LZ4_LEGACY, in, 2000);
+	a = test_zip(COMP_LZ4_LEGACY, in, 2000);
 	end = a.n;
 	cat(&a, "\0\0\0\0JUNK", 8);
 	expect_error(&a, -EBADMSG, end + 4, "legacy, 0 word, junk");
@@ -349,17 +322,17 @@ Test(codec, lz4_legacy_end_word)
 Test(codec, lz4_lg_size_trailer)
 {
 	uint8_t in[3000], w[4];
-	struct buf b;
+	struct blob b;
 	size_t end;
 
 	fill(in, sizeof(in), 9);
-	b = zip(COMP_LZ4_LEGACY, in, sizeof(in));
+	b = test_zip(COMP_LZ4_LEGACY, in, sizeof(in));
 	put_le32(w, sizeof(in));
 	cat(&b, w, 4);
 	cat(&b, "\0\0", 2);
 	expect_output(&b, in, sizeof(in), "lz4_lg");
 	free(b.p);
-	b = zip(COMP_LZ4_LEGACY, in, sizeof(in));
+	b = test_zip(COMP_LZ4_LEGACY, in, sizeof(in));
 	end = b.n;
 	put_le32(w, sizeof(in) + 1); /* not the size: a block past the end */
 	cat(&b, w, 4);
@@ -375,7 +348,8 @@ Test(codec, skippable_frames)
 
 	fill(in, sizeof(in), 10);
 	for (size_t k = 0; k < 2; k++) {
-		struct buf a = {NULL, 0}, x = zip(cs[k], in, 2000), y = zip(cs[k], in + 2000, 3000);
+		struct blob a = {NULL, 0}, x = test_zip(cs[k], in, 2000),
+			    y = test_zip(cs[k], in + 2000, 3000);
 		put_le32(h, SKIPPABLE_MAGIC + 3);
 		put_le32(h + 4, 5);
 		cat(&a, h, 8);
@@ -404,7 +378,7 @@ Test(codec, cpio_then_compressed)
 	struct cpio_writer w;
 	struct cpio_reader r;
 	struct cpio_entry e;
-	struct buf b, z;
+	struct blob b, z;
 	uint8_t in[7000];
 	uint8_t *want;
 	size_t arc;
@@ -422,7 +396,7 @@ Test(codec, cpio_then_compressed)
 		;
 	arc = r.pos;
 	cr_assert_lt(arc, b.n);
-	z = zip(COMP_XZ, in, sizeof(in));
+	z = test_zip(COMP_XZ, in, sizeof(in));
 	cat(&b, z.p, z.n);
 	want = malloc(arc + sizeof(in));
 	memcpy(want, b.p, arc);
@@ -463,7 +437,7 @@ Test(codec, kernel_flavour_headers)
 		free(ms.buf);
 	}
 	{
-		struct buf b = zip(COMP_LZMA, in, sizeof(in));
+		struct blob b = test_zip(COMP_LZMA, in, sizeof(in));
 		cr_expect_eq(b.p[0], 0x5d);
 		cr_expect_eq(get_le32(b.p + 1), 1u << 20);
 		cr_expect_eq(get_le64(b.p + 5), UINT64_MAX);
@@ -478,8 +452,8 @@ Test(codec, decoder_memory_is_capped)
 				       0xff, 0xff, 0xff, 0xff, 0,    0,	   0,	 0,    0};
 	/* zstd frame header: window descriptor 0xa0 (2^30), then an empty raw block */
 	static const uint8_t zstd[] = {0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa0, 0x01, 0x00, 0x00};
-	struct buf a = {(uint8_t *)(uintptr_t)lzma, sizeof(lzma)},
-		   z = {(uint8_t *)(uintptr_t)zstd, sizeof(zstd)};
+	struct blob a = {(uint8_t *)(uintptr_t)lzma, sizeof(lzma)},
+		    z = {(uint8_t *)(uintptr_t)zstd, sizeof(zstd)};
 
 	expect_error(&a, -EFBIG, 0, "lzma, 2 GiB dictionary");
 	expect_error(&z, -EFBIG, 0, "zstd, 1 GiB window");
@@ -572,13 +546,13 @@ Test(codec, names_levels_and_magics)
 Test(codec, lzop_is_refused_by_name)
 {
 	uint8_t in[100];
-	struct buf b;
+	struct blob b;
 	struct diag d = {{0}};
 	uint8_t *out;
 	size_t len, end;
 
 	fill(in, sizeof(in), 13);
-	b = zip(COMP_GZIP, in, sizeof(in));
+	b = test_zip(COMP_GZIP, in, sizeof(in));
 	end = b.n;
 	cat(&b, "\x89LZO\0\r\n\x1a\n", 9);
 	cr_expect_eq(decompress_all(COMP_GZIP, b.p, b.n, 1000, &out, &len, &d), -ENOTSUP);

@@ -12,42 +12,22 @@
 #include "compress.h"
 #include "fileio.h"
 #include "kernel.h"
-
-struct buf {
-	uint8_t *p;
-	size_t n;
-};
-
-static struct buf zip(enum comp c, const uint8_t *in, size_t n)
-{
-	struct mem_sink ms;
-	struct zsink *zs;
-	struct buf b;
-
-	mem_sink_init(&ms);
-	cr_assert_eq(zsink_new(c, comp_default_level(c), &ms.s, &zs), 0);
-	cr_assert_eq(zsink_sink(zs)->write(zsink_sink(zs)->ctx, in, n), 0);
-	cr_assert_eq(zsink_finish(zs), 0);
-	zsink_free(zs);
-	b.p = ms.buf;
-	b.n = ms.len;
-	return b;
-}
+#include "testimg.h"
 
 /* A made-up vmlinux: code-like noise, the banner, an IKCFG block. */
-static struct buf vmlinux(bool config)
+static struct blob vmlinux(bool config)
 {
 	static const char ver[] = "Linux version 6.1.0-77-test (builder@host) (gcc 12) #1 SMP\n";
 	static const char cfg[] =
 	    "CONFIG_IKCONFIG=y\nCONFIG_TOUCHSCREEN_GOODIX=m\n# CONFIG_X is not set\n";
-	struct buf v = {malloc(300000), 300000}, z = {0};
+	struct blob v = {malloc(300000), 300000}, z = {0};
 	size_t at = 0;
 
 	for (size_t i = 0; i < v.n; i++)
 		v.p[i] = (uint8_t)(i * 2654435761u >> 13);
 	memcpy(v.p + 200000, ver, sizeof(ver) - 1);
 	if (config) {
-		z = zip(COMP_GZIP, (const uint8_t *)cfg, sizeof(cfg) - 1);
+		z = test_zip(COMP_GZIP, (const uint8_t *)cfg, sizeof(cfg) - 1);
 		at = 250000;
 		memcpy(v.p + at, "IKCFG_ST", 8);
 		memcpy(v.p + at + 8, z.p, z.n);
@@ -59,9 +39,9 @@ static struct buf vmlinux(bool config)
 
 /* A zImage: header with the magic, decompressor-like bytes up to `at`, the
  * payload, a size word, a tail. */
-static struct buf zimage(const struct buf *payload, size_t at)
+static struct blob zimage(const struct blob *payload, size_t at)
 {
-	struct buf k = {calloc(1, at + payload->n + 4096), at + payload->n + 4096};
+	struct blob k = {calloc(1, at + payload->n + 4096), at + payload->n + 4096};
 
 	for (size_t i = 0x30; i < at; i++)
 		k.p[i] = (uint8_t)(i * 40503u >> 7);
@@ -71,7 +51,7 @@ static struct buf zimage(const struct buf *payload, size_t at)
 	return k;
 }
 
-static void inspect(const struct buf *k, struct kernel_info *ki, uint8_t **cfg, size_t *cl)
+static void inspect(const struct blob *k, struct kernel_info *ki, uint8_t **cfg, size_t *cl)
 {
 	int fd = memfd_create("kernel", 0);
 	struct diag d;
@@ -88,10 +68,10 @@ Test(kernel, payload_found_anywhere_in_a_zimage_each_format)
 					 COMP_LZ4_LEGACY, COMP_ZSTD, COMP_BZIP2};
 	static const enum payload_fmt want[] = {PF_GZIP,       PF_XZ,	PF_LZMA,
 						PF_LZ4_LEGACY, PF_ZSTD, PF_BZIP2};
-	struct buf v = vmlinux(true);
+	struct blob v = vmlinux(true);
 
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
-		struct buf z = zip(fmts[i], v.p, v.n), k = zimage(&z, 0xd928 + 17 * i);
+		struct blob z = test_zip(fmts[i], v.p, v.n), k = zimage(&z, 0xd928 + 17 * i);
 		struct kernel_info ki;
 		uint8_t *cfg;
 		size_t cl;
@@ -118,7 +98,7 @@ Test(kernel, payload_found_anywhere_in_a_zimage_each_format)
 
 Test(kernel, image_gz_and_plain_image)
 {
-	struct buf v = vmlinux(false), z = zip(COMP_GZIP, v.p, v.n);
+	struct blob v = vmlinux(false), z = test_zip(COMP_GZIP, v.p, v.n);
 	struct kernel_info ki;
 	uint8_t *cfg;
 	size_t cl;
@@ -139,7 +119,7 @@ Test(kernel, image_gz_and_plain_image)
 
 Test(kernel, magics_in_noise_are_not_a_payload)
 {
-	struct buf k = {calloc(1, 200000), 200000};
+	struct blob k = {calloc(1, 200000), 200000};
 	struct kernel_info ki;
 	uint8_t *cfg;
 	size_t cl;
@@ -161,7 +141,7 @@ Test(kernel, magics_in_noise_are_not_a_payload)
 
 Test(kernel, a_cut_payload_still_gives_what_decodes)
 {
-	struct buf v = vmlinux(false), z = zip(COMP_XZ, v.p, v.n);
+	struct blob v = vmlinux(false), z = test_zip(COMP_XZ, v.p, v.n);
 	struct kernel_info ki;
 	uint8_t *cfg;
 	size_t cl;

@@ -1,5 +1,7 @@
 #include "testimg.h"
 
+#include <criterion/criterion.h>
+#include <lz4frame.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,4 +192,28 @@ const char *blob_to_file(const struct blob *b, const char *name)
 		abort();
 	fclose(f);
 	return path;
+}
+
+struct blob test_zip(enum comp c, const uint8_t *in, size_t n)
+{
+	struct blob b;
+
+	if (c == COMP_LZ4_FRAME) {
+		size_t cap = LZ4F_compressFrameBound(n, NULL);
+		b.p = malloc(cap);
+		b.n = LZ4F_compressFrame(b.p, cap, in, n, NULL);
+		cr_assert(!LZ4F_isError(b.n));
+	} else {
+		struct mem_sink ms;
+		struct zsink *zs;
+		mem_sink_init(&ms);
+		cr_assert_eq(zsink_new(c, comp_default_level(c), &ms.s, &zs), 0, "%s",
+			     comp_name(c));
+		cr_assert_eq(zsink_sink(zs)->write(zsink_sink(zs)->ctx, in, n), 0);
+		cr_assert_eq(zsink_finish(zs), 0);
+		zsink_free(zs);
+		b.p = ms.buf;
+		b.n = ms.len;
+	}
+	return b;
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compress.h"
+
 struct blob {
 	uint8_t *p;
 	size_t n;
@@ -27,5 +29,9 @@ int vector_sha256(const char *name, char out[65]);
 
 /* A file holding b; returns its path (static buffer). */
 const char *blob_to_file(const struct blob *b, const char *name);
+
+/* in compressed with c at its default level (an lz4 frame through liblz4,
+ * the rest through the library's writers); asserts it worked. */
+struct blob test_zip(enum comp c, const uint8_t *in, size_t n);
 
 #endif
