@@ -136,3 +136,22 @@ void strbuf_add(struct strbuf *b, const char *fmt, ...)
 		b->cap = cap;
 	}
 }
+
+void strbuf_put(struct strbuf *b, const void *s, size_t n)
+{
+	if (b->oom || !n)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = (b->n + n + 1) * 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}

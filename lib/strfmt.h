@@ -19,8 +19,8 @@
  * pieces; the v forms take a va_list. Buffer sizes: textsize.h.
  *
  *   strbuf_add()   text of no fixed size (the unpack manifest, a unified
- *                  diff): the buffer grows, nothing is cut; out of memory is
- *                  remembered (oom) and said once, by the caller, at the end.
+ *   strbuf_put()   diff, a spec, an edited file): the buffer grows, nothing is cut; out of memory
+ * is remembered (oom) and said once, by the caller, at the end.
  *
  * (They also keep gcc's -Wformat-truncation=2 quiet: it looks at snprintf
  * calls, whose cuts these functions handle, not at calls through them.)
@@ -64,5 +64,7 @@ struct strbuf {
 	bool oom;
 };
 void strbuf_add(struct strbuf *b, const char *fmt, ...) STRFMT_CHECK(2, 3);
+/* Append n bytes of s (any bytes; p stays NUL-terminated after them). */
+void strbuf_put(struct strbuf *b, const void *s, size_t n);
 
 #endif

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,52 +17,11 @@
 #include "rd_internal.h"
 #include "strfmt.h"
 
-/* ---- a line, grown as needed ------------------------------------------------------ */
+/* ---- a line, grown as needed (lib/strfmt's strbuf) --------------------------------- */
 
-struct line {
-	char *p;
-	size_t n, cap;
-	bool oom;
-};
-
-static void put(struct line *l, const char *s, size_t n)
+static void put_str(struct strbuf *l, const char *s)
 {
-	if (l->oom)
-		return;
-	if (l->n + n + 1 > l->cap) {
-		size_t cap = (l->n + n + 1) * 2;
-		char *p = realloc(l->p, cap);
-		if (!p) {
-			l->oom = true;
-			return;
-		}
-		l->p = p;
-		l->cap = cap;
-	}
-	memcpy(l->p + l->n, s, n);
-	l->n += n;
-	l->p[l->n] = 0;
-}
-
-static void put_str(struct line *l, const char *s)
-{
-	put(l, s, strlen(s));
-}
-
-static void putf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct line *l, const char *fmt, ...)
-{
-	char buf[NUM_TEXT_MAX + LABEL_MAX]; /* a number or a short word */
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vstrfmt(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0) /* a field's number or word: never this long */
-		l->oom = true;
-	else
-		put(l, buf, (size_t)n);
+	strbuf_put(l, s, strlen(s));
 }
 
 /* Bytes that a field may hold bare: printable ASCII but space, '"', '\'
@@ -79,11 +37,11 @@ static bool bare(const char *s, size_t n)
 }
 
 /* " FIELD": bare, or quoted with escape.h's escapes (the parser's). */
-static void field(struct line *l, const char *s, size_t n)
+static void field(struct strbuf *l, const char *s, size_t n)
 {
-	put(l, " ", 1);
+	strbuf_put(l, " ", 1);
 	if (bare(s, n)) {
-		put(l, s, n);
+		strbuf_put(l, s, n);
 		return;
 	}
 	size_t need = esc_bytes(NULL, 0, s, n, true);
@@ -93,13 +51,13 @@ static void field(struct line *l, const char *s, size_t n)
 		return;
 	}
 	esc_bytes(q, need + 1, s, n, true);
-	put(l, "\"", 1);
-	put(l, q, need);
-	put(l, "\"", 1);
+	strbuf_put(l, "\"", 1);
+	strbuf_put(l, q, need);
+	strbuf_put(l, "\"", 1);
 	free(q);
 }
 
-static void field_str(struct line *l, const char *s)
+static void field_str(struct strbuf *l, const char *s)
 {
 	field(l, s, strlen(s));
 }
@@ -162,37 +120,37 @@ out:
 
 /* ---- lines --------------------------------------------------------------------------- */
 
-static void dev_attr(struct line *l, const char *key, uint32_t maj, uint32_t min)
+static void dev_attr(struct strbuf *l, const char *key, uint32_t maj, uint32_t min)
 {
 	if (maj || min)
-		putf(l, " %s=%u:%u", key, (unsigned)maj, (unsigned)min);
+		strbuf_add(l, " %s=%u:%u", key, (unsigned)maj, (unsigned)min);
 }
 
 /* What an entry's header holds beyond gen_init_cpio's fields. */
-static void attrs(struct line *l, const struct rd_entry *e, bool size0)
+static void attrs(struct strbuf *l, const struct rd_entry *e, bool size0)
 {
 	const uint32_t *f = e->m.f;
 	uint32_t mode = f[CF_MODE];
 
-	putf(l, " ino=%u", (unsigned)f[CF_INO]);
+	strbuf_add(l, " ino=%u", (unsigned)f[CF_INO]);
 	if (f[CF_NLINK] != (S_ISDIR(mode) ? 2u : 1u))
-		putf(l, " nlink=%u", (unsigned)f[CF_NLINK]);
-	putf(l, " mtime=%u", (unsigned)f[CF_MTIME]);
+		strbuf_add(l, " nlink=%u", (unsigned)f[CF_NLINK]);
+	strbuf_add(l, " mtime=%u", (unsigned)f[CF_MTIME]);
 	dev_attr(l, "dev", f[CF_DEVMAJOR], f[CF_DEVMINOR]);
 	if (!S_ISCHR(mode) && !S_ISBLK(mode))
 		dev_attr(l, "rdev", f[CF_RDEVMAJOR], f[CF_RDEVMINOR]);
 	if (mode & ~(uint32_t)(S_IFMT | 07777))
-		putf(l, " mode=0%o", (unsigned)mode);
+		strbuf_add(l, " mode=0%o", (unsigned)mode);
 	if (size0)
-		put(l, " size=0", 7);
+		strbuf_put(l, " size=0", 7);
 	if (e->m.crc)
-		put(l, " magic=070702", 13);
+		strbuf_put(l, " magic=070702", 13);
 	if (e->m.crc ? f[CF_CHECK] != byte_sum(e->data, f[CF_FILESIZE]) : f[CF_CHECK] != 0)
-		putf(l, " check=%u", (unsigned)f[CF_CHECK]);
+		strbuf_add(l, " check=%u", (unsigned)f[CF_CHECK]);
 }
 
 /* LOCATION: the extracted copy, files/NAME (a hard link's data-carrying name). */
-static void location(struct line *l, const char *files, const char *name)
+static void location(struct strbuf *l, const char *files, const char *name)
 {
 	size_t fl = strlen(files), nl = strlen(name);
 	char *p = malloc(fl + nl + 2);
@@ -206,7 +164,7 @@ static void location(struct line *l, const char *files, const char *name)
 	free(p);
 }
 
-static void entry_line(struct line *l, const struct ramdisk *rd, size_t i, const char *files,
+static void entry_line(struct strbuf *l, const struct ramdisk *rd, size_t i, const char *files,
 		       const uint32_t *head, const uint32_t *carry)
 {
 	const struct rd_entry *e = &rd->v[i], *c = &rd->v[carry[head[i]]];
@@ -221,21 +179,22 @@ static void entry_line(struct line *l, const struct ramdisk *rd, size_t i, const
 
 	for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++)
 		if (verbs[k].type == (mode & S_IFMT))
-			put(l, verbs[k].verb, strlen(verbs[k].verb));
+			strbuf_put(l, verbs[k].verb, strlen(verbs[k].verb));
 	field_str(l, name);
 	if (S_ISREG(mode))
 		location(l, files, c->name);
 	else if (S_ISLNK(mode))
 		field(l, (const char *)e->data, f[CF_FILESIZE]);
-	putf(l, " %04o %u %u", (unsigned)(mode & 07777), (unsigned)f[CF_UID], (unsigned)f[CF_GID]);
+	strbuf_add(l, " %04o %u %u", (unsigned)(mode & 07777), (unsigned)f[CF_UID],
+		   (unsigned)f[CF_GID]);
 	if (S_ISCHR(mode) || S_ISBLK(mode))
-		putf(l, " %c %u %u", S_ISBLK(mode) ? 'b' : 'c', (unsigned)f[CF_RDEVMAJOR],
-		     (unsigned)f[CF_RDEVMINOR]);
+		strbuf_add(l, " %c %u %u", S_ISBLK(mode) ? 'b' : 'c', (unsigned)f[CF_RDEVMAJOR],
+			   (unsigned)f[CF_RDEVMINOR]);
 	attrs(l, e, S_ISREG(mode) && c != e && !f[CF_FILESIZE] && c->m.f[CF_FILESIZE]);
-	put(l, "\n", 1);
+	strbuf_put(l, "\n", 1);
 }
 
-static void trailer_line(struct line *l, const struct rd_trailer *t)
+static void trailer_line(struct strbuf *l, const struct rd_trailer *t)
 {
 	static const struct {
 		enum cpio_field f;
@@ -243,28 +202,28 @@ static void trailer_line(struct line *l, const struct rd_trailer *t)
 	} fs[] = {{CF_INO, "ino"}, {CF_UID, "uid"}, {CF_GID, "gid"}, {CF_MTIME, "mtime"}};
 	const uint32_t *f = t->m.f;
 
-	put(l, "trailer", 7);
+	strbuf_put(l, "trailer", 7);
 	for (size_t k = 0; k < sizeof(fs) / sizeof(fs[0]); k++)
 		if (f[fs[k].f])
-			putf(l, " %s=%u", fs[k].key, (unsigned)f[fs[k].f]);
+			strbuf_add(l, " %s=%u", fs[k].key, (unsigned)f[fs[k].f]);
 	if (f[CF_MODE])
-		putf(l, " mode=0%o", (unsigned)f[CF_MODE]);
+		strbuf_add(l, " mode=0%o", (unsigned)f[CF_MODE]);
 	if (f[CF_NLINK] != 1)
-		putf(l, " nlink=%u", (unsigned)f[CF_NLINK]);
+		strbuf_add(l, " nlink=%u", (unsigned)f[CF_NLINK]);
 	dev_attr(l, "dev", f[CF_DEVMAJOR], f[CF_DEVMINOR]);
 	dev_attr(l, "rdev", f[CF_RDEVMAJOR], f[CF_RDEVMINOR]);
 	if (t->m.crc)
-		put(l, " magic=070702", 13);
+		strbuf_put(l, " magic=070702", 13);
 	if (f[CF_CHECK])
-		putf(l, " check=%u", (unsigned)f[CF_CHECK]);
+		strbuf_add(l, " check=%u", (unsigned)f[CF_CHECK]);
 	if (t->align512)
-		put(l, " align=512", 10);
+		strbuf_put(l, " align=512", 10);
 	else
-		putf(l, " pad=%llu", (unsigned long long)t->pad);
-	put(l, "\n", 1);
+		strbuf_add(l, " pad=%llu", (unsigned long long)t->pad);
+	strbuf_put(l, "\n", 1);
 }
 
-static int flush(struct line *l, struct sink *out, struct diag *d)
+static int flush(struct strbuf *l, struct sink *out, struct diag *d)
 {
 	int err;
 
@@ -280,7 +239,7 @@ int rd_spec_write(const struct ramdisk *rd, const char *files, const char *compr
 {
 	uint32_t *head = malloc((rd->n ? rd->n : 1) * sizeof(*head));
 	uint32_t *carry = malloc((rd->n ? rd->n : 1) * sizeof(*carry));
-	struct line l = {0};
+	struct strbuf l = {0};
 	size_t t = 0;
 	int err;
 
@@ -300,7 +259,7 @@ int rd_spec_write(const struct ramdisk *rd, const char *files, const char *compr
 		"# change the files, or owners and modes here, and only those entries change.\n"
 		"exact\n");
 	if (compression && *compression)
-		putf(&l, "compression %s\n", compression);
+		strbuf_add(&l, "compression %s\n", compression);
 	for (size_t i = 0; i < rd->n && (err = flush(&l, out, d)) == 0; i++) {
 		for (; t < rd->ntr && t < rd->v[i].arch; t++)
 			trailer_line(&l, &rd->tr[t]);

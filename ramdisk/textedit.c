@@ -38,47 +38,23 @@ static bool line_is(const uint8_t *p, const struct tline *l, const char *s)
 	return strlen(s) == l->len && !memcmp(p + l->start, s, l->len);
 }
 
-struct obuf {
-	uint8_t *p;
-	size_t n, cap;
-	bool oom;
-};
-
-static void put(struct obuf *o, const void *s, size_t n)
-{
-	if (o->oom || !n)
-		return;
-	if (o->n + n > o->cap) {
-		size_t cap = (o->n + n) * 2 + 64;
-		uint8_t *q = realloc(o->p, cap);
-		if (!q) {
-			o->oom = true;
-			return;
-		}
-		o->p = q;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->n, s, n);
-	o->n += n;
-}
-
 /* A new line with the ending of the line l it stands for ("\n" if none). */
-static void put_line(struct obuf *o, const uint8_t *p, const struct tline *l, const char *s)
+static void put_line(struct strbuf *o, const uint8_t *p, const struct tline *l, const char *s)
 {
-	put(o, s, strlen(s));
+	strbuf_put(o, s, strlen(s));
 	if (l && l->eol)
-		put(o, p + l->start + l->len, l->eol);
+		strbuf_put(o, p + l->start + l->len, l->eol);
 	else if (!l)
-		put(o, "\n", 1);
+		strbuf_put(o, "\n", 1);
 }
 
-static void put_orig(struct obuf *o, const uint8_t *p, const struct tline *l)
+static void put_orig(struct strbuf *o, const uint8_t *p, const struct tline *l)
 {
-	put(o, p + l->start, l->len + l->eol);
+	strbuf_put(o, p + l->start, l->len + l->eol);
 }
 
 /* 1 with r->out when the output differs from the input, 0 (freed) if not. */
-static int finish(struct obuf *o, const uint8_t *p, size_t n, struct te_result *r, struct diag *d,
+static int finish(struct strbuf *o, const uint8_t *p, size_t n, struct te_result *r, struct diag *d,
 		  const char *why)
 {
 	if (o->oom) {
@@ -90,7 +66,7 @@ static int finish(struct obuf *o, const uint8_t *p, size_t n, struct te_result *
 		r->why = why;
 		return 0;
 	}
-	r->out = o->p ? o->p : malloc(1);
+	r->out = o->p ? (uint8_t *)o->p : malloc(1);
 	r->outn = o->n;
 	return r->out ? 1 : diag_set(d, -ENOMEM, "out of memory");
 }
@@ -220,7 +196,7 @@ static bool has_line(const uint8_t *p, size_t n, const char *s)
 static int edit_lines(const uint8_t *p, size_t n, const char *pattern, bool regex, const char *text,
 		      struct te_result *r, struct diag *d)
 {
-	struct obuf o = {0};
+	struct strbuf o = {0};
 	struct matcher m;
 	struct tline l;
 	size_t hits = 0;
@@ -298,7 +274,7 @@ static bool has_block(const uint8_t *p, size_t n, const char *const *text, size_
 static int sections(const uint8_t *p, size_t n, const char *begin, const char *end,
 		    const char *const *text, size_t ntext, struct te_result *r, struct diag *d)
 {
-	struct obuf o = {0};
+	struct strbuf o = {0};
 	struct tline l, last;
 	size_t found = 0, lineno = 0;
 	char bb[ESC_SHOW_MAX], eb[ESC_SHOW_MAX];
@@ -386,7 +362,7 @@ static int check_key(const char *key, struct diag *d)
 static int props(const uint8_t *p, size_t n, const char *key, const char *value,
 		 struct te_result *r, struct diag *d)
 {
-	struct obuf o = {0};
+	struct strbuf o = {0};
 	struct tline l;
 	size_t hits = 0;
 	int err;
@@ -411,7 +387,7 @@ static int props(const uint8_t *p, size_t n, const char *key, const char *value,
 	}
 	if (!hits && value) {
 		if (n && p[n - 1] != '\n')
-			put(&o, "\n", 1);
+			strbuf_put(&o, "\n", 1);
 		put_line(&o, p, NULL, kv);
 	}
 	free(kv);
@@ -484,7 +460,7 @@ static bool span_is(const uint8_t *p, struct span s, const char *v)
 int te_fstab(const uint8_t *p, size_t n, const char *mountpoint, unsigned field, const char *value,
 	     struct te_result *r, struct diag *d)
 {
-	struct obuf o = {0};
+	struct strbuf o = {0};
 	struct tline l;
 	struct span f[8];
 	size_t hits = 0, lineno = 0, mounted_value = 0;
@@ -513,10 +489,10 @@ int te_fstab(const uint8_t *p, size_t n, const char *mountpoint, unsigned field,
 					esc_show(mb, mountpoint), k, field);
 		}
 		hits++;
-		put(&o, p + l.start, f[field - 1].at - l.start);
-		put(&o, value, strlen(value));
-		put(&o, p + f[field - 1].at + f[field - 1].len,
-		    l.start + l.len + l.eol - (f[field - 1].at + f[field - 1].len));
+		strbuf_put(&o, p + l.start, f[field - 1].at - l.start);
+		strbuf_put(&o, value, strlen(value));
+		strbuf_put(&o, p + f[field - 1].at + f[field - 1].len,
+			   l.start + l.len + l.eol - (f[field - 1].at + f[field - 1].len));
 	}
 	if (!hits && !o.oom) {
 		free(o.p);

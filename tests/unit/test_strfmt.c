@@ -126,5 +126,8 @@ Test(strfmt, strbuf_grows_without_cutting)
 	cr_expect_str_eq(b.p, want);
 	strbuf_add(&b, "%s", "");
 	cr_expect_eq(b.n, n, "an empty piece adds nothing");
+	strbuf_put(&b, "a\0b", 3); /* any bytes */
+	cr_expect_eq(b.n, n + 3);
+	cr_expect(!memcmp(b.p + n, "a\0b", 4), "the bytes, then a NUL");
 	free(b.p);
 }
