@@ -364,6 +364,18 @@ back:
 	return err ? err : -EBUSY;
 }
 
+/* A device the rule does not touch, recorded with its modalias; the rule stands. */
+static int left_alone(struct probe *p, const struct rule *ru, const struct match *m, bool of_node,
+		      const char *drv, const char *status, const char *alias)
+{
+	char esc[PROBE_VALUE_MAX * 4];
+
+	probe_esc(alias, strlen(alias), esc, sizeof(esc), true);
+	probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s status=%s modalias=\"%s\"",
+		  ru->cls, m->bus, m->addr, of_node ? "yes" : "no", drv, status, esc);
+	return 0;
+}
+
 /*
  * After a rule's loads, the device it matched: when it exists (a DT node
  * with its interrupt, GPIOs and supplies), a driver of the loaded modules
@@ -382,7 +394,7 @@ back:
 static int settle_device(struct probe *p, const struct rule *ru, const struct match *m)
 {
 	char drv[DRIVER_NAME_MAX], nm[MODULE_NAME_MAX], was[DRIVER_NAME_MAX] = "";
-	char alias[PROBE_VALUE_MAX], esc[PROBE_VALUE_MAX * 4];
+	char alias[PROBE_VALUE_MAX];
 	const char *via = "load";
 	unsigned nload, nbuiltin;
 	bool of_node;
@@ -403,15 +415,9 @@ static int settle_device(struct probe *p, const struct rule *ru, const struct ma
 
 		if (mine == 0)
 			fm = probe_dev_for_module(p, m->bus, m->addr, nm, alias, sizeof(alias));
-		if (mine == 0 && fm != 1) { /* not known to be the rule's: left alone */
-			probe_esc(alias, strlen(alias), esc, sizeof(esc), true);
-			probe_log(p,
-				  "bound class=%s device=%d-%04x dt=%s driver=%s status=%s "
-				  "modalias=\"%s\"",
-				  ru->cls, m->bus, m->addr, of_node ? "yes" : "no", drv,
-				  fm == 0 ? "other-device" : "other-driver", esc);
-			return 0;
-		}
+		if (mine == 0 && fm != 1) /* not known to be the rule's: left alone */
+			return left_alone(p, ru, m, of_node, drv,
+					  fm == 0 ? "other-device" : "other-driver", alias);
 		err = 0;
 		if (mine == 0) {
 			memcpy(was, drv, sizeof(was));
@@ -429,15 +435,8 @@ static int settle_device(struct probe *p, const struct rule *ru, const struct ma
 			others = others || (a->kind == AK_LOAD && r == 0);
 			ours = r != 0;
 		}
-		if (others && !ours) {
-			probe_esc(alias, strlen(alias), esc, sizeof(esc), true);
-			probe_log(
-			    p,
-			    "bound class=%s device=%d-%04x dt=%s driver=none status=other-device "
-			    "modalias=\"%s\"",
-			    ru->cls, m->bus, m->addr, of_node ? "yes" : "no", esc);
-			return 0;
-		}
+		if (others && !ours)
+			return left_alone(p, ru, m, of_node, "none", "other-device", alias);
 		err =
 		    probe_dev_wait_driver(p, m->bus, m->addr, PROBE_BIND_WAIT_MS, drv, sizeof(drv));
 		if (err && nbuiltin && probe_dev_reprobe(p, m->bus, m->addr) == 0) {

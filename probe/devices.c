@@ -123,14 +123,13 @@ int probe_dev_module_driver(const struct probe *p, const char *mod, char *drv, s
 	return err;
 }
 
-int probe_dev_driver_write(struct probe *p, const char *drv, const char *file, int bus,
-			   unsigned addr)
+/* Write the device's name (B-00AA) to the sysfs file path. */
+static int write_dev_name(struct probe *p, const char *path, int bus, unsigned addr)
 {
-	char path[PROBE_PATH_MAX], dev[LABEL_MAX];
+	char dev[LABEL_MAX];
 	int fd, err = 0, n;
 
-	if (strfmt(dev, sizeof(dev), "%d-%04x", bus, addr & 0xffff) < 0 ||
-	    strfmt(path, sizeof(path), "sys/bus/i2c/drivers/%s/%s", drv, file) < 0)
+	if (strfmt(dev, sizeof(dev), "%d-%04x", bus, addr & 0xffff) < 0)
 		return -ENAMETOOLONG;
 	n = (int)strlen(dev);
 	if ((fd = probe_open(p, path, O_WRONLY)) < 0)
@@ -139,6 +138,16 @@ int probe_dev_driver_write(struct probe *p, const char *drv, const char *file, i
 		err = errno ? -errno : -EIO;
 	close(fd);
 	return err;
+}
+
+int probe_dev_driver_write(struct probe *p, const char *drv, const char *file, int bus,
+			   unsigned addr)
+{
+	char path[PROBE_PATH_MAX];
+
+	if (strfmt(path, sizeof(path), "sys/bus/i2c/drivers/%s/%s", drv, file) < 0)
+		return -ENAMETOOLONG;
+	return write_dev_name(p, path, bus, addr);
 }
 
 int probe_dev_bind_driver(struct probe *p, const char *mod, int bus, unsigned addr, char *drv,
@@ -159,16 +168,5 @@ int probe_dev_module_has_driver(const struct probe *p, const char *mod, const ch
 
 int probe_dev_reprobe(struct probe *p, int bus, unsigned addr)
 {
-	char dev[LABEL_MAX];
-	int fd, err = 0, n;
-
-	if (strfmt(dev, sizeof(dev), "%d-%04x", bus, addr & 0xffff) < 0)
-		return -ENAMETOOLONG;
-	n = (int)strlen(dev);
-	if ((fd = probe_open(p, "sys/bus/i2c/drivers_probe", O_WRONLY)) < 0)
-		return fd;
-	if (write(fd, dev, (size_t)n) != n)
-		err = errno ? -errno : -EIO;
-	close(fd);
-	return err;
+	return write_dev_name(p, "sys/bus/i2c/drivers_probe", bus, addr);
 }
