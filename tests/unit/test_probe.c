@@ -920,6 +920,15 @@ Test(probe, dt_device_not_bound_fails_the_rule)
 	end_board(&b);
 }
 
+/* A built-in FocalTech driver and its DT node, not bound; the bus's drivers_probe. */
+static const char *const BUILTIN_EDT[] = {"lib/modules/6.1.0-t/modules.builtin",
+					  "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
+					  "sys/bus/i2c/devices/0-0038/of_node/compatible",
+					  "edt,edt-ft5406",
+					  "sys/bus/i2c/drivers_probe",
+					  "",
+					  NULL};
+
 /* A built-in driver (modules.builtin) and a DT part it did not bind at
  * boot: the probe asks the bus to probe the device
  * (/sys/bus/i2c/drivers_probe): a built-in I2C driver's name is not tied to
@@ -927,19 +936,12 @@ Test(probe, dt_device_not_bound_fails_the_rule)
 Test(probe, builtin_driver_bound_through_sysfs)
 {
 	struct board b;
-	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin",
-			       "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
-			       "sys/bus/i2c/devices/0-0038/of_node/compatible",
-			       "edt,edt-ft5406",
-			       "sys/bus/i2c/drivers_probe",
-			       "",
-			       NULL};
 	char w[32];
 
 	run_board_with(
 	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
 	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
-	    files);
+	    BUILTIN_EDT);
 	HAS(&b, "load class=touch module=edt_ft5x06 status=builtin");
 	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers_probe", w, sizeof(w)), 0);
 	cr_expect_str_eq(w, "0-0038");
@@ -1155,19 +1157,12 @@ Test(probe, another_parts_bound_device_left_alone)
 Test(probe, kernel_mismatch_builtin_still_binds)
 {
 	struct board b;
-	const char *files[] = {"lib/modules/6.1.0-t/modules.builtin",
-			       "kernel/drivers/input/touchscreen/edt-ft5x06.ko\n",
-			       "sys/bus/i2c/devices/0-0038/of_node/compatible",
-			       "edt,edt-ft5406",
-			       "sys/bus/i2c/drivers_probe",
-			       "",
-			       NULL};
 	char w[32];
 
 	run_board_rel(
 	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
 	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
-	    files, "6.2.0-x");
+	    BUILTIN_EDT, "6.2.0-x");
 	HAS(&b, "status=mismatch");
 	HAS(&b, "load class=touch module=edt_ft5x06 status=builtin");
 	cr_expect_gt(probe_read(&b.p, "sys/bus/i2c/drivers_probe", w, sizeof(w)), 0);
