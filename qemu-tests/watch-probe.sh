@@ -11,9 +11,11 @@ log "first pass done"
 ko=$(find /lib/modules -name i2c-versatile.ko | head -1)
 insmod "$ko" || { log "insmod $ko failed"; exit 1; }
 log "i2c_versatile loaded again: $(cd /sys/bus/i2c/devices && echo *)"
-# the child appends to the same record: wait for its touch decision (10 s at most)
+# the child appends to the same record: wait until it has restored the bus
+# settings (the end of its pass, after the touch class; 10 s at most), so that
+# the record the init prints next is whole
 i=0
-while ! grep -q '^decide class=touch rule=ft5x06' /run/probe/decisions && [ $i -lt 100 ]; do
+while ! grep -q '^bus bus=0 .*status=restored' /run/probe/decisions && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
