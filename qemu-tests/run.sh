@@ -198,15 +198,18 @@ for b in $boards; do
 	# The record is written to the console by the init while the kernel may
 	# still print (a driver's late probe, a --watch child): a kernel message
 	# ("[ 8.819289] ...\n") can land inside one of its lines, at any byte.
-	# Such a message is cut out and the two halves joined again; whole kernel
-	# lines inside the record are dropped.
-	tr -d '\r' <"$bw/console" | awk '
+	# Such a message is cut out and the two halves joined again (before the
+	# record only a start of its first line is kept: other text before a
+	# kernel message, such as the firmware's escape codes on x86, is not);
+	# whole kernel lines are dropped.
+	tr -d '\r' <"$bw/console" | awk -v first="==== bootkit decisions ====" '
 		{ line = pend $0; pend = "" }
 		match(line, /\[ *[0-9]+\.[0-9]+\] /) {
-			if (RSTART > 1) { pend = substr(line, 1, RSTART - 1); next }
-			if (inrec) next
+			if (RSTART > 1 && (inrec || index(first, substr(line, 1, RSTART - 1)) == 1))
+				pend = substr(line, 1, RSTART - 1)
+			next
 		}
-		line == "==== bootkit decisions ====" { inrec = 1; next }
+		line == first { inrec = 1; next }
 		inrec && line == "==== end ====" { exit }
 		inrec { print line }' >"$bw/record"
 	# decision time: the sum of the per-class "decide ... ms=" (no loading)
