@@ -1,5 +1,6 @@
 /* cmdline.c - the kernel command line and /proc/bootconfig. See cmdline.h. */
 #include "cmdline.h"
+#include "textsize.h"
 
 #include <errno.h>
 #include <string.h>
@@ -102,6 +103,26 @@ bool cmdline_has(const char *text, size_t len, const char *key)
 	struct cmdline_word w;
 
 	return last_word(text, len, key, &w);
+}
+
+long setting_get(const struct settings *s, const char *key, char *out, size_t cap)
+{
+	char k[LABEL_MAX];
+	size_t kl = strlen(key);
+	long n;
+
+	if (cap)
+		out[0] = 0;
+	if (!kl || kl >= sizeof(k) - sizeof("bootkit."))
+		return -ENAMETOOLONG;
+	memcpy(k, "bootkit.", sizeof("bootkit.") - 1);
+	memcpy(k + sizeof("bootkit.") - 1, key, kl + 1);
+	n = cmdline_get(s->cmdline, s->cmdline_len, k, out, cap);
+	if (n == -ENOENT)
+		n = bootconfig_get(s->bootconfig, s->bootconfig_len, k, out, cap, NULL);
+	if (n == -ENOENT)
+		n = cmdline_get(s->conf, s->conf_len, key, out, cap);
+	return n;
 }
 
 /* ---- bootconfig ---------------------------------------------------------------- */

@@ -75,6 +75,27 @@ bool cmdline_has(const char *text, size_t len, const char *key);
 long bootconfig_get(const char *text, size_t len, const char *key, char *out, size_t cap,
 		    unsigned *nval);
 
+/* The init's settings (bootkit.KEY=VALUE), where they come from, in the order
+ * they win: the command line, else /proc/bootconfig, else init.conf (KEY=VALUE
+ * lines, without "bootkit.", read by the command-line rules). Either init
+ * reads them through setting_get (the BusyBox one by `probe --init-settings`):
+ * one parser, one order. */
+struct settings {
+	const char *cmdline, *bootconfig, *conf;
+	size_t cmdline_len, bootconfig_len, conf_len;
+};
+
+/* A setting's value: at most this many bytes and the NUL (root=, init= too). */
+#define SETTING_MAX 256
+/* /lib/probe/init.conf as the inits read it: 4 KiB and the NUL. */
+#define INIT_CONF_MAX 4097
+
+/* Setting KEY's value into out (cap bytes; an array in bootconfig gives its
+ * values NUL-separated). Its length, -ENOENT when it is set nowhere, -ENOSPC
+ * when the value does not fit (out is then ""), -ENAMETOOLONG for a key too
+ * long to be a setting's name. */
+long setting_get(const struct settings *s, const char *key, char *out, size_t cap);
+
 /*
  * A porter's edit of a command line (AnyKernel's patch_cmdline). With word
  * ("KEY=VALUE", KEY="VALUE WITH BLANKS" or a bare "KEY"), the first word

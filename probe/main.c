@@ -4,6 +4,7 @@
  *              [--explain] [--record PATH] [--budget MS] [--bus-budget MS]
  *              [--class-budget MS] [--timeout MS] [--kernel-release R]
  *              [--watch S] [--check] [--version]
+ *        probe [--root DIR] --init-settings VAR=KEY|VAR=:WORD...
  *
  * Parses and clamps everything first, allocates once, then must not die: as
  * PID 1 it never exits (the init flow normally runs it as a child).
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "probe.h"
 #include "readat.h"
 #include "version.h"
@@ -40,12 +42,20 @@ static const char usage[] =
     "  --watch S             after the first pass, leave a child watching S seconds\n"
     "                        for adapters that appear late (uevents); exit at once\n"
     "  --check               parse the rules, print errors, exit 1 if any\n"
+    "  --init-settings SPEC...  print the init's settings as shell assignments\n"
+    "                        VAR='VALUE' and exit (the BusyBox init evals them):\n"
+    "                        VAR=KEY is bootkit.KEY from the command line, else\n"
+    "                        /proc/bootconfig, else KEY from /lib/probe/init.conf;\n"
+    "                        VAR=:WORD the command line's WORD= (a bare WORD gives\n"
+    "                        ''); one set nowhere prints nothing\n"
     "  --version             print \"probe VERSION\" and exit\n";
 
 struct opts {
 	const char *list, *root, *fake, *record, *release;
 	unsigned budget, bus_budget, class_budget, timeout, watch;
 	bool dry_run, explain, check;
+	char **settings; /* --init-settings: the specs after it, to the end */
+	int nsettings;
 };
 
 static unsigned num(const char *opt, const char *s, unsigned max)
@@ -93,7 +103,11 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 				o->explain = true;
 			else if (!strcmp(a, "--check"))
 				o->check = true;
-			else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			else if (!strcmp(a, "--init-settings")) {
+				o->settings = argv + i + 1;
+				o->nsettings = argc - i - 1;
+				return;
+			} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 				fputs(usage, stdout);
 				exit(0);
 			} else if (!strcmp(a, "--version")) {
@@ -252,6 +266,85 @@ static void watch(struct probe *p, unsigned seconds)
 	close(fd);
 }
 
+/* A root-relative text file read whole into buf (cap bytes with the NUL): a
+ * longer one is cut and said, an unreadable one is empty (cmdline: said). */
+static size_t settings_file(const struct probe *p, const char *path, char *buf, size_t cap,
+			    bool must)
+{
+	bool cut = false;
+	long n = probe_read_cut(p, path, buf, cap, &cut);
+
+	if (n < 0) {
+		if (must || n != -ENOENT)
+			fprintf(stderr, "probe: /%s: %s\n", path, strerror((int)-n));
+		buf[0] = 0;
+		return 0;
+	}
+	if (cut)
+		fprintf(stderr, "probe: /%s: more than %zu bytes; the rest is ignored\n", path,
+			cap - 1);
+	return (size_t)n;
+}
+
+/* A shell variable's name: a letter or _, then letters, digits, _. */
+static bool shell_name(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (i && s[i] >= '0' && s[i] <= '9')))
+			return false;
+	return n > 0;
+}
+
+/*
+ * --init-settings: the BusyBox init's settings, read by lib/cmdline's
+ * setting_get as the C init reads its own (quotes, bootconfig, the last one
+ * wins), printed as shell assignments for the init to eval: VAR='VALUE', a '
+ * inside written '\''. 0, or 2 for a malformed SPEC (nothing printed).
+ */
+static int init_settings(const struct probe *p, char **spec, int n)
+{
+	static char cmdline[CMDLINE_MAX], bootconfig[CMDLINE_MAX], conf[INIT_CONF_MAX];
+	struct settings s = {.cmdline = cmdline, .bootconfig = bootconfig, .conf = conf};
+	char v[SETTING_MAX];
+
+	for (int i = 0; i < n; i++) {
+		const char *eq = strchr(spec[i], '=');
+		if (!eq || !shell_name(spec[i], (size_t)(eq - spec[i])) || !eq[1] ||
+		    !strcmp(eq + 1, ":")) {
+			fprintf(stderr,
+				"probe: --init-settings: '%s' is not VAR=KEY or VAR=:WORD\n",
+				spec[i]);
+			return 2;
+		}
+	}
+	s.cmdline_len = settings_file(p, "proc/cmdline", cmdline, sizeof(cmdline), true);
+	s.bootconfig_len =
+	    settings_file(p, "proc/bootconfig", bootconfig, sizeof(bootconfig), false);
+	s.conf_len = settings_file(p, "lib/probe/init.conf", conf, sizeof(conf), false);
+	for (int i = 0; i < n; i++) {
+		const char *eq = strchr(spec[i], '='), *key = eq[1] == ':' ? eq + 2 : eq + 1;
+		long got = eq[1] == ':' ? cmdline_get(cmdline, s.cmdline_len, key, v, sizeof(v))
+					: setting_get(&s, key, v, sizeof(v));
+		if (got == -ENOSPC)
+			fprintf(stderr, "probe: setting %s: value longer than %zu bytes, ignored\n",
+				key, sizeof(v) - 1);
+		else if (got == -ENAMETOOLONG)
+			fprintf(stderr, "probe: setting %s: name too long for bootkit.%s=\n", key,
+				key);
+		if (got < 0)
+			continue;
+		printf("%.*s='", (int)(eq - spec[i]), spec[i]);
+		for (const char *c = v; *c; c++)
+			if (*c == '\'')
+				fputs("'\\''", stdout);
+			else
+				putchar(*c);
+		fputs("'\n", stdout);
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct probe p;
@@ -278,6 +371,8 @@ int main(int argc, char **argv)
 				pause();
 		return 1;
 	}
+	if (o.settings)
+		return init_settings(&p, o.settings, o.nsettings);
 	real_ops_init(&ops, &real);
 	if (o.fake) {
 		if (!(hw = load_fake(o.fake)))

@@ -40,8 +40,6 @@
 #include "readat.h"
 #include "strfmt.h"
 
-#define CONF_MAX	 4097  /* lib/probe/init.conf: 4 KiB and the NUL */
-#define SETTING_MAX	 256   /* a setting's value, root=, init= */
 #define SETTING_NUM_MAX	 16    /* a number setting (watch, budget...), dry_run */
 #define FSTYPE_MAX	 32    /* rootfstype= */
 #define BOOT_MODULES_MAX 16384 /* lib/probe/boot.modules, read whole */
@@ -50,7 +48,7 @@
 
 static int kmsg = -1;
 /* the command line, /proc/bootconfig and init.conf, with their lengths */
-static char cmdline[CMDLINE_MAX], bootconfig[CMDLINE_MAX], conf[CONF_MAX];
+static char cmdline[CMDLINE_MAX], bootconfig[CMDLINE_MAX], conf[INIT_CONF_MAX];
 static size_t cmdline_len, bootconfig_len, conf_len;
 
 static void say(const char *fmt, ...)
@@ -95,22 +93,23 @@ static bool word(const char *key, char *out, size_t cap)
 }
 
 /* bootkit.KEY from the command line, else from /proc/bootconfig, else KEY
- * from init.conf, else dflt. */
+ * from init.conf (lib/cmdline's setting_get), else dflt. */
 static const char *setting(const char *key, char *out, size_t cap, const char *dflt)
 {
-	char k[LABEL_MAX];
-	long n = -ENOENT;
+	const struct settings s = {.cmdline = cmdline,
+				   .cmdline_len = cmdline_len,
+				   .bootconfig = bootconfig,
+				   .bootconfig_len = bootconfig_len,
+				   .conf = conf,
+				   .conf_len = conf_len};
+	long n = setting_get(&s, key, out, cap);
 
-	if (strfmt(k, sizeof(k), "bootkit.%s", key) < 0)
-		say("setting %s: name too long for bootkit.%s=", key, key);
-	else if ((n = cmdline_get(cmdline, cmdline_len, k, out, cap)) == -ENOENT)
-		n = bootconfig_get(bootconfig, bootconfig_len, k, out, cap, NULL);
-	if (n == -ENOENT)
-		n = cmdline_get(conf, conf_len, key, out, cap);
 	if (n >= 0)
 		return out;
 	if (n == -ENOSPC)
 		say("setting %s: value longer than %zu bytes, ignored", key, cap - 1);
+	else if (n == -ENAMETOOLONG)
+		say("setting %s: name too long for bootkit.%s=", key, key);
 	if (strfmt(out, cap, "%s", dflt) < 0)
 		say("setting %s: default %s longer than %zu bytes", key, dflt, cap - 1);
 	return out;

@@ -5,7 +5,7 @@
 #   when it is missing, fails or hangs), then hand over: root= -> switch_root;
 #   /init.stock -> exec it; bootkit.halt=poweroff|reboot; else a console shell.
 # Settings: /lib/probe/init.conf (KEY=VALUE), overridden by bootkit.KEY=VALUE
-# on the kernel command line. Never exits (PID 1).
+# in /proc/bootconfig, then on the kernel command line. Never exits (PID 1).
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 # Run as something else (a stock ueventd link to /init that was not moved)?
 # That is the stock init's business.
@@ -19,35 +19,33 @@ mount -t proc -o nosuid,nodev,noexec proc /proc
 mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
 mount -t devtmpfs -o nosuid devtmpfs /dev 2>/dev/null
 mount -t tmpfs -o nosuid,nodev tmpfs /run
-read -r cmdline </proc/cmdline
+# The settings: defaults here; KEY=VALUE lines of /lib/probe/init.conf, then
+# bootkit.KEY=VALUE from /proc/bootconfig, then from the command line override
+# them (and root=, init=, rootfstype=, rw come from the command line). The
+# probe reads them (probe --init-settings: lib/cmdline.c, as the C init and the
+# probe's rules read them: quotes, the last one wins) and prints assignments.
+# shellcheck disable=SC2034 # the eval below assigns them
+prog=/sbin/probe dry=0 noprobe=0 ptmo=10 budget=2000 xfer=25 watch=0 dump=0 halt=
+unset root init type rw
+settings="prog=probe dry=dry_run noprobe=noprobe ptmo=probe_timeout budget=budget xfer=timeout
+watch=watch dump=dump halt=halt root=:root init=:init type=:rootfstype rw=:rw"
+# shellcheck disable=SC2086 # the specs are words
+if [ -x /sbin/probe ] && s=$(/sbin/probe --init-settings $settings); then
+	eval "$s"
+else
+	# no probe to read them with: the command line's words split on blanks
+	# (no quotes, no bootconfig, no init.conf), the last one wins
+	say "settings: /sbin/probe missing or failed: the command line split on blanks"
+	read -r cmdline </proc/cmdline
+	for sp in $settings; do
+		k=${sp#*=}
+		case "$k" in :*) k=${k#:} ;; *) k=bootkit.$k ;; esac
+		for w in $cmdline; do
+			case "$w" in "$k") eval "${sp%%=*}=" ;; "$k="*) eval "${sp%%=*}=\${w#*=}" ;; esac
+		done
+	done
+fi
 
-# get VAR KEY DEFAULT: VAR = bootkit.KEY from the command line, else KEY from
-# init.conf, else DEFAULT; a key given twice: the last one wins, as in the C
-# init (lib/cmdline.c; quotes are not honoured here). Sets a variable rather
-# than printing: every $(...) is a fork, and forks are what a boot script
-# spends its time on.
-get() {
-	_got=
-	for w in $cmdline; do
-		case "$w" in "bootkit.$2="*) eval "$1=\${w#*=}"; _got=1 ;; esac
-	done
-	[ -n "$_got" ] && return
-	if [ -f /lib/probe/init.conf ]; then
-		# shellcheck disable=SC2034 # v is read by the eval
-		while IFS='=' read -r k v; do
-			[ "$k" = "$2" ] && { eval "$1=\$v"; _got=1; }
-		done </lib/probe/init.conf
-	fi
-	[ -n "$_got" ] || eval "$1=\$3"
-}
-# cmdword VAR WORD: VAR = the value of WORD= on the command line (empty if
-# absent; the last one wins)
-cmdword() {
-	eval "$1="
-	for w in $cmdline; do
-		case "$w" in "$2="*) eval "$1=\${w#*=}" ;; esac
-	done
-}
 load_kind() {
 	n=0
 	[ -f /lib/probe/boot.modules ] || { echo 0; return; }
@@ -67,15 +65,6 @@ say "preload: $(load_kind preload) modules"
 ok=0
 # bootkit.probe=PROGRAM runs another decider (a shell script, for comparison);
 # bootkit.dry_run=1: decide and record, load nothing (BOOTKIT_DRY_RUN=1 for another decider)
-# the settings get() assigns (by eval, which shellcheck cannot follow)
-prog='' dry='' noprobe='' ptmo='' budget='' xfer='' watch='' dump='' halt=''
-get prog probe /sbin/probe
-get dry dry_run 0
-get noprobe noprobe 0
-get ptmo probe_timeout 10
-get budget budget 2000
-get xfer timeout 25
-get watch watch 0
 dryarg=
 [ "$dry" = 1 ] && dryarg=--dry-run
 if [ "$noprobe" != 1 ] && [ -x "$prog" ]; then
@@ -95,7 +84,6 @@ else
 	say "probe missing, failed or skipped: fallback modules"
 	say "fallback: $(load_kind fallback) modules"
 fi
-get dump dump 0
 if [ "$dump" = 1 ]; then
 	{
 		echo "==== bootkit decisions ===="; cat /run/probe/decisions; echo "==== end ===="
@@ -107,12 +95,9 @@ if [ "$dump" = 1 ]; then
 	} >/dev/console
 fi
 
-cmdword root root
-cmdword init init
 if [ -n "$root" ]; then
-	cmdword type rootfstype
 	mode=ro
-	for w in $cmdline; do [ "$w" = rw ] && mode=rw; done
+	[ "${rw+set}" = set ] && mode=rw
 	mkdir -p /newroot
 	i=0
 	while [ ! -e "$root" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -129,7 +114,6 @@ elif [ -x /init.stock ]; then
 	umount -l /sys
 	exec /init.stock
 fi
-get halt halt ''
 case "$halt" in
 poweroff) say poweroff; sync; poweroff -f ;;
 reboot) say reboot; sync; reboot -f ;;

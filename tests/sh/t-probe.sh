@@ -72,4 +72,31 @@ rm -f $R/proc/cmdline
 check "unreadable /proc/cmdline: logged, boot goes on" "$P" --root $R --fake-i2c hw --kernel-release 6.1.0-t
 grep -q '^fault file=/proc/cmdline status=unreadable' $rec && grep -q '^decide class=panel rule=fallback' $rec &&
 	ok "fallback panel without a command line" || bad "no cmdline"
+# --init-settings: the BusyBox init's settings through lib/cmdline.c (quotes,
+# the last one wins, bootconfig, init.conf), as assignments a shell evals
+S=sroot; mkdir -p $S/proc $S/lib/probe
+printf '%s\n' "console=ttyAMA0 bootkit.budget=100 bootkit.budget=\"3000\" root=/dev/mmcblk0 rw bootkit.halt=\"it's off\" init=/sbin/x" > $S/proc/cmdline
+printf 'bootkit.watch = "7"\nbootkit.probe = "/a b"\n' > $S/proc/bootconfig
+printf 'probe_timeout=12\nwatch=3\nbudget=5\n' > $S/lib/probe/init.conf
+check "--init-settings" "$P" --root $S --init-settings prog=probe ptmo=probe_timeout budget=budget \
+	watch=watch dump=dump halt=halt root=:root type=:rootfstype rw=:rw
+cat > settings.want <<'EOF'
+prog='/a b'
+ptmo='12'
+budget='3000'
+watch='7'
+halt='it'\''s off'
+root='/dev/mmcblk0'
+rw=''
+EOF
+same "--init-settings: command line over bootconfig over init.conf, quotes, unset ones absent" settings.want check.out
+# shellcheck disable=SC2154 # the eval assigns them
+(eval "$(cat check.out)" && [ "$halt" = "it's off" ] && [ "$prog" = "/a b" ] && [ "${rw+set}" = set ] && [ -z "${type+set}" ]) &&
+	ok "--init-settings output evals back to the values" || bad "--init-settings eval"
+refuses "--init-settings: a spec that is no VAR=KEY" 2 "'1x=y' is not VAR=KEY" "$P" --root $S --init-settings a=b 1x=y
+refuses "--init-settings: an empty key" 2 "'x=:' is not" "$P" --root $S --init-settings x=:
+printf 'bootkit.halt=%0300d\n' 0 > $S/proc/cmdline
+refuses "--init-settings: a value too long is said and left out" 0 "setting halt: value longer than 255 bytes" \
+	"$P" --root $S --init-settings halt=halt watch=watch
+[ "$(cat refuse.out)" = "watch='7'" ] && ok "the others still printed" || bad "too-long value: $(cat refuse.out)"
 finish

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "textsize.h"
 
 static long get(const char *text, const char *key, char *out, size_t cap)
 {
@@ -201,4 +202,40 @@ Test(cmdline, bootconfig_edit_lines)
 		cr_expect_eq(rc, t[i].rc ? t[i].rc : (long)strlen(t[i].want), "[%zu] %ld", i, rc);
 		cr_expect_str_eq(out, t[i].want, "[%zu]", i);
 	}
+}
+
+/* The init's settings: the command line wins over bootconfig, which wins over
+ * init.conf (whose keys have no "bootkit."); quotes dropped; the last wins. */
+Test(cmdline, settings_order)
+{
+	static const char cl[] = "a bootkit.budget=9 bootkit.dump=\"1 2\" bootkit.dump=\"3\" x\n";
+	static const char bc[] = "bootkit.budget = \"8\"\nbootkit.watch = \"7\", \"6\"\n";
+	static const char conf[] = "budget=5\nwatch=4\nhalt=poweroff\nbootkit.noprobe=1\n";
+	const struct settings s = {.cmdline = cl,
+				   .cmdline_len = sizeof(cl) - 1,
+				   .bootconfig = bc,
+				   .bootconfig_len = sizeof(bc) - 1,
+				   .conf = conf,
+				   .conf_len = sizeof(conf) - 1};
+	const struct settings none = {0};
+	char v[SETTING_MAX], small[2], longkey[LABEL_MAX];
+
+	cr_expect_eq(setting_get(&s, "budget", v, sizeof(v)), 1);
+	cr_expect_str_eq(v, "9"); /* the command line over bootconfig and init.conf */
+	cr_expect_eq(setting_get(&s, "dump", v, sizeof(v)), 1);
+	cr_expect_str_eq(v, "3"); /* the last one, its quotes dropped */
+	cr_expect_eq(setting_get(&s, "watch", v, sizeof(v)), 3);
+	cr_expect_str_eq(v, "7"); /* bootconfig over init.conf; an array: its values */
+	cr_expect_eq(setting_get(&s, "halt", v, sizeof(v)), 8);
+	cr_expect_str_eq(v, "poweroff");
+	/* init.conf's keys are bare: its "bootkit.noprobe" is no noprobe */
+	cr_expect_eq(setting_get(&s, "noprobe", v, sizeof(v)), -ENOENT);
+	cr_expect_str_eq(v, "");
+	cr_expect_eq(setting_get(&none, "budget", v, sizeof(v)), -ENOENT);
+	cr_expect_eq(setting_get(&s, "halt", small, sizeof(small)), -ENOSPC);
+	cr_expect_str_eq(small, "");
+	memset(longkey, 'k', sizeof(longkey) - 1);
+	longkey[sizeof(longkey) - 1] = 0;
+	cr_expect_eq(setting_get(&s, longkey, v, sizeof(v)), -ENAMETOOLONG);
+	cr_expect_eq(setting_get(&s, "", v, sizeof(v)), -ENAMETOOLONG);
 }
