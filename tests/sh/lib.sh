@@ -19,6 +19,16 @@ refuses() {
 	if [ -n "$pat" ] && ! grep -qE -- "$pat" refuse.err; then bad "$d: stderr lacks /$pat/"; cat refuse.err; return; fi
 	ok "$d"
 }
+# nobody_dir: NB, a fresh folder under /tmp that uid 65534 can reach, with the
+# host tools copied into NB/bin and NB/w writable by all: the runs as nobody
+# work there, since the tree may sit below a folder only root can enter (a
+# clone in /root, mktemp -d's 0700 for make distcheck). Removed on exit.
+nobody_dir() {
+	NB=$(mktemp -d /tmp/bootkit-nb.XXXXXX) || exit 1
+	trap 'rm -rf "$NB"' EXIT
+	chmod 755 "$NB" && mkdir "$NB/bin" "$NB/w" && chmod 777 "$NB/w" &&
+		cp "$BIN/bootimg" "$BIN/ramdisk" "$NB/bin/" || { bad "nobody_dir: cannot set up $NB"; exit 1; }
+}
 finish() { [ "$failed" = 0 ] || { echo "some checks failed"; exit 1; }; echo "all checks passed"; }
 # The inputs of the AOSP vectors (tests/data/aosp-public.tsv).
 vector_inputs() {

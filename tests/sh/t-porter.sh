@@ -13,7 +13,7 @@ else
 	nb_uid=$(id -u)
 	as_nobody() { "$@"; }
 fi
-mkdir -p nb && chmod 777 nb # where the non-root runs write
+nobody_dir # the non-root runs work in $NB/w with the tools of $NB/bin
 
 # ---- a stock-like ramdisk by GNU cpio: owners (a uid-1000 data folder), a
 # device node, a hard link, odd mtimes, a non-sorted order, 512-byte padding
@@ -74,11 +74,11 @@ for s in $STOCKS; do
 	[ "$(wc -l < $s.spec)" -gt "$("$R" list $s.gz | wc -l)" ] && ok "$s: a line per entry" || bad "$s: spec lines"
 
 	# ---- the same as a non-root user: owners and nodes live in the spec
-	mkdir nb/$s && cp $s.gz nb/$s/ && chmod -R a+rwX nb/$s
-	as_nobody sh -c "cd nb/$s && '$R' extract $s.gz d --spec r.spec && '$R' pack --spec r.spec -c none -o back.cpio" > nb.$s.out 2>&1 &&
+	mkdir "$NB/w/$s" && cp $s.gz "$NB/w/$s/" && chmod -R a+rwX "$NB/w/$s"
+	as_nobody sh -c "cd '$NB/w/$s' && '$NB/bin/ramdisk' extract $s.gz d --spec r.spec && '$NB/bin/ramdisk' pack --spec r.spec -c none -o back.cpio" > nb.$s.out 2>&1 &&
 		ok "$s: extract/pack --spec as uid $nb_uid" || { bad "$s: as nobody"; cat nb.$s.out; }
-	same "$s: byte for byte as non-root" $s.cpio nb/$s/back.cpio
-	[ ! -e nb/$s/d/dev/console ] && [ "$(stat -c %u nb/$s/d/data)" = "$nb_uid" ] && ok "$s: (no node made, owner not applied on disk)" || bad "$s: disk state as nobody"
+	same "$s: byte for byte as non-root" $s.cpio "$NB/w/$s/back.cpio"
+	[ ! -e "$NB/w/$s/d/dev/console" ] && [ "$(stat -c %u "$NB/w/$s/d/data")" = "$nb_uid" ] && ok "$s: (no node made, owner not applied on disk)" || bad "$s: disk state as nobody"
 
 	# ---- one file changed: only that entry's data and size
 	cp -a $s.d $s.d0

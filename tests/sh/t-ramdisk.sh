@@ -89,12 +89,13 @@ if [ "$(id -u)" = 0 ]; then
 		ok "--same-owner applies owners, -p keeps set-id bits (after the chown)" ||
 		bad "owners/modes: $(stat -c '%n %a %u:%g' x-root/su x-root/sg x-root/data)"
 	# as a non-root user: --devices cannot make nodes, --same-owner fails
-	mkdir -p x-nb && chmod 777 x-nb
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$R" extract risky.cpio x-nb/x --devices > nobody.out 2>&1 &&
+	nobody_dir
+	cp risky.cpio "$NB/w/" && chmod 644 "$NB/w/risky.cpio"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/bin/ramdisk" extract "$NB/w/risky.cpio" "$NB/w/x" --devices > nobody.out 2>&1 &&
 		grep -qF "2 device nodes not created (--devices: it needs root)" nobody.out &&
 		ok "--devices as non-root: counted as needing root" || { bad "--devices non-root"; cat nobody.out; }
 	refuses "--same-owner as non-root fails naming the entry" 1 '"su": cannot give it to 1000:0 \(--same-owner\): Operation not permitted \(it needs root\)' \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$R" extract risky.cpio x-nb/y --same-owner
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/bin/ramdisk" extract "$NB/w/risky.cpio" "$NB/w/y" --same-owner
 fi
 "$R" --help | grep -q -- "--same-permissions" && "$R" --help | grep -q -- "--devices" && "$R" --help | grep -q -- "--same-owner" &&
 	ok "--help documents the extraction flags" || bad "--help lacks the extraction flags"

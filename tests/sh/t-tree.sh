@@ -90,10 +90,11 @@ refuses "ramdisk file and tree both changed" 1 "both the ramdisk file and ramdis
 refuses "unpack --tree over a tree" 1 "already there" "$BIN/bootimg" unpack stock.img u --tree
 # without root: the same round trip (owners and the node live in the spec)
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	rm -rf nr && mkdir nr && cp stock.img nr/ && chown -R nobody nr
+	nobody_dir
+	cp stock.img "$NB/w/" && chown -R nobody "$NB/w"
 	if setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c \
-		"cd nr && '$BIN/bootimg' unpack stock.img u --tree && '$BIN/bootimg' repack u -o same.img" >nr.log 2>&1; then
-		same "as nobody: the round trip is byte for byte" stock.img nr/same.img
+		"cd '$NB/w' && '$NB/bin/bootimg' unpack stock.img u --tree && '$NB/bin/bootimg' repack u -o same.img" >nr.log 2>&1; then
+		same "as nobody: the round trip is byte for byte" stock.img "$NB/w/same.img"
 	else
 		bad "as nobody: $(cat nr.log)"
 	fi
