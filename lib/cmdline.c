@@ -105,6 +105,11 @@ bool cmdline_has(const char *text, size_t len, const char *key)
 	return last_word(text, len, key, &w);
 }
 
+size_t cmdline_proc_len(const char *text, size_t len)
+{
+	return len && text[len - 1] == '\n' ? len - 1 : len;
+}
+
 long setting_get(const struct settings *s, const char *key, char *out, size_t cap)
 {
 	char k[LABEL_MAX];
@@ -113,7 +118,7 @@ long setting_get(const struct settings *s, const char *key, char *out, size_t ca
 
 	if (cap)
 		out[0] = 0;
-	if (!kl || kl >= sizeof(k) - sizeof("bootkit."))
+	if (!kl || kl > sizeof(k) - sizeof("bootkit.")) /* "bootkit.", key, NUL */
 		return -ENAMETOOLONG;
 	memcpy(k, "bootkit.", sizeof("bootkit.") - 1);
 	memcpy(k + sizeof("bootkit.") - 1, key, kl + 1);

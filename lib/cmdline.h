@@ -42,6 +42,10 @@
  * architectures) and bootconfig to 32 KiB; twice that is kept as headroom. */
 #define CMDLINE_MAX (64u << 10)
 
+/* The length of /proc/cmdline's text without the newline the kernel adds to
+ * it (which its own parser never saw: an unclosed quote would take it in). */
+size_t cmdline_proc_len(const char *text, size_t len);
+
 /* One word of a command line: the key and its value, quotes dropped. */
 struct cmdline_word {
 	const char *key;

@@ -47,7 +47,9 @@ static const char usage[] =
     "                        VAR=KEY is bootkit.KEY from the command line, else\n"
     "                        /proc/bootconfig, else KEY from /lib/probe/init.conf;\n"
     "                        VAR=:WORD the command line's WORD= (a bare WORD gives\n"
-    "                        ''); one set nowhere prints nothing\n"
+    "                        ''); one set nowhere, or longer than 255 bytes, prints\n"
+    "                        nothing; options before it other than --root are\n"
+    "                        ignored\n"
     "  --version             print \"probe VERSION\" and exit\n";
 
 struct opts {
@@ -318,7 +320,8 @@ static int init_settings(const struct probe *p, char **spec, int n)
 			return 2;
 		}
 	}
-	s.cmdline_len = settings_file(p, "proc/cmdline", cmdline, sizeof(cmdline), true);
+	s.cmdline_len = cmdline_proc_len(
+	    cmdline, settings_file(p, "proc/cmdline", cmdline, sizeof(cmdline), true));
 	s.bootconfig_len =
 	    settings_file(p, "proc/bootconfig", bootconfig, sizeof(bootconfig), false);
 	s.conf_len = settings_file(p, "lib/probe/init.conf", conf, sizeof(conf), false);
@@ -358,7 +361,7 @@ int main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	list = o.list ? o.list : "/lib/probe/modules.list";
 	probe_defaults(&p);
-	if (o.check) {
+	if (o.check && !o.settings) {
 		int n = load_rules(&p, &r, list, true);
 		rules_free(&r);
 		return n == 0 ? 0 : 1;

@@ -11,11 +11,15 @@ log "first pass done"
 ko=$(find /lib/modules -name i2c-versatile.ko | head -1)
 insmod "$ko" || { log "insmod $ko failed"; exit 1; }
 log "i2c_versatile loaded again: $(cd /sys/bus/i2c/devices && echo *)"
-# the child appends to the same record: wait until it has restored the bus
-# settings (the end of its pass, after the touch class; 10 s at most), so that
-# the record the init prints next is whole
+# the child appends to the same record: wait until its pass has decided touch
+# and put back the settings of every adapter it changed (its last lines; 10 s
+# at most), so that the record the init prints next holds the whole pass
+done_pass() {
+	grep -q '^decide class=touch rule=ft5x06' /run/probe/decisions &&
+		[ "$(grep -c '^bus .*status=restored' /run/probe/decisions)" = "$(grep -c '^bus .* defaults=' /run/probe/decisions)" ]
+}
 i=0
-while ! grep -q '^bus bus=0 .*status=restored' /run/probe/decisions && [ $i -lt 100 ]; do
+while ! done_pass && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done

@@ -82,14 +82,15 @@ static size_t slurp(const char *path, char *buf, size_t cap)
 	return n > 0 ? (size_t)n : 0;
 }
 
-/* KEY=VALUE of the command line into out (lib/cmdline: the last one wins). */
+/* KEY=VALUE of the command line into out (lib/cmdline: the last one wins);
+ * a bare KEY or an empty value counts as absent (root=, init=, rootfstype=). */
 static bool word(const char *key, char *out, size_t cap)
 {
 	long n = cmdline_get(cmdline, cmdline_len, key, out, cap);
 
 	if (n == -ENOSPC)
 		say("%s=: value longer than %zu bytes, ignored", key, cap - 1);
-	return n >= 0;
+	return n > 0;
 }
 
 /* bootkit.KEY from the command line, else from /proc/bootconfig, else KEY
@@ -337,7 +338,7 @@ int main(int argc, char **argv)
 	mnt("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
 	mnt("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV);
 	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	cmdline_len = slurp("/proc/cmdline", cmdline, sizeof(cmdline));
+	cmdline_len = cmdline_proc_len(cmdline, slurp("/proc/cmdline", cmdline, sizeof(cmdline)));
 	bootconfig_len = slurp("/proc/bootconfig", bootconfig, sizeof(bootconfig));
 	conf_len = slurp("/lib/probe/init.conf", conf, sizeof(conf));
 	say("start (minimal)");

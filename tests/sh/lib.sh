@@ -19,15 +19,25 @@ refuses() {
 	if [ -n "$pat" ] && ! grep -qE -- "$pat" refuse.err; then bad "$d: stderr lacks /$pat/"; cat refuse.err; return; fi
 	ok "$d"
 }
-# nobody_dir: NB, a fresh folder under /tmp that uid 65534 can reach, with the
-# host tools copied into NB/bin and NB/w writable by all: the runs as nobody
-# work there, since the tree may sit below a folder only root can enter (a
-# clone in /root, mktemp -d's 0700 for make distcheck). Removed on exit.
+# nobody_dir: NB, a fresh folder uid 65534 can reach, with the host tools
+# copied into NB/bin and NB/w writable by all: the runs as nobody work there,
+# since the tree may sit below a folder only root enters (a clone in /root,
+# mktemp -d's 0700 for make distcheck). Under /tmp, or in the test's own folder
+# when /tmp will not run the copies (noexec). Removed at exit.
 nobody_dir() {
-	NB=$(mktemp -d /tmp/bootkit-nb.XXXXXX) || exit 1
-	trap 'rm -rf "$NB"' EXIT
-	chmod 755 "$NB" && mkdir "$NB/bin" "$NB/w" && chmod 777 "$NB/w" &&
+	[ -n "${NB:-}" ] && return
+	if NB=$(mktemp -d /tmp/bootkit-nb.XXXXXX 2>/dev/null); then
+		trap 'rm -rf "$NB"' EXIT
+	else
+		NB=$PWD/nb && mkdir -p "$NB"
+	fi
+	chmod 755 "$NB" && mkdir -p "$NB/bin" "$NB/w" && chmod 777 "$NB/w" &&
 		cp "$BIN/bootimg" "$BIN/ramdisk" "$NB/bin/" || { bad "nobody_dir: cannot set up $NB"; exit 1; }
+	if ! "$NB/bin/ramdisk" --version >/dev/null 2>&1; then
+		echo "note: $NB does not run programs (noexec?): the non-root runs use $PWD/nb"
+		rm -rf "$NB" && NB=$PWD/nb && mkdir -p "$NB/bin" "$NB/w" && chmod 777 "$NB/w" &&
+			cp "$BIN/bootimg" "$BIN/ramdisk" "$NB/bin/" || { bad "nobody_dir: cannot set up $NB"; exit 1; }
+	fi
 }
 finish() { [ "$failed" = 0 ] || { echo "some checks failed"; exit 1; }; echo "all checks passed"; }
 # The inputs of the AOSP vectors (tests/data/aosp-public.tsv).

@@ -95,6 +95,9 @@ same "--init-settings: command line over bootconfig over init.conf, quotes, unse
 	ok "--init-settings output evals back to the values" || bad "--init-settings eval"
 refuses "--init-settings: a spec that is no VAR=KEY" 2 "'1x=y' is not VAR=KEY" "$P" --root $S --init-settings a=b 1x=y
 refuses "--init-settings: an empty key" 2 "'x=:' is not" "$P" --root $S --init-settings x=:
+printf 'bootkit.halt="poweroff\n' > $S/proc/cmdline
+check "--init-settings: an unclosed quote" "$P" --root $S --init-settings halt=halt
+[ "$(cat check.out)" = "halt='poweroff'" ] && ok "an unclosed quote ends before /proc/cmdline's newline" || bad "unclosed quote: $(cat check.out)"
 printf 'bootkit.halt=%0300d\n' 0 > $S/proc/cmdline
 refuses "--init-settings: a value too long is said and left out" 0 "setting halt: value longer than 255 bytes" \
 	"$P" --root $S --init-settings halt=halt watch=watch

@@ -237,5 +237,26 @@ Test(cmdline, settings_order)
 	memset(longkey, 'k', sizeof(longkey) - 1);
 	longkey[sizeof(longkey) - 1] = 0;
 	cr_expect_eq(setting_get(&s, longkey, v, sizeof(v)), -ENAMETOOLONG);
+	/* the longest name that fits "bootkit." and a NUL is looked up */
+	longkey[LABEL_MAX - sizeof("bootkit.")] = 0;
+	cr_expect_eq(setting_get(&s, longkey, v, sizeof(v)), -ENOENT);
+	longkey[LABEL_MAX - sizeof("bootkit.")] = 'k';
+	longkey[LABEL_MAX - sizeof("bootkit.") + 1] = 0;
+	cr_expect_eq(setting_get(&s, longkey, v, sizeof(v)), -ENAMETOOLONG);
 	cr_expect_eq(setting_get(&s, "", v, sizeof(v)), -ENAMETOOLONG);
+}
+
+/* /proc/cmdline ends with a newline the kernel's parser never saw: an
+ * unclosed quote must not take it into the value. */
+Test(cmdline, proc_newline)
+{
+	static const char t[] = "a bootkit.halt=\"poweroff\n";
+	char v[16];
+	size_t n = cmdline_proc_len(t, sizeof(t) - 1);
+
+	cr_expect_eq(n, sizeof(t) - 2);
+	cr_expect_eq(cmdline_get(t, n, "bootkit.halt", v, sizeof(v)), 8);
+	cr_expect_str_eq(v, "poweroff");
+	cr_expect_eq(cmdline_proc_len("x", 1), 1);
+	cr_expect_eq(cmdline_proc_len("", 0), 0);
 }
