@@ -96,7 +96,7 @@ for b in $boards; do
 	name=$(basename "$b" .board)
 	bw=$work/$name
 	rm -rf "$bw" && mkdir -p "$bw"
-	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk="" smp=2 release=""
+	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk="" smp=2 release="" removes=""
 	n=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -115,6 +115,7 @@ for b in $boards; do
 		ddc) qargs="$qargs -device i2c-ddc,bus=i2c,address=$2" ;;
 		script) script=$root/$2; append="$append bootkit.probe=/lib/probe/script.sh" ;;
 		inject) inject=1 ;;
+		remove) removes="$removes $2" ;;
 		rootdisk)
 			# an SD card with an ext2 root whose /sbin/init is stock-init
 			rootdisk=$bw/root.img
@@ -161,6 +162,12 @@ for b in $boards; do
 		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.s" -e "file /lib/probe/script.sh $script 0755 0 0" >/dev/null
 		ramdisk=$bw/ramdisk.s
 	fi
+	for r in $removes; do
+		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.x" -e "rm $r" >"$bw/remove.log" 2>&1 ||
+			{ why="remove $r: $(tail -2 "$bw/remove.log")"; break; }
+		mv "$bw/ramdisk.x" "$bw/ramdisk.rm" && ramdisk=$bw/ramdisk.rm
+	done
+	[ -n "$why" ] && { echo "FAIL $name: $why"; fail=$((fail + 1)); continue; }
 	if [ -n "$rootdisk" ]; then
 		# the SD host and ext4 (with the crc32c it asks for at mount) join the
 		# image's preloaded bus drivers

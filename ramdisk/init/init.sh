@@ -19,6 +19,7 @@ mount -t proc -o nosuid,nodev,noexec proc /proc
 mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
 mount -t devtmpfs -o nosuid devtmpfs /dev 2>/dev/null
 mount -t tmpfs -o nosuid,nodev tmpfs /run
+say "start (busybox)"
 # The settings: defaults here; KEY=VALUE lines of /lib/probe/init.conf, then
 # bootkit.KEY=VALUE from /proc/bootconfig, then from the command line override
 # them (and root=, init=, rootfstype=, rw come from the command line). The
@@ -60,7 +61,6 @@ load_kind() {
 	echo "$n"
 }
 
-say "start (busybox)"
 say "preload: $(load_kind preload) modules"
 ok=0
 # bootkit.probe=PROGRAM runs another decider (a shell script, for comparison);
