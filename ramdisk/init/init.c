@@ -49,7 +49,8 @@
 static int kmsg = -1;
 /* the command line, /proc/bootconfig and init.conf, with their lengths */
 static char cmdline[CMDLINE_MAX], bootconfig[CMDLINE_MAX], conf[INIT_CONF_MAX];
-static size_t cmdline_len, bootconfig_len, conf_len;
+/* the three as setting_get reads them, their lengths set once they are read */
+static struct settings set = {.cmdline = cmdline, .bootconfig = bootconfig, .conf = conf};
 
 static void say(const char *fmt, ...)
 {
@@ -86,7 +87,7 @@ static size_t slurp(const char *path, char *buf, size_t cap)
  * a bare KEY or an empty value counts as absent (root=, init=, rootfstype=). */
 static bool word(const char *key, char *out, size_t cap)
 {
-	long n = cmdline_get(cmdline, cmdline_len, key, out, cap);
+	long n = cmdline_get(set.cmdline, set.cmdline_len, key, out, cap);
 
 	if (n == -ENOSPC)
 		say("%s=: value longer than %zu bytes, ignored", key, cap - 1);
@@ -97,13 +98,7 @@ static bool word(const char *key, char *out, size_t cap)
  * from init.conf (lib/cmdline's setting_get), else dflt. */
 static const char *setting(const char *key, char *out, size_t cap, const char *dflt)
 {
-	const struct settings s = {.cmdline = cmdline,
-				   .cmdline_len = cmdline_len,
-				   .bootconfig = bootconfig,
-				   .bootconfig_len = bootconfig_len,
-				   .conf = conf,
-				   .conf_len = conf_len};
-	long n = setting_get(&s, key, out, cap);
+	long n = setting_get(&set, key, out, cap);
 
 	if (n >= 0)
 		return out;
@@ -299,8 +294,8 @@ static void switch_root(const char *dev, const char *init)
 	mkdir("/newroot", 0755);
 	for (tries = 0; tries < 50 && stat(dev, &st) < 0; tries++)
 		usleep(100000);
-	if (mount(dev, "/newroot", type, cmdline_has(cmdline, cmdline_len, "rw") ? 0 : MS_RDONLY,
-		  NULL) < 0) {
+	if (mount(dev, "/newroot", type,
+		  cmdline_has(set.cmdline, set.cmdline_len, "rw") ? 0 : MS_RDONLY, NULL) < 0) {
 		say("root %s (%s): %s", dev, type, strerror(errno));
 		return;
 	}
@@ -338,9 +333,10 @@ int main(int argc, char **argv)
 	mnt("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
 	mnt("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV);
 	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	cmdline_len = cmdline_proc_len(cmdline, slurp("/proc/cmdline", cmdline, sizeof(cmdline)));
-	bootconfig_len = slurp("/proc/bootconfig", bootconfig, sizeof(bootconfig));
-	conf_len = slurp("/lib/probe/init.conf", conf, sizeof(conf));
+	set.cmdline_len =
+	    cmdline_proc_len(cmdline, slurp("/proc/cmdline", cmdline, sizeof(cmdline)));
+	set.bootconfig_len = slurp("/proc/bootconfig", bootconfig, sizeof(bootconfig));
+	set.conf_len = slurp("/lib/probe/init.conf", conf, sizeof(conf));
 	say("start (minimal)");
 	say("preload: %u modules", load_kind("preload"));
 	if (strcmp(setting("noprobe", v, sizeof(v), "0"), "1") && run_probe()) {

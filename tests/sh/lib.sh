@@ -28,16 +28,16 @@ nobody_dir() {
 	[ -n "${NB:-}" ] && return
 	if NB=$(mktemp -d /tmp/bootkit-nb.XXXXXX 2>/dev/null); then
 		trap 'rm -rf "$NB"' EXIT
-	else
-		NB=$PWD/nb && mkdir -p "$NB"
-	fi
-	chmod 755 "$NB" && mkdir -p "$NB/bin" "$NB/w" && chmod 777 "$NB/w" &&
-		cp "$BIN/bootimg" "$BIN/ramdisk" "$NB/bin/" || { bad "nobody_dir: cannot set up $NB"; exit 1; }
-	if ! "$NB/bin/ramdisk" --version >/dev/null 2>&1; then
+		nobody_fill "$NB" && "$NB/bin/ramdisk" --version >/dev/null 2>&1 && return
 		echo "note: $NB does not run programs (noexec?): the non-root runs use $PWD/nb"
-		rm -rf "$NB" && NB=$PWD/nb && mkdir -p "$NB/bin" "$NB/w" && chmod 777 "$NB/w" &&
-			cp "$BIN/bootimg" "$BIN/ramdisk" "$NB/bin/" || { bad "nobody_dir: cannot set up $NB"; exit 1; }
+		rm -rf "$NB"
 	fi
+	NB=$PWD/nb
+	nobody_fill "$NB" || { bad "nobody_dir: cannot set up $NB"; exit 1; }
+}
+# nobody_fill DIR: DIR (reachable by all) with the tools in DIR/bin, DIR/w writable by all
+nobody_fill() {
+	mkdir -p "$1/bin" "$1/w" && chmod 755 "$1" && chmod 777 "$1/w" && cp "$BIN/bootimg" "$BIN/ramdisk" "$1/bin/"
 }
 finish() { [ "$failed" = 0 ] || { echo "some checks failed"; exit 1; }; echo "all checks passed"; }
 # The inputs of the AOSP vectors (tests/data/aosp-public.tsv).

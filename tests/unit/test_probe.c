@@ -78,7 +78,7 @@ static void put_modules(const char *root, const char *dep)
  * run one pass, read the record back. */
 static unsigned class_budget_ms; /* a test's --class-budget (0: the default) */
 static bool no_openat2;		 /* a test of the user-space path walk */
-static const char *const *links; /* symlinks to plant: path, target pairs */
+static const char *const *links; /* symlinks to plant in the next run: path, target pairs */
 
 static void run_board_rel(struct board *b, const char *hw, const char *cmdline, const char *rules,
 			  const char *const *files, const char *release)
@@ -99,6 +99,7 @@ static void run_board_rel(struct board *b, const char *hw, const char *cmdline, 
 			 links[i + 1], lp);
 		cr_assert_eq(system(cmd), 0);
 	}
+	links = NULL; /* planted: the next run plants none unless told */
 	for (unsigned i = 0; files && files[i]; i += 2) {
 		put(b->root, files[i], files[i + 1]);
 		if (strstr(files[i], "/modules.dep"))
@@ -885,7 +886,6 @@ Test(probe, dt_device_bound_by_its_module)
 
 	links = lk;
 	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM, RULES, files);
-	links = NULL;
 	HAS(&b, "load class=touch module=edt_ft5x06 status=ok");
 	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=edt_ft5x06 via=load status=ok");
 	HAS(&b, "bind class=touch device=edt-ft5x06 bus=0 addr=0x38 status=exists:dt-node "
@@ -1113,7 +1113,6 @@ Test(probe, wrong_driver_unbound_and_the_rules_bound)
 	    &b, "adapter 0 i2c V\nchip 0 0x38 a3=55\n", LCM,
 	    "touch ft when i2c 0x38 reg8 0xa3 == 0x55 then load edt-ft5x06 bind edt-ft5x06\n",
 	    files);
-	links = NULL;
 	HAS(&b, "bound class=touch device=0-0038 dt=yes driver=Goodix-TS status=other-driver");
 	cr_expect_eq(probe_read(&b.p, "sys/bus/i2c/drivers/Goodix-TS/unbind", w, sizeof(w)), 0,
 		     "not unbound");
@@ -1144,7 +1143,6 @@ Test(probe, another_parts_bound_device_left_alone)
 	run_board_with(&b, "adapter 0 i2c V\nchip 0 0x60 03=88\n", LCM,
 		       "regulator fan when i2c 0x60 reg8 3 mask 0xe0 == 0x80 then load fan53555\n",
 		       files);
-	links = NULL;
 	HAS(&b, "bound class=regulator device=0-0060 dt=yes driver=sii902x status=other-device");
 	cr_expect_eq(probe_read(&b.p, "sys/bus/i2c/drivers/sii902x/unbind", w, sizeof(w)), 0,
 		     "not unbound");
