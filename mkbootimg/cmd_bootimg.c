@@ -447,21 +447,76 @@ static void kernel_flags(const struct kernel_info *ki, char *flags, size_t fcap)
 		build_flags(ki->version, strlen(ki->version), false, flags, fcap);
 }
 
+/* What a kernel_inspect found, as a release and flags, or why not in why. */
+static int kernel_release(const struct kernel_info *ki, const char *what, char *rel, size_t cap,
+			  const char **kind, char *flags, size_t fcap, char *why, size_t wcap)
+{
+	if (ki->release[0]) {
+		strfmt_show(rel, cap, "%s", ki->release);
+		kernel_flags(ki, flags, fcap);
+		*kind = what;
+		return 0;
+	}
+	if (ki->inner != PF_UNKNOWN && !ki->decoded)
+		strfmt_show(why, wcap, "%s: its %s payload @+0x%" PRIx64 " does not decode", what,
+			    payload_fmt_name(ki->inner), ki->inner_at);
+	else if (ki->kind == PF_ZIMAGE && ki->inner == PF_UNKNOWN)
+		strfmt_show(why, wcap, "%s: a zImage whose compressed payload was not found%s",
+			    what, ki->search_cut ? " (the search stopped at its budget)" : "");
+	else
+		strfmt_show(why, wcap, "%s (%s): no \"Linux version\" string in it", what,
+			    payload_fmt_name(ki->kind));
+	return -1;
+}
+
+/* A boot image's kernel: only its version is read (the decode stops there). */
+static int image_release(const struct image *im, char *rel, size_t cap, const char **kind,
+			 char *flags, size_t fcap, char *why, size_t wcap)
+{
+	const struct image_part *p = &im->part[BP_KERNEL];
+	struct kernel_info ki;
+	struct diag d;
+
+	if (!p->s) {
+		strfmt_show(why, wcap, "a boot image without a kernel");
+		return -1;
+	}
+	if (kernel_inspect(im->fd, p->data_off, p->appended_dtbs ? p->appended_dtb_at : p->data_len,
+			   &ki, NULL, NULL, NULL, NULL, &d) < 0) {
+		strfmt_show(why, wcap, "%s", d.msg);
+		return -1;
+	}
+	return kernel_release(&ki, "boot image kernel", rel, cap, kind, flags, fcap, why, wcap);
+}
+
+/* The kernel release a file is for: a module's vermagic, a boot image's
+ * kernel, or a bare kernel (zImage, Image.gz, bzImage..., also behind a
+ * MediaTek header, as unpack_bootimg writes it). 0 when found; else why
+ * says why not. */
 static int file_release(const char *path, char *rel, size_t cap, const char **kind, char *flags,
-			size_t fcap)
+			size_t fcap, char *why, size_t wcap)
 {
 	char *mi = malloc(MODINFO_CAP);
+	uint8_t head[MTK_HDR_SIZE];
 	struct kernel_info ki;
+	struct mtk_hdr mh;
 	struct image im;
 	struct diag d;
-	uint64_t size;
+	uint64_t size, off = 0;
 	size_t pos = 0, vl, rl;
 	const char *v, *r;
 	long n;
 	int fd, found = -1;
 
-	if (!mi || file_open_ro(path, &fd, &size, &d))
-		return free(mi), -1;
+	if (!mi) {
+		strfmt_show(why, wcap, "out of memory");
+		return -1;
+	}
+	if (file_open_ro(path, &fd, &size, &d)) {
+		strfmt_show(why, wcap, "%s", d.msg);
+		free(mi);
+		return -1;
+	}
 	if ((n = modinfo_from_fd(fd, mi, MODINFO_CAP, NULL)) >= 0 &&
 	    modinfo_get(mi, (size_t)n, &pos, false, NULL, "vermagic", &v, &vl) == 1) {
 		modinfo_vermagic_release(v, vl, &r, &rl);
@@ -469,21 +524,20 @@ static int file_release(const char *path, char *rel, size_t cap, const char **ki
 		build_flags(v, vl, true, flags, fcap);
 		*kind = "module vermagic";
 		found = 0;
-	} else if (!image_try_load_flags(&im, path, IMAGE_KERNEL | IMAGE_NO_ID, &d)) {
-		if (im.kernel.release[0]) {
-			strfmt_show(rel, cap, "%s", im.kernel.release);
-			build_flags(im.kernel.version, strlen(im.kernel.version), false, flags,
-				    fcap);
-			*kind = "boot image kernel";
-			found = 0;
-		}
+	} else if (!image_try_load_flags(&im, path, IMAGE_NO_ID, &d)) {
+		found = image_release(&im, rel, cap, kind, flags, fcap, why, wcap);
 		image_free(&im);
-	} else if (kernel_inspect(fd, 0, size, &ki, NULL, NULL, NULL, NULL, &d) == 0 &&
-		   ki.release[0]) {
-		strfmt_show(rel, cap, "%s", ki.release);
-		kernel_flags(&ki, flags, fcap);
-		*kind = "kernel";
-		found = 0;
+	} else {
+		/* a MediaTek header in front: the kernel is the dsize bytes after it */
+		if (size > MTK_HDR_SIZE && !read_at(fd, head, sizeof(head), 0) &&
+		    mtk_hdr_present(head, sizeof(head)) &&
+		    !mtk_hdr_parse(head, sizeof(head), UINT64_MAX, &mh, &d))
+			off = MTK_HDR_SIZE, size = mh.dsize < size - off ? mh.dsize : size - off;
+		if (kernel_inspect(fd, off, size, &ki, NULL, NULL, NULL, NULL, &d) < 0)
+			strfmt_show(why, wcap, "%s", d.msg);
+		else
+			found = kernel_release(&ki, off ? "kernel after an MTK header" : "kernel",
+					       rel, cap, kind, flags, fcap, why, wcap);
 	}
 	close(fd);
 	free(mi);
@@ -500,18 +554,22 @@ int cmd_version(int argc, char **argv)
 		      "(zImage, Image.gz, bzImage) or a module's vermagic, and the build flags\n"
 		      "modules must share with the kernel (smp or up; preempt, preempt_rt):\n"
 		      "  FILE: RELEASE (KIND; FLAGS)\n"
-		      "Exit 1 when one is not found.\n",
+		      "or FILE: unknown, and on stderr why (no such file, not a regular file,\n"
+		      "no version string, a payload that does not decode...). Exit 1 when one\n"
+		      "is not found.\n",
 		      argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	for (int i = 1; i < argc; i++) {
-		char rel[KERNEL_RELEASE_MAX], flags[LABEL_MAX];
+		char rel[KERNEL_RELEASE_MAX], flags[LABEL_MAX], why[DIAG_MSG_MAX] = "";
 		const char *kind = "";
 
-		if (file_release(argv[i], rel, sizeof(rel), &kind, flags, sizeof(flags)) == 0) {
+		if (file_release(argv[i], rel, sizeof(rel), &kind, flags, sizeof(flags), why,
+				 sizeof(why)) == 0) {
 			printf("%s: %s (%s; %s)\n", argv[i], rel, kind, flags);
 		} else {
 			printf("%s: unknown\n", argv[i]);
+			warnmsg("%s: no kernel release: %s", argv[i], why);
 			rc = EXIT_BAD;
 		}
 	}
