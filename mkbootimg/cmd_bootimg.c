@@ -4,7 +4,8 @@
  *                                      payload formats, id check, trailer
  *   bootimg unpack IMAGE DIR           parts + manifest
  *   bootimg repack SOURCE -o OUT ...   rebuild, exact or with parts replaced
- *   bootimg verify IMAGE [--mtk]       id, sizes, alignment, MT6572 rules
+ *   bootimg verify IMAGE [--mtk] [--require-signature]
+ *                                      id, sizes, alignment, AVB, MT6572 rules
  *   bootimg check IMAGE --partition-size N | --scatter F [--partition P]
  *   bootimg carve DUMP --scatter F --partition P -o OUT [--trim]
  *                                      [--dump-offset N]
@@ -36,7 +37,10 @@ static const char usage[] =
     "  unpack IMAGE DIR             write every part and a manifest into DIR\n"
     "  repack SOURCE -o OUT [...]   rebuild from DIR or from an image, exact, or with\n"
     "                               --kernel/--ramdisk/--dtb/... replaced, --cmdline...\n"
-    "  verify IMAGE [--mtk]         id, sizes, alignment; --mtk: the MT6572 rules\n"
+    "  verify IMAGE [--mtk] [--require-signature]\n"
+    "                               id, sizes, alignment, AVB (an unsigned vbmeta\n"
+    "                               passes unless --require-signature); --mtk: the\n"
+    "                               MT6572 rules\n"
     "                               (page size 2048, KERNEL and ROOTFS/RECOVERY headers)\n"
     "  check IMAGE --partition-size N | --scatter FILE [--partition NAME]\n"
     "                               does it fit the partition? (default BOOTIMG)\n"
@@ -56,6 +60,8 @@ static const char usage[] =
 
 struct verdict {
 	unsigned fails;
+	bool require_sig; /* --require-signature: an unsigned (NONE) vbmeta fails */
+	bool unsigned_avb;
 };
 
 static void report(struct verdict *v, bool ok, const char *fmt, ...)
@@ -100,6 +106,15 @@ static void avb_line(struct verdict *v, const char *what, const struct avb_check
 
 	if (c->status == AVB_NOT_CHECKED && !c->why[0])
 		return;
+	if (c->status == AVB_UNSIGNED) { /* algorithm NONE: hashes only, as avbtool accepts */
+		bool sig = !strcmp(what, "signature");
+
+		v->unsigned_avb = true;
+		report(v, !sig || !v->require_sig, "AVB %s: unsigned (algorithm NONE: %s)%s", what,
+		       sig ? "the hashes are checked" : "no vbmeta hash",
+		       sig && v->require_sig ? ", and --require-signature asks for one" : "");
+		return;
+	}
 	report(v, ok, "AVB %s: %s%s%s", what, avb_status_name(c->status), c->why[0] ? ": " : "",
 	       c->why);
 }
@@ -130,9 +145,9 @@ static void verify_avb(struct verdict *v, const struct image *im)
 		       im->tr.avb.original_image_size, im->img.end);
 }
 
-static int cmd_verify_image(const char *path, bool mtk)
+static int cmd_verify_image(const char *path, bool mtk, bool require_sig)
 {
-	struct verdict v = {0};
+	struct verdict v = {.require_sig = require_sig};
 	struct image im;
 	struct diag d;
 
@@ -185,19 +200,26 @@ static int cmd_verify_image(const char *path, bool mtk)
 		verify_mtk_part(&v, &im, BP_KERNEL, "KERNEL", NULL);
 		verify_mtk_part(&v, &im, BP_RAMDISK, "ROOTFS", "RECOVERY");
 	}
-	printf("%s: %s\n", path, v.fails ? "FAILED" : "OK");
+	if (!im.tr.has_avb && require_sig)
+		report(&v, false, "AVB: no footer, so no signature (--require-signature)");
+	printf("%s: %s%s\n", path, v.fails ? "FAILED" : "OK",
+	       !v.fails && v.unsigned_avb ? " (AVB unsigned: algorithm NONE, hashes checked)" : "");
 	image_free(&im);
 	return v.fails ? EXIT_BAD : 0;
 }
 
-enum verify_opt { VO_IMAGE, VO_MTK, VO_HELP };
+enum verify_opt { VO_IMAGE, VO_MTK, VO_REQSIG, VO_HELP };
+
+#define VERIFY_USAGE "usage: bootimg verify IMAGE [--mtk] [--require-signature]"
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct opt o[] = {
-	    {"mtk", 0, false, VO_MTK}, {"help", 'h', false, VO_HELP}, {0}};
+	static const struct opt o[] = {{"mtk", 0, false, VO_MTK},
+				       {"require_signature", 0, false, VO_REQSIG},
+				       {"help", 'h', false, VO_HELP},
+				       {0}};
 	const char *path = NULL;
-	bool mtk = false;
+	bool mtk = false, require_sig = false;
 	struct opt_state s;
 	int id;
 
@@ -205,7 +227,16 @@ int cmd_verify(int argc, char **argv)
 	while ((id = opt_next(&s)) >= 0) {
 		switch ((enum verify_opt)id) {
 		case VO_MTK: mtk = true; break;
-		case VO_HELP: return fputs("usage: bootimg verify IMAGE [--mtk]\n", stdout), 0;
+		case VO_REQSIG: require_sig = true; break;
+		case VO_HELP:
+			return fputs(VERIFY_USAGE
+				     "\n"
+				     "An AVB vbmeta with algorithm NONE (unsigned, hashes only) "
+				     "passes\nwith its hashes checked, as avbtool verify_image "
+				     "accepts it;\n--require-signature makes it fail, and an "
+				     "image without AVB.\n",
+				     stdout),
+			       0;
 		case VO_IMAGE:
 			if (path)
 				die(EXIT_USAGE, "verify: one IMAGE only");
@@ -214,8 +245,8 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 	if (!path)
-		die(EXIT_USAGE, "usage: bootimg verify IMAGE [--mtk]");
-	return cmd_verify_image(path, mtk);
+		die(EXIT_USAGE, VERIFY_USAGE);
+	return cmd_verify_image(path, mtk, require_sig);
 }
 
 /* ---- check ------------------------------------------------------------------------- */
