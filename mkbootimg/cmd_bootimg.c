@@ -21,6 +21,7 @@
 #include "cmd_bootimg.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "escape.h"
 #include "fileio.h"
 #include "avb.h"
 #include "bootid.h"
@@ -83,6 +84,7 @@ static void verify_mtk_part(struct verdict *v, const struct image *im, enum boot
 {
 	const struct image_part *ip = &im->part[p];
 	const char *name = bootimg_part_name(p);
+	char shown[MTK_NAME_SIZE * 4 + 1];
 
 	if (!ip->s || !ip->s->size) {
 		report(v, false, "%s: missing (the MT6572 LK needs it)", name);
@@ -92,9 +94,10 @@ static void verify_mtk_part(struct verdict *v, const struct image *im, enum boot
 		report(v, false, "%s: no MediaTek header (the MT6572 LK hangs without it)", name);
 		return;
 	}
+	esc_bytes(shown, sizeof(shown), ip->mtk.name, strlen(ip->mtk.name), true);
 	report(v, !strcmp(ip->mtk.name, want1) || (want2 && !strcmp(ip->mtk.name, want2)),
-	       "%s: MTK header name \"%s\" (want %s%s%s)", name, ip->mtk.name, want1,
-	       want2 ? " or " : "", want2 ? want2 : "");
+	       "%s: MTK header name \"%s\" (want %s%s%s)", name, shown, want1, want2 ? " or " : "",
+	       want2 ? want2 : "");
 	report(v, ip->mtk.dsize == ip->s->size - MTK_HDR_SIZE,
 	       "%s: MTK dsize %" PRIu32 " + 512 = section size %" PRIu64, name, ip->mtk.dsize,
 	       ip->s->size);
