@@ -111,5 +111,42 @@ for rx, st in (("(a*)*\\1b", 1), ("(a|aa)*b", 1), ("(.*a){20}x", 1), ("^(a+)+$",
          [f"{BIN}/ramdisk", "edit", "long.cpio", "-o", "long.out", "-e", f'replace-regex init.rc "{rx}" x'],
          1000, 16, ok_status=(st,))
 
+# 26.7: modules.dep chains, each module depending on the next: the probe's dry run over a
+# 40,000-module chain in under 1 MiB (its cap), ramdisk pack --modules over 100,000 (each module
+# file opened and added: the time is mostly that I/O)
+PROBE = os.path.join(ROOT, "out", "x86_64", "probe")
+
+
+def chain(root, n, sub):
+    d = os.path.join(root, "lib/modules/6.1.0-b")
+    os.makedirs(os.path.join(d, sub), exist_ok=True)
+    with open(os.path.join(d, "modules.dep"), "w") as f:
+        for i in range(n):
+            f.write(f"{sub}/{i}.ko:" + (f" {sub}/{i + 1}.ko" if i + 1 < n else "") + "\n")
+    for i in range(n):
+        open(os.path.join(d, sub, f"{i}.ko"), "w").close()
+    return d
+
+
+if os.path.exists(PROBE):
+    chain("chainp", 40000, "m")
+    os.makedirs("chainp/proc", exist_ok=True)
+    os.makedirs("chainp/lib/probe", exist_ok=True)
+    open("chainp/proc/cmdline", "w").write("x\n")
+    open("chainp/lib/probe/modules.list", "w").write("a x when cmdline x then load 0\n")
+    open("chainhw", "w").write("adapter 0 i2c V\n")
+    dep = os.path.getsize("chainp/lib/modules/6.1.0-b/modules.dep")
+    line(f"probe --dry-run, a 40,000-module chain ({dep:,}-byte modules.dep)",
+         [PROBE, "--root", "chainp", "--fake-i2c", "chainhw", "--kernel-release", "6.1.0-b",
+          "--dry-run"], 500, 32)
+    if open("chainp/run/probe/decisions").read().count("status=dry-run") != 40000:
+        sys.exit("bounds: the probe did not walk the 40,000 modules")
+for n in (10000, 100000):
+    chain(f"chain{n}", n, "kernel")
+    open("chain.list", "w").write("touch m0 when cmdline x then load 0\n")
+    line(f"ramdisk pack --modules, a {n:,}-module chain ({n:,} files added)",
+         [f"{BIN}/ramdisk", "pack", "--modules", f"chain{n}", "--modules-list", "chain.list",
+          "-c", "none", "--summary", "0", "-o", "chain.cpio"], 500 if n == 10000 else 2000, 64)
+
 print(f"bounds: {'all within their bounds' if not over else 'OVER: ' + ', '.join(over)}")
 sys.exit(1 if over else 0)
