@@ -172,7 +172,7 @@ unit-test: $(O)/unit-tests
 
 # ---- differential and CLI tests (shell, against Debian's tools) ----------------
 SH_TESTS := $(sort $(wildcard tests/sh/t-*.sh))
-sh-test: tools avbtest probes images | $(O)/.deps-check
+sh-test: tools avbtest probes images $(O)/peakrss | $(O)/.deps-check
 	@sh tests/sh/run.sh $(SH_TESTS)
 
 # The libFuzzer corpora replayed by a gcc sanitizer build (no clang needed).
