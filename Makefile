@@ -126,13 +126,22 @@ $(O)/%/init: $(INIT_SRC) lib/modload.h lib/cmdline.h lib/strfmt.h lib/textsize.h
 		$(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
 	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(INIT_SRC)
-probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init
+# bootkit's entry shim for MediaTek's LK (mkbootimg/shim/lk-memstart.S): ARM
+# code put in front of a zImage where the loader's memory start is one a
+# generic kernel cannot use (make, make inject; mkbootimg --lk-shim).
+SHIM := $(O)/armhf/lk-shim.bin
+$(SHIM): mkbootimg/shim/lk-memstart.S | $(DEPS_TARGET)
+	@mkdir -p $(dir $@)
+	arm-linux-gnueabihf-as -o $@.o $<
+	arm-linux-gnueabihf-objcopy -O binary $@.o $@.tmp && rm -f $@.o && mv $@.tmp $@
+probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init $(SHIM)
 
 # ---- the boot image: make [BOARD=profile] [KERNEL=F DTB=F MODULES_DIR=D SCATTER=F] ----
 # Profiles are profiles/*.conf; out/BOARD/boot.img, and out/boot.img for the default.
 BOARD   ?= qemu-vexpress
 BOARDS  := $(patsubst profiles/%.conf,%,$(wildcard profiles/*.conf))
-IMG_ENV  = KERNEL='$(KERNEL)' DTB='$(DTB)' MODULES_DIR='$(MODULES_DIR)' SCATTER='$(SCATTER)'
+IMG_ENV  = KERNEL='$(KERNEL)' DTB='$(DTB)' MODULES_DIR='$(MODULES_DIR)' SCATTER='$(SCATTER)' \
+	   ALLOW_OVERLAP='$(ALLOW_OVERLAP)'
 .PHONY: image images
 image: tools probes | $(O)/.deps-kernel
 	@$(IMG_ENV) sh mk/image.sh $(BOARD)

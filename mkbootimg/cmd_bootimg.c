@@ -4,7 +4,8 @@
  *                                      payload formats, id check, trailer
  *   bootimg unpack IMAGE DIR           parts + manifest
  *   bootimg repack SOURCE -o OUT ...   rebuild, exact or with parts replaced
- *   bootimg verify IMAGE [--mtk]       id, sizes, alignment, MT6572 rules
+ *   bootimg verify IMAGE [--mtk] [--loader SPEC | --profile P]
+ *                                      id, sizes, alignment, MT6572 rules, layout
  *   bootimg check IMAGE --partition-size N | --scatter F [--partition P]
  *   bootimg carve DUMP --scatter F --partition P -o OUT [--trim]
  *                                      [--dump-offset N]
@@ -36,7 +37,9 @@ static const char usage[] =
     "  unpack IMAGE DIR             write every part and a manifest into DIR\n"
     "  repack SOURCE -o OUT [...]   rebuild from DIR or from an image, exact, or with\n"
     "                               --kernel/--ramdisk/--dtb/... replaced, --cmdline...\n"
-    "  verify IMAGE [--mtk]         id, sizes, alignment; --mtk: the MT6572 rules\n"
+    "  verify IMAGE [--mtk] [--loader SPEC | --profile P]\n"
+    "                               id, sizes, alignment, where the parts land and\n"
+    "                               how far the kernel spreads; --mtk: the MT6572 rules\n"
     "                               (page size 2048, KERNEL and ROOTFS/RECOVERY headers)\n"
     "  check IMAGE --partition-size N | --scatter FILE [--partition NAME]\n"
     "                               does it fit the partition? (default BOOTIMG)\n"
@@ -130,7 +133,44 @@ static void verify_avb(struct verdict *v, const struct image *im)
 		       im->tr.avb.original_image_size, im->img.end);
 }
 
-static int cmd_verify_image(const char *path, bool mtk)
+/* The layout check under each model: one ok line with where the parts land,
+ * or one FAIL line per error; warnings and notes on their own lines. */
+static void verify_layout(struct verdict *v, const struct image *im, const struct loader_model *m,
+			  unsigned n)
+{
+	struct kernel_foot kf;
+	struct layout_image li;
+	struct layout_result r;
+	char sum[SHOW_MAX];
+	struct diag d;
+
+	if (im->img.kind != BOOTIMG_BOOT)
+		return;
+	if (layout_from_image(im, &kf, &li, &d) < 0) {
+		report(v, false, "layout: %s", d.msg);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		layout_check(&m[i], &li, &r);
+		if (!r.errors) {
+			layout_summary(&m[i], &kf, &r, sum, sizeof(sum));
+			report(v, true, "layout under %s: %s", m[i].name, sum[0] ? sum : "-");
+		}
+		for (unsigned j = 0; j < r.n; j++) {
+			if (r.f[j].sev == LAYOUT_ERROR)
+				report(v, false, "layout under %s: %s", m[i].name, r.f[j].msg);
+			else
+				printf("%s layout under %s: %s\n",
+				       r.f[j].sev == LAYOUT_WARN ? "warn" : "note", m[i].name,
+				       r.f[j].msg);
+		}
+		if (r.n < r.errors + r.warnings)
+			report(v, false, "layout under %s: %u more findings", m[i].name,
+			       r.errors + r.warnings - r.n);
+	}
+}
+
+static int cmd_verify_image(const char *path, bool mtk, const struct loader_model *m, unsigned nm)
 {
 	struct verdict v = {0};
 	struct image im;
@@ -177,6 +217,7 @@ static int cmd_verify_image(const char *path, bool mtk)
 			       " but no AVB footer (AVBf) "
 			       "in the last 64 bytes @0x%" PRIx64 ": missing or damaged",
 			       im.tr.item[i].offset, im.size - AVB_FOOTER_SIZE);
+	verify_layout(&v, &im, m, nm);
 	if (mtk) {
 		report(&v, im.img.kind == BOOTIMG_BOOT && im.img.version <= 2,
 		       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im.img.version);
@@ -190,22 +231,38 @@ static int cmd_verify_image(const char *path, bool mtk)
 	return v.fails ? EXIT_BAD : 0;
 }
 
-enum verify_opt { VO_IMAGE, VO_MTK, VO_HELP };
+static const char verify_usage[] =
+    "usage: bootimg verify IMAGE [--mtk] [--loader SPEC | --profile P]\n"
+    "  --mtk           the MT6572 rules: page size 2048, KERNEL and ROOTFS/RECOVERY\n"
+    "                  headers, header v0-v2\n"
+    "  --loader SPEC   where the bootloader puts the parts (default: header, the\n"
+    "                  header's addresses); README \"Brick safety\"\n"
+    "  --profile P     the LOADER= of a board profile (a file, or NAME for\n"
+    "                  profiles/NAME.conf)\n";
+
+enum verify_opt { VO_IMAGE, VO_MTK, VO_LOADER, VO_PROFILE, VO_HELP };
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct opt o[] = {
-	    {"mtk", 0, false, VO_MTK}, {"help", 'h', false, VO_HELP}, {0}};
-	const char *path = NULL;
+	static const struct opt o[] = {{"mtk", 0, false, VO_MTK},
+				       {"loader", 0, true, VO_LOADER},
+				       {"profile", 0, true, VO_PROFILE},
+				       {"help", 'h', false, VO_HELP},
+				       {0}};
+	const char *path = NULL, *loader = NULL, *profile = NULL;
+	struct loader_model m[LOADER_MODELS_MAX];
 	bool mtk = false;
 	struct opt_state s;
+	unsigned nm;
 	int id;
 
 	opt_begin(&s, argc, argv, o);
 	while ((id = opt_next(&s)) >= 0) {
 		switch ((enum verify_opt)id) {
 		case VO_MTK: mtk = true; break;
-		case VO_HELP: return fputs("usage: bootimg verify IMAGE [--mtk]\n", stdout), 0;
+		case VO_LOADER: loader = s.arg; break;
+		case VO_PROFILE: profile = s.arg; break;
+		case VO_HELP: return fputs(verify_usage, stdout), 0;
 		case VO_IMAGE:
 			if (path)
 				die(EXIT_USAGE, "verify: one IMAGE only");
@@ -214,8 +271,9 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 	if (!path)
-		die(EXIT_USAGE, "usage: bootimg verify IMAGE [--mtk]");
-	return cmd_verify_image(path, mtk);
+		die(EXIT_USAGE, "%s", verify_usage);
+	nm = layout_models(loader, profile, m);
+	return cmd_verify_image(path, mtk, m, nm);
 }
 
 /* ---- check ------------------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "bytes.h"
 #include "compress.h"
 #include "fileio.h"
+#include "shim.h"
 
 #define CONFIRM_CAP (64u << 10) /* output a trial decode must give to count */
 #define CONFIRM_MIN 4096u
@@ -167,7 +168,12 @@ int kernel_inspect(int fd, uint64_t off, uint64_t len, struct kernel_info *ki, u
 		free(k);
 		return diag_set(d, r, "reading the kernel: %s", strerror(-r));
 	}
-	locate(k, (size_t)len, ki);
+	struct lk_shim sh;
+	if (shim_detect(k, (size_t)len, &sh) && sh.len < len) /* bootkit's shim: the zImage after it */
+		ki->shim_len = sh.len;
+	locate(k + ki->shim_len, (size_t)(len - ki->shim_len), ki);
+	if (ki->inner != PF_UNKNOWN)
+		ki->inner_at += ki->shim_len;
 	if (comp_of(ki->inner) != COMP_UNKNOWN &&
 	    decompress_prefix(comp_of(ki->inner), k + ki->inner_at, (size_t)(len - ki->inner_at),
 			      KERNEL_VMLINUX_MAX, &v, &vl, &whole, NULL) == 0) {
