@@ -10,7 +10,8 @@
 # init.conf, the modules the rules can load (with dependencies) and the input
 # files are added. Every other entry keeps its bytes.
 # Overrides: KERNEL=FILE swaps the kernel (e.g. out/mt6572/kernel-dtb);
-# MODULES_DIR=DIR the module tree (default: the profile's Debian kernel, whose
+# ALLOW_OVERLAP=1 writes a result whose parts overlap where the profile's
+# LOADER puts them; MODULES_DIR=DIR the module tree (default: the profile's Debian kernel, whose
 # modules load only into that kernel); SCATTER=FILE the partition size (else
 # the profile's PARTITION_SIZE). Refuses, writing nothing, when the result
 # does not fit, or when the stock ramdisk was already injected.
@@ -107,6 +108,12 @@ $bin/ramdisk edit "$work/parts/ramdisk" -o "$work/ramdisk" --script "$work/edit"
 
 set -- --ramdisk "$work/ramdisk"
 [ -n "$swap_kernel" ] && set -- "$@" --kernel "$swap_kernel"
+# where the profile's bootloader puts the parts: a result that overlaps there
+# is refused (README "Brick safety"; what the stock image fails already is
+# only said), unless ALLOW_OVERLAP=1; the shim where a swapped-in kernel needs it
+set -- "$@" --profile "$conf"
+[ "$P_LK_SHIM" = auto ] && set -- "$@" --lk-shim out/armhf/lk-shim.bin
+[ "${ALLOW_OVERLAP:-0}" = 1 ] && set -- "$@" --allow-overlap
 if [ -n "${SCATTER:-}" ]; then
 	set -- "$@" --scatter "$SCATTER"
 else
@@ -115,4 +122,4 @@ fi
 $bin/bootimg repack "$stock" -o "$dest" "$@" || die "refused: $dest not written (see above)"
 echo "== $dest: $stock with the probe injected (board $board)"
 sed -n 's/^/  ramdisk: /; /modules:\|input files:\|entries/p' "$work/ramdisk.log"
-$bin/bootimg info "$dest" | sed -n '/^layout:/,/^  end of image/p'
+$bin/bootimg info "$dest" --profile "$conf" | sed -n '/^layout:/,/^  end of image/p; /^kernel layout:/p; /^layout under/s/^/  /p'

@@ -368,6 +368,18 @@ static void foot_compressed(const uint8_t *k, size_t n, struct kernel_foot *kf)
 	free(out);
 }
 
+void kernel_foot_add_dtb(struct kernel_foot *kf, uint64_t dtb_len)
+{
+	if (!dtb_len)
+		return;
+	kf->len += dtb_len;
+	if (kf->kind == PF_ZIMAGE) {
+		kf->dtb_len += dtb_len;
+		if (kf->zrel == ZREL_AUTO_DT) /* an appended DTB: no check against DT memory */
+			kf->zrel = ZREL_AUTO;
+	}
+}
+
 int kernel_footprint(int fd, uint64_t off, uint64_t len, struct kernel_foot *kf, struct diag *d)
 {
 	size_t n = len < LAYOUT_HEAD_MAX ? (size_t)len : LAYOUT_HEAD_MAX;

@@ -122,6 +122,9 @@ struct kernel_foot {
  */
 int kernel_footprint(int fd, uint64_t off, uint64_t len, struct kernel_foot *kf, struct diag *d);
 
+/* DTBs appended to the kernel from another file (an unpacked folder's kernel.dtb). */
+void kernel_foot_add_dtb(struct kernel_foot *kf, uint64_t dtb_len);
+
 /* The parts of an image the check needs (sizes of the payloads, MTK headers off). */
 struct layout_image {
 	bool has_addresses; /* boot v0-v2 (v3+ keep theirs in vendor_boot) */

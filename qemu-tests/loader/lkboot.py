@@ -73,14 +73,15 @@ def sections(img):
         sys.exit('lkboot.py: header v%d has no load addresses' % ver)
     koff = page
     roff = koff + (ksz + page - 1) // page * page
-    parts = []
-    for off, size in ((koff, ksz), (roff, rsz)):
-        b = img[off:off + size]
-        if len(b) >= 512 and struct.unpack_from('<I', b, 0)[0] == MTK_MAGIC:
-            dsize = struct.unpack_from('<I', b, 4)[0]
-            b = b[512:512 + dsize]
-        parts.append(b)
-    return parts[0], parts[1], kaddr, raddr, taddr
+    return payload(img[koff:koff + ksz]), payload(img[roff:roff + rsz]), kaddr, raddr, taddr
+
+
+def payload(b):
+    """A section's payload: after its MediaTek header, dsize bytes (LK's reading)."""
+    if len(b) >= 512 and struct.unpack_from('<I', b, 0)[0] == MTK_MAGIC:
+        dsize = struct.unpack_from('<I', b, 4)[0]
+        b = b[512:512 + dsize]
+    return b
 
 
 def atags(mem, initrd, cmdline):
@@ -110,7 +111,7 @@ def main():
     img = open(a.image, 'rb').read()
     kernel, ramdisk, kaddr, raddr, taddr = sections(img)
     if a.ramdisk:
-        ramdisk = open(a.ramdisk, 'rb').read()
+        ramdisk = payload(open(a.ramdisk, 'rb').read())
     m = parse_model(a.model)
     if m['kind'] == 'fixed':
         kaddr, raddr, taddr = m['kernel'], m['ramdisk'], m['tags']
