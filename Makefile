@@ -217,7 +217,7 @@ DATADIR ?= $(PREFIX)/share/bootkit
 MAN1    := $(TOOLS:%=man/%.1)
 MAN5    := man/modules.list.5
 MAN8    := man/probe.8
-TARGETS := armhf/probe armhf/init x86_64/probe x86_64/init
+TARGETS := armhf/probe armhf/init armhf/lk-shim.bin x86_64/probe x86_64/init
 INSTALLED := $(TOOLS:%=$(BINDIR)/%) $(MAN1:man/%=$(MANDIR)/man1/%) $(MAN5:man/%=$(MANDIR)/man5/%) \
 	$(MAN8:man/%=$(MANDIR)/man8/%) $(TARGETS:%=$(DATADIR)/%) $(DATADIR)/modules.list
 .PHONY: install uninstall
@@ -229,6 +229,7 @@ install: $(TOOLS:%=$(BIN)/%) $(TARGETS:%=$(O)/%) $(MAN1) $(MAN5) $(MAN8) modules
 	install -m 0644 $(MAN5) '$(DESTDIR)$(MANDIR)/man5'
 	install -m 0644 $(MAN8) '$(DESTDIR)$(MANDIR)/man8'
 	install -m 0755 $(O)/armhf/probe $(O)/armhf/init '$(DESTDIR)$(DATADIR)/armhf'
+	install -m 0644 $(O)/armhf/lk-shim.bin '$(DESTDIR)$(DATADIR)/armhf'
 	install -m 0755 $(O)/x86_64/probe $(O)/x86_64/init '$(DESTDIR)$(DATADIR)/x86_64'
 	install -m 0644 modules.list '$(DESTDIR)$(DATADIR)'
 uninstall:

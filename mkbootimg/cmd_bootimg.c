@@ -47,6 +47,7 @@ static const char usage[] =
     "                               cut a partition out of a full-flash readback\n"
     "  version FILE...              the kernel release of a boot image, a kernel or a\n"
     "                               module (its vermagic)\n"
+    "  config IMAGE|KERNEL          the kernel's embedded .config (IKCONFIG)\n"
     "  diff A B [--json]            what differs between two images: header fields,\n"
     "                               kernel version and config, DTBs, ramdisk entries\n"
     "                               (a unified diff for text files)\n"
@@ -576,6 +577,59 @@ int cmd_version(int argc, char **argv)
 	return rc;
 }
 
+/* ---- config ------------------------------------------------------------------------------ */
+
+/* The embedded .config (CONFIG_IKCONFIG) of a boot image's kernel or of a
+ * kernel file (a MediaTek KERNEL header in front is skipped), on stdout. */
+int cmd_config(int argc, char **argv)
+{
+	static const char cu[] =
+	    "usage: bootimg config IMAGE|KERNEL\n"
+	    "  the kernel's embedded .config (CONFIG_IKCONFIG) on stdout; exit 1\n"
+	    "  when it has none\n";
+	uint8_t *cfg = NULL, head[MTK_HDR_SIZE];
+	size_t cl = 0;
+	struct kernel_info ki;
+	struct image im;
+	struct diag d;
+	uint64_t size, off = 0;
+	int fd;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return fputs(cu, stdout), 0;
+	if (argc != 2)
+		die(EXIT_USAGE, "%s", cu);
+	if (file_open_ro(argv[1], &fd, &size, &d))
+		die_diag(argv[1], &d);
+	if (size >= 8 && pread(fd, head, sizeof(head), 0) >= 8 && !memcmp(head, BOOT_MAGIC, 8)) {
+		close(fd);
+		image_load_flags(&im, argv[1], IMAGE_KERNEL);
+		if (im.kconfig)
+			fwrite(im.kconfig, 1, im.kconfig_len, stdout);
+		else
+			fprintf(stderr,
+				"%s: %s: its kernel has no embedded config (CONFIG_IKCONFIG)\n",
+				cli_prog(), argv[1]);
+		int rc = im.kconfig ? 0 : EXIT_BAD;
+		image_free(&im);
+		return rc;
+	}
+	if (size >= MTK_HDR_SIZE && pread(fd, head, sizeof(head), 0) == MTK_HDR_SIZE &&
+	    mtk_hdr_present(head, MTK_HDR_SIZE))
+		off = MTK_HDR_SIZE;
+	if (kernel_inspect(fd, off, size - off, &ki, &cfg, &cl, NULL, NULL, &d))
+		die_diag(argv[1], &d);
+	close(fd);
+	if (!cfg) {
+		fprintf(stderr, "%s: %s: no embedded config (CONFIG_IKCONFIG) found\n", cli_prog(),
+			argv[1]);
+		return EXIT_BAD;
+	}
+	fwrite(cfg, 1, cl, stdout);
+	free(cfg);
+	return 0;
+}
+
 /* ---- dispatch --------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -586,7 +640,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 	    {"info", cmd_info},	    {"unpack", cmd_unpack},   {"repack", cmd_repack},
 	    {"verify", cmd_verify}, {"check", cmd_check},     {"carve", cmd_carve},
-	    {"diff", cmd_diff},	    {"version", cmd_version},
+	    {"diff", cmd_diff},	    {"version", cmd_version}, {"config", cmd_config},
 	};
 
 	cli_init(argv[0]);

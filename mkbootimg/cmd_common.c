@@ -174,8 +174,8 @@ unsigned layout_models(const char *loader, const char *profile, struct loader_mo
 		loader = spec;
 	}
 	if (loader_parse(loader, m, LOADER_MODELS_MAX, &n, &d))
-		die(EXIT_USAGE, "%s%s: %s", profile ? "--profile " : "--loader", profile ? profile : "",
-		    d.msg);
+		die(EXIT_USAGE, "%s%s: %s", profile ? "--profile " : "--loader",
+		    profile ? profile : "", d.msg);
 	return n;
 }
 
@@ -244,8 +244,9 @@ void layout_gate_shim(struct layout_gate *g, const char *path)
 	if (file_read_small(path, SHIM_LEN_MAX + 1, &g->shim, &len, &d))
 		die_diag(path, &d);
 	if (!shim_detect(g->shim, len, &g->sh) || g->sh.len != len)
-		die(EXIT_BAD, "%s: not bootkit's entry shim (" SHIM_MAGIC " header, %u bytes at most)",
-		    path, SHIM_LEN_MAX);
+		die(EXIT_BAD,
+		    "%s: not bootkit's entry shim (" SHIM_MAGIC " header, %u bytes at most)", path,
+		    SHIM_LEN_MAX);
 }
 
 static bool gate_check(struct layout_gate *g, const struct layout_image *li)
@@ -290,9 +291,10 @@ bool layout_gate_run(struct layout_gate *g, struct kernel_foot *kf, const struct
 		refused += stop;
 	}
 	if (shim)
-		fprintf(stderr, "%s: kernel: bootkit's shim (%s, %" PRIu32
-				" bytes) put in front: the loader's memory start is rounded up to "
-				"0x%" PRIx32 "\n",
+		fprintf(stderr,
+			"%s: kernel: bootkit's shim (%s, %" PRIu32
+			" bytes) put in front: the loader's memory start is rounded up to "
+			"0x%" PRIx32 "\n",
 			cli_prog(), g->shim_path, g->sh.len, g->sh.align);
 	if (refused)
 		die(EXIT_BAD,

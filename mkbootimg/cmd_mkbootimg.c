@@ -504,8 +504,8 @@ static void boot_sections(const struct args *a, struct image_plan *p, struct inp
 	const char *rd_name = a->mtk && !strcmp(a->mtk, "recovery") ? "RECOVERY" : "ROOTFS";
 
 	if (a->kernel)
-		add_payload(in, &p->src[BP_KERNEL], a->kernel, a->mtk ? "KERNEL" : NULL,
-			    mb->kernel, g->shim, g->shim ? g->sh.len : 0);
+		add_payload(in, &p->src[BP_KERNEL], a->kernel, a->mtk ? "KERNEL" : NULL, mb->kernel,
+			    g->shim, g->shim ? g->sh.len : 0);
 	if (a->ramdisk)
 		add_payload(in, &p->src[BP_RAMDISK], a->ramdisk, a->mtk ? rd_name : NULL,
 			    mb->ramdisk, NULL, 0);

@@ -169,7 +169,8 @@ int kernel_inspect(int fd, uint64_t off, uint64_t len, struct kernel_info *ki, u
 		return diag_set(d, r, "reading the kernel: %s", strerror(-r));
 	}
 	struct lk_shim sh;
-	if (shim_detect(k, (size_t)len, &sh) && sh.len < len) /* bootkit's shim: the zImage after it */
+	if (shim_detect(k, (size_t)len, &sh) &&
+	    sh.len < len) /* bootkit's shim: the zImage after it */
 		ki->shim_len = sh.len;
 	locate(k + ki->shim_len, (size_t)(len - ki->shim_len), ki);
 	if (ki->inner != PF_UNKNOWN)

@@ -213,7 +213,8 @@ static void zimage_zreladdr(const uint8_t *z, size_t n, bool dtb, struct kernel_
 			/* and rD, rN, #0xf8000000: rD r0 is the 5.12+ form (a DT check follows) */
 			kf->zrel = ((w >> 12) & 0xf) == 0 && !dtb ? ZREL_AUTO_DT : ZREL_AUTO;
 			for (size_t j = i + 4; j + 4 <= n && j < i + 64; j += 4)
-				if ((get_le32(z + j) & 0x0ff0f000) == 0x02804000) { /* add r4, rN, #imm */
+				if ((get_le32(z + j) & 0x0ff0f000) ==
+				    0x02804000) { /* add r4, rN, #imm */
 					kf->text_offset = arm_imm(get_le32(z + j));
 					break;
 				}
@@ -303,9 +304,10 @@ static int foot_zimage(int fd, uint64_t off, const uint8_t *z, size_t n, struct 
 	if (!kf->inflated && (r = zimage_decode(fd, zoff, kf, d)) < 0)
 		return r;
 	if (kf->zrel == ZREL_UNKNOWN)
-		strfmt_show(kf->note, sizeof(kf->note),
-			    "where it decompresses to is not known (neither AUTO_ZRELADDR's "
-			    "\"and rN, rN, #0xf8000000\" nor \"ldr r4, =zreladdr\" near its start)");
+		strfmt_show(
+		    kf->note, sizeof(kf->note),
+		    "where it decompresses to is not known (neither AUTO_ZRELADDR's "
+		    "\"and rN, rN, #0xf8000000\" nor \"ldr r4, =zreladdr\" near its start)");
 	else if (!kf->inflated)
 		strfmt_show(kf->note, sizeof(kf->note),
 			    "its decompressed size is not known (no size word found, the "
@@ -351,8 +353,9 @@ static void foot_compressed(const uint8_t *k, size_t n, struct kernel_foot *kf)
 {
 	enum payload_fmt f = payload_detect(k, n);
 	static const enum comp comps[PF_COUNT] = {
-	    [PF_GZIP] = COMP_GZIP, [PF_XZ] = COMP_XZ,	    [PF_LZMA] = COMP_LZMA,
-	    [PF_BZIP2] = COMP_BZIP2, [PF_ZSTD] = COMP_ZSTD, [PF_LZ4_LEGACY] = COMP_LZ4_LEGACY,
+	    [PF_GZIP] = COMP_GZIP,	    [PF_XZ] = COMP_XZ,
+	    [PF_LZMA] = COMP_LZMA,	    [PF_BZIP2] = COMP_BZIP2,
+	    [PF_ZSTD] = COMP_ZSTD,	    [PF_LZ4_LEGACY] = COMP_LZ4_LEGACY,
 	    [PF_LZ4_FRAME] = COMP_LZ4_FRAME};
 	uint8_t *out = NULL;
 	size_t len = 0;
@@ -408,8 +411,9 @@ int kernel_footprint(int fd, uint64_t off, uint64_t len, struct kernel_foot *kf,
 	default: foot_compressed(z, zn, kf); break;
 	}
 	if (kf->kind == PF_UNKNOWN && !kf->note[0])
-		strfmt_show(kf->note, sizeof(kf->note),
-			    "not a zImage, arm64 Image or bzImage: how far it spreads is not known");
+		strfmt_show(
+		    kf->note, sizeof(kf->note),
+		    "not a zImage, arm64 Image or bzImage: how far it spreads is not known");
 	free(k);
 	return r;
 }
@@ -538,7 +542,8 @@ static void check_overlaps(struct layout_result *r, const struct named *parts, u
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned j = i + 1; j < n; j++)
 			if (overlaps(parts[i].s, parts[j].s))
-				add(r, LAYOUT_ERROR, "overlap: the %s at " SPAN_FMT " and the %s at " SPAN_FMT,
+				add(r, LAYOUT_ERROR,
+				    "overlap: the %s (" SPAN_FMT ") and the %s (" SPAN_FMT ")",
 				    parts[i].what, SPAN_ARGS(parts[i].s), parts[j].what,
 				    SPAN_ARGS(parts[j].s));
 	for (unsigned j = 1; j < n; j++) {
@@ -551,7 +556,8 @@ static void check_overlaps(struct layout_result *r, const struct named *parts, u
 			    SPAN_ARGS(parts[j].s));
 		else
 			add(r, LAYOUT_ERROR,
-			    "overlap: the kernel, decompressed, spans " SPAN_FMT " and the %s is at " SPAN_FMT,
+			    "overlap: the kernel, decompressed (" SPAN_FMT
+			    "), and the %s (" SPAN_FMT ")",
 			    SPAN_ARGS(r->krun), parts[j].what, SPAN_ARGS(parts[j].s));
 	}
 }
@@ -568,20 +574,19 @@ static void check_memory(const struct loader_model *m, const struct kernel_foot 
 	for (unsigned i = 0; i < n; i++)
 		if (parts[i].s.present && !inside(parts[i].s, dram, nd))
 			add(r, LAYOUT_ERROR,
-			    "the %s at " SPAN_FMT " is outside the memory the loader knows "
-			    "(reports 0x%08" PRIx64 "-0x%08" PRIx64 "%s)",
-			    parts[i].what, SPAN_ARGS(parts[i].s), RANGE_ARGS(m->mem),
-			    m->nreserved ? ", plus what it reserves" : "");
+			    "outside the memory the loader knows (it reports 0x%08" PRIx64
+			    "-0x%08" PRIx64 "%s): the %s at " SPAN_FMT,
+			    RANGE_ARGS(m->mem), m->nreserved ? ", plus what it reserves" : "",
+			    parts[i].what, SPAN_ARGS(parts[i].s));
 	if (r->krun.present && !inside(r->krun, dram, nd))
 		add(r, LAYOUT_ERROR,
-		    "the kernel, decompressed, spans " SPAN_FMT
-		    ", outside the memory the loader knows (reports 0x%08" PRIx64 "-0x%08" PRIx64
-		    "%s)",
-		    SPAN_ARGS(r->krun), RANGE_ARGS(m->mem),
-		    m->nreserved ? ", plus what it reserves" : "");
+		    "outside the memory the loader knows (it reports 0x%08" PRIx64 "-0x%08" PRIx64
+		    "%s): the kernel, decompressed, spans " SPAN_FMT,
+		    RANGE_ARGS(m->mem), m->nreserved ? ", plus what it reserves" : "",
+		    SPAN_ARGS(r->krun));
 	if (r->ramdisk.present && !inside(r->ramdisk, &r->mem, 1))
 		add(r, LAYOUT_ERROR,
-		    "the ramdisk at " SPAN_FMT " is outside the memory the kernel is told of "
+		    "the ramdisk at " SPAN_FMT " lies outside the memory the kernel is told of "
 		    "(0x%08" PRIx64 "-0x%08" PRIx64 "): it drops the ramdisk",
 		    SPAN_ARGS(r->ramdisk), RANGE_ARGS(r->mem));
 	for (unsigned i = 0; i < m->nreserved; i++)
@@ -591,7 +596,8 @@ static void check_memory(const struct loader_model *m, const struct kernel_foot 
 			    "-0x%08" PRIx64 " (the kernel is not told of it, so it never uses "
 			    "it afterwards; a driver that owns it would overwrite the kernel)",
 			    RANGE_ARGS(m->reserved[i]));
-	if ((kf->zrel == ZREL_AUTO || kf->zrel == ZREL_AUTO_DT) && r->mem.start % LAYOUT_MEM_ALIGN) {
+	if ((kf->zrel == ZREL_AUTO || kf->zrel == ZREL_AUTO_DT) &&
+	    r->mem.start % LAYOUT_MEM_ALIGN) {
 		r->shim_needed = !kf->shim_len && r->mem.size > LAYOUT_MEM_ALIGN;
 		add(r, LAYOUT_ERROR,
 		    "memory start 0x%08" PRIx64
@@ -611,8 +617,9 @@ void layout_check(const struct loader_model *m, const struct layout_image *li,
 
 	memset(r, 0, sizeof(*r));
 	if (!fixed && !li->has_addresses) {
-		add(r, LAYOUT_NOTE, "no load addresses in this header (boot v3 and later keep them "
-				    "in vendor_boot): not checked");
+		add(r, LAYOUT_NOTE,
+		    "no load addresses in this header (boot v3 and later keep them "
+		    "in vendor_boot): not checked");
 		return;
 	}
 	r->has_mem = m->has_mem;
@@ -632,8 +639,10 @@ void layout_check(const struct loader_model *m, const struct layout_image *li,
 	run_kernel(kf, k, r);
 	if (kf->note[0])
 		add(r, kf->kind == PF_UNKNOWN ? LAYOUT_NOTE : LAYOUT_WARN, "kernel: %s", kf->note);
-	const struct named parts[] = {{"kernel", r->kload}, {"ramdisk", r->ramdisk},
-				      {"second stage", r->second}, {"tags", r->tags},
+	const struct named parts[] = {{"kernel", r->kload},
+				      {"ramdisk", r->ramdisk},
+				      {"second stage", r->second},
+				      {"tags", r->tags},
 				      {"DTB", r->dtb}};
 	check_overlaps(r, parts, sizeof(parts) / sizeof(parts[0]), kf->dtb_len > 0);
 	if (r->has_mem)
@@ -647,7 +656,8 @@ void layout_kernel_text(const struct kernel_foot *kf, const struct layout_result
 
 	out[0] = 0;
 	if (kf->shim_len)
-		strfmt_show_add(out, cap, &o, "bootkit shim (%" PRIu32 " bytes), then ", kf->shim_len);
+		strfmt_show_add(out, cap, &o, "bootkit shim (%" PRIu32 " bytes), then ",
+				kf->shim_len);
 	switch (kf->kind) {
 	case PF_ZIMAGE:
 		strfmt_show_add(out, cap, &o, "zImage, %s",

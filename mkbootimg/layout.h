@@ -53,12 +53,14 @@
 #define LOADER_RESERVED_MAX 4
 #define LOADER_NAME_MAX	    32
 #define LOADER_SPEC_MAX	    1024
-#define LAYOUT_TAGS_SIZE    (16u << 10)	 /* at tags_addr: an ATAG list and its command line */
-#define LAYOUT_BSS_MARGIN   (2u << 20)	 /* a kernel's bss when its zImage does not say */
-#define LAYOUT_DECOMP_EXTRA (96u << 10)	 /* the decompressor's bss, 4 KiB stack, 64 KiB heap */
-#define LAYOUT_PGDIR	    (16u << 10)	 /* page tables below the decompressed kernel */
-#define LAYOUT_MEM_ALIGN    (2u << 20)	 /* where a generic ARM kernel's memory must start */
-#define LAYOUT_HEAD_MAX	    (64u << 10)	 /* bytes of a kernel read to find all this */
+#define LAYOUT_TAGS_SIZE                                                                           \
+	0x3f00u /* at tags_addr: ATAGs and command line, up to where the kernel                    \
+		 * puts its page tables (base + 0x100 to base + 0x4000) */
+#define LAYOUT_BSS_MARGIN   (2u << 20)	/* a kernel's bss when its zImage does not say */
+#define LAYOUT_DECOMP_EXTRA (96u << 10) /* the decompressor's bss, 4 KiB stack, 64 KiB heap */
+#define LAYOUT_PGDIR	    (16u << 10) /* page tables below the decompressed kernel */
+#define LAYOUT_MEM_ALIGN    (2u << 20)	/* where a generic ARM kernel's memory must start */
+#define LAYOUT_HEAD_MAX	    (64u << 10) /* bytes of a kernel read to find all this */
 #define LAYOUT_FINDINGS_MAX 16
 #define LAYOUT_NOTE_MAX	    160
 

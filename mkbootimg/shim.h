@@ -22,13 +22,13 @@
 
 #include "bytes.h"
 
-#define SHIM_MAGIC	 "BKSHIM01"
-#define SHIM_OFF_MAGIC	 4u
-#define SHIM_OFF_LEN	 12u
-#define SHIM_OFF_ALIGN	 16u
-#define SHIM_HDR_SIZE	 20u
-#define SHIM_LEN_MAX	 4096u
-#define SHIM_ALIGN_MIN	 4096u
+#define SHIM_MAGIC     "BKSHIM01"
+#define SHIM_OFF_MAGIC 4u
+#define SHIM_OFF_LEN   12u
+#define SHIM_OFF_ALIGN 16u
+#define SHIM_HDR_SIZE  20u
+#define SHIM_LEN_MAX   4096u
+#define SHIM_ALIGN_MIN 4096u
 _Static_assert(SHIM_OFF_MAGIC + sizeof(SHIM_MAGIC) - 1 == SHIM_OFF_LEN, "magic before length");
 
 struct lk_shim {
@@ -47,8 +47,7 @@ static inline bool shim_detect(const uint8_t *buf, size_t len, struct lk_shim *s
 		return false;
 	l = get_le32(buf + SHIM_OFF_LEN);
 	a = get_le32(buf + SHIM_OFF_ALIGN);
-	if (l < SHIM_HDR_SIZE || l > SHIM_LEN_MAX || l % 4 || !is_pow2(a) ||
-	    a < SHIM_ALIGN_MIN)
+	if (l < SHIM_HDR_SIZE || l > SHIM_LEN_MAX || l % 4 || !is_pow2(a) || a < SHIM_ALIGN_MIN)
 		return false; /* a damaged header: not taken for a shim */
 	s->len = l;
 	s->align = a;

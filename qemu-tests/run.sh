@@ -96,7 +96,7 @@ PY
 loader_args() {
 	spec=$(sed -n 's/^LOADER=//p' "profiles/$1.conf" | tr ' ' '\n' | grep -E "(^|,)name=$2(,|\$)" | head -1)
 	[ -n "$spec" ] || { echo "no model named $2 in profiles/$1.conf's LOADER" >&2; return 1; }
-	if [ ! "$work/loader/stubs.bin" -nt qemu-tests/loader/stubs.S ]; then
+	if [ -z "$(find "$work/loader/stubs.bin" -newer qemu-tests/loader/stubs.S 2>/dev/null)" ]; then
 		mkdir -p "$work/loader" &&
 			arm-linux-gnueabihf-as -march=armv7-a -o "$work/loader/stubs.o" qemu-tests/loader/stubs.S &&
 			arm-linux-gnueabihf-objcopy -O binary "$work/loader/stubs.o" "$work/loader/stubs.bin" || return 1
@@ -229,6 +229,7 @@ for b in $boards; do
 	# shellcheck disable=SC2086
 	# (a loader boot has its command line in its ATAGs)
 	[ -n "$loader" ] || set -- "$@" -append "console=$console printk.devkmsg=on bootkit.dump=1 bootkit.halt=poweroff$append"
+	# shellcheck disable=SC2086 # the chips' words
 	QEMU_AUDIO_DRV=none timeout -k 5 "$boot_timeout" "$@" -accel tcg -nographic -no-reboot $qargs \
 		</dev/null >"$bw/console" 2>&1
 	rc=$?
