@@ -280,13 +280,21 @@ $(O)/peakrss: bench/peakrss.c | $(DEPS_BUILD)
 	$(CC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $<
 bench: tools images avbtest $(O)/peakrss | $(O)/.deps-check $(O)/.deps-qemu
 	@sh bench/run.sh
+# the time and memory bounds alone (bench/bounds.py; part of make bench)
+.PHONY: bench-bounds
+bench-bounds: tools probes $(O)/peakrss | $(O)/.deps-check
+	@rm -rf $(O)/bench-bounds && mkdir -p $(O)/bench-bounds && \
+	  cd $(O)/bench-bounds && python3 ../../bench/bounds.py ../bin
 
 # ---- fuzzing (clang + libFuzzer) -----------------------------------------------
+# FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (the usual name): smaller output caps
+# where a header says so (kernel.h), so a decompression bomb costs milliseconds;
+# the replay under make check runs the corpora with the real caps.
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/fuzz/%)
 $(O)/fuzz/%: fuzz/%.c $(LIB_SRC) | $(O)/.deps-fuzz $(DEPS_BUILD)
 	@mkdir -p $(dir $@)
 	clang $(filter-out -Wformat-truncation=%,$(WARN)) -D_GNU_SOURCE $(INCS) -g -O1 \
-	  -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	  -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 $(O)/fuzz/fuzz_probe: $(PROBE_CORE)
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$${f##*/}; mkdir -p $(O)/corpus/$$n; \

@@ -6,6 +6,8 @@ work="$root/out/bench"
 rm -rf "$work" && mkdir -p "$work"
 cd "$work"
 python3 "$root/bench/bench.py" "$root/out/bin"
+echo
+python3 "$root/bench/bounds.py" "$root/out/bin"
 
 # Under QEMU, same image, same emulated board: the probe against a BusyBox
 # script making the same decisions (qemu-tests/script-probe.sh), booted side by

@@ -365,3 +365,114 @@ long bootconfig_edit(const char *text, size_t len, const char *key, const char *
 	}
 	return sink_end(&k);
 }
+
+/* ---- what --cmdline-set and --bootconfig-set may write ---------------------------- */
+
+/* a, b, c, d, e one after the other into out; the length, or -ENOSPC (out ""). */
+static long joined(char *out, size_t cap, const char *a, const char *b, const char *c,
+		   const char *d, const char *e)
+{
+	struct sink k = {.out = out, .cap = cap};
+	const char *part[] = {a, b, c, d, e};
+
+	if (!cap)
+		return -ENOSPC;
+	out[0] = 0;
+	for (size_t i = 0; i < sizeof(part) / sizeof(part[0]); i++)
+		emit(&k, part[i], strlen(part[i]));
+	return sink_end(&k);
+}
+
+static bool control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+long cmdline_word(const char *key, const char *val, char *out, size_t cap, const char **why)
+{
+	size_t quotes = 0;
+	bool spaces = false;
+	const char *q;
+
+	*why = NULL;
+	if (!*key || key[strcspn(key, " \"'=")])
+		*why = "KEY is empty or holds a blank, a quote or =";
+	for (const char *p = key; !*why && *p; p++)
+		if (control((unsigned char)*p))
+			*why =
+			    "KEY holds a control byte (the kernel splits at \\t \\n \\v \\f \\r)";
+	for (const char *p = val; p && !*why && *p; p++) {
+		if (*p == '\n')
+			*why = "VALUE holds a newline";
+		else if (*p == '\v' || *p == '\f' || *p == '\r')
+			*why = "VALUE holds \\v, \\f or \\r, which the kernel counts as a blank "
+			       "(the rest would become a word of its own)";
+		else if (control((unsigned char)*p) && *p != '\t')
+			*why = "VALUE holds a control byte";
+		quotes += *p == '"';
+		spaces |= *p == ' ' || *p == '\t';
+	}
+	if (*why)
+		return -EINVAL;
+	if (val && quotes % 2)
+		*why = "VALUE holds a lone quote: the kernel would read the words after it as part "
+		       "of this one";
+	else if (val && val[0] == '"')
+		*why = "VALUE opens with a quote, which the kernel drops";
+	else if (spaces && quotes)
+		*why = "VALUE holds blanks and a quote; the kernel cannot read that back";
+	if (*why)
+		return -EINVAL;
+	q = spaces ? "\"" : "";
+	return joined(out, cap, key, val ? "=" : "", q, val ? val : "", q);
+}
+
+int bootconfig_key_check(const char *key, const char **why)
+{
+	const char *p = key;
+
+	*why = NULL;
+	for (;;) {
+		size_t n =
+		    strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
+
+		if (!n)
+			break; /* an empty word */
+		p += n;
+		if (!*p)
+			return 0;
+		if (*p++ != '.')
+			break;
+	}
+	*why = "KEY must be words of A-Z a-z 0-9 - _ joined by single dots";
+	return -EINVAL;
+}
+
+long bootconfig_value(const char *val, char *out, size_t cap, const char **why)
+{
+	static const char plain[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:+@%";
+	size_t n = strlen(val);
+	const char *q;
+
+	*why = NULL;
+	for (const char *p = val; !*why && *p; p++)
+		if (control((unsigned char)*p))
+			*why = *p == '\n' ? "VALUE holds a newline, which would start another key"
+					  : "VALUE holds a control byte";
+	if (!*why && (val[0] == '"' || val[0] == '\'')) {
+		/* given quoted: one well-formed string, as it stands */
+		if (n < 2 || val[n - 1] != val[0] || memchr(val + 1, val[0], n - 2))
+			*why = "a quoted VALUE must end with its quote and hold no other";
+		else
+			return joined(out, cap, val, "", "", "", "");
+	}
+	if (!*why && strchr(val, '"') && strchr(val, '\''))
+		*why = "VALUE holds both quotes (bootconfig has no escapes)";
+	if (*why)
+		return -EINVAL;
+	if (!val[strspn(val, plain)] && *val)
+		return joined(out, cap, val, "", "", "", "");
+	q = strchr(val, '"') ? "'" : "\"";
+	return joined(out, cap, q, val, q, "", "");
+}

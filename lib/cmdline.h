@@ -124,4 +124,36 @@ long cmdline_edit(const char *text, size_t len, const char *key, const char *wor
 long bootconfig_edit(const char *text, size_t len, const char *key, const char *value, char *out,
 		     size_t cap);
 
+/*
+ * The word --cmdline-set writes for KEY and VALUE (val NULL: a bare KEY),
+ * such that the kernel's parser reads back exactly KEY and VALUE as one word:
+ * a VALUE holding spaces or tabs is written quoted. Refused (-EINVAL, *why
+ * saying why) is what the kernel would split or read otherwise: a KEY that
+ * is empty or holds a blank, a quote, '=' or a control byte; a VALUE with a
+ * control byte (a newline; a vertical tab, form feed or CR, which the kernel
+ * counts as blanks: "a\vinit=/evil" would add init=), with an odd number of
+ * quotes (the kernel would join the words after it), opening with a quote
+ * (the kernel drops it), or holding blanks and a quote. The word goes into
+ * out (cap bytes, NUL-terminated); returns its length, -ENOSPC.
+ */
+long cmdline_word(const char *key, const char *val, char *out, size_t cap, const char **why);
+
+/*
+ * A KEY for bootconfig: words of A-Z a-z 0-9 '-' '_' joined by single dots
+ * (the bootconfig syntax). 0, or -EINVAL with *why.
+ */
+int bootconfig_key_check(const char *key, const char **why);
+
+/*
+ * The value --bootconfig-set writes after "KEY=", such that the bootconfig
+ * parser reads back exactly VALUE and nothing more: as it is when every byte
+ * is one of A-Z a-z 0-9 ._-/:+@%, else quoted with " (with ' when it holds a
+ * "); a VALUE given quoted ('...' or "...") is taken as it stands when it is
+ * one well-formed quoted string. Refused (-EINVAL, *why): a newline or any
+ * other control byte (it would end the line and start another key), both
+ * quotes, an unterminated or inner quote in a quoted VALUE. Into out (cap
+ * bytes); returns the length, -ENOSPC.
+ */
+long bootconfig_value(const char *val, char *out, size_t cap, const char **why);
+
 #endif

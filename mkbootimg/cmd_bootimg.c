@@ -4,8 +4,8 @@
  *                                      payload formats, id check, trailer
  *   bootimg unpack IMAGE DIR           parts + manifest
  *   bootimg repack SOURCE -o OUT ...   rebuild, exact or with parts replaced
- *   bootimg verify IMAGE [--mtk] [--loader SPEC | --profile P]
- *                                      id, sizes, alignment, MT6572 rules, layout
+ *   bootimg verify IMAGE [--mtk] [--require-signature] [--loader SPEC | --profile P]
+ *                                      id, sizes, alignment, AVB, MT6572 rules, layout
  *   bootimg check IMAGE --partition-size N | --scatter F [--partition P]
  *   bootimg carve DUMP --scatter F --partition P -o OUT [--trim]
  *                                      [--dump-offset N]
@@ -21,6 +21,7 @@
 #include "cmd_bootimg.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "escape.h"
 #include "fileio.h"
 #include "avb.h"
 #include "bootid.h"
@@ -37,9 +38,11 @@ static const char usage[] =
     "  unpack IMAGE DIR             write every part and a manifest into DIR\n"
     "  repack SOURCE -o OUT [...]   rebuild from DIR or from an image, exact, or with\n"
     "                               --kernel/--ramdisk/--dtb/... replaced, --cmdline...\n"
-    "  verify IMAGE [--mtk] [--loader SPEC | --profile P]\n"
-    "                               id, sizes, alignment, where the parts land and\n"
-    "                               how far the kernel spreads; --mtk: the MT6572 rules\n"
+    "  verify IMAGE [--mtk] [--require-signature] [--loader SPEC | --profile P]\n"
+    "                               id, sizes, alignment, AVB (an unsigned vbmeta\n"
+    "                               passes unless --require-signature), where the\n"
+    "                               parts land and how far the kernel spreads;\n"
+    "                               --mtk: the MT6572 rules\n"
     "                               (page size 2048, KERNEL and ROOTFS/RECOVERY headers)\n"
     "  check IMAGE --partition-size N | --scatter FILE [--partition NAME]\n"
     "                               does it fit the partition? (default BOOTIMG)\n"
@@ -60,6 +63,8 @@ static const char usage[] =
 
 struct verdict {
 	unsigned fails;
+	bool require_sig; /* --require-signature: an unsigned (NONE) vbmeta fails */
+	bool unsigned_avb;
 };
 
 static void report(struct verdict *v, bool ok, const char *fmt, ...)
@@ -81,6 +86,7 @@ static void verify_mtk_part(struct verdict *v, const struct image *im, enum boot
 {
 	const struct image_part *ip = &im->part[p];
 	const char *name = bootimg_part_name(p);
+	char shown[MTK_NAME_SIZE * 4 + 1];
 
 	if (!ip->s || !ip->s->size) {
 		report(v, false, "%s: missing (the MT6572 LK needs it)", name);
@@ -90,9 +96,10 @@ static void verify_mtk_part(struct verdict *v, const struct image *im, enum boot
 		report(v, false, "%s: no MediaTek header (the MT6572 LK hangs without it)", name);
 		return;
 	}
+	esc_bytes(shown, sizeof(shown), ip->mtk.name, strlen(ip->mtk.name), true);
 	report(v, !strcmp(ip->mtk.name, want1) || (want2 && !strcmp(ip->mtk.name, want2)),
-	       "%s: MTK header name \"%s\" (want %s%s%s)", name, ip->mtk.name, want1,
-	       want2 ? " or " : "", want2 ? want2 : "");
+	       "%s: MTK header name \"%s\" (want %s%s%s)", name, shown, want1, want2 ? " or " : "",
+	       want2 ? want2 : "");
 	report(v, ip->mtk.dsize == ip->s->size - MTK_HDR_SIZE,
 	       "%s: MTK dsize %" PRIu32 " + 512 = section size %" PRIu64, name, ip->mtk.dsize,
 	       ip->s->size);
@@ -104,6 +111,15 @@ static void avb_line(struct verdict *v, const char *what, const struct avb_check
 
 	if (c->status == AVB_NOT_CHECKED && !c->why[0])
 		return;
+	if (c->status == AVB_UNSIGNED) { /* algorithm NONE: hashes only, as avbtool accepts */
+		bool sig = !strcmp(what, "signature");
+
+		v->unsigned_avb = true;
+		report(v, !sig || !v->require_sig, "AVB %s: unsigned (algorithm NONE: %s)%s", what,
+		       sig ? "the hashes are checked" : "no vbmeta hash",
+		       sig && v->require_sig ? ", and --require-signature asks for one" : "");
+		return;
+	}
 	report(v, ok, "AVB %s: %s%s%s", what, avb_status_name(c->status), c->why[0] ? ": " : "",
 	       c->why);
 }
@@ -171,9 +187,10 @@ static void verify_layout(struct verdict *v, const struct image *im, const struc
 	}
 }
 
-static int cmd_verify_image(const char *path, bool mtk, const struct loader_model *m, unsigned nm)
+static int cmd_verify_image(const char *path, bool mtk, bool require_sig,
+			    const struct loader_model *m, unsigned nm)
 {
-	struct verdict v = {0};
+	struct verdict v = {.require_sig = require_sig};
 	struct image im;
 	struct diag d;
 
@@ -227,32 +244,37 @@ static int cmd_verify_image(const char *path, bool mtk, const struct loader_mode
 		verify_mtk_part(&v, &im, BP_KERNEL, "KERNEL", NULL);
 		verify_mtk_part(&v, &im, BP_RAMDISK, "ROOTFS", "RECOVERY");
 	}
-	printf("%s: %s\n", path, v.fails ? "FAILED" : "OK");
+	if (!im.tr.has_avb && require_sig)
+		report(&v, false, "AVB: no footer, so no signature (--require-signature)");
+	printf("%s: %s%s\n", path, v.fails ? "FAILED" : "OK",
+	       !v.fails && v.unsigned_avb ? " (AVB unsigned: algorithm NONE, hashes checked)" : "");
 	image_free(&im);
 	return v.fails ? EXIT_BAD : 0;
 }
 
 static const char verify_usage[] =
-    "usage: bootimg verify IMAGE [--mtk] [--loader SPEC | --profile P]\n"
+    "usage: bootimg verify IMAGE [--mtk] [--require-signature] [--loader SPEC | --profile P]\n"
     "  --mtk           the MT6572 rules: page size 2048, KERNEL and ROOTFS/RECOVERY\n"
     "                  headers, header v0-v2\n"
+    "  --require-signature  an AVB vbmeta with algorithm NONE (unsigned, hashes\n"
+    "                  only), which passes with its hashes checked as avbtool\n"
+    "                  verify_image accepts it, fails; so does an image without AVB\n"
     "  --loader SPEC   where the bootloader puts the parts (default: header, the\n"
     "                  header's addresses); README \"Brick safety\"\n"
     "  --profile P     the LOADER= of a board profile (a file, or NAME for\n"
     "                  profiles/NAME.conf)\n";
 
-enum verify_opt { VO_IMAGE, VO_MTK, VO_LOADER, VO_PROFILE, VO_HELP };
+enum verify_opt { VO_IMAGE, VO_MTK, VO_REQSIG, VO_LOADER, VO_PROFILE, VO_HELP };
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct opt o[] = {{"mtk", 0, false, VO_MTK},
-				       {"loader", 0, true, VO_LOADER},
-				       {"profile", 0, true, VO_PROFILE},
-				       {"help", 'h', false, VO_HELP},
-				       {0}};
+	static const struct opt o[] = {
+	    {"mtk", 0, false, VO_MTK},	    {"require_signature", 0, false, VO_REQSIG},
+	    {"loader", 0, true, VO_LOADER}, {"profile", 0, true, VO_PROFILE},
+	    {"help", 'h', false, VO_HELP},  {0}};
 	const char *path = NULL, *loader = NULL, *profile = NULL;
 	struct loader_model m[LOADER_MODELS_MAX];
-	bool mtk = false;
+	bool mtk = false, require_sig = false;
 	struct opt_state s;
 	unsigned nm;
 	int id;
@@ -261,6 +283,7 @@ int cmd_verify(int argc, char **argv)
 	while ((id = opt_next(&s)) >= 0) {
 		switch ((enum verify_opt)id) {
 		case VO_MTK: mtk = true; break;
+		case VO_REQSIG: require_sig = true; break;
 		case VO_LOADER: loader = s.arg; break;
 		case VO_PROFILE: profile = s.arg; break;
 		case VO_HELP: return fputs(verify_usage, stdout), 0;
@@ -274,7 +297,7 @@ int cmd_verify(int argc, char **argv)
 	if (!path)
 		die(EXIT_USAGE, "%s", verify_usage);
 	nm = layout_models(loader, profile, m);
-	return cmd_verify_image(path, mtk, m, nm);
+	return cmd_verify_image(path, mtk, require_sig, m, nm);
 }
 
 /* ---- check ------------------------------------------------------------------------- */
@@ -506,21 +529,76 @@ static void kernel_flags(const struct kernel_info *ki, char *flags, size_t fcap)
 		build_flags(ki->version, strlen(ki->version), false, flags, fcap);
 }
 
+/* What a kernel_inspect found, as a release and flags, or why not in why. */
+static int kernel_release(const struct kernel_info *ki, const char *what, char *rel, size_t cap,
+			  const char **kind, char *flags, size_t fcap, char *why, size_t wcap)
+{
+	if (ki->release[0]) {
+		strfmt_show(rel, cap, "%s", ki->release);
+		kernel_flags(ki, flags, fcap);
+		*kind = what;
+		return 0;
+	}
+	if (ki->inner != PF_UNKNOWN && !ki->decoded)
+		strfmt_show(why, wcap, "%s: its %s payload @+0x%" PRIx64 " does not decode", what,
+			    payload_fmt_name(ki->inner), ki->inner_at);
+	else if (ki->kind == PF_ZIMAGE && ki->inner == PF_UNKNOWN)
+		strfmt_show(why, wcap, "%s: a zImage whose compressed payload was not found%s",
+			    what, ki->search_cut ? " (the search stopped at its budget)" : "");
+	else
+		strfmt_show(why, wcap, "%s (%s): no \"Linux version\" string in it", what,
+			    payload_fmt_name(ki->kind));
+	return -1;
+}
+
+/* A boot image's kernel: only its version is read (the decode stops there). */
+static int image_release(const struct image *im, char *rel, size_t cap, const char **kind,
+			 char *flags, size_t fcap, char *why, size_t wcap)
+{
+	const struct image_part *p = &im->part[BP_KERNEL];
+	struct kernel_info ki;
+	struct diag d;
+
+	if (!p->s) {
+		strfmt_show(why, wcap, "a boot image without a kernel");
+		return -1;
+	}
+	if (kernel_inspect(im->fd, p->data_off, p->appended_dtbs ? p->appended_dtb_at : p->data_len,
+			   &ki, NULL, NULL, NULL, NULL, &d) < 0) {
+		strfmt_show(why, wcap, "%s", d.msg);
+		return -1;
+	}
+	return kernel_release(&ki, "boot image kernel", rel, cap, kind, flags, fcap, why, wcap);
+}
+
+/* The kernel release a file is for: a module's vermagic, a boot image's
+ * kernel, or a bare kernel (zImage, Image.gz, bzImage..., also behind a
+ * MediaTek header, as unpack_bootimg writes it). 0 when found; else why
+ * says why not. */
 static int file_release(const char *path, char *rel, size_t cap, const char **kind, char *flags,
-			size_t fcap)
+			size_t fcap, char *why, size_t wcap)
 {
 	char *mi = malloc(MODINFO_CAP);
+	uint8_t head[MTK_HDR_SIZE];
 	struct kernel_info ki;
+	struct mtk_hdr mh;
 	struct image im;
 	struct diag d;
-	uint64_t size;
+	uint64_t size, off = 0;
 	size_t pos = 0, vl, rl;
 	const char *v, *r;
 	long n;
 	int fd, found = -1;
 
-	if (!mi || file_open_ro(path, &fd, &size, &d))
-		return free(mi), -1;
+	if (!mi) {
+		strfmt_show(why, wcap, "out of memory");
+		return -1;
+	}
+	if (file_open_ro(path, &fd, &size, &d)) {
+		strfmt_show(why, wcap, "%s", d.msg);
+		free(mi);
+		return -1;
+	}
 	if ((n = modinfo_from_fd(fd, mi, MODINFO_CAP, NULL)) >= 0 &&
 	    modinfo_get(mi, (size_t)n, &pos, false, NULL, "vermagic", &v, &vl) == 1) {
 		modinfo_vermagic_release(v, vl, &r, &rl);
@@ -528,21 +606,20 @@ static int file_release(const char *path, char *rel, size_t cap, const char **ki
 		build_flags(v, vl, true, flags, fcap);
 		*kind = "module vermagic";
 		found = 0;
-	} else if (!image_try_load_flags(&im, path, IMAGE_KERNEL | IMAGE_NO_ID, &d)) {
-		if (im.kernel.release[0]) {
-			strfmt_show(rel, cap, "%s", im.kernel.release);
-			build_flags(im.kernel.version, strlen(im.kernel.version), false, flags,
-				    fcap);
-			*kind = "boot image kernel";
-			found = 0;
-		}
+	} else if (!image_try_load_flags(&im, path, IMAGE_NO_ID, &d)) {
+		found = image_release(&im, rel, cap, kind, flags, fcap, why, wcap);
 		image_free(&im);
-	} else if (kernel_inspect(fd, 0, size, &ki, NULL, NULL, NULL, NULL, &d) == 0 &&
-		   ki.release[0]) {
-		strfmt_show(rel, cap, "%s", ki.release);
-		kernel_flags(&ki, flags, fcap);
-		*kind = "kernel";
-		found = 0;
+	} else {
+		/* a MediaTek header in front: the kernel is the dsize bytes after it */
+		if (size > MTK_HDR_SIZE && !read_at(fd, head, sizeof(head), 0) &&
+		    mtk_hdr_present(head, sizeof(head)) &&
+		    !mtk_hdr_parse(head, sizeof(head), UINT64_MAX, &mh, &d))
+			off = MTK_HDR_SIZE, size = mh.dsize < size - off ? mh.dsize : size - off;
+		if (kernel_inspect(fd, off, size, &ki, NULL, NULL, NULL, NULL, &d) < 0)
+			strfmt_show(why, wcap, "%s", d.msg);
+		else
+			found = kernel_release(&ki, off ? "kernel after an MTK header" : "kernel",
+					       rel, cap, kind, flags, fcap, why, wcap);
 	}
 	close(fd);
 	free(mi);
@@ -559,18 +636,22 @@ int cmd_version(int argc, char **argv)
 		      "(zImage, Image.gz, bzImage) or a module's vermagic, and the build flags\n"
 		      "modules must share with the kernel (smp or up; preempt, preempt_rt):\n"
 		      "  FILE: RELEASE (KIND; FLAGS)\n"
-		      "Exit 1 when one is not found.\n",
+		      "or FILE: unknown, and on stderr why (no such file, not a regular file,\n"
+		      "no version string, a payload that does not decode...). Exit 1 when one\n"
+		      "is not found.\n",
 		      argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	for (int i = 1; i < argc; i++) {
-		char rel[KERNEL_RELEASE_MAX], flags[LABEL_MAX];
+		char rel[KERNEL_RELEASE_MAX], flags[LABEL_MAX], why[DIAG_MSG_MAX] = "";
 		const char *kind = "";
 
-		if (file_release(argv[i], rel, sizeof(rel), &kind, flags, sizeof(flags)) == 0) {
+		if (file_release(argv[i], rel, sizeof(rel), &kind, flags, sizeof(flags), why,
+				 sizeof(why)) == 0) {
 			printf("%s: %s (%s; %s)\n", argv[i], rel, kind, flags);
 		} else {
 			printf("%s: unknown\n", argv[i]);
+			warnmsg("%s: no kernel release: %s", argv[i], why);
 			rc = EXIT_BAD;
 		}
 	}

@@ -26,6 +26,9 @@ unsigned header_fields(const struct bootimg *g, struct field *f);
 void os_string(uint32_t raw, char *out, size_t cap);
 /* A JSON string of s (at most n bytes, up to a NUL), escaped. */
 void json_str(const uint8_t *s, size_t n);
+/* The same for text output: quoted, escaped as escape.h shows names (no
+ * control byte of an image reaches the terminal). */
+void text_str(const uint8_t *s, size_t n);
 
 int cmd_info(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);

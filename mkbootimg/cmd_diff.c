@@ -20,6 +20,7 @@
 #include "cmd_bootimg.h"
 #include "cmd_common.h"
 #include "compress.h"
+#include "escape.h"
 #include "fileio.h"
 #include "image.h"
 #include "ramdisk.h"
@@ -60,13 +61,42 @@ static void section(struct out *o, const char *name)
 	}
 }
 
+/* Text from an image (a name, a command line, a ramdisk entry's name, a DT
+ * model) for the terminal: escaped (escape.h), so no control byte of it
+ * reaches the terminal and a newline cannot forge a line. */
+static void put_esc(const char *s)
+{
+	char buf[8];
+
+	for (; *s; s++) {
+		esc_bytes(buf, sizeof(buf), s, 1, false);
+		fputs(buf, stdout);
+	}
+}
+
+/* One side: quoted, or "(none)" when absent. */
+static void text_side(const char *s)
+{
+	if (!s) {
+		fputs("(none)", stdout);
+		return;
+	}
+	putchar('"');
+	put_esc(s);
+	putchar('"');
+}
+
 /* A difference: what, then a and b as text (NULL: absent on that side). */
 static void item(struct out *o, const char *what, const char *a, const char *b)
 {
 	o->count++;
 	if (!o->json) {
-		printf("%s: %s%s%s -> %s%s%s\n", what, a ? "\"" : "", a ? a : "(none)",
-		       a ? "\"" : "", b ? "\"" : "", b ? b : "(none)", b ? "\"" : "");
+		put_esc(what);
+		fputs(": ", stdout);
+		text_side(a);
+		fputs(" -> ", stdout);
+		text_side(b);
+		putchar('\n');
 		return;
 	}
 	printf("%s{\"what\":", o->first_item ? "" : ",");

@@ -11,6 +11,7 @@
 #include "cmd_bootimg.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "escape.h"
 #include "avb.h"
 #include "bootid.h"
 #include "bytes.h"
@@ -122,6 +123,20 @@ void json_str(const uint8_t *s, size_t n)
 	putchar('"');
 }
 
+/* A string from an image (a name, a command line) for a terminal: quoted, C
+ * escapes for controls and bytes past ASCII (escape.h), up to a NUL or n. */
+void text_str(const uint8_t *s, size_t n)
+{
+	char buf[8];
+
+	putchar('"');
+	for (size_t i = 0; i < n && s[i]; i++) {
+		esc_bytes(buf, sizeof(buf), s + i, 1, true);
+		fputs(buf, stdout);
+	}
+	putchar('"');
+}
+
 static void hex_id(const uint8_t *id)
 {
 	printf("0x");
@@ -136,9 +151,13 @@ static void describe(const struct image_part *p, char *out, size_t cap)
 	size_t n = 0;
 
 	out[0] = 0;
-	if (p->has_mtk)
-		strfmt_show_add(out, cap, &n, "MTK \"%s\" dsize %" PRIu32 " + ", p->mtk.name,
+	if (p->has_mtk) {
+		char name[MTK_NAME_SIZE * 4 + 1];
+
+		esc_bytes(name, sizeof(name), p->mtk.name, strlen(p->mtk.name), true);
+		strfmt_show_add(out, cap, &n, "MTK \"%s\" dsize %" PRIu32 " + ", name,
 				p->mtk.dsize);
+	}
 	if (p->shim_len)
 		strfmt_show_add(out, cap, &n, "bootkit shim (%" PRIu32 " bytes) + ", p->shim_len);
 	strfmt_show_add(out, cap, &n, "%s", payload_fmt_name(p->fmt));
@@ -165,8 +184,8 @@ static void text_fields(const struct field *f, unsigned n)
 			printf("%s\n", os);
 			break;
 		case F_STR:
-			printf("\"%.*s\"\n", (int)strnlen((const char *)f[i].s, f[i].max),
-			       (const char *)f[i].s);
+			text_str(f[i].s, f[i].max);
+			putchar('\n');
 			break;
 		}
 	}
@@ -208,10 +227,10 @@ static void text_vendor_table(const struct image *im)
 	for (unsigned i = 0; i < im->nvrd; i++) {
 		const struct vendor_ramdisk_entry *e = &im->vrd[i];
 
-		printf("  ramdisk %u: \"%.32s\" type %s, %" PRIu32 " bytes at +0x%" PRIx32
-		       ", board_id0 0x%08" PRIx32 "\n",
-		       i, (const char *)e->name, e->type < 4 ? types[e->type] : "?", e->size,
-		       e->offset, e->board_id[0]);
+		printf("  ramdisk %u: ", i);
+		text_str(e->name, VENDOR_RAMDISK_NAME_SIZE);
+		printf(" type %s, %" PRIu32 " bytes at +0x%" PRIx32 ", board_id0 0x%08" PRIx32 "\n",
+		       e->type < 4 ? types[e->type] : "?", e->size, e->offset, e->board_id[0]);
 	}
 }
 
@@ -228,27 +247,36 @@ static const char *avb_part(const struct image *im)
 	return im->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot";
 }
 
+#define AVB_PROP_SHOWN 256 /* a property's key shown, at most */
+
 static void avb_desc_text(const struct avb_desc *x)
 {
+	char alg[AVB_HASH_ALG_SIZE * 4 + 1], key[AVB_PROP_SHOWN * 4 + 1];
+
 	switch (x->tag) {
 	case AVB_DESC_HASH:
-		printf("  hash descriptor: partition \"%.*s\", %" PRIu64 " bytes, %s, salt ",
-		       (int)x->u.hash.name_len, (const char *)x->u.hash.name, x->u.hash.image_size,
-		       x->u.hash.hash_algorithm);
+		printf("  hash descriptor: partition ");
+		text_str(x->u.hash.name, x->u.hash.name_len);
+		esc_bytes(alg, sizeof(alg), x->u.hash.hash_algorithm,
+			  strlen(x->u.hash.hash_algorithm), false);
+		printf(", %" PRIu64 " bytes, %s, salt ", x->u.hash.image_size, alg);
 		hexs(x->u.hash.salt, x->u.hash.salt_len);
 		printf(", digest ");
 		hexs(x->u.hash.digest, x->u.hash.digest_len);
 		printf("\n");
 		break;
 	case AVB_DESC_PROPERTY:
-		printf("  property: %.*s = \"%.*s\"\n", (int)x->u.prop.key_len,
-		       (const char *)x->u.prop.key, (int)x->u.prop.value_len,
-		       (const char *)x->u.prop.value);
+		esc_bytes(key, sizeof(key), x->u.prop.key,
+			  x->u.prop.key_len < AVB_PROP_SHOWN ? x->u.prop.key_len : AVB_PROP_SHOWN,
+			  false);
+		printf("  property: %s%s = ", key, x->u.prop.key_len > AVB_PROP_SHOWN ? "..." : "");
+		text_str((const uint8_t *)x->u.prop.value, x->u.prop.value_len);
+		putchar('\n');
 		break;
 	case AVB_DESC_HASHTREE:
-		printf("  hashtree descriptor: partition \"%.*s\", %" PRIu64 " bytes\n",
-		       (int)x->u.hashtree.name_len, (const char *)x->u.hashtree.name,
-		       x->u.hashtree.image_size);
+		printf("  hashtree descriptor: partition ");
+		text_str(x->u.hashtree.name, x->u.hashtree.name_len);
+		printf(", %" PRIu64 " bytes\n", x->u.hashtree.image_size);
 		break;
 	default: printf("  %s descriptor, %" PRIu64 " bytes\n", avb_desc_tag_name(x->tag), x->size);
 	}
@@ -292,9 +320,11 @@ static void avb_text(const struct image *im)
 		return;
 	}
 	printf("avb vbmeta: algorithm %s, rollback index %" PRIu64 " (location %" PRIu32
-	       "), flags %" PRIu32 ", release \"%s\", %u descriptor%s\n",
+	       "), flags %" PRIu32 ", release ",
 	       alg ? alg->name : "unknown", vb->h.rollback_index, vb->h.rollback_index_location,
-	       vb->h.flags, vb->h.release_string, vb->ndesc, vb->ndesc == 1 ? "" : "s");
+	       vb->h.flags);
+	text_str((const uint8_t *)vb->h.release_string, sizeof(vb->h.release_string));
+	printf(", %u descriptor%s\n", vb->ndesc, vb->ndesc == 1 ? "" : "s");
 	if (avb_key_summary(vb, &bits, hex))
 		printf("avb public key: %" PRIu32 " bits, %" PRIu64 "-byte blob, sha1 %s\n", bits,
 		       vb->h.public_key_size, hex);
@@ -317,6 +347,9 @@ static void kernel_text(const struct image *im)
 	else if (k->inner != PF_UNKNOWN && !k->decoded)
 		printf("kernel: %s payload @+0x%" PRIx64 " not decoded\n",
 		       payload_fmt_name(k->inner), k->inner_at);
+	else if (k->search_cut)
+		printf("kernel: zImage payload not found: the search stopped at its budget (every "
+		       "try a compression magic with nothing behind it)\n");
 	else
 		printf("kernel: no version string found\n");
 	if (k->has_config)
@@ -465,9 +498,11 @@ static void json_part(const struct image_part *p, const struct bootimg_section *
 	       ",\"in_file\":%" PRIu64 ",\"format\":\"%s\",\"padding_zero\":%s",
 	       bootimg_part_name(s->part), s->offset, s->size, s->padded, p->avail,
 	       payload_fmt_name(p->fmt), p->pad_nonzero ? "false" : "true");
-	if (p->has_mtk)
-		printf(",\"mtk\":{\"name\":\"%s\",\"dsize\":%" PRIu32 ",\"maddr\":%" PRIu32 "}",
-		       p->mtk.name, p->mtk.dsize, p->mtk.maddr);
+	if (p->has_mtk) {
+		printf(",\"mtk\":{\"name\":");
+		json_str((const uint8_t *)p->mtk.name, sizeof(p->mtk.name));
+		printf(",\"dsize\":%" PRIu32 ",\"maddr\":%" PRIu32 "}", p->mtk.dsize, p->mtk.maddr);
+	}
 	if (p->inner != PF_UNKNOWN && p->inner != PF_EMPTY)
 		printf(",\"inner\":{\"format\":\"%s\",\"at\":%" PRIu64 "}",
 		       payload_fmt_name(p->inner), p->inner_at);
@@ -523,8 +558,10 @@ static void avb_json(const struct image *im)
 		if (x.tag == AVB_DESC_HASH) {
 			printf(",\"partition\":");
 			json_str(x.u.hash.name, x.u.hash.name_len);
-			printf(",\"image_size\":%" PRIu64 ",\"hash\":\"%s\",\"salt\":",
-			       x.u.hash.image_size, x.u.hash.hash_algorithm);
+			printf(",\"image_size\":%" PRIu64 ",\"hash\":", x.u.hash.image_size);
+			json_str((const uint8_t *)x.u.hash.hash_algorithm,
+				 sizeof(x.u.hash.hash_algorithm));
+			printf(",\"salt\":");
 			json_hex(x.u.hash.salt, x.u.hash.salt_len);
 			printf(",\"digest\":");
 			json_hex(x.u.hash.digest, x.u.hash.digest_len);

@@ -31,6 +31,7 @@
 #include "cmdline.h"
 #include "cmd_bootimg.h"
 #include "cmd_common.h"
+#include "escape.h"
 #include "fileio.h"
 #include "image.h"
 #include "manifest.h"
@@ -693,55 +694,40 @@ static void apply_header(struct repack *rp, const struct repack_opts *o)
 	}
 }
 
-/* --cmdline-set KEY=VALUE's key and the word written: VALUE holding blanks
- * is quoted, as the kernel reads it back (lib/cmdline.h). */
+/* --cmdline-set KEY=VALUE's key and the word written (lib/cmdline.h's
+ * cmdline_word: what the kernel reads back as that one word, or refused with
+ * the reason); --bootconfig-set's value as bootconfig_value writes it. */
 static void kv_split(const struct kv_edit *e, char *key, size_t kcap, char *word, size_t wcap)
 {
 	const char *opt = e->kind == KV_CMD_SET	 ? "--cmdline-set"
 			  : e->kind == KV_CMD_RM ? "--cmdline-remove"
 			  : e->kind == KV_BC_SET ? "--bootconfig-set"
 						 : "--bootconfig-remove";
-	const char *eq = strchr(e->arg, '='), *val = eq ? eq + 1 : NULL;
+	const char *eq = strchr(e->arg, '='), *val = eq ? eq + 1 : NULL, *why = NULL;
 	size_t kl = eq ? (size_t)(eq - e->arg) : strlen(e->arg);
 	bool set = e->kind == KV_CMD_SET || e->kind == KV_BC_SET;
+	bool bc = e->kind == KV_BC_SET || e->kind == KV_BC_RM;
+	char shown[ESC_SHOW_MAX];
+	long n;
 
-	if (!kl || kl >= kcap || strcspn(e->arg, " \t\n\"'{};#=") < kl)
-		die(EXIT_USAGE,
-		    "%s \"%s\": KEY is empty, too long or holds a blank, quote or =", opt, e->arg);
+	esc_show(shown, e->arg);
 	if (!set && eq)
-		die(EXIT_USAGE, "%s takes a KEY, not KEY=VALUE (\"%s\")", opt, e->arg);
+		die(EXIT_USAGE, "%s takes a KEY, not KEY=VALUE (\"%s\")", opt, shown);
 	if (e->kind == KV_BC_SET && !eq)
-		die(EXIT_USAGE, "%s takes KEY=VALUE (\"%s\")", opt, e->arg);
+		die(EXIT_USAGE, "%s takes KEY=VALUE (\"%s\")", opt, shown);
+	if (kl >= kcap)
+		die(EXIT_USAGE, "%s \"%s\": KEY is too long", opt, shown);
 	memcpy(key, e->arg, kl);
 	key[kl] = 0;
+	if (bc && bootconfig_key_check(key, &why) < 0)
+		die(EXIT_USAGE, "%s \"%s\": %s", opt, shown, why);
+	if (!bc && (n = cmdline_word(key, NULL, word, wcap, &why)) < 0)
+		die(EXIT_USAGE, "%s \"%s\": %s", opt, shown, why ? why : "too long");
 	if (!set)
 		return;
-	bool blanks = val && val[strcspn(val, " \t\n")], dq = val && strchr(val, '"'),
-	     sq = val && strchr(val, '\'');
-	const char *q = "";
-	if (e->kind == KV_CMD_SET) {
-		if (val && strchr(val, '\n'))
-			die(EXIT_USAGE, "%s \"%s\": a newline in VALUE", opt, e->arg);
-		if (blanks && dq)
-			die(EXIT_USAGE,
-			    "%s \"%s\": VALUE holds blanks and a quote; the kernel "
-			    "cannot read that back",
-			    opt, e->arg);
-		q = blanks ? "\"" : "";
-	} else if (val[0] != '"' && val[0] != '\'' &&
-		   val[strspn(
-		       val,
-		       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:+@%")]) {
-		if (dq && sq)
-			die(EXIT_USAGE, "%s \"%s\": VALUE holds both quotes", opt, e->arg);
-		q = dq ? "'" : "\"";
-	}
-	if (e->kind == KV_BC_SET)
-		kl = 0; /* the value alone: bootconfig_edit writes KEY= */
-	else
-		kl = strlen(key) + (eq ? 1 : 0);
-	if (strfmt(word, wcap, "%.*s%s%s%s", (int)kl, e->arg, q, val ? val : "", q) < 0)
-		die(EXIT_USAGE, "%s: too long", opt);
+	n = bc ? bootconfig_value(val, word, wcap, &why) : cmdline_word(key, val, word, wcap, &why);
+	if (n < 0)
+		die(EXIT_USAGE, "%s \"%s\": %s", opt, shown, why ? why : "too long");
 }
 
 /* The command-line edits, on the header's command line (a vendor_boot's is
@@ -1195,9 +1181,12 @@ static const char repack_usage[] =
     "  --vendor_ramdisk F --bootconfig F   replace a section (MTK header kept)\n"
     "  --cmdline S --name S --os_version A.B.C --os_patch_level YYYY-MM\n"
     "  --cmdline-set KEY=VALUE|KEY --cmdline-remove KEY   one key of the command line\n"
-    "                          (a vendor_boot's: the vendor command line); repeatable\n"
+    "                          (a vendor_boot's: the vendor command line); repeatable;\n"
+    "                          refused: what the kernel would split or read otherwise\n"
+    "                          (control bytes such as \\v, a lone or opening quote)\n"
     "  --bootconfig-set KEY=VALUE --bootconfig-remove KEY   one line of a vendor_boot\n"
-    "                          v4's bootconfig; repeatable; already so: no change\n"
+    "                          v4's bootconfig; repeatable; already so: no change;\n"
+    "                          refused: a newline or control byte, a bad quote\n"
     "  --no-mtk                drop the MediaTek headers\n"
     "  --avb-key KEY.pem [--avb-algorithm SHA256_RSA4096]   sign the AVB vbmeta again\n"
     "  --partition-size N | --scatter F [--partition NAME]   refuse if too big\n"

@@ -170,23 +170,29 @@ static void save_trailer(struct unpack *u)
 		u->m.trailer_kind = MF_TRAILER_PADFF;
 }
 
-/* The decoded kernel, for reading (objdump, strings): an extra file. */
+/* The decoded kernel, for reading (objdump, strings): an extra file, written
+ * as it is decoded. */
+static int write_piece(void *ctx, const uint8_t *p, size_t n)
+{
+	return write_all(*(const int *)ctx, p, n);
+}
+
 static void save_vmlinux(struct unpack *u)
 {
 	const struct image_part *p = &u->im->part[BP_KERNEL];
 	struct kernel_info ki;
-	uint8_t *v;
-	size_t n;
 	struct diag d;
+	int fd;
 
-	if (!p->s || kernel_inspect(u->im->fd, p->data_off,
-				    p->appended_dtbs ? p->appended_dtb_at : p->data_len, &ki, NULL,
-				    NULL, &v, &n, &d) < 0)
-		die(EXIT_BAD, "%s: the kernel: %s", u->im->path, p->s ? d.msg : "none");
-	if (!v)
+	if (!p->s)
+		die(EXIT_BAD, "%s: the kernel: none", u->im->path);
+	fd = outset_add(&u->out, "kernel.vmlinux");
+	if (kernel_inspect(u->im->fd, p->data_off,
+			   p->appended_dtbs ? p->appended_dtb_at : p->data_len, &ki, NULL, NULL,
+			   write_piece, &fd, &d) < 0)
+		die(EXIT_BAD, "%s: the kernel: %s", u->im->path, d.msg);
+	if (!ki.decoded)
 		die(EXIT_BAD, "%s: no compressed kernel payload found to decode", u->im->path);
-	outset_mem(&u->out, "kernel.vmlinux", v, n);
-	free(v);
 }
 
 static void unpack(struct unpack *u, const char *dir)

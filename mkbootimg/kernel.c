@@ -12,8 +12,23 @@
 #include "fileio.h"
 #include "shim.h"
 
-#define CONFIRM_CAP (64u << 10) /* output a trial decode must give to count */
-#define CONFIRM_MIN 4096u
+/*
+ * The payload search tries every compression magic in a zImage. Each try
+ * decodes from a window of the bytes after its magic (CONFIRM_WINDOW; bzip2
+ * emits nothing before a whole block, up to 900 kB, so it gets a wider one)
+ * until CONFIRM_MIN bytes come out; the tries share a budget of input the
+ * decoders take (SEARCH_BUDGET) and a count (SEARCH_TRIES). So a zImage made
+ * of nothing but magics costs a bounded amount of work, not a decode from
+ * every byte to the end (quadratic). A real zImage has a handful of false
+ * magics before its payload (14-55 KiB in).
+ */
+#define CONFIRM_MIN	  4096u
+#define CONFIRM_WINDOW	  (64u << 10)
+#define CONFIRM_WINDOW_BZ (1u << 20)
+#define SEARCH_BUDGET	  (16u << 20)
+#define SEARCH_TRIES	  4096u
+#define SEARCH_CHUNK	  (1u << 20)
+#define CONFIG_GZ_MAX	  (1u << 20) /* the compressed .config kept from the stream */
 
 static const char banner[] = "Linux version ";
 static const char ikcfg_st[] = "IKCFG_ST\x1f\x8b\x08";
@@ -35,6 +50,16 @@ static enum comp comp_of(enum payload_fmt f)
 /* A compression magic at p (strong forms: a zImage's code is full of bytes). */
 static enum payload_fmt magic_at(const uint8_t *p, size_t n)
 {
+	switch (p[0]) { /* the first bytes of the magics below: most bytes are none */
+	case 0x1f:
+	case 0xfd:
+	case 0x02:
+	case 0x28:
+	case 0x89:
+	case 'B':
+	case 0x5d: break;
+	default: return PF_UNKNOWN;
+	}
 	if (n >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 0x08)
 		return PF_GZIP;
 	if (n >= 6 && !memcmp(p,
@@ -59,142 +84,368 @@ static enum payload_fmt magic_at(const uint8_t *p, size_t n)
 	return PF_UNKNOWN;
 }
 
-/* Does a stream of this format start at p? Decode its first bytes. */
-static bool confirm(enum payload_fmt f, const uint8_t *p, size_t n)
+/* ---- scanning a kernel's bytes as they stream by -------------------------------------- */
+
+/* A needle found across the pieces of a stream: the last n-1 bytes of what
+ * went by are kept, so a match split between two pieces is seen. */
+struct match {
+	const char *s;
+	size_t n; /* at most 16 */
+	uint8_t tail[16];
+	size_t tl;
+};
+
+/* Where the needle ends, as an index into p (1..n), or 0: not in p. */
+static size_t match_piece(struct match *m, const uint8_t *p, size_t n)
 {
-	enum comp c = comp_of(f);
-	uint8_t *out = NULL;
-	size_t len = 0;
-	bool whole = false, ok;
+	uint8_t buf[32];
+	size_t k = n < m->n - 1 ? n : m->n - 1, end = 0, keep;
+	const uint8_t *f;
 
-	if (c == COMP_UNKNOWN)
-		return f == PF_LZOP; /* named, not decoded */
-	if (decompress_prefix(c, p, n, CONFIRM_CAP, &out, &len, &whole, NULL) < 0)
-		return false;
-	ok = len >= CONFIRM_MIN; /* a kernel: megabytes; noise decodes to a few bytes at most */
-	free(out);
-	return ok;
-}
-
-/* The first confirmed payload from start on. */
-static enum payload_fmt find_payload(const uint8_t *k, size_t n, size_t start, uint64_t *at)
-{
-	for (size_t i = start; i < n; i++) {
-		enum payload_fmt f = magic_at(k + i, n - i);
-
-		if (f != PF_UNKNOWN && confirm(f, k + i, n - i)) {
-			*at = i;
-			return f;
-		}
+	memcpy(buf, m->tail, m->tl);
+	memcpy(buf + m->tl, p, k);
+	f = memmem(buf, m->tl + k, m->s, m->n);
+	if (f && (size_t)(f - buf) < m->tl)
+		end = (size_t)(f - buf) + m->n - m->tl; /* starts in the tail */
+	else if ((f = memmem(p, n, m->s, m->n)))
+		end = (size_t)(f - p) + m->n;
+	keep = m->n - 1;
+	if (n >= keep) {
+		memcpy(m->tail, p + n - keep, keep);
+		m->tl = keep;
+	} else {
+		size_t all = m->tl + n, from = all > keep ? all - keep : 0;
+		memmove(m->tail, buf + from, all - from);
+		m->tl = all - from;
 	}
-	return PF_UNKNOWN;
+	return end;
 }
 
-bool kernel_find_version(const uint8_t *k, size_t n, struct kernel_info *ki)
-{
-	const uint8_t *b = memmem(k, n, banner, sizeof(banner) - 1);
-	size_t m = 0, w = 0;
-	const char *r;
+/* What the kernel's bytes are scanned for: the version string, the
+ * compressed .config after IKCFG_ST; and where the decoded bytes go. */
+struct kscan {
+	struct kernel_info *ki;
+	struct match banner, ikcfg;
+	size_t vlen;
+	bool vfound, vdone;
+	bool want_config, cfound, cdone;
+	uint8_t *cz; /* the config's gzip data, CONFIG_GZ_MAX at most */
+	size_t czlen, czcap;
+	bool version_only; /* stop once the version string is complete */
+	zemit_fn vmlinux;
+	void *vctx;
+};
 
-	if (!b)
-		return false;
-	while (b + m < k + n && m < sizeof(ki->version) - 1 && b[m] != '\n' && b[m] &&
-	       b[m] >= 0x20 && b[m] < 0x7f)
-		m++;
-	memcpy(ki->version, b, m);
-	ki->version[m] = 0;
-	ki->version_cut = m == sizeof(ki->version) - 1;
-	r = ki->version + sizeof(banner) - 1;
+static bool version_char(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/* The version string from p on (its start already in ki->version). */
+static void version_take(struct kscan *ks, const uint8_t *p, size_t n)
+{
+	char *v = ks->ki->version;
+	size_t i = 0;
+
+	while (i < n && ks->vlen < KERNEL_VERSION_MAX - 1 && version_char(p[i]))
+		v[ks->vlen++] = (char)p[i++];
+	v[ks->vlen] = 0;
+	if (i < n || ks->vlen == KERNEL_VERSION_MAX - 1) {
+		ks->vdone = true;
+		ks->ki->version_cut = ks->vlen == KERNEL_VERSION_MAX - 1;
+	}
+}
+
+/* The config's gzip data, kept as it streams by (the buffer grows to
+ * CONFIG_GZ_MAX at most); -ENOMEM stops the decode. */
+static int config_take(struct kscan *ks, const uint8_t *p, size_t n)
+{
+	size_t k = CONFIG_GZ_MAX - ks->czlen < n ? CONFIG_GZ_MAX - ks->czlen : n;
+
+	if (ks->czlen + k > ks->czcap) {
+		size_t cap = ks->czcap ? ks->czcap : 64u << 10;
+		uint8_t *b;
+
+		while (cap < ks->czlen + k)
+			cap *= 2;
+		if (cap > CONFIG_GZ_MAX)
+			cap = CONFIG_GZ_MAX;
+		if (!(b = realloc(ks->cz, cap)))
+			return -ENOMEM;
+		ks->cz = b;
+		ks->czcap = cap;
+	}
+	memcpy(ks->cz + ks->czlen, p, k);
+	ks->czlen += k;
+	ks->cdone = ks->czlen == CONFIG_GZ_MAX;
+	return 0;
+}
+
+static void scan_version(struct kscan *ks, const uint8_t *p, size_t n)
+{
+	size_t e;
+
+	if (ks->vdone)
+		return;
+	if (ks->vfound) {
+		version_take(ks, p, n);
+		return;
+	}
+	if (!(e = match_piece(&ks->banner, p, n)))
+		return;
+	ks->vfound = true;
+	memcpy(ks->ki->version, banner, sizeof(banner) - 1);
+	ks->vlen = sizeof(banner) - 1;
+	version_take(ks, p + e, n - e);
+}
+
+static int scan_config(struct kscan *ks, const uint8_t *p, size_t n)
+{
+	size_t e;
+
+	if (!ks->want_config || ks->cdone)
+		return 0;
+	if (ks->cfound)
+		return config_take(ks, p, n);
+	if (!(e = match_piece(&ks->ikcfg, p, n)))
+		return 0;
+	ks->cfound = true;
+	if (config_take(ks, (const uint8_t *)ikcfg_st + 8, sizeof(ikcfg_st) - 9) < 0) /* 1f 8b 08 */
+		return -ENOMEM;
+	return config_take(ks, p + e, n - e);
+}
+
+/* zemit_fn / range_hook: one piece of the kernel's bytes. */
+static int kscan_piece(void *ctx, const uint8_t *p, size_t n)
+{
+	struct kscan *ks = ctx;
+	int r;
+
+	if (ks->vmlinux && (r = ks->vmlinux(ks->vctx, p, n)) != 0)
+		return r;
+	scan_version(ks, p, n);
+	if ((r = scan_config(ks, p, n)) < 0)
+		return r;
+	return ks->version_only && ks->vdone;
+}
+
+/* The release: the version string's third word. */
+static void set_release(struct kernel_info *ki)
+{
+	const char *r = ki->version + sizeof(banner) - 1;
+	size_t w = 0;
+
 	while (r[w] && r[w] != ' ' && w < sizeof(ki->release) - 1)
 		w++;
 	memcpy(ki->release, r, w);
 	ki->release[w] = 0;
+}
+
+bool kernel_find_version(const uint8_t *k, size_t n, struct kernel_info *ki)
+{
+	struct kscan ks = {.ki = ki, .banner = {banner, sizeof(banner) - 1, {0}, 0}};
+
+	ki->version[0] = 0;
+	scan_version(&ks, k, n);
+	if (!ks.vfound)
+		return false;
+	if (!ks.vdone)
+		version_take(&ks, (const uint8_t *)"", 1); /* the end: a NUL */
+	set_release(ki);
 	return true;
 }
 
-/* IKCFG_ST + gzip: the .config, decoded. */
-static int find_config(const uint8_t *k, size_t n, uint8_t **config, size_t *config_len,
-		       struct kernel_info *ki)
-{
-	const uint8_t *s = memmem(k, n, ikcfg_st, sizeof(ikcfg_st) - 1);
-	bool whole;
+/* ---- the payload search ------------------------------------------------------------- */
 
-	if (!s)
-		return 0;
-	s += 8; /* the gzip data */
-	if (decompress_prefix(COMP_GZIP, s, (size_t)(k + n - s), KERNEL_CONFIG_MAX, config,
-			      config_len, &whole, NULL) < 0)
-		return 0;
-	ki->has_config = true;
-	return 0;
+struct ksearch {
+	struct zstream *zs;
+	uint64_t budget; /* input the tries may still take */
+	unsigned tries;
+};
+
+/* Does a stream of this format start at p? Decode its first bytes. */
+static bool confirm(struct ksearch *sr, enum payload_fmt f, const uint8_t *p, size_t n)
+{
+	enum comp c = comp_of(f);
+	struct zsrc src = {-1, p, 0, n};
+	struct zresult res;
+	struct diag d;
+
+	if (c == COMP_UNKNOWN)
+		return f == PF_LZOP; /* named, not decoded */
+	if (zstream_prefix(sr->zs, c, &src, CONFIRM_MIN, NULL, NULL, &res, &d) < 0)
+		res.made = 0;
+	sr->budget -= res.used < sr->budget ? res.used : sr->budget;
+	/* a kernel: megabytes; noise decodes to a few bytes at most */
+	return res.made >= CONFIRM_MIN;
 }
 
-/* Where a kernel's compressed payload is, by kind. */
-static void locate(const uint8_t *k, size_t n, struct kernel_info *ki)
+/* The first confirmed payload of the kernel (len bytes at off of fd) from
+ * start on, read in chunks; the tries within their budget. */
+static int find_payload(struct ksearch *sr, int fd, uint64_t off, uint64_t len, uint64_t start,
+			struct kernel_info *ki, struct diag *d)
 {
-	ki->kind = payload_detect(k, n < PAYLOAD_PROBE_LEN ? n : PAYLOAD_PROBE_LEN);
-	if (ki->kind == PF_ZIMAGE) {
-		ki->inner = find_payload(k, n, 0x30, &ki->inner_at);
-	} else if (ki->kind == PF_BZIMAGE && n >= 0x250) {
-		uint64_t pm = ((uint64_t)(k[0x1f1] ? k[0x1f1] : 4) + 1) * 512;
-		uint64_t po = pm + get_le32(k + 0x248), pl = get_le32(k + 0x24c);
+	size_t cap = SEARCH_CHUNK + CONFIRM_WINDOW_BZ;
+	uint8_t *buf;
+	int r = 0;
 
-		if (range_ok(po, pl, n) && magic_at(k + po, pl) != PF_UNKNOWN)
-			ki->inner = magic_at(k + po, pl), ki->inner_at = po;
+	if (start >= len)
+		return 0;
+	if (len - start < cap)
+		cap = (size_t)(len - start);
+	buf = malloc(cap);
+
+	if (!buf)
+		return diag_set(d, -ENOMEM, "out of memory");
+	for (uint64_t base = start; base < len && !r; base += SEARCH_CHUNK) {
+		size_t have = (size_t)(len - base < cap ? len - base : cap),
+		       lim = have < SEARCH_CHUNK ? have : SEARCH_CHUNK;
+
+		if ((r = read_at(fd, buf, have, off + base)) < 0) {
+			r = diag_set(d, r, "reading the kernel: %s", strerror(-r));
+			break;
+		}
+		for (size_t i = 0; i < lim; i++) {
+			enum payload_fmt f = magic_at(buf + i, have - i);
+			size_t w = f == PF_BZIP2 ? CONFIRM_WINDOW_BZ : CONFIRM_WINDOW;
+
+			if (f == PF_UNKNOWN)
+				continue;
+			if (!sr->budget || sr->tries == SEARCH_TRIES) {
+				ki->search_cut = true;
+				r = 1;
+				break;
+			}
+			sr->tries++;
+			if (confirm(sr, f, buf + i, have - i < w ? have - i : w)) {
+				ki->inner = f, ki->inner_at = base + i;
+				r = 1;
+				break;
+			}
+		}
+	}
+	free(buf);
+	return r < 0 ? r : 0;
+}
+
+/* Where a kernel's compressed payload is, by kind (head: its first bytes). */
+static int locate(struct ksearch *sr, int fd, uint64_t off, uint64_t len, const uint8_t *head,
+		  size_t hn, struct kernel_info *ki, struct diag *d)
+{
+	ki->kind = payload_detect(head, hn);
+	if (ki->kind == PF_ZIMAGE)
+		return find_payload(sr, fd, off, len, 0x30, ki, d);
+	if (ki->kind == PF_BZIMAGE && hn >= 0x250) {
+		uint64_t pm = ((uint64_t)(head[0x1f1] ? head[0x1f1] : 4) + 1) * 512;
+		uint64_t po = pm + get_le32(head + 0x248), pl = get_le32(head + 0x24c);
+		uint8_t m[16];
+		size_t mn = pl < sizeof(m) ? (size_t)pl : sizeof(m);
+		int r;
+
+		if (!range_ok(po, pl, len))
+			return 0;
+		if ((r = read_at(fd, m, mn, off + po)) < 0)
+			return diag_set(d, r, "reading the kernel: %s", strerror(-r));
+		if (magic_at(m, mn) != PF_UNKNOWN)
+			ki->inner = magic_at(m, mn), ki->inner_at = po;
 	} else if (payload_fmt_is_compression(ki->kind)) {
 		ki->inner = ki->kind, ki->inner_at = 0; /* Image.gz, Image.lz4... */
 	}
+	return 0;
+}
+
+/* ---- inspect -------------------------------------------------------------------------- */
+
+/* Decode the payload through the scanner; a kernel not compressed (or whose
+ * payload does not decode) is scanned as it is. */
+static int scan_kernel(struct ksearch *sr, int fd, uint64_t off, uint64_t len, const uint8_t *head,
+		       struct kscan *ks, struct diag *d)
+{
+	struct kernel_info *ki = ks->ki;
+	struct zsrc src = {fd, NULL, off + ki->inner_at, len - ki->inner_at};
+	struct zresult res;
+	struct diag dd;
+	uint8_t *buf;
+	size_t cap;
+	int r;
+
+	if (comp_of(ki->inner) != COMP_UNKNOWN) {
+		r = zstream_prefix(sr->zs, comp_of(ki->inner), &src, KERNEL_VMLINUX_MAX,
+				   kscan_piece, ks, &res, &dd);
+		if (r < 0 && r != -EBADMSG)
+			return diag_set(d, r, "decoding the kernel: %s", dd.msg);
+		if (r == 0) {
+			ki->decoded = true;
+			ki->vmlinux_len = res.made;
+			return 0;
+		}
+	}
+	if (!(ki->kind == PF_ARM64_IMAGE || ki->kind == PF_ZIMAGE || ki->kind == PF_BZIMAGE ||
+	      (len >= 4 && !memcmp(head,
+				   "\x7f"
+				   "ELF",
+				   4)))) /* a kernel not compressed */
+		return 0;
+	ks->vmlinux = NULL; /* only a decoded kernel is handed over */
+	cap = len < SEARCH_CHUNK ? (size_t)len + 1 : SEARCH_CHUNK;
+	if (!(buf = malloc(cap)))
+		return diag_set(d, -ENOMEM, "out of memory");
+	r = stream_range(fd, off, len, buf, cap, kscan_piece, ks);
+	free(buf);
+	return r < 0 ? diag_set(d, r, "reading the kernel: %s", strerror(-r)) : 0;
 }
 
 int kernel_inspect(int fd, uint64_t off, uint64_t len, struct kernel_info *ki, uint8_t **config,
-		   size_t *config_len, uint8_t **vmlinux, size_t *vmlinux_len, struct diag *d)
+		   size_t *config_len, zemit_fn vmlinux, void *vctx, struct diag *d)
 {
-	uint8_t *k, *v = NULL;
-	size_t vl = 0;
-	bool whole = false;
+	struct kscan ks = {.ki = ki,
+			   .banner = {banner, sizeof(banner) - 1, {0}, 0},
+			   .ikcfg = {ikcfg_st, sizeof(ikcfg_st) - 1, {0}, 0},
+			   .want_config = config != NULL,
+			   .version_only = !config && !vmlinux,
+			   .vmlinux = vmlinux,
+			   .vctx = vctx};
+	struct ksearch sr = {.budget = SEARCH_BUDGET};
+	uint8_t head[PAYLOAD_PROBE_LEN];
+	size_t hn = len < sizeof(head) ? (size_t)len : sizeof(head);
+	bool whole;
 	int r;
 
 	memset(ki, 0, sizeof(*ki));
 	ki->inner = PF_UNKNOWN;
 	if (config)
 		*config = NULL, *config_len = 0;
-	if (vmlinux)
-		*vmlinux = NULL, *vmlinux_len = 0;
 	if (len > KERNEL_READ_MAX)
 		return 0; /* not looked into: bigger than any kernel */
-	if (!(k = malloc(len ? len : 1)))
-		return diag_set(d, -ENOMEM, "out of memory");
-	if ((r = read_at(fd, k, (size_t)len, off)) < 0) {
-		free(k);
+	if ((r = read_at(fd, head, hn, off)) < 0)
 		return diag_set(d, r, "reading the kernel: %s", strerror(-r));
-	}
 	struct lk_shim sh;
-	if (shim_detect(k, (size_t)len, &sh) &&
-	    sh.len < len) /* bootkit's shim: the zImage after it */
-		ki->shim_len = sh.len;
-	locate(k + ki->shim_len, (size_t)(len - ki->shim_len), ki);
-	if (ki->inner != PF_UNKNOWN)
-		ki->inner_at += ki->shim_len;
-	if (comp_of(ki->inner) != COMP_UNKNOWN &&
-	    decompress_prefix(comp_of(ki->inner), k + ki->inner_at, (size_t)(len - ki->inner_at),
-			      KERNEL_VMLINUX_MAX, &v, &vl, &whole, NULL) == 0) {
-		ki->decoded = true;
-		ki->vmlinux_len = vl;
+	if (shim_detect(head, hn, &sh) && sh.len < len) { /* bootkit's shim: the zImage after it */
+		off += sh.len, len -= sh.len;
+		hn = len < sizeof(head) ? (size_t)len : sizeof(head);
+		if ((r = read_at(fd, head, hn, off)) < 0)
+			return diag_set(d, r, "reading the kernel: %s", strerror(-r));
+	} else {
+		sh.len = 0;
 	}
-	/* the version string: in the decoded kernel, or in a plain one */
-	if (v)
-		kernel_find_version(v, vl, ki);
-	else if (ki->kind == PF_ARM64_IMAGE || ki->kind == PF_ZIMAGE || ki->kind == PF_BZIMAGE ||
-		 (len >= 4 && !memcmp(k,
-				      "\x7f"
-				      "ELF",
-				      4))) /* a kernel not compressed */
-		kernel_find_version(k, (size_t)len, ki);
-	if (config)
-		find_config(v ? v : k, v ? vl : (size_t)len, config, config_len, ki);
-	if (vmlinux && v)
-		*vmlinux = v, *vmlinux_len = vl, v = NULL;
-	free(v);
-	free(k);
-	return 0;
+	if ((r = zstream_new(&sr.zs)) < 0)
+		return diag_set(d, -ENOMEM, "out of memory");
+	r = locate(&sr, fd, off, len, head, hn, ki, d);
+	if (r == 0)
+		r = scan_kernel(&sr, fd, off, len, head, &ks, d);
+	if (r == 0 && ks.vfound) {
+		if (!ks.vdone) /* the kernel ends inside it */
+			version_take(&ks, (const uint8_t *)"", 1);
+		set_release(ki);
+	}
+	if (r == 0 && ks.czlen &&
+	    decompress_prefix(COMP_GZIP, ks.cz, ks.czlen, KERNEL_CONFIG_MAX, config, config_len,
+			      &whole, NULL) == 0)
+		ki->has_config = true;
+	free(ks.cz);
+	zstream_free(sr.zs);
+	ki->shim_len = sh.len;
+	if (ki->inner != PF_UNKNOWN)
+		ki->inner_at += sh.len;
+	return r;
 }

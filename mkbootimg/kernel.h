@@ -23,14 +23,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compress.h"
 #include "diag.h"
 #include "payload.h"
 #include "textsize.h"
 
-#define KERNEL_READ_MAX	   (64u << 20)	/* a kernel section read into memory, at most */
+#define KERNEL_READ_MAX (64u << 20) /* a kernel section looked into, at most */
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 #define KERNEL_VMLINUX_MAX (192u << 20) /* a decompressed kernel, at most */
 #define KERNEL_CONFIG_MAX  (4u << 20)	/* an embedded .config, at most */
-#define KERNEL_VERSION_MAX 1024		/* clang-built banners run past 400 */
+#else /* make fuzz: the same code with smaller caps, so a bomb costs milliseconds */
+#define KERNEL_VMLINUX_MAX (1u << 20)
+#define KERNEL_CONFIG_MAX  (256u << 10)
+#endif
+#define KERNEL_VERSION_MAX 1024 /* clang-built banners run past 400 */
 
 struct kernel_info {
 	uint32_t shim_len;		  /* bootkit's shim in front of a zImage (shim.h), or 0 */
@@ -43,17 +49,21 @@ struct kernel_info {
 	char release[KERNEL_RELEASE_MAX]; /* its third word (uname -r), or "" */
 	bool version_cut;		  /* version holds only its start */
 	bool has_config;		  /* IKCFG_ST + gzip found */
+	bool search_cut;		  /* the zImage payload search spent its budget */
 };
 
 /*
- * Inspect the kernel of len bytes at off in fd: find and decode the payload,
- * read the version string; with config non-NULL, also the embedded .config
- * into a malloc'ed *config (*config_len bytes; NULL when there is none).
- * With vmlinux non-NULL, the decoded kernel itself (malloc'ed) is handed
- * over. Returns 0 (ki says what was found) or -ENOMEM / a read error.
+ * Inspect the kernel of len bytes at off in fd, streaming (memory bounded
+ * whatever its size): find and decode the payload, read the version string;
+ * with config non-NULL, also the embedded .config into a malloc'ed *config
+ * (*config_len bytes; NULL when there is none). With vmlinux non-NULL, the
+ * decoded kernel is handed to it in pieces (its error stops the decode and
+ * is returned). With neither, only the version is wanted: the decode stops
+ * once it is read (vmlinux_len then counts what was decoded up to there).
+ * Returns 0 (ki says what was found) or -ENOMEM / a read error.
  */
 int kernel_inspect(int fd, uint64_t off, uint64_t len, struct kernel_info *ki, uint8_t **config,
-		   size_t *config_len, uint8_t **vmlinux, size_t *vmlinux_len, struct diag *d);
+		   size_t *config_len, zemit_fn vmlinux, void *vctx, struct diag *d);
 
 /* The version string and release in a decompressed (or plain) kernel. */
 bool kernel_find_version(const uint8_t *k, size_t n, struct kernel_info *ki);

@@ -69,7 +69,11 @@ enum comp {
 #define LZMA_HDR_SIZE	   13u
 #define XZ_KERNEL_DICT_MAX (1u << 20)	/* xz and lzma output: dictionary cap */
 #define COMP_DEFAULT_CAP   (512u << 20) /* decompressed ramdisk size cap */
-#define COMP_DEC_MEM_MAX   (128u << 20) /* decoder memory cap (dictionary, window) */
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#define COMP_DEC_MEM_MAX (128u << 20) /* decoder memory cap (dictionary, window) */
+#else /* make fuzz: a header asking for 64 MiB costs ASan 8 MiB of shadow each try */
+#define COMP_DEC_MEM_MAX (8u << 20)
+#endif
 
 /* A -c word with its level, as comp_write_name and a spec give it ("xz:9"). */
 #define COMP_NAME_MAX 24
@@ -146,5 +150,46 @@ struct decomp_info {
 /* decompress_all, and what it found in *info. */
 int decompress_streams(enum comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
 		       size_t *outlen, struct decomp_info *info, struct diag *d);
+
+/*
+ * Streaming decode of one stream, from a file or from memory, in bounded
+ * memory: what a kernel's payload needs (a search that tries many starts,
+ * and a decode of tens of MiB that is scanned, not kept). A zsrc is len
+ * bytes at off of fd, or of mem when mem is not NULL.
+ */
+struct zsrc {
+	int fd;
+	const uint8_t *mem;
+	uint64_t off, len;
+};
+/* Receives the decoded bytes in pieces: 0 to go on, 1 to stop (not an
+ * error), or -errno to stop with that error. */
+typedef int (*zemit_fn)(void *ctx, const uint8_t *p, size_t n);
+
+/* Decoder states and buffers, kept across calls (many tries cost no
+ * allocation each). Buffers: 256 KiB in and out; lz4 legacy blocks (8 MiB
+ * out, the block in when read from a file) as they come. */
+struct zstream;
+int zstream_new(struct zstream **zs);
+void zstream_free(struct zstream *zs); /* NULL is fine */
+
+/* What a zstream_prefix call did. */
+struct zresult {
+	uint64_t made; /* bytes given to emit */
+	uint64_t used; /* input bytes the decoder took */
+	bool whole;    /* the stream ended cleanly (not cut by the input, a fault or the cap) */
+};
+
+/*
+ * Decode the one stream of format c at the start of src, as far as it
+ * decodes, handing the output to emit; stops at the stream's end, at the
+ * end of src (an lz4 legacy block cut by it gives what it holds), at a
+ * fault, after cap bytes, or when emit says so. Returns 0 when something
+ * came out or the stream ended cleanly, -EBADMSG when nothing decodes,
+ * -ENOTSUP for a format not decoded here, -ENOMEM, a read error or
+ * emit's error; *res is set in every case.
+ */
+int zstream_prefix(struct zstream *zs, enum comp c, const struct zsrc *src, uint64_t cap,
+		   zemit_fn emit, void *ctx, struct zresult *res, struct diag *d);
 
 #endif

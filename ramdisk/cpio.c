@@ -48,10 +48,14 @@ static int parse_header(const uint8_t *h, uint64_t off, struct cpio_meta *m, str
 				"old binary/odc cpio is not an initramfs format)",
 				(unsigned long long)off, magic);
 	}
+	bool up = false, low = false;
+
 	for (unsigned i = 0; i < CPIO_FIELDS; i++) {
 		uint32_t v = 0;
 		for (unsigned k = 0; k < 8; k++) {
 			int x = hexval(h[6 + i * 8 + k]);
+			up |= h[6 + i * 8 + k] >= 'A' && h[6 + i * 8 + k] <= 'F';
+			low |= h[6 + i * 8 + k] >= 'a' && h[6 + i * 8 + k] <= 'f';
 			if (x < 0)
 				return diag_set(
 				    d, -EBADMSG, "entry @0x%llx: %s @0x%llx: non-hex digit 0x%02x",
@@ -62,6 +66,8 @@ static int parse_header(const uint8_t *h, uint64_t off, struct cpio_meta *m, str
 		m->f[i] = v;
 	}
 	m->crc = h[5] == '2';
+	m->lower = low && !up;
+	m->mixed = low && up;
 	return 0;
 }
 
@@ -281,7 +287,7 @@ int cpio_write_header(struct cpio_writer *w, const struct cpio_meta *m, const ch
 	mm.f[CF_NAMESIZE] = (uint32_t)ns;
 	memcpy(h, mm.crc ? "070702" : "070701", 6);
 	for (unsigned i = 0; i < CPIO_FIELDS; i++)
-		strfmt_show(h + 6 + i * 8, 9, "%08X", (unsigned)mm.f[i]);
+		strfmt_show(h + 6 + i * 8, 9, mm.lower ? "%08x" : "%08X", (unsigned)mm.f[i]);
 	if ((err = put(w, h, CPIO_HDR_SIZE)) < 0 || (err = put(w, name, ns)) < 0)
 		return err;
 	w->entries++;
@@ -314,10 +320,10 @@ int cpio_write_entry(struct cpio_writer *w, const struct cpio_meta *m, const cha
 	return err ? err : cpio_end_entry(w);
 }
 
-int cpio_write_trailer(struct cpio_writer *w)
+int cpio_write_trailer(struct cpio_writer *w, bool lower)
 {
 	static const uint8_t z[512];
-	struct cpio_meta m = {.crc = false};
+	struct cpio_meta m = {.crc = false, .lower = lower};
 	int err;
 
 	m.f[CF_NLINK] = 1;

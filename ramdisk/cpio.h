@@ -11,7 +11,10 @@
  *   +110  namesize bytes of name, NUL-terminated, then NULs to a 4-byte boundary
  *         filesize bytes of data (a symlink's target), then NULs to a 4-byte boundary
  *
- * Every number is 8 ASCII hex digits. The entry named "TRAILER!!!" ends an
+ * Every number is 8 ASCII hex digits, upper case (GNU cpio, BusyBox, the
+ * kernel's gen_init_cpio) or lower case (AOSP's mkbootfs, which writes every
+ * real Android ramdisk); a reader takes both, and an exact round trip keeps
+ * whichever the header had. The entry named "TRAILER!!!" ends an
  * archive. The kernel accepts several archives back to back with NUL bytes
  * between them, as long as each header starts 4-byte aligned; so do we.
  */
@@ -50,7 +53,9 @@ enum cpio_field {
 /* The metadata of one entry, as in the header. */
 struct cpio_meta {
 	uint32_t f[CPIO_FIELDS];
-	bool crc; /* magic "070702": f[CF_CHECK] is the sum of the data bytes */
+	bool crc;   /* magic "070702": f[CF_CHECK] is the sum of the data bytes */
+	bool lower; /* hex digits a-f in lower case (read: the header had them so) */
+	bool mixed; /* read: the header has both cases (no writer makes that) */
 };
 
 /* One entry found by cpio_next(). Borrowed: name and data point into the
@@ -126,8 +131,9 @@ int cpio_write_raw(struct cpio_writer *w, const void *p, size_t n);
 /* A whole entry whose data is in memory. */
 int cpio_write_entry(struct cpio_writer *w, const struct cpio_meta *m, const char *name,
 		     const void *data);
-/* The trailer entry, then NULs to a 512-byte boundary as cpio(1) does. */
-int cpio_write_trailer(struct cpio_writer *w);
+/* The trailer entry (hex digits in lower case or not), then NULs to a
+ * 512-byte boundary as cpio(1) does. */
+int cpio_write_trailer(struct cpio_writer *w, bool lower);
 
 /* "drwxr-xr-x" style mode string (11 bytes with the NUL). */
 void cpio_mode_string(uint32_t mode, char out[11]);

@@ -4,6 +4,7 @@
 
 #include <bzlib.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <lz4.h>
 #include <lz4frame.h>
 #include <lzma.h>
@@ -15,8 +16,13 @@
 #include <zstd_errors.h>
 
 #include "bytes.h"
+#include "readat.h"
 
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 #define ZSTD_WINDOW_LOG_MAX 27
+#else
+#define ZSTD_WINDOW_LOG_MAX 23
+#endif
 _Static_assert(1u << ZSTD_WINDOW_LOG_MAX == COMP_DEC_MEM_MAX, "zstd window cap");
 
 /* ---- the output: grows up to max, never past it ----------------------------------- */
@@ -668,4 +674,229 @@ int decompress_prefix(enum comp c, const uint8_t *in, size_t n, size_t cap, uint
 	*out = o.p;
 	*outlen = o.len;
 	return 0;
+}
+
+/* ---- streaming: one stream from a file or memory, in bounded memory ----------------- */
+
+#define ZS_CHUNK (256u << 10)
+
+struct zstream {
+	struct dstates ds;
+	uint8_t *in, *out; /* for the streaming decoders: ZS_CHUNK at most each, as needed */
+	size_t in_cap, out_cap;
+	uint8_t *blk; /* lz4 legacy: a block read from a file */
+	size_t blk_cap;
+	uint8_t *lout; /* lz4 legacy: a block's output */
+	size_t lout_cap;
+};
+
+int zstream_new(struct zstream **zsp)
+{
+	struct zstream *zs = calloc(1, sizeof(*zs));
+
+	if (!zs)
+		return -ENOMEM;
+	*zsp = zs;
+	return 0;
+}
+
+void zstream_free(struct zstream *zs)
+{
+	if (!zs)
+		return;
+	dstates_end(&zs->ds);
+	free(zs->in);
+	free(zs->out);
+	free(zs->blk);
+	free(zs->lout);
+	free(zs);
+}
+
+/* Room for n bytes in *buf (grown, never shrunk). */
+static int grow(uint8_t **buf, size_t *cap, size_t n)
+{
+	uint8_t *b;
+
+	if (n <= *cap)
+		return 0;
+	if (!(b = realloc(*buf, n)))
+		return -ENOMEM;
+	*buf = b;
+	*cap = n;
+	return 0;
+}
+
+/* n bytes of src at rel (inside it): a pointer into memory, or read into buf. */
+static int src_get(const struct zsrc *src, uint64_t rel, size_t n, uint8_t *buf, const uint8_t **p,
+		   struct diag *d)
+{
+	int r;
+
+	if (src->mem) {
+		*p = src->mem + src->off + rel;
+		return 0;
+	}
+	if ((r = read_at(src->fd, buf, n, src->off + rel)) < 0)
+		return diag_set(d, r, "@0x%" PRIx64 ": reading: %s", src->off + rel, strerror(-r));
+	*p = buf;
+	return 0;
+}
+
+/* n decoded bytes to emit: 0 go on, 1 stop, or its error. */
+static int give(zemit_fn emit, void *ctx, const uint8_t *p, size_t n, struct zresult *res,
+		struct diag *d)
+{
+	int r;
+
+	if (!n)
+		return 0;
+	res->made += n;
+	if (!emit)
+		return 0;
+	r = emit(ctx, p, n);
+	return r >= 0 ? r : diag_set(d, r, "handing the decoded data on: %s", strerror(-r));
+}
+
+/* A stop on a fault or a cut: the output so far is kept (0); with none,
+ * -EBADMSG saying why. */
+static int zs_stop(const struct zresult *res, struct diag *d, enum comp c, const char *why)
+{
+	if (res->made || res->whole)
+		return 0;
+	return diag_set(d, -EBADMSG, "%s data: %s", comp_name(c), why);
+}
+
+/* gzip, xz, lzma, bzip2, zstd, lz4 frames: the decoder's steps over pieces of src. */
+static int zs_stream(struct zstream *zs, enum comp c, const struct zsrc *src, uint64_t cap,
+		     zemit_fn emit, void *ctx, struct zresult *res, struct diag *d)
+{
+	const struct decoder *dc = decoder_of(c);
+	union dstate *s = &zs->ds.st[c];
+	const uint8_t *ib = NULL;
+	uint64_t pos = 0; /* bytes of src fetched */
+	size_t il = 0;
+	int r = zs->ds.live[c] ? dc->reset(s) : dc->init(s);
+
+	if (r < 0)
+		return diag_set(d, r, "%s decoder: cannot start", comp_name(c));
+	zs->ds.live[c] = true;
+	/* buffers no bigger than this call needs (many small tries stay cheap) */
+	if (grow(&zs->out, &zs->out_cap, cap < ZS_CHUNK ? (size_t)cap : ZS_CHUNK) < 0 ||
+	    (!src->mem &&
+	     grow(&zs->in, &zs->in_cap, src->len < ZS_CHUNK ? (size_t)src->len : ZS_CHUNK) < 0))
+		return diag_set(d, -ENOMEM, "out of memory");
+	while (res->made < cap) {
+		const char *why = "?";
+		size_t used = 0, made = 0, room = zs->out_cap;
+
+		if (!il && pos < src->len) {
+			il = src->mem || src->len - pos < zs->in_cap ? (size_t)(src->len - pos)
+								     : zs->in_cap;
+			if ((r = src_get(src, pos, il, zs->in, &ib, d)) < 0)
+				return r;
+			pos += il;
+		}
+		if (room > cap - res->made)
+			room = (size_t)(cap - res->made);
+		r = dc->step(s, ib, il, &used, zs->out, room, &made, &why);
+		ib += used, il -= used, res->used += used;
+		if (r == -ENOMEM)
+			return diag_set(d, r, "out of memory decoding %s", comp_name(c));
+		if (made) { /* what came out before a fault is kept */
+			int e = give(emit, ctx, zs->out, made, res, d);
+			if (e)
+				return e < 0 ? e : 0;
+		}
+		if (r < 0)
+			return zs_stop(res, d, c, why);
+		if (r == 1) {
+			res->whole = true;
+			return 0;
+		}
+		if (!used && !made)
+			break; /* the input is cut short */
+	}
+	return zs_stop(res, d, c, "truncated");
+}
+
+/* lz4 legacy: the blocks one at a time; a block cut by the end of src (or
+ * past the cap) gives what its start decodes to. */
+static int zs_lz4_block(struct zstream *zs, const struct zsrc *src, uint64_t at, uint32_t bs,
+			size_t avail, size_t room, size_t *got, struct diag *d)
+{
+	const uint8_t *p;
+	int r;
+
+	if (!src->mem && grow(&zs->blk, &zs->blk_cap, avail) < 0)
+		return diag_set(d, -ENOMEM, "out of memory");
+	if (grow(&zs->lout, &zs->lout_cap, room) < 0)
+		return diag_set(d, -ENOMEM, "out of memory");
+	if ((r = src_get(src, at, avail, zs->blk, &p, d)) < 0)
+		return r;
+	r = avail == bs ? LZ4_decompress_safe((const char *)p, (char *)zs->lout, (int)bs, (int)room)
+			: -1;
+	if (r < 0 && (avail < bs || room < LZ4_LEGACY_BLOCK)) /* cut: as far as it goes */
+		r = LZ4_decompress_safe_partial((const char *)p, (char *)zs->lout, (int)avail,
+						(int)room, (int)room);
+	if (r < 0)
+		return -EBADMSG;
+	*got = (size_t)r;
+	return 0;
+}
+
+static int zs_lz4_legacy(struct zstream *zs, const struct zsrc *src, uint64_t cap, zemit_fn emit,
+			 void *ctx, struct zresult *res, struct diag *d)
+{
+	const uint32_t bound = (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
+	uint64_t pos = 4;
+	uint8_t w[4];
+	const uint8_t *p;
+	int r = 0;
+
+	if (src->len >= 4 && (r = src_get(src, 0, 4, w, &p, d)) < 0)
+		return r;
+	if (src->len < 4 || get_le32(p) != LZ4_LEGACY_MAGIC)
+		return diag_set(d, -EBADMSG, "no lz4 legacy magic");
+	res->used = 4;
+	while (res->made < cap && src->len - pos >= 4) {
+		uint32_t bs;
+		size_t avail, room = LZ4_LEGACY_BLOCK, got = 0;
+
+		if ((r = src_get(src, pos, 4, w, &p, d)) < 0)
+			return r;
+		bs = get_le32(p);
+		if (bs == LZ4_LEGACY_MAGIC) { /* a concatenated stream */
+			pos += 4, res->used += 4;
+			continue;
+		}
+		if (bs == 0 || bs > bound) { /* the end, or not a block: another stream */
+			res->whole = bs == 0;
+			break;
+		}
+		avail = bs < src->len - pos - 4 ? bs : (size_t)(src->len - pos - 4);
+		if (room > cap - res->made)
+			room = (size_t)(cap - res->made);
+		if ((r = zs_lz4_block(zs, src, pos + 4, bs, avail, room, &got, d)) < 0)
+			return r == -EBADMSG ? zs_stop(res, d, COMP_LZ4_LEGACY, "corrupt block")
+					     : r;
+		res->used += 4 + avail;
+		if ((r = give(emit, ctx, zs->lout, got, res, d)) != 0)
+			return r < 0 ? r : 0;
+		if (avail < bs)
+			break;
+		pos += 4 + bs;
+	}
+	res->whole |= pos == src->len;
+	return zs_stop(res, d, COMP_LZ4_LEGACY, "truncated");
+}
+
+int zstream_prefix(struct zstream *zs, enum comp c, const struct zsrc *src, uint64_t cap,
+		   zemit_fn emit, void *ctx, struct zresult *res, struct diag *d)
+{
+	memset(res, 0, sizeof(*res));
+	if (c == COMP_LZ4_LEGACY)
+		return zs_lz4_legacy(zs, src, cap, emit, ctx, res, d);
+	if (c >= COMP_UNKNOWN || !decoder_of(c))
+		return diag_set(d, -ENOTSUP, "not a compression this reads");
+	return zs_stream(zs, c, src, cap, emit, ctx, res, d);
 }

@@ -37,6 +37,7 @@ int rd_add_missing(struct ramdisk *rd, const char *dir, unsigned *added, struct 
 		/* the data moves over: t's entry no longer owns it */
 		e->m = s->m;
 		e->m.f[CF_NLINK] = S_ISDIR(e->m.f[CF_MODE]) ? 2 : 1;
+		e->m.lower = rd->hex_lower; /* the archive's case */
 		e->src = s->src;
 		e->data = s->data;
 		e->path = s->path;

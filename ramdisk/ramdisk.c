@@ -273,8 +273,10 @@ int rd_load_archive(struct ramdisk *rd, uint8_t *buf, size_t len, struct diag *d
 	}
 	if (t)
 		trailer_gap(t, t_end, len);
-	/* entries an edit adds go into the last archive, before its trailer */
+	/* entries an edit adds go into the last archive, before its trailer,
+	 * written in its case (AOSP's mkbootfs: lower) */
 	rd->cur_arch = rd->ntr ? (unsigned)rd->ntr - 1 : 0;
+	rd->hex_lower = rd->ntr && rd->tr[rd->ntr - 1].m.lower;
 	return err;
 }
 
@@ -366,6 +368,7 @@ static int add_from_stat(struct ramdisk *rd, const char *name, const char *path,
 	if (!e)
 		return diag_set(d, -ENOMEM, "out of memory");
 	meta_set(&e->m, st->st_mode & (S_IFMT | 07777), 0, 0, rd->mtime);
+	e->m.lower = rd->hex_lower;
 	e->src = RD_MEM;
 	if (st->st_nlink > 1 && !S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode)) {
 		e->hl = true; /* rd_sort makes the names one inode */
@@ -749,7 +752,7 @@ int rd_write(const struct ramdisk *rd, struct sink *out, struct diag *d)
 	for (; t < rd->ntr; t++, open = false)
 		if ((err = write_trailer(&w, &rd->tr[t])) < 0)
 			return diag_set(d, err, "writing a trailer: %s", strerror(-err));
-	if (open && (err = cpio_write_trailer(&w)) < 0)
+	if (open && (err = cpio_write_trailer(&w, rd->hex_lower)) < 0)
 		return diag_set(d, err, "writing the trailer: %s", strerror(-err));
 	return 0;
 }

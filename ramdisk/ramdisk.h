@@ -146,6 +146,8 @@ struct ramdisk {
 	size_t ntr, trcap;
 	unsigned cur_arch; /* the archive new entries go into */
 	bool exact;	   /* from an exact spec: no sorting, no renumbering */
+	bool hex_lower;	   /* new headers in lower-case hex: the archive read (its last
+			    * trailer) had them so, or an exact spec says hex=lower */
 	char comp[24];	   /* a spec's compression statement ("" if none) */
 	/* set by the caller to hear of edit lines that had nothing to do
 	 * ("FILE:LINE: remove \"x\": nothing to do (no line matches)") */

@@ -137,6 +137,7 @@ static int define(struct spec_ctx *s, const char *name, uint32_t mode, uint32_t 
 		ino = s->rd->next_ino++;
 	meta_set(&e->m, mode, uid, gid, s->rd->mtime);
 	e->m.f[CF_INO] = ino;
+	e->m.lower = s->rd->hex_lower; /* the archive's case, or exact's hex= */
 	*out = e;
 	return 0;
 }
@@ -168,15 +169,16 @@ enum attr {
 	A_GID,
 	A_PAD,
 	A_ALIGN,
+	A_HEX,
 	A_COUNT
 };
 static const char *const attr_name[A_COUNT] = {
     "ino",   "nlink", "mtime", "dev", "rdev", "mode",  "size",
-    "check", "magic", "uid",   "gid", "pad",  "align",
+    "check", "magic", "uid",   "gid", "pad",  "align", "hex",
 };
 #define ENTRY_ATTRS                                                                                \
 	(1u << A_INO | 1u << A_NLINK | 1u << A_MTIME | 1u << A_DEV | 1u << A_RDEV | 1u << A_MODE | \
-	 1u << A_CHECK | 1u << A_MAGIC)
+	 1u << A_CHECK | 1u << A_MAGIC | 1u << A_HEX)
 #define TRAILER_ATTRS (ENTRY_ATTRS | 1u << A_UID | 1u << A_GID | 1u << A_PAD | 1u << A_ALIGN)
 
 struct attrs {
@@ -232,6 +234,12 @@ static int attr_value(enum attr k, const char *p, struct attrs *a)
 			return -EINVAL;
 		end = p + 3;
 		break;
+	case A_HEX: /* the header's hex digits: lower (AOSP's mkbootfs) or upper case */
+		if (strcmp(p, "lower") && strcmp(p, "upper"))
+			return -EINVAL;
+		v = p[0] == 'l';
+		end = p + 5;
+		break;
 	case A_PAD: return attr_num(p, 10, UINT32_MAX, &a->pad, &end) < 0 || *end ? -EINVAL : 0;
 	default:
 		if (attr_num(p, 10, UINT32_MAX, &v, &end) < 0)
@@ -257,7 +265,7 @@ static int parse_attrs(struct spec_ctx *s, unsigned from, unsigned allowed, stru
 			return spec_err(
 			    s, -EINVAL,
 			    "field %u \"%s\": %s takes %u fields, then only KEY=VALUE "
-			    "attributes (ino nlink mtime dev rdev mode%s check magic%s)",
+			    "attributes (ino nlink mtime dev rdev mode%s check magic hex%s)",
 			    i + 1, t, s->tok[0], from - 1,
 			    !strcmp(s->tok[0], "file") ? " size" : "",
 			    allowed & 1u << A_PAD ? " uid gid pad align" : "");
@@ -272,6 +280,7 @@ static int parse_attrs(struct spec_ctx *s, unsigned from, unsigned allowed, stru
 					: k == A_MAGIC		  ? " (want 070701 or 070702)"
 					: k == A_SIZE		  ? " (only size=0)"
 					: k == A_ALIGN		  ? " (only align=512)"
+					: k == A_HEX		  ? " (want lower or upper)"
 								  : " (want a decimal number)");
 		a->has |= 1u << k;
 	}
@@ -309,6 +318,8 @@ static int apply_attrs(struct spec_ctx *s, struct rd_entry *e, const struct attr
 	}
 	if (a->has & 1u << A_MAGIC)
 		e->m.crc = a->v[A_MAGIC];
+	if (a->has & 1u << A_HEX)
+		e->m.lower = a->v[A_HEX];
 	e->check_auto = e->m.crc && !(a->has & 1u << A_CHECK);
 	if (a->has & 1u << A_INO) {
 		e->m.f[CF_INO] = a->v[A_INO];
@@ -409,8 +420,10 @@ static int spec_node(struct spec_ctx *s, unsigned v)
 /* exact: the lines are an archive, in order (ramdisk.h). */
 static int spec_exact(struct spec_ctx *s)
 {
-	if (s->ntok != 1)
-		return spec_err(s, -EINVAL, "exact takes no fields");
+	if (s->ntok > 2 ||
+	    (s->ntok == 2 && strcmp(s->tok[1], "hex=lower") && strcmp(s->tok[1], "hex=upper")))
+		return spec_err(s, -EINVAL, "exact takes only hex=lower or hex=upper");
+	s->rd->hex_lower = s->ntok == 2 && !strcmp(s->tok[1], "hex=lower");
 	if (s->rd->n && !s->rd->exact)
 		return spec_err(s, -EINVAL,
 				"exact must come before the entries (an exact "
@@ -433,7 +446,8 @@ static int spec_trailer(struct spec_ctx *s)
 		return err;
 	if ((a.has & 1u << A_PAD) && (a.has & 1u << A_ALIGN))
 		return spec_err(s, -EINVAL, "pad= or align=, not both");
-	tmp.m.f[CF_NLINK] = 1;	 /* cpio's trailer: nlink 1, the rest 0 */
+	tmp.m.f[CF_NLINK] = 1; /* cpio's trailer: nlink 1, the rest 0 */
+	tmp.m.lower = s->rd->hex_lower;
 	a.has &= ~(1u << A_INO); /* its ino is a field like the others here */
 	if ((err = apply_attrs(s, &tmp, &a)) < 0)
 		return err;

@@ -102,6 +102,12 @@ int rd_spec_check(const struct ramdisk *rd, struct diag *d)
 				       "\"%s\": the root is not a folder; a spec cannot "
 				       "describe it",
 				       nb);
+		else if (e->m.mixed)
+			err =
+			    diag_set(d, -ENOTSUP,
+				     "\"%s\": its header mixes upper- and lower-case hex digits; a "
+				     "spec cannot describe it",
+				     nb);
 		else if (S_ISREG(mode) && c != i && e->m.f[CF_FILESIZE])
 			err = diag_set(d, -ENOTSUP,
 				       "\"%s\": data on two names of one hard link (the other is "
@@ -109,9 +115,11 @@ int rd_spec_check(const struct ramdisk *rd, struct diag *d)
 				       nb, rd->v[c].name);
 	}
 	for (size_t t = 0; t < rd->ntr && !err; t++)
-		if (rd->tr[t].m.f[CF_FILESIZE])
-			err = diag_set(d, -ENOTSUP,
-				       "trailer %zu holds data; a spec cannot describe it", t + 1);
+		if (rd->tr[t].m.f[CF_FILESIZE] || rd->tr[t].m.mixed)
+			err = diag_set(d, -ENOTSUP, "trailer %zu %s; a spec cannot describe it",
+				       t + 1,
+				       rd->tr[t].m.mixed ? "mixes upper- and lower-case hex digits"
+							 : "holds data");
 out:
 	free(head);
 	free(carry);
@@ -126,8 +134,25 @@ static void dev_attr(struct strbuf *l, const char *key, uint32_t maj, uint32_t m
 		strbuf_add(l, " %s=%u:%u", key, (unsigned)maj, (unsigned)min);
 }
 
+/* Does the header of m hold a hex letter (so that its case shows)? */
+static bool has_letters(const struct cpio_meta *m)
+{
+	for (unsigned i = 0; i < CPIO_FIELDS; i++)
+		for (uint32_t v = m->f[i]; v; v >>= 4)
+			if ((v & 15) >= 10)
+				return true;
+	return false;
+}
+
+/* hex= when the header's case is not the spec's (exact hex=). */
+static void hex_attr(struct strbuf *l, const struct cpio_meta *m, bool lower)
+{
+	if (m->lower != lower && has_letters(m))
+		strbuf_add(l, " hex=%s", m->lower ? "lower" : "upper");
+}
+
 /* What an entry's header holds beyond gen_init_cpio's fields. */
-static void attrs(struct strbuf *l, const struct rd_entry *e, bool size0)
+static void attrs(struct strbuf *l, const struct rd_entry *e, bool size0, bool lower)
 {
 	const uint32_t *f = e->m.f;
 	uint32_t mode = f[CF_MODE];
@@ -147,6 +172,7 @@ static void attrs(struct strbuf *l, const struct rd_entry *e, bool size0)
 		strbuf_put(l, " magic=070702", 13);
 	if (e->m.crc ? f[CF_CHECK] != byte_sum(e->data, f[CF_FILESIZE]) : f[CF_CHECK] != 0)
 		strbuf_add(l, " check=%u", (unsigned)f[CF_CHECK]);
+	hex_attr(l, &e->m, lower);
 }
 
 /* LOCATION: the extracted copy, files/NAME (a hard link's data-carrying name). */
@@ -190,11 +216,12 @@ static void entry_line(struct strbuf *l, const struct ramdisk *rd, size_t i, con
 	if (S_ISCHR(mode) || S_ISBLK(mode))
 		strbuf_add(l, " %c %u %u", S_ISBLK(mode) ? 'b' : 'c', (unsigned)f[CF_RDEVMAJOR],
 			   (unsigned)f[CF_RDEVMINOR]);
-	attrs(l, e, S_ISREG(mode) && c != e && !f[CF_FILESIZE] && c->m.f[CF_FILESIZE]);
+	attrs(l, e, S_ISREG(mode) && c != e && !f[CF_FILESIZE] && c->m.f[CF_FILESIZE],
+	      rd->hex_lower);
 	strbuf_put(l, "\n", 1);
 }
 
-static void trailer_line(struct strbuf *l, const struct rd_trailer *t)
+static void trailer_line(struct strbuf *l, const struct rd_trailer *t, bool lower)
 {
 	static const struct {
 		enum cpio_field f;
@@ -216,6 +243,7 @@ static void trailer_line(struct strbuf *l, const struct rd_trailer *t)
 		strbuf_put(l, " magic=070702", 13);
 	if (f[CF_CHECK])
 		strbuf_add(l, " check=%u", (unsigned)f[CF_CHECK]);
+	hex_attr(l, &t->m, lower);
 	if (t->align512)
 		strbuf_put(l, " align=512", 10);
 	else
@@ -257,16 +285,17 @@ int rd_spec_write(const struct ramdisk *rd, const char *files, const char *compr
 		"# order, gen_init_cpio's fields then KEY=VALUE for the rest of its header\n"
 		"# (README.md). `ramdisk pack --spec THIS -o OUT` writes the same archive back;\n"
 		"# change the files, or owners and modes here, and only those entries change.\n"
-		"exact\n");
+		"exact");
+	put_str(&l, rd->hex_lower ? " hex=lower\n" : "\n"); /* AOSP's mkbootfs writes lower case */
 	if (compression && *compression)
 		strbuf_add(&l, "compression %s\n", compression);
 	for (size_t i = 0; i < rd->n && (err = flush(&l, out, d)) == 0; i++) {
 		for (; t < rd->ntr && t < rd->v[i].arch; t++)
-			trailer_line(&l, &rd->tr[t]);
+			trailer_line(&l, &rd->tr[t], rd->hex_lower);
 		entry_line(&l, rd, i, files, head, carry);
 	}
 	for (; err == 0 && t < rd->ntr; t++)
-		trailer_line(&l, &rd->tr[t]);
+		trailer_line(&l, &rd->tr[t], rd->hex_lower);
 	if (err == 0)
 		err = flush(&l, out, d);
 out:

@@ -282,6 +282,30 @@ vbo=$(be signed.img $((1048576 - 64 + 20)) 8)
 check_vbmeta "repack --avb-key (RSA4096)" signed.img "$vbo" "$K/testkey_rsa4096.pem" sha256
 check_key "repack --avb-key" signed.img "$vbo" "$K/testkey_rsa4096.pem"
 check "verify: signed again" "$BIN/bootimg" verify signed.img
+# issue 26.2: an unsigned vbmeta (algorithm NONE: hashes only, no signature), which avbtool
+# verify_image accepts: verify checks the hashes and passes, saying unsigned; --require-signature
+# fails it (and an image without AVB); a signed image passes it
+cp bimg none.img && "$A" add_hash_footer --image none.img --partition_name boot --partition_size 1048576 >/dev/null
+python3 -c '
+import struct, sys
+b = open("none.img", "rb").read(); f = b[-64:]; voff = struct.unpack(">Q", f[20:28])[0]; h = b[voff:voff + 256]
+alg, = struct.unpack(">I", h[44:48]); auth, = struct.unpack(">Q", h[12:20])
+sys.exit(0 if h[:4] == b"AVB0" and alg == 0 and auth == 0 else 1)' &&
+	ok "none.img: a vbmeta with algorithm 0 (NONE) and no authentication block" || bad "none.img is not NONE"
+check "verify: an unsigned (NONE) vbmeta passes" "$BIN/bootimg" verify none.img
+grep -q "^ok   AVB signature: unsigned (algorithm NONE: the hashes are checked)$" check.out &&
+	grep -q "^ok   AVB digest of the image: ok$" check.out && grep -q "^none.img: OK (AVB unsigned: algorithm NONE, hashes checked)$" check.out &&
+	ok "... saying unsigned, the digest checked" || { bad "verify NONE lines"; cat check.out; }
+refuses "verify --require-signature: an unsigned vbmeta fails" 1 "" "$BIN/bootimg" verify none.img --require-signature
+grep -q "^FAIL AVB signature: unsigned (algorithm NONE: the hashes are checked), and --require-signature asks for one$" refuse.out &&
+	ok "... naming why" || { bad "require-signature line"; cat refuse.out; }
+check "verify --require-signature: a signed image passes" "$BIN/bootimg" verify signed.img --require-signature
+refuses "verify --require-signature: no AVB at all fails" 1 "" "$BIN/bootimg" verify bimg --require-signature
+grep -q "^FAIL AVB: no footer, so no signature (--require-signature)$" refuse.out && ok "... naming why" || bad "no footer line"
+python3 -c "
+b = bytearray(open('none.img', 'rb').read()); b[5000] ^= 1; open('none-bad.img', 'wb').write(b)"
+refuses "verify: an unsigned image whose bytes changed fails (its digest)" 1 "" "$BIN/bootimg" verify none-bad.img
+grep -q "^FAIL AVB digest of the image: mismatch" refuse.out && ok "... the digest named" || { bad "NONE digest"; cat refuse.out; }
 "$BIN/bootimg" repack avbimg --cmdline "lcm=1-x" -o hdr.img >/dev/null 2>hdr.err
 grep -q "signature is now stale" hdr.err && ok "a header-only edit warns too (the hash covers the header)" || bad "header edit: no warning"
 yes BIG | head -c 1100000 > bigrd

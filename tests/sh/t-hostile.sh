@@ -73,4 +73,38 @@ rm -rf vs
 refuses "unpack_bootimg: a ramdisk name with '/'" 1 "ramdisk name .*a/\.\./.*is not a plain file name" \
 	"$BIN/unpack_bootimg" --boot_img vb4-slash.img --out vs
 [ ! -e vs/vendor_ramdisk00 ] && ok "... refused before any part was committed" || bad "parts committed before the name was checked"
+# ---- issue 26.11: header strings with ESC, BEL, a newline, a quote and a backslash reach neither
+# the terminal raw nor the JSON raw: info, verify --mtk and diff escape them, info --json is valid
+yes HOSTILEK | head -c 9000 >hk && yes HOSTILER | head -c 5000 >hr
+mkbootimg_mtk --mtk_header boot --kernel hk --ramdisk hr --board clean --cmdline 'console=ttyMT0' -o clean.img
+python3 - <<'PY'
+b = bytearray(open('clean.img', 'rb').read())
+evil_name = b'\x1b]0;x\x07"\\\n'               # 10 bytes: ESC ] 0 ; x BEL " \ newline
+evil_cmd = b'a=1\nkernel: Linux version FORGED\x1b[2J'
+b[48:64] = evil_name + bytes(16 - len(evil_name))
+b[64:64 + 512] = evil_cmd + bytes(512 - len(evil_cmd))
+k = 2048                                      # the kernel section: its MTK header's name at +8
+b[k + 8:k + 40] = b'KERN\x1b[31m\nEL' + bytes(32 - 13)
+open('evil.img', 'wb').write(b)
+PY
+"$BIN/bootimg" info evil.img >evil.txt 2>&1
+"$BIN/bootimg" verify evil.img --mtk >>evil.txt 2>&1
+"$BIN/bootimg" diff clean.img evil.img >>evil.txt 2>&1
+tr -d '\n' <evil.txt | LC_ALL=C grep -q '[[:cntrl:]]' && bad "a control byte reached the output: $(LC_ALL=C grep -n '[[:cntrl:]]' evil.txt | head -3)" ||
+	ok "info, verify, diff: no control byte of the header in their output"
+grep -q '^kernel: Linux version FORGED' evil.txt && bad "a newline in the cmdline forged a line" ||
+	ok "... and a newline in the command line forges no line"
+grep -q '^  @0x030 name  *"\\033\]0;x\\a\\"\\\\\\n"$' evil.txt && ok "info: the name C-escaped (\\033 \\a \\\" \\\\ \\n)" ||
+	{ bad "info name line"; grep -n 'name' evil.txt | head -3; }
+grep -q 'MTK header name "KERN\\033\[31m\\nEL"' evil.txt && ok "verify --mtk: the MTK name escaped" || { bad "verify mtk name"; grep -n MTK evil.txt; }
+grep -q '^cmdline: "console=ttyMT0" -> "a=1\\nkernel: Linux version FORGED\\033\[2J"$' evil.txt &&
+	ok "diff: the command line escaped" || { bad "diff cmdline"; grep -n cmdline evil.txt; }
+"$BIN/bootimg" info --json evil.img | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+ok = j["header"]["name"] == "\x1b]0;x\x07\"\\\n" and j["header"]["cmdline"].startswith("a=1\nkernel:") and \
+     j["sections"][0]["mtk"]["name"] == "KERN\x1b[31m\nEL"
+sys.exit(0 if ok else 1)' && ok "info --json: valid JSON, the strings exact (\\u00XX)" || bad "info --json of the hostile strings"
+"$BIN/bootimg" diff --json clean.img evil.img | python3 -c 'import json, sys; json.load(sys.stdin)' &&
+	ok "diff --json: valid JSON" || bad "diff --json invalid"
 finish

@@ -150,6 +150,21 @@ refuses "same release, built PREEMPT against smp modules: refused" 1 "is built \
 banner_kernel long-kernel "Linux version 5.10.43-android12 (build-user@build-host) (Android ($(head -c 380 /dev/zero | tr '\0' c)) clang version 12.0.5, LLD 12.0.5) #1 SMP PREEMPT Mon Jun 7 2021"
 "$BIN/bootimg" version long-kernel | grep -q ": 5.10.43-android12 (kernel; smp preempt)$" &&
 	ok "bootimg version: the flags of a 500-byte version string" || { bad "long banner flags"; "$BIN/bootimg" version long-kernel; }
+# issue 26.3: a MediaTek-wrapped kernel as unpack_bootimg writes it (KERNEL header, then the
+# zImage): bootimg version finds what info finds; a missing file, a FIFO: unknown, and why
+rm -rf ub && "$BIN/unpack_bootimg" --boot_img vendor.img --out ub >/dev/null
+"$BIN/bootimg" version ub/kernel >ver.out 2>ver.err
+grep -q "^ub/kernel: 3.4.67-mt6572 (kernel after an MTK header; smp preempt)$" ver.out &&
+	ok "bootimg version: a kernel behind its MTK header" || { bad "MTK kernel version"; cat ver.out ver.err; }
+refuses "bootimg version: a missing file says why" 1 "no-such-file: no kernel release: .*No such file" \
+	"$BIN/bootimg" version no-such-file
+grep -q "^no-such-file: unknown$" refuse.out && ok "... and stdout still says unknown" || bad "missing file stdout"
+mkfifo ver.fifo
+refuses "bootimg version: a FIFO says why, at once" 1 "ver.fifo: no kernel release: .*not a regular file" \
+	timeout 10 "$BIN/bootimg" version ver.fifo
+head -c 70000 /dev/urandom >noise.bin
+refuses "bootimg version: noise says what it is not" 1 "noise.bin: no kernel release: .*no \"Linux version\" string" \
+	"$BIN/bootimg" version noise.bin
 (cd "$R" && KERNEL="$R/out/mt6572/kernel-dtb" sh mk/inject.sh "$W/vendor.img" "$W/v2.img" mt6572) >v2.log 2>&1 &&
 	ok "... and accepted with KERNEL= a kernel the modules match" || { bad "KERNEL= did not make it pass"; cat v2.log; }
 refuses "injecting twice is refused" 1 'already injected' sh -c "cd '$R' && sh mk/inject.sh '$W/inj.img' '$W/twice.img' mt6572"

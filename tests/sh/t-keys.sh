@@ -70,6 +70,30 @@ refuses "a v3 command line past 1536 bytes" 2 "v3.img: the edited command line \
 refuses "a KEY=VALUE for --cmdline-remove" 2 "takes a KEY, not KEY=VALUE" \
 	"$BIN/bootimg" repack v0.img -o no.img --cmdline-remove a=b
 refuses "a value with blanks and a quote" 2 "cannot read that back" \
-	"$BIN/bootimg" repack v0.img -o no.img --cmdline-set 'a=b "c'
+	"$BIN/bootimg" repack v0.img -o no.img --cmdline-set 'a=b "c"'
+# issue 26.12/13: what the kernel or the bootconfig parser would read otherwise than meant
+vt=$(printf 'a=x\vinit=/evil')
+refuses "--cmdline-set: a vertical tab (a blank to the kernel: it would add init=)" 2 "counts as a blank" \
+	"$BIN/bootimg" repack v0.img -o no.img --cmdline-set "$vt"
+refuses "--cmdline-set: a lone quote" 2 "lone quote: the kernel would read the words after it" \
+	"$BIN/bootimg" repack v0.img -o no.img --cmdline-set 'a=b"c'
+refuses "--cmdline-set: a value opening with a quote" 2 "opens with a quote, which the kernel drops" \
+	"$BIN/bootimg" repack v0.img -o no.img --cmdline-set 'a="bc"'
+refuses "--cmdline-set: a control byte in KEY" 2 "KEY holds a control byte" \
+	"$BIN/bootimg" repack v0.img -o no.img --cmdline-set "$(printf 'a\finit=/evil')"
+refuses "--cmdline-remove: a KEY with a blank" 2 "KEY is empty or holds a blank" \
+	"$BIN/bootimg" repack v0.img -o no.img --cmdline-remove 'a b'
+nl=$(printf 'androidboot.x=1\nandroidboot.selinux=permissive')
+refuses "--bootconfig-set: a newline in VALUE (another key)" 2 "newline, which would start another key" \
+	"$BIN/bootimg" repack vb.img -o no.img --bootconfig-set "$nl"
+refuses "--bootconfig-set: an unterminated quote" 2 "must end with its quote" \
+	"$BIN/bootimg" repack vb.img -o no.img --bootconfig-set 'androidboot.x="open'
+refuses "--bootconfig-set: a KEY that is no bootconfig key" 2 "words of A-Z a-z 0-9 - _ joined by single dots" \
+	"$BIN/bootimg" repack vb.img -o no.img --bootconfig-set 'a..b=1'
+check "--bootconfig-set: a value with a quote, quoted with '" "$BIN/bootimg" repack vb.img -o vb-q.img \
+	--bootconfig-set 'androidboot.msg=say "hi"'
+rm -rf vq && "$BIN/bootimg" unpack vb-q.img vq >/dev/null
+grep -qx "androidboot.msg='say \"hi\"'" vq/bootconfig && ok "... written as androidboot.msg='say \"hi\"'" ||
+	{ bad "quoted bootconfig value"; cat vq/bootconfig; }
 if [ -e no.img ]; then bad "a refused repack left no.img"; else ok "refused repacks wrote nothing"; fi
 finish

@@ -88,6 +88,27 @@ printf 'x' >>u/ramdisk.d/init.rc && gzip -9n <stock.cpio >u/ramdisk && printf '\
 refuses "ramdisk file and tree both changed" 1 "both the ramdisk file and ramdisk.d" "$BIN/bootimg" repack u -o no.img
 # unpack --tree refuses a folder already holding a tree, before writing anything
 refuses "unpack --tree over a tree" 1 "already there" "$BIN/bootimg" unpack stock.img u --tree
+# issue 26.1: a real Android ramdisk (AOSP's mkbootfs writes lower-case hex in its cpio headers,
+# tests/data/android/README.md): packed as a boot image, the tree round trip is byte for byte,
+# and an edit writes the headers it rebuilds in lower case too, as ramdisk edit does
+yes KERNEL | head -c 300000 >kernel2
+"$BIN/mkbootimg" --kernel kernel2 --ramdisk "$ROOT/tests/data/android/crespo-ramdisk.cpio.gz" \
+	--base 0x30000000 --pagesize 2048 --cmdline 'console=ttySAC2,115200' -o crespo.img
+rm -rf c && check "unpack --tree of the crespo image" "$BIN/bootimg" unpack crespo.img c --tree
+grep -q '^exact hex=lower$' c/ramdisk.spec && ok "the spec says hex=lower" || bad "no hex=lower in the spec"
+check "repack, nothing changed" "$BIN/bootimg" repack c -o crespo2.img
+same "crespo: the tree round trip is byte for byte" crespo.img crespo2.img
+check "ramdisk pack --spec of the crespo tree" "$BIN/ramdisk" pack --spec c/ramdisk.spec -c none -o crespo.cpio
+gzip -dc "$ROOT/tests/data/android/crespo-ramdisk.cpio.gz" >crespo.orig.cpio
+same "... gives the archive back byte for byte" crespo.orig.cpio crespo.cpio
+printf '# tree edit\n' >>c/ramdisk.d/init.rc
+check "repack with init.rc edited" "$BIN/bootimg" repack c -o crespo3.img
+rm -rf c3 && "$BIN/bootimg" unpack crespo3.img c3 >/dev/null && gzip -dc c3/ramdisk >crespo3.cpio
+grep -aq '070701[0-9A-F]*[A-F]' crespo3.cpio && bad "an upper-case header in the edited archive" ||
+	ok "every header of the edited archive in lower case"
+"$BIN/ramdisk" edit "$ROOT/tests/data/android/crespo-ramdisk.cpio.gz" -o ed.cpio -c none \
+	-e 'insert init.rc bottom "# tree edit"' >/dev/null 2>&1
+same "the same edit through ramdisk edit gives the same archive, byte for byte" ed.cpio crespo3.cpio
 # without root: the same round trip (owners and the node live in the spec)
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	nobody_dir

@@ -260,3 +260,115 @@ Test(cmdline, proc_newline)
 	cr_expect_eq(cmdline_proc_len("x", 1), 1);
 	cr_expect_eq(cmdline_proc_len("", 0), 0);
 }
+
+/* --cmdline-set's word (issue 26.12): what is accepted, the kernel's parser
+ * (cmdline_next follows kernel/params.c) reads back as that one word with that
+ * key and value; what it would split or read otherwise is refused, saying why. */
+Test(cmdline, set_word_reads_back_or_is_refused)
+{
+	static const struct {
+		const char *key, *val, *word, *why;
+	} t[] = {
+	    {"lcm", "1-otm 8009a", "lcm=\"1-otm 8009a\"", NULL},
+	    {"a", "x\ty", "a=\"x\ty\"", NULL},
+	    {"ro", NULL, "ro", NULL},
+	    {"k", "", "k=", NULL},
+	    {"k", "a\"b\"c", "k=a\"b\"c", NULL},
+	    {"a", "x\vinit=/evil", NULL, "counts as a blank"},
+	    {"a", "x\finit=/evil", NULL, "counts as a blank"},
+	    {"a", "x\rinit=/evil", NULL, "counts as a blank"},
+	    {"a", "x\ninit=/evil", NULL, "newline"},
+	    {"a", "x\033", NULL, "control byte"},
+	    {"a", "b\"c", NULL, "lone quote"},
+	    {"a", "\"bc\"", NULL, "opens with a quote"},
+	    {"a", "b \"c\"", NULL, "blanks and a quote"},
+	    {"a\vinit", "/evil", NULL, "KEY holds a control byte"},
+	    {"a b", "c", NULL, "KEY is empty or holds a blank"},
+	    {"", "c", NULL, "KEY is empty"},
+	    {"a\"", NULL, NULL, "a quote"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[64], line[96];
+		const char *why = NULL;
+		long n = cmdline_word(t[i].key, t[i].val, out, sizeof(out), &why);
+
+		if (!t[i].word) {
+			cr_expect_eq(n, -EINVAL, "[%zu] accepted: %s", i, out);
+			cr_expect(why && strstr(why, t[i].why), "[%zu] why: %s", i, why);
+			continue;
+		}
+		cr_assert_eq(n, (long)strlen(t[i].word), "[%zu] %ld %s", i, n, why);
+		cr_expect_str_eq(out, t[i].word, "[%zu]", i);
+		/* read back between two other words: three words, the middle one as given */
+		snprintf(line, sizeof(line), "x=1 %s y=2", out);
+		size_t pos = 0, k = 0;
+		struct cmdline_word w[4];
+		while (k < 4 && cmdline_next(line, strlen(line), &pos, &w[k]))
+			k++;
+		cr_expect_eq(k, 3, "[%zu] %zu words in %s", i, k, line);
+		cr_expect(w[1].klen == strlen(t[i].key) && !memcmp(w[1].key, t[i].key, w[1].klen),
+			  "[%zu] key", i);
+		if (t[i].val)
+			cr_expect(w[1].vlen == strlen(t[i].val) &&
+				      !memcmp(w[1].val, t[i].val, w[1].vlen),
+				  "[%zu] value \"%.*s\"", i, (int)w[1].vlen, w[1].val);
+	}
+	char small[4];
+	const char *why;
+	cr_expect_eq(cmdline_word("abc", "def", small, sizeof(small), &why), -ENOSPC);
+}
+
+/* --bootconfig-set's value (issue 26.13): no newline or quote can end the
+ * line early or open a string that swallows the lines after it. */
+Test(cmdline, bootconfig_value_reads_back_or_is_refused)
+{
+	static const struct {
+		const char *val, *out, *why;
+	} t[] = {
+	    {"ttyS0", "ttyS0", NULL},
+	    {"A B", "\"A B\"", NULL},
+	    {"say \"hi\"", "'say \"hi\"'", NULL},
+	    {"'quoted'", "'quoted'", NULL},
+	    {"\"a b\"", "\"a b\"", NULL},
+	    {"", "\"\"", NULL},
+	    {"a\nb=c", NULL, "newline"},
+	    {"a\033", NULL, "control byte"},
+	    {"\"open", NULL, "must end with its quote"},
+	    {"\"a\"b\"", NULL, "hold no other"},
+	    {"'", NULL, "must end with its quote"},
+	    {"a'b\"c", NULL, "both quotes"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[64], text[128], got[64];
+		const char *why = NULL;
+		long n = bootconfig_value(t[i].val, out, sizeof(out), &why);
+
+		if (!t[i].out) {
+			cr_expect_eq(n, -EINVAL, "[%zu] accepted: %s", i, out);
+			cr_expect(why && strstr(why, t[i].why), "[%zu] why: %s", i, why);
+			continue;
+		}
+		cr_assert_eq(n, (long)strlen(t[i].out), "[%zu] %s", i, why);
+		cr_expect_str_eq(out, t[i].out, "[%zu]", i);
+		/* read back: the value, and the next line's key still its own */
+		snprintf(text, sizeof(text), "k=%s\nnext=1\n", out);
+		long g = bootconfig_get(text, strlen(text), "k", got, sizeof(got), NULL);
+		const char *want =
+		    t[i].val[0] == '"' || t[i].val[0] == '\'' ? t[i].out + 1 : t[i].val;
+		size_t wl = t[i].val[0] == '"' || t[i].val[0] == '\'' ? strlen(t[i].out) - 2
+								      : strlen(t[i].val);
+		cr_expect(g == (long)wl && !memcmp(got, want, wl), "[%zu] read back %ld \"%s\"", i,
+			  g, got);
+		cr_expect_eq(bootconfig_get(text, strlen(text), "next", got, sizeof(got), NULL), 1,
+			     "[%zu] next", i);
+	}
+	const char *why;
+	cr_expect_eq(bootconfig_key_check("androidboot.serialno", &why), 0);
+	cr_expect_eq(bootconfig_key_check("a..b", &why), -EINVAL);
+	cr_expect_eq(bootconfig_key_check("a.b=", &why), -EINVAL);
+	cr_expect_eq(bootconfig_key_check("a\nb", &why), -EINVAL);
+	cr_expect_eq(bootconfig_key_check("", &why), -EINVAL);
+	cr_expect_eq(bootconfig_key_check(".a", &why), -EINVAL);
+}

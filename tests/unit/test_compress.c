@@ -387,7 +387,7 @@ Test(codec, cpio_then_compressed)
 	mem_sink_init(&ms);
 	cpio_writer_init(&w, &ms.s);
 	cr_assert_eq(cpio_write_entry(&w, &m, "early", "hello"), 0);
-	cr_assert_eq(cpio_write_trailer(&w), 0);
+	cr_assert_eq(cpio_write_trailer(&w, false), 0);
 	b.p = ms.buf, b.n = ms.len;
 	/* the archive up to its trailer: the NULs after it are padding */
 	cpio_reader_init(&r, b.p, b.n);

@@ -620,7 +620,7 @@ static struct mem_sink many_entries(size_t n)
 		snprintf(name, sizeof(name), "d/f%06zu", i);
 		cr_assert_eq(cpio_write_entry(&w, &m, name, name + 4), 0);
 	}
-	cr_assert_eq(cpio_write_trailer(&w), 0);
+	cr_assert_eq(cpio_write_trailer(&w, false), 0);
 	return ms;
 }
 
@@ -859,4 +859,117 @@ Test(ramdisk, mv_checks_the_new_names_below)
 	    "%s", d.msg);
 	cr_expect_eq(rd_find(&rd, "etc/hosts"), 1, "nothing renamed");
 	rd_free(&rd);
+}
+
+/* ---- the header's hex case (issue 26.1): AOSP's mkbootfs writes lower case ------------- */
+
+/* a's headers in lower case (names and data untouched) */
+static void arc_lower(struct arc *a)
+{
+	struct cpio_reader r;
+	struct cpio_entry e;
+	struct diag d;
+	int k;
+
+	cpio_reader_init(&r, a->b, a->n);
+	r.trailers = true;
+	while ((k = cpio_next(&r, &e, &d)) > 0)
+		for (size_t i = 6; i < CPIO_HDR_SIZE; i++)
+			if (a->b[e.off + i] >= 'A' && a->b[e.off + i] <= 'F')
+				a->b[e.off + i] = (uint8_t)(a->b[e.off + i] - 'A' + 'a');
+	cr_assert_eq(k, 0, "%s", d.msg);
+}
+
+static bool has_upper_header(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i + CPIO_HDR_SIZE <= n; i++)
+		if (!memcmp(b + i, "07070", 5))
+			for (size_t k = 6; k < CPIO_HDR_SIZE; k++)
+				if (b[i + k] >= 'A' && b[i + k] <= 'F')
+					return true;
+	return false;
+}
+
+Test(cpio, lower_case_headers_are_read_and_kept)
+{
+	struct ramdisk rd;
+	struct arc a;
+	struct diag d = {{0}};
+	struct mem_sink ms;
+	uint8_t *copy;
+
+	arc_good(&a);
+	arc_lower(&a);
+	copy = malloc(a.n);
+	memcpy(copy, a.b, a.n);
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_load_archive(&rd, copy, a.n, &d), 0, "%s", d.msg);
+	cr_expect(rd.hex_lower, "the archive's case (its trailer's)");
+	cr_expect(rd.v[0].m.lower && !rd.v[0].m.mixed);
+	/* an edited entry and a new one: written in the archive's case */
+	cr_assert_eq(edit(&rd, "insert etc/hosts bottom ::1 localhost", &d), 0, "%s", d.msg);
+	cr_assert_eq(edit(&rd, "dir sbin 0750 0 2000", &d), 0, "%s", d.msg);
+	ms = write_rd(&rd);
+	cr_expect(!has_upper_header(ms.buf, ms.len), "an upper-case header was written");
+	free(ms.buf);
+	rd_free(&rd);
+	/* both cases in one header: read, flagged */
+	arc_good(&a);
+	a.b[6 + 8 * CF_MODE + 7] = 'd'; /* mode 000041ED -> 000041Ed */
+	copy = malloc(a.n);
+	memcpy(copy, a.b, a.n);
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_load_archive(&rd, copy, a.n, &d), 0, "%s", d.msg);
+	cr_expect(rd.v[0].m.mixed && !rd.v[0].m.lower);
+	cr_expect(!rd.hex_lower);
+	ms = (struct mem_sink){0};
+	mem_sink_init(&ms);
+	cr_expect_eq(rd_spec_write(&rd, "files", "none", NULL, &ms.s, &d), -ENOTSUP);
+	cr_expect(strstr(d.msg, "\"etc\": its header mixes upper- and lower-case hex digits"), "%s",
+		  d.msg);
+	free(ms.buf);
+	rd_free(&rd);
+}
+
+Test(spec, hex_case_in_exact_specs)
+{
+	const char *text =
+	    "exact hex=lower\ndir d 0755 0 0 ino=10\ndir e 0755 0 0 ino=11 hex=upper\n"
+	    "trailer\ndir f 0755 0 0 ino=12\ntrailer hex=upper\n";
+	struct ramdisk rd;
+	struct diag d = {{0}};
+	struct mem_sink ms;
+
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_apply_spec(&rd, text, strlen(text), "s", ".", false, &d), 0, "%s", d.msg);
+	ms = write_rd(&rd);
+	/* d: mode 000041ed; e: 000041ED; first trailer 0000000b; f lower; last trailer upper */
+	cr_assert_geq(ms.len, 5 * (CPIO_HDR_SIZE + 4));
+	cr_expect(memmem(ms.buf, ms.len, "000041ed", 8) && memmem(ms.buf, ms.len, "000041ED", 8));
+	cr_expect(memmem(ms.buf, ms.len, "0000000b00000000TRAILER", 23) &&
+		  memmem(ms.buf, ms.len, "0000000B00000000TRAILER", 23));
+	rd_free(&rd);
+	/* read back, its spec says the same: the last trailer's case is the default */
+	struct mem_sink sp;
+	rd_init(&rd, 0);
+	cr_assert_eq(rd_load_archive(&rd, ms.buf, ms.len, &d), 0, "%s", d.msg);
+	mem_sink_init(&sp);
+	cr_assert_eq(rd_spec_write(&rd, "f", NULL, NULL, &sp.s, &d), 0, "%s", d.msg);
+	cr_assert_eq(sp.s.write(sp.s.ctx, "", 1), 0);
+	cr_expect(strstr((char *)sp.buf, "\nexact\n"), "%s", sp.buf);
+	cr_expect(strstr((char *)sp.buf, "\ndir d 0755 0 0 ino=10 mtime=0 hex=lower\n"), "%s",
+		  sp.buf);
+	cr_expect(strstr((char *)sp.buf, "\ndir e 0755 0 0 ino=11 mtime=0\n"), "%s", sp.buf);
+	cr_expect(strstr((char *)sp.buf, "\ntrailer hex=lower align=512\n"), "%s", sp.buf);
+	free(sp.buf);
+	rd_free(&rd);
+	const char *bad[] = {"exact hex=mixed", "exact\ndir d 0755 0 0 hex=Lower"};
+	for (size_t k = 0; k < 2; k++) {
+		rd_init(&rd, 0);
+		cr_expect_eq(rd_apply_spec(&rd, bad[k], strlen(bad[k]), "s", ".", false, &d),
+			     -EINVAL, "%s", bad[k]);
+		cr_expect(strstr(d.msg, k ? "want lower or upper" : "exact takes only hex="), "%s",
+			  d.msg);
+		rd_free(&rd);
+	}
 }
