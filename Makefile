@@ -126,13 +126,22 @@ $(O)/%/init: $(INIT_SRC) lib/modload.h lib/cmdline.h lib/strfmt.h lib/textsize.h
 		$(O)/musl-inc/%/.stamp
 	@mkdir -p $(dir $@)
 	$(MUSL_CC_$*) $(PROBE_CFLAGS) -isystem $(O)/musl-inc/$* -o $@ $(INIT_SRC)
-probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init
+# bootkit's entry shim for MediaTek's LK (mkbootimg/shim/lk-memstart.S): ARM
+# code put in front of a zImage where the loader's memory start is one a
+# generic kernel cannot use (make, make inject; mkbootimg --lk-shim).
+SHIM := $(O)/armhf/lk-shim.bin
+$(SHIM): mkbootimg/shim/lk-memstart.S | $(DEPS_TARGET)
+	@mkdir -p $(dir $@)
+	arm-linux-gnueabihf-as -o $@.o $<
+	arm-linux-gnueabihf-objcopy -O binary $@.o $@.tmp && rm -f $@.o && mv $@.tmp $@
+probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init $(SHIM)
 
 # ---- the boot image: make [BOARD=profile] [KERNEL=F DTB=F MODULES_DIR=D SCATTER=F] ----
 # Profiles are profiles/*.conf; out/BOARD/boot.img, and out/boot.img for the default.
 BOARD   ?= qemu-vexpress
 BOARDS  := $(patsubst profiles/%.conf,%,$(wildcard profiles/*.conf))
-IMG_ENV  = KERNEL='$(KERNEL)' DTB='$(DTB)' MODULES_DIR='$(MODULES_DIR)' SCATTER='$(SCATTER)'
+IMG_ENV  = KERNEL='$(KERNEL)' DTB='$(DTB)' MODULES_DIR='$(MODULES_DIR)' SCATTER='$(SCATTER)' \
+	   ALLOW_OVERLAP='$(ALLOW_OVERLAP)'
 .PHONY: image images
 image: tools probes | $(O)/.deps-kernel
 	@$(IMG_ENV) sh mk/image.sh $(BOARD)
@@ -208,7 +217,7 @@ DATADIR ?= $(PREFIX)/share/bootkit
 MAN1    := $(TOOLS:%=man/%.1)
 MAN5    := man/modules.list.5
 MAN8    := man/probe.8
-TARGETS := armhf/probe armhf/init x86_64/probe x86_64/init
+TARGETS := armhf/probe armhf/init armhf/lk-shim.bin x86_64/probe x86_64/init
 INSTALLED := $(TOOLS:%=$(BINDIR)/%) $(MAN1:man/%=$(MANDIR)/man1/%) $(MAN5:man/%=$(MANDIR)/man5/%) \
 	$(MAN8:man/%=$(MANDIR)/man8/%) $(TARGETS:%=$(DATADIR)/%) $(DATADIR)/modules.list
 .PHONY: install uninstall
@@ -220,6 +229,7 @@ install: $(TOOLS:%=$(BIN)/%) $(TARGETS:%=$(O)/%) $(MAN1) $(MAN5) $(MAN8) modules
 	install -m 0644 $(MAN5) '$(DESTDIR)$(MANDIR)/man5'
 	install -m 0644 $(MAN8) '$(DESTDIR)$(MANDIR)/man8'
 	install -m 0755 $(O)/armhf/probe $(O)/armhf/init '$(DESTDIR)$(DATADIR)/armhf'
+	install -m 0644 $(O)/armhf/lk-shim.bin '$(DESTDIR)$(DATADIR)/armhf'
 	install -m 0755 $(O)/x86_64/probe $(O)/x86_64/init '$(DESTDIR)$(DATADIR)/x86_64'
 	install -m 0644 modules.list '$(DESTDIR)$(DATADIR)'
 uninstall:

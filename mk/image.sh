@@ -10,6 +10,8 @@
 #   SCATTER=FILE      take the partition size from a scatter file (BOOTIMG)
 #   SOURCE_DATE_EPOCH mtime of the ramdisk entries (default: the last commit's
 #                     time, else 0); two runs give the same bytes.
+#   ALLOW_OVERLAP=1   write the image although its parts overlap where the
+#                     profile's LOADER puts them (README "Brick safety")
 # Needs out/bin/{ramdisk,mkbootimg,bootimg} and out/ARCH/{probe,init}.
 set -eu
 board=$1
@@ -50,6 +52,11 @@ set -- --header_version "$P_HEADER_VERSION" --pagesize "$P_PAGESIZE" --base "$P_
 	--kernel "$payload" --ramdisk "$out/ramdisk.img"
 [ "$P_DTB_MODE" = section ] && set -- "$@" --dtb "$dtb"
 [ "$P_MTK_HEADERS" = none ] || set -- "$@" --mtk_header "$P_MTK_HEADERS"
+# where the profile's bootloader puts the parts: refused when they overlap
+# (README "Brick safety"), unless ALLOW_OVERLAP=1; the shim where it is needed
+set -- "$@" --profile "$conf"
+[ "$P_LK_SHIM" = auto ] && set -- "$@" --lk-shim out/armhf/lk-shim.bin
+[ "${ALLOW_OVERLAP:-0}" = 1 ] && set -- "$@" --allow-overlap
 if [ -n "${SCATTER:-}" ]; then
 	set -- "$@" --scatter "$SCATTER"
 else
@@ -64,7 +71,7 @@ else
 	set -- --partition-size "$P_PARTITION_SIZE"
 fi
 echo "== $out/boot.img: board $board, init $P_INIT, kernel ${kver:-$kernel}"
-$bin/bootimg info "$out/boot.img" | sed -n '/^layout:/,/^  end of image/p'
+$bin/bootimg info "$out/boot.img" --profile "$conf" | sed -n '/^layout:/,/^  end of image/p; /^kernel layout:/p; /^layout under/s/^/  /p'
 sed -n 's/^/  ramdisk: /; /modules:\|input files:\|entries/p' "$out/ramdisk.log"
 # the rules against the DTB (ramdisk pack --dtb): the count, and for a
 # profile with DT candidates each rule's binding

@@ -14,7 +14,8 @@ esac
 # ---- the profile: KEY=VALUE lines, '#' comments; every key known, none missing
 keys="ARCH KERNEL_PACKAGE DTB DTB_MODE HEADER_VERSION PAGESIZE BASE KERNEL_OFFSET RAMDISK_OFFSET \
 SECOND_OFFSET TAGS_OFFSET DTB_OFFSET CMDLINE BOARD_NAME MTK_HEADERS PARTITION_SIZE \
-RAMDISK_COMPRESSION INIT PRELOAD MODULES_LIST PROBE_BUDGET PROBE_WATCH PROBE_TIMEOUT DT_OVERLAYS"
+RAMDISK_COMPRESSION INIT PRELOAD MODULES_LIST PROBE_BUDGET PROBE_WATCH PROBE_TIMEOUT DT_OVERLAYS \
+LOADER LK_SHIM"
 n=0
 while IFS= read -r line || [ -n "$line" ]; do
 	n=$((n + 1))
@@ -32,6 +33,9 @@ case "$P_ARCH" in armhf) debarch=armhf ;; x86_64) debarch=amd64 ;; *) bad ARCH "
 case "$P_DTB_MODE" in none | section | appended) ;; *) bad DTB_MODE "$P_DTB_MODE" "want none, section or appended" ;; esac
 case "$P_INIT" in busybox | minimal) ;; *) bad INIT "$P_INIT" "want busybox or minimal" ;; esac
 case "$P_MTK_HEADERS" in none | boot | recovery) ;; *) bad MTK_HEADERS "$P_MTK_HEADERS" "want none, boot or recovery" ;; esac
+case "$P_LK_SHIM" in auto | none) ;; *) bad LK_SHIM "$P_LK_SHIM" "want auto or none" ;; esac
+[ -n "$P_LOADER" ] || bad LOADER "" "want a loader model (README, \"Brick safety\")"
+
 [ "$P_DTB_MODE" = section ] && [ "$P_HEADER_VERSION" -lt 2 ] &&
 	bad DTB_MODE section "a DTB section needs HEADER_VERSION 2"
 [ -f "$P_MODULES_LIST" ] || bad MODULES_LIST "$P_MODULES_LIST" "no such file"

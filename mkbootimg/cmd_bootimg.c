@@ -4,8 +4,8 @@
  *                                      payload formats, id check, trailer
  *   bootimg unpack IMAGE DIR           parts + manifest
  *   bootimg repack SOURCE -o OUT ...   rebuild, exact or with parts replaced
- *   bootimg verify IMAGE [--mtk] [--require-signature]
- *                                      id, sizes, alignment, AVB, MT6572 rules
+ *   bootimg verify IMAGE [--mtk] [--require-signature] [--loader SPEC | --profile P]
+ *                                      id, sizes, alignment, AVB, MT6572 rules, layout
  *   bootimg check IMAGE --partition-size N | --scatter F [--partition P]
  *   bootimg carve DUMP --scatter F --partition P -o OUT [--trim]
  *                                      [--dump-offset N]
@@ -38,10 +38,11 @@ static const char usage[] =
     "  unpack IMAGE DIR             write every part and a manifest into DIR\n"
     "  repack SOURCE -o OUT [...]   rebuild from DIR or from an image, exact, or with\n"
     "                               --kernel/--ramdisk/--dtb/... replaced, --cmdline...\n"
-    "  verify IMAGE [--mtk] [--require-signature]\n"
+    "  verify IMAGE [--mtk] [--require-signature] [--loader SPEC | --profile P]\n"
     "                               id, sizes, alignment, AVB (an unsigned vbmeta\n"
-    "                               passes unless --require-signature); --mtk: the\n"
-    "                               MT6572 rules\n"
+    "                               passes unless --require-signature), where the\n"
+    "                               parts land and how far the kernel spreads;\n"
+    "                               --mtk: the MT6572 rules\n"
     "                               (page size 2048, KERNEL and ROOTFS/RECOVERY headers)\n"
     "  check IMAGE --partition-size N | --scatter FILE [--partition NAME]\n"
     "                               does it fit the partition? (default BOOTIMG)\n"
@@ -49,6 +50,7 @@ static const char usage[] =
     "                               cut a partition out of a full-flash readback\n"
     "  version FILE...              the kernel release of a boot image, a kernel or a\n"
     "                               module (its vermagic)\n"
+    "  config IMAGE|KERNEL          the kernel's embedded .config (IKCONFIG)\n"
     "  diff A B [--json]            what differs between two images: header fields,\n"
     "                               kernel version and config, DTBs, ramdisk entries\n"
     "                               (a unified diff for text files)\n"
@@ -148,7 +150,45 @@ static void verify_avb(struct verdict *v, const struct image *im)
 		       im->tr.avb.original_image_size, im->img.end);
 }
 
-static int cmd_verify_image(const char *path, bool mtk, bool require_sig)
+/* The layout check under each model: one ok line with where the parts land,
+ * or one FAIL line per error; warnings and notes on their own lines. */
+static void verify_layout(struct verdict *v, const struct image *im, const struct loader_model *m,
+			  unsigned n)
+{
+	struct kernel_foot kf;
+	struct layout_image li;
+	struct layout_result r;
+	char sum[SHOW_MAX];
+	struct diag d;
+
+	if (im->img.kind != BOOTIMG_BOOT)
+		return;
+	if (layout_from_image(im, &kf, &li, &d) < 0) {
+		report(v, false, "layout: %s", d.msg);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		layout_check(&m[i], &li, &r);
+		if (!r.errors) {
+			layout_summary(&m[i], &kf, &r, sum, sizeof(sum));
+			report(v, true, "layout under %s: %s", m[i].name, sum[0] ? sum : "-");
+		}
+		for (unsigned j = 0; j < r.n; j++) {
+			if (r.f[j].sev == LAYOUT_ERROR)
+				report(v, false, "layout under %s: %s", m[i].name, r.f[j].msg);
+			else
+				printf("%s layout under %s: %s\n",
+				       r.f[j].sev == LAYOUT_WARN ? "warn" : "note", m[i].name,
+				       r.f[j].msg);
+		}
+		if (r.n < r.errors + r.warnings)
+			report(v, false, "layout under %s: %u more findings", m[i].name,
+			       r.errors + r.warnings - r.n);
+	}
+}
+
+static int cmd_verify_image(const char *path, bool mtk, bool require_sig,
+			    const struct loader_model *m, unsigned nm)
 {
 	struct verdict v = {.require_sig = require_sig};
 	struct image im;
@@ -195,6 +235,7 @@ static int cmd_verify_image(const char *path, bool mtk, bool require_sig)
 			       " but no AVB footer (AVBf) "
 			       "in the last 64 bytes @0x%" PRIx64 ": missing or damaged",
 			       im.tr.item[i].offset, im.size - AVB_FOOTER_SIZE);
+	verify_layout(&v, &im, m, nm);
 	if (mtk) {
 		report(&v, im.img.kind == BOOTIMG_BOOT && im.img.version <= 2,
 		       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im.img.version);
@@ -211,19 +252,31 @@ static int cmd_verify_image(const char *path, bool mtk, bool require_sig)
 	return v.fails ? EXIT_BAD : 0;
 }
 
-enum verify_opt { VO_IMAGE, VO_MTK, VO_REQSIG, VO_HELP };
+static const char verify_usage[] =
+    "usage: bootimg verify IMAGE [--mtk] [--require-signature] [--loader SPEC | --profile P]\n"
+    "  --mtk           the MT6572 rules: page size 2048, KERNEL and ROOTFS/RECOVERY\n"
+    "                  headers, header v0-v2\n"
+    "  --require-signature  an AVB vbmeta with algorithm NONE (unsigned, hashes\n"
+    "                  only), which passes with its hashes checked as avbtool\n"
+    "                  verify_image accepts it, fails; so does an image without AVB\n"
+    "  --loader SPEC   where the bootloader puts the parts (default: header, the\n"
+    "                  header's addresses); README \"Brick safety\"\n"
+    "  --profile P     the LOADER= of a board profile (a file, or NAME for\n"
+    "                  profiles/NAME.conf)\n";
 
-#define VERIFY_USAGE "usage: bootimg verify IMAGE [--mtk] [--require-signature]"
+enum verify_opt { VO_IMAGE, VO_MTK, VO_REQSIG, VO_LOADER, VO_PROFILE, VO_HELP };
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct opt o[] = {{"mtk", 0, false, VO_MTK},
-				       {"require_signature", 0, false, VO_REQSIG},
-				       {"help", 'h', false, VO_HELP},
-				       {0}};
-	const char *path = NULL;
+	static const struct opt o[] = {
+	    {"mtk", 0, false, VO_MTK},	    {"require_signature", 0, false, VO_REQSIG},
+	    {"loader", 0, true, VO_LOADER}, {"profile", 0, true, VO_PROFILE},
+	    {"help", 'h', false, VO_HELP},  {0}};
+	const char *path = NULL, *loader = NULL, *profile = NULL;
+	struct loader_model m[LOADER_MODELS_MAX];
 	bool mtk = false, require_sig = false;
 	struct opt_state s;
+	unsigned nm;
 	int id;
 
 	opt_begin(&s, argc, argv, o);
@@ -231,15 +284,9 @@ int cmd_verify(int argc, char **argv)
 		switch ((enum verify_opt)id) {
 		case VO_MTK: mtk = true; break;
 		case VO_REQSIG: require_sig = true; break;
-		case VO_HELP:
-			return fputs(VERIFY_USAGE
-				     "\n"
-				     "An AVB vbmeta with algorithm NONE (unsigned, hashes only) "
-				     "passes\nwith its hashes checked, as avbtool verify_image "
-				     "accepts it;\n--require-signature makes it fail, and an "
-				     "image without AVB.\n",
-				     stdout),
-			       0;
+		case VO_LOADER: loader = s.arg; break;
+		case VO_PROFILE: profile = s.arg; break;
+		case VO_HELP: return fputs(verify_usage, stdout), 0;
 		case VO_IMAGE:
 			if (path)
 				die(EXIT_USAGE, "verify: one IMAGE only");
@@ -248,8 +295,9 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 	if (!path)
-		die(EXIT_USAGE, VERIFY_USAGE);
-	return cmd_verify_image(path, mtk, require_sig);
+		die(EXIT_USAGE, "%s", verify_usage);
+	nm = layout_models(loader, profile, m);
+	return cmd_verify_image(path, mtk, require_sig, m, nm);
 }
 
 /* ---- check ------------------------------------------------------------------------- */
@@ -610,6 +658,59 @@ int cmd_version(int argc, char **argv)
 	return rc;
 }
 
+/* ---- config ------------------------------------------------------------------------------ */
+
+/* The embedded .config (CONFIG_IKCONFIG) of a boot image's kernel or of a
+ * kernel file (a MediaTek KERNEL header in front is skipped), on stdout. */
+int cmd_config(int argc, char **argv)
+{
+	static const char cu[] =
+	    "usage: bootimg config IMAGE|KERNEL\n"
+	    "  the kernel's embedded .config (CONFIG_IKCONFIG) on stdout; exit 1\n"
+	    "  when it has none\n";
+	uint8_t *cfg = NULL, head[MTK_HDR_SIZE];
+	size_t cl = 0;
+	struct kernel_info ki;
+	struct image im;
+	struct diag d;
+	uint64_t size, off = 0;
+	int fd;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return fputs(cu, stdout), 0;
+	if (argc != 2)
+		die(EXIT_USAGE, "%s", cu);
+	if (file_open_ro(argv[1], &fd, &size, &d))
+		die_diag(argv[1], &d);
+	if (size >= 8 && pread(fd, head, sizeof(head), 0) >= 8 && !memcmp(head, BOOT_MAGIC, 8)) {
+		close(fd);
+		image_load_flags(&im, argv[1], IMAGE_KERNEL);
+		if (im.kconfig)
+			fwrite(im.kconfig, 1, im.kconfig_len, stdout);
+		else
+			fprintf(stderr,
+				"%s: %s: its kernel has no embedded config (CONFIG_IKCONFIG)\n",
+				cli_prog(), argv[1]);
+		int rc = im.kconfig ? 0 : EXIT_BAD;
+		image_free(&im);
+		return rc;
+	}
+	if (size >= MTK_HDR_SIZE && pread(fd, head, sizeof(head), 0) == MTK_HDR_SIZE &&
+	    mtk_hdr_present(head, MTK_HDR_SIZE))
+		off = MTK_HDR_SIZE;
+	if (kernel_inspect(fd, off, size - off, &ki, &cfg, &cl, NULL, NULL, &d))
+		die_diag(argv[1], &d);
+	close(fd);
+	if (!cfg) {
+		fprintf(stderr, "%s: %s: no embedded config (CONFIG_IKCONFIG) found\n", cli_prog(),
+			argv[1]);
+		return EXIT_BAD;
+	}
+	fwrite(cfg, 1, cl, stdout);
+	free(cfg);
+	return 0;
+}
+
 /* ---- dispatch --------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -620,7 +721,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 	    {"info", cmd_info},	    {"unpack", cmd_unpack},   {"repack", cmd_repack},
 	    {"verify", cmd_verify}, {"check", cmd_check},     {"carve", cmd_carve},
-	    {"diff", cmd_diff},	    {"version", cmd_version},
+	    {"diff", cmd_diff},	    {"version", cmd_version}, {"config", cmd_config},
 	};
 
 	cli_init(argv[0]);

@@ -38,5 +38,6 @@ int cmd_check(int argc, char **argv);
 int cmd_carve(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

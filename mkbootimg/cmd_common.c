@@ -2,8 +2,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -151,4 +153,158 @@ void outset_commit(struct outset *s, bool keep_dir)
 		close(s->dirfd);
 		s->dirfd = -1;
 	}
+}
+
+/* ---- the layout check ------------------------------------------------------------- */
+
+unsigned layout_models(const char *loader, const char *profile, struct loader_model *m)
+{
+	char spec[LOADER_SPEC_MAX], path[PATH_MAX];
+	struct diag d;
+	unsigned n;
+
+	if (!loader && !profile)
+		loader = "header";
+	if (profile) {
+		bool named = !strchr(profile, '/') && !strstr(profile, ".conf");
+		if (named && strfmt(path, sizeof(path), "profiles/%s.conf", profile) < 0)
+			die(EXIT_USAGE, "--profile %s: name too long", profile);
+		if (loader_from_profile(named ? path : profile, spec, sizeof(spec), &d))
+			die(EXIT_USAGE, "--profile %s: %s", profile, d.msg);
+		loader = spec;
+	}
+	if (loader_parse(loader, m, LOADER_MODELS_MAX, &n, &d))
+		die(EXIT_USAGE, "%s%s: %s", profile ? "--profile " : "--loader",
+		    profile ? profile : "", d.msg);
+	return n;
+}
+
+void layout_summary(const struct loader_model *m, const struct kernel_foot *kf,
+		    const struct layout_result *r, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	out[0] = 0;
+	if (r->kload.present)
+		strfmt_show_add(out, cap, &o, "kernel 0x%08" PRIx64 "-0x%08" PRIx64, r->kload.start,
+				r->kload.end);
+	if (r->krun.present)
+		strfmt_show_add(out, cap, &o, ", runs in 0x%08" PRIx64 "-0x%08" PRIx64,
+				r->krun.start, r->krun.end);
+	else if (r->kload.present)
+		strfmt_show_add(out, cap, &o, ", spread not known");
+	if (r->ramdisk.present)
+		strfmt_show_add(out, cap, &o, "; ramdisk 0x%08" PRIx64 "-0x%08" PRIx64,
+				r->ramdisk.start, r->ramdisk.end);
+	if (r->second.present)
+		strfmt_show_add(out, cap, &o, "; second 0x%08" PRIx64 "-0x%08" PRIx64,
+				r->second.start, r->second.end);
+	if (r->dtb.present)
+		strfmt_show_add(out, cap, &o, "; dtb 0x%08" PRIx64 "-0x%08" PRIx64, r->dtb.start,
+				r->dtb.end);
+	if (r->tags.present)
+		strfmt_show_add(out, cap, &o, "; tags 0x%08" PRIx64, r->tags.start);
+	if (r->has_mem)
+		strfmt_show_add(out, cap, &o, "; memory 0x%08" PRIx64 "-0x%08" PRIx64 "%s",
+				r->mem.start, r->mem.start + r->mem.size,
+				kf->shim_len && r->mem.start != m->mem.start ? " (after the shim)"
+									     : "");
+}
+
+unsigned layout_report(FILE *f, const char *lead, const struct loader_model *m,
+		       const struct kernel_foot *kf, const struct layout_result *r, unsigned flags)
+{
+	bool quiet = flags & LAYOUT_QUIET_OK, demote = flags & LAYOUT_ERRORS_WARN;
+	char sum[SHOW_MAX];
+
+	if (!quiet || r->errors) {
+		layout_summary(m, kf, r, sum, sizeof(sum));
+		fprintf(f, "%slayout under %s: %s\n", lead, m->name, sum[0] ? sum : "-");
+	}
+	for (unsigned i = 0; i < r->n; i++) {
+		enum layout_sev sev = r->f[i].sev;
+		if (quiet && sev == LAYOUT_NOTE)
+			continue;
+		fprintf(f, "%slayout under %s: %s: %s\n", lead, m->name,
+			sev == LAYOUT_ERROR && demote ? "warning" : layout_sev_name(sev),
+			r->f[i].msg);
+	}
+	if (r->n < r->errors + r->warnings)
+		fprintf(f, "%slayout under %s: %u more findings not shown\n", lead, m->name,
+			r->errors + r->warnings - r->n);
+	return r->errors;
+}
+
+void layout_gate_shim(struct layout_gate *g, const char *path)
+{
+	struct diag d;
+	size_t len;
+
+	g->shim_path = path;
+	if (file_read_small(path, SHIM_LEN_MAX + 1, &g->shim, &len, &d))
+		die_diag(path, &d);
+	if (!shim_detect(g->shim, len, &g->sh) || g->sh.len != len)
+		die(EXIT_BAD,
+		    "%s: not bootkit's entry shim (" SHIM_MAGIC " header, %u bytes at most)", path,
+		    SHIM_LEN_MAX);
+}
+
+static bool gate_check(struct layout_gate *g, const struct layout_image *li)
+{
+	bool need = false;
+
+	for (unsigned i = 0; i < g->n; i++) {
+		layout_check(&g->m[i], li, &g->r[i]);
+		need |= g->r[i].shim_needed;
+	}
+	return need;
+}
+
+bool layout_gate_run(struct layout_gate *g, struct kernel_foot *kf, const struct layout_image *li,
+		     const char *out)
+{
+	unsigned refused = 0;
+	bool shim = false;
+	char lead[64];
+
+	strfmt_show(lead, sizeof(lead), "%s: ", cli_prog());
+
+	if (gate_check(g, li) && g->shim) {
+		kf->shim_len = g->sh.len, kf->shim_align = g->sh.align;
+		kf->len += g->sh.len;
+		shim = true;
+		gate_check(g, li);
+	}
+	for (unsigned i = 0; i < g->n; i++) {
+		const struct layout_result *r = &g->r[i];
+		bool stop = r->errors && g->refuse && !g->allow && !g->src_failed[i];
+
+		if (!r->errors && !r->warnings)
+			continue;
+		layout_report(stderr, lead, &g->m[i], kf, r,
+			      LAYOUT_QUIET_OK | (stop ? 0 : LAYOUT_ERRORS_WARN));
+		if (r->errors && g->src_failed[i] && g->refuse && !g->allow)
+			fprintf(stderr,
+				"%slayout under %s: the source image fails it already (its "
+				"addresses are kept as they were)\n",
+				lead, g->m[i].name);
+		refused += stop;
+	}
+	if (shim)
+		fprintf(stderr,
+			"%s: kernel: bootkit's shim (%s, %" PRIu32
+			" bytes) put in front: the loader's memory start is rounded up to "
+			"0x%" PRIx32 "\n",
+			cli_prog(), g->shim_path, g->sh.len, g->sh.align);
+	if (refused)
+		die(EXIT_BAD,
+		    "refused: %s not written (the layout check above; --allow-overlap writes it "
+		    "anyway)",
+		    out);
+	return shim;
+}
+
+void layout_gate_free(struct layout_gate *g)
+{
+	free(g->shim);
 }

@@ -9,8 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 #include "fileio.h"
 #include "imgwrite.h"
+#include "layout.h"
+#include "shim.h"
 
 #define INPUTS_MAX (VENDOR_RAMDISK_MAX_ENTRIES + 16)
 
@@ -62,5 +66,45 @@ struct image;
 void image_load(struct image *im, const char *path);
 /* The same with IMAGE_* flags (image.h). */
 void image_load_flags(struct image *im, const char *path, unsigned flags);
+
+/* ---- the layout check (layout.h) -------------------------------------------
+ * The models of --loader SPEC or --profile P (a profile file, or NAME for
+ * profiles/NAME.conf: its LOADER= line); with neither, "header". Dies on a
+ * bad spec. Returns how many (at most LOADER_MODELS_MAX). */
+unsigned layout_models(const char *loader, const char *profile, struct loader_model *m);
+/* Where each part lands, on one line. */
+void layout_summary(const struct loader_model *m, const struct kernel_foot *kf,
+		    const struct layout_result *r, char *out, size_t cap);
+/* The summary and each finding, one line each, every line starting with
+ * lead. Flags: LAYOUT_QUIET_OK: only warnings and errors (and the summary
+ * when there is an error); LAYOUT_ERRORS_WARN: errors said as warnings (the
+ * image is written anyway). Returns the errors. */
+enum { LAYOUT_QUIET_OK = 1, LAYOUT_ERRORS_WARN = 2 };
+unsigned layout_report(FILE *f, const char *lead, const struct loader_model *m,
+		       const struct kernel_foot *kf, const struct layout_result *r, unsigned flags);
+
+/* The check before an image is written (mkbootimg, bootimg repack): every
+ * model of --loader/--profile (default header); an error refuses the write
+ * when refuse is set (mkbootimg: --loader or --profile given; repack: always)
+ * unless allow (--allow-overlap), or the source image failed that model
+ * already (repack: src_failed). With a shim (--lk-shim FILE) and a model
+ * whose memory start the kernel cannot use, the shim goes in front of the
+ * kernel: kf grows by it and layout_gate_run returns true. */
+struct layout_gate {
+	struct loader_model m[LOADER_MODELS_MAX];
+	unsigned n;
+	struct layout_result r[LOADER_MODELS_MAX];
+	bool refuse, allow;
+	bool src_failed[LOADER_MODELS_MAX];
+	const char *shim_path;
+	uint8_t *shim; /* its bytes (sh.len) */
+	struct lk_shim sh;
+};
+/* Read and check the shim file; dies when it is not one. */
+void layout_gate_shim(struct layout_gate *g, const char *path);
+/* Check, print what was found (stderr), die when refused (out: for the message). */
+bool layout_gate_run(struct layout_gate *g, struct kernel_foot *kf, const struct layout_image *li,
+		     const char *out);
+void layout_gate_free(struct layout_gate *g);
 
 #endif

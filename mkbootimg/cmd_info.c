@@ -3,6 +3,7 @@
  * Both renderings walk the same field list. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -157,6 +158,8 @@ static void describe(const struct image_part *p, char *out, size_t cap)
 		strfmt_show_add(out, cap, &n, "MTK \"%s\" dsize %" PRIu32 " + ", name,
 				p->mtk.dsize);
 	}
+	if (p->shim_len)
+		strfmt_show_add(out, cap, &n, "bootkit shim (%" PRIu32 " bytes) + ", p->shim_len);
 	strfmt_show_add(out, cap, &n, "%s", payload_fmt_name(p->fmt));
 	if (p->inner != PF_UNKNOWN && p->inner != PF_EMPTY)
 		strfmt_show_add(out, cap, &n, " (%s data @+0x%" PRIx64 ")",
@@ -353,6 +356,82 @@ static void kernel_text(const struct image *im)
 		printf("kernel config: embedded (IKCONFIG), %zu bytes\n", im->kconfig_len);
 }
 
+/* Where the parts land and how far the kernel spreads, under each model. */
+struct layout_run {
+	struct loader_model m[LOADER_MODELS_MAX];
+	unsigned n;
+	struct kernel_foot kf;
+	struct layout_image li;
+	struct layout_result r[LOADER_MODELS_MAX];
+	bool ok; /* the kernel could be read */
+	char err[DIAG_MSG_MAX];
+};
+
+static void layout_run(const struct image *im, struct layout_run *lr)
+{
+	struct diag d;
+
+	lr->ok = layout_from_image(im, &lr->kf, &lr->li, &d) == 0;
+	if (!lr->ok)
+		memcpy(lr->err, d.msg, sizeof(lr->err));
+	for (unsigned i = 0; lr->ok && i < lr->n; i++)
+		layout_check(&lr->m[i], &lr->li, &lr->r[i]);
+}
+
+static void layout_text(const struct layout_run *lr)
+{
+	char k[SHOW_MAX];
+
+	if (!lr->ok) {
+		printf("layout: not checked: %s\n", lr->err);
+		return;
+	}
+	layout_kernel_text(&lr->kf, NULL, k, sizeof(k));
+	printf("kernel layout: %s\n", k);
+	for (unsigned i = 0; i < lr->n; i++)
+		layout_report(stdout, "", &lr->m[i], &lr->kf, &lr->r[i], 0);
+}
+
+static void json_span(const char *name, const struct layout_span *s)
+{
+	if (s->present)
+		printf(",\"%s\":[%" PRIu64 ",%" PRIu64 "]", name, s->start, s->end);
+}
+
+static void layout_json(const struct layout_run *lr)
+{
+	printf(",\"layout\":[");
+	for (unsigned i = 0; lr->ok && i < lr->n; i++) {
+		const struct layout_result *r = &lr->r[i];
+		printf("%s{\"loader\":", i ? "," : "");
+		json_str((const uint8_t *)lr->m[i].name, sizeof(lr->m[i].name));
+		printf(",\"errors\":%u,\"warnings\":%u", r->errors, r->warnings);
+		json_span("kernel", &r->kload);
+		json_span("kernel_runs", &r->krun);
+		json_span("ramdisk", &r->ramdisk);
+		json_span("second", &r->second);
+		json_span("tags", &r->tags);
+		json_span("dtb", &r->dtb);
+		if (r->has_mem)
+			printf(",\"memory\":[%" PRIu64 ",%" PRIu64 "]", r->mem.start,
+			       r->mem.start + r->mem.size);
+		printf(",\"findings\":[");
+		for (unsigned j = 0; j < r->n; j++) {
+			printf("%s{\"severity\":\"%s\",\"message\":", j ? "," : "",
+			       layout_sev_name(r->f[j].sev));
+			json_str((const uint8_t *)r->f[j].msg, sizeof(r->f[j].msg));
+			printf("}");
+		}
+		printf("]}");
+	}
+	printf("]");
+	if (lr->ok) {
+		printf(",\"kernel_layout\":{\"kind\":\"%s\",\"shim_bytes\":%" PRIu32
+		       ",\"decompressed_bytes\":%" PRIu64 ",\"bss_bytes\":%" PRIu64 "}",
+		       payload_fmt_name(lr->kf.kind), lr->kf.shim_len, lr->kf.inflated, lr->kf.bss);
+	}
+}
+
 /* A pre-header: its kind and size, and for DHTB whether the checksum holds. */
 static void wrapper_text(const struct image *im)
 {
@@ -370,7 +449,7 @@ static void wrapper_text(const struct image *im)
 	putchar('\n');
 }
 
-static void info_text(const struct image *im)
+static void info_text(const struct image *im, const struct layout_run *lr)
 {
 	struct field f[32];
 	unsigned n =
@@ -385,6 +464,8 @@ static void info_text(const struct image *im)
 	text_layout(im);
 	if (im->part[BP_KERNEL].s)
 		kernel_text(im);
+	if (im->img.kind == BOOTIMG_BOOT)
+		layout_text(lr);
 	if (im->nvrd) {
 		printf("vendor ramdisk table:\n");
 		text_vendor_table(im);
@@ -496,7 +577,7 @@ static void avb_json(const struct image *im)
 	printf("}");
 }
 
-static void info_json(const struct image *im)
+static void info_json(const struct image *im, const struct layout_run *lr)
 {
 	struct field f[32];
 	unsigned n =
@@ -548,6 +629,8 @@ static void info_json(const struct image *im)
 		       payload_fmt_name(im->kernel.inner), im->kernel.inner_at,
 		       im->kernel.vmlinux_len, im->kconfig_len);
 	}
+	if (im->img.kind == BOOTIMG_BOOT)
+		layout_json(lr);
 	if (im->tr.has_avb)
 		avb_json(im);
 	printf(",\"damage\":[");
@@ -571,15 +654,24 @@ static void info_json(const struct image *im)
 	printf("}\n");
 }
 
-static const char info_usage[] = "usage: bootimg info IMAGE [--json]\n";
+static const char info_usage[] =
+    "usage: bootimg info IMAGE [--json] [--loader SPEC | --profile P]\n"
+    "  --loader SPEC   where the bootloader puts the parts (default: header, the\n"
+    "                  header's addresses); README \"Brick safety\"\n"
+    "  --profile P     the LOADER= of a board profile (a file, or NAME for\n"
+    "                  profiles/NAME.conf)\n";
 
-enum info_opt { IO_IMAGE, IO_JSON, IO_HELP };
+enum info_opt { IO_IMAGE, IO_JSON, IO_LOADER, IO_PROFILE, IO_HELP };
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct opt o[] = {
-	    {"json", 0, false, IO_JSON}, {"help", 'h', false, IO_HELP}, {0}};
-	const char *path = NULL;
+	static const struct opt o[] = {{"json", 0, false, IO_JSON},
+				       {"loader", 0, true, IO_LOADER},
+				       {"profile", 0, true, IO_PROFILE},
+				       {"help", 'h', false, IO_HELP},
+				       {0}};
+	const char *path = NULL, *loader = NULL, *profile = NULL;
+	struct layout_run *lr;
 	bool json = false;
 	struct opt_state s;
 	struct image im;
@@ -589,6 +681,8 @@ int cmd_info(int argc, char **argv)
 	while ((id = opt_next(&s)) >= 0) {
 		switch ((enum info_opt)id) {
 		case IO_JSON: json = true; break;
+		case IO_LOADER: loader = s.arg; break;
+		case IO_PROFILE: profile = s.arg; break;
 		case IO_HELP: return fputs(info_usage, stdout), 0;
 		case IO_IMAGE:
 			if (path)
@@ -599,11 +693,17 @@ int cmd_info(int argc, char **argv)
 	}
 	if (!path)
 		die(EXIT_USAGE, "%s", info_usage);
+	if (!(lr = calloc(1, sizeof(*lr))))
+		die(EXIT_BAD, "out of memory");
+	lr->n = layout_models(loader, profile, lr->m);
 	image_load_flags(&im, path, IMAGE_KERNEL);
+	if (im.img.kind == BOOTIMG_BOOT)
+		layout_run(&im, lr);
 	if (json)
-		info_json(&im);
+		info_json(&im, lr);
 	else
-		info_text(&im);
+		info_text(&im, lr);
 	image_free(&im);
+	free(lr);
 	return 0;
 }

@@ -83,6 +83,13 @@ static const char usage[] =
     "  --mtk_header boot|recovery  wrap kernel and ramdisk in MediaTek headers\n"
     "                           (KERNEL and ROOTFS, or KERNEL and RECOVERY)\n"
     "  --partition_size N       refuse to write more than N bytes (K/M/G suffixes)\n"
+    "  --loader SPEC | --profile P   refuse an image whose parts overlap where this\n"
+    "                           bootloader puts them (README \"Brick safety\"; without\n"
+    "                           either the header's addresses are checked: a warning)\n"
+    "  --allow_overlap          write it anyway\n"
+    "  --lk_shim FILE           put bootkit's entry shim (out/armhf/lk-shim.bin) in\n"
+    "                           front of a zImage when the loader's memory start is one\n"
+    "                           a generic kernel cannot use\n"
     "  --scatter FILE [--partition NAME]  the limit from a scatter file\n"
     "                           (default partition BOOTIMG)\n"
     "  --id_sha256              store the SHA-256 id variant (v0-v2)\n"
@@ -134,6 +141,10 @@ enum mkbootimg_opt {
 	O_ID_SHA256,
 	O_RD_ADDR_ALWAYS,
 	O_SEC_ADDR_ALWAYS,
+	O_LOADER,
+	O_PROFILE,
+	O_ALLOW_OVERLAP,
+	O_LK_SHIM,
 	O_HELP,
 	O_VERSION,
 	O_BOARD_ID0 = 100,
@@ -176,6 +187,10 @@ static const struct opt opts[] = {
     {"partition_size", 0, true, O_PART_SIZE},
     {"scatter", 0, true, O_SCATTER},
     {"partition", 0, true, O_PARTITION},
+    {"loader", 0, true, O_LOADER},
+    {"profile", 0, true, O_PROFILE},
+    {"allow_overlap", 0, false, O_ALLOW_OVERLAP},
+    {"lk_shim", 0, true, O_LK_SHIM},
     {"id_sha256", 0, false, O_ID_SHA256},
     {"ramdisk_addr_always", 0, false, O_RD_ADDR_ALWAYS},
     {"second_addr_always", 0, false, O_SEC_ADDR_ALWAYS},
@@ -213,6 +228,8 @@ struct args {
 	bool print_id, id_sha256, rd_addr_always, sec_addr_always;
 	const char *output, *vendor_boot, *vendor_ramdisk, *bootconfig;
 	const char *mtk, *part_size, *scatter, *partition;
+	const char *loader, *profile, *lk_shim;
+	bool allow_overlap;
 	const char *gki_alg, *gki_key, *gki_args, *gki_avbtool;
 	struct fragment frag[VENDOR_RAMDISK_MAX_ENTRIES];
 	unsigned nfrag;
@@ -331,6 +348,10 @@ static void parse_one(struct args *a, int id, const char *v)
 	case O_ID_SHA256: a->id_sha256 = true; break;
 	case O_RD_ADDR_ALWAYS: a->rd_addr_always = true; break;
 	case O_SEC_ADDR_ALWAYS: a->sec_addr_always = true; break;
+	case O_LOADER: a->loader = v; break;
+	case O_PROFILE: a->profile = v; break;
+	case O_ALLOW_OVERLAP: a->allow_overlap = true; break;
+	case O_LK_SHIM: a->lk_shim = v; break;
 	case O_HELP: fputs(usage, stdout); exit(0);
 	case O_VERSION: cli_version("mkbootimg");
 	default:
@@ -438,26 +459,35 @@ static void set_cmdline(struct bootimg *img, const char *s)
 		die(EXIT_USAGE, "--cmdline: %s", d.msg);
 }
 
-/* Add a payload file to a section, behind a fresh MTK header when asked. */
+/* Add a payload file to a section, behind a fresh MTK header when asked,
+ * and behind bootkit's shim (shim_len bytes) when given. */
 static void add_payload(struct inputs *in, struct section_src *s, const char *path,
-			const char *mtk_name, uint8_t mtk_hdr[MTK_HDR_SIZE])
+			const char *mtk_name, uint8_t mtk_hdr[MTK_HDR_SIZE], const uint8_t *shim,
+			uint32_t shim_len)
 {
 	struct diag d;
 	uint64_t size;
 	int fd;
 
-	if (!mtk_name) {
+	if (!mtk_name && !shim) {
 		inputs_add_file(in, s, path);
 		return;
 	}
 	fd = inputs_open(in, path, &size);
+	if (!mtk_name) {
+		if (section_add(s, (struct piece){.mem = shim, .len = shim_len}, &d) ||
+		    section_add(s, (struct piece){.fd = fd, .len = size}, &d))
+			die_diag(path, &d);
+		return;
+	}
 	uint8_t head[MTK_HDR_SIZE] = {0};
 	if (size >= MTK_HDR_SIZE && pread(fd, head, MTK_HDR_SIZE, 0) == MTK_HDR_SIZE &&
 	    mtk_hdr_present(head, MTK_HDR_SIZE))
 		die(EXIT_BAD, "%s: already starts with a MediaTek header; drop --mtk_header", path);
-	if (mtk_hdr_build(mtk_hdr, mtk_name, size, &d))
+	if (mtk_hdr_build(mtk_hdr, mtk_name, size + shim_len, &d))
 		die_diag(path, &d);
 	if (section_add(s, (struct piece){.mem = mtk_hdr, .len = MTK_HDR_SIZE}, &d) ||
+	    (shim && section_add(s, (struct piece){.mem = shim, .len = shim_len}, &d)) ||
 	    section_add(s, (struct piece){.fd = fd, .len = size}, &d))
 		die_diag(path, &d);
 }
@@ -469,16 +499,16 @@ struct mtk_bufs {
 };
 
 static void boot_sections(const struct args *a, struct image_plan *p, struct inputs *in,
-			  struct mtk_bufs *mb)
+			  struct mtk_bufs *mb, const struct layout_gate *g)
 {
 	const char *rd_name = a->mtk && !strcmp(a->mtk, "recovery") ? "RECOVERY" : "ROOTFS";
 
 	if (a->kernel)
-		add_payload(in, &p->src[BP_KERNEL], a->kernel, a->mtk ? "KERNEL" : NULL,
-			    mb->kernel);
+		add_payload(in, &p->src[BP_KERNEL], a->kernel, a->mtk ? "KERNEL" : NULL, mb->kernel,
+			    g->shim, g->shim ? g->sh.len : 0);
 	if (a->ramdisk)
 		add_payload(in, &p->src[BP_RAMDISK], a->ramdisk, a->mtk ? rd_name : NULL,
-			    mb->ramdisk);
+			    mb->ramdisk, NULL, 0);
 	if (a->header_version <= 2 && a->second)
 		inputs_add_file(in, &p->src[BP_SECOND], a->second);
 	if (a->header_version >= 1 && a->header_version <= 2 && a->recovery_dtbo)
@@ -726,16 +756,68 @@ static void finish(struct image_plan *p, const struct args *a, struct inputs *in
 	free(p->hdr);
 }
 
+static uint64_t file_size_or_0(const char *path)
+{
+	struct stat st;
+
+	return path && !stat(path, &st) ? (uint64_t)st.st_size : 0;
+}
+
+/*
+ * Where a loader puts the parts and how far the kernel spreads (layout.h),
+ * before anything is written: under the header's addresses a finding is a
+ * warning (AOSP's mkbootimg writes such images too); under --loader or
+ * --profile it refuses, unless --allow-overlap. With --lk-shim, the shim is
+ * kept in g when a model needs it (the kernel section then starts with it).
+ */
+static void layout_gate(const struct args *a, const struct bootimg *img, struct layout_gate *g)
+{
+	struct kernel_foot kf;
+	struct layout_image li = {0};
+	struct diag d;
+	uint64_t ksize;
+	int fd;
+
+	g->n = layout_models(a->loader, a->profile, g->m);
+	g->refuse = a->loader || a->profile;
+	g->allow = a->allow_overlap;
+	if (a->lk_shim)
+		layout_gate_shim(g, a->lk_shim);
+	if (!a->kernel)
+		return;
+	if (file_open_ro(a->kernel, &fd, &ksize, &d))
+		die_diag(a->kernel, &d);
+	if (kernel_footprint(fd, 0, ksize, &kf, &d))
+		die_diag(a->kernel, &d);
+	close(fd);
+	li.kf = &kf;
+	li.has_addresses = a->header_version <= 2;
+	li.kernel_addr = img->kernel_addr;
+	li.ramdisk_addr = img->ramdisk_addr;
+	li.second_addr = img->second_addr;
+	li.tags_addr = img->tags_addr;
+	li.dtb_addr = img->dtb_addr;
+	li.ramdisk_len = file_size_or_0(a->ramdisk);
+	li.second_len = a->header_version <= 2 ? file_size_or_0(a->second) : 0;
+	li.dtb_len = a->header_version == 2 ? file_size_or_0(a->dtb) : 0;
+	if (!layout_gate_run(g, &kf, &li, a->output)) {
+		free(g->shim); /* not needed */
+		g->shim = NULL;
+	}
+}
+
 static void write_boot(const struct args *a)
 {
 	struct image_plan *p = calloc(1, sizeof(*p));
+	struct layout_gate *g = calloc(1, sizeof(*g));
 	struct inputs in = {0};
 	struct mtk_bufs mb;
 
-	if (!p)
+	if (!p || !g)
 		die(EXIT_BAD, "out of memory");
 	boot_header(a, &p->img);
-	boot_sections(a, p, &in, &mb);
+	layout_gate(a, &p->img, g);
+	boot_sections(a, p, &in, &mb, g);
 	if (a->header_version <= 2) {
 		p->id_mode = a->id_sha256 ? ID_SHA256 : ID_SHA1;
 		/* AOSP writes a load address only for a section that is there. */
@@ -748,6 +830,8 @@ static void write_boot(const struct args *a)
 	if (a->print_id && a->header_version <= 2)
 		print_id(p);
 	inputs_close(&in);
+	layout_gate_free(g);
+	free(g);
 	free(p);
 }
 

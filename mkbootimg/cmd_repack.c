@@ -54,6 +54,7 @@ struct rp_part {
 	bool has_mtk;
 	uint8_t mtk_raw[MTK_HDR_SIZE];
 	struct piece slack; /* bytes the section counted after an MTK payload */
+	struct piece shim;  /* kernel: bootkit's shim put in front (len 0: none) */
 	bool has_pad;
 	struct piece pad;
 	bool changed;  /* replaced by the user */
@@ -530,6 +531,8 @@ struct repack_opts {
 	bool no_mtk;
 	const char *out, *part_size, *scatter, *partition;
 	const char *avb_key, *avb_alg;
+	const char *loader, *profile, *lk_shim;
+	bool allow_overlap;
 };
 
 static bool any_changed(const struct repack *rp)
@@ -909,7 +912,7 @@ static void plan_part(struct repack *rp, struct image_plan *pl, enum bootimg_par
 
 	if (p->has_mtk) {
 		memcpy(mtk_buf, p->mtk_raw, MTK_HDR_SIZE);
-		if (mtk_hdr_set_dsize(mtk_buf, p->data.len + p->dtb.len, &d))
+		if (mtk_hdr_set_dsize(mtk_buf, p->shim.len + p->data.len + p->dtb.len, &d))
 			die(EXIT_BAD, "%s: %s", bootimg_part_name(i), d.msg);
 		section_add(s, (struct piece){.mem = mtk_buf, .len = MTK_HDR_SIZE}, NULL);
 	}
@@ -919,6 +922,8 @@ static void plan_part(struct repack *rp, struct image_plan *pl, enum bootimg_par
 	} else if (i == BP_TABLE && rp->table) {
 		section_add(s, (struct piece){.mem = rp->table, .len = rp->table_len}, NULL);
 	} else {
+		if (p->shim.len)
+			section_add(s, p->shim, NULL);
 		section_add(s, p->data, NULL);
 		if (p->dtb.len)
 			section_add(s, p->dtb, NULL);
@@ -1091,7 +1096,74 @@ static void write_rebuilt(struct repack *rp, const struct repack_opts *o, struct
 		die_diag(o->out, &d);
 }
 
-static void repack_rebuild(struct repack *rp, const struct repack_opts *o)
+/* ---- the layout check (layout.h) --------------------------------------------------- */
+
+/* The layout facts of the parts as they stand (the source's, or with the
+ * replacements): 0, or -1 when the kernel cannot be read from a file. */
+static int repack_layout_image(const struct repack *rp, struct kernel_foot *kf,
+			       struct layout_image *li)
+{
+	const struct rp_part *k = &rp->part[BP_KERNEL];
+	struct diag d;
+
+	memset(li, 0, sizeof(*li));
+	li->kf = kf;
+	li->has_addresses = rp->img.kind == BOOTIMG_BOOT && rp->img.version <= 2;
+	li->kernel_addr = rp->img.kernel_addr;
+	li->ramdisk_addr = rp->img.ramdisk_addr;
+	li->second_addr = rp->img.second_addr;
+	li->tags_addr = rp->img.tags_addr;
+	li->dtb_addr = rp->img.dtb_addr;
+	li->ramdisk_len = rp->part[BP_RAMDISK].present ? rp->part[BP_RAMDISK].data.len : 0;
+	li->second_len = rp->part[BP_SECOND].present ? rp->part[BP_SECOND].data.len : 0;
+	li->dtb_len = rp->part[BP_DTB].present ? rp->part[BP_DTB].data.len : 0;
+	if (!k->present || k->data.mem || !k->data.len) {
+		memset(kf, 0, sizeof(*kf));
+		kf->len = k->data.len;
+		return k->present && k->data.len ? -1 : 0;
+	}
+	if (kernel_footprint(k->data.fd, k->data.off, k->data.len, kf, &d))
+		die(EXIT_BAD, "%s: kernel: %s", rp->src, d.msg);
+	kernel_foot_add_dtb(kf, k->dtb.len); /* a folder's kernel.dtb */
+	return 0;
+}
+
+/* Before anything changes: under which models does the source fail already?
+ * Its failures there are not the repack's (a stock image's header addresses
+ * that its loader never reads). */
+static void repack_layout_source(struct repack *rp, struct layout_gate *g)
+{
+	struct kernel_foot kf;
+	struct layout_image li;
+	struct layout_result r;
+
+	if (rp->img.kind != BOOTIMG_BOOT || repack_layout_image(rp, &kf, &li) < 0)
+		return;
+	for (unsigned i = 0; i < g->n; i++) {
+		layout_check(&g->m[i], &li, &r);
+		g->src_failed[i] = r.errors > 0;
+	}
+}
+
+/* The new image's layout: refused (nothing written) on an error the source
+ * did not have, unless --allow-overlap; the shim put in front of the kernel
+ * where a model needs it. */
+static void repack_layout(struct repack *rp, const struct repack_opts *o, struct layout_gate *g)
+{
+	struct kernel_foot kf;
+	struct layout_image li;
+
+	if (rp->img.kind != BOOTIMG_BOOT)
+		return;
+	if (repack_layout_image(rp, &kf, &li) < 0) {
+		warnmsg("kernel: held in memory, its layout not checked");
+		return;
+	}
+	if (layout_gate_run(g, &kf, &li, o->out) && g->shim)
+		rp->part[BP_KERNEL].shim = (struct piece){.mem = g->shim, .len = g->sh.len};
+}
+
+static void repack_rebuild(struct repack *rp, const struct repack_opts *o, struct layout_gate *g)
 {
 	struct image_plan *pl = calloc(1, sizeof(*pl));
 	uint8_t mtk[BP_COUNT][MTK_HDR_SIZE];
@@ -1110,6 +1182,7 @@ static void repack_rebuild(struct repack *rp, const struct repack_opts *o)
 		for (int i = 0; i < BP_COUNT; i++)
 			rp->part[i].has_mtk = false;
 	patch_table(rp);
+	repack_layout(rp, o, g);
 	pl->img = rp->img;
 	if (rp->wrap_raw)
 		pl->prefix = (struct piece){.mem = rp->wrap_raw, .len = rp->wrap.size};
@@ -1155,7 +1228,13 @@ static const char repack_usage[] =
     "                          refused: a newline or control byte, a bad quote\n"
     "  --no-mtk                drop the MediaTek headers\n"
     "  --avb-key KEY.pem [--avb-algorithm SHA256_RSA4096]   sign the AVB vbmeta again\n"
-    "  --partition-size N | --scatter F [--partition NAME]   refuse if too big\n";
+    "  --partition-size N | --scatter F [--partition NAME]   refuse if too big\n"
+    "  --loader SPEC | --profile P   where the bootloader puts the parts (default:\n"
+    "                          header): a changed image whose parts overlap there is\n"
+    "                          refused (README \"Brick safety\")\n"
+    "  --allow-overlap         write it anyway\n"
+    "  --lk-shim FILE          bootkit's entry shim in front of a zImage where the\n"
+    "                          loader's memory start is one it cannot use\n";
 
 enum repack_opt {
 	R_SOURCE,
@@ -1171,6 +1250,10 @@ enum repack_opt {
 	R_HELP,
 	R_AVB_KEY,
 	R_AVB_ALG,
+	R_LOADER,
+	R_PROFILE,
+	R_ALLOW_OVERLAP,
+	R_LK_SHIM,
 	R_EDIT = 50,  /* + enum kv_kind */
 	R_FILE = 100, /* + enum bootimg_part */
 };
@@ -1191,6 +1274,10 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 	    {"help", 'h', false, R_HELP},
 	    {"avb_key", 0, true, R_AVB_KEY},
 	    {"avb_algorithm", 0, true, R_AVB_ALG},
+	    {"loader", 0, true, R_LOADER},
+	    {"profile", 0, true, R_PROFILE},
+	    {"allow_overlap", 0, false, R_ALLOW_OVERLAP},
+	    {"lk_shim", 0, true, R_LK_SHIM},
 	    {"cmdline_set", 0, true, R_EDIT + KV_CMD_SET},
 	    {"cmdline_remove", 0, true, R_EDIT + KV_CMD_RM},
 	    {"bootconfig_set", 0, true, R_EDIT + KV_BC_SET},
@@ -1227,6 +1314,10 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 		case R_HELP: fputs(repack_usage, stdout); exit(0);
 		case R_AVB_KEY: ro->avb_key = s.arg; break;
 		case R_AVB_ALG: ro->avb_alg = s.arg; break;
+		case R_LOADER: ro->loader = s.arg; break;
+		case R_PROFILE: ro->profile = s.arg; break;
+		case R_ALLOW_OVERLAP: ro->allow_overlap = true; break;
+		case R_LK_SHIM: ro->lk_shim = s.arg; break;
 		case R_FILE: ro->file[id - R_FILE] = s.arg; break;
 		case R_EDIT:
 			if (ro->nedit == REPACK_MAX_EDITS)
@@ -1252,12 +1343,18 @@ int cmd_repack(int argc, char **argv)
 {
 	struct repack_opts ro = {0};
 	struct repack *rp = calloc(1, sizeof(*rp));
+	struct layout_gate *g = calloc(1, sizeof(*g));
 	const char *src = NULL;
 	struct stat st;
 
-	if (!rp)
+	if (!rp || !g)
 		die(EXIT_BAD, "out of memory");
 	parse_repack_opts(argc, argv, &ro, &src);
+	g->n = layout_models(ro.loader, ro.profile, g->m);
+	g->refuse = true;
+	g->allow = ro.allow_overlap;
+	if (ro.lk_shim)
+		layout_gate_shim(g, ro.lk_shim);
 	rp->src = src;
 	rp->dirfd = rp->orig_fd = -1;
 	rp->ramdisk_given = ro.file[BP_RAMDISK] != NULL;
@@ -1267,6 +1364,7 @@ int cmd_repack(int argc, char **argv)
 		from_dir(rp, src);
 	else
 		from_image(rp, src);
+	repack_layout_source(rp, g);
 	apply_files(rp, &ro);
 	apply_header(rp, &ro);
 	apply_cmdline_edits(rp, &ro);
@@ -1274,8 +1372,10 @@ int cmd_repack(int argc, char **argv)
 	if (!opts_change(&ro) && !any_changed(rp) && !rp->header_changed)
 		repack_exact(rp, &ro);
 	else
-		repack_rebuild(rp, &ro);
+		repack_rebuild(rp, &ro, g);
 	inputs_close(&rp->in);
+	layout_gate_free(g);
+	free(g);
 	if (rp->dirfd >= 0)
 		close(rp->dirfd);
 	free(rp->hdr);

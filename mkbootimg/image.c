@@ -11,6 +11,7 @@
 #include "bootid.h"
 #include "fileio.h"
 #include "strfmt.h"
+#include "shim.h"
 
 static void warn(struct image *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(struct image *im, const char *fmt, ...)
@@ -185,8 +186,8 @@ static int inspect_kernel(struct image *im, struct image_part *p, const uint8_t 
 	int r;
 
 	p->inner = PF_UNKNOWN;
-	if (p->fmt == PF_ZIMAGE)
-		hint = zimage_length(b, n);
+	if (p->fmt == PF_ZIMAGE && (hint = zimage_length(b, n)) != 0)
+		hint += p->shim_len;
 	if (hint || !(flags & IMAGE_NO_DTB_SCAN))
 		payload_find_appended_dtb(im->fd, p->data_off, p->data_len, hint,
 					  &p->appended_dtb_at, &p->appended_dtbs);
@@ -260,6 +261,12 @@ static int load_part(struct image *im, enum bootimg_part part, unsigned flags, s
 		n -= MTK_HDR_SIZE;
 		if (n > p->data_len)
 			n = (size_t)p->data_len;
+	}
+	struct lk_shim sh;
+	if (part == BP_KERNEL && shim_detect(buf, n, &sh) && sh.len < n) {
+		p->shim_len = sh.len; /* bootkit's shim: the payload proper is after it */
+		memmove(buf, buf + sh.len, n - sh.len);
+		n -= sh.len;
 	}
 	p->fmt = p->data_len ? payload_detect(buf, n) : PF_EMPTY;
 	if (part == BP_KERNEL && p->data_len)

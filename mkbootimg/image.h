@@ -31,7 +31,8 @@ struct image_part {
 	uint8_t mtk_raw[MTK_HDR_SIZE];
 	uint64_t data_off, data_len;   /* the payload (after an MTK header), as present */
 	uint64_t slack_off, slack_len; /* bytes the section counts after an MTK payload */
-	enum payload_fmt fmt;	       /* of the payload */
+	uint32_t shim_len;	       /* kernel: bootkit's shim in front (shim.h), or 0 */
+	enum payload_fmt fmt;	       /* of the payload (after the shim) */
 	uint64_t inner_at;	       /* for a kernel: where the compressed data starts, or 0 */
 	enum payload_fmt inner;
 	unsigned appended_dtbs; /* FDTs appended to a kernel */

@@ -10,6 +10,7 @@
 #include "bytes.h"
 #include "compress.h"
 #include "fileio.h"
+#include "shim.h"
 
 /*
  * The payload search tries every compression magic in a zImage. Each try
@@ -418,6 +419,15 @@ int kernel_inspect(int fd, uint64_t off, uint64_t len, struct kernel_info *ki, u
 		return 0; /* not looked into: bigger than any kernel */
 	if ((r = read_at(fd, head, hn, off)) < 0)
 		return diag_set(d, r, "reading the kernel: %s", strerror(-r));
+	struct lk_shim sh;
+	if (shim_detect(head, hn, &sh) && sh.len < len) { /* bootkit's shim: the zImage after it */
+		off += sh.len, len -= sh.len;
+		hn = len < sizeof(head) ? (size_t)len : sizeof(head);
+		if ((r = read_at(fd, head, hn, off)) < 0)
+			return diag_set(d, r, "reading the kernel: %s", strerror(-r));
+	} else {
+		sh.len = 0;
+	}
 	if ((r = zstream_new(&sr.zs)) < 0)
 		return diag_set(d, -ENOMEM, "out of memory");
 	r = locate(&sr, fd, off, len, head, hn, ki, d);
@@ -434,5 +444,8 @@ int kernel_inspect(int fd, uint64_t off, uint64_t len, struct kernel_info *ki, u
 		ki->has_config = true;
 	free(ks.cz);
 	zstream_free(sr.zs);
+	ki->shim_len = sh.len;
+	if (ki->inner != PF_UNKNOWN)
+		ki->inner_at += sh.len;
 	return r;
 }

@@ -39,9 +39,10 @@
 #define KERNEL_VERSION_MAX 1024 /* clang-built banners run past 400 */
 
 struct kernel_info {
+	uint32_t shim_len;		  /* bootkit's shim in front of a zImage (shim.h), or 0 */
 	enum payload_fmt kind;		  /* zImage, arm64-Image, bzImage, a compression, unknown */
 	enum payload_fmt inner;		  /* the compressed payload (PF_UNKNOWN: none found) */
-	uint64_t inner_at;		  /* its offset in the kernel */
+	uint64_t inner_at;		  /* its offset in the kernel (the shim included) */
 	bool decoded;			  /* the payload decoded (whole or as far as it goes) */
 	uint64_t vmlinux_len;		  /* bytes it decoded to */
 	char version[KERNEL_VERSION_MAX]; /* "Linux version ..." up to the newline, or "" */

@@ -90,13 +90,29 @@ open(out, 'wb').write(img[:65536])
 PY
 }
 
+# loader_args IMAGE MODEL RAMDISK DIR CMDLINE: the QEMU words that boot the
+# image's parts where the model named MODEL of its profile's LOADER puts them
+# (qemu-tests/loader/lkboot.py: generic loader devices, ATAGs, LK's jump)
+loader_args() {
+	spec=$(sed -n 's/^LOADER=//p' "profiles/$1.conf" | tr ' ' '\n' | grep -E "(^|,)name=$2(,|\$)" | head -1)
+	[ -n "$spec" ] || { echo "no model named $2 in profiles/$1.conf's LOADER" >&2; return 1; }
+	if [ -z "$(find "$work/loader/stubs.bin" -newer qemu-tests/loader/stubs.S 2>/dev/null)" ]; then
+		mkdir -p "$work/loader" &&
+			arm-linux-gnueabihf-as -march=armv7-a -o "$work/loader/stubs.o" qemu-tests/loader/stubs.S &&
+			arm-linux-gnueabihf-objcopy -O binary "$work/loader/stubs.o" "$work/loader/stubs.bin" || return 1
+	fi
+	python3 qemu-tests/loader/lkboot.py --image "out/$1/boot.img" --model "$spec" --ramdisk "$3" \
+		--stubs "$work/loader/stubs.bin" --out "$4" --smp "$smp" --cmdline "$5" >"$4.args" &&
+		paste -sd' ' - <"$4.args"
+}
+
 pass=0 fail=0
 printf 'board\tinit_s\tprobe_start_s\tdecided_s\tloaded_s\tprobe_done_s\tprobe_ms\tdecide_ms\trun_ms\n' >"$work/timing.tsv"
 for b in $boards; do
 	name=$(basename "$b" .board)
 	bw=$work/$name
 	rm -rf "$bw" && mkdir -p "$bw"
-	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk="" smp=2 release="" removes=""
+	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk="" smp=2 release="" removes="" loader=""
 	n=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -127,6 +143,7 @@ for b in $boards; do
 			;;
 		corrupt-line) edits="$edits $2" ; echo "$line" | cut -d' ' -f3- >"$bw/corrupt.txt" ;;
 		smp) smp=$2 ;;
+		loader) loader=$2 ;;
 		modules-release) release=$2 ;;
 		expect | reject | console | reject-console | max-probe-ms | max-decide-ms | input-within-ms) ;;
 		*) why="$b:$n: unknown line '$1'" ;;
@@ -198,9 +215,23 @@ for b in $boards; do
 		console=ttyAMA0
 		;;
 	esac
+	if [ -n "$loader" ]; then
+		# every part where the profile's loader model puts it (lkboot.py)
+		if ! largs=$(loader_args "$image" "$loader" "$ramdisk" "$bw/loader" \
+			"console=$console printk.devkmsg=on bootkit.dump=1 bootkit.halt=poweroff$append" 2>"$bw/loader.err"); then
+			echo "FAIL $name: loader $loader: $(tail -2 "$bw/loader.err")"
+			fail=$((fail + 1))
+			continue
+		fi
+		# shellcheck disable=SC2086 # the loader's -device words
+		set -- qemu-system-arm -M vexpress-a9 -m 256 -smp "$smp" $largs
+	fi
 	# shellcheck disable=SC2086
+	# (a loader boot has its command line in its ATAGs)
+	[ -n "$loader" ] || set -- "$@" -append "console=$console printk.devkmsg=on bootkit.dump=1 bootkit.halt=poweroff$append"
+	# shellcheck disable=SC2086 # the chips' words
 	QEMU_AUDIO_DRV=none timeout -k 5 "$boot_timeout" "$@" -accel tcg -nographic -no-reboot $qargs \
-		-append "console=$console printk.devkmsg=on bootkit.dump=1 bootkit.halt=poweroff$append" </dev/null >"$bw/console" 2>&1
+		</dev/null >"$bw/console" 2>&1
 	rc=$?
 	# The record is written to the console by the init while the kernel may
 	# still print (a driver's late probe, a --watch child): a kernel message

@@ -40,7 +40,7 @@ check "bootimg verify --mtk (MT6572 rules)" "$BIN/bootimg" verify --mtk "$M"
 check "mt6572 fits the 6 MiB BOOTIMG partition" "$BIN/bootimg" check "$M" --partition-size 0x600000
 check "mt6572 fits BOOTIMG of the real MT6572 scatter file" "$BIN/bootimg" check "$M" --scatter "$R/tests/data/scatter/MT6572_konka72_i128_emmc_Android_scatter.txt"
 "$BIN/bootimg" info "$M" >minfo
-grep -q 'MTK "KERNEL" dsize [0-9]* + zImage (xz data @+0x[0-9a-f]*) + 1 appended dtb' minfo && ok "mt6572 kernel: MTK KERNEL + zImage (its xz payload) + appended DTB" || { bad "mt6572 kernel payload"; cat minfo; }
+grep -q 'MTK "KERNEL" dsize [0-9]* + bootkit shim (192 bytes) + zImage (xz data @+0x[0-9a-f]*) + 1 appended dtb' minfo && ok "mt6572 kernel: MTK KERNEL + bootkit's LK shim + zImage (its xz payload) + appended DTB" || { bad "mt6572 kernel payload"; cat minfo; }
 grep -q 'MTK "ROOTFS" dsize [0-9]* + gzip' minfo && ok "mt6572 ramdisk: MTK ROOTFS + gzip" || bad "mt6572 ramdisk payload"
 grep -q 'page_size *2048' minfo && ok "mt6572 page size 2048" || bad "mt6572 page size"
 rm -rf mu && "$BIN/bootimg" unpack "$M" mu >/dev/null && "$BIN/ramdisk" list mu/ramdisk >mnames
@@ -88,7 +88,8 @@ cmp -s su/ramdisk.mtk iu/ramdisk.mtk && bad "ramdisk MTK header: dsize did not c
 	{ cmp -l su/ramdisk.mtk iu/ramdisk.mtk | awk '$1 < 5 || $1 > 8 { x = 1 } END { exit x }' &&
 		ok "ramdisk MTK header kept, only dsize (bytes 4-7) changed" || bad "ramdisk MTK header bytes changed beyond dsize"; }
 cat iu/kernel iu/kernel.dtb > iu-kernel-dtb
-same "kernel swapped for the one given (unpack splits its appended DTB off)" iu-kernel-dtb "$R/out/mt6572/kernel-dtb"
+cat "$R/out/armhf/lk-shim.bin" "$R/out/mt6572/kernel-dtb" > shim-kernel-dtb
+same "kernel swapped for the one given, behind bootkit's LK shim (unpack splits its appended DTB off)" iu-kernel-dtb shim-kernel-dtb
 "$BIN/bootimg" info inj.img | grep -q 'MTK "ROOTFS" dsize [0-9]* + gzip' && ok "stock compression (gzip) kept" || bad "compression changed"
 "$BIN/bootimg" info inj.img | grep -q 'trailer' && ok "the padding to the partition is kept" || bad "trailer lost"
 [ "$(stat -c %s inj.img)" = "$(stat -c %s stock.img)" ] && ok "injected image is still 6 MiB (padded like the stock one)" || bad "size changed"
@@ -172,6 +173,28 @@ sed 's/^PARTITION_SIZE=.*/PARTITION_SIZE=0x400000/' "$R/profiles/mt6572.conf" >p
 refuses "injection that does not fit is refused" 1 'refused' sh -c "cd '$R' && KERNEL='$R/out/mt6572/kernel-dtb' sh mk/inject.sh '$W/stock.img' '$W/big.img' '$W/prof/tiny.conf'"
 [ ! -e big.img ] && ok "nothing written when it does not fit" || bad "big.img written"
 rm -rf "$R/out/tiny"
+
+# ---- the fit report: a stock image whose ramdisk (about 600 KB of gzip, as a
+# real MT6577's) leaves too little room for the generic kernel and our additions
+mkdir -p fit/system && printf '#!/init\n' >fit/init
+find "$R/out/kernel/armhf/root/lib/modules" -name '*.ko' | sort | xargs cat 2>/dev/null | head -c 1700000 >fit/system/blob
+"$BIN/ramdisk" pack fit -c gzip -o fit.gz >/dev/null
+mkbootimg_mtk --kernel stock-kernel --ramdisk fit.gz --mtk_header boot -o fitstock.img 2>/dev/null
+refuses "make inject: too big for BOOTIMG: refused" 1 "refused: .* would be [0-9]* bytes, [0-9]* more than the 6291456-byte partition; nothing written" \
+	sh -c "cd '$R' && KERNEL='$R/out/mt6572/kernel-dtb' sh mk/inject.sh '$W/fitstock.img' '$W/fit.img' mt6572"
+[ ! -e fit.img ] && ok "nothing written" || bad "fit.img written"
+grep -q "^  what takes the room:" refuse.err && grep -q "^    kernel: [0-9]* bytes" refuse.err &&
+	grep -q "^    the stock ramdisk: $(wc -c <fit.gz) bytes as it came" refuse.err &&
+	grep -q "^      /sbin/probe [0-9]*$" refuse.err && grep -q "^      /lib/modules/.*/drm.ko [0-9]*$" refuse.err &&
+	ok "the report: kernel, the stock ramdisk, each of our additions" || { bad "fit report"; cat refuse.err; }
+grep -q "^    INJECT_COMPRESSION=xz: [0-9]* bytes, .* (the kernel reads xz, says the config of the profile's kernel package" refuse.err &&
+	ok "the report: xz offered, the kernel's support said with its source" || bad "no xz offer"
+opt=$(sed -n 's/^    \(INJECT_[A-Z]*=[^:]*\): [0-9]* bytes, fits .*/\1/p' refuse.err | head -1)
+[ -n "$opt" ] && ok "the report offers an option that fits ($opt)" || bad "no option that fits"
+# shellcheck disable=SC2086 # opt: NAME=VALUE words
+(cd "$R" && env $opt KERNEL="$R/out/mt6572/kernel-dtb" sh mk/inject.sh "$W/fitstock.img" "$W/fit.img" mt6572) >fit.log 2>&1 &&
+	"$BIN/bootimg" check fit.img --partition-size 0x600000 >/dev/null &&
+	ok "make inject $opt: written, and it fits" || { bad "inject with $opt"; cat fit.log; }
 # ---- the kernel: payload found, decoded, version read (Debian's armmp zImage)
 V="$R/out/qemu-vexpress/boot.img"
 "$BIN/bootimg" info "$V" > vinfo.txt

@@ -21,6 +21,7 @@ cat > want <<EOF
 0644 share/man/man8/probe.8 man/probe.8
 0755 share/bootkit/armhf/probe out/armhf/probe
 0755 share/bootkit/armhf/init out/armhf/init
+0644 share/bootkit/armhf/lk-shim.bin out/armhf/lk-shim.bin
 0755 share/bootkit/x86_64/probe out/x86_64/probe
 0755 share/bootkit/x86_64/init out/x86_64/init
 0644 share/bootkit/modules.list modules.list
@@ -96,7 +97,7 @@ options_in mkbootimg.1.txt "$P/bin/mkbootimg" --help
 options_in unpack_bootimg.1.txt "$P/bin/unpack_bootimg" --help
 options_in ramdisk.1.txt "$P/bin/ramdisk" --help
 options_in bootimg.1.txt "$P/bin/bootimg" --help
-for c in info unpack repack verify check carve diff version; do
+for c in info unpack repack verify check carve diff version config; do
 	options_in bootimg.1.txt "$P/bin/bootimg" "$c" --help
 done
 options_in probe.8.txt "$P/share/bootkit/x86_64/probe" --help
