@@ -92,6 +92,7 @@ struct repack {
 	uint64_t orig_size;
 	int orig_fd; /* the source image (from an image), for the exact copy */
 	bool had_id, id_sha256;
+	bool id_stale; /* from a folder: its manifest says the id did not match */
 	bool header_changed;
 	bool damaged;	     /* the source was read around damage */
 	struct wrapper wrap; /* a pre-header; raw bytes in prefix */
@@ -483,6 +484,7 @@ static void from_dir(struct repack *rp, const char *dir)
 	if (*m->wrapper)
 		dir_wrapper(rp, m);
 	rp->had_id = m->has_id, rp->id_sha256 = m->id_sha256;
+	rp->id_stale = m->has_id && !m->id_ok;
 	for (int i = 0; i < BP_COUNT; i++)
 		if (m->part[i].present && i != BP_VENDOR_RAMDISK)
 			dir_part(rp, m, (enum bootimg_part)i);
@@ -956,11 +958,26 @@ static void patch_table(struct repack *rp)
 	}
 }
 
+/* Does the source's stored id disagree with its sections? A folder's manifest
+ * says; an image (loaded without hashing) is hashed now, only when it matters. */
+static bool source_id_stale(const struct repack *rp)
+{
+	uint8_t id[BOOT_ID_SIZE];
+	struct diag d;
+
+	if (rp->dirfd >= 0)
+		return rp->id_stale;
+	return bootid_compute(rp->orig_fd, &rp->img, rp->id_sha256, id, &d) == 0 &&
+	       memcmp(id, rp->img.id, BOOT_ID_SIZE) != 0;
+}
+
 static enum id_mode pick_id(const struct repack *rp)
 {
-	/* Sections unchanged: the stored id is still theirs (or stays stale as
-	 * it was). A damaged source is rebuilt with other sizes: a new id. */
-	if (!rp->had_id || (!any_changed(rp) && !rp->damaged))
+	/* Sections unchanged: the stored id is still theirs. A damaged source is
+	 * rebuilt with other sizes, and a stale id (MediaTek's LK never checks it,
+	 * so stock images ship with one) is made right: an image that is written
+	 * anew is a consistent one. */
+	if (!rp->had_id || (!any_changed(rp) && !rp->damaged && !source_id_stale(rp)))
 		return ID_KEEP;
 	return rp->id_sha256 ? ID_SHA256 : ID_SHA1;
 }
