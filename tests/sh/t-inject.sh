@@ -2,7 +2,8 @@
 # MediaTek's LK checks (MTK header magic and names, dsize inside its section with its bytes
 # in the file, page size, header v0-v2); a stale id (LK never checks it) and a ramdisk_size
 # one byte past the end of a dump are warnings, and the result is written consistent (sizes,
-# id).
+# id). And every path given to make passed as given (issue 26.8): names with a space, quotes,
+# a backquote, $(...), ; and a newline are names, never shell code.
 . "$ROOT/tests/sh/lib.sh"
 R=$ROOT
 W=$(pwd)
@@ -69,4 +70,30 @@ for f in badname bigdsize; do
 	[ ! -e "$f-inj.img" ] && ok "... nothing written" || bad "$f-inj.img written"
 done
 
+# ---- issue 26.8: names that are shell code to a careless Makefile (the commands, relative,
+# would run in make's folder, $R, or the tests': neither may get a file P1..P8)
+nl='
+'
+weird="$W/a b'c\"d\`touch P1\`\$(touch P2);touch P3;e${nl}f"
+mkdir -p "$weird"
+cp good.img "$weird/stock img;\`touch P4\`.img"
+(cd "$R" && make -s inject STOCK="$weird/stock img;\`touch P4\`.img" KERNEL="$K" \
+	INJECTED="$weird/out \$(touch P5).img") >weird.log 2>&1 &&
+	ok "make inject with a STOCK and INJECTED full of shell syntax" || { bad "make inject weird"; tail -5 weird.log; }
+[ -f "$weird/out \$(touch P5).img" ] && ok "... wrote the output under its exact name" ||
+	{ bad "weird output missing"; ls -la "$weird"; }
+ran() { ls "$R"/P[1-9] "$W"/P[1-9] 2>/dev/null; }
+[ -z "$(ran)" ] && ok "... and ran none of the commands in the names" || bad "a command in a name ran: $(ran)"
+"$BIN/bootimg" verify --mtk --stock "$weird/out \$(touch P5).img" >/dev/null && ok "... a valid image" || bad "weird output invalid"
+# make's own expansion is not applied either: $(shell ...) in a value stays text
+(cd "$R" && make -s inject STOCK="$W/no such \$(shell touch P6).img") >weird2.log 2>&1
+grep -qF "no such \$(shell touch P6).img: no such file" weird2.log && [ -z "$(ran)" ] &&
+	ok "a \$(shell ...) in STOCK is a name, not run by make" || { bad "make expanded \$(shell)"; cat weird2.log; }
+# install, uninstall the same way
+dest="$W/dest 'q\"\`touch P7\`\$(touch P8);${nl}x"
+(cd "$R" && make -s install DESTDIR="$dest" PREFIX=/usr) >inst.log 2>&1 &&
+	[ -x "$dest/usr/bin/bootimg" ] && ok "make install into a DESTDIR full of shell syntax" || { bad "install weird"; tail -3 inst.log; }
+(cd "$R" && make -s uninstall DESTDIR="$dest" PREFIX=/usr) >uninst.log 2>&1 &&
+	[ ! -e "$dest/usr/bin/bootimg" ] && [ ! -e "$dest/usr/share/bootkit" ] && ok "... and uninstall" || { bad "uninstall weird"; tail -3 uninst.log; }
+[ -z "$(ran)" ] && ok "... ran nothing" || bad "a command in DESTDIR ran: $(ran)"
 finish
