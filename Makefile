@@ -209,8 +209,30 @@ unit-test: $(O)/unit-tests
 
 # ---- differential and CLI tests (shell, against Debian's tools) ----------------
 SH_TESTS := $(sort $(wildcard tests/sh/t-*.sh))
-sh-test: tools avbtest probes images $(O)/peakrss | $(O)/.deps-check
+sh-test: tools avbtest probes images $(O)/peakrss san-tools | $(O)/.deps-check
 	@sh tests/sh/run.sh $(SH_TESTS)
+	@SH_SAN=1 SH_BIN=$(CURDIR)/$(SAN_BIN) SH_WORK=sh-test-san sh tests/sh/run.sh $(SAN_SH_TESTS)
+
+# The host tools again, built with ASan+UBSan, and the shell tests of error
+# paths and hostile inputs run with them (after the plain run, in
+# out/sh-test-san/): an error exit that leaks (LeakSanitizer on), a read out
+# of bounds, undefined behaviour, each fails the test: run.sh has every
+# report written to a file of its own (log_path) and fails on any. Tests that
+# bound peak memory or time are not among them (the sanitizers' overhead).
+SAN_BIN     := $(O)/san-bin
+SAN_ENV     := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+SAN_SH_TESTS := tests/sh/t-corpus.sh tests/sh/t-errors.sh tests/sh/t-hostile.sh tests/sh/t-keys.sh \
+	tests/sh/t-diff.sh tests/sh/t-mtk.sh
+SAN_CLI_OBJ := $(CLI_SRC:%.c=$(SAN_OBJ)/%.o)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=$(SAN_OBJ)/%.o)
+$(SAN_BIN)/%: $(SAN_OBJ)/$$(TOOL_DIR_$$*)/cmd_%.o $(SAN_CLI_OBJ) $(SAN_LIB_OBJ)
+	@mkdir -p $(SAN_BIN)
+	$(CC) $(SAN) -o $@ $< $(SAN_EXTRA) $(SAN_CLI_OBJ) $(SAN_LIB_OBJ) $(LIBS)
+SAN_BOOTIMG_OBJ := $(BOOTIMG_OBJ:$(OBJ)/%=$(SAN_OBJ)/%)
+$(SAN_BIN)/bootimg: $(SAN_BOOTIMG_OBJ)
+$(SAN_BIN)/bootimg: SAN_EXTRA = $(SAN_BOOTIMG_OBJ)
+.PHONY: san-tools
+san-tools: $(TOOLS:%=$(SAN_BIN)/%)
 
 # The libFuzzer corpora replayed by a gcc sanitizer build (no clang needed).
 REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/replay/%)
@@ -219,7 +241,8 @@ $(O)/replay/%: fuzz/%.c fuzz/replay.c $(LIB_SRC:%.c=$(SAN_OBJ)/%.o) | $(DEPS_BUI
 	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -o $@ $^ $(LIBS)
 $(O)/replay/fuzz_probe: $(PROBE_CORE:%.c=$(SAN_OBJ)/%.o)
 fuzz-replay: $(REPLAY_BIN)
-	@for f in $(REPLAY_BIN); do n=$${f##*/}; printf '%s: ' $$n; $$f fuzz/corpus/$$n/* || exit 1; done
+	@for f in $(REPLAY_BIN); do n=$${f##*/}; printf '%s: ' $$n; \
+	  $(SAN_ENV) $$f fuzz/corpus/$$n/* || exit 1; done
 
 # QEMU board tests: boot the images on emulated boards (qemu-tests/boards/)
 .PHONY: qemu-test

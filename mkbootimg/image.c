@@ -322,6 +322,8 @@ int image_try_load_flags(struct image *im, const char *path, unsigned flags, str
 		if (!im->avb_loaded)
 			strfmt_show(im->avb_error, sizeof(im->avb_error), "%s", d2.msg);
 	}
+	if (r)
+		image_free(im); /* a failed load leaves nothing to free (it leaked the header) */
 	return r;
 }
 

@@ -66,7 +66,8 @@ struct image {
 	unsigned nwarn; /* warnings: damage that was read around */
 };
 
-/* Open and fully check path; -errno with d set on bad input. (The CLIs'
+/* Open and fully check path; -errno with d set on bad input, and then
+ * nothing is held (no fd, no buffer: image_free is not needed). (The CLIs'
  * image_load() in cmd_common.h dies instead.) */
 int image_try_load(struct image *im, const char *path, struct diag *d);
 
