@@ -55,7 +55,7 @@ def mkboot(kernel, out, ramdisk=None):
            "-o", out]
     if ramdisk:
         cmd += ["--ramdisk", ramdisk]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 print(f"bounds (issue 26): best of {REPEAT} runs, peak RSS; each line states its bound")
@@ -87,7 +87,10 @@ with open("rr", "wb") as f:
     f.write(os.urandom(15 << 20))
 mkboot("rk", "big.img", "rr")
 line("bootimg info, 64 MiB image (48 MiB kernel)", [f"{BIN}/bootimg", "info", "big.img"], 1000, 16)
-line("bootimg verify, 64 MiB image (48 MiB kernel)", [f"{BIN}/bootimg", "verify", "big.img"], 1000, 16)
+# (its made-up parts overlap where the header puts them: verify's layout check fails it; the
+# figure is the time and memory of all its checks)
+line("bootimg verify, 64 MiB image (48 MiB kernel)", [f"{BIN}/bootimg", "verify", "big.img"], 1000, 16,
+     ok_status=(0, 1))
 vmlinuz = os.path.join(ROOT, "out/kernel/armhf/root/boot")
 real = [os.path.join(vmlinuz, f) for f in os.listdir(vmlinuz) if f.startswith("vmlinuz")] \
     if os.path.isdir(vmlinuz) else []
@@ -172,6 +175,34 @@ line(f"bootimg diff, {size_mib:.0f} MiB images, 32 text files of 190,000 lines a
      [f"{BIN}/bootimg", "diff", "ta.img", "tall.img"], 5000, 400)
 line(f"bootimg diff, {size_mib:.0f} MiB images, 32 text files with 2,000 lines changed each",
      [f"{BIN}/bootimg", "diff", "ta.img", "tsome.img"], 5000, 400)
+
+# 26.5 and 26.6: repack DIR with a manifest claiming 1 TiB (a padding trailer to fill up to it),
+# and a --tree folder with a 1.5 GiB sparse file in ramdisk.d: refused before anything is read or
+# written; a 256 MiB (sparse) file is hashed and compressed as it streams, never held
+mkboot("rk", "small.img")
+with open("small.img", "ab") as f:
+    f.write(bytes(1 << 20))  # a padding trailer
+import shutil
+for d in ("tb", "tt"):
+    shutil.rmtree(d, ignore_errors=True)
+subprocess.run([f"{BIN}/bootimg", "unpack", "small.img", "tb"], check=True, stdout=subprocess.DEVNULL)
+man = open("tb/manifest").read().splitlines()
+open("tb/manifest", "w").write("\n".join("size 1099511627776" if l.startswith("size ") else l
+                                         for l in man) + "\n")
+line("bootimg repack DIR, a manifest claiming 1 TiB (padding to fill): refused",
+     [f"{BIN}/bootimg", "repack", "tb", "-o", "tb.img", "--cmdline-set", "a=b"], 100, 16, ok_status=(1,))
+crespo = os.path.join(ROOT, "tests/data/android/crespo-ramdisk.cpio.gz")
+mkboot("rr", "crespo.img", crespo)
+subprocess.run([f"{BIN}/bootimg", "unpack", "crespo.img", "tt", "--tree"], check=True, stdout=subprocess.DEVNULL)
+with open("tt/ramdisk.d/huge", "wb") as f:
+    f.truncate(3 << 29)
+line("bootimg repack --tree, a 1.5 GiB sparse file in ramdisk.d: refused unread",
+     [f"{BIN}/bootimg", "repack", "tt", "-o", "tt.img"], 100, 16, ok_status=(1,))
+os.unlink("tt/ramdisk.d/huge")
+with open("tt/ramdisk.d/big", "wb") as f:
+    f.truncate(256 << 20)
+line("bootimg repack --tree, a 256 MiB sparse file in ramdisk.d: streamed",
+     [f"{BIN}/bootimg", "repack", "tt", "-o", "tt.img"], 20000, 32)
 
 print(f"bounds: {'all within their bounds' if not over else 'OVER: ' + ', '.join(over)}")
 sys.exit(1 if over else 0)
