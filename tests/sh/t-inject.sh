@@ -77,9 +77,10 @@ nl='
 weird="$W/a b'c\"d\`touch P1\`\$(touch P2);touch P3;e${nl}f"
 mkdir -p "$weird"
 cp good.img "$weird/stock img;\`touch P4\`.img"
-(cd "$R" && make -s inject STOCK="$weird/stock img;\`touch P4\`.img" KERNEL="$K" \
+cp "$K" "$weird/kernel '\$(touch P9)"
+(cd "$R" && make -s inject STOCK="$weird/stock img;\`touch P4\`.img" KERNEL="$weird/kernel '\$(touch P9)" \
 	INJECTED="$weird/out \$(touch P5).img") >weird.log 2>&1 &&
-	ok "make inject with a STOCK and INJECTED full of shell syntax" || { bad "make inject weird"; tail -5 weird.log; }
+	ok "make inject with a STOCK, KERNEL and INJECTED full of shell syntax" || { bad "make inject weird"; tail -5 weird.log; }
 [ -f "$weird/out \$(touch P5).img" ] && ok "... wrote the output under its exact name" ||
 	{ bad "weird output missing"; ls -la "$weird"; }
 ran() { ls "$R"/P[1-9] "$W"/P[1-9] 2>/dev/null; }
