@@ -186,6 +186,11 @@ $bin/ramdisk list -v "$work/parts/ramdisk" >"$work/stock.list" ||
 names=$($bin/ramdisk list "$work/parts/ramdisk")
 echo "$names" | grep -qx init || die "$stock: its ramdisk has no /init"
 echo "$names" | grep -qx init.stock && die "$stock: already injected (/init.stock exists)"
+# Android hears the decisions through an init.rc fragment (README, "What
+# Android sees"): a ramdisk without /init.rc is an Android 10+ first-stage
+# ramdisk (its init reads the .rc files from /system), or no Android at all
+echo "$names" | grep -qx init.rc ||
+	die "$stock: its ramdisk has no /init.rc: an Android 10+ first-stage ramdisk (its init reads init.rc from /system, which a boot image cannot edit) or no Android ramdisk; nothing written"
 
 # INJECT_CLASSES=a,b: only the rules of these classes (and their modules)
 if [ -n "${INJECT_CLASSES:-}" ]; then
@@ -199,9 +204,12 @@ fi
 edit_ramdisk() {
 	o=$1
 	shift
+	printf '# /init.bootkit.rc: bootkit'"'"'s probe writes here at boot what Android needs of\n# its decisions (README, "What Android sees")\n' >"$work/init.bootkit.rc"
 	{
 		echo "mv /init /init.stock"
 		awk -f mk/initlinks.awk "$work/stock.list"
+		echo "insert init.rc top import /init.bootkit.rc"
+		echo "file /init.bootkit.rc $(pwd)/$work/init.bootkit.rc 0644 0 0"
 		write_spec "$work/spec" minimal
 		# folders and nodes the stock ramdisk has stay as they are
 		grep -v '^#' "$work/spec" | while read -r kind name rest; do
