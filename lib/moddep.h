@@ -122,6 +122,9 @@ struct moddep_graph {
 	unsigned n;
 	int32_t *state; /* per node: 0 new, 1 on the walk's stack, 2 done, <0 failed (-errno) */
 	struct moddep_frame *stack;
+	uint32_t *next;	  /* the name index: per node, the next node of its bucket */
+	uint32_t *bucket; /* nbucket (a power of two) first nodes; UINT32_MAX: none */
+	unsigned nbucket;
 	unsigned depth;
 	unsigned bad_lines; /* lines with no ':' (skipped) */
 	/* after a walk that failed: */
@@ -131,10 +134,14 @@ struct moddep_graph {
 };
 
 /*
- * Index modules.dep text[0..len) (borrowed). Allocates once: 24 bytes per
- * line (node, state, stack frame), so at most 8 bytes per byte of text (a
- * line is at least 3 bytes: "a:\n"); callers bound len. 0, -ENOMEM, -EFBIG
- * (len over 4 GiB). Lines with no ':' are skipped and counted in bad_lines.
+ * Index modules.dep text[0..len) (borrowed): the lines, and a hash index of
+ * the module names, so that a lookup (each dependency a walk follows) costs
+ * O(1) on average and a walk over every module is linear. Allocates once:
+ * 28 bytes per line (node, state, stack frame, index chain) and 4 bytes per
+ * bucket (lines rounded up to a power of two), so at most 36 bytes per line
+ * and 12 per byte of text (a line is at least 3 bytes: "a:\n"); callers
+ * bound len (the probe: 1 MiB, 12 MiB of index). 0, -ENOMEM, -EFBIG (len
+ * over 4 GiB). Lines with no ':' are skipped and counted in bad_lines.
  */
 int moddep_graph_init(struct moddep_graph *g, const char *text, size_t len);
 void moddep_graph_free(struct moddep_graph *g);

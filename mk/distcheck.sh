@@ -9,6 +9,14 @@ set -eu
 [ $# -ge 1 ] || { echo "usage: $0 TARBALL [GOAL...]" >&2; exit 2; }
 tarball=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
+# make distcheck passes DISTCHECK_GOALS through the environment, as given:
+# split into goals on blanks here, never read as shell code
+if [ $# -eq 0 ] && [ -n "${DISTCHECK_GOALS:-}" ]; then
+	set -f
+	# shellcheck disable=SC2086 # goals: words split on purpose (globbing off)
+	set -- $DISTCHECK_GOALS
+	set +f
+fi
 name=$(basename "$tarball" .tar.gz)
 make=${MAKE:-make}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bootkit-distcheck.XXXXXX")

@@ -62,9 +62,11 @@ static const char usage[] =
 /* ---- verify ---------------------------------------------------------------------- */
 
 struct verdict {
-	unsigned fails;
+	unsigned fails, warns;
 	bool require_sig; /* --require-signature: an unsigned (NONE) vbmeta fails */
 	bool unsigned_avb;
+	bool soft;  /* --stock, outside the loader's own checks: a failed check is a warning */
+	bool stock; /* --stock: judged by what MediaTek's LK checks (with --mtk) */
 };
 
 static void report(struct verdict *v, bool ok, const char *fmt, ...)
@@ -73,12 +75,13 @@ static void report(struct verdict *v, bool ok, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s ", ok ? "ok  " : "FAIL");
+	printf("%s ", ok ? "ok  " : v->soft ? "warn" : "FAIL");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
-	v->fails += !ok;
+	v->fails += !ok && !v->soft;
+	v->warns += !ok && v->soft;
 }
 
 static void verify_mtk_part(struct verdict *v, const struct image *im, enum bootimg_part p,
@@ -100,9 +103,18 @@ static void verify_mtk_part(struct verdict *v, const struct image *im, enum boot
 	report(v, !strcmp(ip->mtk.name, want1) || (want2 && !strcmp(ip->mtk.name, want2)),
 	       "%s: MTK header name \"%s\" (want %s%s%s)", name, shown, want1, want2 ? " or " : "",
 	       want2 ? want2 : "");
+	if (v->stock) { /* LK reads dsize bytes after the header: inside the section, in the file */
+		report(v,
+		       ip->mtk.dsize <= ip->s->size - MTK_HDR_SIZE && ip->data_len == ip->mtk.dsize,
+		       "%s: MTK dsize %" PRIu32 " inside the section (%" PRIu64
+		       " bytes) and in the file (%" PRIu64 " there)",
+		       name, ip->mtk.dsize, ip->s->size - MTK_HDR_SIZE, ip->data_len);
+		v->soft = true;
+	}
 	report(v, ip->mtk.dsize == ip->s->size - MTK_HDR_SIZE,
 	       "%s: MTK dsize %" PRIu32 " + 512 = section size %" PRIu64, name, ip->mtk.dsize,
 	       ip->s->size);
+	v->soft = false;
 }
 
 static void avb_line(struct verdict *v, const char *what, const struct avb_check *c)
@@ -187,10 +199,11 @@ static void verify_layout(struct verdict *v, const struct image *im, const struc
 	}
 }
 
-static int cmd_verify_image(const char *path, bool mtk, bool require_sig,
+static int cmd_verify_image(const char *path, bool mtk, bool stock, bool require_sig,
 			    const struct loader_model *m, unsigned nm)
 {
-	struct verdict v = {.require_sig = require_sig};
+	/* --stock: everything before the loader's checks below only warns */
+	struct verdict v = {.require_sig = require_sig, .stock = stock, .soft = stock};
 	struct image im;
 	struct diag d;
 
@@ -236,6 +249,7 @@ static int cmd_verify_image(const char *path, bool mtk, bool require_sig,
 			       "in the last 64 bytes @0x%" PRIx64 ": missing or damaged",
 			       im.tr.item[i].offset, im.size - AVB_FOOTER_SIZE);
 	verify_layout(&v, &im, m, nm);
+	v.soft = false;
 	if (mtk) {
 		report(&v, im.img.kind == BOOTIMG_BOOT && im.img.version <= 2,
 		       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im.img.version);
@@ -246,16 +260,23 @@ static int cmd_verify_image(const char *path, bool mtk, bool require_sig,
 	}
 	if (!im.tr.has_avb && require_sig)
 		report(&v, false, "AVB: no footer, so no signature (--require-signature)");
-	printf("%s: %s%s\n", path, v.fails ? "FAILED" : "OK",
-	       !v.fails && v.unsigned_avb ? " (AVB unsigned: algorithm NONE, hashes checked)" : "");
+	printf("%s: %s%s%s\n", path, v.fails ? "FAILED" : "OK",
+	       !v.fails && v.unsigned_avb ? " (AVB unsigned: algorithm NONE, hashes checked)" : "",
+	       !v.fails && v.warns ? " for MediaTek's LK (warnings above: checks it does not make)"
+				   : "");
 	image_free(&im);
 	return v.fails ? EXIT_BAD : 0;
 }
 
 static const char verify_usage[] =
-    "usage: bootimg verify IMAGE [--mtk] [--require-signature] [--loader SPEC | --profile P]\n"
+    "usage: bootimg verify IMAGE [--mtk [--stock]] [--require-signature]\n"
+    "                      [--loader SPEC | --profile P]\n"
     "  --mtk           the MT6572 rules: page size 2048, KERNEL and ROOTFS/RECOVERY\n"
     "                  headers, header v0-v2\n"
+    "  --stock         (with --mtk) judge a stock image by what MediaTek's LK checks:\n"
+    "                  the MT6572 rules and each MTK dsize inside its section with\n"
+    "                  its bytes in the file fail; the rest (the id, a size past the\n"
+    "                  file, AVB, the layout) is reported as warn lines\n"
     "  --require-signature  an AVB vbmeta with algorithm NONE (unsigned, hashes\n"
     "                  only), which passes with its hashes checked as avbtool\n"
     "                  verify_image accepts it, fails; so does an image without AVB\n"
@@ -264,17 +285,20 @@ static const char verify_usage[] =
     "  --profile P     the LOADER= of a board profile (a file, or NAME for\n"
     "                  profiles/NAME.conf)\n";
 
-enum verify_opt { VO_IMAGE, VO_MTK, VO_REQSIG, VO_LOADER, VO_PROFILE, VO_HELP };
+enum verify_opt { VO_IMAGE, VO_MTK, VO_STOCK, VO_REQSIG, VO_LOADER, VO_PROFILE, VO_HELP };
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct opt o[] = {
-	    {"mtk", 0, false, VO_MTK},	    {"require_signature", 0, false, VO_REQSIG},
-	    {"loader", 0, true, VO_LOADER}, {"profile", 0, true, VO_PROFILE},
-	    {"help", 'h', false, VO_HELP},  {0}};
+	static const struct opt o[] = {{"mtk", 0, false, VO_MTK},
+				       {"stock", 0, false, VO_STOCK},
+				       {"require_signature", 0, false, VO_REQSIG},
+				       {"loader", 0, true, VO_LOADER},
+				       {"profile", 0, true, VO_PROFILE},
+				       {"help", 'h', false, VO_HELP},
+				       {0}};
 	const char *path = NULL, *loader = NULL, *profile = NULL;
 	struct loader_model m[LOADER_MODELS_MAX];
-	bool mtk = false, require_sig = false;
+	bool mtk = false, stock = false, require_sig = false;
 	struct opt_state s;
 	unsigned nm;
 	int id;
@@ -283,6 +307,7 @@ int cmd_verify(int argc, char **argv)
 	while ((id = opt_next(&s)) >= 0) {
 		switch ((enum verify_opt)id) {
 		case VO_MTK: mtk = true; break;
+		case VO_STOCK: stock = true; break;
 		case VO_REQSIG: require_sig = true; break;
 		case VO_LOADER: loader = s.arg; break;
 		case VO_PROFILE: profile = s.arg; break;
@@ -296,8 +321,10 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (!path)
 		die(EXIT_USAGE, "%s", verify_usage);
+	if (stock && !mtk)
+		die(EXIT_USAGE, "verify: --stock judges by what MediaTek's LK checks: give --mtk");
 	nm = layout_models(loader, profile, m);
-	return cmd_verify_image(path, mtk, require_sig, m, nm);
+	return cmd_verify_image(path, mtk, stock, require_sig, m, nm);
 }
 
 /* ---- check ------------------------------------------------------------------------- */

@@ -50,7 +50,12 @@ struct out {
 	bool json;
 	bool first_section, first_item;
 	unsigned count; /* differences */
+	uint64_t work;	/* search steps left for the text diffs of the whole run */
 };
+
+/* The text diffs of one run take at most this many search steps (a few
+ * hundred ms); past that, each changed text file gets its summary line. */
+#define DIFF_TEXT_WORK (128u << 20)
 
 static void section(struct out *o, const char *name)
 {
@@ -464,11 +469,17 @@ static void diff_entry(struct out *o, const struct rd_entry *x, const struct rd_
 		strfmt_show(la, sizeof(la), "a/%s", x->name);
 		strfmt_show(lb, sizeof(lb), "b/%s", y->name);
 		int r = textdiff_unified((const char *)x->data, nx, (const char *)y->data, ny, la,
-					 lb, &patch);
-		if (r == 0 && patch && *patch)
+					 lb, &o->work, &patch);
+		char sum[SHOW_MAX], line[SHOW_MAX + 64];
+		if (r == 0 && patch && *patch) {
 			text_patch(o, x->name, patch);
-		else if (r == -E2BIG)
-			text_patch(o, x->name, "(text files too different to show line by line)\n");
+		} else if (r == -E2BIG) { /* a summary: bounded time, whatever the files */
+			textdiff_summary((const char *)x->data, nx, (const char *)y->data, ny, sum,
+					 sizeof(sum));
+			strfmt_show(line, sizeof(line),
+				    "(text files too different to show line by line: %s)\n", sum);
+			text_patch(o, x->name, line);
+		}
 		free(patch);
 	}
 }
@@ -538,7 +549,7 @@ int cmd_diff(int argc, char **argv)
 	enum { D_ARG, D_JSON, D_HELP };
 	static const struct opt opts[] = {
 	    {"json", 0, false, D_JSON}, {"help", 'h', false, D_HELP}, {0}};
-	struct out o = {.first_section = true};
+	struct out o = {.first_section = true, .work = DIFF_TEXT_WORK};
 	const char *path[2] = {NULL, NULL};
 	struct side *s = calloc(2, sizeof(*s));
 	struct opt_state st;

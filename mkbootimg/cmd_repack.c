@@ -39,6 +39,12 @@
 #include "avb.h"
 #include "strfmt.h"
 
+/* No boot or vendor_boot partition is near this size (64 MiB is AOSP's
+ * default, 100 MiB the largest seen): a size past it, from a manifest or
+ * from what a folder holds (a sparse trailer.bin), is refused before
+ * anything is written, not written toward. */
+#define REPACK_IMAGE_MAX (1ull << 30)
+
 /* ---- the repack model: where each part's bytes come from ------------------------- */
 
 struct rp_part {
@@ -86,6 +92,7 @@ struct repack {
 	uint64_t orig_size;
 	int orig_fd; /* the source image (from an image), for the exact copy */
 	bool had_id, id_sha256;
+	bool id_stale; /* from a folder: its manifest says the id did not match */
 	bool header_changed;
 	bool damaged;	     /* the source was read around damage */
 	struct wrapper wrap; /* a pre-header; raw bytes in prefix */
@@ -432,6 +439,29 @@ static void dir_tree(struct repack *rp, const struct manifest *m)
 		       added == 1 ? "y" : "ies");
 }
 
+/* The manifest's size against the header's layout, the trailer file and the
+ * cap, before anything is written. The original file was the pre-header, the
+ * header's sections to their last page and trailer.bin (or less: an image cut
+ * short has no trailer); a size claiming more (1 TiB, with a trailer.bin
+ * sized to match, or a padding trailer to fill up to it) is refused, never
+ * written toward. */
+static void dir_check_size(const struct repack *rp, const struct manifest *m)
+{
+	uint64_t layout = rp->wrap.size + rp->img.end, have = layout + rp->trailer.len;
+
+	if (m->size > REPACK_IMAGE_MAX)
+		die(EXIT_BAD,
+		    "%s/" MANIFEST_NAME ": size %" PRIu64 ": past the %llu MiB a boot image may "
+		    "be; nothing written",
+		    rp->src, m->size, REPACK_IMAGE_MAX >> 20);
+	if (rp->trailer.len ? m->size != have : m->size > layout)
+		die(EXIT_BAD,
+		    "%s/" MANIFEST_NAME ": size %" PRIu64
+		    ", but the header's layout%s make%s %" PRIu64 " bytes; nothing written",
+		    rp->src, m->size, rp->trailer.len ? " and the trailer" : "",
+		    rp->trailer.len ? "" : "s", have);
+}
+
 static void from_dir(struct repack *rp, const char *dir)
 {
 	struct manifest *m = calloc(1, sizeof(*m));
@@ -454,6 +484,7 @@ static void from_dir(struct repack *rp, const char *dir)
 	if (*m->wrapper)
 		dir_wrapper(rp, m);
 	rp->had_id = m->has_id, rp->id_sha256 = m->id_sha256;
+	rp->id_stale = m->has_id && !m->id_ok;
 	for (int i = 0; i < BP_COUNT; i++)
 		if (m->part[i].present && i != BP_VENDOR_RAMDISK)
 			dir_part(rp, m, (enum bootimg_part)i);
@@ -476,6 +507,7 @@ static void from_dir(struct repack *rp, const char *dir)
 		if (!rp->trailer_is_pad && trailer_has_footer(&rp->trailer))
 			avb_load(rp, &rp->trailer, m->size - rp->trailer.len, m->size);
 	}
+	dir_check_size(rp, m);
 	if (m->has_tree)
 		dir_tree(rp, m);
 	free(m);
@@ -608,6 +640,16 @@ static void abort_outfile(void *o)
 	outfile_abort(o);
 }
 
+/* Every repack's output within REPACK_IMAGE_MAX, checked before it is opened. */
+static void size_cap(uint64_t size, const char *out)
+{
+	if (size > REPACK_IMAGE_MAX)
+		die(EXIT_BAD,
+		    "%s: %" PRIu64 " bytes, past the %llu MiB a boot image may be; nothing "
+		    "written",
+		    out, size, REPACK_IMAGE_MAX >> 20);
+}
+
 static void repack_exact(struct repack *rp, const struct repack_opts *o)
 {
 	struct limit lim;
@@ -617,6 +659,7 @@ static void repack_exact(struct repack *rp, const struct repack_opts *o)
 
 	limit_resolve(&lim, o->part_size, o->scatter, o->partition, "BOOTIMG");
 	limit_check(&lim, rp->orig_size, o->out);
+	size_cap(rp->orig_size, o->out);
 	if (outfile_open(&out, o->out, rp->in.fd, rp->in.n, &d))
 		die_diag(o->out, &d);
 	cli_on_die(abort_outfile, &out);
@@ -915,11 +958,26 @@ static void patch_table(struct repack *rp)
 	}
 }
 
+/* Does the source's stored id disagree with its sections? A folder's manifest
+ * says; an image (loaded without hashing) is hashed now, only when it matters. */
+static bool source_id_stale(const struct repack *rp)
+{
+	uint8_t id[BOOT_ID_SIZE];
+	struct diag d;
+
+	if (rp->dirfd >= 0)
+		return rp->id_stale;
+	return bootid_compute(rp->orig_fd, &rp->img, rp->id_sha256, id, &d) == 0 &&
+	       memcmp(id, rp->img.id, BOOT_ID_SIZE) != 0;
+}
+
 static enum id_mode pick_id(const struct repack *rp)
 {
-	/* Sections unchanged: the stored id is still theirs (or stays stale as
-	 * it was). A damaged source is rebuilt with other sizes: a new id. */
-	if (!rp->had_id || (!any_changed(rp) && !rp->damaged))
+	/* Sections unchanged: the stored id is still theirs. A damaged source is
+	 * rebuilt with other sizes, and a stale id (MediaTek's LK never checks it,
+	 * so stock images ship with one) is made right: an image that is written
+	 * anew is a consistent one. */
+	if (!rp->had_id || (!any_changed(rp) && !rp->damaged && !source_id_stale(rp)))
 		return ID_KEEP;
 	return rp->id_sha256 ? ID_SHA256 : ID_SHA1;
 }
@@ -932,7 +990,7 @@ static bool trailer_is_marker(const struct piece *t);
  * SEANDROIDENFORCE and LG's bump are markers, not signatures: copied
  * silently. Other trailer data is copied with a warning: it may be a
  * signature the new contents no longer match. */
-static void plan_trailer(struct repack *rp, struct image_plan *pl, uint8_t **fill)
+static void plan_trailer(struct repack *rp, struct image_plan *pl)
 {
 	uint64_t body = pl->prefix.len + pl->img.end;
 
@@ -962,11 +1020,9 @@ static void plan_trailer(struct repack *rp, struct image_plan *pl, uint8_t **fil
 			rp->orig_size, body);
 		return;
 	}
-	*fill = malloc(rp->orig_size - body);
-	if (!*fill)
-		die(EXIT_BAD, "out of memory");
-	memset(*fill, rp->trailer_byte, rp->orig_size - body);
-	pl->trailer = (struct piece){.mem = *fill, .len = rp->orig_size - body};
+	/* streamed, not held: the padding may be most of a partition */
+	pl->trailer =
+	    (struct piece){.fill = true, .byte = rp->trailer_byte, .len = rp->orig_size - body};
 }
 
 /* SEANDROIDENFORCE (+ ff ff ff ff after DHTB) or LG's bump, then padding. */
@@ -1127,7 +1183,7 @@ static void repack_layout(struct repack *rp, const struct repack_opts *o, struct
 static void repack_rebuild(struct repack *rp, const struct repack_opts *o, struct layout_gate *g)
 {
 	struct image_plan *pl = calloc(1, sizeof(*pl));
-	uint8_t mtk[BP_COUNT][MTK_HDR_SIZE], *fill = NULL;
+	uint8_t mtk[BP_COUNT][MTK_HDR_SIZE];
 	struct limit lim;
 	struct diag d;
 
@@ -1154,11 +1210,12 @@ static void repack_rebuild(struct repack *rp, const struct repack_opts *o, struc
 		die_diag(o->out, &d);
 	pl->hdr = rp->hdr;
 	pl->id_mode = pick_id(rp);
-	plan_trailer(rp, pl, &fill);
+	plan_trailer(rp, pl);
 	if (rp->part[BP_SIGNATURE].present && (any_changed(rp) || rp->header_changed))
 		warnmsg("the boot signature section (GKI) no longer matches the new contents");
 	limit_resolve(&lim, o->part_size, o->scatter, o->partition, "BOOTIMG");
 	limit_check(&lim, rp->avb.present ? rp->orig_size : image_plan_size(pl), o->out);
+	size_cap(rp->avb.present ? rp->orig_size : image_plan_size(pl), o->out);
 	write_rebuilt(rp, o, pl);
 	printf("%s: %" PRIu64 " bytes, header v%" PRIu32 "%s%s%s\n", o->out,
 	       rp->avb.present ? rp->orig_size : image_plan_size(pl), pl->img.version,
@@ -1169,7 +1226,6 @@ static void repack_rebuild(struct repack *rp, const struct repack_opts *o, struc
 	       !rp->avb.present ? ""
 	       : o->avb_key	? ", AVB signed"
 				: ", AVB signature stale");
-	free(fill);
 	free(pl);
 }
 

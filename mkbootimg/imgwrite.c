@@ -73,8 +73,26 @@ uint64_t image_plan_size(const struct image_plan *p)
 	return p->prefix.len + p->img.end + p->trailer.len;
 }
 
+static int write_fill(int fd, uint8_t byte, uint64_t n)
+{
+	uint8_t buf[1u << 16];
+	int r = 0;
+
+	if (!byte)
+		return write_zeros(fd, n);
+	memset(buf, byte, sizeof(buf));
+	while (n && !r) {
+		size_t k = n < sizeof(buf) ? (size_t)n : sizeof(buf);
+		r = write_all(fd, buf, k);
+		n -= k;
+	}
+	return r;
+}
+
 static int write_piece(int fd, const struct piece *pc)
 {
+	if (pc->fill)
+		return write_fill(fd, pc->byte, pc->len);
 	if (pc->mem)
 		return write_all(fd, pc->mem, (size_t)pc->len);
 	return copy_range(pc->fd, pc->off, pc->len, fd);
@@ -107,9 +125,11 @@ static int hash_piece(struct bootid *h, const struct piece *pc, uint8_t *buf, si
 		bootid_update(h, pc->mem, (size_t)pc->len);
 		return 0;
 	}
+	if (pc->fill)
+		memset(buf, pc->byte, cap);
 	while (len) {
 		size_t n = (size_t)(len < cap ? len : cap);
-		int r = read_at(pc->fd, buf, n, off);
+		int r = pc->fill ? 0 : read_at(pc->fd, buf, n, off);
 
 		if (r)
 			return r;

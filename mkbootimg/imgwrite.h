@@ -17,11 +17,14 @@
 #include "bootimg.h"
 #include "diag.h"
 
-/* Bytes from memory (mem != NULL) or from fd at off. */
+/* Bytes from memory (mem != NULL), from fd at off, or (fill) len copies of
+ * byte (padding, streamed: never len bytes in memory). */
 struct piece {
 	const uint8_t *mem;
 	int fd;
 	uint64_t off, len;
+	bool fill;
+	uint8_t byte;
 };
 
 #define SECTION_MAX_PIECES (VENDOR_RAMDISK_MAX_ENTRIES + 2)

@@ -2,6 +2,7 @@
 #include "rdtree.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,15 +137,76 @@ static int confined(int dirfd, const char *dir, const char *path, struct diag *d
 	return 0;
 }
 
+/* The bytes rd_write writes, at least: every entry's header, name and data
+ * (what the spec and ramdisk.d say, from the files' sizes: nothing read). */
+static uint64_t archive_floor(const struct ramdisk *rd)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < rd->n; i++)
+		n += CPIO_HDR_SIZE + strlen(rd->v[i].wname ? rd->v[i].wname : rd->v[i].name) + 1 +
+		     rd_entry_size(&rd->v[i]);
+	return n;
+}
+
+/* The archive as it streams by: its SHA-256 and size, never over the cap. */
+struct hash_sink {
+	struct sink s;
+	struct bootid h;
+	uint64_t n;
+};
+
+static int hash_write(void *ctx, const void *p, size_t n)
+{
+	struct hash_sink *hs = ctx;
+
+	if (n > RDTREE_MAX - hs->n)
+		return -EFBIG;
+	bootid_update(&hs->h, p, n);
+	hs->n += n;
+	return 0;
+}
+
+static int over_cap(struct diag *d, uint64_t at_least)
+{
+	return diag_set(d, -EFBIG,
+			RDTREE_SPEC ": the archive would be over %u MiB (at least %" PRIu64
+				    " bytes)",
+			RDTREE_MAX >> 20, at_least);
+}
+
+/* Pass one: the archive hashed as it is written (never held), so an
+ * unchanged tree costs no compression and no memory. */
+static int archive_hash(const struct ramdisk *rd, uint8_t sha[32], uint64_t *len, struct diag *d)
+{
+	struct hash_sink hs = {.s = {hash_write, &hs}};
+	uint8_t id[BOOT_ID_SIZE];
+	int r;
+
+	if ((r = bootid_begin(&hs.h, true)) < 0)
+		return diag_set(d, r, "hashing the ramdisk: %s", strerror(-r));
+	d->msg[0] = 0;
+	if ((r = rd_write(rd, &hs.s, d)) < 0) {
+		bootid_free(&hs.h);
+		return r == -EFBIG ? over_cap(d, hs.n) : r;
+	}
+	if ((r = bootid_end(&hs.h, id)) < 0)
+		return diag_set(d, r, "hashing the ramdisk: %s", strerror(-r));
+	memcpy(sha, id, 32);
+	*len = hs.n;
+	return 0;
+}
+
 int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t want_sha256[32],
 		 uint32_t mtime, uint8_t **out, size_t *out_len, char comp[COMP_NAME_MAX],
 		 unsigned *added, struct diag *d)
 {
 	struct ramdisk rd;
-	struct mem_sink raw, packed;
+	struct mem_sink packed;
 	struct zsink *zs = NULL;
 	char spec[PATH_MAX], sub[PATH_MAX];
 	uint8_t sha[32];
+	uint64_t len = 0;
 	enum comp c;
 	int level, r, sfd;
 
@@ -160,7 +222,6 @@ int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t w
 				errno == ELOOP ? " (a symlink: not followed)" : "");
 	close(sfd);
 	rd_init(&rd, mtime);
-	mem_sink_init(&raw);
 	mem_sink_init(&packed);
 	if ((r = rd_apply_spec_file(&rd, spec, false, d)) < 0) {
 		if (r == -ENOENT)
@@ -179,28 +240,29 @@ int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t w
 		diag_set(d, r, "out of memory");
 		goto out;
 	}
-	if ((r = rd_write(&rd, &raw.s, d)) < 0)
-		goto out;
-	if (raw.len > RDTREE_MAX) {
-		r = diag_set(d, -EFBIG, RDTREE_SPEC ": the archive is over %u MiB",
-			     RDTREE_MAX >> 20);
+	/* the sizes first: a huge (or sparse) file in ramdisk.d is refused unread */
+	if (archive_floor(&rd) > RDTREE_MAX) {
+		r = over_cap(d, archive_floor(&rd));
 		goto out;
 	}
-	if ((r = sha256_buf(raw.buf, raw.len, sha)) < 0) {
-		diag_set(d, r, "hashing the ramdisk: %s", strerror(-r));
+	if ((r = archive_hash(&rd, sha, &len, d)) < 0)
 		goto out;
-	}
 	strfmt_show(comp, 24, "%s", *rd.comp ? rd.comp : "none"); /* rd.comp is char[24] */
-	if (raw.len == want_size && !memcmp(sha, want_sha256, 32))
+	if (len == want_size && !memcmp(sha, want_sha256, 32))
 		goto out; /* the archive unpacked: nothing changed */
 	if ((r = comp_parse(comp, &c, &level)) < 0) {
 		diag_set(d, r, RDTREE_SPEC ": compression \"%s\"", comp);
 		goto out;
 	}
-	if ((r = zsink_new(c, level, &packed.s, &zs)) < 0 ||
-	    (r = zsink_sink(zs)->write(zsink_sink(zs)->ctx, raw.buf, raw.len)) < 0 ||
-	    (r = zsink_finish(zs)) < 0) {
+	/* pass two: written again, straight into the compressor */
+	if ((r = zsink_new(c, level, &packed.s, &zs)) < 0) {
 		diag_set(d, r, "compressing the ramdisk (%s): %s", comp, strerror(-r));
+		goto out;
+	}
+	d->msg[0] = 0;
+	if ((r = rd_write(&rd, zsink_sink(zs), d)) < 0 || (r = zsink_finish(zs)) < 0) {
+		if (!d->msg[0])
+			diag_set(d, r, "compressing the ramdisk (%s): %s", comp, strerror(-r));
 		goto out;
 	}
 	*out = packed.buf;
@@ -209,7 +271,6 @@ int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t w
 out:
 	if (zs)
 		zsink_free(zs);
-	free(raw.buf);
 	free(packed.buf);
 	rd_free(&rd);
 	return r < 0 ? r : 0;

@@ -221,8 +221,8 @@ struct zsink {
 	struct lz4_slot slot[LZ4_SLOTS];
 	unsigned cur; /* slot being filled */
 	const struct encoder *enc;
-	size_t ocap;
-	uint8_t *obuf; /* encoder output */
+	size_t ocap, onone; /* onone: bytes gathered in obuf without compression */
+	uint8_t *obuf;	    /* encoder output */
 	union {
 		z_stream z;
 		lzma_stream x;
@@ -521,6 +521,29 @@ static const struct encoder *encoder_of(enum comp c)
 	}
 }
 
+/* No compression: the archive's many small writes (a header, a name, a
+ * padding each) gathered into obuf, passed on 64 KiB at a time. */
+static int none_flush(struct zsink *zs)
+{
+	int err = zs->onone ? zs->out->write(zs->out->ctx, zs->obuf, zs->onone) : 0;
+
+	zs->onone = 0;
+	return err;
+}
+
+static int none_write(struct zsink *zs, const uint8_t *p, size_t n)
+{
+	int err;
+
+	if (n >= zs->ocap) /* big: on its own */
+		return (err = none_flush(zs)) < 0 ? err : zs->out->write(zs->out->ctx, p, n);
+	if (n > zs->ocap - zs->onone && (err = none_flush(zs)) < 0)
+		return err;
+	memcpy(zs->obuf + zs->onone, p, n);
+	zs->onone += n;
+	return 0;
+}
+
 /* Feed n bytes (or finish the stream) and pass what comes out on. */
 static int enc_run(struct zsink *zs, const uint8_t *p, size_t n, bool finish)
 {
@@ -549,7 +572,7 @@ static int zs_write(void *ctx, const void *p, size_t n)
 		return lz4_write(zs, p, n);
 	if (zs->enc)
 		return enc_run(zs, p, n, false);
-	return zs->out->write(zs->out->ctx, p, n);
+	return none_write(zs, p, n);
 }
 
 int zsink_new(enum comp c, int level, struct sink *out, struct zsink **ret)
@@ -568,11 +591,11 @@ int zsink_new(enum comp c, int level, struct sink *out, struct zsink **ret)
 	zs->level = level;
 	if (c == COMP_LZ4_LEGACY) {
 		err = lz4_alloc(zs);
-	} else if (c != COMP_NONE) {
+	} else {
 		zs->ocap = 1u << 16;
 		if (!(zs->obuf = malloc(zs->ocap)))
 			err = -ENOMEM;
-		else if ((err = encoder_of(c)->init(zs)) == 0)
+		else if (c != COMP_NONE && (err = encoder_of(c)->init(zs)) == 0)
 			zs->enc = encoder_of(c); /* from here on, zsink_free ends it */
 	}
 	if (err) {
@@ -601,7 +624,7 @@ int zsink_finish(struct zsink *zs)
 		return lz4_finish(zs);
 	if (zs->enc)
 		return enc_run(zs, none, 0, true);
-	return 0;
+	return none_flush(zs);
 }
 
 void zsink_free(struct zsink *zs)

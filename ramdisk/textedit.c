@@ -85,7 +85,10 @@ struct matcher {
  * exponentially: "(((a+)+)+)+..." or "a+++..." takes gigabytes. A REGEX is
  * refused when it stacks one repetition operator on another (undefined in
  * POSIX anyway), is over REGEX_MAX bytes, or when the copies its "+" after a
- * group and its {m,n} bounds could make multiply past REGEX_COPIES. */
+ * group and its {m,n} bounds could make multiply past REGEX_COPIES. A
+ * back-reference (\1..\9, a glibc extension to ERE) is refused: it makes
+ * regexec backtrack, exponential in the line ("(a*)*\1" on 2,000 bytes does
+ * not finish); without one, glibc matches without backtracking. */
 #define REGEX_MAX    256
 #define REGEX_COPIES 4096
 
@@ -113,6 +116,12 @@ static int regex_check(const char *pat, struct diag *d)
 			p = strchr(end, '}') ? strchr(end, '}') : end + strlen(end) - 1;
 		} else if (*p == '+' && after_group) {
 			copies *= 2;
+		} else if (*p == '\\' && p[1] >= '1' && p[1] <= '9') {
+			return diag_set(
+			    d, -EINVAL,
+			    "regex \"%s\": a back-reference (\\%c) is not POSIX ERE, and "
+			    "matching one can take exponential time: refused",
+			    esc_show(pb, pat), p[1]);
 		} else if (*p == '\\' && p[1]) {
 			p++;
 		} else if (*p == '[') { /* a bracket expression: nothing in it repeats */

@@ -81,5 +81,15 @@ open('init.patch', 'w').write(p)
 r = subprocess.run(['patch', '-s', '-o', 'init.rc.patched', 'ra/init.rc', 'init.patch'])
 sys.exit(0 if r.returncode == 0 and open('init.rc.patched').read() == open('rb/init.rc').read() else 1)
 PY
+# issue 26.9: a text file changed on every line (past the edits and the search budget a diff
+# may take): a summary line with the line counts and the first difference, not a diff
+mkdir -p ta tb && python3 -c "
+open('ta/big.rc', 'w').write(''.join('%06d\n' % i for i in range(60000)))
+open('tb/big.rc', 'w').write('head\n' + ''.join('x%05d\n' % i for i in range(60000)))"
+"$BIN/ramdisk" pack ta -o ta.gz -c gzip --summary 0 >/dev/null && "$BIN/ramdisk" pack tb -o tb.gz -c gzip --summary 0 >/dev/null
+"$BIN/mkbootimg" --kernel kernel-a --ramdisk ta.gz -o ta.img && "$BIN/mkbootimg" --kernel kernel-a --ramdisk tb.gz -o tb.img
+"$BIN/bootimg" diff ta.img tb.img >big.txt
+grep -qx '(text files too different to show line by line: 60000 lines -> 60001 lines, first difference at line 1)' big.txt &&
+	! grep -q '^@@' big.txt && ok "a file changed on every line: its summary, no hunk" || { bad "big text diff"; head -5 big.txt; }
 "$BIN/bootimg" diff a.img a.img > same.txt && [ "$(cat same.txt)" = "a.img and a.img: 0 differences" ] && ok "an image against itself: no differences" || { bad "self diff"; cat same.txt; }
 finish

@@ -33,6 +33,33 @@ rm -rf r && "$BIN/bootimg" unpack good.img r >/dev/null && rm r/kernel && ln -s 
 refuses "repack: a part file that is a symlink" 1 "r/kernel: is a symlink; not followed" "$BIN/bootimg" repack r -o x.img
 [ ! -e x.img ] && ok "nothing written for a hostile folder" || bad "x.img written"
 
+# ---- issue 26.5: repack DIR checks the manifest's size before writing (a folder that claims
+# 1 TiB was written toward it, at 1.5 GiB RSS, its temporary left behind)
+cp good.img padded.img && head -c 1048576 /dev/zero >>padded.img
+rm -rf r && "$BIN/bootimg" unpack padded.img r >/dev/null && grep -q '^trailer trailer.bin pad00' r/manifest &&
+	ok "a padded image unpacks with a pad00 trailer" || bad "no pad00 trailer"
+cp -r r r2 && sed -i 's/^size .*/size 1099511627776/' r/manifest
+refuses "repack DIR: a manifest claiming 1 TiB, nothing changed" 1 "size 1099511627776: past the 1024 MiB a boot image may be; nothing written" \
+	"$BIN/bootimg" repack r -o x.img
+refuses "... and with a change (the padding re-fitted)" 1 "past the 1024 MiB" \
+	timeout 20 "$BIN/bootimg" repack r -o x.img --cmdline-set a=b
+sed -i 's/^size .*/size 3000000/' r2/manifest
+refuses "repack DIR: a size the header and trailer.bin do not make" 1 "size 3000000, but the header's layout and the trailer make [0-9]+ bytes" \
+	"$BIN/bootimg" repack r2 -o x.img --cmdline-set a=b
+# an AVB image whose trailer.bin is made a sparse 1 TiB with its footer at the end, the size to match
+cp good.img avb.img && "$ROOT/out/avbtest" add_hash_footer --image avb.img --partition_name boot \
+	--partition_size 1048576 --key "$ROOT/tests/data/avb/testkey_rsa2048.pem" >/dev/null
+rm -rf ra && "$BIN/bootimg" unpack avb.img ra >/dev/null && tail -c 64 ra/trailer.bin >foot &&
+	truncate -s 1099511627712 ra/trailer.bin && cat foot >>ra/trailer.bin
+big=$(( $(sed -n 's/^size //p' ra/manifest) - 1048576 + $(stat -c %s ra/trailer.bin) ))
+sed -i "s/^size .*/size $big/" ra/manifest
+refuses "repack DIR: a sparse 1 TiB trailer.bin with an AVB footer, the size to match" 1 "past the 1024 MiB" \
+	timeout 20 "$ROOT/out/peakrss" "$BIN/bootimg" repack ra -o x.img --cmdline-set a=b
+grep -q "^PEAKRSS" refuse.err && [ "$(sed -n 's/^PEAKRSS [^ ]* //p' refuse.err)" -lt 65536 ] &&
+	ok "... refused at once, under 64 MiB" || { bad "peak"; cat refuse.err; }
+rm -f ra/trailer.bin
+[ ! -e x.img ] && no_files . '^\.x\.img' && ok "nothing written, no temporary left" || bad "x.img or a temporary left"
+
 # ---- FIFOs as inputs: refused at once, no tool blocks
 mkfifo fifo.img
 for cmd in "bootimg info fifo.img" "bootimg verify fifo.img" "bootimg unpack fifo.img fu" \

@@ -109,6 +109,19 @@ grep -aq '070701[0-9A-F]*[A-F]' crespo3.cpio && bad "an upper-case header in the
 "$BIN/ramdisk" edit "$ROOT/tests/data/android/crespo-ramdisk.cpio.gz" -o ed.cpio -c none \
 	-e 'insert init.rc bottom "# tree edit"' >/dev/null 2>&1
 same "the same edit through ramdisk edit gives the same archive, byte for byte" ed.cpio crespo3.cpio
+# issue 26.6: sizes first, then streamed: a 1.5 GiB (sparse) file dropped into ramdisk.d is refused
+# before it is read; a 64 MiB one is hashed and compressed as it streams (it was built in memory)
+rm -rf s && "$BIN/bootimg" unpack stock.img s --tree >/dev/null && truncate -s 1536M s/ramdisk.d/huge
+refuses "a 1.5 GiB file in ramdisk.d: over the 512 MiB cap, said before reading it" 1 \
+	"the archive would be over 512 MiB \(at least 16[0-9]{8} bytes\)" "$ROOT/out/peakrss" "$BIN/bootimg" repack s -o huge.img
+[ "$(sed -n 's/^PEAKRSS [^ ]* //p' refuse.err)" -lt 32768 ] && ok "... under 32 MiB" || { bad "peak"; cat refuse.err; }
+[ ! -e huge.img ] && no_files . '^\.huge\.img' && ok "... nothing written" || bad "huge.img written"
+rm s/ramdisk.d/huge && truncate -s 64M s/ramdisk.d/big
+"$ROOT/out/peakrss" "$BIN/bootimg" repack s -o big.img >big.out 2>big.err &&
+	[ "$(sed -n 's/^PEAKRSS [^ ]* //p' big.err)" -lt 32768 ] && ok "a 64 MiB file: repacked in under 32 MiB" ||
+	{ bad "64 MiB file: $(cat big.err)"; }
+rm -rf sb && "$BIN/bootimg" unpack big.img sb >/dev/null && gzip -dc sb/ramdisk | cpio -t --quiet 2>/dev/null | grep -qx big &&
+	ok "... and it is in the ramdisk" || bad "big not in the ramdisk"
 # without root: the same round trip (owners and the node live in the spec)
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	nobody_dir

@@ -463,3 +463,57 @@ Test(moddep, builtin_modinfo_records)
 			cr_assert(r.val + r.vlen <= bm + cut);
 	}
 }
+
+/* A 40,000-module chain in a 1 MiB modules.dep (issue 26.7): each module
+ * found through the name index, visited once, in load order (the time bound is
+ * bench/'s); a name on two lines finds the first line; '-' and '_' equal. */
+static unsigned chain_visits, chain_next;
+static bool chain_in_order = true;
+static int chain_visit(void *ctx, const struct moddep_graph *g, unsigned node)
+{
+	char nm[MODULE_NAME_MAX], want[MODULE_NAME_MAX];
+	size_t pl;
+	const char *p = moddep_graph_path(g, node, &pl);
+
+	(void)ctx;
+	snprintf(want, sizeof(want), "%u", chain_next--);
+	cr_assert_geq(moddep_name(p, pl, nm), 0);
+	chain_in_order &= !strcmp(nm, want);
+	chain_visits++;
+	return 0;
+}
+
+Test(moddep, a_chain_of_40000_is_indexed_and_walked_once)
+{
+	const unsigned n = 40000;
+	size_t cap = (size_t)n * 32, o = 0;
+	char *t = malloc(cap);
+	struct moddep_graph g;
+
+	for (unsigned i = 0; i < n; i++)
+		o += (size_t)snprintf(t + o, cap - o,
+				      i + 1 < n ? "m/%u.ko: m/%u.ko\n" : "m/%u.ko:\n", i, i + 1);
+	cr_assert_lt(o, 1u << 20, "fits the probe's 1 MiB cap");
+	cr_assert_eq(moddep_graph_init(&g, t, o), 0);
+	cr_assert_eq(g.n, n);
+	cr_expect_geq(g.nbucket, n);
+	cr_expect_eq(g.nbucket & (g.nbucket - 1), 0, "a power of two");
+	chain_visits = 0;
+	chain_next = n - 1;
+	cr_assert_eq(moddep_walk(&g, (unsigned)moddep_graph_find(&g, "0"), chain_visit, NULL), 0);
+	cr_expect_eq(chain_visits, n);
+	cr_expect(chain_in_order, "the last of the chain first");
+	cr_expect_eq(moddep_graph_find(&g, "39999"), (int)n - 1);
+	cr_expect_eq(moddep_graph_find(&g, "40000"), -ENOENT);
+	moddep_graph_free(&g);
+	free(t);
+
+	const char *two = "a/x-y.ko:\nb/x_y.ko.xz: a/x-y.ko\nc/x-y.ko:\n";
+	cr_assert_eq(moddep_graph_init(&g, two, strlen(two)), 0);
+	cr_expect_eq(moddep_graph_find(&g, "x_y"), 0, "the first line of a name");
+	cr_expect_eq(moddep_graph_find(&g, "x-y"), 0);
+	moddep_graph_free(&g);
+	cr_assert_eq(moddep_graph_init(&g, "", 0), 0);
+	cr_expect_eq(moddep_graph_find(&g, "a"), -ENOENT, "empty: nothing found");
+	moddep_graph_free(&g);
+}

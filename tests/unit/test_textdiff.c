@@ -81,7 +81,7 @@ Test(textdiff, minimal_and_applies_on_random_texts)
 		for (size_t i = 0; i < m; i++)
 			b[i] = rand() % 3 ? (i < n ? a[i] : 0) : (unsigned)(rand() % 5);
 		size_t la = make(ta, a, n), lb = make(tb, b, m);
-		cr_assert_eq(textdiff_unified(ta, la, tb, lb, "a", "b", &patch), 0);
+		cr_assert_eq(textdiff_unified(ta, la, tb, lb, "a", "b", NULL, &patch), 0);
 		for (const char *p = patch; *p; p = strchr(p, '\n') + 1) {
 			if (!strncmp(p, "--- ", 4) || !strncmp(p, "+++ ", 4))
 				continue;
@@ -111,9 +111,87 @@ Test(textdiff, too_different_is_said)
 		la += (size_t)sprintf(a + la, "a%zu\n", i);
 		lb += (size_t)sprintf(b + lb, "b%zu\n", i);
 	}
-	cr_expect_eq(textdiff_unified(a, la, b, lb, "a", "b", &patch), -E2BIG);
+	cr_expect_eq(textdiff_unified(a, la, b, lb, "a", "b", NULL, &patch), -E2BIG);
 	cr_expect(textdiff_is_text("abc\n", 4));
 	cr_expect(!textdiff_is_text("a\0c", 3));
+	free(a);
+	free(b);
+}
+
+/* Longer random texts (recursion several levels deep): still minimal, still applies. */
+Test(textdiff, minimal_on_longer_texts)
+{
+	static unsigned a[400], b[400], back[900];
+	static char ta[8000], tb[8000];
+
+	srand(26);
+	for (int round = 0; round < 40; round++) {
+		size_t n = 200 + (size_t)(rand() % 200), m = 0, got, pm = 0, plus = 0;
+		char *patch;
+
+		for (size_t i = 0; i < n; i++)
+			a[i] = (unsigned)(rand() % 50);
+		for (size_t i = 0; i < n && m < 400; i++) { /* b: a with edits */
+			int r = rand() % 10;
+			if (r == 0)
+				continue; /* deleted */
+			if (r == 1)	  /* inserted */
+				b[m++] = (unsigned)(rand() % 50);
+			if (m < 400)
+				b[m++] = r == 2 ? (unsigned)(rand() % 50) : a[i];
+		}
+		size_t la = make(ta, a, n), lb = make(tb, b, m);
+		cr_assert_eq(textdiff_unified(ta, la, tb, lb, "a", "b", NULL, &patch), 0);
+		for (const char *p = patch; *p; p = strchr(p, '\n') + 1) {
+			if (!strncmp(p, "--- ", 4) || !strncmp(p, "+++ ", 4))
+				continue;
+			pm += p[0] == '-';
+			plus += p[0] == '+';
+		}
+		size_t l = lcs(a, n, b, m);
+		cr_expect_eq(pm + plus, n + m - 2 * l, "round %d: not minimal", round);
+		apply(a, n, patch, back, &got);
+		cr_expect(got == m && !memcmp(back, b, m * sizeof(*b)), "round %d: applied != b",
+			  round);
+		free(patch);
+	}
+}
+
+/* 190,000 lines with a few changed (issue 26.9): the shared ends are taken
+ * off, the diff is exact; the budget of search steps bounds a diff whatever
+ * the texts and is shared by the caller's diffs; the summary says how they
+ * differ. */
+Test(textdiff, long_files_budget_and_summary)
+{
+	size_t n = 190000, la = 0, lb = 0;
+	char *a = malloc(n * 12), *b = malloc(n * 12), *patch, sum[128];
+	uint64_t work;
+
+	for (size_t i = 0; i < n; i++) {
+		la += (size_t)sprintf(a + la, "l%zu\n", i);
+		lb += (size_t)sprintf(b + lb, i == 100000 ? "changed\n" : "l%zu\n", i);
+	}
+	work = 1000;
+	cr_assert_eq(textdiff_unified(a, la, b, lb, "a", "b", &work, &patch), 0);
+	cr_expect(strstr(patch, "@@ -99998,7 +99998,7 @@\n l99997\n l99998\n l99999\n-l100000\n"
+				"+changed\n"),
+		  "%s", patch);
+	cr_expect_lt(work, 1000u, "steps were taken from the budget");
+	free(patch);
+	/* every line different: too different, the budget spent, not the time */
+	for (size_t i = 0; i < lb; i++)
+		b[i] = b[i] == 'l' ? 'm' : b[i];
+	work = 5000;
+	cr_expect_eq(textdiff_unified(a, la, b, lb, "a", "b", &work, &patch), -E2BIG);
+	cr_expect_eq(work, 0, "the budget is spent");
+	cr_expect_eq(textdiff_unified("x\n", 2, "x\n", 2, "a", "b", &work, &patch), 0,
+		     "equal texts need no step");
+	cr_expect_str_eq(patch, "");
+	free(patch);
+	cr_expect_eq(textdiff_unified("x\n", 2, "y\n", 2, "a", "b", &work, &patch), -E2BIG,
+		     "a spent budget refuses the next diff");
+	textdiff_summary(a, la, "l0\nl1\nzz\n", 9, sum, sizeof(sum));
+	cr_expect_str_eq(sum, "190000 lines -> 3 lines, first difference at line 3");
 	free(a);
 	free(b);
 }
