@@ -71,13 +71,15 @@ boot_kernel=${swap_kernel:-$stock}
 # module's vermagic: a group of modules must be built for this kernel.
 kv=$($bin/bootimg version "$boot_kernel" 2>/dev/null | sed -n 's/^.*: \([^ ]*\) (.*; \(.*\))$/\1 \2/p')
 krel=${kv%% *} kflags=${kv#* }
-groups=$(find "$mods" -name '*.ko' -type f -print0 2>/dev/null | xargs -0 -r $bin/bootimg version 2>/dev/null |
+groups=$([ -z "$mods" ] || find "$mods" -name '*.ko' -type f -print0 2>/dev/null | xargs -0 -r $bin/bootimg version 2>/dev/null |
 	sed -n 's/^.*: \([^ ]*\) (module vermagic; \(.*\))$/\1 \2/p' | sort | uniq -c | sort -rn)
 nmod=$(echo "$groups" | awk '{ n += $1 } END { print n + 0 }')
 # the modules for this release (and these flags, when the kernel's are known)
 same=$(echo "$groups" | awk -v r="$krel" -v f="$kflags" '$2 == r && (f == "unknown" || substr($0, index($0, r) + length(r) + 1) == f) { print; exit }')
 samerel=$(echo "$groups" | awk -v r="$krel" '$2 == r { print; exit }')
-if [ -z "$kv" ]; then
+if [ "$P_KERNEL_PACKAGE" = none ]; then
+	echo "  ok   the stock kernel is kept (${krel:-its version unread}): no module added, nothing to check against it"
+elif [ -z "$kv" ]; then
 	echo "  note the kernel's version cannot be read from $boot_kernel: modules not checked against it"
 elif [ "$nmod" = 0 ]; then
 	echo "  note no readable module in $mods: nothing to check the kernel against"
@@ -226,8 +228,9 @@ edit_ramdisk() {
 			echo "$kind $name $rest"
 		done
 	} >"$work/edit"
+	# a stock-kernel profile (no modules): the rules and input files alone
 	$bin/ramdisk edit "$work/parts/ramdisk" -o "$o" --script "$work/edit" "$@" \
-		--modules "$mods" ${kver:+--kernel-version "$kver"} --modules-list "$P_MODULES_LIST" \
+		${mods:+--modules "$mods"} ${kver:+--kernel-version "$kver"} --modules-list "$P_MODULES_LIST" \
 		${P_PRELOAD:+--preload "$P_PRELOAD"} --input ramdisk/input
 }
 edit_ramdisk "$work/ramdisk" ${INJECT_COMPRESSION:+-c "$INJECT_COMPRESSION"} >"$work/ramdisk.log" ||

@@ -128,8 +128,9 @@ struct match {
 	uint8_t regbits;
 	uint8_t bytes[I2C_ID_MAX];
 	uint8_t len;
-	char value[PROBE_VALUE_MAX]; /* the text fact that matched */
-	size_t value_len;	     /* its real length (> sizeof(value) - 1: cut) */
+	char driver[DRIVER_NAME_MAX]; /* bound: the driver that holds the device */
+	char value[PROBE_VALUE_MAX];  /* the text fact that matched */
+	size_t value_len;	      /* its real length (> sizeof(value) - 1: cut) */
 };
 
 /* What Android hears (android.c): properties and input files, queued by the

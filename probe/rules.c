@@ -237,7 +237,8 @@ static int parse_addrs(struct pstate *p, struct cond *c)
 	char *s;
 
 	if (!t)
-		return fail(p, end_col(p), "i2c wants an address");
+		return fail(p, end_col(p), "%s wants an address",
+			    c->kind == CK_BOUND ? "bound" : "i2c");
 	s = t->s;
 	while (*s) {
 		char *comma = strchr(s, ',');
@@ -317,13 +318,38 @@ static int parse_i2c(struct pstate *p, struct cond *c)
 	return 0;
 }
 
+/* bound ADDR[,ADDR...] [bus GLOB] [TEST]: the test is on the driver's name. */
+static int parse_bound(struct pstate *p, struct cond *c)
+{
+	int err;
+
+	if ((err = parse_addrs(p, c)) < 0)
+		return err;
+	if (is_word(p, "bus")) {
+		p->i++;
+		if (!peek(p))
+			return fail(p, end_col(p), "bus wants a name or glob");
+		c->bus = peek(p)->s;
+		p->i++;
+	}
+	if ((err = parse_test(p, c)) < 0)
+		return err;
+	if (c->op == OP_MASK)
+		return fail(p, c->col,
+			    "bound tests a driver's name: ==, !=, oneof, prefix or glob");
+	for (unsigned i = 0; i < c->nval; i++) /* a name, never a number */
+		p->r->val[c->val + i].is_num = false;
+	return 0;
+}
+
 static int parse_cond(struct pstate *p, struct cond *c)
 {
 	static const struct {
 		const char *w;
 		enum cond_kind k;
 	} kinds[] = {{"i2c", CK_I2C},	      {"cmdline", CK_CMDLINE}, {"dt", CK_DT},
-		     {"cpuinfo", CK_CPUINFO}, {"sysfs", CK_SYSFS},     {"exists", CK_EXISTS}};
+		     {"cpuinfo", CK_CPUINFO}, {"sysfs", CK_SYSFS},     {"exists", CK_EXISTS},
+		     {"bound", CK_BOUND}};
 	struct tok *t;
 	bool found = false;
 
@@ -341,11 +367,13 @@ static int parse_cond(struct pstate *p, struct cond *c)
 			found = true;
 		}
 	if (!found)
-		return fail(p, t->col, "\"%s\": want i2c, cmdline, dt, cpuinfo, sysfs or exists",
-			    t->s);
+		return fail(p, t->col,
+			    "\"%s\": want i2c, bound, cmdline, dt, cpuinfo, sysfs or exists", t->s);
 	p->i++;
 	if (c->kind == CK_I2C)
 		return parse_i2c(p, c);
+	if (c->kind == CK_BOUND)
+		return parse_bound(p, c);
 	if (!(t = peek(p)) || cond_end(p))
 		return fail(p, t ? t->col : end_col(p), "%s wants a key or path", kinds[c->kind].w);
 	c->key = t->s;

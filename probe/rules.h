@@ -16,6 +16,8 @@
  *          [not] cpuinfo FIELD [TEST]
  *          [not] sysfs PATH [TEST]    (/sys/PATH)
  *          [not] exists PATH
+ *          [not] bound ADDR[,ADDR...] [bus GLOB] [TEST]   (the driver bound to
+ *                                     the I2C device B-00AA, on any bus B)
  *   TEST:  == V | != V | oneof V V... | mask M == V | prefix V | glob V
  *   ACTION: load MODULE [PARAM=VALUE]... | bind DEVICE | install FILE [as NAME]
  *           | export KEY=VALUE | prop NAME=VALUE | overlay FILE
@@ -45,7 +47,7 @@
 #define I2C_ID_MAX	 16 /* bytes an i2c condition may read */
 #define RULES_TEXT_MAX	 (256u << 10)
 
-enum cond_kind { CK_I2C, CK_CMDLINE, CK_DT, CK_CPUINFO, CK_SYSFS, CK_EXISTS };
+enum cond_kind { CK_I2C, CK_CMDLINE, CK_DT, CK_CPUINFO, CK_SYSFS, CK_EXISTS, CK_BOUND };
 enum test_op { OP_NONE, OP_EQ, OP_NE, OP_ONEOF, OP_MASK, OP_PREFIX, OP_GLOB };
 enum i2c_via { VIA_AUTO, VIA_RDWR, VIA_SMBUS, VIA_STOP };
 enum action_kind { AK_LOAD, AK_BIND, AK_INSTALL, AK_EXPORT, AK_OVERLAY, AK_PROP };

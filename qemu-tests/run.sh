@@ -174,7 +174,8 @@ for b in $boards; do
 	name=$(basename "$b" .board)
 	bw=$work/$name
 	rm -rf "$bw" && mkdir -p "$bw"
-	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk="" smp=2 release="" removes="" loader="" android=""
+	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk="" smp=2 release="" removes="" loader="" android="" enosys=""
+	preload="" rules=""
 	n=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -217,8 +218,11 @@ for b in $boards; do
 		corrupt-line) edits="$edits $2" ; echo "$line" | cut -d' ' -f3- >"$bw/corrupt.txt" ;;
 		smp) smp=$2 ;;
 		loader) loader=$2 ;;
+		enosys) enosys=1 ;;
+		preload) preload=$2 ;;
+		rules) rules=$2 ;;
 		modules-release) release=$2 ;;
-		expect | reject | console | reject-console | max-probe-ms | max-decide-ms | input-within-ms) ;;
+		expect | reject | console | reject-console | max-probe-ms | max-decide-ms | input-within-ms | same-decisions-as) ;;
 		*) why="$b:$n: unknown line '$1'" ;;
 		esac
 	done <"$b"
@@ -263,18 +267,29 @@ for b in $boards; do
 		mv "$bw/ramdisk.x" "$bw/ramdisk.rm" && ramdisk=$bw/ramdisk.rm
 	done
 	[ -n "$why" ] && { echo "FAIL $name: $why"; fail=$((fail + 1)); continue; }
-	if [ -n "$rootdisk" ]; then
-		# the SD host and ext4 (with the crc32c it asks for at mount) join the
-		# image's preloaded bus drivers
+	if [ -n "$rootdisk$preload$rules" ]; then
+		# the modules again: the SD host and ext4 (with the crc32c it asks
+		# for at mount) for a root disk, a board's own preloads, a board's own
+		# rules file, with the image's preloaded bus drivers
 		"$bin/ramdisk" extract "$ramdisk" "$bw/rd0" >/dev/null
 		kv=$(ls "$bw/rd0/lib/modules")
 		pre=$(sed -n 's|^preload .*/\([^/]*\)\.ko$|\1|p' "$bw/rd0/lib/probe/boot.modules" | paste -sd, -)
-		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.r" -e "rmtree /lib/modules" \
-			-e "rm /lib/probe/boot.modules" --modules out/kernel/armhf/root \
-			--kernel-version "$kv" --modules-list "$bw/rd0/lib/probe/modules.list" \
-			--preload "$pre,armmmci,crc32c_generic,ext4" >"$bw/rootdisk.log" 2>&1 ||
-			{ echo "FAIL $name: ramdisk edit for the root disk: $(tail -2 "$bw/rootdisk.log")"; fail=$((fail + 1)); continue; }
+		[ -n "$rootdisk" ] && pre="$pre,armmmci,crc32c_generic,ext4"
+		[ -n "$preload" ] && pre="$pre,$preload"
+		set -- -e "rmtree /lib/modules" -e "rm /lib/probe/boot.modules"
+		[ -n "$rules" ] && set -- "$@" -e "file /lib/probe/modules.list $root/$rules 0644 0 0"
+		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.r" "$@" --modules out/kernel/armhf/root \
+			--kernel-version "$kv" --modules-list "${rules:-$bw/rd0/lib/probe/modules.list}" \
+			--preload "$pre" --input ramdisk/input >"$bw/modules.log" 2>&1 ||
+			{ echo "FAIL $name: ramdisk edit for the modules: $(tail -2 "$bw/modules.log")"; fail=$((fail + 1)); continue; }
 		ramdisk=$bw/ramdisk.r
+	fi
+	if [ -n "$enosys" ]; then
+		# the whole boot as on Linux 3.0: the kernel starts tests/enosys.c,
+		# which installs its filter and execs /init (PID 1 stays 1)
+		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.e" -e "file /sbin/enosys $root/out/armhf/enosys 0755 0 0" \
+			>"$bw/enosys.log" 2>&1 || { echo "FAIL $name: $(tail -2 "$bw/enosys.log")"; fail=$((fail + 1)); continue; }
+		ramdisk=$bw/ramdisk.e
 	fi
 	if [ -n "$release" ]; then
 		# modules for another kernel release: their folder renamed
@@ -305,7 +320,9 @@ for b in $boards; do
 		set -- qemu-system-arm -M vexpress-a9 -m 256 -smp "$smp" $largs
 	fi
 	# shellcheck disable=SC2086
-	# (a loader boot has its command line in its ATAGs)
+	# (a loader boot has its command line in its ATAGs; the init's own
+	# arguments go last, after --)
+	[ -n "$enosys" ] && append="$append rdinit=/sbin/enosys -- /init"
 	[ -n "$loader" ] || set -- "$@" -append "console=$console printk.devkmsg=on bootkit.dump=1 bootkit.halt=poweroff$append"
 	# shellcheck disable=SC2086 # the chips' words
 	QEMU_AUDIO_DRV=none timeout -k 5 "$boot_timeout" "$@" -accel tcg -nographic -no-reboot $qargs \
@@ -352,6 +369,19 @@ for b in $boards; do
 			# module loads that TCG makes slow and noisy
 			awk -v m="${dms:-1e9}" -v x="${line#max-decide-ms }" 'BEGIN { exit !(m <= x) }' ||
 				errs="$errs; the probe decided in ${dms:-?} ms (max ${line#max-decide-ms })"
+			;;
+		'same-decisions-as '*)
+			# what was decided and done, timings aside, as on another board of this run
+			other=$work/${line#same-decisions-as }/record
+			keep='^(decide|load|bind|bound|install|export|prop|android) '
+			norm='s/ (xfer_ms|cpu_ms|ms)=[0-9.]+//g'
+			if [ ! -s "$other" ]; then
+				errs="$errs; no record of board ${line#same-decisions-as } to compare (run it first)"
+			elif ! grep -E "$keep" "$other" | sed -E "$norm" >"$bw/other.dec" ||
+				! grep -E "$keep" "$bw/record" | sed -E "$norm" >"$bw/this.dec" ||
+				! cmp -s "$bw/other.dec" "$bw/this.dec"; then
+				errs="$errs; decisions differ from board ${line#same-decisions-as } ($(diff "$bw/other.dec" "$bw/this.dec" | grep -c '^[<>]') lines)"
+			fi
 			;;
 		'max-probe-ms '*)
 			ms=$(sed -n 's/^done .* ms=\([0-9.]*\)$/\1/p' "$bw/record" | head -1)
