@@ -102,7 +102,7 @@ Test(rules, errors_name_line_and_column_and_skip_only_that_rule)
 	    {"touch x when i2c 0x99 then load a", 18, "address \"0x99\": want 0x03..0x77"},
 	    {"touch x when i2c 0x38 reg16 0x10000 then load a", 29, "register"},
 	    {"touch x when i2c 0x38 == 5 then load a", 14, "needs reg8 or reg16"},
-	    {"touch x when gpio 3 then load a", 14, "want i2c, cmdline"},
+	    {"touch x when gpio 3 then load a", 14, "want i2c, bound, cmdline"},
 	    {"touch x when cmdline lcm ~ y then load a", 26, "want ==, !=, oneof"},
 	    {"touch x when cmdline lcm == y", 30, "want \"and\" or \"then\""},
 	    {"touch x i2c 0x38 then load a", 9, "want \"when\""},
