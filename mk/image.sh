@@ -26,6 +26,10 @@ mkdir -p "$out"
 : "${SOURCE_DATE_EPOCH:=$(git log -1 --format=%ct 2>/dev/null || echo 0)}"
 export SOURCE_DATE_EPOCH
 
+if [ "$P_KERNEL_PACKAGE" = none ]; then
+	[ "${IMAGES_SKIP_STOCK:-0}" = 1 ] && { echo "== $out: skipped: $board keeps a phone's stock kernel (make inject BOARD=$board STOCK=stock.img)"; exit 0; }
+	die "profile $board keeps a phone's stock kernel (KERNEL_PACKAGE=none): it makes no image of its own; use make inject BOARD=$board STOCK=stock.img"
+fi
 resolve_kernel
 
 # ---- the ramdisk: init flow, probe, rules, modules, input files

@@ -71,13 +71,15 @@ boot_kernel=${swap_kernel:-$stock}
 # module's vermagic: a group of modules must be built for this kernel.
 kv=$($bin/bootimg version "$boot_kernel" 2>/dev/null | sed -n 's/^.*: \([^ ]*\) (.*; \(.*\))$/\1 \2/p')
 krel=${kv%% *} kflags=${kv#* }
-groups=$(find "$mods" -name '*.ko' -type f -print0 2>/dev/null | xargs -0 -r $bin/bootimg version 2>/dev/null |
+groups=$([ -z "$mods" ] || find "$mods" -name '*.ko' -type f -print0 2>/dev/null | xargs -0 -r $bin/bootimg version 2>/dev/null |
 	sed -n 's/^.*: \([^ ]*\) (module vermagic; \(.*\))$/\1 \2/p' | sort | uniq -c | sort -rn)
 nmod=$(echo "$groups" | awk '{ n += $1 } END { print n + 0 }')
 # the modules for this release (and these flags, when the kernel's are known)
 same=$(echo "$groups" | awk -v r="$krel" -v f="$kflags" '$2 == r && (f == "unknown" || substr($0, index($0, r) + length(r) + 1) == f) { print; exit }')
 samerel=$(echo "$groups" | awk -v r="$krel" '$2 == r { print; exit }')
-if [ -z "$kv" ]; then
+if [ "$P_KERNEL_PACKAGE" = none ]; then
+	echo "  ok   the stock kernel is kept (${krel:-its version unread}): no module added, nothing to check against it"
+elif [ -z "$kv" ]; then
 	echo "  note the kernel's version cannot be read from $boot_kernel: modules not checked against it"
 elif [ "$nmod" = 0 ]; then
 	echo "  note no readable module in $mods: nothing to check the kernel against"
@@ -195,6 +197,11 @@ $bin/ramdisk list -v "$work/parts/ramdisk" >"$work/stock.list" ||
 names=$($bin/ramdisk list "$work/parts/ramdisk")
 echo "$names" | grep -qx init || die "$stock: its ramdisk has no /init"
 echo "$names" | grep -qx init.stock && die "$stock: already injected (/init.stock exists)"
+# Android hears the decisions through an init.rc fragment (README, "What
+# Android sees"): a ramdisk without /init.rc is an Android 10+ first-stage
+# ramdisk (its init reads the .rc files from /system), or no Android at all
+echo "$names" | grep -qx init.rc ||
+	die "$stock: its ramdisk has no /init.rc: an Android 10+ first-stage ramdisk (its init reads init.rc from /system, which a boot image cannot edit) or no Android ramdisk; nothing written"
 
 # INJECT_CLASSES=a,b: only the rules of these classes (and their modules)
 if [ -n "${INJECT_CLASSES:-}" ]; then
@@ -208,9 +215,12 @@ fi
 edit_ramdisk() {
 	o=$1
 	shift
+	printf '# /init.bootkit.rc: bootkit'"'"'s probe writes here at boot what Android needs of\n# its decisions (README, "What Android sees")\n' >"$work/init.bootkit.rc"
 	{
 		echo "mv /init /init.stock"
 		awk -f mk/initlinks.awk "$work/stock.list"
+		echo "insert init.rc top import /init.bootkit.rc"
+		echo "file /init.bootkit.rc $(pwd)/$work/init.bootkit.rc 0644 0 0"
 		write_spec "$work/spec" minimal
 		# folders and nodes the stock ramdisk has stay as they are
 		grep -v '^#' "$work/spec" | while read -r kind name rest; do
@@ -218,8 +228,9 @@ edit_ramdisk() {
 			echo "$kind $name $rest"
 		done
 	} >"$work/edit"
+	# a stock-kernel profile (no modules): the rules and input files alone
 	$bin/ramdisk edit "$work/parts/ramdisk" -o "$o" --script "$work/edit" "$@" \
-		--modules "$mods" ${kver:+--kernel-version "$kver"} --modules-list "$P_MODULES_LIST" \
+		${mods:+--modules "$mods"} ${kver:+--kernel-version "$kver"} --modules-list "$P_MODULES_LIST" \
 		${P_PRELOAD:+--preload "$P_PRELOAD"} --input ramdisk/input
 }
 edit_ramdisk "$work/ramdisk" ${INJECT_COMPRESSION:+-c "$INJECT_COMPRESSION"} >"$work/ramdisk.log" ||

@@ -1,7 +1,8 @@
 /* actions.c - what a decided rule does: load (the module and its modules.dep
  * dependencies, walked by lib/moddep.c: each module once per pass, cycles
  * named), bind (new_device), install (.idc/.kl), export (a fact for later
- * boot stages), overlay (configfs DT overlays).
+ * boot stages), prop (an Android property), overlay (configfs DT overlays);
+ * what Android hears of them is delivered by android.c.
  *
  * Loads are skipped when they cannot work: a module built into the kernel
  * (modules.builtin) is there already ("status=builtin"); modules built for
@@ -451,18 +452,19 @@ static int settle_device(struct probe *p, const struct rule *ru, const struct ma
 	return err;
 }
 
-static int act_install(struct probe *p, const char *cls, const char *file)
+/* The input file, as NAME (its ${id} expanded) under /run/probe/usr/DIR/
+ * for a non-Android root, and queued for Android (android.c). */
+static int act_install(struct probe *p, const char *cls, const struct action *a,
+		       const struct match *m)
 {
-	char src[PROBE_PATH_MAX], dst[PROBE_PATH_MAX], st[STATUS_MAX], esc[PROBE_ARG_MAX];
-	const char *ext = strrchr(file, '.');
+	char src[PROBE_PATH_MAX], dst[PROBE_PATH_MAX], st[STATUS_MAX], name[INPUT_NAME_MAX + 8];
 	char *buf = malloc(PROBE_INPUT_MAX);
 	long n = 0;
 	int err = 0;
 
-	probe_esc(file, strlen(file), esc, sizeof(esc), true); /* shown only */
-	if (strfmt(src, sizeof(src), "lib/probe/input/%s", file) < 0 ||
-	    strfmt(dst, sizeof(dst), "%s/%s/%s", p->input_dir,
-		   ext && !strcmp(ext, ".kl") ? "keylayout" : "idc", file) < 0)
+	if (expand(m, a->as ? a->as : a->arg, name, sizeof(name), true) < 0 ||
+	    !rules_input_dir(name) || strfmt(src, sizeof(src), "lib/probe/input/%s", a->arg) < 0 ||
+	    strfmt(dst, sizeof(dst), "%s/%s/%s", p->input_dir, rules_input_dir(name), name) < 0)
 		err = -ENAMETOOLONG;
 	else if (!buf)
 		err = -ENOMEM;
@@ -471,8 +473,28 @@ static int act_install(struct probe *p, const char *cls, const char *file)
 	else if (!p->dry_run)
 		err = write_out(p, dst, buf, (size_t)n, O_TRUNC);
 	free(buf);
-	probe_log(p, "install class=%s file=%s to=/%s status=%s", cls, esc,
+	probe_log(p, "install class=%s file=%s to=/%s status=%s", cls, a->arg, /* checked names */
 		  err == -ENAMETOOLONG ? "?" : dst, status(p, err, st, sizeof(st)));
+	if (!err)
+		probe_android_file(p, a->arg, name);
+	return err;
+}
+
+/* prop NAME=VALUE: a property for Android (android.c), its value expanded. */
+static int act_prop(struct probe *p, const char *cls, const char *kv, const struct match *m)
+{
+	char line[PROBE_ARG_MAX + 1];
+	const char *eq = strchr(kv, '='); /* the parser saw to it */
+	int err = expand(m, eq + 1, line, sizeof(line), false);
+
+	probe_log(p, "prop class=%s name=%.*s status=%s", cls, (int)(eq - kv), kv,
+		  err ? "error:too-long" : "queued");
+	if (!err) {
+		char name[PROP_NAME_MAX];
+		memcpy(name, kv, (size_t)(eq - kv));
+		name[eq - kv] = 0;
+		probe_android_prop(p, name, line);
+	}
 	return err;
 }
 
@@ -491,6 +513,13 @@ static int act_export(struct probe *p, const char *cls, const char *kv, const st
 	}
 	probe_log(p, "export class=%s %s status=%s", cls, err == -E2BIG ? "?" : line,
 		  err == -E2BIG ? "error:too-long" : status(p, err, st, sizeof(st)));
+	if (err != -E2BIG) { /* also the property ro.bootkit.KEY */
+		char name[PROP_NAME_MAX];
+		const char *eq = strchr(line, '=');
+		if (eq && strfmt(name, sizeof(name), PROP_EXPORT_PREFIX "%.*s", (int)(eq - line),
+				 line) >= 0)
+			probe_android_prop(p, name, eq + 1);
+	}
 	return err;
 }
 
@@ -558,8 +587,9 @@ int probe_run_actions(struct probe *p, const struct rule *ru, const struct match
 			loads |= a->kind == AK_LOAD;
 			int err = a->kind == AK_LOAD	  ? act_load(p, ru->cls, a, m)
 				  : a->kind == AK_BIND	  ? act_bind(p, ru->cls, a->arg, m)
-				  : a->kind == AK_INSTALL ? act_install(p, ru->cls, a->arg)
+				  : a->kind == AK_INSTALL ? act_install(p, ru->cls, a, m)
 				  : a->kind == AK_EXPORT  ? act_export(p, ru->cls, a->arg, m)
+				  : a->kind == AK_PROP	  ? act_prop(p, ru->cls, a->arg, m)
 							  : act_overlay(p, ru->cls, a->arg);
 			if (err < 0) {
 				p->failures++;

@@ -19,7 +19,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +49,62 @@ int probe_dev_state(const struct probe *p, int bus, unsigned addr, bool *of_node
 	return 1;
 }
 
+/* One bracket expression at *pat ("[abc]", "[a-z]", "[!x]"): does c match?
+ * *pat is left past it; false when it is not closed (then '[' is literal). */
+static bool bracket(const char **pat, char c, bool *closed)
+{
+	const char *q = *pat + 1;
+	bool neg = *q == '!' || *q == '^', hit = false;
+
+	q += neg;
+	for (bool first = true; *q && (first || *q != ']'); first = false, q++)
+		if (q[1] == '-' && q[2] && q[2] != ']') {
+			hit |= c >= q[0] && c <= q[2];
+			q += 2;
+		} else {
+			hit |= c == *q;
+		}
+	*closed = *q == ']';
+	if (*closed)
+		*pat = q + 1;
+	return *closed && hit != neg;
+}
+
+/* A modules.alias pattern against a modalias, as kmod matches them (fnmatch
+ * without flags: *, ?, [...]); no character classes (depmod writes none),
+ * and none of musl's fnmatch, whose wide-character tables cost 9 KiB. */
+bool probe_alias_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *mark = NULL;
+
+	while (*s) {
+		const char *next = pat + 1;
+		bool closed = false,
+		     one = *pat == '?' || (*pat != '*' && *pat != '[' && *pat == *s);
+		if (*pat == '[') {
+			next = pat;
+			one = bracket(&next, *s, &closed);
+			if (!closed)
+				next = pat + 1, one = *s == '[';
+		}
+		if (*pat == '*') {
+			star = pat++;
+			mark = s;
+		} else if (one) {
+			pat = next;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return !*pat;
+}
+
 int probe_dev_for_module(const struct probe *p, int bus, unsigned addr, const char *mod,
 			 char *modalias, size_t cap)
 {
@@ -76,7 +131,7 @@ int probe_dev_for_module(const struct probe *p, int bus, unsigned addr, const ch
 		    (pl = (size_t)(sp - s - 6)) < sizeof(pat)) {
 			memcpy(pat, s + 6, pl);
 			pat[pl] = 0;
-			if (!fnmatch(pat, modalias, 0))
+			if (probe_alias_match(pat, modalias))
 				return 1;
 		}
 		s = le + 1;

@@ -163,6 +163,43 @@ static bool cond_i2c(struct probe *p, const struct cond *c, struct match *m, str
 	return false;
 }
 
+/* bound: the first device B-00AA (buses in number order, the condition's
+ * addresses in its order) whose driver passes the test; ${bus}, ${addr}
+ * and ${value} (the driver) come from it. A device no driver holds never
+ * matches: the kernel found no part there. */
+static bool cond_bound(struct probe *p, const struct cond *c, struct match *m, struct why *w)
+{
+	for (unsigned i = 0; i < p->nad; i++) {
+		const struct adapter *a = &p->ad[i];
+		if (!bus_ok(c, a))
+			continue;
+		for (unsigned k = 0; k < c->naddr; k++) {
+			char drv[DRIVER_NAME_MAX];
+			bool of_node;
+			if (!probe_dev_state(p, a->nr, c->addr[k], &of_node, drv, sizeof(drv)))
+				continue;
+			if (!drv[0] || !test_text(p->rules, c, drv)) {
+				why_add(w, " %d-%04x:%s%s", a->nr, c->addr[k],
+					drv[0] ? drv : "unbound", drv[0] ? "(no)" : "");
+				continue;
+			}
+			why_add(w, " %d-%04x:%s", a->nr, c->addr[k], drv);
+			if (!m->i2c) {
+				memset(m, 0, sizeof(*m));
+				m->i2c = true;
+				m->bus = a->nr;
+				m->addr = c->addr[k];
+				memcpy(m->driver, drv, sizeof(m->driver));
+				keep_value(m, drv, strlen(drv));
+			}
+			return true;
+		}
+	}
+	if (!w->n)
+		why_add(w, " no device at 0x%02x", c->addr[0]);
+	return false;
+}
+
 /* NUL-separated elements (a DT string list, a bootconfig array): any one. */
 static bool any_element(const struct rules *r, const struct cond *c, const char *buf, size_t n,
 			struct match *m)
@@ -266,8 +303,9 @@ bool probe_eval_rule(struct probe *p, const struct rule *ru, struct match *m, st
 	for (unsigned k = 0; k < ru->ncond; k++) {
 		const struct cond *c = &p->rules->cond[ru->cond + k];
 		struct match scratch = *m, *into = c->negate ? &scratch : m;
-		enum verdict v = c->kind == CK_I2C ? (cond_i2c(p, c, into, w) ? V_YES : V_NO)
-						   : cond_text(p, c, into, w);
+		enum verdict v = c->kind == CK_I2C     ? (cond_i2c(p, c, into, w) ? V_YES : V_NO)
+				 : c->kind == CK_BOUND ? (cond_bound(p, c, into, w) ? V_YES : V_NO)
+						       : cond_text(p, c, into, w);
 		if (v == V_UNKNOWN || (v == V_YES) == c->negate)
 			return false;
 	}

@@ -78,9 +78,13 @@ unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsi
 		char path[PROBE_PATH_MAX], link[PROBE_PATH_MAX];
 		int nr, fd;
 		unsigned long funcs = 0;
+		uint64_t v;
 		long len;
-		if (sscanf(de->d_name, "i2c-%d", &nr) != 1 || nr < 0)
+		/* i2c-N (a decimal; no sscanf: it pulls in musl's whole scanf) */
+		if (strncmp(de->d_name, "i2c-", 4) || (de->d_name[4] == '0' && de->d_name[5]) ||
+		    rules_parse_num(de->d_name + 4, &v) < 0 || v > 0x7fffffff)
 			continue;
+		nr = (int)v;
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].nr = nr;
 		if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/name", nr) < 0)

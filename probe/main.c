@@ -5,6 +5,7 @@
  *              [--class-budget MS] [--timeout MS] [--kernel-release R]
  *              [--watch S] [--check] [--version]
  *        probe [--root DIR] --init-settings VAR=KEY|VAR=:WORD...
+ *        probe --android-bind SRC DST...
  *
  * Parses and clamps everything first, allocates once, then must not die: as
  * PID 1 it never exits (the init flow normally runs it as a child).
@@ -50,6 +51,9 @@ static const char usage[] =
     "                        ''); one set nowhere, or longer than 255 bytes, prints\n"
     "                        nothing; options before it other than --root are\n"
     "                        ignored\n"
+    "  --android-bind SRC DST...  bind each SRC over DST where DST is a file (the\n"
+    "                        service /init.bootkit.rc starts on Android 4.0 and 4.1,\n"
+    "                        whose init has no \"mount ... bind\"); first, alone\n"
     "  --version             print \"probe VERSION\" and exit\n";
 
 struct opts {
@@ -358,6 +362,8 @@ int main(int argc, char **argv)
 	struct fake_hw *hw = NULL;
 	const char *list;
 
+	if (argc > 1 && !strcmp(argv[1], "--android-bind"))
+		return probe_android_bind(argc - 2, argv + 2);
 	parse_opts(argc, argv, &o);
 	list = o.list ? o.list : "/lib/probe/modules.list";
 	probe_defaults(&p);
@@ -397,6 +403,7 @@ int main(int argc, char **argv)
 	probe_start(&p);
 	load_rules(&p, &r, list, false);
 	probe_run(&p);
+	probe_android_deliver(&p); /* before Android's init starts */
 	/* The first pass is done: the caller (the init flow) goes on while a
 	 * child watches for late adapters. */
 	if (o.watch && !o.fake && (getpid() == 1 || fork() == 0))

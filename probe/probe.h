@@ -128,8 +128,29 @@ struct match {
 	uint8_t regbits;
 	uint8_t bytes[I2C_ID_MAX];
 	uint8_t len;
-	char value[PROBE_VALUE_MAX]; /* the text fact that matched */
-	size_t value_len;	     /* its real length (> sizeof(value) - 1: cut) */
+	char driver[DRIVER_NAME_MAX]; /* bound: the driver that holds the device */
+	char value[PROBE_VALUE_MAX];  /* the text fact that matched */
+	size_t value_len;	      /* its real length (> sizeof(value) - 1: cut) */
+};
+
+/* What Android hears (android.c): properties and input files, queued by the
+ * actions during the first pass and delivered before Android's init starts. */
+#define ANDROID_PROPS_MAX 32
+#define ANDROID_FILES_MAX 16
+struct android_prop {
+	char name[PROP_NAME_MAX];
+	char value[PROP_VALUE_MAX];
+};
+struct android_file {
+	char src[INPUT_NAME_MAX];  /* in /lib/probe/input */
+	char name[INPUT_NAME_MAX]; /* the name InputReader looks up */
+};
+struct android_out {
+	struct android_prop prop[ANDROID_PROPS_MAX];
+	unsigned nprop;
+	struct android_file file[ANDROID_FILES_MAX];
+	unsigned nfile;
+	bool delivered;
 };
 
 struct probe {
@@ -180,6 +201,7 @@ struct probe {
 	bool class_over, total_over;
 	uint64_t stall_us;		      /* stalls of abandoned buses: charged to no budget */
 	uint64_t xfer_us, load_us, settle_us; /* kernel transfer, module load, settle time */
+	struct android_out android;
 };
 
 /* ---- paths below the root (root.c) ----------------------------------------------- */
@@ -208,6 +230,8 @@ int probe_dev_state(const struct probe *p, int bus, unsigned addr, bool *of_node
  * *modalias gets the device's, for the record. */
 int probe_dev_for_module(const struct probe *p, int bus, unsigned addr, const char *mod,
 			 char *modalias, size_t cap);
+/* A modules.alias pattern against a modalias, as kmod's fnmatch: *, ?, [...]. */
+bool probe_alias_match(const char *pat, const char *s);
 /* Wait at most ms for a driver to bind the device: 0 with drv, or -ENODEV. */
 int probe_dev_wait_driver(struct probe *p, int bus, unsigned addr, unsigned ms, char *drv,
 			  size_t cap);
@@ -281,6 +305,16 @@ void probe_finish(struct probe *p);
 /* ---- actions (actions.c) ------------------------------------------------------- */
 /* Loads first (a failed load fails the rule: 0 or the error), then the rest. */
 int probe_run_actions(struct probe *p, const struct rule *ru, const struct match *m);
+
+/* ---- Android (android.c) ------------------------------------------------------- */
+/* Queue a property (a name or value Android would drop: a fault line). */
+void probe_android_prop(struct probe *p, const char *name, const char *value);
+/* Queue an input file of /lib/probe/input for Android, under name. */
+void probe_android_file(struct probe *p, const char *file, const char *name);
+/* After the first pass: write the property file and /init.bootkit.rc. */
+void probe_android_deliver(struct probe *p);
+/* probe --android-bind SRC DST...: bind each SRC over an existing DST. */
+int probe_android_bind(int argc, char **argv);
 
 /* ---- record (record.c) -------------------------------------------------------- */
 extern const char *const probe_res_name[]; /* by enum i2c_res */

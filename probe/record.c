@@ -117,7 +117,10 @@ void probe_log_decision(struct probe *p, const struct rule *ru, const struct mat
 {
 	char ev[PROBE_VALUE_MAX * 4 + 64] = "", cpu[LABEL_MAX] = "";
 
-	if (m->i2c) {
+	if (m->i2c && m->driver[0]) { /* bound: the driver that held the part */
+		strfmt_show(ev, sizeof(ev), " bus=%d addr=0x%02x driver=%s", m->bus, m->addr,
+			    m->driver); /* a sysfs directory entry: no blank */
+	} else if (m->i2c) {
 		char hx[2 * I2C_ID_MAX + 1];
 		probe_hex(m->bytes, m->len, hx);
 		strfmt_show(ev, sizeof(ev), " bus=%d addr=0x%02x reg=0x%0*x read=%s", m->bus,

@@ -237,7 +237,8 @@ static int parse_addrs(struct pstate *p, struct cond *c)
 	char *s;
 
 	if (!t)
-		return fail(p, end_col(p), "i2c wants an address");
+		return fail(p, end_col(p), "%s wants an address",
+			    c->kind == CK_BOUND ? "bound" : "i2c");
 	s = t->s;
 	while (*s) {
 		char *comma = strchr(s, ',');
@@ -317,13 +318,38 @@ static int parse_i2c(struct pstate *p, struct cond *c)
 	return 0;
 }
 
+/* bound ADDR[,ADDR...] [bus GLOB] [TEST]: the test is on the driver's name. */
+static int parse_bound(struct pstate *p, struct cond *c)
+{
+	int err;
+
+	if ((err = parse_addrs(p, c)) < 0)
+		return err;
+	if (is_word(p, "bus")) {
+		p->i++;
+		if (!peek(p))
+			return fail(p, end_col(p), "bus wants a name or glob");
+		c->bus = peek(p)->s;
+		p->i++;
+	}
+	if ((err = parse_test(p, c)) < 0)
+		return err;
+	if (c->op == OP_MASK)
+		return fail(p, c->col,
+			    "bound tests a driver's name: ==, !=, oneof, prefix or glob");
+	for (unsigned i = 0; i < c->nval; i++) /* a name, never a number */
+		p->r->val[c->val + i].is_num = false;
+	return 0;
+}
+
 static int parse_cond(struct pstate *p, struct cond *c)
 {
 	static const struct {
 		const char *w;
 		enum cond_kind k;
 	} kinds[] = {{"i2c", CK_I2C},	      {"cmdline", CK_CMDLINE}, {"dt", CK_DT},
-		     {"cpuinfo", CK_CPUINFO}, {"sysfs", CK_SYSFS},     {"exists", CK_EXISTS}};
+		     {"cpuinfo", CK_CPUINFO}, {"sysfs", CK_SYSFS},     {"exists", CK_EXISTS},
+		     {"bound", CK_BOUND}};
 	struct tok *t;
 	bool found = false;
 
@@ -341,11 +367,13 @@ static int parse_cond(struct pstate *p, struct cond *c)
 			found = true;
 		}
 	if (!found)
-		return fail(p, t->col, "\"%s\": want i2c, cmdline, dt, cpuinfo, sysfs or exists",
-			    t->s);
+		return fail(p, t->col,
+			    "\"%s\": want i2c, bound, cmdline, dt, cpuinfo, sysfs or exists", t->s);
 	p->i++;
 	if (c->kind == CK_I2C)
 		return parse_i2c(p, c);
+	if (c->kind == CK_BOUND)
+		return parse_bound(p, c);
 	if (!(t = peek(p)) || cond_end(p))
 		return fail(p, t ? t->col : end_col(p), "%s wants a key or path", kinds[c->kind].w);
 	c->key = t->s;
@@ -355,18 +383,114 @@ static int parse_cond(struct pstate *p, struct cond *c)
 	return parse_test(p, c);
 }
 
+bool rules_prop_name_ok(const char *s, size_t n)
+{
+	if (!n || n >= PROP_NAME_MAX || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' ||
+		      (s[i] == '.' && s[i + 1] != '.')))
+			return false;
+	return true;
+}
+
+const char *rules_input_dir(const char *name)
+{
+	static const char *const ext[][2] = {
+	    {".idc", "idc"}, {".kl", "keylayout"}, {".kcm", "keychars"}};
+	size_t n = strlen(name);
+
+	if (!n || n >= INPUT_NAME_MAX || name[0] == '.')
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '-' ||
+		      name[i] == '.'))
+			return NULL;
+	for (unsigned k = 0; k < sizeof(ext) / sizeof(ext[0]); k++) {
+		size_t e = strlen(ext[k][0]);
+		if (n > e && !strcmp(name + n - e, ext[k][0]))
+			return ext[k][1];
+	}
+	return NULL;
+}
+
+/* NAME=VALUE of prop, or KEY=VALUE of export (as ro.bootkit.KEY): the name
+ * as Android takes it, and a value Android keeps (its literal part: ${...}
+ * is checked once expanded, at boot). */
+static int check_prop(struct pstate *p, const struct tok *t, bool export)
+{
+	const char *eq = strchr(t->s, '=');
+	size_t n = eq ? (size_t)(eq - t->s) : 0, pre = export ? strlen(PROP_EXPORT_PREFIX) : 0;
+
+	if (!n)
+		return fail(p, t->col, "%s wants %s=VALUE", export ? "export" : "prop",
+			    export ? "KEY" : "NAME");
+	if (pre + n >= PROP_NAME_MAX || !rules_prop_name_ok(t->s, n))
+		return fail(p, t->col,
+			    "%s%.*s: not an Android property name (A-Z a-z 0-9 . _ -, at most "
+			    "%d bytes%s)",
+			    export ? PROP_EXPORT_PREFIX : "", (int)n, t->s, PROP_NAME_MAX - 1,
+			    export ? "; export KEY=VALUE is also the property " PROP_EXPORT_PREFIX
+				     "KEY"
+				   : "");
+	if (!strstr(eq + 1, "${") && strlen(eq + 1) >= PROP_VALUE_MAX)
+		return fail(p, t->col, "%.*s: a value of %zu bytes; Android keeps at most %d",
+			    (int)n, t->s, strlen(eq + 1), PROP_VALUE_MAX - 1);
+	return 0;
+}
+
+/* install FILE [as NAME]: input files Android looks up by name. A NAME may
+ * hold ${id} (one byte read: the 256 names it can take are all known, so a
+ * later boot can remove the one an earlier boot placed); nothing else. */
+static int parse_install(struct pstate *p, struct action *a, const struct tok *file)
+{
+	const char *dir = rules_input_dir(a->arg), *dir2;
+	struct tok *t;
+
+	if (!dir)
+		return fail(p, file->col,
+			    "install \"%s\": a file name (A-Z a-z 0-9 . _ -) ending .idc, .kl "
+			    "or .kcm",
+			    a->arg);
+	if (!is_word(p, "as"))
+		return 0;
+	p->i++;
+	if (!(t = peek(p)))
+		return fail(p, end_col(p), "as wants a NAME");
+	a->as = t->s;
+	p->i++;
+	char plain[INPUT_NAME_MAX + 8];
+	const char *v = strstr(a->as, "${id}");
+	size_t o = 0;
+	if ((v && strstr(v + 5, "${")) || (!v && strstr(a->as, "${")))
+		return fail(p, t->col, "as \"%s\": only ${id} may stand in NAME, once", a->as);
+	for (const char *c = a->as; *c && o < sizeof(plain) - 3;) {
+		if (c == v) { /* ${id}: two hex digits */
+			plain[o++] = '0', plain[o++] = '0', c += 5;
+		} else {
+			plain[o++] = *c++;
+		}
+	}
+	plain[o] = 0;
+	if (!(dir2 = rules_input_dir(plain)) || strcmp(dir, dir2))
+		return fail(p, t->col,
+			    "as \"%s\": a file name (A-Z a-z 0-9 . _ -) of the same kind as %s",
+			    a->as, a->arg);
+	return 0;
+}
+
 static int parse_action(struct pstate *p, struct action *a)
 {
 	static const struct {
 		const char *w;
 		enum action_kind k;
-	} kinds[] = {{"load", AK_LOAD},
-		     {"bind", AK_BIND},
-		     {"install", AK_INSTALL},
-		     {"export", AK_EXPORT},
-		     {"overlay", AK_OVERLAY}};
+	} kinds[] = {{"load", AK_LOAD},	    {"bind", AK_BIND},	     {"install", AK_INSTALL},
+		     {"export", AK_EXPORT}, {"overlay", AK_OVERLAY}, {"prop", AK_PROP}};
 	struct tok *t = peek(p);
 	bool found = false;
+	int err;
 
 	memset(a, 0, sizeof(*a));
 	for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
@@ -375,7 +499,8 @@ static int parse_action(struct pstate *p, struct action *a)
 			found = true;
 		}
 	if (!found)
-		return fail(p, t->col, "\"%s\": want load, bind, install, export or overlay", t->s);
+		return fail(p, t->col, "\"%s\": want load, bind, install, export, prop or overlay",
+			    t->s);
 	p->i++;
 	if (!(t = peek(p)))
 		return fail(p, end_col(p), "%s wants an argument", kinds[a->kind].w);
@@ -383,8 +508,11 @@ static int parse_action(struct pstate *p, struct action *a)
 	p->i++;
 	if (a->kind == AK_LOAD && (!is_ident(a->arg) || strchr(a->arg, '.')))
 		return fail(p, t->col, "module \"%s\": a module name, without .ko", a->arg);
-	if (a->kind == AK_EXPORT && (!strchr(a->arg, '=') || a->arg[0] == '='))
-		return fail(p, t->col, "export wants KEY=VALUE");
+	if ((a->kind == AK_EXPORT || a->kind == AK_PROP) &&
+	    (err = check_prop(p, t, a->kind == AK_EXPORT)) < 0)
+		return err;
+	if (a->kind == AK_INSTALL && (err = parse_install(p, a, t)) < 0)
+		return err;
 	a->param = p->r->nval;
 	while (a->kind == AK_LOAD && (t = peek(p)) && strchr(t->s, '=') && t->s[0] != '=') {
 		struct value *v;
@@ -397,6 +525,26 @@ static int parse_action(struct pstate *p, struct action *a)
 		p->r->nval++;
 		a->nparam++;
 		p->i++;
+	}
+	return 0;
+}
+
+/* An install NAME with ${id}: the rule's first i2c condition reads one byte. */
+static int check_id_names(struct pstate *p, const struct rule *ru)
+{
+	const struct cond *first = NULL;
+
+	for (unsigned k = 0; k < ru->ncond && !first; k++)
+		if (p->r->cond[ru->cond + k].kind == CK_I2C && !p->r->cond[ru->cond + k].negate)
+			first = &p->r->cond[ru->cond + k];
+	for (unsigned k = 0; k < ru->nact; k++) {
+		const struct action *a = &p->r->act[ru->act + k];
+		if (a->kind == AK_INSTALL && a->as && strstr(a->as, "${id}") &&
+		    !(first && first->regbits && first->len == 1))
+			return fail(p, 1,
+				    "install ... as %s: ${id} needs the rule's first i2c "
+				    "condition to read one byte (reg8 or reg16, len 1)",
+				    a->as);
 	}
 	return 0;
 }
@@ -455,7 +603,7 @@ static int parse_rule(struct pstate *p, struct rule *ru)
 	}
 	if (ru->nact == 0 && !ru->fallback)
 		return fail(p, end_col(p), "missing action after \"then\"");
-	return 0;
+	return check_id_names(p, ru);
 }
 
 static int parse_order(struct pstate *p)

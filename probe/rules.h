@@ -16,9 +16,11 @@
  *          [not] cpuinfo FIELD [TEST]
  *          [not] sysfs PATH [TEST]    (/sys/PATH)
  *          [not] exists PATH
+ *          [not] bound ADDR[,ADDR...] [bus GLOB] [TEST]   (the driver bound to
+ *                                     the I2C device B-00AA, on any bus B)
  *   TEST:  == V | != V | oneof V V... | mask M == V | prefix V | glob V
- *   ACTION: load MODULE [PARAM=VALUE]... | bind DEVICE | install FILE
- *           | export KEY=VALUE | overlay FILE
+ *   ACTION: load MODULE [PARAM=VALUE]... | bind DEVICE | install FILE [as NAME]
+ *           | export KEY=VALUE | prop NAME=VALUE | overlay FILE
  *
  * Values are numbers (0x.., decimal) or strings ("quoted" when they hold
  * spaces). ${bus}, ${addr}, ${id} and ${value} in action arguments take the
@@ -45,10 +47,18 @@
 #define I2C_ID_MAX	 16 /* bytes an i2c condition may read */
 #define RULES_TEXT_MAX	 (256u << 10)
 
-enum cond_kind { CK_I2C, CK_CMDLINE, CK_DT, CK_CPUINFO, CK_SYSFS, CK_EXISTS };
+enum cond_kind { CK_I2C, CK_CMDLINE, CK_DT, CK_CPUINFO, CK_SYSFS, CK_EXISTS, CK_BOUND };
 enum test_op { OP_NONE, OP_EQ, OP_NE, OP_ONEOF, OP_MASK, OP_PREFIX, OP_GLOB };
 enum i2c_via { VIA_AUTO, VIA_RDWR, VIA_SMBUS, VIA_STOP };
-enum action_kind { AK_LOAD, AK_BIND, AK_INSTALL, AK_EXPORT, AK_OVERLAY };
+enum action_kind { AK_LOAD, AK_BIND, AK_INSTALL, AK_EXPORT, AK_OVERLAY, AK_PROP };
+
+/* Android's property limits before Android 8 (bionic's PROP_NAME_MAX and
+ * PROP_VALUE_MAX count the NUL): a longer name or value is dropped by its
+ * init without a word. Every export KEY=VALUE is also ro.bootkit.KEY. */
+#define PROP_NAME_MAX	   32
+#define PROP_VALUE_MAX	   92
+#define PROP_EXPORT_PREFIX "ro.bootkit."
+#define INPUT_NAME_MAX	   96 /* an input file's name (install FILE [as NAME]) */
 
 struct value {
 	const char *s; /* as written (unquoted) */
@@ -78,7 +88,8 @@ struct cond {
 
 struct action {
 	enum action_kind kind;
-	const char *arg;	/* module, device, file, KEY=VALUE */
+	const char *arg;	/* module, device, file, KEY=VALUE, NAME=VALUE */
+	const char *as;		/* install: the name Android finds it under (NULL: arg's) */
 	unsigned param, nparam; /* load: PARAM=VALUE strings, in the value pool */
 };
 
@@ -132,5 +143,14 @@ int rules_parse_num(const char *s, uint64_t *out);
 
 /* Glob match with * and ? (no brackets), as fnmatch without flags. */
 bool rules_glob(const char *pat, const char *s);
+
+/* An Android property name Android 4.4-7 accepts: [A-Za-z0-9._-], no
+ * leading or trailing dot, no "..", shorter than PROP_NAME_MAX. */
+bool rules_prop_name_ok(const char *s, size_t n);
+
+/* An input file's name: [A-Za-z0-9._-], ending .idc, .kl or .kcm, shorter
+ * than INPUT_NAME_MAX; "idc", "keylayout" or "keychars" (Android's folder for
+ * it), or NULL. */
+const char *rules_input_dir(const char *name);
 
 #endif

@@ -56,11 +56,73 @@ inject_stock() {
 	rm -rf "$d" && mkdir -p "$d/tree/sbin"
 	if ! { cp "out/armhf/stock-init" "$d/tree/init" && ln -s ../init "$d/tree/sbin/ueventd" &&
 		printf 'ro.secure=1\nro.hardware=mt6572\n' >"$d/tree/default.prop" &&
+		printf 'on early-init\n    start ueventd\n' >"$d/tree/init.rc" &&
 		"$bin/ramdisk" pack "$d/tree" -c gzip -o "$d/ramdisk.gz" >/dev/null &&
 		"$bin/mkbootimg" --header_version 2 --kernel "$work/img/$1/ours/kernel" \
 			--dtb "$work/img/$1/ours/dtb" --ramdisk "$d/ramdisk.gz" --base 0x60000000 \
 			--cmdline "console=ttyAMA0" -o "$d/stock.img"; }; then
 		echo "cannot build the stock image"
+		return 1
+	fi
+	sh mk/inject.sh "$d/stock.img" "$2/injected.img" "$1" >"$2/inject.log" 2>&1 ||
+		{ cat "$2/inject.log"; return 1; }
+}
+
+# android_stock PROFILE DIR MODE: the real Android 4.0 ramdisk of
+# tests/data/android (Nexus S: Android's own init and init.rc) packed with the
+# profile's kernel and DTB as a stock image, the test's own additions in it
+# (BusyBox, a report script, init.test.rc imported by init.rc: a trigger on
+# the property the probe sets and a oneshot service that says where the input
+# file landed, then powers off; MODE system-file: /system mounted from an SD
+# card holding a file of that name), then make inject's script on it ->
+# DIR/injected.img
+android_stock() {
+	d=$2/stock
+	rm -rf "$d" && mkdir -p "$d"
+	# shellcheck disable=SC2046 # two words: root and version
+	set -- "$1" "$2" "$3" $(sh mk/kernel.sh busybox-static armhf out/busybox/armhf)
+	{
+		# /data: a phone's own partition; crespo's is on MTD (gone here), and
+		# its init.rc makes the rootfs read-only at post-fs
+		printf 'on fs\n    mount tmpfs tmpfs /data mode=0771,uid=1000,gid=1000\n'
+		# an earlier boot's file for another part (a FocalTech panel's)
+		printf '    mkdir /data/system\n    mkdir /data/system/devices\n    mkdir /data/system/devices/idc\n'
+		printf '    write /data/system/devices/idc/generic_ft5x06__11_.idc stale\n'
+		printf '    write /data/system/devices/idc/users-own.idc kept\n\n'
+		echo 'on property:ro.bootkit.touch=gt9xx@0-0x5d'
+		echo '    write /dev/kmsg "android-test: init saw ro.bootkit.touch=gt9xx@0-0x5d"'
+		echo '    start bootkit-report'
+		echo ''
+		echo 'service bootkit-report /sbin/busybox sh /bootkit-report.sh'
+		echo '    oneshot'
+		echo '    disabled'
+		if [ "$3" = system-file ]; then
+			printf '\non fs\n    mount ext2 /dev/block/mmcblk0 /system wait ro\n'
+		fi
+	} >"$d/init.test.rc"
+	cat >"$d/report.sh" <<'EOF'
+# what Android's InputReader finds: /system/usr/idc first, then /data/system/devices/idc
+f=Goodix_Capacitive_TouchScreen.idc
+for p in /system/usr/idc/$f /data/system/devices/idc/$f /data/system/devices/idc/generic_ft5x06__11_.idc \
+	/data/system/devices/idc/users-own.idc; do
+	if [ ! -e $p ]; then s="absent"
+	elif busybox cmp -s $p /lib/probe/input/goodix-gt9xx.idc; then s="the shipped file"
+	else s="another file"; fi
+	echo "android-test: $p: $s, $(busybox stat -c 'owner %u:%g mode %a' $p 2>/dev/null)" >/dev/kmsg
+done
+busybox sleep 1
+busybox poweroff -f
+EOF
+	if ! "$bin/ramdisk" edit tests/data/android/crespo-ramdisk.cpio.gz -o "$d/ramdisk.gz" \
+		-e "file /sbin/busybox $root/$4/bin/busybox 0755 0 0" \
+		-e "file /bootkit-report.sh $d/report.sh 0755 0 0" \
+		-e "file /init.test.rc $d/init.test.rc 0644 0 0" \
+		-e "insert init.rc top import /init.test.rc" >"$d/edit.log" 2>&1 ||
+		! "$bin/mkbootimg" --header_version 2 --kernel "$work/img/$1/ours/kernel" \
+			--dtb "$work/img/$1/ours/dtb" --ramdisk "$d/ramdisk.gz" --base 0x60000000 \
+			--ramdisk_offset 0x04000000 --dtb_offset 0x03f00000 \
+			--cmdline "console=ttyAMA0" -o "$d/stock.img" >>"$d/edit.log" 2>&1; then
+		cat "$d/edit.log"
 		return 1
 	fi
 	sh mk/inject.sh "$d/stock.img" "$2/injected.img" "$1" >"$2/inject.log" 2>&1 ||
@@ -112,7 +174,8 @@ for b in $boards; do
 	name=$(basename "$b" .board)
 	bw=$work/$name
 	rm -rf "$bw" && mkdir -p "$bw"
-	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk="" smp=2 release="" removes="" loader=""
+	image="" append="" qargs="" edits="" why="" script="" inject="" rootdisk="" smp=2 release="" removes="" loader="" android="" enosys=""
+	preload="" rules=""
 	n=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -131,6 +194,17 @@ for b in $boards; do
 		ddc) qargs="$qargs -device i2c-ddc,bus=i2c,address=$2" ;;
 		script) script=$root/$2; append="$append bootkit.probe=/lib/probe/script.sh" ;;
 		inject) inject=1 ;;
+		android)
+			android=$2 inject=1
+			if [ "$2" = system-file ]; then
+				# an SD card /system holding a file of the name the probe installs
+				rootdisk=$bw/system.img
+				mkdir -p "$bw/system/usr/idc"
+				echo "# the stock /system file" >"$bw/system/usr/idc/Goodix_Capacitive_TouchScreen.idc"
+				mke2fs -q -F -t ext2 -d "$bw/system" "$rootdisk" 4M >"$bw/mke2fs.log" 2>&1 || why="mke2fs failed: $(cat "$bw/mke2fs.log")"
+				qargs="$qargs -drive if=sd,format=raw,file=$rootdisk"
+			fi
+			;;
 		remove) removes="$removes $2" ;;
 		rootdisk)
 			# an SD card with an ext2 root whose /sbin/init is stock-init
@@ -144,8 +218,11 @@ for b in $boards; do
 		corrupt-line) edits="$edits $2" ; echo "$line" | cut -d' ' -f3- >"$bw/corrupt.txt" ;;
 		smp) smp=$2 ;;
 		loader) loader=$2 ;;
+		enosys) enosys=1 ;;
+		preload) preload=$2 ;;
+		rules) rules=$2 ;;
 		modules-release) release=$2 ;;
-		expect | reject | console | reject-console | max-probe-ms | max-decide-ms | input-within-ms) ;;
+		expect | reject | console | reject-console | max-probe-ms | max-decide-ms | input-within-ms | same-decisions-as) ;;
 		*) why="$b:$n: unknown line '$1'" ;;
 		esac
 	done <"$b"
@@ -158,7 +235,12 @@ for b in $boards; do
 	fi
 	parts=$work/img/$image/ours
 	if [ -n "$inject" ]; then
-		if ! inject_stock "$image" "$bw" >"$bw/unpack.err" 2>&1 ||
+		if [ -n "$android" ]; then
+			set -- android_stock "$image" "$bw" "$android"
+		else
+			set -- inject_stock "$image" "$bw"
+		fi
+		if ! "$@" >"$bw/unpack.err" 2>&1 ||
 			! unpack_file "$bw/injected.img" "$bw/img" >>"$bw/unpack.err" 2>&1; then
 			echo "FAIL $name: $(tail -3 "$bw/unpack.err")"
 			fail=$((fail + 1))
@@ -185,18 +267,29 @@ for b in $boards; do
 		mv "$bw/ramdisk.x" "$bw/ramdisk.rm" && ramdisk=$bw/ramdisk.rm
 	done
 	[ -n "$why" ] && { echo "FAIL $name: $why"; fail=$((fail + 1)); continue; }
-	if [ -n "$rootdisk" ]; then
-		# the SD host and ext4 (with the crc32c it asks for at mount) join the
-		# image's preloaded bus drivers
+	if [ -n "$rootdisk$preload$rules" ]; then
+		# the modules again: the SD host and ext4 (with the crc32c it asks
+		# for at mount) for a root disk, a board's own preloads, a board's own
+		# rules file, with the image's preloaded bus drivers
 		"$bin/ramdisk" extract "$ramdisk" "$bw/rd0" >/dev/null
 		kv=$(ls "$bw/rd0/lib/modules")
 		pre=$(sed -n 's|^preload .*/\([^/]*\)\.ko$|\1|p' "$bw/rd0/lib/probe/boot.modules" | paste -sd, -)
-		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.r" -e "rmtree /lib/modules" \
-			-e "rm /lib/probe/boot.modules" --modules out/kernel/armhf/root \
-			--kernel-version "$kv" --modules-list "$bw/rd0/lib/probe/modules.list" \
-			--preload "$pre,armmmci,crc32c_generic,ext4" >"$bw/rootdisk.log" 2>&1 ||
-			{ echo "FAIL $name: ramdisk edit for the root disk: $(tail -2 "$bw/rootdisk.log")"; fail=$((fail + 1)); continue; }
+		[ -n "$rootdisk" ] && pre="$pre,armmmci,crc32c_generic,ext4"
+		[ -n "$preload" ] && pre="$pre,$preload"
+		set -- -e "rmtree /lib/modules" -e "rm /lib/probe/boot.modules"
+		[ -n "$rules" ] && set -- "$@" -e "file /lib/probe/modules.list $root/$rules 0644 0 0"
+		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.r" "$@" --modules out/kernel/armhf/root \
+			--kernel-version "$kv" --modules-list "${rules:-$bw/rd0/lib/probe/modules.list}" \
+			--preload "$pre" --input ramdisk/input >"$bw/modules.log" 2>&1 ||
+			{ echo "FAIL $name: ramdisk edit for the modules: $(tail -2 "$bw/modules.log")"; fail=$((fail + 1)); continue; }
 		ramdisk=$bw/ramdisk.r
+	fi
+	if [ -n "$enosys" ]; then
+		# the whole boot as on Linux 3.0: the kernel starts tests/enosys.c,
+		# which installs its filter and execs /init (PID 1 stays 1)
+		"$bin/ramdisk" edit "$ramdisk" -o "$bw/ramdisk.e" -e "file /sbin/enosys $root/out/armhf/enosys 0755 0 0" \
+			>"$bw/enosys.log" 2>&1 || { echo "FAIL $name: $(tail -2 "$bw/enosys.log")"; fail=$((fail + 1)); continue; }
+		ramdisk=$bw/ramdisk.e
 	fi
 	if [ -n "$release" ]; then
 		# modules for another kernel release: their folder renamed
@@ -227,7 +320,9 @@ for b in $boards; do
 		set -- qemu-system-arm -M vexpress-a9 -m 256 -smp "$smp" $largs
 	fi
 	# shellcheck disable=SC2086
-	# (a loader boot has its command line in its ATAGs)
+	# (a loader boot has its command line in its ATAGs; the init's own
+	# arguments go last, after --)
+	[ -n "$enosys" ] && append="$append rdinit=/sbin/enosys -- /init"
 	[ -n "$loader" ] || set -- "$@" -append "console=$console printk.devkmsg=on bootkit.dump=1 bootkit.halt=poweroff$append"
 	# shellcheck disable=SC2086 # the chips' words
 	QEMU_AUDIO_DRV=none timeout -k 5 "$boot_timeout" "$@" -accel tcg -nographic -no-reboot $qargs \
@@ -274,6 +369,19 @@ for b in $boards; do
 			# module loads that TCG makes slow and noisy
 			awk -v m="${dms:-1e9}" -v x="${line#max-decide-ms }" 'BEGIN { exit !(m <= x) }' ||
 				errs="$errs; the probe decided in ${dms:-?} ms (max ${line#max-decide-ms })"
+			;;
+		'same-decisions-as '*)
+			# what was decided and done, timings aside, as on another board of this run
+			other=$work/${line#same-decisions-as }/record
+			keep='^(decide|load|bind|bound|install|export|prop|android) '
+			norm='s/ (xfer_ms|cpu_ms|ms)=[0-9.]+//g'
+			if [ ! -s "$other" ]; then
+				errs="$errs; no record of board ${line#same-decisions-as } to compare (run it first)"
+			elif ! grep -E "$keep" "$other" | sed -E "$norm" >"$bw/other.dec" ||
+				! grep -E "$keep" "$bw/record" | sed -E "$norm" >"$bw/this.dec" ||
+				! cmp -s "$bw/other.dec" "$bw/this.dec"; then
+				errs="$errs; decisions differ from board ${line#same-decisions-as } ($(diff "$bw/other.dec" "$bw/this.dec" | grep -c '^[<>]') lines)"
+			fi
 			;;
 		'max-probe-ms '*)
 			ms=$(sed -n 's/^done .* ms=\([0-9.]*\)$/\1/p' "$bw/record" | head -1)

@@ -25,6 +25,7 @@
 #include "dtcheck.h"
 #include "fileio.h"
 #include "modclosure.h"
+#include "mtk.h"
 #include "ramdisk.h"
 #include "rules.h"
 #include "strfmt.h"
@@ -65,6 +66,9 @@ static const char usage[] =
     "  [--dtb FILE]        check the rules against the board's DTB: which bind DT\n"
     "                      nodes, which rely on new_device (no IRQ); two enabled\n"
     "                      candidates at one address fail\n"
+    "  --modules-list FILE --input DIR without --modules: rules for a kernel's own\n"
+    "                      drivers (a stock kernel): checked, no load allowed, the\n"
+    "                      input files added, no module\n"
     "\n"
     "COMP: lz4 (legacy format, level 12 by default, lz4:1..12), gzip (gzip:1..9,\n"
     "default 9), xz (CRC32 check, dictionary <= 1 MiB; xz:0..9, default 6), lzma\n"
@@ -80,6 +84,9 @@ static const char usage[] =
     "said on stderr).\n"
     "mtime comes from SOURCE_DATE_EPOCH (else 0).\n"
     "--max-size N caps the decompressed size of a ramdisk read (default 512M).\n"
+    "A ramdisk behind a MediaTek header (ROOTFS/RECOVERY, as unpack_bootimg writes\n"
+    "an MTK image's) is read behind it (said on stderr); edit writes the header\n"
+    "back with its dsize updated.\n"
     "'ramdisk --version' prints \"ramdisk VERSION\".\n"
     "Exit status: 0 ok, 1 bad input (nothing written), 2 bad usage.\n";
 
@@ -90,8 +97,38 @@ struct loaded {
 	enum comp comp;
 	struct decomp_info streams;
 	size_t in_len;
-	int fd; /* kept open so an output can be checked against it */
+	int fd;	  /* kept open so an output can be checked against it */
+	bool mtk; /* the file starts with a MediaTek header (unpack_bootimg writes it so) */
+	uint8_t mtk_raw[MTK_HDR_SIZE];
 };
+
+/* A MediaTek header in front (ROOTFS, RECOVERY: the ramdisk section of an MTK
+ * image as unpack_bootimg writes it): said, kept, and the dsize bytes after
+ * it are the ramdisk. */
+static void skip_mtk(struct loaded *l, const char *path, uint8_t **in, size_t *n)
+{
+	struct mtk_hdr h;
+	struct diag d;
+
+	if (!mtk_hdr_present(*in, *n))
+		return;
+	if (mtk_hdr_parse(*in, *n, UINT64_MAX, &h, &d) < 0)
+		die(EXIT_BAD, "%s: @0x0: MediaTek header: %s", path, d.msg);
+	l->mtk = true;
+	memcpy(l->mtk_raw, *in, MTK_HDR_SIZE);
+	if (h.dsize > *n - MTK_HDR_SIZE)
+		warnmsg("%s: MediaTek \"%s\" header @0x0: dsize %" PRIu32
+			" runs %zu bytes past the end; the %zu bytes there are read",
+			path, h.name, h.dsize, h.dsize - (*n - MTK_HDR_SIZE), *n - MTK_HDR_SIZE);
+	else
+		warnmsg("%s: a MediaTek \"%s\" header (512 bytes) in front: its %" PRIu32
+			"-byte payload is the ramdisk",
+			path, h.name, h.dsize);
+	*in += MTK_HDR_SIZE;
+	*n -= MTK_HDR_SIZE;
+	if (h.dsize < *n)
+		*n = h.dsize;
+}
 
 static void load(struct loaded *l, const char *path, uint64_t cap)
 {
@@ -112,7 +149,10 @@ static void load(struct loaded *l, const char *path, uint64_t cap)
 	if ((err = read_at(l->fd, in, (size_t)size, 0)) < 0)
 		die(EXIT_BAD, "%s: read: %s", path, strerror(-err));
 	l->in_len = (size_t)size;
-	l->comp = comp_detect(in, (size_t)size, &what);
+	uint8_t *data = in;
+	size_t n = (size_t)size;
+	skip_mtk(l, path, &data, &n);
+	l->comp = comp_detect(data, n, &what);
 	if (l->comp == COMP_UNKNOWN && what)
 		die(EXIT_BAD, "%s: @0x0: %s ramdisks are not supported (decompress it first)", path,
 		    what);
@@ -121,8 +161,7 @@ static void load(struct loaded *l, const char *path, uint64_t cap)
 		    "%s: @0x0: not a cpio archive or a gzip, lz4, xz, lzma, bzip2 or zstd stream "
 		    "(bad magic)",
 		    path);
-	if (decompress_streams(l->comp, in, (size_t)size, (size_t)cap, &out, &outlen, &l->streams,
-			       &d) < 0) {
+	if (decompress_streams(l->comp, data, n, (size_t)cap, &out, &outlen, &l->streams, &d) < 0) {
 		free(in);
 		diag_prefix(&d, "%s data", l->comp == COMP_NONE ? "cpio" : comp_name(l->comp));
 		die_diag(path, &d);
@@ -146,9 +185,12 @@ struct written {
 	uint64_t raw, packed;
 };
 
+/* The archive compressed into out; behind mtk (a MediaTek header, its dsize
+ * set to what follows it) when not NULL. */
 static struct written write_out(const struct ramdisk *rd, const char *out, enum comp c, int level,
-				const int *in_fds, unsigned nin)
+				const int *in_fds, unsigned nin, const uint8_t *mtk)
 {
+	uint8_t hdr[MTK_HDR_SIZE];
 	struct outfile o;
 	struct fd_sink fs;
 	struct zsink *zs;
@@ -158,6 +200,10 @@ static struct written write_out(const struct ramdisk *rd, const char *out, enum 
 
 	if (outfile_open(&o, out, in_fds, nin, &d) < 0)
 		die_diag(out, &d);
+	if (mtk && (memcpy(hdr, mtk, MTK_HDR_SIZE), write_all(o.fd, hdr, MTK_HDR_SIZE)) < 0) {
+		outfile_abort(&o);
+		die(EXIT_BAD, "%s: writing: %s", out, strerror(errno));
+	}
 	fd_sink_init(&fs, o.fd);
 	if ((err = zsink_new(c, level, &fs.s, &zs)) < 0) {
 		outfile_abort(&o);
@@ -173,6 +219,12 @@ static struct written write_out(const struct ramdisk *rd, const char *out, enum 
 		die_diag(out, &d);
 	}
 	w.packed = fs.bytes;
+	if (mtk && (mtk_hdr_set_dsize(hdr, fs.bytes, &d) < 0 ||
+		    pwrite(o.fd, hdr, MTK_HDR_SIZE, 0) != MTK_HDR_SIZE)) {
+		outfile_abort(&o);
+		die(EXIT_BAD, "%s: the MediaTek header's dsize: %s", out,
+		    d.msg[0] ? d.msg : strerror(errno));
+	}
 	if (outfile_commit(&o, &d) < 0)
 		die_diag(out, &d);
 	return w;
@@ -401,14 +453,27 @@ static void add_modules(struct ramdisk *rd, const struct modopts *mo)
 	struct rules r;
 	struct diag d = {{0}};
 
-	if (!mo->kdir != !mo->list)
-		die(EXIT_USAGE, "--modules KDIR and --modules-list FILE go together");
-	if ((mo->preload || mo->input || mo->dtb) && !mo->kdir)
-		die(EXIT_USAGE,
-		    "--preload, --input and --dtb need --modules KDIR and --modules-list FILE");
-	if (!mo->kdir)
+	if (mo->kdir && !mo->list)
+		die(EXIT_USAGE, "--modules KDIR needs --modules-list FILE");
+	if ((mo->preload || mo->dtb) && !mo->kdir)
+		die(EXIT_USAGE, "--preload and --dtb need --modules KDIR and --modules-list FILE");
+	if (mo->input && !mo->list)
+		die(EXIT_USAGE, "--input needs --modules-list FILE");
+	if (!mo->list)
 		return;
 	load_rules(&r, mo->list);
+	if (!mo->kdir) { /* a stock kernel's own drivers: the rules load nothing */
+		for (unsigned i = 0; i < r.nact; i++)
+			if (r.act[i].kind == AK_LOAD)
+				die(EXIT_BAD,
+				    "%s: load %s: no --modules folder to take it from (rules for a "
+				    "kernel's own drivers load nothing)",
+				    mo->list, r.act[i].arg);
+		add_inputs(rd, &r, mo);
+		rules_free(&r);
+		printf("modules: none (no --modules: the rules use the kernel's own drivers)\n");
+		return;
+	}
 	if (mod_closure_build(&mc, mo->kdir, mo->version, &r, mo->list, mo->preload, &d) < 0) {
 		fprintf(stderr, "%s: %s\n", cli_prog(), d.msg);
 		exit(EXIT_BAD);
@@ -487,7 +552,7 @@ static int cmd_pack(int argc, char **argv)
 		die(EXIT_BAD, "%s: out of memory", out);
 	if (!comp_given && *rd.comp)
 		parse_comp(rd.comp, &c, &level);
-	w = write_out(&rd, out, c, level, NULL, 0);
+	w = write_out(&rd, out, c, level, NULL, 0, NULL);
 	summary(&rd, out, c, w.raw, w.packed, top);
 	rd_free(&rd);
 	return 0;
@@ -779,7 +844,9 @@ static int cmd_edit(int argc, char **argv)
 	}
 	if (comp)
 		parse_comp(comp, &c, &level);
-	w = write_out(&l.rd, out, c, level, &l.fd, 1);
+	if (l.mtk)
+		warnmsg("%s: written behind its MediaTek header, dsize updated", out);
+	w = write_out(&l.rd, out, c, level, &l.fd, 1, l.mtk ? l.mtk_raw : NULL);
 	summary(&l.rd, out, c, w.raw, w.packed, 0);
 	loaded_free(&l);
 	return 0;

@@ -14,7 +14,7 @@ rm -rf du ou
 for f in kernel ramdisk dtb; do same "$f: ours and Debian's unpack agree" "du/$f" "ou/$f"; done
 "$BIN/ramdisk" list ou/ramdisk >names
 for n in init sbin/probe bin/busybox lib/probe/modules.list lib/probe/init.conf lib/probe/boot.modules \
-	lib/probe/input/Vendor_0416_Product_038f.idc; do
+	lib/probe/input/goodix-gt9xx.idc lib/probe/input/focaltech-ft5x06.idc; do
 	grep -qx "$n" names && ok "qemu-vexpress ramdisk has /$n" || bad "qemu-vexpress ramdisk lacks /$n"
 done
 for m in edt-ft5x06 goodix_ts fan53555 sy8106a-regulator panel-simple panel-orisetech-otm8009a drm i2c-versatile i2c-dev; do
@@ -96,14 +96,22 @@ same "kernel swapped for the one given, behind bootkit's LK shim (unpack splits 
 "$BIN/ramdisk" list -v su/ramdisk >l.stock
 "$BIN/ramdisk" list -v iu/ramdisk >l.inj
 # every stock entry but /init and the links to it is listed identically
-grep -v -E ' (init|sbin/ueventd|sbin/watchdogd)( ->.*)?$' l.stock >l.stock.kept
+grep -v -E ' (init|init.rc|sbin/ueventd|sbin/watchdogd)( ->.*)?$' l.stock >l.stock.kept
 missing=$(grep -cvxF -f l.inj l.stock.kept)
 [ "$missing" = 0 ] && ok "every other stock entry unchanged in the listing" || { bad "$missing stock entries changed"; grep -vxF -f l.inj l.stock.kept; }
 grep -q ' init.stock$' l.inj && ok "stock /init moved to /init.stock" || bad "init.stock"
 grep -q ' sbin/ueventd -> ../init.stock$' l.inj && ok "sbin/ueventd follows it" || bad "ueventd link"
 "$BIN/ramdisk" extract su/ramdisk sx >/dev/null && "$BIN/ramdisk" extract iu/ramdisk ix >/dev/null
 same "stock init bytes kept as /init.stock" sx/init ix/init.stock
-same "init.rc byte-identical" sx/init.rc ix/init.rc
+{ echo "import /init.bootkit.rc"; cat sx/init.rc; } >want.rc
+same "init.rc: one import line for the probe's fragment on top, the rest byte-identical" want.rc ix/init.rc
+grep -q "^# /init.bootkit.rc: bootkit's probe writes here at boot" ix/init.bootkit.rc &&
+	ok "an empty fragment is there until the probe writes it" || bad "no /init.bootkit.rc"
+mkdir -p noinitrc && printf 'init' >noinitrc/init && "$BIN/ramdisk" pack noinitrc -c gzip -o noinitrc.gz >/dev/null &&
+	mkbootimg_mtk --mtk_header boot --kernel stock-kernel --ramdisk noinitrc.gz -o noinitrc.img
+refuses "a ramdisk without /init.rc (Android 10+ first stage): refused, with why" 1 "no /init.rc: an Android 10\+ first-stage ramdisk" \
+	sh -c "cd '$R' && sh mk/inject.sh '$W/noinitrc.img' '$W/noinitrc-inj.img' mt6572"
+[ ! -e noinitrc-inj.img ] && ok "nothing written" || bad "noinitrc-inj.img written"
 same "default.prop byte-identical" sx/default.prop ix/default.prop
 "$BIN/ramdisk" list su/ramdisk >n.stock
 "$BIN/ramdisk" list iu/ramdisk >n.inj
@@ -176,7 +184,7 @@ rm -rf "$R/out/tiny"
 
 # ---- the fit report: a stock image whose ramdisk (about 600 KB of gzip, as a
 # real MT6577's) leaves too little room for the generic kernel and our additions
-mkdir -p fit/system && printf '#!/init\n' >fit/init
+mkdir -p fit/system && printf '#!/init\n' >fit/init && printf 'on init\n' >fit/init.rc
 find "$R/out/kernel/armhf/root/lib/modules" -name '*.ko' | sort | xargs cat 2>/dev/null | head -c 1700000 >fit/system/blob
 "$BIN/ramdisk" pack fit -c gzip -o fit.gz >/dev/null
 mkbootimg_mtk --kernel stock-kernel --ramdisk fit.gz --mtk_header boot -o fitstock.img 2>/dev/null

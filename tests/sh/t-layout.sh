@@ -80,6 +80,17 @@ refuses "repack: a kernel that runs over the ramdisk is refused" 1 "refused: out
 	grep -q "the source image fails it already" tiny2.err && ok "repack: the source's own overlap is said, not refused" ||
 	{ bad "source overlap"; cat tiny2.err; }
 
+# ---- the AOSP vectors (tests/data): their kernels are no kernel format: said, never flagged
+mkdir -p vec && (cd vec && vector_inputs)
+tab=$(printf '\t')
+grep -v '^#' "$ROOT/tests/data/aosp-public.tsv" | while IFS="$tab" read -r name _ _ args; do
+	case "$name" in vendor*) continue ;; esac
+	(cd vec && eval "\"$BIN/mkbootimg\" $args" >/dev/null 2>&1)
+	"$BIN/bootimg" verify "vec/$name" >v.txt 2>&1
+	if grep -q '^FAIL layout' v.txt; then echo "FAIL $name: flagged"; grep '^FAIL layout' v.txt; fi
+done >vec.txt
+[ -s vec.txt ] && { bad "a vector flagged by the layout check"; cat vec.txt; } || ok "no AOSP vector flagged by the layout check"
+
 # ---- every profile's image passes its own profile
 for p in "$R"/profiles/*.conf; do
 	b=$(basename "$p" .conf)

@@ -22,13 +22,18 @@ sed 's/:.*//' "$R/lib/modules/6.1.0-t/modules.dep" | while read -r m; do
 	mkdir -p "$(dirname "$R/lib/modules/6.1.0-t/$m")"; : > "$R/lib/modules/6.1.0-t/$m"
 done
 : > $R/sys/bus/i2c/devices/i2c-0/new_device; : > $R/dev/kmsg
-printf 'adapter 0 i2c Versatile I2C adapter\nchip 0 0x38 a3=36\nchip 0 0x61 03=81\n' > hw
+printf 'adapter 0 i2c Versatile I2C adapter\nchip 0 0x38 a3=36 a8=5d\nchip 0 0x61 03=81\n' > hw
+cp "$ROOT/ramdisk/input/focaltech-ft5x06.idc" $R/lib/probe/input/
 check "a pass over fixtures" "$P" --root $R --fake-i2c hw --kernel-release 6.1.0-t --explain
 rec=$R/run/probe/decisions
 # rule_line 'CLASS NAME': the line of that rule in modules.list
 rule_line() { grep -n "^$1 " "$ROOT/modules.list" | cut -d: -f1; }
 grep -q "^decide class=regulator rule=fan53555 line=$(rule_line 'regulator fan53555') bus=0 addr=0x61 reg=0x03 read=81" $rec && ok "regulator decided" || bad "regulator"
-grep -q "^decide class=touch rule=ft5x06 line=$(rule_line 'touch ft5x06') bus=0 addr=0x38 reg=0xa3 read=36" $rec && ok "touch decided with evidence" || bad "touch"
+grep -q "^decide class=touch rule=ft5x06 line=$(rule_line 'touch ft5x06') bus=0 addr=0x38 reg=0xa8 read=5d" $rec && ok "touch decided with evidence (the maker's ID read first)" || bad "touch"
+grep -q "^install class=touch file=focaltech-ft5x06.idc to=/run/probe/usr/idc/generic_ft5x06__5d_.idc status=ok" $rec &&
+	cmp -s $R/run/probe/usr/idc/generic_ft5x06__5d_.idc "$ROOT/ramdisk/input/focaltech-ft5x06.idc" &&
+	ok "install ... as generic_ft5x06__\${id}_.idc: the name edt-ft5x06 gives, under /run/probe (no Android here)" || bad "install as"
+grep -q "^android status=none:no-default.prop" $rec && [ ! -e $R/init.bootkit.rc ] && ok "no default.prop: not Android, nothing written for it" || bad "android none"
 grep -q "^decide class=panel rule=otm8009a line=$(rule_line 'panel otm8009a') value=\"1-otm8009a_fwvga_dsi_vdo\"" $rec && ok "panel by lcm=" || bad "panel"
 grep -q '^load class=panel module=drm status=ok' $rec && ok "dependency loaded" || bad "drm"
 [ "$(cat $R/sys/bus/i2c/devices/i2c-0/new_device)" = "edt-ft5x06 0x38" ] && ok "new_device written" || bad "new_device"

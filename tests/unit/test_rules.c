@@ -102,7 +102,7 @@ Test(rules, errors_name_line_and_column_and_skip_only_that_rule)
 	    {"touch x when i2c 0x99 then load a", 18, "address \"0x99\": want 0x03..0x77"},
 	    {"touch x when i2c 0x38 reg16 0x10000 then load a", 29, "register"},
 	    {"touch x when i2c 0x38 == 5 then load a", 14, "needs reg8 or reg16"},
-	    {"touch x when gpio 3 then load a", 14, "want i2c, cmdline"},
+	    {"touch x when gpio 3 then load a", 14, "want i2c, bound, cmdline"},
 	    {"touch x when cmdline lcm ~ y then load a", 26, "want ==, !=, oneof"},
 	    {"touch x when cmdline lcm == y", 30, "want \"and\" or \"then\""},
 	    {"touch x i2c 0x38 then load a", 9, "want \"when\""},
@@ -116,6 +116,24 @@ Test(rules, errors_name_line_and_column_and_skip_only_that_rule)
 	    {"touch x when exists /a then", 28, "missing action"},
 	    {"Touch! x when exists /a then load a", 1, "class \"Touch!\""},
 	    {"settle touch 9999", 14, "settle time"},
+	    {"touch x when exists /a then install ../a.idc", 37, "a file name"},
+	    {"touch x when exists /a then install a.txt", 37, "ending .idc, .kl or .kcm"},
+	    {"touch x when exists /a then install a.idc as", 45, "as wants a NAME"},
+	    {"touch x when exists /a then install a.idc as b.kl", 46, "of the same kind"},
+	    {"touch x when exists /a then install a.idc as x_${bus}.idc", 46, "only ${id}"},
+	    {"touch x when exists /a then install a.idc as x_${id}.idc", 1,
+	     "${id} needs the rule's first i2c condition to read one byte"},
+	    {"touch x when i2c 0x38 then install a.idc as x_${id}.idc", 1, "read one byte"},
+	    {"touch x when exists /a then prop ro.a..b=1", 34, "not an Android property name"},
+	    {"touch x when exists /a then prop =1", 34, "prop wants NAME=VALUE"},
+	    {"touch x when exists /a then prop ro.abcdefghijklmnopqrstuvwxyz0123=1", 34,
+	     "at most 31 bytes"},
+	    {"touch x when exists /a then export abcdefghijklmnopqrstu=1", 36,
+	     "ro.bootkit.abcdefghijklmnopqrstu: not an Android property name"},
+	    {"touch x when exists /a then prop ro.a="
+	     "0123456789012345678901234567890123456789012345678901234567890123456789012345678901"
+	     "2345678901",
+	     34, "a value of 92 bytes; Android keeps at most 91"},
 	};
 
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
@@ -134,6 +152,30 @@ Test(rules, errors_name_line_and_column_and_skip_only_that_rule)
 		cr_expect_eq(r.ncond, 1, "the bad rule left nothing in the pools");
 		rules_free(&r);
 	}
+}
+
+Test(rules, android_actions_parse)
+{
+	static const char text[] =
+	    "touch ft when i2c 0x38 reg8 0xa8 and i2c 0x38 reg8 0xa3 == 0x55 then install ft.idc "
+	    "as generic_ft5x06__${id}_.idc install ft.kl prop ro.sf.lcd_density=240 export "
+	    "abcdefghijklmnopqrst=${id}\n";
+	struct rules r;
+
+	cr_assert_eq(rules_parse(&r, text, sizeof(text) - 1, NULL, NULL), 0);
+	const struct action *a = &r.act[r.rule[0].act];
+	cr_expect_eq(a[0].kind, AK_INSTALL);
+	cr_expect_str_eq(a[0].arg, "ft.idc");
+	cr_expect_str_eq(a[0].as, "generic_ft5x06__${id}_.idc");
+	cr_expect_null(a[1].as);
+	cr_expect_eq(a[2].kind, AK_PROP);
+	cr_expect_str_eq(a[2].arg, "ro.sf.lcd_density=240");
+	cr_expect_str_eq(rules_input_dir("a.kcm"), "keychars");
+	cr_expect_str_eq(rules_input_dir("Vendor_0416_Product_038f.idc"), "idc");
+	cr_expect_null(rules_input_dir(".kl"));
+	cr_expect(rules_prop_name_ok("ro.bootkit.touch", 16));
+	cr_expect(!rules_prop_name_ok("ro.bootkit.", 11));
+	rules_free(&r);
 }
 
 Test(rules, duplicates_nul_and_size)
