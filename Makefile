@@ -160,29 +160,46 @@ probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init $(SH
 # name stays text: $(value)), and no recipe interpolates it into shell text
 # (recipes say "$$STOCK", never "$(STOCK)"), so a quote, a backquote, a ";" or
 # a newline in it is just a byte of the name. tests/sh/t-inject.sh tries them.
-# Each one given is kept as given ($(value): unexpanded) and exported; one not
-# given stays unset, and the recipe or script that reads it has its default
-# (so a make run inside another, as the tests do, sees only what its own user
-# gave, never its parent's defaults).
-USER_VARS := STOCK INJECTED BOARD KERNEL DTB MODULES_DIR SCATTER ALLOW_OVERLAP INJECT_COMPRESSION \
-	INJECT_CLASSES FUZZ_SECONDS DISTCHECK_GOALS PREFIX DESTDIR BINDIR MANDIR DATADIR
-given_origin = $(filter command line environment environment override,$(origin $1))
+# $(call given,VAR,DEFAULT): VAR as given (command line or environment), else DEFAULT.
+given = $(if $(filter command line environment environment override,$(origin $1)),$(value $1),$2)
 # make inject's default board: mt6572 unless BOARD= is on the command line
 INJECT_BOARD := $(if $(filter command line,$(origin BOARD)),$(value BOARD),mt6572)
-$(foreach v,$(USER_VARS),$(if $(call given_origin,$v),$(eval override $v := $$(value $v))$(eval export $v)))
-# the install folders, as shell text (fixed text: the values come from the environment)
-SH_BINDIR  = "$${DESTDIR-}$${BINDIR:-$${PREFIX:-/usr/local}/bin}"
-SH_MANDIR  = "$${DESTDIR-}$${MANDIR:-$${PREFIX:-/usr/local}/share/man}"
-SH_DATADIR = "$${DESTDIR-}$${DATADIR:-$${PREFIX:-/usr/local}/share/bootkit}"
+override STOCK         := $(call given,STOCK,)
+override INJECTED      := $(call given,INJECTED,)
+override BOARD         := $(call given,BOARD,qemu-vexpress)
+override KERNEL        := $(call given,KERNEL,)
+override DTB           := $(call given,DTB,)
+override MODULES_DIR   := $(call given,MODULES_DIR,)
+override SCATTER       := $(call given,SCATTER,)
+override ALLOW_OVERLAP := $(call given,ALLOW_OVERLAP,)
+override INJECT_COMPRESSION := $(call given,INJECT_COMPRESSION,)
+override INJECT_CLASSES     := $(call given,INJECT_CLASSES,)
+override FUZZ_SECONDS       := $(call given,FUZZ_SECONDS,30)
+override DISTCHECK_GOALS    := $(call given,DISTCHECK_GOALS,)
+override PREFIX  := $(call given,PREFIX,/usr/local)
+override DESTDIR := $(call given,DESTDIR,)
+override BINDIR  := $(call given,BINDIR,$(PREFIX)/bin)
+override MANDIR  := $(call given,MANDIR,$(PREFIX)/share/man)
+override DATADIR := $(call given,DATADIR,$(PREFIX)/share/bootkit)
+export STOCK INJECTED BOARD INJECT_BOARD KERNEL DTB MODULES_DIR SCATTER ALLOW_OVERLAP \
+	INJECT_COMPRESSION INJECT_CLASSES FUZZ_SECONDS DISTCHECK_GOALS
+# The install folders reach the recipes under other names: exported as BINDIR,
+# this make's default (/usr/local/bin) would be "given" to a make it runs (make
+# check's tests run make install PREFIX=/usr), which would not derive its own.
+override INSTALL_DESTDIR := $(DESTDIR)
+override INSTALL_BINDIR  := $(BINDIR)
+override INSTALL_MANDIR  := $(MANDIR)
+override INSTALL_DATADIR := $(DATADIR)
+export INSTALL_DESTDIR INSTALL_BINDIR INSTALL_MANDIR INSTALL_DATADIR
 
 # ---- the boot image: make [BOARD=profile] [KERNEL=F DTB=F MODULES_DIR=D SCATTER=F] ----
 # Profiles are profiles/*.conf; out/BOARD/boot.img, and out/boot.img for the default.
 BOARDS  := $(patsubst profiles/%.conf,%,$(wildcard profiles/*.conf))
 .PHONY: image images
 image: tools probes | $(O)/.deps-kernel
-	@sh mk/image.sh "$${BOARD:-qemu-vexpress}"
-	@if [ "$${BOARD:-qemu-vexpress}" = qemu-vexpress ]; then cp out/qemu-vexpress/boot.img $(O)/boot.img.tmp && \
-	  mv $(O)/boot.img.tmp $(O)/boot.img && echo "out/boot.img: the qemu-vexpress image"; fi
+	@sh mk/image.sh "$$BOARD"
+	@if [ "$$BOARD" = qemu-vexpress ]; then cp out/qemu-vexpress/boot.img $(O)/boot.img.tmp && \
+	  mv $(O)/boot.img.tmp $(O)/boot.img && echo "out/boot.img: the $$BOARD image"; fi
 # every profile (the tests use them all)
 images: tools probes | $(O)/.deps-kernel
 	@for b in $(BOARDS); do IMAGES_SKIP_STOCK=1 sh mk/image.sh $$b || exit 1; done
@@ -191,9 +208,8 @@ images: tools probes | $(O)/.deps-kernel
 # AnyKernel-style: the probe injected into a phone's stock boot image
 .PHONY: inject
 inject: tools probes | $(O)/.deps-kernel
-	@test -n "$${STOCK:-}" || { echo "usage: make inject STOCK=stock.img [BOARD=mt6572] [KERNEL=F] [MODULES_DIR=D] [SCATTER=F] [INJECTED=out.img]"; exit 2; }
+	@test -n "$$STOCK" || { echo "usage: make inject STOCK=stock.img [BOARD=mt6572] [KERNEL=F] [MODULES_DIR=D] [SCATTER=F] [INJECTED=out.img]"; exit 2; }
 	@sh mk/inject.sh "$$STOCK" "$${INJECTED:-$(O)/$$INJECT_BOARD/injected.img}" "$$INJECT_BOARD"
-inject: export INJECT_BOARD := $(INJECT_BOARD)
 
 all: tools probes image
 
@@ -269,29 +285,30 @@ check: lint unit-test fuzz-replay sh-test qemu-test
 # share/bootkit/. Install depends on the built files, not on `all`: it never
 # fetches a kernel, and run as root after a user's `make` it rebuilds nothing.
 # uninstall removes exactly these files (and share/bootkit/ when left empty).
-# (PREFIX, DESTDIR, BINDIR, MANDIR, DATADIR: given, above; else the defaults of SH_BINDIR...)
+# (PREFIX, DESTDIR, BINDIR, MANDIR, DATADIR: above, with the user's values;
+# the recipes read them as INSTALL_*)
 MAN1    := $(TOOLS:%=man/%.1)
 MAN5    := man/modules.list.5
 MAN8    := man/probe.8
 TARGETS := armhf/probe armhf/init armhf/lk-shim.bin x86_64/probe x86_64/init
 .PHONY: install uninstall
 install: $(TOOLS:%=$(BIN)/%) $(TARGETS:%=$(O)/%) $(MAN1) $(MAN5) $(MAN8) modules.list
-	install -d $(SH_BINDIR) $(SH_MANDIR)/man1 $(SH_MANDIR)/man5 $(SH_MANDIR)/man8 \
-	  $(SH_DATADIR)/armhf $(SH_DATADIR)/x86_64
-	install -m 0755 $(TOOLS:%=$(BIN)/%) $(SH_BINDIR)
-	install -m 0644 $(MAN1) $(SH_MANDIR)/man1
-	install -m 0644 $(MAN5) $(SH_MANDIR)/man5
-	install -m 0644 $(MAN8) $(SH_MANDIR)/man8
-	install -m 0755 $(O)/armhf/probe $(O)/armhf/init $(SH_DATADIR)/armhf
-	install -m 0644 $(O)/armhf/lk-shim.bin $(SH_DATADIR)/armhf
-	install -m 0755 $(O)/x86_64/probe $(O)/x86_64/init $(SH_DATADIR)/x86_64
-	install -m 0644 modules.list $(SH_DATADIR)
+	install -d "$$INSTALL_DESTDIR$$INSTALL_BINDIR" "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man1" "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man5" \
+	  "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man8" "$$INSTALL_DESTDIR$$INSTALL_DATADIR/armhf" "$$INSTALL_DESTDIR$$INSTALL_DATADIR/x86_64"
+	install -m 0755 $(TOOLS:%=$(BIN)/%) "$$INSTALL_DESTDIR$$INSTALL_BINDIR"
+	install -m 0644 $(MAN1) "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man1"
+	install -m 0644 $(MAN5) "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man5"
+	install -m 0644 $(MAN8) "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man8"
+	install -m 0755 $(O)/armhf/probe $(O)/armhf/init "$$INSTALL_DESTDIR$$INSTALL_DATADIR/armhf"
+	install -m 0644 $(O)/armhf/lk-shim.bin "$$INSTALL_DESTDIR$$INSTALL_DATADIR/armhf"
+	install -m 0755 $(O)/x86_64/probe $(O)/x86_64/init "$$INSTALL_DESTDIR$$INSTALL_DATADIR/x86_64"
+	install -m 0644 modules.list "$$INSTALL_DESTDIR$$INSTALL_DATADIR"
 uninstall:
-	@set -e; for f in $(TOOLS); do rm -f $(SH_BINDIR)/"$$f"; done; \
+	@set -e; for f in $(TOOLS); do rm -f "$$INSTALL_DESTDIR$$INSTALL_BINDIR/$$f"; done; \
 	for f in $(MAN1:man/%=man1/%) $(MAN5:man/%=man5/%) $(MAN8:man/%=man8/%); do \
-	  rm -f $(SH_MANDIR)/"$$f"; done; \
-	for f in $(TARGETS) modules.list; do rm -f $(SH_DATADIR)/"$$f"; done
-	@for d in $(SH_DATADIR)/armhf $(SH_DATADIR)/x86_64 $(SH_DATADIR); do \
+	  rm -f "$$INSTALL_DESTDIR$$INSTALL_MANDIR/$$f"; done; \
+	for f in $(TARGETS) modules.list; do rm -f "$$INSTALL_DESTDIR$$INSTALL_DATADIR/$$f"; done
+	@for d in "$$INSTALL_DESTDIR$$INSTALL_DATADIR/armhf" "$$INSTALL_DESTDIR$$INSTALL_DATADIR/x86_64" "$$INSTALL_DESTDIR$$INSTALL_DATADIR"; do \
 	  rmdir "$$d" 2>/dev/null || :; done
 
 # ---- release tarball: make dist, make distcheck -----------------------------------
@@ -355,7 +372,7 @@ $(O)/fuzz/%: fuzz/%.c $(LIB_SRC) | $(O)/.deps-fuzz $(DEPS_BUILD)
 $(O)/fuzz/fuzz_probe: $(PROBE_CORE)
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$${f##*/}; mkdir -p $(O)/corpus/$$n; \
-	  $$f -max_total_time="$${FUZZ_SECONDS:-30}" $(O)/corpus/$$n fuzz/corpus/$$n || exit 1; done
+	  $$f -max_total_time="$$FUZZ_SECONDS" $(O)/corpus/$$n fuzz/corpus/$$n || exit 1; done
 
 clean:
 	rm -rf $(O)
