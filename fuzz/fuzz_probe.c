@@ -119,12 +119,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fake_hw_load(part[0], len[0], &hw, err, sizeof(err)) < 0)
 		return 0; /* the fixture parser is not what this target tries */
 	fake_ops_init(&ops, hw);
-	probe_defaults(&p);
+	struct probe_settings set;
+	probe_settings_default(&set);
+	probe_init(&p, &set);
 	p.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (p.rootfd < 0)
 		abort();
 	p.ops = &ops;
-	p.release = RELEASE;
+	p.set.release = RELEASE;
 	p.rules = &r;
 	probe_start(&p);
 	rules_parse(&r, part[2], len[2], NULL, NULL);

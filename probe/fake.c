@@ -314,7 +314,7 @@ static enum i2c_res fake_xfer(void *ctx, struct probe *p, const struct adapter *
 	struct fake_hw *hw = ctx;
 	struct fake_chip *c = fake_find(hw, a->nr, r->addr);
 	struct fake_bus *b = fake_bus_of(hw, a->nr);
-	uint64_t deadline = (uint64_t)p->timeout_ms * 1000u;
+	uint64_t deadline = (uint64_t)p->set.timeout_ms * 1000u;
 
 	*kernel_us = 0;
 	hw->xfers++;

@@ -306,7 +306,7 @@ enum i2c_res i2c_real_xfer(void *ctx, struct probe *p, const struct adapter *a,
 			   const struct i2c_req *r, uint8_t *out, uint64_t *kernel_us)
 {
 	struct real_hw *hw = ctx;
-	size_t i = (size_t)(a - p->ad);
+	size_t i = (size_t)(a - p->run.ad);
 	struct i2c_worker *w = &hw->w[i < PROBE_ADAPTERS_MAX ? i : 0];
 	struct worker_reply y;
 	struct pollfd pf;
@@ -323,7 +323,7 @@ enum i2c_res i2c_real_xfer(void *ctx, struct probe *p, const struct adapter *a,
 	pf = (struct pollfd){.fd = w->from, .events = POLLIN};
 	t = mono_us();
 	if (write(w->to, r, sizeof(*r)) != (ssize_t)sizeof(*r) ||
-	    poll(&pf, 1, (int)p->timeout_ms) != 1 ||
+	    poll(&pf, 1, (int)p->set.timeout_ms) != 1 ||
 	    read(w->from, &y, sizeof(y)) != (ssize_t)sizeof(y)) {
 		*kernel_us = mono_us() - t; /* stalled: all of it the kernel's */
 		worker_drop(w, true);
