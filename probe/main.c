@@ -145,40 +145,40 @@ struct errctx {
 static void rules_error(void *ctx, int line, int col, const char *msg)
 {
 	struct errctx *e = ctx;
-	char esc[PROBE_LINE_MAX / 2];
+	char text[PROBE_LINE_MAX], esc[PROBE_LINE_MAX / 2];
 
 	if (e->to_stderr) {
-		fprintf(stderr, "%s:%d:%d: %s\n", e->file, line, col, msg);
+		rules_error_text(text, sizeof(text), e->file, line, col, msg);
+		fprintf(stderr, "%s\n", text);
 		return;
 	}
 	probe_esc(msg, strlen(msg), esc, sizeof(esc), false); /* a message: a cut is harmless */
-	probe_log(e->p, "error file=%s line=%d col=%d msg=\"%s\"", e->file, line, col, esc);
+	if (line)
+		probe_log(e->p, "error file=%s line=%d col=%d msg=\"%s\"", e->file, line, col, esc);
+	else
+		probe_log(e->p, "error file=%s msg=\"%s\"", e->file, esc);
 }
 
-/*
- * A whole file, at most max bytes, from an fd opened O_NONBLOCK: a regular
- * file only (a folder, a FIFO or a device is refused at once, never read or
- * waited on). The length, or -errno with *what saying which check failed.
- */
 static long read_whole(int fd, char *buf, size_t max, const char **what)
 {
 	bool cut = false;
 	long n = read_fd_cut(fd, buf, max + 1, &cut);
 
-	*what = n == -EISDIR || n == -EINVAL ? "not a regular file" : cut ? "too large" : NULL;
-	return cut ? -EFBIG : n;
+	*what = n == -EISDIR || n == -EINVAL ? "not a regular file" : NULL;
+	return cut ? (long)max + 1 : n; /* one byte over: rules_load says it */
 }
 
-/* Read the rules (below the root, or a host path for --check) and parse
- * them; errors go to stderr (--check) or the record. An unreadable file, or
- * one with no statement, is an error too: a boot with no rules is a fault. */
+/* Read the rules (below the root, or a host path for --check) and load them
+ * by rules.c's one policy; problems go to stderr (--check, then a count) or
+ * the record. An unreadable file is one too: a boot with no rules is a
+ * fault. */
 static int load_rules(struct probe *p, struct rules *r, const char *file, bool to_stderr)
 {
 	struct errctx e = {.p = p, .file = file, .to_stderr = to_stderr};
-	char *text = malloc(RULES_TEXT_MAX + 1);
+	char *text = malloc(RULES_TEXT_MAX + 2);
 	const char *what = NULL;
 	long n;
-	int rc = -EIO, fd;
+	int rc, fd;
 
 	rules_parse(r, "", 0, NULL, NULL);
 	if (!text)
@@ -188,24 +188,18 @@ static int load_rules(struct probe *p, struct rules *r, const char *file, bool t
 	n = fd < 0 ? (to_stderr ? -errno : fd) : read_whole(fd, text, RULES_TEXT_MAX, &what);
 	if (fd >= 0)
 		close(fd);
-	if (n == 0)
-		what = "no rules (an empty file)";
-	if (n > 0) {
-		rules_free(r);
-		rc = rules_parse(r, text, (size_t)n, rules_error, &e);
-		if (rc == 0 && r->nrule == 0 && r->ncls == 0)
-			what = "no rules";
+	if (n < 0) {
+		free(text);
+		rules_error(&e, 0, 0, what ? what : strerror((int)-n));
+		return -EIO;
 	}
+	rules_free(r);
+	rc = rules_load(r, text, (size_t)n, rules_error, &e);
 	free(text);
-	if (n > 0 && !what)
-		return rc;
-	if (!what)
-		what = strerror((int)-n);
-	if (to_stderr)
-		fprintf(stderr, "probe: %s: %s\n", file, what);
-	else
-		probe_log(p, "error file=%s msg=\"%s\"", file, what);
-	return -EIO;
+	if (rc > 0 && to_stderr)
+		fprintf(stderr, "probe: %s: %d error%s in the rules\n", file, rc,
+			rc > 1 ? "s" : "");
+	return rc;
 }
 
 /* --fake-i2c: the fixture file read whole (up to PROBE_FAKE_MAX). */

@@ -296,21 +296,27 @@ static void apply_file(struct ramdisk *rd, const char *path, bool edits)
 
 static void rules_error(void *ctx, int line, int col, const char *msg)
 {
-	fprintf(stderr, "%s:%d:%d: %s\n", (const char *)ctx, line, col, msg);
+	char text[DIAG_MSG_MAX + PATH_MAX];
+
+	rules_error_text(text, sizeof(text), (const char *)ctx, line, col, msg);
+	fprintf(stderr, "%s\n", text);
 }
 
-/* Parse modules.list; any error is fatal on the host (the probe would skip
- * the rule, but a build should not ship one it knows is broken). */
+/* The rules by rules.c's one policy (the probe's): every problem said as the
+ * probe says it, and any refuses them. */
 static void load_rules(struct rules *r, const char *path)
 {
 	struct diag d = {{0}};
-	uint8_t *text;
-	size_t len;
-	int n;
+	uint8_t *text = NULL;
+	size_t len = 0;
+	int n = file_read_small(path, RULES_TEXT_MAX, &text, &len, &d);
 
-	if (file_read_small(path, RULES_TEXT_MAX, &text, &len, &d) < 0)
+	if (n == -EFBIG) /* too large: the policy says so, as the probe does */
+		len = RULES_TEXT_MAX + 1;
+	else if (n < 0)
 		die_diag(path, &d);
-	n = rules_parse(r, (const char *)text, len, rules_error, (void *)(uintptr_t)path);
+	n = rules_load(r, text ? (const char *)text : "", len, rules_error,
+		       (void *)(uintptr_t)path);
 	free(text);
 	if (n < 0)
 		die(EXIT_BAD, "%s: %s", path, strerror(-n));
