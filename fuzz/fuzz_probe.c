@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe.h"
-#include "rules.h"
+#include "probe/probe.h"
+#include "probe/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* moddep.c - modules.dep, modules.builtin and .modinfo. See moddep.h. */
-#include "moddep.h"
-#include "readat.h"
+#include "lib/moddep.h"
+#include "lib/readat.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bytes.h"
+#include "lib/bytes.h"
 
 static bool blank(char c)
 {

@@ -1,6 +1,6 @@
 /* avb.c - AVB footer and vbmeta parsing, descriptors, the footer layout.
  * Signing, hashing and verification (libcrypto) are in avb_crypto.c. */
-#include "avb.h"
+#include "mkbootimg/avb.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bytes.h"
-#include "fileio.h"
-#include "strfmt.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
 
 /* ---- algorithms ------------------------------------------------------------ */
 

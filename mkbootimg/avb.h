@@ -76,7 +76,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 #define AVB_FOOTER_MAGIC	 "AVBf"
 #define AVB_VBMETA_MAGIC	 "AVB0"

@@ -1,6 +1,6 @@
 /* avb_crypto.c - AVB hashes, RSA keys, signatures (OpenSSL 3 libcrypto):
  * verification, re-signing and new vbmeta images. Layout: avb.h. */
-#include "avb.h"
+#include "mkbootimg/avb.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "fileio.h"
-#include "strfmt.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
 
 struct avb_key {
 	EVP_PKEY *pk;

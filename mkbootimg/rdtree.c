@@ -1,5 +1,5 @@
 /* rdtree.c - a boot image's ramdisk as a folder and an exact spec. See rdtree.h. */
-#include "rdtree.h"
+#include "mkbootimg/rdtree.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootid.h"
-#include "compress.h"
-#include "fileio.h"
-#include "merge.h"
-#include "strfmt.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/bootid.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/merge.h"
 
 static int sha256_buf(const void *p, size_t n, uint8_t out[32])
 {

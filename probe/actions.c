@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define STATUS_MAX 96 /* "error:" and a strerror() text */
 

@@ -27,7 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define PROP_FILE_MAX (256u << 10) /* a default.prop read whole */
 #define FRAGMENT      "init.bootkit.rc"

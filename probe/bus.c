@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 /*
  * What an adapter had at registration, to put back: the kernel offers no

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 static int dev_dir(char *out, size_t cap, int bus, unsigned addr)
 {

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "probe.h"
+#include "lib/kcmdline.h"
+#include "probe/probe.h"
 
 /* ---- tests ------------------------------------------------------------------------- */
 

@@ -1,5 +1,5 @@
 /* facts.c - what the probe reads below the root, whole and bounded: the
- * command line and bootconfig (parsed by lib/cmdline.c), /proc/cpuinfo, the
+ * command line and bootconfig (parsed by lib/kcmdline.c), /proc/cpuinfo, the
  * kernel release, and the modules of lib/modules (lib/moddep.c). A fact
  * larger than its cap is a recorded fault, never a silent cut. */
 #include <dirent.h>
@@ -12,8 +12,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "probe.h"
-#include "readat.h"
+#include "lib/readat.h"
+#include "probe/probe.h"
 
 long probe_read_cut(const struct probe *p, const char *path, char *buf, size_t cap, bool *cut)
 {

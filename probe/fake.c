@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define FAKE_CHIPS	 32
 #define FAKE_REGS	 16

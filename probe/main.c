@@ -21,10 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "probe.h"
-#include "readat.h"
-#include "version.h"
+#include "lib/kcmdline.h"
+#include "lib/readat.h"
+#include "lib/version.h"
+#include "probe/probe.h"
 
 #define UEVENT_MAX 4096 /* one kernel uevent message (UEVENT_BUFFER_SIZE is 2048) */
 

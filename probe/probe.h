@@ -28,10 +28,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "cmdline.h"
-#include "moddep.h"
-#include "rules.h"
-#include "strfmt.h"
+#include "lib/kcmdline.h"
+#include "lib/moddep.h"
+#include "lib/strfmt.h"
+#include "probe/rules.h"
 
 #define PROBE_ADAPTERS_MAX 16
 #define PROBE_CACHE_MAX	   64

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 const char *const probe_res_name[] = {"ok", "nak", "busy", "timeout", "eio", "over-budget"};
 

@@ -25,7 +25,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 static const char *rel(const char *path)
 {

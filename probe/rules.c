@@ -1,5 +1,5 @@
 /* rules.c - the modules.list parser. See rules.h for the language. */
-#include "rules.h"
+#include "probe/rules.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strfmt.h"
+#include "lib/strfmt.h"
 
 #define LINE_TOKENS_MAX 64
 

@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 #define RULES_MAX	 512
 #define RULE_CONDS_MAX	 8

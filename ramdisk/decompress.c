@@ -1,6 +1,6 @@
 /* decompress.c - bounded decoders for every ramdisk compression, and the walk
  * over the streams of a ramdisk. See compress.h. */
-#include "compress.h"
+#include "ramdisk/compress.h"
 
 #include <bzlib.h>
 #include <errno.h>
@@ -15,8 +15,8 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
-#include "bytes.h"
-#include "readat.h"
+#include "lib/bytes.h"
+#include "lib/readat.h"
 
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 #define ZSTD_WINDOW_LOG_MAX 27

@@ -1,5 +1,5 @@
 /* spec.c - spec and edit lines (see ramdisk.h): parsed into a ramdisk. */
-#include "ramdisk.h"
+#include "ramdisk/ramdisk.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -14,12 +14,12 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "compress.h"
-#include "escape.h"
-#include "fileio.h"
-#include "rd_internal.h"
-#include "textedit.h"
-#include "strfmt.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/rd_internal.h"
+#include "ramdisk/textedit.h"
 
 #define SPEC_MAX_TOKENS 40
 

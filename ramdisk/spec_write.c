@@ -1,6 +1,6 @@
 /* spec_write.c - a read ramdisk written out as an exact spec (see ramdisk.h),
  * and extraction with one: the porter's folder round trip. */
-#include "ramdisk.h"
+#include "ramdisk/ramdisk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "compress.h"
-#include "escape.h"
-#include "fileio.h"
-#include "rd_internal.h"
-#include "strfmt.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/rd_internal.h"
 
 /* ---- a line, grown as needed (lib/strfmt's strbuf) --------------------------------- */
 

@@ -26,9 +26,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "avb.h"
-#include "cli.h"
-#include "fileio.h"
+#include "lib/cli.h"
+#include "lib/fileio.h"
+#include "mkbootimg/avb.h"
 
 enum {
 	O_IMAGE = 1,

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "board.h"
+#include "tests/unit/board.h"
 
 /* The rules every board here runs (the shipped modules.list, abridged). */
 const char RULES[] =

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "avb.h"
-#include "bytes.h"
-#include "testimg.h"
+#include "lib/bytes.h"
+#include "mkbootimg/avb.h"
+#include "tests/unit/testimg.h"
 
 static const uint8_t salt[] = {0xd0, 0x0d, 0xf0, 0x0d};
 static const struct avb_prop props[] = {{"foo", "bar"}, {"gki", "nice"}};

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "board.h"
-#include "probe.h"
+#include "probe/probe.h"
+#include "tests/unit/board.h"
 
 static const char LCM[] = "console=ttyAMA0 lcm=1-hx8389b_qhd_dsi_vdo\n";
 

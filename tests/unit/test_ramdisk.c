@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "compress.h"
-#include "cpio.h"
-#include "escape.h"
-#include "ramdisk.h"
+#include "lib/escape.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/cpio.h"
+#include "ramdisk/ramdisk.h"
 
 /* ---- helpers: archives built by hand, header field by field ---------------------- */
 

@@ -18,17 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_bootimg.h"
-#include "cli.h"
-#include "cmd_common.h"
-#include "escape.h"
-#include "fileio.h"
-#include "avb.h"
-#include "bootid.h"
-#include "image.h"
-#include "moddep.h"
-#include "scatter.h"
-#include "strfmt.h"
+#include "lib/cli.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/moddep.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/avb.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/scatter.h"
+#include "mkbootimg/tools/common.h"
+#include "mkbootimg/tools/verbs.h"
 
 static const char usage[] =
     "usage: bootimg COMMAND [ARGS]\n"
@@ -199,8 +199,8 @@ static void verify_layout(struct verdict *v, const struct image *im, const struc
 	}
 }
 
-static int cmd_verify_image(const char *path, bool mtk, bool stock, bool require_sig,
-			    const struct loader_model *m, unsigned nm)
+static int verify_image(const char *path, bool mtk, bool stock, bool require_sig,
+			const struct loader_model *m, unsigned nm)
 {
 	/* --stock: everything before the loader's checks below only warns */
 	struct verdict v = {.require_sig = require_sig, .stock = stock, .soft = stock};
@@ -287,7 +287,7 @@ static const char verify_usage[] =
 
 enum verify_opt { VO_IMAGE, VO_MTK, VO_STOCK, VO_REQSIG, VO_LOADER, VO_PROFILE, VO_HELP };
 
-int cmd_verify(int argc, char **argv)
+int cmd_bootimg_verify(int argc, char **argv)
 {
 	static const struct opt o[] = {{"mtk", 0, false, VO_MTK},
 				       {"stock", 0, false, VO_STOCK},
@@ -324,14 +324,14 @@ int cmd_verify(int argc, char **argv)
 	if (stock && !mtk)
 		die(EXIT_USAGE, "verify: --stock judges by what MediaTek's LK checks: give --mtk");
 	nm = layout_models(loader, profile, m);
-	return cmd_verify_image(path, mtk, stock, require_sig, m, nm);
+	return verify_image(path, mtk, stock, require_sig, m, nm);
 }
 
 /* ---- check ------------------------------------------------------------------------- */
 
 enum check_opt { CO_IMAGE, CO_PSIZE, CO_SCATTER, CO_PART, CO_HELP };
 
-int cmd_check(int argc, char **argv)
+int cmd_bootimg_check(int argc, char **argv)
 {
 	static const struct opt o[] = {{"partition_size", 0, true, CO_PSIZE},
 				       {"scatter", 0, true, CO_SCATTER},
@@ -362,7 +362,7 @@ int cmd_check(int argc, char **argv)
 		die(EXIT_USAGE, "usage: bootimg check IMAGE --partition-size N | --scatter FILE "
 				"[--partition NAME]");
 	limit_resolve(&lim, size, scatter, part, "BOOTIMG");
-	image_load(&im, path);
+	image_load_or_die(&im, path);
 	if (im.size > lim.max) {
 		printf("%s: %" PRIu64 " bytes do NOT fit the %" PRIu64 "-byte %s: %" PRIu64
 		       " bytes too many\n",
@@ -475,7 +475,7 @@ static int carve(const struct carve_args *a)
 
 enum carve_opt { CA_DUMP, CA_SCATTER, CA_PART, CA_OUT, CA_TRIM, CA_DUMP_OFFSET, CA_HELP };
 
-int cmd_carve(int argc, char **argv)
+int cmd_bootimg_carve(int argc, char **argv)
 {
 	static const struct opt o[] = {{"scatter", 0, true, CA_SCATTER},
 				       {"partition", 0, true, CA_PART},
@@ -653,7 +653,7 @@ static int file_release(const char *path, char *rel, size_t cap, const char **ki
 	return found;
 }
 
-int cmd_version(int argc, char **argv)
+int cmd_bootimg_version(int argc, char **argv)
 {
 	int rc = 0;
 
@@ -689,7 +689,7 @@ int cmd_version(int argc, char **argv)
 
 /* The embedded .config (CONFIG_IKCONFIG) of a boot image's kernel or of a
  * kernel file (a MediaTek KERNEL header in front is skipped), on stdout. */
-int cmd_config(int argc, char **argv)
+int cmd_bootimg_config(int argc, char **argv)
 {
 	static const char cu[] =
 	    "usage: bootimg config IMAGE|KERNEL\n"
@@ -711,7 +711,7 @@ int cmd_config(int argc, char **argv)
 		die_diag(argv[1], &d);
 	if (size >= 8 && pread(fd, head, sizeof(head), 0) >= 8 && !memcmp(head, BOOT_MAGIC, 8)) {
 		close(fd);
-		image_load_flags(&im, argv[1], IMAGE_KERNEL);
+		image_load_flags_or_die(&im, argv[1], IMAGE_KERNEL);
 		if (im.kconfig)
 			fwrite(im.kconfig, 1, im.kconfig_len, stdout);
 		else
@@ -746,9 +746,11 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-	    {"info", cmd_info},	    {"unpack", cmd_unpack},   {"repack", cmd_repack},
-	    {"verify", cmd_verify}, {"check", cmd_check},     {"carve", cmd_carve},
-	    {"diff", cmd_diff},	    {"version", cmd_version}, {"config", cmd_config},
+	    {"info", cmd_bootimg_info},	    {"unpack", cmd_bootimg_unpack},
+	    {"repack", cmd_bootimg_repack}, {"verify", cmd_bootimg_verify},
+	    {"check", cmd_bootimg_check},   {"carve", cmd_bootimg_carve},
+	    {"diff", cmd_bootimg_diff},	    {"version", cmd_bootimg_version},
+	    {"config", cmd_bootimg_config},
 	};
 
 	cli_init(argv[0]);

@@ -25,19 +25,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootid.h"
-#include "bytes.h"
-#include "cli.h"
-#include "cmdline.h"
-#include "cmd_bootimg.h"
-#include "cmd_common.h"
-#include "escape.h"
-#include "fileio.h"
-#include "image.h"
-#include "manifest.h"
-#include "rdtree.h"
-#include "avb.h"
-#include "strfmt.h"
+#include "lib/bytes.h"
+#include "lib/cli.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/kcmdline.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/avb.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/manifest.h"
+#include "mkbootimg/rdtree.h"
+#include "mkbootimg/tools/common.h"
+#include "mkbootimg/tools/verbs.h"
 
 /* No boot or vendor_boot partition is near this size (64 MiB is AOSP's
  * default, 100 MiB the largest seen): a size past it, from a manifest or
@@ -221,7 +221,7 @@ static void from_image(struct repack *rp, const char *path)
 		die(EXIT_BAD, "out of memory");
 	/* Neither the stored id nor appended DTBs matter here: the id is
 	 * recomputed if a section changes and kept otherwise. */
-	image_load_flags(im, path, IMAGE_NO_ID | IMAGE_NO_DTB_SCAN);
+	image_load_flags_or_die(im, path, IMAGE_NO_ID | IMAGE_NO_DTB_SCAN);
 	for (unsigned i = 0; i < im->nwarn; i++)
 		warnmsg("%s: %s", path, im->warn[i]);
 	rp->wrap = im->wrap;
@@ -737,7 +737,7 @@ static void apply_header(struct repack *rp, const struct repack_opts *o)
 	}
 }
 
-/* --cmdline-set KEY=VALUE's key and the word written (lib/cmdline.h's
+/* --cmdline-set KEY=VALUE's key and the word written (lib/kcmdline.h's
  * cmdline_word: what the kernel reads back as that one word, or refused with
  * the reason); --bootconfig-set's value as bootconfig_value writes it. */
 static void kv_split(const struct kv_edit *e, char *key, size_t kcap, char *word, size_t wcap)
@@ -1356,7 +1356,7 @@ static void parse_repack_opts(int argc, char **argv, struct repack_opts *ro, con
 		    ro->avb_alg);
 }
 
-int cmd_repack(int argc, char **argv)
+int cmd_bootimg_repack(int argc, char **argv)
 {
 	struct repack_opts ro = {0};
 	struct repack *rp = calloc(1, sizeof(*rp));

@@ -8,15 +8,15 @@
 
 #include <openssl/evp.h>
 
-#include "cmd_bootimg.h"
-#include "cli.h"
-#include "cmd_common.h"
-#include "escape.h"
-#include "avb.h"
-#include "bootid.h"
-#include "bytes.h"
-#include "image.h"
-#include "strfmt.h"
+#include "lib/bytes.h"
+#include "lib/cli.h"
+#include "lib/escape.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/avb.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/tools/common.h"
+#include "mkbootimg/tools/verbs.h"
 
 #define NUM(n, o, k, val) ((struct field){(n), (o), (k), (val), NULL, 0})
 #define STR(n, o, p, m)	  ((struct field){(n), (o), F_STR, 0, (p), (m)})
@@ -663,7 +663,7 @@ static const char info_usage[] =
 
 enum info_opt { IO_IMAGE, IO_JSON, IO_LOADER, IO_PROFILE, IO_HELP };
 
-int cmd_info(int argc, char **argv)
+int cmd_bootimg_info(int argc, char **argv)
 {
 	static const struct opt o[] = {{"json", 0, false, IO_JSON},
 				       {"loader", 0, true, IO_LOADER},
@@ -696,7 +696,7 @@ int cmd_info(int argc, char **argv)
 	if (!(lr = calloc(1, sizeof(*lr))))
 		die(EXIT_BAD, "out of memory");
 	lr->n = layout_models(loader, profile, lr->m);
-	image_load_flags(&im, path, IMAGE_KERNEL);
+	image_load_flags_or_die(&im, path, IMAGE_KERNEL);
 	if (im.img.kind == BOOTIMG_BOOT)
 		layout_run(&im, lr);
 	if (json)

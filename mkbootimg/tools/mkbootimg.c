@@ -21,13 +21,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bootimg.h"
-#include "cli.h"
-#include "imgwrite.h"
-#include "cmd_common.h"
-#include "fileio.h"
-#include "mtk.h"
-#include "strfmt.h"
+#include "lib/cli.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/bootimg.h"
+#include "mkbootimg/imgwrite.h"
+#include "mkbootimg/mtk.h"
+#include "mkbootimg/tools/common.h"
 
 extern char **environ;
 

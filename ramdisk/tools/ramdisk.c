@@ -19,16 +19,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "compress.h"
-#include "escape.h"
-#include "dtcheck.h"
-#include "fileio.h"
-#include "modclosure.h"
-#include "mtk.h"
-#include "ramdisk.h"
-#include "rules.h"
-#include "strfmt.h"
+#include "lib/cli.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/mtk.h"
+#include "probe/rules.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/dtcheck.h"
+#include "ramdisk/modclosure.h"
+#include "ramdisk/ramdisk.h"
 
 /* --spec files one pack reads */
 #define RAMDISK_SPECS_MAX 64
@@ -500,7 +500,7 @@ static void add_modules(struct ramdisk *rd, const struct modopts *mo)
 
 /* ---- commands -------------------------------------------------------------------------- */
 
-static int cmd_pack(int argc, char **argv)
+static int cmd_ramdisk_pack(int argc, char **argv)
 {
 	static const struct opt o[] = {{"output", 'o', true, RO_OUT},
 				       {"compress", 'c', true, RO_COMP},
@@ -634,7 +634,7 @@ static unsigned read_args(int argc, char **argv, const char **pos, unsigned npos
 	return n;
 }
 
-static int cmd_list(int argc, char **argv)
+static int cmd_ramdisk_list(int argc, char **argv)
 {
 	const char *pos[1];
 	bool verbose = false;
@@ -650,7 +650,7 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_info(int argc, char **argv)
+static int cmd_ramdisk_info(int argc, char **argv)
 {
 	const char *pos[1];
 	bool verbose = false;
@@ -707,7 +707,7 @@ static void extract_summary(const char *dir, const struct rd_extract_stats *st)
 	putchar('\n');
 }
 
-static int cmd_extract(int argc, char **argv)
+static int cmd_ramdisk_extract(int argc, char **argv)
 {
 	static const struct opt o[] = {{"devices", 0, false, RO_DEVICES},
 				       {"same_permissions", 'p', false, RO_SAME_PERM},
@@ -772,7 +772,7 @@ static void print_note(void *ctx, const char *msg)
 	fprintf(stderr, "%s: %s: %s\n", cli_prog(), (const char *)ctx, msg);
 }
 
-static int cmd_edit(int argc, char **argv)
+static int cmd_ramdisk_edit(int argc, char **argv)
 {
 	static const struct opt o[] = {{"output", 'o', true, RO_OUT},
 				       {"compress", 'c', true, RO_COMP},
@@ -863,11 +863,11 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} cmds[] = {{"pack", cmd_pack},
-		    {"list", cmd_list},
-		    {"info", cmd_info},
-		    {"extract", cmd_extract},
-		    {"edit", cmd_edit}};
+	} cmds[] = {{"pack", cmd_ramdisk_pack},
+		    {"list", cmd_ramdisk_list},
+		    {"info", cmd_ramdisk_info},
+		    {"extract", cmd_ramdisk_extract},
+		    {"edit", cmd_ramdisk_edit}};
 
 	cli_init("ramdisk");
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
