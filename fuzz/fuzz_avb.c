@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,6 +9,7 @@
 
 #include "lib/bytes.h"
 #include "lib/fileio.h"
+#include "mkbootimg/avb_crypto.h"
 #include "mkbootimg/bootid.h"
 #include "mkbootimg/repack_internal.h"
 #include "mkbootimg/trailer.h"

@@ -29,6 +29,7 @@
 #include "lib/cli.h"
 #include "lib/fileio.h"
 #include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
 
 enum {
 	O_IMAGE = 1,

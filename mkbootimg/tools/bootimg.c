@@ -24,6 +24,7 @@
 #include "lib/moddep.h"
 #include "lib/strfmt.h"
 #include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
 #include "mkbootimg/bootid.h"
 #include "mkbootimg/image.h"
 #include "mkbootimg/scatter.h"

@@ -13,6 +13,7 @@
 #include "lib/escape.h"
 #include "lib/strfmt.h"
 #include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
 #include "mkbootimg/bootid.h"
 #include "mkbootimg/image.h"
 #include "mkbootimg/tools/common.h"

@@ -10,6 +10,7 @@
 
 #include "lib/cli.h"
 #include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
 #include "mkbootimg/repack.h"
 #include "mkbootimg/tools/common.h"
 #include "mkbootimg/tools/verbs.h"

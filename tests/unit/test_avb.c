@@ -16,6 +16,7 @@
 
 #include "lib/bytes.h"
 #include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
 #include "tests/unit/testimg.h"
 
 static const uint8_t salt[] = {0xd0, 0x0d, 0xf0, 0x0d};
