@@ -295,25 +295,32 @@ dist:
 distcheck: dist
 	@MAKE='$(MAKE)' sh mk/distcheck.sh $(O)/$(DIST).tar.gz
 
-# ---- lint: make lint (lint-c, lint-sh) ---------------------------------------------
+# ---- lint: make lint (lint-c, lint-sh, lint-house) ------------------------------
 # Part of `make check` (first: it is the quickest to fail). clang-format
 # follows .clang-format (clang-format 14, Debian 12's); shellcheck reads
 # .shellcheckrc (all scripts are POSIX sh) and tests/sh/.shellcheckrc (its one
-# exclusion, said why there). `make lint` runs both and fails if either does.
-LINT_C  := $(sort $(wildcard lib/*.[ch] mkbootimg/*.[ch] mkbootimg/tools/*.[ch] ramdisk/*.[ch] ramdisk/tools/*.[ch] ramdisk/init/*.c \
-	     probe/*.[ch] tests/*.c tests/unit/*.[ch] fuzz/*.c bench/*.c qemu-tests/*.c))
+# exclusion, said why there); mk/lint.py checks the house rules (HACKING.md,
+# "Layout": qualified includes, dependencies down and no cycle, functions of at
+# most 60 lines unless a "Long:" comment says why, files of at most 800).
+# `make lint` runs the three and fails if any does.
+LINT_C  := $(sort $(wildcard lib/*.[ch] mkbootimg/*.[ch] mkbootimg/tools/*.[ch] ramdisk/*.[ch] \
+	     ramdisk/tools/*.[ch] ramdisk/init/*.c probe/*.[ch] tests/*.c tests/unit/*.[ch] \
+	     fuzz/*.c bench/*.c qemu-tests/*.c))
 LINT_SH := .ci/run $(sort $(wildcard mk/*.sh bench/*.sh qemu-tests/*.sh ramdisk/init/*.sh \
 	     tests/sh/*.sh)) tests/avbtool-standin
 LINT_C_CMD  = clang-format --dry-run -Werror $(LINT_C)
 LINT_SH_CMD = shellcheck $(LINT_SH)
-.PHONY: lint lint-c lint-sh
+LINT_HOUSE_CMD = python3 mk/lint.py
+.PHONY: lint lint-c lint-sh lint-house
 lint: | $(O)/.deps-lint
-	@rc=0; $(LINT_C_CMD) || rc=1; $(LINT_SH_CMD) || rc=1; \
-	  [ $$rc = 0 ] && echo "lint: clean" || echo "lint: see above (make lint-c, make lint-sh)"; exit $$rc
+	@rc=0; $(LINT_C_CMD) || rc=1; $(LINT_SH_CMD) || rc=1; $(LINT_HOUSE_CMD) || rc=1; \
+	  [ $$rc = 0 ] && echo "lint: clean" || echo "lint: see above (make lint-c, lint-sh, lint-house)"; exit $$rc
 lint-c: | $(O)/.deps-lint
 	$(LINT_C_CMD)
 lint-sh: | $(O)/.deps-lint
 	$(LINT_SH_CMD)
+lint-house: | $(O)/.deps-lint
+	$(LINT_HOUSE_CMD)
 
 # ---- benchmarks --------------------------------------------------------------
 $(O)/peakrss: bench/peakrss.c | $(DEPS_BUILD)

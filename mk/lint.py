@@ -7,7 +7,8 @@
 2. Dependencies point down: commands (mkbootimg/tools/, ramdisk/tools/,
    probe/main.c, ramdisk/init/) -> libraries (mkbootimg/, ramdisk/, probe/)
    -> lib/. lib/ includes only lib/; no library includes a command's header;
-   the libraries' includes of each other have no cycle.
+   the libraries' includes of each other have no cycle; lib/cli.h (messages
+   and die, for commands) is included by commands and tests only.
 3. No function over 60 lines, unless the comment above it says why ("Long:").
 4. No C file over 800 lines.
 Prints one line per breach ("FILE:LINE: ...") and exits 1 if any.
@@ -83,6 +84,8 @@ def main():
             ik = kind(inc)
             if k == 'lib' and ik != 'lib':
                 errors.append('%s: lib/ includes %s: lib/ knows nothing above it' % (where, inc))
+            elif k in LIBS and inc == 'lib/cli.h' and path != 'lib/cli.c':
+                errors.append('%s: a library includes lib/cli.h: libraries never print nor exit' % where)
             elif k in LIBS and ik == 'command':
                 errors.append('%s: a library includes a command\'s header %s' % (where, inc))
             elif k in LIBS and ik in LIBS and ik != k and ik != 'lib':

@@ -200,6 +200,50 @@ static void verify_layout(struct verdict *v, const struct image *im, const struc
 	}
 }
 
+/* Sizes and offsets, damage, the id, MTK dsizes, a DHTB pre-header's hash. */
+static void verify_structure(struct verdict *v, const struct image *im)
+{
+	report(v, !im->cut_short,
+	       "header v%" PRIu32 ": every size and offset inside the %" PRIu64
+	       "-byte file%s, sections aligned to %" PRIu32,
+	       im->img.version, im->size, im->cut_short ? " (NOT: damaged, below)" : "",
+	       im->img.page_size);
+	for (unsigned i = 0; i < im->nwarn; i++)
+		report(v, false, "damaged: %s", im->warn[i]);
+	if (im->has_id && !im->id_checked)
+		report(v, false, "id (%s) not checked: the sections are not all in the file",
+		       im->id_sha256 ? "sha256" : "sha1");
+	else if (im->has_id)
+		report(v, im->id_ok, "id (%s) %s", im->id_sha256 ? "sha256" : "sha1",
+		       im->id_ok ? "matches the sections" : "does not match the sections");
+	for (int p = 0; p < BP_COUNT; p++)
+		if (im->part[p].s && im->part[p].has_mtk &&
+		    im->part[p].mtk.dsize == im->part[p].s->size - MTK_HDR_SIZE)
+			report(v, true, "%s: MTK dsize matches the section",
+			       bootimg_part_name((enum bootimg_part)p));
+	if (im->wrap.kind == WRAP_DHTB) {
+		uint8_t sha[32];
+
+		report(v,
+		       sha256_range(im->fd, DHTB_SIZE, im->wrap.covered, sha) == 0 &&
+			   !memcmp(sha, im->wrap.sha256, 32),
+		       "DHTB pre-header: SHA-256 of the %" PRIu32 " bytes it covers",
+		       im->wrap.covered);
+	}
+}
+
+/* What MT6572's LK reads: header v0-v2, 2048-byte pages, KERNEL and
+ * ROOTFS/RECOVERY MediaTek headers. */
+static void verify_mt6572(struct verdict *v, const struct image *im)
+{
+	report(v, im->img.kind == BOOTIMG_BOOT && im->img.version <= 2,
+	       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im->img.version);
+	report(v, im->img.page_size == 2048, "MT6572: page size 2048 (is %" PRIu32 ")",
+	       im->img.page_size);
+	verify_mtk_part(v, im, BP_KERNEL, "KERNEL", NULL);
+	verify_mtk_part(v, im, BP_RAMDISK, "ROOTFS", "RECOVERY");
+}
+
 static int verify_image(const char *path, bool mtk, bool stock, bool require_sig,
 			const struct loader_model *m, unsigned nm)
 {
@@ -213,33 +257,7 @@ static int verify_image(const char *path, bool mtk, bool stock, bool require_sig
 		fprintf(stderr, "%s: %s: %s\n", cli_prog(), path, d.msg);
 		return EXIT_BAD;
 	}
-	report(&v, !im.cut_short,
-	       "header v%" PRIu32 ": every size and offset inside the %" PRIu64
-	       "-byte file%s, sections aligned to %" PRIu32,
-	       im.img.version, im.size, im.cut_short ? " (NOT: damaged, below)" : "",
-	       im.img.page_size);
-	for (unsigned i = 0; i < im.nwarn; i++)
-		report(&v, false, "damaged: %s", im.warn[i]);
-	if (im.has_id && !im.id_checked)
-		report(&v, false, "id (%s) not checked: the sections are not all in the file",
-		       im.id_sha256 ? "sha256" : "sha1");
-	else if (im.has_id)
-		report(&v, im.id_ok, "id (%s) %s", im.id_sha256 ? "sha256" : "sha1",
-		       im.id_ok ? "matches the sections" : "does not match the sections");
-	for (int p = 0; p < BP_COUNT; p++)
-		if (im.part[p].s && im.part[p].has_mtk &&
-		    im.part[p].mtk.dsize == im.part[p].s->size - MTK_HDR_SIZE)
-			report(&v, true, "%s: MTK dsize matches the section",
-			       bootimg_part_name((enum bootimg_part)p));
-	if (im.wrap.kind == WRAP_DHTB) {
-		uint8_t sha[32];
-
-		report(&v,
-		       sha256_range(im.fd, DHTB_SIZE, im.wrap.covered, sha) == 0 &&
-			   !memcmp(sha, im.wrap.sha256, 32),
-		       "DHTB pre-header: SHA-256 of the %" PRIu32 " bytes it covers",
-		       im.wrap.covered);
-	}
+	verify_structure(&v, &im);
 	if (im.tr.has_avb)
 		verify_avb(&v, &im);
 	for (unsigned i = 0; i < im.tr.n; i++)
@@ -251,14 +269,8 @@ static int verify_image(const char *path, bool mtk, bool stock, bool require_sig
 			       im.tr.item[i].offset, im.size - AVB_FOOTER_SIZE);
 	verify_layout(&v, &im, m, nm);
 	v.soft = false;
-	if (mtk) {
-		report(&v, im.img.kind == BOOTIMG_BOOT && im.img.version <= 2,
-		       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im.img.version);
-		report(&v, im.img.page_size == 2048, "MT6572: page size 2048 (is %" PRIu32 ")",
-		       im.img.page_size);
-		verify_mtk_part(&v, &im, BP_KERNEL, "KERNEL", NULL);
-		verify_mtk_part(&v, &im, BP_RAMDISK, "ROOTFS", "RECOVERY");
-	}
+	if (mtk)
+		verify_mt6572(&v, &im);
 	if (!im.tr.has_avb && require_sig)
 		report(&v, false, "AVB: no footer, so no signature (--require-signature)");
 	printf("%s: %s%s%s\n", path, v.fails ? "FAILED" : "OK",

@@ -578,6 +578,52 @@ static void avb_json(const struct image *im)
 	printf("}");
 }
 
+/* The sections, vendor ramdisks and trailer items, as arrays. */
+static void json_lists(const struct image *im)
+{
+	printf(",\"sections\":[");
+	for (unsigned i = 0; i < im->img.nsect; i++) {
+		printf(i ? "," : "");
+		json_part(&im->part[im->img.sect[i].part], &im->img.sect[i]);
+	}
+	printf("],\"vendor_ramdisks\":[");
+	for (unsigned i = 0; i < im->nvrd; i++) {
+		printf("%s{\"name\":", i ? "," : "");
+		json_str(im->vrd[i].name, VENDOR_RAMDISK_NAME_SIZE);
+		printf(",\"type\":%" PRIu32 ",\"offset\":%" PRIu32 ",\"size\":%" PRIu32 "}",
+		       im->vrd[i].type, im->vrd[i].offset, im->vrd[i].size);
+	}
+	printf("],\"trailer\":[");
+	for (unsigned i = 0; i < im->tr.n; i++)
+		printf("%s{\"kind\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}",
+		       i ? "," : "", trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
+		       im->tr.item[i].size);
+	printf("]");
+}
+
+/* What was read around ("damage") and the id, stored and computed. */
+static void json_damage_id(const struct image *im)
+{
+	printf(",\"damage\":[");
+	for (unsigned i = 0; i < im->nwarn; i++) {
+		printf(i ? "," : "");
+		json_str((const uint8_t *)im->warn[i], DIAG_MSG_MAX);
+	}
+	printf("]");
+	if (im->has_id) {
+		printf(",\"id\":{\"algorithm\":\"%s\",\"stored\":\"",
+		       im->id_sha256 ? "sha256" : "sha1");
+		hex_id(im->img.id);
+		if (im->id_checked) {
+			printf("\",\"computed\":\"");
+			hex_id(im->id_computed);
+			printf("\",\"ok\":%s}", im->id_ok ? "true" : "false");
+		} else {
+			printf("\",\"checked\":false}");
+		}
+	}
+}
+
 static void info_json(const struct image *im, const struct layout_run *lr)
 {
 	struct field f[32];
@@ -602,24 +648,7 @@ static void info_json(const struct image *im, const struct layout_run *lr)
 		printf(",\"pre_header\":{\"kind\":\"%s\",\"size\":%" PRIu64 ",\"covered\":%" PRIu32
 		       "}",
 		       wrapper_name(im->wrap.kind), im->wrap.size, im->wrap.covered);
-	printf(",\"sections\":[");
-	for (unsigned i = 0; i < im->img.nsect; i++) {
-		printf(i ? "," : "");
-		json_part(&im->part[im->img.sect[i].part], &im->img.sect[i]);
-	}
-	printf("],\"vendor_ramdisks\":[");
-	for (unsigned i = 0; i < im->nvrd; i++) {
-		printf("%s{\"name\":", i ? "," : "");
-		json_str(im->vrd[i].name, VENDOR_RAMDISK_NAME_SIZE);
-		printf(",\"type\":%" PRIu32 ",\"offset\":%" PRIu32 ",\"size\":%" PRIu32 "}",
-		       im->vrd[i].type, im->vrd[i].offset, im->vrd[i].size);
-	}
-	printf("],\"trailer\":[");
-	for (unsigned i = 0; i < im->tr.n; i++)
-		printf("%s{\"kind\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}",
-		       i ? "," : "", trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
-		       im->tr.item[i].size);
-	printf("]");
+	json_lists(im);
 	if (im->part[BP_KERNEL].s) {
 		printf(",\"kernel\":{\"version\":");
 		json_str((const uint8_t *)im->kernel.version, KERNEL_VERSION_MAX);
@@ -634,24 +663,7 @@ static void info_json(const struct image *im, const struct layout_run *lr)
 		layout_json(lr);
 	if (im->tr.has_avb)
 		avb_json(im);
-	printf(",\"damage\":[");
-	for (unsigned i = 0; i < im->nwarn; i++) {
-		printf(i ? "," : "");
-		json_str((const uint8_t *)im->warn[i], DIAG_MSG_MAX);
-	}
-	printf("]");
-	if (im->has_id) {
-		printf(",\"id\":{\"algorithm\":\"%s\",\"stored\":\"",
-		       im->id_sha256 ? "sha256" : "sha1");
-		hex_id(im->img.id);
-		if (im->id_checked) {
-			printf("\",\"computed\":\"");
-			hex_id(im->id_computed);
-			printf("\",\"ok\":%s}", im->id_ok ? "true" : "false");
-		} else {
-			printf("\",\"checked\":false}");
-		}
-	}
+	json_damage_id(im);
 	printf("}\n");
 }
 

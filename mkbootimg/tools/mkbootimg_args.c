@@ -398,4 +398,3 @@ void check_args(const struct args *a)
 		die(EXIT_USAGE, "--vendor_cmdline: %zu bytes, at most %d fit",
 		    strlen(a->vendor_cmdline), VENDOR_BOOT_ARGS_SIZE - 1);
 }
-

@@ -191,9 +191,8 @@ int cmd_ramdisk_extract(int argc, char **argv)
 		}
 	}
 	if (npos != 2)
-		die(EXIT_USAGE,
-		    "usage: ramdisk extract RAMDISK DIR [--spec SPEC] [--devices] "
-		    "[--same-permissions] [--same-owner]");
+		die(EXIT_USAGE, "usage: ramdisk extract RAMDISK DIR [--spec SPEC] [--devices] "
+				"[--same-permissions] [--same-owner]");
 	load(&l, pos[0], cap);
 	if (spec) {
 		if (rd_extract_spec(&l.rd, pos[1], spec, comp_write_name(l.comp), pos[0], l.fd, &xo,

@@ -459,6 +459,7 @@ Test(codec, decoder_memory_is_capped)
 	expect_error(&z, -EFBIG, 0, "zstd, 1 GiB window");
 }
 
+/* Long: a table of every codec's names, levels and magics; the table is the test. */
 Test(codec, names_levels_and_magics)
 {
 	static const struct {
