@@ -141,7 +141,7 @@ $(SHIM): mkbootimg/shim/lk-memstart.S | $(DEPS_TARGET)
 	arm-linux-gnueabihf-as -o $@.o $<
 	arm-linux-gnueabihf-objcopy -O binary $@.o $@.tmp && rm -f $@.o && mv $@.tmp $@
 # The probe is held to 96 KiB (armhf) and 128 KiB (x86-64): the build says its
-# size and fails above (README's figures are these).
+# size and fails above.
 PROBE_MAX_armhf  := 98304
 PROBE_MAX_x86_64 := 131072
 probes: $(O)/x86_64/probe $(O)/armhf/probe $(O)/x86_64/init $(O)/armhf/init $(SHIM)

@@ -1,6 +1,6 @@
 /* libFuzzer: a whole probe pass on fake hardware (issue 15). The input is up
- * to five texts separated by lines "%%": the fake hardware fixture (README,
- * "Fake I2C fixtures"), /proc/cmdline, modules.list, modules.dep and
+ * to five texts separated by lines "%%": the fake hardware fixture (probe(8),
+ * "FAKE I2C FIXTURES"), /proc/cmdline, modules.list, modules.dep and
  * modules.builtin. They are written into a root made once under /tmp; the
  * pass runs on the fake clock (no sleeping), then checks what must hold
  * whatever the input: no crash, no leak, and the pass ends with its "done"

@@ -2,7 +2,7 @@
  * adapters whose retries and timeout the probe set for its own transfers
  * and puts back when the pass is done.
  *
- * Budgets (README, "The probe"): each transfer has a deadline (--timeout);
+ * Budgets (probe(8), TIME): each transfer has a deadline (--timeout);
  * a transfer that misses it abandons its adapter for the pass (a stuck
  * line, a dead bit-banged bus: on one CPU that first stall cannot be cut
  * short, but it is the only one). Each adapter has a budget of transfer

@@ -3,8 +3,8 @@
  * registers, bound addresses, faults, stuck buses (a stall of the deadline
  * or of a given time, as a dead bit-banged bus on one CPU), module loads
  * that fail; a clock that advances by what each transfer would cost; the
- * retries and timeout each adapter was given. Format: README, "Fake I2C
- * fixtures". */
+ * retries and timeout each adapter was given. Format: probe(8), "FAKE I2C
+ * FIXTURES". */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +180,7 @@ static int fake_chip_line(struct fake_hw *hw, char **w, unsigned n, long bus, lo
 	return -1;
 }
 
-/* One fixture line (README, "Fake I2C fixtures"): words, by the first. */
+/* One fixture line (probe(8), "FAKE I2C FIXTURES"): words, by the first. */
 static int fake_line(struct fake_hw *hw, char *line, char *err, size_t errcap, int ln)
 {
 	char *w[FAKE_WORDS_MAX], *s = line;

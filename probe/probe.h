@@ -291,8 +291,8 @@ long cpuinfo_get(const char *text, const char *field, char *out, size_t cap);
 void probe_trim(char *s);
 
 /* ---- I2C reads (bus.c) -------------------------------------------------------------- */
-/* One read, from the cache or the bus, within the budgets (README, "The
- * probe"): its outcome, IR_SKIPPED when a budget or the bus's state says no. */
+/* One read, from the cache or the bus, within the budgets (probe(8),
+ * "TIME"): its outcome, IR_SKIPPED when a budget or the bus's state says no. */
 enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c_req *r,
 			    uint8_t *out);
 /* The adapters in the order a condition tries them: those that answered
@@ -374,7 +374,7 @@ int i2c_real_bus_config(void *ctx, struct probe *p, const struct adapter *a, uns
 			unsigned timeout_10ms);
 
 /* ---- fake hardware (fake.c) ------------------------------------------------------- */
-/* Fake chips from a fixture file (see README, "Fake I2C fixtures"). */
+/* Fake chips from a fixture file (probe(8), "FAKE I2C FIXTURES"). */
 struct fake_hw;
 int fake_hw_load(const char *text, size_t len, struct fake_hw **out, char *err, size_t errcap);
 void fake_hw_free(struct fake_hw *hw);

@@ -2,7 +2,7 @@
  *
  * Shared by the probe on the phone and the host-side check, so a file the
  * build accepts is a file the probe understands. The full description with
- * examples is in README.md ("modules.list"). In short, one statement a line:
+ * examples is man/modules.list.5. In short, one statement a line:
  *
  *   order CLASS...                    decide these classes first, in this order
  *   settle CLASS MS                   wait MS ms after CLASS acted (rails up)

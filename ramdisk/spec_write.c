@@ -283,7 +283,7 @@ int rd_spec_write(const struct ramdisk *rd, const char *files, const char *compr
 	put_str(&l,
 		" as `ramdisk extract --spec` read it: every entry in archive\n"
 		"# order, gen_init_cpio's fields then KEY=VALUE for the rest of its header\n"
-		"# (README.md). `ramdisk pack --spec THIS -o OUT` writes the same archive back;\n"
+		"# (ramdisk(1)). `ramdisk pack --spec THIS -o OUT` writes the same archive back;\n"
 		"# change the files, or owners and modes here, and only those entries change.\n"
 		"exact");
 	put_str(&l, rd->hex_lower ? " hex=lower\n" : "\n"); /* AOSP's mkbootfs writes lower case */

@@ -39,12 +39,14 @@ static const char usage[] =
     "  unpack IMAGE DIR             write every part and a manifest into DIR\n"
     "  repack SOURCE -o OUT [...]   rebuild from DIR or from an image, exact, or with\n"
     "                               --kernel/--ramdisk/--dtb/... replaced, --cmdline...\n"
-    "  verify IMAGE [--mtk] [--require-signature] [--loader SPEC | --profile P]\n"
+    "  verify IMAGE [--mtk [--stock]] [--require-signature]\n"
+    "               [--loader SPEC | --profile P]\n"
     "                               id, sizes, alignment, AVB (an unsigned vbmeta\n"
     "                               passes unless --require-signature), where the\n"
     "                               parts land and how far the kernel spreads;\n"
-    "                               --mtk: the MT6572 rules\n"
-    "                               (page size 2048, KERNEL and ROOTFS/RECOVERY headers)\n"
+    "                               --mtk: the MT6572 rules (page size 2048, KERNEL\n"
+    "                               and ROOTFS/RECOVERY headers); --stock: a stock\n"
+    "                               image, judged by what MediaTek's LK checks\n"
     "  check IMAGE --partition-size N | --scatter FILE [--partition NAME]\n"
     "                               does it fit the partition? (default BOOTIMG)\n"
     "  carve DUMP --scatter FILE --partition NAME -o OUT [--trim] [--dump-offset N]\n"
@@ -294,7 +296,7 @@ static const char verify_usage[] =
     "                  only), which passes with its hashes checked as avbtool\n"
     "                  verify_image accepts it, fails; so does an image without AVB\n"
     "  --loader SPEC   where the bootloader puts the parts (default: header, the\n"
-    "                  header's addresses); README \"Brick safety\"\n"
+    "                  header's addresses); man bootimg, \"LOADER MODELS\"\n"
     "  --profile P     the LOADER= of a board profile (a file, or NAME for\n"
     "                  profiles/NAME.conf)\n";
 
@@ -497,8 +499,12 @@ int cmd_bootimg_carve(int argc, char **argv)
 				       {"dump_offset", 0, true, CA_DUMP_OFFSET},
 				       {"help", 'h', false, CA_HELP},
 				       {0}};
-	static const char cu[] = "usage: bootimg carve DUMP --scatter FILE --partition NAME -o OUT "
-				 "[--trim] [--dump-offset N]\n";
+	static const char cu[] =
+	    "usage: bootimg carve DUMP --scatter FILE --partition NAME -o|--output OUT [--trim]\n"
+	    "       [--dump-offset N]\n"
+	    "Cut a partition out of a full-flash readback, as the scatter file places it\n"
+	    "(--dump-offset: the dump starts there); --trim: the image alone, without the\n"
+	    "padding after it.\n";
 	struct carve_args a = {0};
 	struct opt_state s;
 	int id;

@@ -670,7 +670,7 @@ static void info_json(const struct image *im, const struct layout_run *lr)
 static const char info_usage[] =
     "usage: bootimg info IMAGE [--json] [--loader SPEC | --profile P]\n"
     "  --loader SPEC   where the bootloader puts the parts (default: header, the\n"
-    "                  header's addresses); README \"Brick safety\"\n"
+    "                  header's addresses); man bootimg, \"LOADER MODELS\"\n"
     "  --profile P     the LOADER= of a board profile (a file, or NAME for\n"
     "                  profiles/NAME.conf)\n";
 

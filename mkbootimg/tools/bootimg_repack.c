@@ -16,12 +16,13 @@
 #include "mkbootimg/tools/verbs.h"
 
 static const char repack_usage[] =
-    "usage: bootimg repack SOURCE -o OUT [options]\n"
+    "usage: bootimg repack SOURCE -o|--output OUT [options]\n"
     "SOURCE is a folder made by 'bootimg unpack' or a boot/vendor_boot image.\n"
     "With nothing changed, OUT is SOURCE's image byte for byte.\n"
     "  --kernel F --ramdisk F --second F --dtb F --recovery_dtbo F\n"
     "  --vendor_ramdisk F --bootconfig F   replace a section (MTK header kept)\n"
-    "  --cmdline S --name S --os_version A.B.C --os_patch_level YYYY-MM\n"
+    "  --cmdline S --name S (or --board S)\n"
+    "  --os_version A.B.C --os_patch_level YYYY-MM   header fields\n"
     "  --cmdline-set KEY=VALUE|KEY --cmdline-remove KEY   one key of the command line\n"
     "                          (a vendor_boot's: the vendor command line); repeatable;\n"
     "                          refused: what the kernel would split or read otherwise\n"
@@ -34,7 +35,7 @@ static const char repack_usage[] =
     "  --partition-size N | --scatter F [--partition NAME]   refuse if too big\n"
     "  --loader SPEC | --profile P   where the bootloader puts the parts (default:\n"
     "                          header): a changed image whose parts overlap there is\n"
-    "                          refused (README \"Brick safety\")\n"
+    "                          refused (man bootimg, \"LOADER MODELS\")\n"
     "  --allow-overlap         write it anyway\n"
     "  --lk-shim FILE          bootkit's entry shim in front of a zImage where the\n"
     "                          loader's memory start is one it cannot use\n";

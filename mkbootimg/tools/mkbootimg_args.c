@@ -66,7 +66,7 @@ static const char usage[] =
     "                           (KERNEL and ROOTFS, or KERNEL and RECOVERY)\n"
     "  --partition_size N       refuse to write more than N bytes (K/M/G suffixes)\n"
     "  --loader SPEC | --profile P   refuse an image whose parts overlap where this\n"
-    "                           bootloader puts them (README \"Brick safety\"; without\n"
+    "                           bootloader puts them (man bootimg, \"LOADER MODELS\"; without\n"
     "                           either the header's addresses are checked: a warning)\n"
     "  --allow_overlap          write it anyway\n"
     "  --lk_shim FILE           put bootkit's entry shim (out/armhf/lk-shim.bin) in\n"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # /init of a bootkit ramdisk, BusyBox mode. The same flow as ramdisk/init/init.c
-# (the minimal mode, without BusyBox); see that file and README.md:
+# (the minimal mode, without BusyBox); see that file and probe(8), "THE INIT":
 #   mount, load the "preload" bus drivers, run the probe (the fallback modules
 #   when it is missing, fails or hangs), then hand over: root= -> switch_root;
 #   /init.stock -> exec it; bootkit.halt=poweroff|reboot; else a console shell.

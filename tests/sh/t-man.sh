@@ -13,7 +13,7 @@ PROBE=$ROOT/out/x86_64/probe
 # Options the tools take that their --help does not show (long spellings of
 # a short option the --help gives, an alias): the page may document them.
 # Each is a --help text to complete (reported; the C sources are not ours).
-help_lacks="bootimg:--output bootimg:--board ramdisk:--output ramdisk:--compress ramdisk:--expr ramdisk:--verbose"
+help_lacks=""
 
 # opts: the option words of standard input, one a line, sorted (another
 # program's options quoted in a text, "ls -b", "uname -r", are not words)

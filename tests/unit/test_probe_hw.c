@@ -451,7 +451,7 @@ Test(probe, stall_before_a_live_bus_leaves_it_tried)
 
 /* The pass budget without stalls: slow buses (90 ms a transfer, under the
  * stall mark) spend it; past it a class still reads on a bus that answered
- * before (bus 4), not on one never tried (bus 5), as README "The probe" says. */
+ * before (bus 4), not on one never tried (bus 5), as probe(8), TIME, says. */
 Test(probe, total_budget_spent_then_answered_buses_only)
 {
 	struct board b;
