@@ -179,8 +179,15 @@ override BINDIR  := $(call given,BINDIR,$(PREFIX)/bin)
 override MANDIR  := $(call given,MANDIR,$(PREFIX)/share/man)
 override DATADIR := $(call given,DATADIR,$(PREFIX)/share/bootkit)
 export STOCK INJECTED BOARD INJECT_BOARD KERNEL DTB MODULES_DIR SCATTER ALLOW_OVERLAP \
-	INJECT_COMPRESSION INJECT_CLASSES FUZZ_SECONDS DISTCHECK_GOALS \
-	PREFIX DESTDIR BINDIR MANDIR DATADIR
+	INJECT_COMPRESSION INJECT_CLASSES FUZZ_SECONDS DISTCHECK_GOALS
+# The install folders reach the recipes under other names: exported as BINDIR,
+# this make's default (/usr/local/bin) would be "given" to a make it runs (make
+# check's tests run make install PREFIX=/usr), which would not derive its own.
+override INSTALL_DESTDIR := $(DESTDIR)
+override INSTALL_BINDIR  := $(BINDIR)
+override INSTALL_MANDIR  := $(MANDIR)
+override INSTALL_DATADIR := $(DATADIR)
+export INSTALL_DESTDIR INSTALL_BINDIR INSTALL_MANDIR INSTALL_DATADIR
 
 # ---- the boot image: make [BOARD=profile] [KERNEL=F DTB=F MODULES_DIR=D SCATTER=F] ----
 # Profiles are profiles/*.conf; out/BOARD/boot.img, and out/boot.img for the default.
@@ -252,29 +259,30 @@ check: lint unit-test fuzz-replay sh-test qemu-test
 # share/bootkit/. Install depends on the built files, not on `all`: it never
 # fetches a kernel, and run as root after a user's `make` it rebuilds nothing.
 # uninstall removes exactly these files (and share/bootkit/ when left empty).
-# (PREFIX, DESTDIR, BINDIR, MANDIR, DATADIR: above, with the user's values)
+# (PREFIX, DESTDIR, BINDIR, MANDIR, DATADIR: above, with the user's values;
+# the recipes read them as INSTALL_*)
 MAN1    := $(TOOLS:%=man/%.1)
 MAN5    := man/modules.list.5
 MAN8    := man/probe.8
 TARGETS := armhf/probe armhf/init armhf/lk-shim.bin x86_64/probe x86_64/init
 .PHONY: install uninstall
 install: $(TOOLS:%=$(BIN)/%) $(TARGETS:%=$(O)/%) $(MAN1) $(MAN5) $(MAN8) modules.list
-	install -d "$$DESTDIR$$BINDIR" "$$DESTDIR$$MANDIR/man1" "$$DESTDIR$$MANDIR/man5" \
-	  "$$DESTDIR$$MANDIR/man8" "$$DESTDIR$$DATADIR/armhf" "$$DESTDIR$$DATADIR/x86_64"
-	install -m 0755 $(TOOLS:%=$(BIN)/%) "$$DESTDIR$$BINDIR"
-	install -m 0644 $(MAN1) "$$DESTDIR$$MANDIR/man1"
-	install -m 0644 $(MAN5) "$$DESTDIR$$MANDIR/man5"
-	install -m 0644 $(MAN8) "$$DESTDIR$$MANDIR/man8"
-	install -m 0755 $(O)/armhf/probe $(O)/armhf/init "$$DESTDIR$$DATADIR/armhf"
-	install -m 0644 $(O)/armhf/lk-shim.bin "$$DESTDIR$$DATADIR/armhf"
-	install -m 0755 $(O)/x86_64/probe $(O)/x86_64/init "$$DESTDIR$$DATADIR/x86_64"
-	install -m 0644 modules.list "$$DESTDIR$$DATADIR"
+	install -d "$$INSTALL_DESTDIR$$INSTALL_BINDIR" "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man1" "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man5" \
+	  "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man8" "$$INSTALL_DESTDIR$$INSTALL_DATADIR/armhf" "$$INSTALL_DESTDIR$$INSTALL_DATADIR/x86_64"
+	install -m 0755 $(TOOLS:%=$(BIN)/%) "$$INSTALL_DESTDIR$$INSTALL_BINDIR"
+	install -m 0644 $(MAN1) "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man1"
+	install -m 0644 $(MAN5) "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man5"
+	install -m 0644 $(MAN8) "$$INSTALL_DESTDIR$$INSTALL_MANDIR/man8"
+	install -m 0755 $(O)/armhf/probe $(O)/armhf/init "$$INSTALL_DESTDIR$$INSTALL_DATADIR/armhf"
+	install -m 0644 $(O)/armhf/lk-shim.bin "$$INSTALL_DESTDIR$$INSTALL_DATADIR/armhf"
+	install -m 0755 $(O)/x86_64/probe $(O)/x86_64/init "$$INSTALL_DESTDIR$$INSTALL_DATADIR/x86_64"
+	install -m 0644 modules.list "$$INSTALL_DESTDIR$$INSTALL_DATADIR"
 uninstall:
-	@set -e; for f in $(TOOLS); do rm -f "$$DESTDIR$$BINDIR/$$f"; done; \
+	@set -e; for f in $(TOOLS); do rm -f "$$INSTALL_DESTDIR$$INSTALL_BINDIR/$$f"; done; \
 	for f in $(MAN1:man/%=man1/%) $(MAN5:man/%=man5/%) $(MAN8:man/%=man8/%); do \
-	  rm -f "$$DESTDIR$$MANDIR/$$f"; done; \
-	for f in $(TARGETS) modules.list; do rm -f "$$DESTDIR$$DATADIR/$$f"; done
-	@for d in "$$DESTDIR$$DATADIR/armhf" "$$DESTDIR$$DATADIR/x86_64" "$$DESTDIR$$DATADIR"; do \
+	  rm -f "$$INSTALL_DESTDIR$$INSTALL_MANDIR/$$f"; done; \
+	for f in $(TARGETS) modules.list; do rm -f "$$INSTALL_DESTDIR$$INSTALL_DATADIR/$$f"; done
+	@for d in "$$INSTALL_DESTDIR$$INSTALL_DATADIR/armhf" "$$INSTALL_DESTDIR$$INSTALL_DATADIR/x86_64" "$$INSTALL_DESTDIR$$INSTALL_DATADIR"; do \
 	  rmdir "$$d" 2>/dev/null || :; done
 
 # ---- release tarball: make dist, make distcheck -----------------------------------
