@@ -3,8 +3,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bootimg.h"
-#include "mtk.h"
+#include "mkbootimg/bootimg.h"
+#include "mkbootimg/mtk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

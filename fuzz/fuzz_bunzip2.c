@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "compress.h"
+#include "ramdisk/compress.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,10 +1,10 @@
-/* libFuzzer: the kernel command line and /proc/bootconfig (lib/cmdline.c),
+/* libFuzzer: the kernel command line and /proc/bootconfig (lib/kcmdline.c),
  * as the init and the probe read them. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "cmdline.h"
+#include "lib/kcmdline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

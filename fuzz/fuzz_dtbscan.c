@@ -6,9 +6,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "bytes.h"
-#include "fileio.h"
-#include "payload.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "mkbootimg/payload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "kernel.h"
+#include "lib/fileio.h"
+#include "mkbootimg/kernel.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

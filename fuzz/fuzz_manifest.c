@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
-#include "manifest.h"
+#include "lib/fileio.h"
+#include "mkbootimg/manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "moddep.h"
+#include "lib/moddep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* libFuzzer: a whole probe pass on fake hardware (issue 15). The input is up
- * to five texts separated by lines "%%": the fake hardware fixture (README,
- * "Fake I2C fixtures"), /proc/cmdline, modules.list, modules.dep and
+ * to five texts separated by lines "%%": the fake hardware fixture (probe(8),
+ * "FAKE I2C FIXTURES"), /proc/cmdline, modules.list, modules.dep and
  * modules.builtin. They are written into a root made once under /tmp; the
  * pass runs on the fake clock (no sleeping), then checks what must hold
  * whatever the input: no crash, no leak, and the pass ends with its "done"
@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe.h"
-#include "rules.h"
+#include "probe/probe.h"
+#include "probe/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -80,26 +80,13 @@ static void setup(void)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The input in up to five parts at lines "%%": the fake chips, then the
+ * files of files[] (the command line, the rules, modules.dep, builtin). */
+static void split(const uint8_t *data, size_t size, const char *part[5], size_t len[5])
 {
-	static const char *const files[] = {NULL, "proc/cmdline", NULL,
-					    "lib/modules/" RELEASE "/modules.dep",
-					    "lib/modules/" RELEASE "/modules.builtin"};
-	const char *part[5] = {"", "", "", "", ""}, *s = (const char *)data, *end = s + size;
-	size_t len[5] = {0};
-	static struct probe p;
-	static struct rules r;
-	struct probe_ops ops;
-	struct fake_hw *hw = NULL;
-	static char rec[1 << 16];
-	char err[160];
-	bool cut = false;
-	unsigned k = 0;
-	long n;
+	const char *s = (const char *)data, *end = s + size;
 
-	if (!root[0])
-		setup();
-	while (k < 5) { /* split at lines "%%" */
+	for (unsigned k = 0; k < 5; k++) {
 		const char *sep = NULL;
 		for (const char *q = s; q + 3 <= end; q++)
 			if (!memcmp(q, "%%\n", 3) && (q == s || q[-1] == '\n')) {
@@ -108,30 +95,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		part[k] = s;
 		len[k] = (size_t)((sep ? sep : end) - s);
-		k++;
 		if (!sep)
 			break;
 		s = sep + 3;
 	}
-	for (unsigned i = 1; i < 5; i++)
-		if (files[i])
-			put(files[i], part[i], len[i]);
-	if (fake_hw_load(part[0], len[0], &hw, err, sizeof(err)) < 0)
-		return 0; /* the fixture parser is not what this target tries */
-	fake_ops_init(&ops, hw);
-	probe_defaults(&p);
-	p.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (p.rootfd < 0)
-		abort();
-	p.ops = &ops;
-	p.release = RELEASE;
-	p.rules = &r;
-	probe_start(&p);
-	rules_parse(&r, part[2], len[2], NULL, NULL);
-	probe_run(&p);
-	probe_finish(&p);
-	n = probe_read_cut(&p, "run/probe/decisions", rec, sizeof(rec), &cut);
-	/* the pass always ends, and says so */
+}
+
+/* The pass always ends, and says so. */
+static void check_record(struct probe *p)
+{
+	static char rec[1 << 16];
+	bool cut = false;
+	long n = probe_read_cut(p, "run/probe/decisions", rec, sizeof(rec), &cut);
+
 	if (n <= 0 ||
 	    (!cut && strncmp(rec, "done decided=", 13) && !strstr(rec, "\ndone decided="))) {
 		fprintf(stderr, "fuzz_probe: no done line in the record:\n%s\n", n > 0 ? rec : "");
@@ -139,6 +115,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (getenv("FUZZ_PROBE_PRINT")) /* to see what a seed exercises */
 		fputs(rec, stdout);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const files[] = {NULL, "proc/cmdline", NULL,
+					    "lib/modules/" RELEASE "/modules.dep",
+					    "lib/modules/" RELEASE "/modules.builtin"};
+	const char *part[5] = {"", "", "", "", ""};
+	size_t len[5] = {0};
+	static struct probe p;
+	static struct rules r;
+	struct probe_settings set;
+	struct probe_ops ops;
+	struct fake_hw *hw = NULL;
+	char err[160];
+
+	if (!root[0])
+		setup();
+	split(data, size, part, len);
+	for (unsigned i = 1; i < 5; i++)
+		if (files[i])
+			put(files[i], part[i], len[i]);
+	if (fake_hw_load(part[0], len[0], &hw, err, sizeof(err)) < 0)
+		return 0; /* the fixture parser is not what this target tries */
+	fake_ops_init(&ops, hw);
+	probe_settings_default(&set);
+	probe_init(&p, &set);
+	p.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p.rootfd < 0)
+		abort();
+	p.ops = &ops;
+	p.set.release = RELEASE;
+	p.rules = &r;
+	probe_start(&p);
+	rules_parse(&r, part[2], len[2], NULL, NULL);
+	probe_run(&p);
+	probe_finish(&p);
+	check_record(&p);
 	close(p.rootfd);
 	rules_free(&r);
 	fake_hw_free(hw);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compress.h"
-#include "ramdisk.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/ramdisk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,4 +1,4 @@
-#include "cli.h"
+#include "lib/cli.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
-#include "scatter.h"
-#include "strfmt.h"
-#include "version.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "lib/version.h"
 
 static const char *progname = "bootkit";
 static void (*die_hook)(void *ctx);
@@ -249,59 +248,6 @@ uint64_t opt_u64(const char *opt, const char *s, uint64_t max)
 	if (v > max)
 		die(EXIT_USAGE, "%s: %s is more than 0x%" PRIx64, opt, s, max);
 	return v;
-}
-
-/* ---- partition limit ---------------------------------------------------------- */
-
-static void limit_from_scatter(struct limit *l, const char *file, const char *name)
-{
-	struct scatter *sc = malloc(sizeof(*sc));
-	const struct scatter_part *p;
-	struct diag d;
-	uint8_t *text;
-	size_t len;
-
-	if (!sc)
-		die(EXIT_BAD, "out of memory");
-	if (file_read_small(file, 4u << 20, &text, &len, &d) ||
-	    scatter_parse((const char *)text, len, sc, &d))
-		die_diag(file, &d);
-	free(text);
-	p = scatter_find(sc, name);
-	if (!p)
-		die(EXIT_BAD, "%s: no partition named %s", file, name);
-	if (!p->size_known || !p->size)
-		die(EXIT_BAD, "%s: partition %s (line %u) has no size", file, name, p->line);
-	l->max = p->size;
-	strfmt_show(l->what, sizeof(l->what), "%s partition (%s)", p->name, file);
-	free(sc);
-}
-
-void limit_resolve(struct limit *l, const char *size, const char *scatter, const char *partition,
-		   const char *default_partition)
-{
-	memset(l, 0, sizeof(*l));
-	if (size && scatter)
-		die(EXIT_USAGE, "give --partition-size or --scatter, not both");
-	if (partition && !scatter)
-		die(EXIT_USAGE, "--partition needs --scatter");
-	if (size) {
-		if (parse_size(size, &l->max) || !l->max)
-			die(EXIT_USAGE, "--partition-size: \"%s\" is not a size", size);
-		strfmt_show(l->what, sizeof(l->what), "partition (--partition-size %s)", size);
-	} else if (scatter) {
-		limit_from_scatter(l, scatter, partition ? partition : default_partition);
-	}
-}
-
-void limit_check(const struct limit *l, uint64_t size, const char *output)
-{
-	if (!l->max || size <= l->max)
-		return;
-	die(EXIT_BAD,
-	    "%s: the image would be %" PRIu64 " bytes, %" PRIu64 " more than the %" PRIu64
-	    "-byte %s; nothing written",
-	    output, size, size - l->max, l->max, l->what);
 }
 
 uint32_t cli_source_date_epoch(void)

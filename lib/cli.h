@@ -1,5 +1,6 @@
-/* cli.h - what the host command-line tools share: messages, option parsing,
- * numbers, partition limits. CLI code only: the library never prints. */
+/* cli.h - what the host commands share, and only they (no library includes
+ * this; mk/lint.py checks): messages and die, option parsing, numbers. The
+ * one file of lib/ that prints and exits. */
 #ifndef BOOTKIT_CLI_H
 #define BOOTKIT_CLI_H
 
@@ -7,8 +8,8 @@
 #include <stdint.h>
 #include <stdnoreturn.h>
 
-#include "diag.h"
-#include "textsize.h"
+#include "lib/diag.h"
+#include "lib/textsize.h"
 
 /* Exit statuses: 1 for bad input or a refused write, 2 for bad usage. */
 enum { EXIT_BAD = 1, EXIT_USAGE = 2 };
@@ -62,19 +63,5 @@ uint64_t opt_u64(const char *opt, const char *s, uint64_t max);
 /* The mtime of entries a tool adds: SOURCE_DATE_EPOCH (reproducible
  * builds), else 0; a value that is not 32-bit seconds dies (usage). */
 uint32_t cli_source_date_epoch(void);
-
-/* ---- partition limit --------------------------------------------------------
- * Every command that writes an image accepts --partition-size N or
- * --scatter FILE [--partition NAME] and refuses an image that would not fit. */
-struct limit {
-	uint64_t max;	     /* 0: no limit */
-	char what[SHOW_MAX]; /* "BOOTIMG partition (FILE)", for messages */
-};
-
-/* Resolve the limit from the option values (any may be NULL). Dies on error. */
-void limit_resolve(struct limit *l, const char *size, const char *scatter, const char *partition,
-		   const char *default_partition);
-/* Die with "would be N bytes, M more than ..." when size exceeds the limit. */
-void limit_check(const struct limit *l, uint64_t size, const char *output);
 
 #endif

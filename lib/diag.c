@@ -1,9 +1,9 @@
-#include "diag.h"
+#include "lib/diag.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-#include "strfmt.h"
+#include "lib/strfmt.h"
 
 int diag_set(struct diag *d, int err, const char *fmt, ...)
 {

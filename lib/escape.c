@@ -1,4 +1,4 @@
-#include "escape.h"
+#include "lib/escape.h"
 
 #include <string.h>
 

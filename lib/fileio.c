@@ -1,5 +1,5 @@
-#include "fileio.h"
-#include "strfmt.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -20,8 +20,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "diag.h"
-#include "readat.h"
+#include "lib/diag.h"
+#include "lib/readat.h"
 
 /* write all n bytes; -errno on error. */
 int write_all(int fd, const void *buf, size_t n);

@@ -1,6 +1,6 @@
 /* moddep.c - modules.dep, modules.builtin and .modinfo. See moddep.h. */
-#include "moddep.h"
-#include "readat.h"
+#include "lib/moddep.h"
+#include "lib/readat.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bytes.h"
+#include "lib/bytes.h"
 
 static bool blank(char c)
 {
@@ -438,52 +438,67 @@ static int section(const struct elf *e, uint64_t shoff, unsigned shentsize, unsi
 
 #define SHT_NOBITS_ 8
 
-long modinfo_read(moddep_read_fn rd, void *ctx, uint64_t size, char *out, size_t cap,
-		  const char **why)
+/* The ELF header: class and byte order into e, where the section headers are. */
+struct shdrs {
+	uint64_t off;
+	unsigned entsize, num, strndx;
+};
+
+static long read_ehdr(struct elf *e, struct shdrs *sh, const char **why)
 {
-	static const char want[] = ".modinfo"; /* compared with its NUL */
-	struct elf e = {.rd = rd, .ctx = ctx, .size = size};
 	uint8_t eh[ELF64_EHDR_SIZE];
-	uint64_t shoff, str_off, str_sz, off, sz;
-	unsigned shentsize, shnum, shstrndx;
-	uint32_t name, type;
 	int err;
 
-	if (why)
-		*why = NULL;
-	if (size < 16)
+	if (e->size < 16)
 		return fail(why, "shorter than an ELF identification", -ENOEXEC);
-	if ((err = rd(ctx, 0, eh, 16)) < 0)
+	if ((err = e->rd(e->ctx, 0, eh, 16)) < 0)
 		return err;
 	if (memcmp(eh, "\177ELF", 4))
 		return fail(why, "no ELF magic", -ENOEXEC);
 	if ((eh[4] != 1 && eh[4] != 2) || (eh[5] != 1 && eh[5] != 2))
 		return fail(why, "ELF class or byte order unknown", -ENOEXEC);
-	e.is64 = eh[4] == 2;
-	e.be = eh[5] == 2;
-	if (size < (e.is64 ? ELF64_EHDR_SIZE : ELF32_EHDR_SIZE))
+	e->is64 = eh[4] == 2;
+	e->be = eh[5] == 2;
+	if (e->size < (e->is64 ? ELF64_EHDR_SIZE : ELF32_EHDR_SIZE))
 		return fail(why, "shorter than its ELF header", -EBADMSG);
-	if ((err = rd(ctx, 16, eh + 16, (e.is64 ? ELF64_EHDR_SIZE : ELF32_EHDR_SIZE) - 16)) < 0)
+	if ((err = e->rd(e->ctx, 16, eh + 16, (e->is64 ? ELF64_EHDR_SIZE : ELF32_EHDR_SIZE) - 16)) <
+	    0)
 		return err;
-	shoff = e.is64 ? rd64(eh + 0x28, e.be) : rd32(eh + 0x20, e.be);
-	shentsize = rd16(eh + (e.is64 ? 0x3a : 0x2e), e.be);
-	shnum = rd16(eh + (e.is64 ? 0x3c : 0x30), e.be);
-	shstrndx = rd16(eh + (e.is64 ? 0x3e : 0x32), e.be);
-	if (shnum == 0) /* modules always have sections; extended numbering unused */
+	sh->off = e->is64 ? rd64(eh + 0x28, e->be) : rd32(eh + 0x20, e->be);
+	sh->entsize = rd16(eh + (e->is64 ? 0x3a : 0x2e), e->be);
+	sh->num = rd16(eh + (e->is64 ? 0x3c : 0x30), e->be);
+	sh->strndx = rd16(eh + (e->is64 ? 0x3e : 0x32), e->be);
+	if (sh->num == 0) /* modules always have sections; extended numbering unused */
 		return fail(why, "no section headers", -ENOENT);
-	if (shentsize < (e.is64 ? ELF64_SHDR_SIZE : ELF32_SHDR_SIZE))
+	if (sh->entsize < (e->is64 ? ELF64_SHDR_SIZE : ELF32_SHDR_SIZE))
 		return fail(why, "e_shentsize smaller than a section header", -EBADMSG);
-	if (!range_ok(shoff, (uint64_t)shnum * shentsize, size))
+	if (!range_ok(sh->off, (uint64_t)sh->num * sh->entsize, e->size))
 		return fail(why, "e_shoff: section headers past the end", -EBADMSG);
-	if (shstrndx >= shnum)
+	if (sh->strndx >= sh->num)
 		return fail(why, "e_shstrndx: no such section", -EBADMSG);
-	if ((err = section(&e, shoff, shentsize, shstrndx, &name, &type, &str_off, &str_sz)) < 0)
+	return 0;
+}
+
+long modinfo_read(moddep_read_fn rd, void *ctx, uint64_t size, char *out, size_t cap,
+		  const char **why)
+{
+	static const char want[] = ".modinfo"; /* compared with its NUL */
+	struct elf e = {.rd = rd, .ctx = ctx, .size = size};
+	struct shdrs sh;
+	uint64_t str_off, str_sz, off, sz;
+	uint32_t name, type;
+	long err;
+
+	if (why)
+		*why = NULL;
+	if ((err = read_ehdr(&e, &sh, why)) < 0 ||
+	    (err = section(&e, sh.off, sh.entsize, sh.strndx, &name, &type, &str_off, &str_sz)) < 0)
 		return err;
 	if (type == SHT_NOBITS_ || !range_ok(str_off, str_sz, size))
 		return fail(why, "section names past the end", -EBADMSG);
-	for (unsigned i = 0; i < shnum; i++) {
+	for (unsigned i = 0; i < sh.num; i++) {
 		char nm[sizeof(want)];
-		if ((err = section(&e, shoff, shentsize, i, &name, &type, &off, &sz)) < 0)
+		if ((err = section(&e, sh.off, sh.entsize, i, &name, &type, &off, &sz)) < 0)
 			return err;
 		if (name >= str_sz || str_sz - name < sizeof(want))
 			continue; /* too close to the end of the names to be ".modinfo" */

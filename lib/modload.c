@@ -1,4 +1,4 @@
-#include "modload.h"
+#include "lib/modload.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* readat.c - pread until done, and a whole small file, bounded: the readers
  * of the host tools, the probe and the init alike (the probe and the init
  * link this file, not fileio.c). */
-#include "readat.h"
+#include "lib/readat.h"
 
 #include <errno.h>
 #include <sys/stat.h>

@@ -1,5 +1,5 @@
 /* strfmt.c - formatting into a fixed buffer, never cut silently. See strfmt.h. */
-#include "strfmt.h"
+#include "lib/strfmt.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -32,7 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "textsize.h"
+#include "lib/textsize.h"
 
 #define STRFMT_CHECK(f, a) __attribute__((format(printf, f, a)))
 

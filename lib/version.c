@@ -1,4 +1,4 @@
-#include "version.h"
+#include "lib/version.h"
 
 /* The Makefile passes it to this file alone (from out/version.txt), so a new
  * version recompiles one file and relinks, nothing more. */

@@ -1,6 +1,6 @@
 /* avb.c - AVB footer and vbmeta parsing, descriptors, the footer layout.
  * Signing, hashing and verification (libcrypto) are in avb_crypto.c. */
-#include "avb.h"
+#include "mkbootimg/avb.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bytes.h"
-#include "fileio.h"
-#include "strfmt.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
 
 /* ---- algorithms ------------------------------------------------------------ */
 
@@ -566,7 +566,7 @@ static int read_blob(int fd, uint64_t off, uint64_t len, struct avb_image *ai, s
 }
 
 /* The footer, if any: 0 found, -ENOENT none, else broken. */
-static int load_footer(int fd, uint64_t file_size, struct avb_image *ai, struct diag *d)
+int avb_footer_load(int fd, uint64_t file_size, struct avb_image *ai, struct diag *d)
 {
 	uint8_t f[AVB_FOOTER_SIZE];
 	int r;
@@ -583,7 +583,7 @@ static int load_footer(int fd, uint64_t file_size, struct avb_image *ai, struct 
 
 /* The vbmeta the footer names, or a bare vbmeta image at 0 (read up to the
  * 64 KiB libavb reads). -ENOENT when there is no footer and no AVB0. */
-static int load_vbmeta(int fd, uint64_t file_size, struct avb_image *ai, struct diag *d)
+int avb_vbmeta_load(int fd, uint64_t file_size, struct avb_image *ai, struct diag *d)
 {
 	uint64_t off = 0, len;
 	uint8_t magic[AVB_MAGIC_SIZE];
@@ -607,10 +607,10 @@ int avb_image_load(int fd, uint64_t file_size, struct avb_image *ai, struct diag
 	int r;
 
 	memset(ai, 0, sizeof(*ai));
-	r = load_footer(fd, file_size, ai, d);
+	r = avb_footer_load(fd, file_size, ai, d);
 	if (r && r != -ENOENT)
 		return r;
-	return load_vbmeta(fd, file_size, ai, d);
+	return avb_vbmeta_load(fd, file_size, ai, d);
 }
 
 void avb_image_free(struct avb_image *ai)
@@ -620,72 +620,6 @@ void avb_image_free(struct avb_image *ai)
 }
 
 /* ---- verification report (the checks are in avb_crypto.c) --------------------------- */
-
-const char *avb_status_name(enum avb_status s)
-{
-	static const char *const n[] = {"not checked", "ok",	      "mismatch", "no key embedded",
-					"unsigned",    "unsupported", "invalid"};
-	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
-}
-
-static bool passes(const struct avb_check *c)
-{
-	return c->status == AVB_OK || c->status == AVB_NOT_CHECKED || c->status == AVB_UNSIGNED ||
-	       c->status == AVB_NO_KEY;
-}
-
-bool avb_report_ok(const struct avb_report *r)
-{
-	return passes(&r->footer) && r->vbmeta.status == AVB_OK && passes(&r->vbmeta_hash) &&
-	       passes(&r->signature) && passes(&r->digest);
-}
-
-int avb_verify_file(int fd, uint64_t file_size, const char *partition, struct avb_report *rep,
-		    struct diag *d)
-{
-	struct avb_image ai;
-	struct diag why;
-	int r;
-
-	memset(rep, 0, sizeof(*rep));
-	memset(&ai, 0, sizeof(ai));
-	r = load_footer(fd, file_size, &ai, &why);
-	if (r == -ENOENT) {
-		strfmt_show(rep->footer.why, sizeof(rep->footer.why),
-			    "no footer: a bare vbmeta image");
-	} else if (r == -EIO || r == -ENODATA) {
-		return diag_set(d, r, "%s", why.msg);
-	} else if (r) {
-		rep->footer.status = r == -ENOTSUP ? AVB_UNSUPPORTED : AVB_INVALID;
-		memcpy(rep->footer.why, why.msg, sizeof(why.msg));
-		return 0;
-	} else {
-		rep->footer.status = AVB_OK;
-	}
-	r = load_vbmeta(fd, file_size, &ai, &why);
-	if (r == -ENOENT || r == -ENOMEM || r == -EIO) {
-		avb_image_free(&ai);
-		return diag_set(d, r, "%s", why.msg);
-	}
-	if (r) {
-		rep->vbmeta.status = r == -ENOTSUP ? AVB_UNSUPPORTED : AVB_INVALID;
-		memcpy(rep->vbmeta.why, why.msg, sizeof(why.msg));
-		avb_image_free(&ai);
-		return 0;
-	}
-	rep->vbmeta.status = AVB_OK;
-	r = avb_verify_vbmeta(&ai.vb, rep, d);
-	if (!r && ai.has_footer)
-		r = avb_verify_digest(&ai.vb, partition, fd, ai.footer.original_image_size,
-				      &rep->digest, d);
-	else if (!r)
-		strfmt_show(rep->digest.why, sizeof(rep->digest.why),
-			    "no image data: a bare vbmeta image");
-	avb_image_free(&ai);
-	return r;
-}
-
-/* ---- footer layout ---------------------------------------------------------------------- */
 
 uint64_t avb_max_image_size(uint64_t partition_size, size_t vbmeta_len)
 {

@@ -1,6 +1,6 @@
 /* avb_crypto.c - AVB hashes, RSA keys, signatures (OpenSSL 3 libcrypto):
- * verification, re-signing and new vbmeta images. Layout: avb.h. */
-#include "avb.h"
+ * verification. Layout: avb.h; new and re-signed vbmeta images: avb_make.c. */
+#include "mkbootimg/avb_crypto.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -18,22 +18,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "fileio.h"
-#include "strfmt.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/avb_internal.h"
 
-struct avb_key {
-	EVP_PKEY *pk;
-	uint32_t bits;
-};
-
-static void crypto_init(void)
+void avb_crypto_init(void)
 {
 	/* Hashes and RSA need only the default provider: no openssl.cnf. */
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 }
 
-static const EVP_MD *md_of(const char *name)
+const EVP_MD *avb_md_of(const char *name)
 {
 	if (name && !strcmp(name, "sha256"))
 		return EVP_sha256();
@@ -59,8 +55,8 @@ int avb_hash_image(const char *hash, const uint8_t *salt, size_t salt_len, int f
 	unsigned n = 0;
 	int r;
 
-	crypto_init();
-	md = md_of(hash);
+	avb_crypto_init();
+	md = avb_md_of(hash);
 	if (!md)
 		return diag_set(d, -ENOTSUP, "hash algorithm \"%s\" is not sha256 or sha512", hash);
 	c = EVP_MD_CTX_new();
@@ -80,8 +76,8 @@ int avb_hash_image(const char *hash, const uint8_t *salt, size_t salt_len, int f
 }
 
 /* H(header || aux): what the vbmeta hash and the signature cover. */
-static int vbmeta_digest(const EVP_MD *md, const uint8_t *header, const uint8_t *aux,
-			 uint64_t aux_len, uint8_t *out)
+int avb_vbmeta_digest(const EVP_MD *md, const uint8_t *header, const uint8_t *aux, uint64_t aux_len,
+		      uint8_t *out)
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	int ok = c && EVP_DigestInit_ex(c, md, NULL) &&
@@ -129,7 +125,7 @@ int avb_key_from_pem(const uint8_t *pem, size_t len, struct avb_key **out, struc
 	int r;
 
 	*out = NULL;
-	crypto_init();
+	avb_crypto_init();
 	if (len > INT_MAX)
 		return diag_set(d, -EFBIG, "key file too large");
 	b = BIO_new_mem_buf(pem, (int)len);
@@ -255,8 +251,8 @@ static int pkey_ctx_setup(EVP_PKEY_CTX *c, const EVP_MD *md)
 	       EVP_PKEY_CTX_set_signature_md(c, md) > 0;
 }
 
-static int rsa_sign(EVP_PKEY *pk, const EVP_MD *md, const uint8_t *dg, size_t dlen, uint8_t *sig,
-		    size_t siglen)
+int avb_rsa_sign(EVP_PKEY *pk, const EVP_MD *md, const uint8_t *dg, size_t dlen, uint8_t *sig,
+		 size_t siglen)
 {
 	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
 	size_t n = siglen;
@@ -394,7 +390,7 @@ int avb_verify_vbmeta(const struct avb_vbmeta *vb, struct avb_report *r, struct 
 	uint8_t digest[AVB_HASH_MAX];
 	const EVP_MD *md;
 
-	crypto_init();
+	avb_crypto_init();
 	if (!a) {
 		note(&r->vbmeta_hash, AVB_UNSUPPORTED,
 		     "algorithm_type @0x%" PRIx64 "+28 is %" PRIu32 ", not one this tool knows",
@@ -407,8 +403,8 @@ int avb_verify_vbmeta(const struct avb_vbmeta *vb, struct avb_report *r, struct 
 		r->signature = r->vbmeta_hash;
 		return 0;
 	}
-	md = md_of(a->hash);
-	if (vbmeta_digest(md, vb->blob, vb->aux, vb->h.aux_size, digest))
+	md = avb_md_of(a->hash);
+	if (avb_vbmeta_digest(md, vb->blob, vb->aux, vb->h.aux_size, digest))
 		return diag_set(d, -ENOMEM, "hashing the vbmeta failed");
 	if (!memcmp(digest, vb->hash, a->hash_len))
 		note(&r->vbmeta_hash, AVB_OK, "%s", "");
@@ -423,11 +419,11 @@ int avb_verify_vbmeta(const struct avb_vbmeta *vb, struct avb_report *r, struct 
 }
 
 /* The hash descriptor's hash and digest length, usable for a digest. */
-static int usable_hash_desc(const struct avb_vbmeta *vb, const struct avb_desc *desc,
-			    struct avb_check *c)
+int avb_usable_hash_desc(const struct avb_vbmeta *vb, const struct avb_desc *desc,
+			 struct avb_check *c)
 {
 	const struct avb_hash_desc *h = &desc->u.hash;
-	const EVP_MD *md = md_of(h->hash_algorithm);
+	const EVP_MD *md = avb_md_of(h->hash_algorithm);
 
 	if (!md)
 		return setr(c, -ENOTSUP, AVB_UNSUPPORTED,
@@ -457,13 +453,13 @@ int avb_verify_digest(const struct avb_vbmeta *vb, const char *partition, int fd
 	struct diag why;
 	int r;
 
-	crypto_init();
+	avb_crypto_init();
 	memset(c, 0, sizeof(*c));
 	r = avb_find_hash_desc(vb, partition, &desc, &why);
 	if (r)
 		return setr(c, 0, r == -ENOENT ? AVB_NOT_CHECKED : AVB_INVALID, "%s", why.msg);
 	h = &desc.u.hash;
-	if (usable_hash_desc(vb, &desc, c))
+	if (avb_usable_hash_desc(vb, &desc, c))
 		return 0;
 	if (h->image_size > limit)
 		return setr(c, 0, AVB_INVALID,
@@ -484,336 +480,70 @@ int avb_verify_digest(const struct avb_vbmeta *vb, const char *partition, int fd
 	return 0;
 }
 
-/* ---- writing ---------------------------------------------------------------------- */
+/* ---- a file ---------------------------------------------------------------------- */
 
-/* The parts of a vbmeta image before layout. */
-struct vb_parts {
-	const uint8_t *header; /* 256 bytes: the fields that are kept */
-	const struct avb_alg *alg;
-	const struct avb_key *key; /* when alg is not NONE */
-	const uint8_t *desc, *pkmd;
-	size_t desc_len, pkmd_len;
-};
-
-static uint64_t round64(uint64_t v)
+const char *avb_status_name(enum avb_status s)
 {
-	return (v + AVB_BLOCK_ALIGN - 1) & ~(uint64_t)(AVB_BLOCK_ALIGN - 1);
+	static const char *const n[] = {"not checked", "ok",	      "mismatch", "no key embedded",
+					"unsigned",    "unsupported", "invalid"};
+	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
 }
 
-static void put_layout(uint8_t *h, const struct avb_alg *a, uint64_t auth, uint64_t aux,
-		       uint64_t desc_len, uint64_t key_len, uint64_t pkmd_len)
+static bool passes(const struct avb_check *c)
 {
-	memcpy(h + AVOFF_MAGIC, AVB_VBMETA_MAGIC, AVB_MAGIC_SIZE);
-	put_be64(h + AVOFF_AUTH_SIZE, auth);
-	put_be64(h + AVOFF_AUX_SIZE, aux);
-	put_be32(h + AVOFF_ALGORITHM, a->type);
-	/* auth: hash, then signature; aux: descriptors, key, key metadata (avbtool's order) */
-	put_be64(h + AVOFF_HASH_OFFSET, 0);
-	put_be64(h + AVOFF_HASH_SIZE, a->hash_len);
-	put_be64(h + AVOFF_SIG_OFFSET, a->hash_len);
-	put_be64(h + AVOFF_SIG_SIZE, a->sig_len);
-	put_be64(h + AVOFF_KEY_OFFSET, desc_len);
-	put_be64(h + AVOFF_KEY_SIZE, key_len);
-	put_be64(h + AVOFF_PKMD_OFFSET, desc_len + key_len);
-	put_be64(h + AVOFF_PKMD_SIZE, pkmd_len);
-	put_be64(h + AVOFF_DESC_OFFSET, 0);
-	put_be64(h + AVOFF_DESC_SIZE, desc_len);
+	return c->status == AVB_OK || c->status == AVB_NOT_CHECKED || c->status == AVB_UNSIGNED ||
+	       c->status == AVB_NO_KEY;
 }
 
-/* hash = H(header || aux) into auth at 0, the signature after it. */
-static int sign_blob(uint8_t *blob, const struct vb_parts *p, uint64_t auth_len, uint64_t aux_len,
-		     struct diag *d)
+bool avb_report_ok(const struct avb_report *r)
 {
-	const EVP_MD *md = md_of(p->alg->hash);
-	uint8_t *auth = blob + AVB_VBMETA_HEADER_SIZE;
-
-	if (vbmeta_digest(md, blob, auth + auth_len, aux_len, auth))
-		return diag_set(d, -ENOMEM, "hashing the vbmeta failed");
-	if (rsa_sign(p->key->pk, md, auth, p->alg->hash_len, auth + p->alg->hash_len,
-		     p->alg->sig_len))
-		return diag_set(d, -EIO, "signing the vbmeta failed (libcrypto)");
-	return 0;
+	return passes(&r->footer) && r->vbmeta.status == AVB_OK && passes(&r->vbmeta_hash) &&
+	       passes(&r->signature) && passes(&r->digest);
 }
 
-static int assemble(const struct vb_parts *p, uint8_t *out, size_t cap, struct diag *d)
+int avb_verify_file(int fd, uint64_t file_size, const char *partition, struct avb_report *rep,
+		    struct diag *d)
 {
-	bool sign = p->alg->type != AVB_ALG_NONE;
-	uint8_t key[AVB_KEY_MAX_SIZE];
-	uint64_t auth_len, aux_len, total;
-	int klen = 0, r;
-	uint8_t *aux;
-
-	if (sign && (klen = avb_key_blob(p->key, key, sizeof(key), d)) < 0)
-		return klen;
-	aux_len = round64((uint64_t)p->desc_len + (uint64_t)klen + p->pkmd_len);
-	auth_len = sign ? round64((uint64_t)p->alg->hash_len + p->alg->sig_len) : 0;
-	total = AVB_VBMETA_HEADER_SIZE + auth_len + aux_len;
-	if (total > AVB_VBMETA_MAX_SIZE)
-		return diag_set(d, -E2BIG,
-				"the vbmeta would be %" PRIu64 " bytes, libavb reads at "
-				"most %d",
-				total, AVB_VBMETA_MAX_SIZE);
-	if (total > cap)
-		return diag_set(d, -ENOSPC, "the vbmeta needs %" PRIu64 " bytes, %zu given", total,
-				cap);
-	memset(out, 0, (size_t)total);
-	memcpy(out, p->header, AVB_VBMETA_HEADER_SIZE);
-	put_layout(out, p->alg, auth_len, aux_len, p->desc_len, (uint64_t)klen, p->pkmd_len);
-	aux = out + AVB_VBMETA_HEADER_SIZE + auth_len;
-	if (p->desc_len)
-		memcpy(aux, p->desc, p->desc_len);
-	if (klen)
-		memcpy(aux + p->desc_len, key, (size_t)klen);
-	if (p->pkmd_len)
-		memcpy(aux + p->desc_len + klen, p->pkmd, p->pkmd_len);
-	if (sign && (r = sign_blob(out, p, auth_len, aux_len, d)))
-		return r;
-	return (int)total;
-}
-
-/* The algorithm for signing with key k: named, kept, or SHA256_RSA<bits>. */
-static int choose_alg(const struct avb_alg *old, const struct avb_key *k, const char *name,
-		      const struct avb_alg **out, struct diag *d)
-{
-	const struct avb_alg *a;
-
-	if (!name) {
-		if (old && old->type != AVB_ALG_NONE && old->key_bits == k->bits)
-			*out = old;
-		else /* types 1..3 are SHA256 with 2048, 4096, 8192 bits */
-			*out = avb_alg_by_type(k->bits == 2048 ? 1 : k->bits == 4096 ? 2 : 3);
-		return 0;
-	}
-	a = avb_alg_by_name(name);
-	if (!a)
-		return diag_set(d, -EINVAL,
-				"unknown algorithm \"%s\" (SHA256_RSA2048, SHA256_RSA4096, "
-				"SHA256_RSA8192, SHA512_RSA2048, SHA512_RSA4096, SHA512_RSA8192)",
-				name);
-	if (a->type == AVB_ALG_NONE)
-		return diag_set(d, -EINVAL, "algorithm NONE signs nothing; it takes no key");
-	if (a->key_bits != k->bits)
-		return diag_set(d, -EINVAL,
-				"the key is %" PRIu32 " bits, %s needs a %" PRIu32 "-bit key",
-				k->bits, a->name, a->key_bits);
-	*out = a;
-	return 0;
-}
-
-/* New image_size and digest into a copy of a hash descriptor (same lengths). */
-static void patch_hash_desc(uint8_t *p, const struct avb_hash_desc *h, uint64_t image_size,
-			    const uint8_t *digest)
-{
-	put_be64(p + AHOFF_IMAGE_SIZE, image_size);
-	memcpy(p + AVB_HASH_DESC_SIZE + h->name_len + h->salt_len, digest, h->digest_len);
-}
-
-static int rebuild_signed(const struct avb_vbmeta *vb, const struct avb_desc *desc,
-			  uint64_t img_size, const uint8_t *digest, const struct avb_key *key,
-			  const char *algorithm, uint8_t *out, size_t cap, struct diag *d)
-{
-	uint64_t at =
-	    desc->offset - (AVB_VBMETA_HEADER_SIZE + vb->h.auth_size + vb->h.descriptors_offset);
-	struct vb_parts p = {vb->blob,
-			     NULL,
-			     key,
-			     NULL,
-			     vb->pkmd,
-			     (size_t)vb->h.descriptors_size,
-			     (size_t)vb->h.pkmd_size};
-	uint8_t *descs;
-	int r = choose_alg(vb->alg, key, algorithm, &p.alg, d);
-
-	if (r)
-		return r;
-	descs = malloc(p.desc_len ? p.desc_len : 1);
-	if (!descs)
-		return diag_set(d, -ENOMEM, "out of memory");
-	memcpy(descs, vb->descriptors, p.desc_len);
-	patch_hash_desc(descs + at, &desc->u.hash, img_size, digest);
-	p.desc = descs;
-	r = assemble(&p, out, cap, d);
-	free(descs);
-	return r;
-}
-
-static int rebuild_unsigned(const struct avb_vbmeta *vb, const struct avb_desc *desc,
-			    uint64_t img_size, const uint8_t *digest, uint8_t *out, size_t cap,
-			    struct diag *d)
-{
-	const struct avb_alg *a = vb->alg;
-	uint8_t *auth = out + AVB_VBMETA_HEADER_SIZE;
-
-	if (!a)
-		return diag_set(d, -ENOTSUP,
-				"vbmeta algorithm_type %" PRIu32 " is unknown: its hash "
-				"cannot be recomputed (sign with a key)",
-				vb->h.algorithm);
-	if (vb->len > AVB_VBMETA_MAX_SIZE)
-		return diag_set(d, -E2BIG, "the vbmeta is %zu bytes, libavb reads at most %d",
-				vb->len, AVB_VBMETA_MAX_SIZE);
-	if (vb->len > cap)
-		return diag_set(d, -ENOSPC, "the vbmeta needs %zu bytes, %zu given", vb->len, cap);
-	memcpy(out, vb->blob, vb->len);
-	patch_hash_desc(out + desc->offset, &desc->u.hash, img_size, digest);
-	/* The hash is recomputed; the signature, kept, is now stale (see avb.h). */
-	if (a->type != AVB_ALG_NONE && vbmeta_digest(md_of(a->hash), out, auth + vb->h.auth_size,
-						     vb->h.aux_size, auth + vb->h.hash_offset))
-		return diag_set(d, -ENOMEM, "hashing the vbmeta failed");
-	return (int)vb->len;
-}
-
-int avb_rebuild(const struct avb_vbmeta *vb, const char *partition, int img_fd, uint64_t img_size,
-		const struct avb_key *key, const char *algorithm, uint8_t *out, size_t cap,
-		struct diag *d)
-{
-	uint8_t digest[AVB_HASH_MAX];
-	struct avb_check c;
-	struct avb_desc desc;
+	struct avb_image ai;
+	struct diag why;
 	int r;
 
-	crypto_init();
-	r = avb_find_hash_desc(vb, partition, &desc, d);
-	if (r)
-		return r;
-	r = usable_hash_desc(vb, &desc, &c);
-	if (r)
-		return diag_set(d, r, "%s", c.why);
-	if (!key && algorithm)
-		return diag_set(d, -EINVAL, "an algorithm (%s) without a key", algorithm);
-	r = avb_hash_image(desc.u.hash.hash_algorithm, desc.u.hash.salt, desc.u.hash.salt_len,
-			   img_fd, img_size, digest, d);
-	if (r < 0)
-		return r;
-	if (key)
-		return rebuild_signed(vb, &desc, img_size, digest, key, algorithm, out, cap, d);
-	return rebuild_unsigned(vb, &desc, img_size, digest, out, cap, d);
-}
-
-/* ---- a new vbmeta ---------------------------------------------------------------- */
-
-/* Encoders append to a descriptor buffer of cap bytes, or fail with -E2BIG. */
-struct dbuf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static uint8_t *dbuf_add(struct dbuf *b, uint64_t tag, uint64_t body)
-{
-	uint64_t nbf = (body + 7) & ~(uint64_t)7, total = AVB_DESC_HEADER_SIZE + nbf;
-	uint8_t *p;
-
-	if (body > b->cap || total > b->cap - b->len)
-		return NULL;
-	p = b->p + b->len;
-	memset(p, 0, (size_t)total);
-	put_be64(p + ADOFF_TAG, tag);
-	put_be64(p + ADOFF_NBF, nbf);
-	b->len += (size_t)total;
-	return p;
-}
-
-static int add_hash_desc(struct dbuf *b, const struct avb_new *o, const char *hash,
-			 uint64_t img_size, const uint8_t *digest, uint32_t dlen)
-{
-	size_t nlen = strlen(o->partition);
-	uint8_t *p;
-
-	if (nlen > b->cap || o->salt_len > b->cap) /* no wrap in the sum below */
-		return -E2BIG;
-	p = dbuf_add(b, AVB_DESC_HASH,
-		     AVB_HASH_DESC_SIZE - AVB_DESC_HEADER_SIZE + nlen + o->salt_len + dlen);
-	if (!p)
-		return -E2BIG;
-	put_be64(p + AHOFF_IMAGE_SIZE, img_size);
-	memcpy(p + AHOFF_HASH_ALG, hash, strlen(hash));
-	put_be32(p + AHOFF_NAME_LEN, (uint32_t)nlen);
-	put_be32(p + AHOFF_SALT_LEN, (uint32_t)o->salt_len);
-	put_be32(p + AHOFF_DIGEST_LEN, dlen);
-	put_be32(p + AHOFF_FLAGS, o->hash_flags);
-	p += AVB_HASH_DESC_SIZE;
-	memcpy(p, o->partition, nlen);
-	if (o->salt_len)
-		memcpy(p + nlen, o->salt, o->salt_len);
-	memcpy(p + nlen + o->salt_len, digest, dlen);
-	return 0;
-}
-
-static int add_prop_desc(struct dbuf *b, const struct avb_prop *pr)
-{
-	size_t kl = strlen(pr->key), vl = strlen(pr->value);
-	uint8_t *p = dbuf_add(b, AVB_DESC_PROPERTY,
-			      AVB_PROPERTY_DESC_SIZE - AVB_DESC_HEADER_SIZE + kl + 1 + vl + 1);
-
-	if (!p)
-		return -E2BIG;
-	put_be64(p + APOFF_KEY_LEN, kl);
-	put_be64(p + APOFF_VALUE_LEN, vl);
-	memcpy(p + AVB_PROPERTY_DESC_SIZE, pr->key, kl);
-	memcpy(p + AVB_PROPERTY_DESC_SIZE + kl + 1, pr->value, vl);
-	return 0;
-}
-
-/* avbtool's rule: 1.2 for a rollback index location, 1.1 for do_not_use_ab. */
-static void new_header(const struct avb_new *o, const char *release, uint8_t *h)
-{
-	uint32_t minor = o->rollback_index_location			      ? 2
-			 : (o->hash_flags & AVB_HASH_DESC_FLAG_DO_NOT_USE_AB) ? 1
-									      : 0;
-
-	memset(h, 0, AVB_VBMETA_HEADER_SIZE);
-	memcpy(h + AVOFF_MAGIC, AVB_VBMETA_MAGIC, AVB_MAGIC_SIZE);
-	put_be32(h + AVOFF_REQ_MAJOR, AVB_LIBAVB_MAJOR);
-	put_be32(h + AVOFF_REQ_MINOR, minor);
-	put_be64(h + AVOFF_ROLLBACK_INDEX, o->rollback_index);
-	put_be32(h + AVOFF_FLAGS, o->flags);
-	put_be32(h + AVOFF_ROLLBACK_LOCATION, o->rollback_index_location);
-	memcpy(h + AVOFF_RELEASE, release, strlen(release));
-}
-
-static int new_alg(const struct avb_new *o, const struct avb_alg **a, struct diag *d)
-{
-	if (o->key)
-		return choose_alg(NULL, o->key, o->algorithm, a, d);
-	*a = avb_alg_by_type(AVB_ALG_NONE);
-	if (o->algorithm && strcasecmp(o->algorithm, "NONE"))
-		return diag_set(d, -EINVAL, "algorithm %s needs a key", o->algorithm);
-	return 0;
-}
-
-int avb_make_vbmeta(const struct avb_new *o, int img_fd, uint64_t img_size, uint8_t *out,
-		    size_t cap, struct diag *d)
-{
-	const char *hash = o->hash_algorithm ? o->hash_algorithm : "sha256";
-	const char *release = o->release_string ? o->release_string : "bootkit";
-	uint8_t digest[AVB_HASH_MAX], header[AVB_VBMETA_HEADER_SIZE];
-	struct vb_parts p = {header, NULL, o->key, NULL, NULL, 0, 0};
-	struct dbuf b = {NULL, 0, AVB_VBMETA_MAX_SIZE};
-	int r, dlen;
-
-	if (!o->partition || strlen(release) >= AVB_RELEASE_STRING_SIZE)
-		return diag_set(d, -EINVAL, "%s",
-				o->partition ? "release string longer than 47 bytes"
-					     : "no partition name");
-	if ((r = new_alg(o, &p.alg, d)))
-		return r;
-	dlen = avb_hash_image(hash, o->salt, o->salt_len, img_fd, img_size, digest, d);
-	if (dlen < 0)
-		return dlen;
-	b.p = malloc(b.cap);
-	if (!b.p)
-		return diag_set(d, -ENOMEM, "out of memory");
-	r = add_hash_desc(&b, o, hash, img_size, digest, (uint32_t)dlen);
-	for (unsigned i = 0; !r && i < o->nprops; i++)
-		r = add_prop_desc(&b, &o->props[i]);
-	if (r)
-		r = diag_set(d, r, "the descriptors exceed the %d bytes of a vbmeta image",
-			     AVB_VBMETA_MAX_SIZE);
-	new_header(o, release, header);
-	p.desc = b.p;
-	p.desc_len = b.len;
-	if (!r)
-		r = assemble(&p, out, cap, d);
-	free(b.p);
+	memset(rep, 0, sizeof(*rep));
+	memset(&ai, 0, sizeof(ai));
+	r = avb_footer_load(fd, file_size, &ai, &why);
+	if (r == -ENOENT) {
+		strfmt_show(rep->footer.why, sizeof(rep->footer.why),
+			    "no footer: a bare vbmeta image");
+	} else if (r == -EIO || r == -ENODATA) {
+		return diag_set(d, r, "%s", why.msg);
+	} else if (r) {
+		rep->footer.status = r == -ENOTSUP ? AVB_UNSUPPORTED : AVB_INVALID;
+		memcpy(rep->footer.why, why.msg, sizeof(why.msg));
+		return 0;
+	} else {
+		rep->footer.status = AVB_OK;
+	}
+	r = avb_vbmeta_load(fd, file_size, &ai, &why);
+	if (r == -ENOENT || r == -ENOMEM || r == -EIO) {
+		avb_image_free(&ai);
+		return diag_set(d, r, "%s", why.msg);
+	}
+	if (r) {
+		rep->vbmeta.status = r == -ENOTSUP ? AVB_UNSUPPORTED : AVB_INVALID;
+		memcpy(rep->vbmeta.why, why.msg, sizeof(why.msg));
+		avb_image_free(&ai);
+		return 0;
+	}
+	rep->vbmeta.status = AVB_OK;
+	r = avb_verify_vbmeta(&ai.vb, rep, d);
+	if (!r && ai.has_footer)
+		r = avb_verify_digest(&ai.vb, partition, fd, ai.footer.original_image_size,
+				      &rep->digest, d);
+	else if (!r)
+		strfmt_show(rep->digest.why, sizeof(rep->digest.why),
+			    "no image data: a bare vbmeta image");
+	avb_image_free(&ai);
 	return r;
 }
+
+/* ---- footer layout ---------------------------------------------------------------------- */

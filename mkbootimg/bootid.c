@@ -1,4 +1,4 @@
-#include "bootid.h"
+#include "mkbootimg/bootid.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "fileio.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
 
 int bootid_begin(struct bootid *h, bool sha256)
 {

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bootimg.h"
+#include "mkbootimg/bootimg.h"
 
 struct bootid {
 	void *ctx; /* EVP_MD_CTX */

@@ -1,13 +1,13 @@
 /* bootimg.c - parse, lay out and encode boot and vendor_boot headers. */
-#include "bootimg.h"
+#include "mkbootimg/bootimg.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "strfmt.h"
+#include "lib/bytes.h"
+#include "lib/strfmt.h"
 
 static const char *const part_names[BP_COUNT] = {
     [BP_KERNEL] = "kernel",

@@ -54,7 +54,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 #define BOOT_MAGIC	       "ANDROID!"
 #define VENDOR_BOOT_MAGIC      "VNDRBOOT"

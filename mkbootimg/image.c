@@ -1,4 +1,4 @@
-#include "image.h"
+#include "mkbootimg/image.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bootid.h"
-#include "fileio.h"
-#include "strfmt.h"
-#include "shim.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/shim.h"
 
 static void warn(struct image *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(struct image *im, const char *fmt, ...)

@@ -8,13 +8,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "avb.h"
-#include "bootimg.h"
-#include "kernel.h"
-#include "mtk.h"
-#include "payload.h"
-#include "trailer.h"
-#include "wrapper.h"
+#include "mkbootimg/avb.h"
+#include "mkbootimg/bootimg.h"
+#include "mkbootimg/kernel.h"
+#include "mkbootimg/mtk.h"
+#include "mkbootimg/payload.h"
+#include "mkbootimg/trailer.h"
+#include "mkbootimg/wrapper.h"
 
 /* Readers are tolerant: a section that runs past the end of the file or ends
  * inside its padding, or an MTK dsize that disagrees with the header, is a
@@ -67,8 +67,9 @@ struct image {
 };
 
 /* Open and fully check path; -errno with d set on bad input, and then
- * nothing is held (no fd, no buffer: image_free is not needed). (The CLIs'
- * image_load() in cmd_common.h dies instead.) */
+ * nothing is held (no fd, no buffer: image_free is not needed, and harmless).
+ * (The commands' image_load_or_die() in mkbootimg/tools/common.h dies
+ * instead.) */
 int image_try_load(struct image *im, const char *path, struct diag *d);
 
 /* Flags for the *_flags variants. */

@@ -1,4 +1,4 @@
-#include "imgwrite.h"
+#include "mkbootimg/imgwrite.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bootid.h"
-#include "fileio.h"
+#include "lib/fileio.h"
+#include "mkbootimg/bootid.h"
 
 int section_add(struct section_src *s, struct piece p, struct diag *d)
 {

@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bootimg.h"
-#include "diag.h"
+#include "lib/diag.h"
+#include "mkbootimg/bootimg.h"
 
 /* Bytes from memory (mem != NULL), from fd at off, or (fill) len copies of
  * byte (padding, streamed: never len bytes in memory). */

@@ -1,16 +1,16 @@
 /* kernel.c - find a kernel's compressed payload, decode it (the ramdisk's
  * bounded decoders, ramdisk/compress.h), read its version string and its
  * embedded config. See kernel.h. */
-#include "kernel.h"
+#include "mkbootimg/kernel.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "compress.h"
-#include "fileio.h"
-#include "shim.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "mkbootimg/shim.h"
+#include "ramdisk/compress.h"
 
 /*
  * The payload search tries every compression magic in a zImage. Each try

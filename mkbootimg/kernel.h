@@ -23,10 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compress.h"
-#include "diag.h"
-#include "payload.h"
-#include "textsize.h"
+#include "lib/diag.h"
+#include "lib/textsize.h"
+#include "mkbootimg/payload.h"
+#include "ramdisk/compress.h"
 
 #define KERNEL_READ_MAX (64u << 20) /* a kernel section looked into, at most */
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION

@@ -1,5 +1,5 @@
 /* layout.c - loader models, kernel footprints and the layout check. See layout.h. */
-#include "layout.h"
+#include "mkbootimg/layout.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "compress.h"
-#include "fileio.h"
-#include "image.h"
-#include "kernel.h"
-#include "shim.h"
-#include "strfmt.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/kernel.h"
+#include "mkbootimg/shim.h"
+#include "ramdisk/compress.h"
 
 /* ---- loader models --------------------------------------------------------------- */
 

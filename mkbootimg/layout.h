@@ -46,8 +46,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "payload.h"
+#include "lib/diag.h"
+#include "mkbootimg/payload.h"
 
 #define LOADER_MODELS_MAX   4
 #define LOADER_RESERVED_MAX 4

@@ -1,5 +1,5 @@
 /* manifest.c - write and read the unpack manifest (format in manifest.h). */
-#include "manifest.h"
+#include "mkbootimg/manifest.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
-#include "strfmt.h"
-#include "wrapper.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/wrapper.h"
 
 #define MF_FIELDS_MAX 12
 

@@ -37,8 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bootimg.h"
-#include "diag.h"
+#include "lib/diag.h"
+#include "mkbootimg/bootimg.h"
 
 #define MANIFEST_MAGIC	     "bootkit-unpack 1"
 #define MANIFEST_NAME	     "manifest"

@@ -1,10 +1,10 @@
-#include "mtk.h"
+#include "mkbootimg/mtk.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
-#include "bytes.h"
+#include "lib/bytes.h"
 
 bool mtk_hdr_present(const uint8_t *buf, size_t len)
 {

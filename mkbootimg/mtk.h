@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 #define MTK_HDR_SIZE  512
 #define MTK_MAGIC     0x58881688u

@@ -1,4 +1,4 @@
-#include "payload.h"
+#include "mkbootimg/payload.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bytes.h"
-#include "fileio.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
 
 static const char *const names[PF_COUNT] = {
     [PF_UNKNOWN] = "unknown",

@@ -1,5 +1,5 @@
 /* rdtree.c - a boot image's ramdisk as a folder and an exact spec. See rdtree.h. */
-#include "rdtree.h"
+#include "mkbootimg/rdtree.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootid.h"
-#include "compress.h"
-#include "fileio.h"
-#include "merge.h"
-#include "strfmt.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/bootid.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/merge.h"
 
 static int sha256_buf(const void *p, size_t n, uint8_t out[32])
 {
@@ -197,23 +197,15 @@ static int archive_hash(const struct ramdisk *rd, uint8_t sha[32], uint64_t *len
 	return 0;
 }
 
-int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t want_sha256[32],
-		 uint32_t mtime, uint8_t **out, size_t *out_len, char comp[COMP_NAME_MAX],
-		 unsigned *added, struct diag *d)
+/* The folder through its spec into rd: the spec's entries (each file
+ * confined to the folder), then files dropped in that the spec does not
+ * name (*added), in order unless exact. */
+static int tree_read(const char *dir, int dirfd, struct ramdisk *rd, unsigned *added,
+		     struct diag *d)
 {
-	struct ramdisk rd;
-	struct mem_sink packed;
-	struct zsink *zs = NULL;
 	char spec[PATH_MAX], sub[PATH_MAX];
-	uint8_t sha[32];
-	uint64_t len = 0;
-	enum comp c;
-	int level, r, sfd;
+	int r, sfd;
 
-	*added = 0;
-	*out = NULL;
-	*out_len = 0;
-	comp[0] = 0;
 	if (strfmt(spec, sizeof(spec), "%s/" RDTREE_SPEC, dir) < 0 ||
 	    strfmt(sub, sizeof(sub), "%s/" RDTREE_DIR, dir) < 0)
 		return diag_set(d, -ENAMETOOLONG, "%s: path too long", dir);
@@ -221,25 +213,61 @@ int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t w
 		return diag_set(d, -errno, "%s: %s%s", sub, strerror(errno),
 				errno == ELOOP ? " (a symlink: not followed)" : "");
 	close(sfd);
-	rd_init(&rd, mtime);
-	mem_sink_init(&packed);
-	if ((r = rd_apply_spec_file(&rd, spec, false, d)) < 0) {
+	if ((r = rd_apply_spec_file(rd, spec, false, d)) < 0) {
 		if (r == -ENOENT)
 			diag_prefix(d, "a file gone from " RDTREE_DIR
 				       "? to remove its entry, delete its "
 				       "line from " RDTREE_SPEC);
-		goto out;
+		return r;
 	}
-	for (size_t i = 0; i < rd.n; i++)
-		if (rd.v[i].src == RD_FILE && (r = confined(dirfd, dir, rd.v[i].path, d)) < 0)
-			goto out;
-	/* files dropped into the folder that the spec does not name */
-	if ((r = rd_add_missing(&rd, sub, added, d)) < 0)
+	for (size_t i = 0; i < rd->n; i++)
+		if (rd->v[i].src == RD_FILE && (r = confined(dirfd, dir, rd->v[i].path, d)) < 0)
+			return r;
+	if ((r = rd_add_missing(rd, sub, added, d)) < 0)
+		return r;
+	if (!rd->exact && (r = rd_sort(rd)) < 0)
+		return diag_set(d, r, "out of memory");
+	return 0;
+}
+
+/* rd written again, straight into the compressor comp names. */
+static int tree_pack(const struct ramdisk *rd, const char *comp, struct mem_sink *packed,
+		     struct diag *d)
+{
+	struct zsink *zs;
+	enum comp c;
+	int level, r;
+
+	if ((r = comp_parse(comp, &c, &level)) < 0)
+		return diag_set(d, r, RDTREE_SPEC ": compression \"%s\"", comp);
+	if ((r = zsink_new(c, level, &packed->s, &zs)) < 0)
+		return diag_set(d, r, "compressing the ramdisk (%s): %s", comp, strerror(-r));
+	d->msg[0] = 0;
+	if ((r = rd_write(rd, zsink_sink(zs), d)) < 0 || (r = zsink_finish(zs)) < 0)
+		if (!d->msg[0])
+			diag_set(d, r, "compressing the ramdisk (%s): %s", comp, strerror(-r));
+	zsink_free(zs);
+	return r < 0 ? r : 0;
+}
+
+int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t want_sha256[32],
+		 uint32_t mtime, uint8_t **out, size_t *out_len, char comp[COMP_NAME_MAX],
+		 unsigned *added, struct diag *d)
+{
+	struct ramdisk rd;
+	struct mem_sink packed;
+	uint8_t sha[32];
+	uint64_t len = 0;
+	int r;
+
+	*added = 0;
+	*out = NULL;
+	*out_len = 0;
+	comp[0] = 0;
+	rd_init(&rd, mtime);
+	mem_sink_init(&packed);
+	if ((r = tree_read(dir, dirfd, &rd, added, d)) < 0)
 		goto out;
-	if (!rd.exact && (r = rd_sort(&rd)) < 0) {
-		diag_set(d, r, "out of memory");
-		goto out;
-	}
 	/* the sizes first: a huge (or sparse) file in ramdisk.d is refused unread */
 	if (archive_floor(&rd) > RDTREE_MAX) {
 		r = over_cap(d, archive_floor(&rd));
@@ -250,27 +278,12 @@ int rdtree_build(const char *dir, int dirfd, uint64_t want_size, const uint8_t w
 	strfmt_show(comp, 24, "%s", *rd.comp ? rd.comp : "none"); /* rd.comp is char[24] */
 	if (len == want_size && !memcmp(sha, want_sha256, 32))
 		goto out; /* the archive unpacked: nothing changed */
-	if ((r = comp_parse(comp, &c, &level)) < 0) {
-		diag_set(d, r, RDTREE_SPEC ": compression \"%s\"", comp);
+	if ((r = tree_pack(&rd, comp, &packed, d)) < 0)
 		goto out;
-	}
-	/* pass two: written again, straight into the compressor */
-	if ((r = zsink_new(c, level, &packed.s, &zs)) < 0) {
-		diag_set(d, r, "compressing the ramdisk (%s): %s", comp, strerror(-r));
-		goto out;
-	}
-	d->msg[0] = 0;
-	if ((r = rd_write(&rd, zsink_sink(zs), d)) < 0 || (r = zsink_finish(zs)) < 0) {
-		if (!d->msg[0])
-			diag_set(d, r, "compressing the ramdisk (%s): %s", comp, strerror(-r));
-		goto out;
-	}
 	*out = packed.buf;
 	*out_len = packed.len;
 	packed.buf = NULL;
 out:
-	if (zs)
-		zsink_free(zs);
 	free(packed.buf);
 	rd_free(&rd);
 	return r < 0 ? r : 0;

@@ -25,9 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "compress.h"
-#include "ramdisk.h"
+#include "lib/diag.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/ramdisk.h"
 
 #define RDTREE_DIR  "ramdisk.d"
 #define RDTREE_SPEC "ramdisk.spec"

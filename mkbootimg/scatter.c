@@ -1,4 +1,4 @@
-#include "scatter.h"
+#include "mkbootimg/scatter.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "strfmt.h"
+#include "lib/strfmt.h"
 
 #define LINE_MAX_LEN  512
 #define FLAT_NAME_MAX (SCATTER_NAME_MAX + 8) /* a flat line's name, "__NODL_" and all */

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 #define SCATTER_MAX_PARTS 128
 #define SCATTER_NAME_MAX  64

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "bytes.h"
+#include "lib/bytes.h"
 
 #define SHIM_MAGIC     "BKSHIM01"
 #define SHIM_OFF_MAGIC 4u

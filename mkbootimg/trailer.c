@@ -1,11 +1,11 @@
-#include "trailer.h"
+#include "mkbootimg/trailer.h"
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "bytes.h"
-#include "fileio.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
 
 const char *trailer_kind_name(enum trailer_kind k)
 {

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "avb.h"
-#include "diag.h"
+#include "lib/diag.h"
+#include "mkbootimg/avb.h"
 
 #define SEANDROID_MAGIC	  "SEANDROIDENFORCE"
 #define SEANDROID_LEN	  16

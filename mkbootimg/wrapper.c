@@ -1,5 +1,5 @@
 /* wrapper.c - detect and re-fit the pre-headers of wrapper.h. */
-#include "wrapper.h"
+#include "mkbootimg/wrapper.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bootid.h"
-#include "bootimg.h"
-#include "bytes.h"
-#include "fileio.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/bootimg.h"
 
 const char *wrapper_name(enum wrap_kind k)
 {

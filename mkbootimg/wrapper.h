@@ -29,7 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 #define DHTB_SIZE	  512u
 #define DHTB_MAGIC	  "DHTB\x01\x00\x00\x00"

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define STATUS_MAX 96 /* "error:" and a strerror() text */
 
@@ -88,24 +88,24 @@ struct load_ctx {
  * those.) A compressed or unreadable module is not judged. */
 static bool vermagic_ok(struct probe *p, int fd, const char *name)
 {
-	char *mi = p->scratch;
+	char *mi = p->run.scratch;
 	const char *v, *rel, *why;
 	size_t pos = 0, vl, rl;
 	long n;
 
-	p->vermagic_checked = true;
-	if (!p->release || (n = modinfo_from_fd(fd, mi, MODINFO_MAX, &why)) < 0 ||
+	p->run.vermagic_checked = true;
+	if (!p->set.release || (n = modinfo_from_fd(fd, mi, MODINFO_MAX, &why)) < 0 ||
 	    !modinfo_get(mi, (size_t)n, &pos, false, NULL, "vermagic", &v, &vl))
 		return true;
 	modinfo_vermagic_release(v, vl, &rel, &rl);
-	if (rl == strlen(p->release) && !memcmp(rel, p->release, rl))
+	if (rl == strlen(p->set.release) && !memcmp(rel, p->set.release, rl))
 		return true;
 	char esc[KERNEL_RELEASE_MAX * 4];
 	probe_esc(rel, rl, esc, sizeof(esc),
 		  true); /* a release longer than that: cut, shown only */
-	probe_log(p, "fault kernel=%s modules=%s module=%s vermagic=%s status=mismatch", p->release,
-		  p->modules_release, name, esc);
-	p->kernel_mismatch = true;
+	probe_log(p, "fault kernel=%s modules=%s module=%s vermagic=%s status=mismatch",
+		  p->set.release, p->run.modules_release, name, esc);
+	p->run.kernel_mismatch = true;
 	return false;
 }
 
@@ -123,8 +123,8 @@ static int load_one(void *ctx, const struct moddep_graph *g, unsigned node)
 	if (moddep_name(path, plen, nm) < 0)
 		memcpy(nm, "?", 2);
 	lc->logged++; /* every way out below writes a line (or a fault line) */
-	if (strfmt(full, sizeof(full), "lib/modules/%s/%.*s", p->modules_release, (int)plen, path) <
-	    0) {
+	if (strfmt(full, sizeof(full), "lib/modules/%s/%.*s", p->run.modules_release, (int)plen,
+		   path) < 0) {
 		probe_log(p, "load class=%s module=%s status=error:path-too-long", lc->cls, nm);
 		return -ENAMETOOLONG;
 	}
@@ -132,19 +132,19 @@ static int load_one(void *ctx, const struct moddep_graph *g, unsigned node)
 		probe_log(p, "load class=%s module=%s status=error:%s", lc->cls, nm, strerror(-fd));
 		return fd;
 	}
-	if (!p->vermagic_checked && !vermagic_ok(p, fd, nm)) {
+	if (!p->run.vermagic_checked && !vermagic_ok(p, fd, nm)) {
 		close(fd);
 		lc->mismatch = true;
 		return -ENOEXEC;
 	}
-	if (p->dry_run) {
+	if (p->set.dry_run) {
 		close(fd);
 		probe_log(p, "load class=%s module=%s status=dry-run", lc->cls, nm);
 		return 0;
 	}
 	t = p->ops->now_us(p->ops->ctx);
 	err = p->ops->load(p->ops->ctx, p, fd, full, params);
-	p->load_us += p->ops->now_us(p->ops->ctx) - t;
+	p->run.load_us += p->ops->now_us(p->ops->ctx) - t;
 	close(fd);
 	char esc[PROBE_PARAMS_MAX];
 	probe_esc(params, strlen(params), esc, sizeof(esc), false); /* shown: a cut is harmless */
@@ -186,11 +186,11 @@ static int walk_failed(struct probe *p, const struct load_ctx *lc, const char *n
 	const char *cls = lc->cls;
 
 	if (err == -ELOOP) {
-		moddep_graph_cycle(&p->graph, cyc, sizeof(cyc)); /* a long one ends in "..." */
+		moddep_graph_cycle(&p->run.graph, cyc, sizeof(cyc)); /* a long one ends in "..." */
 		probe_log(p, "load class=%s module=%s status=error:dependency-cycle cycle=%s", cls,
 			  name, cyc);
-	} else if (err == -ENOENT && p->graph.missing) {
-		probe_esc(p->graph.missing, p->graph.missing_len, dep, sizeof(dep),
+	} else if (err == -ENOENT && p->run.graph.missing) {
+		probe_esc(p->run.graph.missing, p->run.graph.missing_len, dep, sizeof(dep),
 			  true); /* shown */
 		probe_log(p, "load class=%s module=%s status=error:missing-dependency dep=%s", cls,
 			  name, dep);
@@ -211,16 +211,16 @@ static int act_load(struct probe *p, const char *cls, const struct action *a, co
 		probe_log(p, "load class=%s module=%s status=error:bad-name", cls, a->arg);
 		return -EINVAL;
 	}
-	if (p->builtin && moddep_builtin(p->builtin, p->builtin_len, nm)) {
+	if (p->run.builtin && moddep_builtin(p->run.builtin, p->run.builtin_len, nm)) {
 		probe_log(p, "load class=%s module=%s status=builtin%s", cls, nm,
 			  a->nparam ? " params=ignored" : "");
 		return 0;
 	}
-	if (p->kernel_mismatch) {
+	if (p->run.kernel_mismatch) {
 		probe_log(p, "load class=%s module=%s status=skipped:kernel-mismatch", cls, nm);
 		return 0;
 	}
-	if (!p->have_graph || (k = moddep_graph_find(&p->graph, nm)) < 0) {
+	if (!p->run.have_graph || (k = moddep_graph_find(&p->run.graph, nm)) < 0) {
 		probe_log(p, "load class=%s module=%s status=error:not-in-modules.dep", cls, nm);
 		return -ENOENT;
 	}
@@ -229,7 +229,7 @@ static int act_load(struct probe *p, const char *cls, const struct action *a, co
 		return -E2BIG;
 	}
 	lc.root = (unsigned)k;
-	err = moddep_walk(&p->graph, (unsigned)k, load_one, &lc);
+	err = moddep_walk(&p->run.graph, (unsigned)k, load_one, &lc);
 	if (lc.mismatch) { /* found at the first module: this and later loads skipped */
 		probe_log(p, "load class=%s module=%s status=skipped:kernel-mismatch", cls, nm);
 		return 0;
@@ -254,7 +254,7 @@ static int write_out(struct probe *p, const char *path, const char *data, size_t
 static const char *status(const struct probe *p, int err, char *buf, size_t cap)
 {
 	if (!err)
-		return p->dry_run ? "dry-run" : "ok";
+		return p->set.dry_run ? "dry-run" : "ok";
 	strfmt_show(buf, cap, "error:%s", strerror(-err)); /* a message */
 	return buf;
 }
@@ -283,7 +283,7 @@ static int act_bind(struct probe *p, const char *cls, const char *dev, const str
 	if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/new_device", m->bus) < 0 ||
 	    strfmt(line, sizeof(line), "%s 0x%02x\n", dev, m->addr) < 0)
 		err = -ENAMETOOLONG;
-	else if (!p->dry_run) { /* an existing sysfs file */
+	else if (!p->set.dry_run) { /* an existing sysfs file */
 		if ((fd = probe_open(p, path, O_WRONLY)) < 0)
 			err = fd;
 		else if (write(fd, line, strlen(line)) < 0)
@@ -308,8 +308,8 @@ static unsigned rule_builtins(const struct probe *p, const struct rule *ru, unsi
 		if (a->kind != AK_LOAD)
 			continue;
 		++*nload;
-		n += p->builtin && moddep_name(a->arg, strlen(a->arg), nm) >= 0 &&
-		     moddep_builtin(p->builtin, p->builtin_len, nm);
+		n += p->run.builtin && moddep_name(a->arg, strlen(a->arg), nm) >= 0 &&
+		     moddep_builtin(p->run.builtin, p->run.builtin_len, nm);
 	}
 	return n;
 }
@@ -404,10 +404,10 @@ static int settle_device(struct probe *p, const struct rule *ru, const struct ma
 	if (!m->i2c || !probe_dev_state(p, m->bus, m->addr, &of_node, drv, sizeof(drv)))
 		return 0;
 	nbuiltin = rule_builtins(p, ru, &nload);
-	if (p->dry_run || (p->kernel_mismatch && nbuiltin < nload)) {
+	if (p->set.dry_run || (p->run.kernel_mismatch && nbuiltin < nload)) {
 		probe_log(p, "bound class=%s device=%d-%04x dt=%s driver=%s status=%s", ru->cls,
 			  m->bus, m->addr, of_node ? "yes" : "no", drv[0] ? drv : "none",
-			  p->dry_run ? "dry-run" : "skipped:kernel-mismatch");
+			  p->set.dry_run ? "dry-run" : "skipped:kernel-mismatch");
 		return 0;
 	}
 	if (drv[0]) { /* bound: by the rule's driver, or by another */
@@ -464,13 +464,13 @@ static int act_install(struct probe *p, const char *cls, const struct action *a,
 
 	if (expand(m, a->as ? a->as : a->arg, name, sizeof(name), true) < 0 ||
 	    !rules_input_dir(name) || strfmt(src, sizeof(src), "lib/probe/input/%s", a->arg) < 0 ||
-	    strfmt(dst, sizeof(dst), "%s/%s/%s", p->input_dir, rules_input_dir(name), name) < 0)
+	    strfmt(dst, sizeof(dst), "%s/%s/%s", p->set.input_dir, rules_input_dir(name), name) < 0)
 		err = -ENAMETOOLONG;
 	else if (!buf)
 		err = -ENOMEM;
 	else if ((n = probe_read(p, src, buf, PROBE_INPUT_MAX)) < 0)
 		err = (int)n;
-	else if (!p->dry_run)
+	else if (!p->set.dry_run)
 		err = write_out(p, dst, buf, (size_t)n, O_TRUNC);
 	free(buf);
 	probe_log(p, "install class=%s file=%s to=/%s status=%s", cls, a->arg, /* checked names */
@@ -505,10 +505,10 @@ static int act_export(struct probe *p, const char *cls, const char *kv, const st
 	char line[PROBE_ARG_MAX + 1], st[STATUS_MAX];
 	int err = expand(m, kv, line, sizeof(line) - 1, false);
 
-	if (!err && !p->dry_run) {
+	if (!err && !p->set.dry_run) {
 		size_t n = strlen(line);
 		line[n] = '\n';
-		err = write_out(p, p->facts_path, line, n + 1, O_APPEND);
+		err = write_out(p, p->set.facts_path, line, n + 1, O_APPEND);
 		line[n] = 0;
 	}
 	probe_log(p, "export class=%s %s status=%s", cls, err == -E2BIG ? "?" : line,
@@ -546,7 +546,7 @@ static int act_overlay(struct probe *p, const char *cls, const char *file)
 		return -ENOMEM;
 	if ((n = probe_read(p, file, buf, PROBE_OVERLAY_MAX)) < 0)
 		err = (int)n;
-	else if (!p->dry_run) {
+	else if (!p->set.dry_run) {
 		/* configfs: the overlay's folder is made in the (existing) base */
 		if ((dfd = probe_open(p, base, O_RDONLY | O_DIRECTORY)) < 0)
 			err = dfd;
@@ -577,7 +577,7 @@ int probe_run_actions(struct probe *p, const struct rule *ru, const struct match
 
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1 && !failed && loads && (failed = settle_device(p, ru, m)) < 0)
-			p->failures++;
+			p->rec.failures++;
 		for (unsigned k = 0; k < ru->nact; k++) {
 			const struct action *a = &p->rules->act[ru->act + k];
 			if ((a->kind == AK_LOAD) != (pass == 0))
@@ -592,7 +592,7 @@ int probe_run_actions(struct probe *p, const struct rule *ru, const struct match
 				  : a->kind == AK_PROP	  ? act_prop(p, ru->cls, a->arg, m)
 							  : act_overlay(p, ru->cls, a->arg);
 			if (err < 0) {
-				p->failures++;
+				p->rec.failures++;
 				if (a->kind == AK_LOAD)
 					failed = err;
 			}

@@ -27,7 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define PROP_FILE_MAX (256u << 10) /* a default.prop read whole */
 #define FRAGMENT      "init.bootkit.rc"
@@ -45,7 +45,7 @@ static void value_line(struct probe *p, const char *what, const char *name, cons
 
 void probe_android_prop(struct probe *p, const char *name, const char *value)
 {
-	struct android_out *a = &p->android;
+	struct android_out *a = &p->rec.android;
 	unsigned i;
 
 	if (a->delivered) { /* a pass after Android's init started (--watch) */
@@ -69,7 +69,7 @@ void probe_android_prop(struct probe *p, const char *name, const char *value)
 
 void probe_android_file(struct probe *p, const char *file, const char *name)
 {
-	struct android_out *a = &p->android;
+	struct android_out *a = &p->rec.android;
 	struct android_file *f;
 
 	if (a->delivered || a->nfile == ANDROID_FILES_MAX || strlen(name) >= sizeof(f->name) ||
@@ -112,7 +112,7 @@ static void put_prop(struct strbuf *b, const struct android_prop *x)
 static int edit_props(struct probe *p, const char *text, size_t len, struct strbuf *out,
 		      bool *replaced)
 {
-	struct android_out *a = &p->android;
+	struct android_out *a = &p->rec.android;
 
 	for (size_t at = 0; at < len;) {
 		const char *l = text + at;
@@ -151,21 +151,21 @@ static int write_whole(struct probe *p, const char *path, const char *data, size
 
 static void deliver_props(struct probe *p, const char *file)
 {
-	struct android_out *a = &p->android;
+	struct android_out *a = &p->rec.android;
 	bool replaced[ANDROID_PROPS_MAX] = {false};
 	struct strbuf out = {0};
 	char *text = malloc(PROP_FILE_MAX);
 	long n = text ? probe_read(p, file, text, PROP_FILE_MAX) : -ENOMEM;
 	int err = n < 0 ? (int)n : edit_props(p, text, (size_t)n, &out, replaced);
 
-	if (!err && !p->dry_run)
+	if (!err && !p->set.dry_run)
 		err = write_whole(p, file, out.p ? out.p : "", out.n);
 	for (unsigned i = 0; i < a->nprop; i++) {
 		char st[96];
 		strfmt_show(st, sizeof(st), "%s%s",
-			    err		 ? "error:"
-			    : p->dry_run ? "dry-run"
-					 : "ok",
+			    err		     ? "error:"
+			    : p->set.dry_run ? "dry-run"
+					     : "ok",
 			    err		  ? strerror(-err)
 			    : replaced[i] ? " replaced"
 					  : " added");
@@ -209,7 +209,7 @@ static void frag_stale(struct probe *p, struct frag *f)
 				       id + 5); /* checked by the parser: fits */
 			else
 				strfmt(one, sizeof(one), "%s", name);
-			if (placed(&p->android, one))
+			if (placed(&p->rec.android, one))
 				continue;
 			strbuf_add(&f->b, "    rm " DATA_DEVICES "/%s/%s\n", rules_input_dir(one),
 				   one);
@@ -220,7 +220,7 @@ static void frag_stale(struct probe *p, struct frag *f)
 
 static void frag_build(struct probe *p, struct frag *f)
 {
-	const struct android_out *a = &p->android;
+	const struct android_out *a = &p->rec.android;
 
 	strbuf_add(&f->b,
 		   "# /" FRAGMENT ": written at boot by bootkit's probe (/sbin/probe) for the\n"
@@ -255,13 +255,13 @@ static void frag_build(struct probe *p, struct frag *f)
 
 static void deliver_files(struct probe *p)
 {
-	const struct android_out *a = &p->android;
+	const struct android_out *a = &p->rec.android;
 	struct frag f = {.stale = 0};
 	int err;
 
 	frag_build(p, &f);
 	err = f.b.oom ? -ENOMEM : 0;
-	if (!err && !p->dry_run)
+	if (!err && !p->set.dry_run)
 		err = write_whole(p, FRAGMENT, f.b.p, f.b.n);
 	for (unsigned i = 0; i < a->nfile; i++) {
 		const char *d = rules_input_dir(a->file[i].name), *n = a->file[i].name;
@@ -271,22 +271,22 @@ static void deliver_files(struct probe *p)
 	}
 	probe_log(p, "android fragment=/" FRAGMENT " files=%u stale=%u status=%s%s", a->nfile,
 		  f.stale,
-		  err	       ? "error:"
-		  : p->dry_run ? "dry-run"
-			       : "ok",
+		  err		   ? "error:"
+		  : p->set.dry_run ? "dry-run"
+				   : "ok",
 		  err ? strerror(-err) : "");
 	free(f.b.p);
 }
 
 void probe_android_deliver(struct probe *p)
 {
-	const struct android_out *a = &p->android;
+	const struct android_out *a = &p->rec.android;
 	struct stat st;
 	const char *file = NULL;
 
-	if (p->android.delivered)
+	if (p->rec.android.delivered)
 		return;
-	p->android.delivered = true;
+	p->rec.android.delivered = true;
 	if (fstatat(p->rootfd, "prop.default", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISREG(st.st_mode))
 		file = "prop.default"; /* Android 9 (default.prop: a link to it) */

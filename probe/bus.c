@@ -2,7 +2,7 @@
  * adapters whose retries and timeout the probe set for its own transfers
  * and puts back when the pass is done.
  *
- * Budgets (README, "The probe"): each transfer has a deadline (--timeout);
+ * Budgets (probe(8), TIME): each transfer has a deadline (--timeout);
  * a transfer that misses it abandons its adapter for the pass (a stuck
  * line, a dead bit-banged bus: on one CPU that first stall cannot be cut
  * short, but it is the only one). Each adapter has a budget of transfer
@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 /*
  * What an adapter had at registration, to put back: the kernel offers no
@@ -59,7 +59,7 @@ static const struct bus_defaults *defaults_of(const struct adapter *a)
 static void prepare(struct probe *p, struct adapter *a)
 {
 	const struct bus_defaults *d = defaults_of(a);
-	unsigned units = p->timeout_ms / 10 ? p->timeout_ms / 10 : 1;
+	unsigned units = p->set.timeout_ms / 10 ? p->set.timeout_ms / 10 : 1;
 	int err;
 
 	a->prepared = true;
@@ -75,8 +75,8 @@ static void prepare(struct probe *p, struct adapter *a)
 
 void probe_buses_restore(struct probe *p)
 {
-	for (unsigned i = 0; i < p->nad; i++) {
-		struct adapter *a = &p->ad[i];
+	for (unsigned i = 0; i < p->run.nad; i++) {
+		struct adapter *a = &p->run.ad[i];
 		int err;
 		if (!a->prepared)
 			continue;
@@ -93,8 +93,8 @@ unsigned probe_bus_order(const struct probe *p, unsigned order[PROBE_ADAPTERS_MA
 	unsigned n = 0;
 
 	for (int pass = 0; pass < 2; pass++)
-		for (unsigned i = 0; i < p->nad && n < PROBE_ADAPTERS_MAX; i++)
-			if (p->ad[i].answered == (pass == 0))
+		for (unsigned i = 0; i < p->run.nad && n < PROBE_ADAPTERS_MAX; i++)
+			if (p->run.ad[i].answered == (pass == 0))
 				order[n++] = i;
 	return n;
 }
@@ -112,28 +112,29 @@ static bool within_budgets(struct probe *p, struct adapter *a)
 
 	if (a->dead || a->exhausted)
 		return false;
-	if (a->spent_us >= (uint64_t)p->bus_budget_ms * 1000u) {
+	if (a->spent_us >= (uint64_t)p->set.bus_budget_ms * 1000u) {
 		a->exhausted = true;
 		probe_log(p, "budget bus=%d spent_ms=%.1f status=exhausted", a->nr,
 			  (double)a->spent_us / 1000.0);
 		return false;
 	}
-	if (p->class_spent_us >= (uint64_t)p->class_budget_ms * 1000u) {
-		if (!p->class_over)
+	if (p->run.class_spent_us >= (uint64_t)p->set.class_budget_ms * 1000u) {
+		if (!p->run.class_over)
 			probe_log(p, "budget class=%s spent_ms=%.1f status=exhausted",
-				  p->class_name ? p->class_name : "?",
-				  (double)p->class_spent_us / 1000.0);
-		p->class_over = true;
+				  p->run.class_name ? p->run.class_name : "?",
+				  (double)p->run.class_spent_us / 1000.0);
+		p->run.class_over = true;
 		return false;
 	}
 	/* a stall is the dead bus's alone: not the total budget's either, so a
 	 * live bus tried after a dead one is still tried */
-	if (now - p->t0 - p->stall_us >= (uint64_t)p->budget_ms * 1000u && !p->total_over) {
-		p->total_over = true;
+	if (now - p->run.t0 - p->run.stall_us >= (uint64_t)p->set.budget_ms * 1000u &&
+	    !p->run.total_over) {
+		p->run.total_over = true;
 		probe_log(p, "budget total_ms=%.1f status=exhausted then=answered-buses-only",
-			  probe_ms_since(p, p->t0));
+			  probe_ms_since(p, p->run.t0));
 	}
-	return !p->total_over || a->answered;
+	return !p->run.total_over || a->answered;
 }
 
 static void cache_put(struct probe *p, int bus, const struct i2c_req *r, enum i2c_res res,
@@ -141,9 +142,9 @@ static void cache_put(struct probe *p, int bus, const struct i2c_req *r, enum i2
 {
 	struct i2c_cache *c;
 
-	if (p->ncache == PROBE_CACHE_MAX) /* full: the read is made again if asked */
+	if (p->run.ncache == PROBE_CACHE_MAX) /* full: the read is made again if asked */
 		return;
-	c = &p->cache[p->ncache++];
+	c = &p->run.cache[p->run.ncache++];
 	c->bus = bus;
 	c->req = *r;
 	c->res = res;
@@ -156,10 +157,10 @@ enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c
 	uint64_t t, k = 0, spent;
 	enum i2c_res res;
 
-	for (unsigned i = 0; i < p->ncache; i++)
-		if (p->cache[i].bus == a->nr && same_req(&p->cache[i].req, r)) {
-			memcpy(out, p->cache[i].bytes, r->len);
-			return p->cache[i].res;
+	for (unsigned i = 0; i < p->run.ncache; i++)
+		if (p->run.cache[i].bus == a->nr && same_req(&p->run.cache[i].req, r)) {
+			memcpy(out, p->run.cache[i].bytes, r->len);
+			return p->run.cache[i].res;
 		}
 	if (!within_budgets(p, a))
 		return IR_SKIPPED;
@@ -167,14 +168,14 @@ enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c
 		prepare(p, a);
 	t = p->ops->now_us(p->ops->ctx);
 	res = p->ops->xfer(p->ops->ctx, p, a, r, out, &k);
-	for (unsigned n = 0; n < p->retries && res == IR_EIO; n++) {
+	for (unsigned n = 0; n < p->set.retries && res == IR_EIO; n++) {
 		uint64_t k2 = 0;
 		res = p->ops->xfer(p->ops->ctx, p, a, r, out, &k2);
 		k += k2;
 	}
 	spent = p->ops->now_us(p->ops->ctx) - t;
 	a->spent_us += spent;
-	p->xfer_us += k;
+	p->run.xfer_us += k;
 	/*
 	 * A stall: the transfer outlived its deadline by far. On one CPU the
 	 * worker's deadline cannot cut a dead bit-banged bus short (the kernel
@@ -183,9 +184,9 @@ enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c
 	 * The stall is the bus's to pay: the bus is abandoned, the class's
 	 * budget is not charged, so a chip on another bus is still decided.
 	 */
-	if (spent > 4 * (uint64_t)p->timeout_ms * 1000u && spent > PROBE_STALL_MIN_MS * 1000u)
-		p->stall_us += spent;
-	if (res != IR_TIMEOUT && spent > 4 * (uint64_t)p->timeout_ms * 1000u &&
+	if (spent > 4 * (uint64_t)p->set.timeout_ms * 1000u && spent > PROBE_STALL_MIN_MS * 1000u)
+		p->run.stall_us += spent;
+	if (res != IR_TIMEOUT && spent > 4 * (uint64_t)p->set.timeout_ms * 1000u &&
 	    spent > PROBE_STALL_MIN_MS * 1000u) {
 		probe_log(
 		    p,
@@ -197,7 +198,7 @@ enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c
 		return res;
 	}
 	if (res != IR_TIMEOUT)
-		p->class_spent_us += spent;
+		p->run.class_spent_us += spent;
 	if (res == IR_OK || res == IR_NAK || res == IR_BUSY)
 		a->answered = true;
 	if (res != IR_OK && res != IR_NAK)

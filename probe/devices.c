@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 static int dev_dir(char *out, size_t cap, int bus, unsigned addr)
 {
@@ -109,14 +109,14 @@ int probe_dev_for_module(const struct probe *p, int bus, unsigned addr, const ch
 			 char *modalias, size_t cap)
 {
 	char dir[PROBE_PATH_MAX], path[PROBE_PATH_MAX], nm[MODULE_NAME_MAX], pat[PROBE_ARG_MAX];
-	const char *s = p->aliases, *end = p->aliases + p->aliases_len;
+	const char *s = p->run.aliases, *end = p->run.aliases + p->run.aliases_len;
 	size_t ml;
 	long n;
 
 	modalias[0] = 0;
 	if (dev_dir(dir, sizeof(dir), bus, addr) < 0 ||
 	    strfmt(path, sizeof(path), "%s/modalias", dir) < 0 ||
-	    (n = probe_read(p, path, modalias, cap)) <= 0 || !p->aliases ||
+	    (n = probe_read(p, path, modalias, cap)) <= 0 || !p->run.aliases ||
 	    moddep_name(mod, strlen(mod), nm) < 0)
 		return -1;
 	while (n > 0 && (modalias[n - 1] == '\n' || modalias[n - 1] == ' '))

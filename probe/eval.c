@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "probe.h"
+#include "lib/kcmdline.h"
+#include "probe/probe.h"
 
 /* ---- tests ------------------------------------------------------------------------- */
 
@@ -123,7 +123,7 @@ static bool cond_i2c(struct probe *p, const struct cond *c, struct match *m, str
 	unsigned order[PROBE_ADAPTERS_MAX], n = probe_bus_order(p, order);
 
 	for (unsigned i = 0; i < n; i++) {
-		struct adapter *a = &p->ad[order[i]];
+		struct adapter *a = &p->run.ad[order[i]];
 		if (!bus_ok(c, a))
 			continue;
 		for (unsigned k = 0; k < c->naddr; k++) {
@@ -169,8 +169,8 @@ static bool cond_i2c(struct probe *p, const struct cond *c, struct match *m, str
  * matches: the kernel found no part there. */
 static bool cond_bound(struct probe *p, const struct cond *c, struct match *m, struct why *w)
 {
-	for (unsigned i = 0; i < p->nad; i++) {
-		const struct adapter *a = &p->ad[i];
+	for (unsigned i = 0; i < p->run.nad; i++) {
+		const struct adapter *a = &p->run.ad[i];
 		if (!bus_ok(c, a))
 			continue;
 		for (unsigned k = 0; k < c->naddr; k++) {
@@ -216,7 +216,7 @@ static bool any_element(const struct rules *r, const struct cond *c, const char 
 	return false;
 }
 
-/* A file fact (device tree, sysfs) into p->scratch: its length, or <0. */
+/* A file fact (device tree, sysfs) into p->run.scratch: its length, or <0. */
 static long file_fact(struct probe *p, const char *dir, const char *key, struct why *w,
 		      const char *what, bool *cut)
 {
@@ -228,7 +228,7 @@ static long file_fact(struct probe *p, const char *dir, const char *key, struct 
 		why_add(w, " %s %s: path too long", what, key);
 		return -ENAMETOOLONG;
 	}
-	if ((n = probe_read_cut(p, path, p->scratch, PROBE_FACT_MAX + 1, cut)) < 0) {
+	if ((n = probe_read_cut(p, path, p->run.scratch, PROBE_FACT_MAX + 1, cut)) < 0) {
 		why_add(w, " %s %s: absent", what, key);
 		return n;
 	}
@@ -241,15 +241,15 @@ static long file_fact(struct probe *p, const char *dir, const char *key, struct 
 
 static enum verdict cond_text(struct probe *p, const struct cond *c, struct match *m, struct why *w)
 {
-	char *buf = p->scratch, esc[SHOWN_MAX];
+	char *buf = p->run.scratch, esc[SHOWN_MAX];
 	long n;
 	bool cut;
 
 	switch (c->kind) {
 	case CK_CMDLINE: /* the command line, then bootconfig (an array: any element) */
-		if ((n = cmdline_get(p->cmdline, p->cmdline_len, c->key, buf, PROBE_FACT_MAX + 1)) <
-			0 &&
-		    (n = bootconfig_get(p->bootconfig, p->bootconfig_len, c->key, buf,
+		if ((n = cmdline_get(p->run.cmdline, p->run.cmdline_len, c->key, buf,
+				     PROBE_FACT_MAX + 1)) < 0 &&
+		    (n = bootconfig_get(p->run.bootconfig, p->run.bootconfig_len, c->key, buf,
 					PROBE_FACT_MAX + 1, NULL)) < 0) {
 			why_add(w, " %s: absent", c->key);
 			return V_NO;

@@ -1,5 +1,5 @@
 /* facts.c - what the probe reads below the root, whole and bounded: the
- * command line and bootconfig (parsed by lib/cmdline.c), /proc/cpuinfo, the
+ * command line and bootconfig (parsed by lib/kcmdline.c), /proc/cpuinfo, the
  * kernel release, and the modules of lib/modules (lib/moddep.c). A fact
  * larger than its cap is a recorded fault, never a silent cut. */
 #include <dirent.h>
@@ -12,8 +12,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "probe.h"
-#include "readat.h"
+#include "lib/readat.h"
+#include "probe/probe.h"
 
 long probe_read_cut(const struct probe *p, const char *path, char *buf, size_t cap, bool *cut)
 {
@@ -109,16 +109,17 @@ static size_t read_text_fact(struct probe *p, const char *file, char *buf, const
 
 const char *probe_cpuinfo(struct probe *p)
 {
-	if (!p->cpuinfo_read && p->cpuinfo) {
+	if (!p->run.cpuinfo_read && p->run.cpuinfo) {
 		bool cut;
-		long n = probe_read_cut(p, "proc/cpuinfo", p->cpuinfo, PROBE_FACT_MAX + 1, &cut);
-		p->cpuinfo_read = true;
+		long n =
+		    probe_read_cut(p, "proc/cpuinfo", p->run.cpuinfo, PROBE_FACT_MAX + 1, &cut);
+		p->run.cpuinfo_read = true;
 		if (n < 0)
-			p->cpuinfo[0] = 0; /* unreadable: every field absent */
+			p->run.cpuinfo[0] = 0; /* unreadable: every field absent */
 		else if (cut)
-			drop_partial(p, "/proc/cpuinfo", p->cpuinfo, (size_t)n, "\n");
+			drop_partial(p, "/proc/cpuinfo", p->run.cpuinfo, (size_t)n, "\n");
 	}
-	return p->cpuinfo ? p->cpuinfo : "";
+	return p->run.cpuinfo ? p->run.cpuinfo : "";
 }
 
 /* A whole file of lib/modules/<dir> into a buffer of its size, at most
@@ -174,11 +175,11 @@ static bool find_modules(struct probe *p)
 	DIR *d;
 	int dfd;
 
-	if (p->release &&
-	    strfmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->release) >= 0 &&
+	if (p->set.release &&
+	    strfmt(path, sizeof(path), "lib/modules/%s/modules.dep", p->set.release) >= 0 &&
 	    probe_exists(p, path) == 0) {
 		/* shorter than KERNEL_RELEASE_MAX: probe_read_facts checked */
-		memcpy(p->modules_release, p->release, strlen(p->release) + 1);
+		memcpy(p->run.modules_release, p->set.release, strlen(p->set.release) + 1);
 		return true;
 	}
 	if ((dfd = probe_open(p, "lib/modules", O_RDONLY | O_DIRECTORY)) < 0)
@@ -196,10 +197,10 @@ static bool find_modules(struct probe *p)
 	closedir(d);
 	if (!best[0])
 		return false;
-	memcpy(p->modules_release, best, sizeof(best));
-	p->kernel_mismatch = true;
-	probe_log(p, "fault kernel=%s modules=%s status=mismatch", p->release ? p->release : "?",
-		  best);
+	memcpy(p->run.modules_release, best, sizeof(best));
+	p->run.kernel_mismatch = true;
+	probe_log(p, "fault kernel=%s modules=%s status=mismatch",
+		  p->set.release ? p->set.release : "?", best);
 	return true;
 }
 
@@ -207,33 +208,33 @@ static bool find_modules(struct probe *p)
  * when its folder is there, else the modules' own. */
 static void read_modules(struct probe *p)
 {
-	const char *bdir = p->modules_release;
+	const char *bdir = p->run.modules_release;
 	char path[PROBE_PATH_MAX];
 
 	if (!find_modules(p)) {
 		if (strfmt(path, sizeof(path), "lib/modules/%s/modules.dep",
-			   p->release ? p->release : "") >= 0)
+			   p->set.release ? p->set.release : "") >= 0)
 			probe_log(p, "fault file=/%s status=unreadable", path);
 		return;
 	}
-	if ((p->moddep =
-		 read_module_file(p, p->modules_release, "modules.dep", &p->moddep_len, true))) {
-		int err = moddep_graph_init(&p->graph, p->moddep, p->moddep_len);
-		p->have_graph = err == 0;
+	if ((p->run.moddep = read_module_file(p, p->run.modules_release, "modules.dep",
+					      &p->run.moddep_len, true))) {
+		int err = moddep_graph_init(&p->run.graph, p->run.moddep, p->run.moddep_len);
+		p->run.have_graph = err == 0;
 		if (err < 0)
 			probe_log(p, "fault file=/lib/modules/%s/modules.dep status=%s",
-				  p->modules_release, strerror(-err));
-		else if (p->graph.bad_lines)
+				  p->run.modules_release, strerror(-err));
+		else if (p->run.graph.bad_lines)
 			probe_log(
 			    p, "fault file=/lib/modules/%s/modules.dep bad_lines=%u status=skipped",
-			    p->modules_release, p->graph.bad_lines);
+			    p->run.modules_release, p->run.graph.bad_lines);
 	}
-	if (p->release && strfmt(path, sizeof(path), "lib/modules/%s", p->release) >= 0 &&
+	if (p->set.release && strfmt(path, sizeof(path), "lib/modules/%s", p->set.release) >= 0 &&
 	    probe_exists(p, path) == 0)
-		bdir = p->release;
-	p->builtin = read_module_file(p, bdir, "modules.builtin", &p->builtin_len, false);
-	p->aliases =
-	    read_module_file(p, p->modules_release, "modules.alias", &p->aliases_len, false);
+		bdir = p->set.release;
+	p->run.builtin = read_module_file(p, bdir, "modules.builtin", &p->run.builtin_len, false);
+	p->run.aliases = read_module_file(p, p->run.modules_release, "modules.alias",
+					  &p->run.aliases_len, false);
 }
 
 /* The text facts read once per pass: the command line, bootconfig, the
@@ -242,24 +243,25 @@ int probe_read_facts(struct probe *p)
 {
 	struct utsname u;
 
-	if (!p->cmdline && (!(p->cmdline = malloc(PROBE_FACT_MAX + 1)) ||
-			    !(p->bootconfig = malloc(PROBE_FACT_MAX + 1)) ||
-			    !(p->scratch = malloc(PROBE_FACT_MAX + 1)) ||
-			    !(p->cpuinfo = malloc(PROBE_FACT_MAX + 1)))) {
+	if (!p->run.cmdline && (!(p->run.cmdline = malloc(PROBE_FACT_MAX + 1)) ||
+				!(p->run.bootconfig = malloc(PROBE_FACT_MAX + 1)) ||
+				!(p->run.scratch = malloc(PROBE_FACT_MAX + 1)) ||
+				!(p->run.cpuinfo = malloc(PROBE_FACT_MAX + 1)))) {
 		probe_log(p, "fault status=out-of-memory");
 		return -ENOMEM;
 	}
-	p->cmdline_len = read_text_fact(p, "/proc/cmdline", p->cmdline, " \t\n", true);
-	probe_trim(p->cmdline);
-	p->cmdline_len = strlen(p->cmdline);
-	p->bootconfig_len = read_text_fact(p, "/proc/bootconfig", p->bootconfig, "\n", false);
-	p->cpuinfo_read = false;
-	if (!p->release && uname(&u) == 0 &&
-	    strfmt(p->uname_release, sizeof(p->uname_release), "%s", u.release) >= 0)
-		p->release = p->uname_release;
-	if (p->release && strlen(p->release) >= KERNEL_RELEASE_MAX) {
+	p->run.cmdline_len = read_text_fact(p, "/proc/cmdline", p->run.cmdline, " \t\n", true);
+	probe_trim(p->run.cmdline);
+	p->run.cmdline_len = strlen(p->run.cmdline);
+	p->run.bootconfig_len =
+	    read_text_fact(p, "/proc/bootconfig", p->run.bootconfig, "\n", false);
+	p->run.cpuinfo_read = false;
+	if (!p->set.release && uname(&u) == 0 &&
+	    strfmt(p->run.uname_release, sizeof(p->run.uname_release), "%s", u.release) >= 0)
+		p->set.release = p->run.uname_release;
+	if (p->set.release && strlen(p->set.release) >= KERNEL_RELEASE_MAX) {
 		probe_log(p, "fault kernel-release status=too-long");
-		p->release = NULL;
+		p->set.release = NULL;
 	}
 	read_modules(p);
 	return 0;

@@ -3,14 +3,14 @@
  * registers, bound addresses, faults, stuck buses (a stall of the deadline
  * or of a given time, as a dead bit-banged bus on one CPU), module loads
  * that fail; a clock that advances by what each transfer would cost; the
- * retries and timeout each adapter was given. Format: README, "Fake I2C
- * fixtures". */
+ * retries and timeout each adapter was given. Format: probe(8), "FAKE I2C
+ * FIXTURES". */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define FAKE_CHIPS	 32
 #define FAKE_REGS	 16
@@ -114,11 +114,79 @@ static int fake_reg(struct fake_chip *c, const char *w)
 	return 0;
 }
 
+/* adapter BUS i2c|smbus NAME...: 0, or -1 when the name is too long. */
+static int fake_adapter(struct fake_hw *hw, char **w, unsigned n, long bus)
+{
+	struct adapter *a = &hw->ad[hw->nad];
+	size_t o = 0;
+
+	memset(a, 0, sizeof(*a));
+	hw->bus[hw->nad++] = (struct fake_bus){.retries = -1, .timeout = -1};
+	a->nr = (int)bus;
+	a->smbus_only = !strcmp(w[2], "smbus");
+	for (unsigned i = 3; i < n; i++) {
+		size_t wl = strlen(w[i]);
+		if (o + wl + 1 >= sizeof(a->name))
+			return -1; /* longer than an adapter name can be */
+		if (i > 3)
+			a->name[o++] = ' ';
+		memcpy(a->name + o, w[i], wl + 1);
+		o += wl;
+	}
+	return 0;
+}
+
+/* driver BUS NAME: the adapter's controller driver. */
+static int fake_driver(struct fake_hw *hw, const char *name, long bus)
+{
+	for (unsigned i = 0; i < hw->nad; i++)
+		if (hw->ad[i].nr == (int)bus && strlen(name) < sizeof(hw->ad[i].driver)) {
+			memcpy(hw->ad[i].driver, name, strlen(name) + 1);
+			return 0;
+		}
+	return -1;
+}
+
+/* chip|bound|fault BUS ADDR ...: a chip found or made at that address. */
+static int fake_chip_line(struct fake_hw *hw, char **w, unsigned n, long bus, long addr)
+{
+	struct fake_chip *c = fake_find(hw, (int)bus, (uint8_t)addr);
+
+	if (!c && hw->nchip < FAKE_CHIPS) {
+		c = &hw->chip[hw->nchip++];
+		memset(c, 0, sizeof(*c));
+		c->bus = (int)bus;
+		c->addr = (uint8_t)addr;
+	}
+	if (!c)
+		return -1;
+	if (!strcmp(w[0], "chip")) {
+		for (unsigned i = 3; i < n; i++)
+			if (fake_reg(c, w[i]) < 0)
+				return -1;
+		return 0;
+	}
+	if (!strcmp(w[0], "bound") && n == 3) {
+		c->bound = true;
+		return 0;
+	}
+	if (!strcmp(w[0], "fault") && n == 4) {
+		c->fault = !strcmp(w[3], "nak")	      ? IR_NAK
+			   : !strcmp(w[3], "eio")     ? IR_EIO
+			   : !strcmp(w[3], "timeout") ? IR_TIMEOUT
+						      : IR_SKIPPED;
+		return c->fault != IR_SKIPPED ? 0 : -1;
+	}
+	return -1;
+}
+
+/* One fixture line (probe(8), "FAKE I2C FIXTURES"): words, by the first. */
 static int fake_line(struct fake_hw *hw, char *line, char *err, size_t errcap, int ln)
 {
 	char *w[FAKE_WORDS_MAX], *s = line;
 	unsigned n = 0;
 	long bus = -1, addr = -1;
+	int r = -1;
 
 	while (n < FAKE_WORDS_MAX && (w[n] = strtok_r(n ? NULL : s, " \t\r", &s)) && w[n][0] != '#')
 		n++;
@@ -128,83 +196,33 @@ static int fake_line(struct fake_hw *hw, char *line, char *err, size_t errcap, i
 		bus = strtol(w[1], NULL, 0);
 	if (n >= 3)
 		addr = strtol(w[2], NULL, 0);
-	if (!strcmp(w[0], "adapter") && n >= 3 && hw->nad < PROBE_ADAPTERS_MAX) {
-		struct adapter *a = &hw->ad[hw->nad];
-		size_t o = 0;
-		memset(a, 0, sizeof(*a));
-		hw->bus[hw->nad++] = (struct fake_bus){.retries = -1, .timeout = -1};
-		a->nr = (int)bus;
-		a->smbus_only = !strcmp(w[2], "smbus");
-		for (unsigned i = 3; i < n; i++) {
-			size_t wl = strlen(w[i]);
-			if (o + wl + 1 >= sizeof(a->name))
-				goto bad; /* longer than an adapter name can be */
-			if (i > 3)
-				a->name[o++] = ' ';
-			memcpy(a->name + o, w[i], wl + 1);
-			o += wl;
-		}
-		return 0;
-	}
-	if (!strcmp(w[0], "driver") && n == 3) {
-		for (unsigned i = 0; i < hw->nad; i++)
-			if (hw->ad[i].nr == (int)bus && strlen(w[2]) < sizeof(hw->ad[i].driver)) {
-				memcpy(hw->ad[i].driver, w[2], strlen(w[2]) + 1);
-				return 0;
-			}
-		goto bad;
-	}
-	if (!strcmp(w[0], "stuck") && (n == 2 || n == 3) && hw->nstuck < PROBE_ADAPTERS_MAX) {
+	if (!strcmp(w[0], "adapter") && n >= 3 && hw->nad < PROBE_ADAPTERS_MAX)
+		r = fake_adapter(hw, w, n, bus);
+	else if (!strcmp(w[0], "driver") && n == 3)
+		r = fake_driver(hw, w[2], bus);
+	else if (!strcmp(w[0], "stuck") && (n == 2 || n == 3) && hw->nstuck < PROBE_ADAPTERS_MAX) {
 		hw->stuck_ms[hw->nstuck] = n == 3 ? (unsigned)strtoul(w[2], NULL, 10) : 0;
 		hw->stuck[hw->nstuck++] = (int)bus;
-		return 0;
-	}
-	if (!strcmp(w[0], "slow") && n == 3 && hw->nslow < PROBE_ADAPTERS_MAX) {
+		r = 0;
+	} else if (!strcmp(w[0], "slow") && n == 3 && hw->nslow < PROBE_ADAPTERS_MAX) {
 		hw->slow_ms[hw->nslow] = (unsigned)strtoul(w[2], NULL, 10);
 		hw->slow[hw->nslow++] = (int)bus;
-		return 0;
-	}
-	if (!strcmp(w[0], "modfail") && n == 3 && hw->nmodfail < FAKE_MODFAIL_MAX &&
-	    strlen(w[1]) < MODULE_NAME_MAX) {
+		r = 0;
+	} else if (!strcmp(w[0], "modfail") && n == 3 && hw->nmodfail < FAKE_MODFAIL_MAX &&
+		   strlen(w[1]) < MODULE_NAME_MAX) {
 		memcpy(hw->modfail[hw->nmodfail], w[1], strlen(w[1]) + 1);
 		hw->modfail_err[hw->nmodfail++] = (int)strtol(w[2], NULL, 0);
-		return 0;
+		r = 0;
+	} else if (n >= 3 && addr > 0 && addr < 0x78) {
+		r = fake_chip_line(hw, w, n, bus, addr);
 	}
-	if (n >= 3 && addr > 0 && addr < 0x78) {
-		struct fake_chip *c = fake_find(hw, (int)bus, (uint8_t)addr);
-		if (!c && hw->nchip < FAKE_CHIPS) {
-			c = &hw->chip[hw->nchip++];
-			memset(c, 0, sizeof(*c));
-			c->bus = (int)bus;
-			c->addr = (uint8_t)addr;
-		}
-		if (!c)
-			goto bad;
-		if (!strcmp(w[0], "chip")) {
-			for (unsigned i = 3; i < n; i++)
-				if (fake_reg(c, w[i]) < 0)
-					goto bad;
-			return 0;
-		}
-		if (!strcmp(w[0], "bound") && n == 3) {
-			c->bound = true;
-			return 0;
-		}
-		if (!strcmp(w[0], "fault") && n == 4) {
-			c->fault = !strcmp(w[3], "nak")	      ? IR_NAK
-				   : !strcmp(w[3], "eio")     ? IR_EIO
-				   : !strcmp(w[3], "timeout") ? IR_TIMEOUT
-							      : IR_SKIPPED;
-			if (c->fault != IR_SKIPPED)
-				return 0;
-		}
-	}
-bad:
-	strfmt_show(err, errcap,
+	if (r < 0)
+		strfmt_show(
+		    err, errcap,
 		    "line %d: not a fixture line (adapter, driver, chip, bound, fault, stuck, "
 		    "slow, modfail)",
 		    ln);
-	return -1;
+	return r;
 }
 
 int fake_hw_load(const char *text, size_t len, struct fake_hw **out, char *err, size_t errcap)
@@ -314,7 +332,7 @@ static enum i2c_res fake_xfer(void *ctx, struct probe *p, const struct adapter *
 	struct fake_hw *hw = ctx;
 	struct fake_chip *c = fake_find(hw, a->nr, r->addr);
 	struct fake_bus *b = fake_bus_of(hw, a->nr);
-	uint64_t deadline = (uint64_t)p->timeout_ms * 1000u;
+	uint64_t deadline = (uint64_t)p->set.timeout_ms * 1000u;
 
 	*kernel_us = 0;
 	hw->xfers++;

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "modload.h"
-#include "probe.h"
+#include "lib/modload.h"
+#include "probe/probe.h"
 
 static uint64_t real_now_us(void *ctx)
 {

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 /* ---- real hardware ------------------------------------------------------------ */
 
@@ -58,58 +58,68 @@ int i2c_real_bus_config(void *ctx, struct probe *p, const struct adapter *a, uns
 static void worker_drop(struct i2c_worker *w, bool dead);
 static int worker_start(struct i2c_worker *w, struct probe *p, const struct adapter *a);
 
+/* i2c-N, a decimal (no sscanf: it pulls in musl's whole scanf): N, or -1. */
+static int adapter_nr(const char *name)
+{
+	uint64_t v;
+
+	if (strncmp(name, "i2c-", 4) || (name[4] == '0' && name[5]) ||
+	    rules_parse_num(name + 4, &v) < 0 || v > 0x7fffffff)
+		return -1;
+	return (int)v;
+}
+
+/* Adapter nr's name, its controller's driver and whether it does I2C. */
+static void adapter_info(struct probe *p, int nr, struct adapter *a)
+{
+	char path[PROBE_PATH_MAX], link[PROBE_PATH_MAX];
+	unsigned long funcs = 0;
+	long len;
+	int fd;
+
+	memset(a, 0, sizeof(*a));
+	a->nr = nr;
+	if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/name", nr) >= 0) {
+		len = probe_read(p, path, a->name, sizeof(a->name));
+		while (len > 0 && a->name[len - 1] == '\n')
+			a->name[--len] = 0;
+		if (len < 0) /* longer than the kernel's 48 bytes: not an adapter name */
+			a->name[0] = 0;
+	}
+	/* the controller's driver: the adapter's parent device's "driver" link
+	 * (i2c-N/.. resolves through the i2c-N symlink) */
+	if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/..", nr) >= 0 &&
+	    probe_readlink(p, path, "driver", link, sizeof(link)) > 0) {
+		const char *b = strrchr(link, '/');
+		b = b ? b + 1 : link;
+		if (strlen(b) < sizeof(a->driver))
+			memcpy(a->driver, b, strlen(b) + 1);
+	}
+	if ((fd = open_dev(p, nr)) >= 0) {
+		if (ioctl(fd, I2C_FUNCS, &funcs) == 0)
+			a->smbus_only = !(funcs & I2C_FUNC_I2C);
+		close(fd);
+	}
+}
+
 unsigned i2c_real_adapters(void *ctx, struct probe *p, struct adapter *out, unsigned max)
 {
 	struct real_hw *hw = ctx;
 	int dfd = probe_open(p, "sys/bus/i2c/devices", O_RDONLY | O_DIRECTORY);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-
-	for (unsigned i = 0; i < PROBE_ADAPTERS_MAX; i++) /* the numbering may change */
-		worker_drop(&hw->w[i], false);
 	struct dirent *de;
 	unsigned n = 0;
 
+	for (unsigned i = 0; i < PROBE_ADAPTERS_MAX; i++) /* the numbering may change */
+		worker_drop(&hw->w[i], false);
 	if (!d) {
 		if (dfd >= 0)
 			close(dfd);
 		return 0;
 	}
-	while ((de = readdir(d)) && n < max) {
-		char path[PROBE_PATH_MAX], link[PROBE_PATH_MAX];
-		int nr, fd;
-		unsigned long funcs = 0;
-		uint64_t v;
-		long len;
-		/* i2c-N (a decimal; no sscanf: it pulls in musl's whole scanf) */
-		if (strncmp(de->d_name, "i2c-", 4) || (de->d_name[4] == '0' && de->d_name[5]) ||
-		    rules_parse_num(de->d_name + 4, &v) < 0 || v > 0x7fffffff)
-			continue;
-		nr = (int)v;
-		memset(&out[n], 0, sizeof(out[n]));
-		out[n].nr = nr;
-		if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/name", nr) < 0)
-			continue; /* never: an int fits */
-		len = probe_read(p, path, out[n].name, sizeof(out[n].name));
-		while (len > 0 && out[n].name[len - 1] == '\n')
-			out[n].name[--len] = 0;
-		if (len < 0) /* longer than the kernel's 48 bytes: not an adapter name */
-			out[n].name[0] = 0;
-		/* the controller's driver: the adapter's parent device's "driver"
-		 * link (i2c-N/.. resolves through the i2c-N symlink) */
-		if (strfmt(path, sizeof(path), "sys/bus/i2c/devices/i2c-%d/..", nr) >= 0 &&
-		    probe_readlink(p, path, "driver", link, sizeof(link)) > 0) {
-			const char *b = strrchr(link, '/');
-			b = b ? b + 1 : link;
-			if (strlen(b) < sizeof(out[n].driver))
-				memcpy(out[n].driver, b, strlen(b) + 1);
-		}
-		if ((fd = open_dev(p, nr)) >= 0) {
-			if (ioctl(fd, I2C_FUNCS, &funcs) == 0)
-				out[n].smbus_only = !(funcs & I2C_FUNC_I2C);
-			close(fd);
-		}
-		n++;
-	}
+	while ((de = readdir(d)) && n < max)
+		if (adapter_nr(de->d_name) >= 0)
+			adapter_info(p, adapter_nr(de->d_name), &out[n++]);
 	closedir(d);
 	/* by bus number, not directory order: the same order at every boot */
 	for (unsigned i = 1; i < n; i++)
@@ -306,7 +316,7 @@ enum i2c_res i2c_real_xfer(void *ctx, struct probe *p, const struct adapter *a,
 			   const struct i2c_req *r, uint8_t *out, uint64_t *kernel_us)
 {
 	struct real_hw *hw = ctx;
-	size_t i = (size_t)(a - p->ad);
+	size_t i = (size_t)(a - p->run.ad);
 	struct i2c_worker *w = &hw->w[i < PROBE_ADAPTERS_MAX ? i : 0];
 	struct worker_reply y;
 	struct pollfd pf;
@@ -323,7 +333,7 @@ enum i2c_res i2c_real_xfer(void *ctx, struct probe *p, const struct adapter *a,
 	pf = (struct pollfd){.fd = w->from, .events = POLLIN};
 	t = mono_us();
 	if (write(w->to, r, sizeof(*r)) != (ssize_t)sizeof(*r) ||
-	    poll(&pf, 1, (int)p->timeout_ms) != 1 ||
+	    poll(&pf, 1, (int)p->set.timeout_ms) != 1 ||
 	    read(w->from, &y, sizeof(y)) != (ssize_t)sizeof(y)) {
 		*kernel_us = mono_us() - t; /* stalled: all of it the kernel's */
 		worker_drop(w, true);

@@ -21,10 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "probe.h"
-#include "readat.h"
-#include "version.h"
+#include "lib/kcmdline.h"
+#include "lib/readat.h"
+#include "lib/version.h"
+#include "probe/probe.h"
 
 #define UEVENT_MAX 4096 /* one kernel uevent message (UEVENT_BUFFER_SIZE is 2048) */
 
@@ -56,10 +56,13 @@ static const char usage[] =
     "                        whose init has no \"mount ... bind\"); first, alone\n"
     "  --version             print \"probe VERSION\" and exit\n";
 
+/* The command line: the probe's settings (from their defaults) and what
+ * this run does. */
 struct opts {
-	const char *list, *root, *fake, *record, *release;
-	unsigned budget, bus_budget, class_budget, timeout, watch;
-	bool dry_run, explain, check;
+	struct probe_settings set;
+	const char *root, *fake;
+	unsigned watch;
+	bool check;
 	char **settings; /* --init-settings: the specs after it, to the end */
 	int nsettings;
 };
@@ -82,31 +85,31 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool used = true;
 		if (!strcmp(a, "--modules-list"))
-			o->list = v;
+			o->set.rules_file = v;
 		else if (!strcmp(a, "--root"))
 			o->root = v;
 		else if (!strcmp(a, "--fake-i2c"))
 			o->fake = v;
 		else if (!strcmp(a, "--record"))
-			o->record = v;
+			o->set.record_path = v && v[0] == '/' ? v + 1 : v;
 		else if (!strcmp(a, "--kernel-release"))
-			o->release = v;
+			o->set.release = v;
 		else if (!strcmp(a, "--budget"))
-			o->budget = num(a, v, 600000);
+			o->set.budget_ms = num(a, v, 600000);
 		else if (!strcmp(a, "--bus-budget"))
-			o->bus_budget = num(a, v, 600000);
+			o->set.bus_budget_ms = num(a, v, 600000);
 		else if (!strcmp(a, "--class-budget"))
-			o->class_budget = num(a, v, 600000);
+			o->set.class_budget_ms = num(a, v, 600000);
 		else if (!strcmp(a, "--timeout"))
-			o->timeout = num(a, v, 10000);
+			o->set.timeout_ms = num(a, v, 10000);
 		else if (!strcmp(a, "--watch"))
 			o->watch = num(a, v, 3600);
 		else {
 			used = false;
 			if (!strcmp(a, "--dry-run"))
-				o->dry_run = true;
+				o->set.dry_run = true;
 			else if (!strcmp(a, "--explain"))
-				o->explain = true;
+				o->set.explain = true;
 			else if (!strcmp(a, "--check"))
 				o->check = true;
 			else if (!strcmp(a, "--init-settings")) {
@@ -142,40 +145,40 @@ struct errctx {
 static void rules_error(void *ctx, int line, int col, const char *msg)
 {
 	struct errctx *e = ctx;
-	char esc[PROBE_LINE_MAX / 2];
+	char text[PROBE_LINE_MAX], esc[PROBE_LINE_MAX / 2];
 
 	if (e->to_stderr) {
-		fprintf(stderr, "%s:%d:%d: %s\n", e->file, line, col, msg);
+		rules_error_text(text, sizeof(text), e->file, line, col, msg);
+		fprintf(stderr, "%s\n", text);
 		return;
 	}
 	probe_esc(msg, strlen(msg), esc, sizeof(esc), false); /* a message: a cut is harmless */
-	probe_log(e->p, "error file=%s line=%d col=%d msg=\"%s\"", e->file, line, col, esc);
+	if (line)
+		probe_log(e->p, "error file=%s line=%d col=%d msg=\"%s\"", e->file, line, col, esc);
+	else
+		probe_log(e->p, "error file=%s msg=\"%s\"", e->file, esc);
 }
 
-/*
- * A whole file, at most max bytes, from an fd opened O_NONBLOCK: a regular
- * file only (a folder, a FIFO or a device is refused at once, never read or
- * waited on). The length, or -errno with *what saying which check failed.
- */
 static long read_whole(int fd, char *buf, size_t max, const char **what)
 {
 	bool cut = false;
 	long n = read_fd_cut(fd, buf, max + 1, &cut);
 
-	*what = n == -EISDIR || n == -EINVAL ? "not a regular file" : cut ? "too large" : NULL;
-	return cut ? -EFBIG : n;
+	*what = n == -EISDIR || n == -EINVAL ? "not a regular file" : NULL;
+	return cut ? (long)max + 1 : n; /* one byte over: rules_load says it */
 }
 
-/* Read the rules (below the root, or a host path for --check) and parse
- * them; errors go to stderr (--check) or the record. An unreadable file, or
- * one with no statement, is an error too: a boot with no rules is a fault. */
+/* Read the rules (below the root, or a host path for --check) and load them
+ * by rules.c's one policy; problems go to stderr (--check, then a count) or
+ * the record. An unreadable file is one too: a boot with no rules is a
+ * fault. */
 static int load_rules(struct probe *p, struct rules *r, const char *file, bool to_stderr)
 {
 	struct errctx e = {.p = p, .file = file, .to_stderr = to_stderr};
-	char *text = malloc(RULES_TEXT_MAX + 1);
+	char *text = malloc(RULES_TEXT_MAX + 2);
 	const char *what = NULL;
 	long n;
-	int rc = -EIO, fd;
+	int rc, fd;
 
 	rules_parse(r, "", 0, NULL, NULL);
 	if (!text)
@@ -185,24 +188,18 @@ static int load_rules(struct probe *p, struct rules *r, const char *file, bool t
 	n = fd < 0 ? (to_stderr ? -errno : fd) : read_whole(fd, text, RULES_TEXT_MAX, &what);
 	if (fd >= 0)
 		close(fd);
-	if (n == 0)
-		what = "no rules (an empty file)";
-	if (n > 0) {
-		rules_free(r);
-		rc = rules_parse(r, text, (size_t)n, rules_error, &e);
-		if (rc == 0 && r->nrule == 0 && r->ncls == 0)
-			what = "no rules";
+	if (n < 0) {
+		free(text);
+		rules_error(&e, 0, 0, what ? what : strerror((int)-n));
+		return -EIO;
 	}
+	rules_free(r);
+	rc = rules_load(r, text, (size_t)n, rules_error, &e);
 	free(text);
-	if (n > 0 && !what)
-		return rc;
-	if (!what)
-		what = strerror((int)-n);
-	if (to_stderr)
-		fprintf(stderr, "probe: %s: %s\n", file, what);
-	else
-		probe_log(p, "error file=%s msg=\"%s\"", file, what);
-	return -EIO;
+	if (rc > 0 && to_stderr)
+		fprintf(stderr, "probe: %s: %d error%s in the rules\n", file, rc,
+			rc > 1 ? "s" : "");
+	return rc;
 }
 
 /* --fake-i2c: the fixture file read whole (up to PROBE_FAKE_MAX). */
@@ -263,10 +260,10 @@ static void watch(struct probe *p, unsigned seconds)
 		if (!adapter)
 			continue;
 		probe_log(p, "uevent %s", buf);
-		p->nad = p->ops->adapters(p->ops->ctx, p, p->ad, PROBE_ADAPTERS_MAX);
-		p->ncache = 0;
-		p->t0 = p->ops->now_us(p->ops->ctx); /* a fresh budget for the new bus */
-		p->total_over = false;
+		p->run.nad = p->ops->adapters(p->ops->ctx, p, p->run.ad, PROBE_ADAPTERS_MAX);
+		p->run.ncache = 0;
+		p->run.t0 = p->ops->now_us(p->ops->ctx); /* a fresh budget for the new bus */
+		p->run.total_over = false;
 		probe_run(p);
 	}
 	close(fd);
@@ -357,18 +354,17 @@ int main(int argc, char **argv)
 	static struct probe p;
 	static struct rules r;
 	static struct real_hw real;
-	struct opts o = {.budget = 2000, .bus_budget = 500, .class_budget = 500, .timeout = 25};
+	struct opts o = {0};
 	struct probe_ops ops;
 	struct fake_hw *hw = NULL;
-	const char *list;
 
 	if (argc > 1 && !strcmp(argv[1], "--android-bind"))
 		return probe_android_bind(argc - 2, argv + 2);
+	probe_settings_default(&o.set);
 	parse_opts(argc, argv, &o);
-	list = o.list ? o.list : "/lib/probe/modules.list";
-	probe_defaults(&p);
+	probe_init(&p, &o.set);
 	if (o.check && !o.settings) {
-		int n = load_rules(&p, &r, list, true);
+		int n = load_rules(&p, &r, p.set.rules_file, true);
 		rules_free(&r);
 		return n == 0 ? 0 : 1;
 	}
@@ -389,19 +385,9 @@ int main(int argc, char **argv)
 		fake_ops_init(&ops, hw);
 	}
 	p.ops = &ops;
-	p.dry_run = o.dry_run;
-	p.explain = o.explain;
-	p.budget_ms = o.budget;
-	p.bus_budget_ms = o.bus_budget;
-	p.class_budget_ms = o.class_budget;
-	p.timeout_ms = o.timeout;
-	p.release = o.release;
-	if (o.record)
-		p.record_path = o.record[0] == '/' ? o.record + 1 : o.record;
 	p.rules = &r;
-	p.rules_file = list;
 	probe_start(&p);
-	load_rules(&p, &r, list, false);
+	load_rules(&p, &r, p.set.rules_file, false);
 	probe_run(&p);
 	probe_android_deliver(&p); /* before Android's init starts */
 	/* The first pass is done: the caller (the init flow) goes on while a

@@ -28,10 +28,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "cmdline.h"
-#include "moddep.h"
-#include "rules.h"
-#include "strfmt.h"
+#include "lib/kcmdline.h"
+#include "lib/moddep.h"
+#include "lib/strfmt.h"
+#include "probe/rules.h"
 
 #define PROBE_ADAPTERS_MAX 16
 #define PROBE_CACHE_MAX	   64
@@ -153,11 +153,9 @@ struct android_out {
 	bool delivered;
 };
 
-struct probe {
-	int rootfd;
-	const struct probe_ops *ops;
-	struct rules *rules;
-	const char *rules_file;
+/* What the probe is told (options, the init's settings): read once before a
+ * pass and never changed by it; the defaults in probe_settings_default(). */
+struct probe_settings {
 	bool dry_run;
 	bool explain;		  /* print why each rule matched or not (stdout) */
 	bool no_openat2;	  /* tests: confine paths by the user-space walk */
@@ -170,10 +168,12 @@ struct probe {
 	const char *facts_path;
 	const char *input_dir;
 	const char *release; /* the running kernel: --kernel-release or uname -r */
-	char uname_release[KERNEL_RELEASE_MAX];
-	char modules_release[KERNEL_RELEASE_MAX]; /* the lib/modules/<dir> in use ("": none) */
-	bool kernel_mismatch;			  /* loads are skipped (see actions.c) */
-	bool vermagic_checked;
+	const char *rules_file;
+};
+
+/* What a pass knows and spends: the facts read, the buses and their cache,
+ * the modules, the budgets and clocks. */
+struct probe_state {
 	uint64_t t0;
 	struct adapter ad[PROBE_ADAPTERS_MAX];
 	unsigned nad;
@@ -183,6 +183,10 @@ struct probe {
 	char *cmdline, *bootconfig, *scratch, *cpuinfo;
 	size_t cmdline_len, bootconfig_len;
 	bool cpuinfo_read;
+	char uname_release[KERNEL_RELEASE_MAX];
+	char modules_release[KERNEL_RELEASE_MAX]; /* the lib/modules/<dir> in use ("": none) */
+	bool kernel_mismatch;			  /* loads are skipped (see actions.c) */
+	bool vermagic_checked;
 	/* modules: modules.dep indexed (lib/moddep.c) and modules.builtin */
 	char *moddep;
 	size_t moddep_len;
@@ -192,16 +196,30 @@ struct probe {
 	size_t builtin_len;
 	char *aliases; /* modules.alias of the modules' folder (NULL: not there) */
 	size_t aliases_len;
-	int record_fd, kmsg_fd;
 	bool class_done[CLASSES_MAX];
-	unsigned decided, failures;
-	/* budgets and timing of the pass */
 	const char *class_name;	 /* the class being decided */
 	uint64_t class_spent_us; /* its transfer time */
 	bool class_over, total_over;
 	uint64_t stall_us;		      /* stalls of abandoned buses: charged to no budget */
 	uint64_t xfer_us, load_us, settle_us; /* kernel transfer, module load, settle time */
+};
+
+/* What was decided and done: where the record goes, its counts, and what
+ * Android is handed. */
+struct probe_record {
+	int record_fd, kmsg_fd;
+	unsigned decided, failures;
 	struct android_out android;
+};
+
+/* A probe: its root folder and hardware, the rules, and the three parts. */
+struct probe {
+	int rootfd;
+	const struct probe_ops *ops;
+	struct rules *rules;
+	struct probe_settings set;
+	struct probe_state run;
+	struct probe_record rec;
 };
 
 /* ---- paths below the root (root.c) ----------------------------------------------- */
@@ -273,8 +291,8 @@ long cpuinfo_get(const char *text, const char *field, char *out, size_t cap);
 void probe_trim(char *s);
 
 /* ---- I2C reads (bus.c) -------------------------------------------------------------- */
-/* One read, from the cache or the bus, within the budgets (README, "The
- * probe"): its outcome, IR_SKIPPED when a budget or the bus's state says no. */
+/* One read, from the cache or the bus, within the budgets (probe(8),
+ * "TIME"): its outcome, IR_SKIPPED when a budget or the bus's state says no. */
 enum i2c_res probe_i2c_read(struct probe *p, struct adapter *a, const struct i2c_req *r,
 			    uint8_t *out);
 /* The adapters in the order a condition tries them: those that answered
@@ -294,8 +312,11 @@ struct why {
 bool probe_eval_rule(struct probe *p, const struct rule *ru, struct match *m, struct why *w);
 
 /* ---- decisions (decide.c) ------------------------------------------------------ */
-/* Defaults into p (root fd, ops and rules set by the caller afterwards). */
-void probe_defaults(struct probe *p);
+/* The settings a probe starts from (the one place they are written). */
+void probe_settings_default(struct probe_settings *s);
+/* A probe with settings s, nothing run (root fd, ops and rules set by the
+ * caller afterwards). */
+void probe_init(struct probe *p, const struct probe_settings *s);
 /* Read the text facts, list adapters, open the record. */
 int probe_start(struct probe *p);
 /* Decide every class still open, in order. Returns classes decided now. */
@@ -353,7 +374,7 @@ int i2c_real_bus_config(void *ctx, struct probe *p, const struct adapter *a, uns
 			unsigned timeout_10ms);
 
 /* ---- fake hardware (fake.c) ------------------------------------------------------- */
-/* Fake chips from a fixture file (see README, "Fake I2C fixtures"). */
+/* Fake chips from a fixture file (probe(8), "FAKE I2C FIXTURES"). */
 struct fake_hw;
 int fake_hw_load(const char *text, size_t len, struct fake_hw **out, char *err, size_t errcap);
 void fake_hw_free(struct fake_hw *hw);

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 const char *const probe_res_name[] = {"ok", "nak", "busy", "timeout", "eio", "over-budget"};
 
@@ -88,16 +88,16 @@ void probe_log(struct probe *p, const char *fmt, ...)
 	va_end(ap);
 	len = guard(raw, n, line, sizeof(line) - 1);
 	line[len++] = '\n';
-	if (p->record_fd >= 0 && write(p->record_fd, line, len) < 0)
-		p->failures++;
-	if (p->kmsg_fd >= 0) {
+	if (p->rec.record_fd >= 0 && write(p->rec.record_fd, line, len) < 0)
+		p->rec.failures++;
+	if (p->rec.kmsg_fd >= 0) {
 		char k[sizeof(line) + 8];
 		memcpy(k, "probe: ", 7);
 		memcpy(k + 7, line, len);
-		if (write(p->kmsg_fd, k, len + 7) < 0)
-			p->failures++;
+		if (write(p->rec.kmsg_fd, k, len + 7) < 0)
+			p->rec.failures++;
 	}
-	if (p->explain)
+	if (p->set.explain)
 		fwrite(line, 1, len, stdout);
 }
 
@@ -141,7 +141,7 @@ void probe_log_decision(struct probe *p, const struct rule *ru, const struct mat
 			    (double)(p->ops->cpu_us(p->ops->ctx) - cpu0) / 1000.0);
 	/* ms last: the QEMU runner reads "ms=" at the end of the line */
 	probe_log(p, "decide class=%s rule=%s line=%d%s%s xfer_ms=%.1f%s ms=%.1f", ru->cls,
-		  ru->name, ru->line, how, ev, (double)(p->xfer_us - xfer0) / 1000.0, cpu,
+		  ru->name, ru->line, how, ev, (double)(p->run.xfer_us - xfer0) / 1000.0, cpu,
 		  probe_ms_since(p, t));
 }
 
@@ -152,24 +152,24 @@ void probe_record_open(struct probe *p)
 {
 	int fd;
 
-	p->kmsg_fd = probe_open(p, "dev/kmsg", O_WRONLY | O_NONBLOCK);
-	p->record_fd = probe_open_out(p, p->record_path, O_TRUNC);
-	if (p->record_fd < 0)
-		probe_log(p, "fault file=/%s status=error:%s", p->record_path,
-			  strerror(-p->record_fd));
-	if (p->dry_run)
+	p->rec.kmsg_fd = probe_open(p, "dev/kmsg", O_WRONLY | O_NONBLOCK);
+	p->rec.record_fd = probe_open_out(p, p->set.record_path, O_TRUNC);
+	if (p->rec.record_fd < 0)
+		probe_log(p, "fault file=/%s status=error:%s", p->set.record_path,
+			  strerror(-p->rec.record_fd));
+	if (p->set.dry_run)
 		return;
-	if ((fd = probe_open_out(p, p->facts_path, O_TRUNC)) >= 0)
+	if ((fd = probe_open_out(p, p->set.facts_path, O_TRUNC)) >= 0)
 		close(fd);
 	else
-		probe_log(p, "fault file=/%s status=error:%s", p->facts_path, strerror(-fd));
+		probe_log(p, "fault file=/%s status=error:%s", p->set.facts_path, strerror(-fd));
 }
 
 void probe_record_close(struct probe *p)
 {
-	if (p->record_fd >= 0)
-		close(p->record_fd);
-	if (p->kmsg_fd >= 0)
-		close(p->kmsg_fd);
-	p->record_fd = p->kmsg_fd = -1;
+	if (p->rec.record_fd >= 0)
+		close(p->rec.record_fd);
+	if (p->rec.kmsg_fd >= 0)
+		close(p->rec.kmsg_fd);
+	p->rec.record_fd = p->rec.kmsg_fd = -1;
 }

@@ -25,7 +25,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 static const char *rel(const char *path)
 {
@@ -109,7 +109,7 @@ static int open_in_root(const struct probe *p, const char *path, int flags)
 	char real[PROBE_PATH_MAX];
 	int fd, err;
 
-	if (!p->no_openat2) {
+	if (!p->set.no_openat2) {
 		fd = (int)syscall(SYS_openat2, p->rootfd, rel(path), &how, sizeof(how));
 		if (fd >= 0)
 			return fd;

@@ -1,5 +1,5 @@
 /* rules.c - the modules.list parser. See rules.h for the language. */
-#include "rules.h"
+#include "probe/rules.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strfmt.h"
+#include "lib/strfmt.h"
 
 #define LINE_TOKENS_MAX 64
 
@@ -719,6 +719,36 @@ int rules_parse(struct rules *r, const char *text, size_t len, rules_err_fn err,
 	}
 	free(p);
 	return (int)r->errors;
+}
+
+int rules_load(struct rules *r, const char *text, size_t len, rules_err_fn err, void *ctx)
+{
+	const char *why = NULL;
+	int n;
+
+	if (len > RULES_TEXT_MAX) {
+		rules_parse(r, "", 0, NULL, NULL);
+		why = "more than 256 KiB of rules";
+	} else if ((n = rules_parse(r, text, len, err, ctx)) < 0) {
+		return n;
+	} else if (!len) {
+		why = "no rules (an empty file)";
+	} else if (n == 0 && r->nrule == 0 && r->ncls == 0) {
+		why = "no rules";
+	}
+	if (!why)
+		return n;
+	if (err)
+		err(ctx, 0, 0, why);
+	return (int)++r->errors;
+}
+
+void rules_error_text(char *out, size_t cap, const char *file, int line, int col, const char *msg)
+{
+	if (line)
+		strfmt_show(out, cap, "%s:%d:%d: %s", file, line, col, msg);
+	else
+		strfmt_show(out, cap, "%s: %s", file, msg);
 }
 
 void rules_free(struct rules *r)

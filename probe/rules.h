@@ -2,7 +2,7 @@
  *
  * Shared by the probe on the phone and the host-side check, so a file the
  * build accepts is a file the probe understands. The full description with
- * examples is in README.md ("modules.list"). In short, one statement a line:
+ * examples is man/modules.list.5. In short, one statement a line:
  *
  *   order CLASS...                    decide these classes first, in this order
  *   settle CLASS MS                   wait MS ms after CLASS acted (rails up)
@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 #define RULES_MAX	 512
 #define RULE_CONDS_MAX	 8
@@ -132,6 +132,21 @@ struct rules {
  */
 int rules_parse(struct rules *r, const char *text, size_t len, rules_err_fn err, void *ctx);
 void rules_free(struct rules *r);
+
+/*
+ * The one policy for a rules file, wherever it is read (the probe at boot and
+ * with --check, the host's ramdisk pack and edit): parse text (len bytes: the
+ * caller reads up to RULES_TEXT_MAX + 1), report every problem through err,
+ * and count them. More than RULES_TEXT_MAX bytes, an empty file and one with
+ * no statement are problems too (reported with line 0: the whole file): a
+ * boot with no rules is a fault. Returns the number of problems (0: the file
+ * is usable) or -ENOMEM. Free with rules_free.
+ */
+int rules_load(struct rules *r, const char *text, size_t len, rules_err_fn err, void *ctx);
+
+/* A problem as every reader shows it: "FILE:LINE:COL: MSG", or "FILE: MSG"
+ * for the whole file (line 0). */
+void rules_error_text(char *out, size_t cap, const char *file, int line, int col, const char *msg);
 
 /* Classes in decision order (indexes into r->cls). Fills out, returns count. */
 unsigned rules_class_order(const struct rules *r, unsigned out[CLASSES_MAX]);

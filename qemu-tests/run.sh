@@ -1,6 +1,6 @@
 #!/bin/sh
 # qemu-tests/run.sh [BOARD...]: boot the images `make images` wrote under QEMU,
-# one emulated board at a time (qemu-tests/boards/*.board, format in README.md),
+# one emulated board at a time (qemu-tests/boards/*.board, format in HACKING.md, "QEMU board tests"),
 # and check what the probe decided and what the drivers did.
 #
 # Per image: unpack it with our unpack_bootimg and with Debian's (they must

@@ -1,7 +1,7 @@
 /* compress.c - compression names, detection and sinks (lz4 legacy on threads,
  * gzip, xz, lzma, bzip2, zstd). The decoders are in decompress.c. See
  * compress.h. */
-#include "compress.h"
+#include "ramdisk/compress.h"
 
 #include <bzlib.h>
 #include <errno.h>
@@ -16,8 +16,8 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
-#include "bytes.h"
-#include "fileio.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
 
 /* What -c accepts: name, default level, level range (min > max: no level). */
 static const struct {

@@ -46,8 +46,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cpio.h"
-#include "diag.h"
+#include "lib/diag.h"
+#include "ramdisk/cpio.h"
 
 enum comp {
 	COMP_NONE,

@@ -1,13 +1,13 @@
 /* cpio.c - newc reader and writer. See cpio.h for the layout. */
-#include "cpio.h"
+#include "ramdisk/cpio.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "escape.h"
-#include "strfmt.h"
+#include "lib/escape.h"
+#include "lib/strfmt.h"
 
 static const char *const field_name[CPIO_FIELDS] = {
     "ino",	"mode",	    "uid",	 "gid",	      "nlink",	  "mtime", "filesize",

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 #define CPIO_HDR_SIZE 110u
 #define CPIO_NAME_MAX 4096u /* PATH_MAX, with the NUL: the kernel's limit */

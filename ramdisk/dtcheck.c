@@ -1,5 +1,5 @@
 /* dtcheck.c - modules.list against a board's DTB. See dtcheck.h. */
-#include "dtcheck.h"
+#include "ramdisk/dtcheck.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
-#include "moddep.h"
-#include "strfmt.h"
+#include "lib/fileio.h"
+#include "lib/moddep.h"
+#include "lib/strfmt.h"
 
 #define ALIAS_FILE_MAX (32u << 20)
 #define MODALIAS_MAX   1024

@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "rules.h"
+#include "lib/diag.h"
+#include "probe/rules.h"
 
 #define DTB_FILE_MAX (4u << 20) /* bytes of a board DTB read for the check */
 

@@ -15,7 +15,7 @@
  * A failure removes every temporary not yet renamed. A crash before pass 3
  * leaves ".NAME.XXXXXX" temporaries, never a truncated file under NAME.
  */
-#include "ramdisk.h"
+#include "ramdisk/ramdisk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,9 +27,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "escape.h"
-#include "fileio.h"
-#include "rd_internal.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "ramdisk/rd_internal.h"
 
 #define NONE UINT32_MAX
 

@@ -1,10 +1,10 @@
 /* merge.c - what a folder holds that a ramdisk lacks. See merge.h. */
-#include "merge.h"
+#include "ramdisk/merge.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "rd_internal.h"
+#include "ramdisk/rd_internal.h"
 
 int rd_add_missing(struct ramdisk *rd, const char *dir, unsigned *added, struct diag *d)
 {

@@ -3,8 +3,8 @@
 #ifndef BOOTKIT_MERGE_H
 #define BOOTKIT_MERGE_H
 
-#include "diag.h"
-#include "ramdisk.h"
+#include "lib/diag.h"
+#include "ramdisk/ramdisk.h"
 
 /*
  * Add to rd every entry under the folder dir whose name rd lacks, as

@@ -1,5 +1,5 @@
 /* modclosure.c - kernel module closure over modules.dep. See modclosure.h. */
-#include "modclosure.h"
+#include "ramdisk/modclosure.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
-#include "moddep.h"
-#include "strfmt.h"
+#include "lib/fileio.h"
+#include "lib/moddep.h"
+#include "lib/strfmt.h"
 
 #define MODDEP_MAX (64u << 20)
 

@@ -21,10 +21,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "ramdisk.h"
-#include "rules.h"
-#include "textsize.h"
+#include "lib/diag.h"
+#include "lib/textsize.h"
+#include "probe/rules.h"
+#include "ramdisk/ramdisk.h"
 
 struct mod_closure {
 	char version[KERNEL_RELEASE_MAX]; /* the tree's kernel release */

@@ -1,6 +1,6 @@
 /* ramdisk.c - a ramdisk as a list of entries: read, built from a folder,
  * written. Spec and edit lines are in spec.c, extraction in extract.c. */
-#include "ramdisk.h"
+#include "ramdisk/ramdisk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,10 +15,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "escape.h"
-#include "fileio.h"
-#include "rd_internal.h"
-#include "strfmt.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "ramdisk/rd_internal.h"
 
 void rd_init(struct ramdisk *rd, uint32_t mtime)
 {

@@ -92,8 +92,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cpio.h"
-#include "diag.h"
+#include "lib/diag.h"
+#include "ramdisk/cpio.h"
 
 enum rd_src {
 	RD_ORIG, /* the entry's bytes from the archive read (raw) */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ramdisk.h"
+#include "ramdisk/ramdisk.h"
 
 /* Release what the entry owns of its data (a host path, a buffer) and forget
  * where the data was; the name and metadata stay. */

@@ -1,6 +1,6 @@
 /* spec_write.c - a read ramdisk written out as an exact spec (see ramdisk.h),
  * and extraction with one: the porter's folder round trip. */
-#include "ramdisk.h"
+#include "ramdisk/ramdisk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "compress.h"
-#include "escape.h"
-#include "fileio.h"
-#include "rd_internal.h"
-#include "strfmt.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/rd_internal.h"
 
 /* ---- a line, grown as needed (lib/strfmt's strbuf) --------------------------------- */
 
@@ -283,7 +283,7 @@ int rd_spec_write(const struct ramdisk *rd, const char *files, const char *compr
 	put_str(&l,
 		" as `ramdisk extract --spec` read it: every entry in archive\n"
 		"# order, gen_init_cpio's fields then KEY=VALUE for the rest of its header\n"
-		"# (README.md). `ramdisk pack --spec THIS -o OUT` writes the same archive back;\n"
+		"# (ramdisk(1)). `ramdisk pack --spec THIS -o OUT` writes the same archive back;\n"
 		"# change the files, or owners and modes here, and only those entries change.\n"
 		"exact");
 	put_str(&l, rd->hex_lower ? " hex=lower\n" : "\n"); /* AOSP's mkbootfs writes lower case */

@@ -1,5 +1,5 @@
 /* textedit.c - AnyKernel-style line edits. See textedit.h. */
-#include "textedit.h"
+#include "ramdisk/textedit.h"
 
 #include <errno.h>
 #include <regex.h>
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
-#include "strfmt.h"
+#include "lib/escape.h"
+#include "lib/strfmt.h"
 
 /* ---- lines and an output buffer -------------------------------------------------- */
 

@@ -26,9 +26,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "avb.h"
-#include "cli.h"
-#include "fileio.h"
+#include "lib/cli.h"
+#include "lib/fileio.h"
+#include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
 
 enum {
 	O_IMAGE = 1,

@@ -11,7 +11,7 @@
  *      -> do that; else wait forever.
  * Settings come from /lib/probe/init.conf (KEY=VALUE lines) and the kernel
  * command line or /proc/bootconfig (bootkit.KEY=VALUE, which wins), all read
- * by lib/cmdline.c as the probe reads them (quotes; a key given twice: the
+ * by lib/kcmdline.c as the probe reads them (quotes; a key given twice: the
  * last one wins). Keys: watch (seconds the
  * probe stays for late adapters), budget (ms), timeout (ms per transfer), probe_timeout (s), dump
  * (1: copy the decision record to the console), noprobe (1: skip the probe), dry_run (1: the probe
@@ -34,11 +34,11 @@
 #include <limits.h>
 #include <unistd.h>
 
-#include "modload.h"
+#include "lib/modload.h"
 
-#include "cmdline.h"
-#include "readat.h"
-#include "strfmt.h"
+#include "lib/kcmdline.h"
+#include "lib/readat.h"
+#include "lib/strfmt.h"
 
 #define SETTING_NUM_MAX	 16    /* a number setting (watch, budget...), dry_run */
 #define FSTYPE_MAX	 32    /* rootfstype= */

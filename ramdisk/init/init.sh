@@ -1,6 +1,6 @@
 #!/bin/sh
 # /init of a bootkit ramdisk, BusyBox mode. The same flow as ramdisk/init/init.c
-# (the minimal mode, without BusyBox); see that file and README.md:
+# (the minimal mode, without BusyBox); see that file and probe(8), "THE INIT":
 #   mount, load the "preload" bus drivers, run the probe (the fallback modules
 #   when it is missing, fails or hangs), then hand over: root= -> switch_root;
 #   /init.stock -> exec it; bootkit.halt=poweroff|reboot; else a console shell.
@@ -23,7 +23,7 @@ say "start (busybox)"
 # The settings: defaults here; KEY=VALUE lines of /lib/probe/init.conf, then
 # bootkit.KEY=VALUE from /proc/bootconfig, then from the command line override
 # them (and root=, init=, rootfstype=, rw come from the command line). The
-# probe reads them (probe --init-settings: lib/cmdline.c, as the C init and the
+# probe reads them (probe --init-settings: lib/kcmdline.c, as the C init and the
 # probe's rules read them: quotes, the last one wins) and prints assignments.
 # shellcheck disable=SC2034 # the eval below assigns them
 prog=/sbin/probe dry=0 noprobe=0 ptmo=10 budget=2000 xfer=25 watch=0 dump=0 halt=

@@ -77,7 +77,7 @@ rm -f $R/proc/cmdline
 check "unreadable /proc/cmdline: logged, boot goes on" "$P" --root $R --fake-i2c hw --kernel-release 6.1.0-t
 grep -q '^fault file=/proc/cmdline status=unreadable' $rec && grep -q '^decide class=panel rule=fallback' $rec &&
 	ok "fallback panel without a command line" || bad "no cmdline"
-# --init-settings: the BusyBox init's settings through lib/cmdline.c (quotes,
+# --init-settings: the BusyBox init's settings through lib/kcmdline.c (quotes,
 # the last one wins, bootconfig, init.conf), as assignments a shell evals
 S=sroot; mkdir -p $S/proc $S/lib/probe
 printf '%s\n' "console=ttyAMA0 bootkit.budget=100 bootkit.budget=\"3000\" root=/dev/mmcblk0 rw bootkit.halt=\"it's off\" init=/sbin/x" > $S/proc/cmdline

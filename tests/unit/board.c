@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "board.h"
+#include "tests/unit/board.h"
 
 /* The rules every board here runs (the shipped modules.list, abridged). */
 const char RULES[] =
@@ -102,14 +102,16 @@ void run_board_rel(struct board *b, const char *hw, const char *cmdline, const c
 	}
 	cr_assert_eq(fake_hw_load(hw, strlen(hw), &b->hw, err, sizeof(err)), 0, "%s", err);
 	fake_ops_init(&b->ops, b->hw);
-	probe_defaults(&b->p);
+	struct probe_settings set;
+	probe_settings_default(&set);
+	set.release = release;
+	if (class_budget_ms)
+		set.class_budget_ms = class_budget_ms;
+	set.no_openat2 = no_openat2;
+	probe_init(&b->p, &set);
 	b->p.rootfd = open(b->root, O_RDONLY | O_DIRECTORY);
 	b->p.ops = &b->ops;
-	b->p.release = release;
 	b->p.rules = &b->r;
-	if (class_budget_ms)
-		b->p.class_budget_ms = class_budget_ms;
-	b->p.no_openat2 = no_openat2;
 	cr_assert_eq(probe_start(&b->p), 0);
 	b->rule_errors = (unsigned)rules_parse(&b->r, rules, strlen(rules), NULL, NULL);
 	probe_run(&b->p);

@@ -14,14 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "avb.h"
-#include "bytes.h"
-#include "testimg.h"
+#include "lib/bytes.h"
+#include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
+#include "tests/unit/avbimg.h"
+#include "tests/unit/testimg.h"
 
-static const uint8_t salt[] = {0xd0, 0x0d, 0xf0, 0x0d};
-static const struct avb_prop props[] = {{"foo", "bar"}, {"gki", "nice"}};
-
-/* Layout of the vbmeta made by make_vb() with a 2048-bit key (avbtool's). */
+/* Layout of the vbmeta made by avbt_make_vb() with a 2048-bit key (avbtool's). */
 enum {
 	AUTH = 320,		  /* 32 + 256 rounded to 64 */
 	AUX_AT = 256 + AUTH,	  /* aux block in the blob */
@@ -32,87 +31,6 @@ enum {
 	AUX = 832,		  /* 264 + 520 rounded to 64: AOSP's test expects 832 */
 	VBLEN = 256 + AUTH + AUX, /* 1408 */
 };
-
-static int tmp_with(const uint8_t *b, size_t n)
-{
-	FILE *f = tmpfile();
-
-	cr_assert_not_null(f);
-	cr_assert_eq(fwrite(b, 1, n, f), n);
-	fflush(f);
-	int fd = dup(fileno(f));
-	fclose(f);
-	return fd;
-}
-
-static struct avb_key *key(unsigned bits)
-{
-	char path[64];
-	struct avb_key *k;
-	struct diag d;
-
-	snprintf(path, sizeof(path), "tests/data/avb/testkey_rsa%u.pem", bits);
-	cr_assert_eq(avb_key_load(path, &k, &d), 0, "%s: %s", path, d.msg);
-	cr_assert_eq(avb_key_bits(k), bits);
-	return k;
-}
-
-/* A vbmeta for img like avbtool add_hash_footer --partition_name boot --salt
- * d00df00d --prop foo:bar --prop gki:nice [--key K --algorithm A]. */
-static int make_vb(const struct blob *img, const struct avb_key *k, const char *alg, uint8_t *out)
-{
-	struct avb_new o = {.partition = "boot",
-			    .salt = salt,
-			    .salt_len = sizeof(salt),
-			    .key = k,
-			    .algorithm = alg,
-			    .props = props,
-			    .nprops = 2};
-	struct diag d;
-	int fd = tmp_with(img->p, img->n);
-	int n = avb_make_vbmeta(&o, fd, img->n, out, AVB_VBMETA_MAX_SIZE, &d);
-
-	cr_assert_gt(n, 0, "%s", d.msg);
-	close(fd);
-	return n;
-}
-
-/* image || AVB data for a partition of psize bytes, in memory. */
-static struct blob footed(const struct blob *img, const uint8_t *vb, int vblen, uint64_t psize)
-{
-	struct avb_footer_plan p;
-	struct blob b = {calloc(1, psize), psize};
-	struct diag d;
-	size_t at = img->n;
-
-	cr_assert_eq(avb_footer_plan(img->n, vb, (size_t)vblen, psize, &p, &d), 0, "%s", d.msg);
-	memcpy(b.p, img->p, img->n);
-	for (unsigned i = 0; i < p.nspan; i++) {
-		if (p.span[i].mem)
-			memcpy(b.p + at, p.span[i].mem, p.span[i].len);
-		at += p.span[i].len;
-	}
-	cr_assert_eq(at, psize);
-	return b;
-}
-
-static void sha256(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, uint8_t out[32])
-{
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-
-	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	EVP_DigestUpdate(c, a, an);
-	EVP_DigestUpdate(c, b, bn);
-	EVP_DigestFinal_ex(c, out, NULL);
-	EVP_MD_CTX_free(c);
-}
-
-static void report(int fd, uint64_t size, struct avb_report *r)
-{
-	struct diag d;
-
-	cr_assert_eq(avb_verify_file(fd, size, "boot", r, &d), 0, "%s", d.msg);
-}
 
 /* ---- algorithms, keys ------------------------------------------------------------ */
 
@@ -146,7 +64,7 @@ Test(avb, algorithm_table)
 
 Test(avb, key_blob_numbers)
 {
-	struct avb_key *k = key(2048);
+	struct avb_key *k = avbt_key(2048);
 	uint8_t blob[AVB_KEY_MAX_SIZE];
 	struct diag d;
 	BN_CTX *ctx = BN_CTX_new();
@@ -233,8 +151,8 @@ Test(avb, make_parse_aosp_gki_shape)
 	 * 12288 bytes, SHA256_RSA2048, --prop foo:bar --prop gki:nice: Auth 320, Aux 832. */
 	struct blob img = yes_blob("GKI", 12288);
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
-	struct avb_key *k = key(2048);
-	int n = make_vb(&img, k, "SHA256_RSA2048", vb);
+	struct avb_key *k = avbt_key(2048);
+	int n = avbt_make_vb(&img, k, "SHA256_RSA2048", vb);
 	struct avb_vbmeta m;
 	struct avb_desc dsc;
 	uint8_t want[32];
@@ -270,8 +188,8 @@ Test(avb, make_parse_aosp_gki_shape)
 	cr_expect_str_eq(dsc.u.hash.hash_algorithm, "sha256");
 	cr_expect_eq(dsc.u.hash.name_len, 4);
 	cr_expect_eq(memcmp(dsc.u.hash.name, "boot", 4), 0);
-	cr_expect_eq(memcmp(dsc.u.hash.salt, salt, 4), 0);
-	sha256(salt, sizeof(salt), img.p, img.n, want);
+	cr_expect_eq(memcmp(dsc.u.hash.salt, avbt_salt, 4), 0);
+	avbt_sha256(avbt_salt, sizeof(avbt_salt), img.p, img.n, want);
 	cr_expect_eq(memcmp(dsc.u.hash.digest, want, 32), 0, "digest = sha256(salt || image)");
 	cr_assert_eq(avb_desc_next(&m, &pos, &dsc, &d), 1);
 	cr_expect_eq(dsc.tag, AVB_DESC_PROPERTY);
@@ -294,8 +212,8 @@ Test(avb, signature_is_pkcs1_v15_as_libavb_expects)
 					   0x01, 0x05, 0x00, 0x04, 0x20};
 	struct blob img = yes_blob("PAD", 5000);
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
-	struct avb_key *k = key(2048);
-	int n = make_vb(&img, k, NULL, vb);
+	struct avb_key *k = avbt_key(2048);
+	int n = avbt_make_vb(&img, k, NULL, vb);
 	uint8_t em[256], h[32];
 	size_t emlen = sizeof(em);
 
@@ -314,7 +232,7 @@ Test(avb, signature_is_pkcs1_v15_as_libavb_expects)
 		cr_assert_eq(em[i], 0xff, "byte %d", i);
 	cr_expect_eq(em[204], 0);
 	cr_expect_eq(memcmp(em + 205, prefix, 19), 0);
-	sha256(vb, 256, vb + AUX_AT, AUX, h);
+	avbt_sha256(vb, 256, vb + AUX_AT, AUX, h);
 	cr_expect_eq(memcmp(em + 224, h, 32), 0, "signed digest = sha256(header || aux)");
 	cr_expect_eq(memcmp(vb + 256, h, 32), 0, "stored hash");
 	EVP_PKEY_CTX_free(c), EVP_PKEY_free(pk), fclose(f);
@@ -326,18 +244,18 @@ Test(avb, unsigned_none)
 {
 	struct blob img = yes_blob("NONE", 3000);
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
-	int n = make_vb(&img, NULL, NULL, vb);
-	struct blob f = footed(&img, vb, n, 16384);
+	int n = avbt_make_vb(&img, NULL, NULL, vb);
+	struct blob f = avbt_footed(&img, vb, n, 16384);
 	struct avb_report r;
 	struct avb_vbmeta m;
 	struct diag d;
-	int fd = tmp_with(f.p, f.n);
+	int fd = avbt_tmp_with(f.p, f.n);
 
 	cr_assert_eq(avb_vbmeta_parse(vb, (size_t)n, 0, &m, &d), 0, "%s", d.msg);
 	cr_expect_eq(m.h.auth_size, 0);
 	cr_expect_eq(m.h.algorithm, 0);
 	cr_expect_null(m.public_key);
-	report(fd, f.n, &r);
+	avbt_report(fd, f.n, &r);
 	cr_expect_eq(r.vbmeta_hash.status, AVB_UNSIGNED);
 	cr_expect_eq(r.signature.status, AVB_UNSIGNED);
 	cr_expect_eq(r.digest.status, AVB_OK);
@@ -357,13 +275,13 @@ Test(avb, every_algorithm_round_trip, .timeout = 60)
 
 	for (uint32_t t = 1; t < AVB_ALG_COUNT; t++) {
 		const struct avb_alg *a = avb_alg_by_type(t);
-		struct avb_key *k = key(a->key_bits);
-		int n = make_vb(&img, k, a->name, vb);
-		struct blob f = footed(&img, vb, n, 1 << 20);
+		struct avb_key *k = avbt_key(a->key_bits);
+		int n = avbt_make_vb(&img, k, a->name, vb);
+		struct blob f = avbt_footed(&img, vb, n, 1 << 20);
 		struct avb_report r;
-		int fd = tmp_with(f.p, f.n);
+		int fd = avbt_tmp_with(f.p, f.n);
 
-		report(fd, f.n, &r);
+		avbt_report(fd, f.n, &r);
 		cr_expect_eq(r.footer.status, AVB_OK, "%s", a->name);
 		cr_expect_eq(r.vbmeta_hash.status, AVB_OK, "%s: %s", a->name, r.vbmeta_hash.why);
 		cr_expect_eq(r.signature.status, AVB_OK, "%s: %s", a->name, r.signature.why);
@@ -380,7 +298,7 @@ Test(avb, new_vbmeta_fields)
 	struct blob img = yes_blob("F", 100);
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
 	struct avb_new o = {.partition = "boot",
-			    .salt = salt,
+			    .salt = avbt_salt,
 			    .salt_len = 4,
 			    .rollback_index = 7,
 			    .rollback_index_location = 2,
@@ -389,7 +307,7 @@ Test(avb, new_vbmeta_fields)
 	struct avb_vbmeta m;
 	struct avb_desc dsc;
 	struct diag d;
-	int fd = tmp_with(img.p, img.n);
+	int fd = avbt_tmp_with(img.p, img.n);
 	int n = avb_make_vbmeta(&o, fd, img.n, vb, sizeof(vb), &d);
 
 	cr_assert_gt(n, 0, "%s", d.msg);
@@ -431,6 +349,7 @@ static void poke(uint8_t *b, const struct mut *m)
 		put_be64(b + m->off, m->val);
 }
 
+/* Long: a table of mutations, one exact error each; the table is the test. */
 Test(avb, vbmeta_broken_fields)
 {
 	static const struct mut t[] = {
@@ -483,8 +402,8 @@ Test(avb, vbmeta_broken_fields)
 	};
 	struct blob img = yes_blob("MUT", 5000);
 	static uint8_t good[AVB_VBMETA_MAX_SIZE];
-	struct avb_key *k = key(2048);
-	int n = make_vb(&img, k, "SHA256_RSA2048", good);
+	struct avb_key *k = avbt_key(2048);
+	int n = avbt_make_vb(&img, k, "SHA256_RSA2048", good);
 
 	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		uint8_t *b = malloc((size_t)n);
@@ -510,6 +429,7 @@ struct vmut {
 	const char *why; /* in the first check that is not OK */
 };
 
+/* Long: a table of mutations, one exact verdict each; the table is the test. */
 Test(avb, verify_broken_fields)
 {
 	static const struct vmut t[] = {
@@ -542,8 +462,8 @@ Test(avb, verify_broken_fields)
 	};
 	struct blob img = yes_blob("VER", 20000); /* vbmeta at 0x5000 */
 	static uint8_t good[AVB_VBMETA_MAX_SIZE];
-	struct avb_key *k = key(2048);
-	int n = make_vb(&img, k, "SHA256_RSA2048", good);
+	struct avb_key *k = avbt_key(2048);
+	int n = avbt_make_vb(&img, k, "SHA256_RSA2048", good);
 
 	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		static uint8_t b[AVB_VBMETA_MAX_SIZE];
@@ -551,10 +471,10 @@ Test(avb, verify_broken_fields)
 
 		memcpy(b, good, (size_t)n);
 		poke(b, &(struct mut){t[i].off, t[i].width, t[i].val, 0, NULL});
-		struct blob f = footed(&img, b, n, 32768);
-		int fd = tmp_with(f.p, f.n);
+		struct blob f = avbt_footed(&img, b, n, 32768);
+		int fd = avbt_tmp_with(f.p, f.n);
 
-		report(fd, f.n, &r);
+		avbt_report(fd, f.n, &r);
 		cr_expect_eq(r.vbmeta.status, AVB_OK, "#%u: %s", i, r.vbmeta.why);
 		cr_expect_eq(r.vbmeta_hash.status, t[i].hash, "#%u: %s", i, r.vbmeta_hash.why);
 		cr_expect_eq(r.signature.status, t[i].sig, "#%u: %s", i, r.signature.why);
@@ -595,9 +515,9 @@ Test(avb, footer_broken_fields)
 	};
 	struct blob img = yes_blob("FOOT", 20000);
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
-	struct avb_key *k = key(2048);
-	int n = make_vb(&img, k, NULL, vb);
-	struct blob good = footed(&img, vb, n, P);
+	struct avb_key *k = avbt_key(2048);
+	int n = avbt_make_vb(&img, k, NULL, vb);
+	struct blob good = avbt_footed(&img, vb, n, P);
 	struct avb_footer f;
 	struct diag d;
 
@@ -624,14 +544,14 @@ Test(avb, diag_names_the_file_offset)
 {
 	struct blob img = yes_blob("OFF", 20000);
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
-	int n = make_vb(&img, NULL, NULL, vb);
+	int n = avbt_make_vb(&img, NULL, NULL, vb);
 	struct blob f;
 	struct avb_image ai;
 	struct diag d;
 
 	put_be64(vb + 20, 64 + 1); /* auxiliary_data_block_size */
-	f = footed(&img, vb, n, 32768);
-	int fd = tmp_with(f.p, f.n);
+	f = avbt_footed(&img, vb, n, 32768);
+	int fd = avbt_tmp_with(f.p, f.n);
 	cr_expect_eq(avb_image_load(fd, f.n, &ai, &d), -EINVAL);
 	cr_expect_str_eq(d.msg, "vbmeta auxiliary_data_block_size @0x5000+20 is 65, not a multiple "
 				"of 64");
@@ -646,8 +566,8 @@ Test(avb, truncated_vbmeta_every_length)
 {
 	struct blob img = yes_blob("TRUNC", 5000);
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
-	struct avb_key *k = key(2048);
-	int n = make_vb(&img, k, NULL, vb);
+	struct avb_key *k = avbt_key(2048);
+	int n = avbt_make_vb(&img, k, NULL, vb);
 
 	for (int len = 0; len < n; len++) {
 		uint8_t *b = malloc(len ? (size_t)len : 1); /* exact size: ASan sees overreads */
@@ -667,10 +587,10 @@ Test(avb, truncated_file_and_footer_every_length)
 	enum { P = 16384 };
 	struct blob img = yes_blob("TRUNC", 5000);
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
-	struct avb_key *k = key(2048);
-	int n = make_vb(&img, k, NULL, vb);
-	struct blob f = footed(&img, vb, n, P);
-	int fd = tmp_with(f.p, f.n);
+	struct avb_key *k = avbt_key(2048);
+	int n = avbt_make_vb(&img, k, NULL, vb);
+	struct blob f = avbt_footed(&img, vb, n, P);
+	int fd = avbt_tmp_with(f.p, f.n);
 	struct avb_image ai;
 	struct avb_footer ft;
 	struct diag d;
@@ -693,7 +613,7 @@ Test(avb, truncated_file_and_footer_every_length)
 	/* every shorter vbmeta_size in the footer */
 	for (int len = 0; len < n; len++) {
 		put_be64(f.p + P - 64 + AFOFF_VBMETA_SIZE, (uint64_t)len);
-		int fd2 = tmp_with(f.p, f.n);
+		int fd2 = avbt_tmp_with(f.p, f.n);
 
 		cr_assert_lt(avb_image_load(fd2, P, &ai, &d), 0, "vbmeta_size %d", len);
 		avb_image_free(&ai);
@@ -708,8 +628,8 @@ Test(avb, bare_vbmeta_and_no_avb)
 {
 	struct blob img = yes_blob("BARE", 5000);
 	static uint8_t vb[AVB_VBMETA_MAX_SIZE];
-	struct avb_key *k = key(2048);
-	int n = make_vb(&img, k, NULL, vb);
+	struct avb_key *k = avbt_key(2048);
+	int n = avbt_make_vb(&img, k, NULL, vb);
 	struct avb_report r;
 	struct avb_image ai;
 	struct diag d;
@@ -717,303 +637,21 @@ Test(avb, bare_vbmeta_and_no_avb)
 
 	/* a vbmeta partition: the blob at 0, zero-padded */
 	memset(vb + n, 0, 4096 - (size_t)n);
-	fd = tmp_with(vb, 4096);
+	fd = avbt_tmp_with(vb, 4096);
 	cr_assert_eq(avb_image_load(fd, 4096, &ai, &d), 0, "%s", d.msg);
 	cr_expect_not(ai.has_footer);
 	cr_expect_eq(ai.vb.len, (size_t)n);
 	avb_image_free(&ai);
-	report(fd, 4096, &r);
+	avbt_report(fd, 4096, &r);
 	cr_expect_eq(r.footer.status, AVB_NOT_CHECKED);
 	cr_expect_eq(r.signature.status, AVB_OK);
 	cr_expect_eq(r.digest.status, AVB_NOT_CHECKED);
 	cr_expect(avb_report_ok(&r));
 	close(fd);
-	fd = tmp_with(img.p, img.n);
+	fd = avbt_tmp_with(img.p, img.n);
 	cr_expect_eq(avb_image_load(fd, img.n, &ai, &d), -ENOENT);
 	cr_expect_eq(avb_verify_file(fd, img.n, "boot", &r, &d), -ENOENT);
 	close(fd);
 	avb_key_free(k);
 	free(img.p);
-}
-
-/* ---- rebuild ---------------------------------------------------------------------------- */
-
-struct rebuilt {
-	struct avb_vbmeta old, m;
-	uint8_t oldb[AVB_VBMETA_MAX_SIZE], b[AVB_VBMETA_MAX_SIZE];
-	int oldn, n;
-	struct avb_report r;
-};
-
-/* Old image signed with a 2048-bit SHA256 key (rollback index 9, release
- * "stock"), then a new image of another size, rebuilt with key k / alg. */
-static int rebuild(struct rebuilt *t, const struct avb_key *k, const char *alg, uint32_t old_alg)
-{
-	struct blob old = yes_blob("OLD", 7000), neu = yes_blob("NEWIMAGE", 9999);
-	struct avb_key *k0 = key(2048);
-	struct avb_new o = {.partition = "boot",
-			    .salt = salt,
-			    .salt_len = 4,
-			    .key = k0,
-			    .algorithm = avb_alg_by_type(old_alg)->name,
-			    .rollback_index = 9,
-			    .release_string = "stock",
-			    .props = props,
-			    .nprops = 2};
-	struct diag d;
-	int ofd = tmp_with(old.p, old.n), nfd = tmp_with(neu.p, neu.n), r;
-
-	t->oldn = avb_make_vbmeta(&o, ofd, old.n, t->oldb, sizeof(t->oldb), &d);
-	cr_assert_gt(t->oldn, 0, "%s", d.msg);
-	cr_assert_eq(avb_vbmeta_parse(t->oldb, (size_t)t->oldn, 0, &t->old, &d), 0);
-	r = avb_rebuild(&t->old, "boot", nfd, neu.n, k, alg, t->b, sizeof(t->b), &d);
-	if (r > 0) {
-		t->n = r;
-		struct blob f = footed(&neu, t->b, r, 65536);
-		int ffd = tmp_with(f.p, f.n);
-
-		cr_assert_eq(avb_vbmeta_parse(t->b, (size_t)r, 0, &t->m, &d), 0, "%s", d.msg);
-		report(ffd, f.n, &t->r);
-		close(ffd);
-		free(f.p);
-	}
-	close(ofd), close(nfd);
-	avb_key_free(k0);
-	free(old.p), free(neu.p);
-	return r;
-}
-
-static void expect_kept(const struct rebuilt *t)
-{
-	struct avb_desc a, b;
-	uint64_t pa = 0, pb = 0;
-	struct diag d;
-
-	cr_expect_eq(t->m.h.rollback_index, 9);
-	cr_expect_str_eq(t->m.h.release_string, "stock");
-	cr_expect_eq(t->m.ndesc, 3);
-	cr_assert_eq(avb_desc_next(&t->m, &pb, &b, &d), 1);
-	cr_expect_eq(b.u.hash.image_size, 9999);
-	cr_expect_eq(memcmp(b.u.hash.salt, salt, 4), 0, "same salt");
-	avb_desc_next(&t->old, &pa, &a, &d);
-	for (int i = 1; i < 3; i++) {
-		avb_desc_next(&t->old, &pa, &a, &d);
-		avb_desc_next(&t->m, &pb, &b, &d);
-		cr_expect_eq(a.size, b.size);
-		cr_expect_eq(memcmp(t->oldb + a.offset, t->b + b.offset, a.size), 0, "desc %d kept",
-			     i);
-	}
-}
-
-Test(avb, rebuild_signed_same_key_size)
-{
-	struct rebuilt *t = malloc(sizeof(*t));
-	struct avb_key *k = key(2048);
-
-	cr_assert_gt(rebuild(t, k, NULL, 4 /* SHA512_RSA2048 */), 0);
-	cr_expect_eq(t->m.h.algorithm, 4, "the old algorithm is kept when the key size fits");
-	cr_expect_eq(t->r.vbmeta_hash.status, AVB_OK, "%s", t->r.vbmeta_hash.why);
-	cr_expect_eq(t->r.signature.status, AVB_OK, "%s", t->r.signature.why);
-	cr_expect_eq(t->r.digest.status, AVB_OK, "%s", t->r.digest.why);
-	expect_kept(t);
-	avb_key_free(k);
-	free(t);
-}
-
-Test(avb, rebuild_signed_other_key_size)
-{
-	struct rebuilt *t = malloc(sizeof(*t));
-	struct avb_key *k = key(4096);
-
-	cr_assert_gt(rebuild(t, k, NULL, 4), 0);
-	cr_expect_eq(t->m.h.algorithm, 2, "SHA256_RSA4096 when the old one does not fit the key");
-	cr_expect_eq(t->m.h.auth_size, 576);
-	cr_expect_eq(t->m.key_bits, 4096);
-	cr_expect(avb_report_ok(&t->r));
-	cr_expect_eq(t->r.signature.status, AVB_OK);
-	expect_kept(t);
-	cr_assert_gt(rebuild(t, k, "SHA512_RSA4096", 1), 0);
-	cr_expect_eq(t->m.h.algorithm, 5);
-	cr_expect_eq(t->r.signature.status, AVB_OK);
-	cr_expect_eq(rebuild(t, k, "SHA256_RSA2048", 1), -EINVAL);
-	cr_expect_eq(rebuild(t, k, "NONE", 1), -EINVAL);
-	cr_expect_eq(rebuild(t, k, "MD5_RSA4096", 1), -EINVAL);
-	avb_key_free(k);
-	free(t);
-}
-
-Test(avb, rebuild_without_key_signature_stale)
-{
-	struct rebuilt *t = malloc(sizeof(*t));
-
-	cr_assert_gt(rebuild(t, NULL, NULL, 1), 0);
-	cr_expect_eq(t->n, t->oldn, "same layout");
-	cr_expect_eq(memcmp(t->b + 256 + 32, t->oldb + 256 + 32, 256), 0, "old signature kept");
-	cr_expect_eq(t->r.digest.status, AVB_OK, "%s", t->r.digest.why);
-	cr_expect_eq(t->r.vbmeta_hash.status, AVB_OK, "the hash is recomputed");
-	cr_expect_eq(t->r.signature.status, AVB_MISMATCH, "the signature is stale");
-	expect_kept(t);
-	cr_expect_eq(rebuild(t, NULL, "SHA256_RSA2048", 1), -EINVAL, "an algorithm needs a key");
-	free(t);
-}
-
-/* Two hash descriptors (a vbmeta partition naming boot and dtbo), unsigned,
- * built by hand. */
-static size_t hand_hash_desc(uint8_t *p, const char *name, uint64_t size, uint32_t dlen)
-{
-	size_t nl = strlen(name), body = 116 + nl + 4 + dlen, nbf = (body + 7) & ~(size_t)7;
-
-	memset(p, 0, 16 + nbf);
-	put_be64(p, AVB_DESC_HASH);
-	put_be64(p + 8, nbf);
-	put_be64(p + 16, size);
-	memcpy(p + 24, "sha256", 6);
-	put_be32(p + 56, (uint32_t)nl);
-	put_be32(p + 60, 4);
-	put_be32(p + 64, dlen);
-	memcpy(p + 132, name, nl);
-	memcpy(p + 132 + nl, salt, 4);
-	return 16 + nbf;
-}
-
-static size_t hand_vbmeta(uint8_t *b, uint32_t dlen2)
-{
-	size_t dl = 0, aux;
-
-	memset(b, 0, 4096);
-	memcpy(b, "AVB0", 4);
-	put_be32(b + 4, 1);
-	dl += hand_hash_desc(b + 256 + dl, "boot", 10, 32);
-	dl += hand_hash_desc(b + 256 + dl, "dtbo", 20, dlen2);
-	aux = (dl + 63) & ~(size_t)63;
-	put_be64(b + 20, aux);
-	put_be64(b + 64, dl);
-	put_be64(b + 80, dl);
-	put_be64(b + 104, dl);
-	return 256 + aux;
-}
-
-Test(avb, two_hash_descriptors_by_name)
-{
-	static uint8_t b[4096], out[AVB_VBMETA_MAX_SIZE];
-	struct blob img = yes_blob("DTBO", 3333);
-	struct avb_key *k = key(2048);
-	size_t n = hand_vbmeta(b, 32);
-	struct avb_vbmeta m, m2;
-	struct avb_desc dsc;
-	struct diag d;
-	int fd = tmp_with(img.p, img.n), r;
-
-	cr_assert_eq(avb_vbmeta_parse(b, n, 0, &m, &d), 0, "%s", d.msg);
-	cr_expect_eq(m.ndesc, 2);
-	cr_assert_eq(avb_find_hash_desc(&m, "dtbo", &dsc, &d), 0);
-	cr_expect_eq(dsc.u.hash.image_size, 20);
-	cr_expect_eq(avb_find_hash_desc(&m, NULL, &dsc, &d), -ENOENT);
-	cr_expect_str_eq(d.msg, "vbmeta has 2 hash descriptors and none for partition \"(none "
-				"given)\"");
-	cr_expect_eq(avb_find_hash_desc(&m, "vendor", &dsc, &d), -ENOENT);
-	r = avb_rebuild(&m, "dtbo", fd, img.n, k, NULL, out, sizeof(out), &d);
-	cr_assert_gt(r, 0, "%s", d.msg);
-	cr_assert_eq(avb_vbmeta_parse(out, (size_t)r, 0, &m2, &d), 0, "%s", d.msg);
-	cr_assert_eq(avb_find_hash_desc(&m2, "dtbo", &dsc, &d), 0);
-	cr_expect_eq(dsc.u.hash.image_size, 3333);
-	cr_assert_eq(avb_find_hash_desc(&m2, "boot", &dsc, &d), 0);
-	cr_expect_eq(dsc.u.hash.image_size, 10, "the other descriptor is kept");
-	cr_expect_eq(m2.h.algorithm, 1);
-	/* no key: the unsigned (NONE) image is patched, nothing to hash */
-	r = avb_rebuild(&m, "boot", fd, img.n, NULL, NULL, out, sizeof(out), &d);
-	cr_assert_eq(r, (int)n, "%s", d.msg);
-	close(fd);
-	avb_key_free(k);
-	free(img.p);
-}
-
-Test(avb, persistent_digest_not_rebuilt)
-{
-	static uint8_t b[4096], out[AVB_VBMETA_MAX_SIZE];
-	struct blob img = yes_blob("P", 100);
-	size_t n = hand_vbmeta(b, 0);
-	struct avb_vbmeta m;
-	struct avb_check c;
-	struct diag d;
-	int fd = tmp_with(img.p, img.n);
-
-	cr_assert_eq(avb_vbmeta_parse(b, n, 0, &m, &d), 0, "%s", d.msg);
-	cr_expect_eq(avb_rebuild(&m, "dtbo", fd, img.n, NULL, NULL, out, sizeof(out), &d),
-		     -ENOTSUP);
-	cr_expect(strstr(d.msg, "persistent digest"), "%s", d.msg);
-	cr_assert_eq(avb_verify_digest(&m, "dtbo", fd, img.n, &c, &d), 0);
-	cr_expect_eq(c.status, AVB_NOT_CHECKED);
-	cr_assert_eq(avb_verify_digest(&m, "boot", fd, img.n, &c, &d), 0);
-	cr_expect_eq(c.status, AVB_MISMATCH, "%s", c.why);
-	close(fd);
-	free(img.p);
-}
-
-/* ---- footer layout ----------------------------------------------------------------------- */
-
-Test(avb, footer_plan_exact_fit)
-{
-	static uint8_t vb[2000];
-	struct avb_footer_plan p;
-	struct diag d;
-
-	memcpy(vb, "AVB0", 4);
-	/* 5000 -> 8192, vbmeta 2000 -> 4096, footer block 4096: 16384 */
-	cr_assert_eq(avb_footer_plan(5000, vb, sizeof(vb), 16384, &p, &d), 0, "%s", d.msg);
-	cr_assert_eq(p.nspan, 4);
-	cr_expect_null(p.span[0].mem);
-	cr_expect_eq(p.span[0].len, 8192 - 5000);
-	cr_expect_eq(p.span[1].mem, vb);
-	cr_expect_eq(p.span[1].len, 2000);
-	cr_expect_null(p.span[2].mem);
-	cr_expect_eq(p.span[2].len, 16384 - 64 - 8192 - 2000);
-	cr_expect_eq(p.span[3].len, 64);
-	cr_expect_eq(memcmp(p.span[3].mem, "AVBf", 4), 0);
-	cr_expect_eq(get_be64(p.footer_bytes + 12), 5000);
-	cr_expect_eq(get_be64(p.footer_bytes + 20), 8192);
-	cr_expect_eq(get_be64(p.footer_bytes + 28), 2000);
-	cr_expect_not(p.avbtool_fits);
-	cr_expect_eq(avb_max_image_size(16384, 2000), 8192);
-	cr_expect_eq(avb_footer_plan(8192, vb, sizeof(vb), 16384, &p, &d), 0);
-	cr_expect_eq(p.nspan, 3, "no zero run before vbmeta at a block boundary");
-	cr_expect_eq(avb_footer_plan(8193, vb, sizeof(vb), 16384, &p, &d), -ENOSPC);
-	cr_expect_str_eq(d.msg,
-			 "8193 bytes of image, 2000 of vbmeta and the footer block do not "
-			 "fit the 16384-byte partition (the image may be at most 8192 bytes)");
-	cr_expect_eq(avb_footer_plan(100, vb, sizeof(vb), 16384 + 512, &p, &d), -EINVAL);
-	cr_expect_eq(avb_footer_plan(100, vb, 100, 16384, &p, &d), -EINVAL);
-	cr_expect_eq(avb_footer_plan(UINT64_MAX - 10, vb, sizeof(vb), 16384, &p, &d), -ENOSPC);
-	cr_expect_eq(avb_max_image_size(8192, 4097), 0);
-	/* avbtool's reserve: 69632 bytes */
-	cr_expect_eq(avb_footer_plan(1 << 20, vb, sizeof(vb), (1 << 20) + 69632, &p, &d), 0);
-	cr_expect(p.avbtool_fits);
-	cr_expect_eq(avb_footer_plan((1 << 20) + 1, vb, sizeof(vb), (1 << 20) + 69632, &p, &d), 0);
-	cr_expect_not(p.avbtool_fits);
-}
-
-/* A descriptor shorter than its fixed part, at the very end of the buffer:
- * refused before any of its fields is read (found by fuzz_avb). */
-Test(avb, short_descriptor_at_the_end)
-{
-	static const uint64_t tags[] = {AVB_DESC_PROPERTY, AVB_DESC_HASHTREE, AVB_DESC_HASH,
-					AVB_DESC_KERNEL_CMDLINE, AVB_DESC_CHAIN_PARTITION};
-
-	for (unsigned i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-		uint8_t *b = calloc(1, 256 + 64);
-		struct avb_vbmeta m;
-		struct diag d;
-
-		memcpy(b, "AVB0", 4);
-		put_be32(b + 4, 1);
-		put_be64(b + 20, 64);
-		put_be64(b + 104, 16);
-		put_be64(b + 256, tags[i]);
-		put_be64(b + 256 + 8, 0);
-		cr_expect_eq(avb_vbmeta_parse(b, 256 + 64, 0, &m, &d), -EINVAL, "tag %lu",
-			     (unsigned long)tags[i]);
-		cr_expect(strstr(d.msg, "num_bytes_following @0x0+264 is 0: a ") != NULL, "%s",
-			  d.msg);
-		free(b);
-	}
 }

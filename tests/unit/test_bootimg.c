@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bootid.h"
-#include "bootimg.h"
-#include "bytes.h"
-#include "testimg.h"
+#include "lib/bytes.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/bootimg.h"
+#include "tests/unit/testimg.h"
 
 static const char *const vectors[] = {"v0.img", "v2.img", "v3.img", "v4.img", "vendor_boot_v4.img"};
 

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "compress.h"
-#include "cpio.h"
-#include "payload.h"
-#include "testimg.h"
+#include "lib/bytes.h"
+#include "mkbootimg/payload.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/cpio.h"
+#include "tests/unit/testimg.h"
 
 static const enum comp writable[] = {COMP_GZIP, COMP_LZ4_LEGACY, COMP_XZ,
 				     COMP_LZMA, COMP_BZIP2,	 COMP_ZSTD};
@@ -459,6 +459,7 @@ Test(codec, decoder_memory_is_capped)
 	expect_error(&z, -EFBIG, 0, "zstd, 1 GiB window");
 }
 
+/* Long: a table of every codec's names, levels and magics; the table is the test. */
 Test(codec, names_levels_and_magics)
 {
 	static const struct {

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dtcheck.h"
-#include "rules.h"
+#include "probe/rules.h"
+#include "ramdisk/dtcheck.h"
 
 static char dir[64];
 static char found[16][1024];

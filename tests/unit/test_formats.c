@@ -8,12 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bytes.h"
-#include "fileio.h"
-#include "mtk.h"
-#include "payload.h"
-#include "scatter.h"
-#include "trailer.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "mkbootimg/mtk.h"
+#include "mkbootimg/payload.h"
+#include "mkbootimg/scatter.h"
+#include "mkbootimg/trailer.h"
 
 Test(mtk, build_parse_round_trip)
 {

@@ -8,11 +8,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "bytes.h"
-#include "compress.h"
-#include "fileio.h"
-#include "kernel.h"
-#include "testimg.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "mkbootimg/kernel.h"
+#include "ramdisk/compress.h"
+#include "tests/unit/testimg.h"
 
 /* A made-up vmlinux: code-like noise, the banner, an IKCFG block. */
 static struct blob vmlinux(bool config)

@@ -11,11 +11,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "bytes.h"
-#include "fileio.h"
-#include "layout.h"
-#include "shim.h"
-#include "testimg.h"
+#include "lib/bytes.h"
+#include "lib/fileio.h"
+#include "mkbootimg/layout.h"
+#include "mkbootimg/shim.h"
+#include "tests/unit/testimg.h"
 
 #define MT6572_LK                                                                                  \
 	"fixed,name=lk,kernel=0x80108000,ramdisk=0x84100000,tags=0x80100100,mem=0x80100000+"       \

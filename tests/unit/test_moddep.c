@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "moddep.h"
+#include "lib/moddep.h"
 
 Test(moddep, names_as_kmod_reads_them)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "probe/rules.h"
 
 struct errs {
 	int n;

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "board.h"
-#include "probe.h"
+#include "probe/probe.h"
+#include "tests/unit/board.h"
 
 static char *stock_rules(void)
 {

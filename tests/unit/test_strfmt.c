@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "strfmt.h"
+#include "lib/diag.h"
+#include "lib/strfmt.h"
 
 Test(strfmt, used_text_fits_or_is_refused)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "textdiff.h"
+#include "lib/textdiff.h"
 
 static size_t make(char *buf, const unsigned *v, size_t n)
 {

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "textedit.h"
+#include "ramdisk/textedit.h"
 
 enum op { REPLACE, REPLACE_RE, REMOVE, REMOVE_RE, SECTION, RM_SECTION, PROP, PROP_RM, FSTAB };
 

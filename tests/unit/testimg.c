@@ -1,4 +1,4 @@
-#include "testimg.h"
+#include "tests/unit/testimg.h"
 
 #include <criterion/criterion.h>
 #include <lz4frame.h>
@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootimg.h"
-#include "imgwrite.h"
+#include "mkbootimg/bootimg.h"
+#include "mkbootimg/imgwrite.h"
 
 struct blob yes_blob(const char *word, size_t n)
 {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compress.h"
+#include "ramdisk/compress.h"
 
 struct blob {
 	uint8_t *p;

@@ -29,14 +29,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootid.h"
-#include "cli.h"
-#include "cmd_bootimg.h"
-#include "cmd_common.h"
-#include "image.h"
-#include "manifest.h"
-#include "rdtree.h"
-#include "strfmt.h"
+#include "lib/cli.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/manifest.h"
+#include "mkbootimg/rdtree.h"
+#include "mkbootimg/tools/common.h"
+#include "mkbootimg/tools/verbs.h"
 
 struct unpack {
 	const struct image *im;
@@ -271,7 +271,7 @@ static void tree_prepare(struct rdtree *t, const struct image *im, const char *d
 	memcpy(m->tree.sha256, t->raw_sha256, sizeof(m->tree.sha256));
 }
 
-int cmd_unpack(int argc, char **argv)
+int cmd_bootimg_unpack(int argc, char **argv)
 {
 	enum { U_ARG, U_DECOMP, U_HELP, U_TREE };
 	static const struct opt o[] = {{"decompress_kernel", 0, false, U_DECOMP},
@@ -303,7 +303,7 @@ int cmd_unpack(int argc, char **argv)
 	}
 	if (npos != 2)
 		die(EXIT_USAGE, "%s", unpack_usage);
-	image_load(&im, pos[0]);
+	image_load_or_die(&im, pos[0]);
 	for (unsigned i = 0; i < im.nwarn; i++)
 		warnmsg("%s: %s", pos[0], im.warn[i]);
 	u = &run; /* static: an error exit below leaves nothing the leak check calls lost */

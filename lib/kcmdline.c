@@ -1,6 +1,6 @@
 /* cmdline.c - the kernel command line and /proc/bootconfig. See cmdline.h. */
-#include "cmdline.h"
-#include "textsize.h"
+#include "lib/kcmdline.h"
+#include "lib/textsize.h"
 
 #include <errno.h>
 #include <string.h>

@@ -18,17 +18,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_bootimg.h"
-#include "cli.h"
-#include "cmd_common.h"
-#include "escape.h"
-#include "fileio.h"
-#include "avb.h"
-#include "bootid.h"
-#include "image.h"
-#include "moddep.h"
-#include "scatter.h"
-#include "strfmt.h"
+#include "lib/cli.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/moddep.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/scatter.h"
+#include "mkbootimg/tools/common.h"
+#include "mkbootimg/tools/verbs.h"
 
 static const char usage[] =
     "usage: bootimg COMMAND [ARGS]\n"
@@ -38,12 +39,14 @@ static const char usage[] =
     "  unpack IMAGE DIR             write every part and a manifest into DIR\n"
     "  repack SOURCE -o OUT [...]   rebuild from DIR or from an image, exact, or with\n"
     "                               --kernel/--ramdisk/--dtb/... replaced, --cmdline...\n"
-    "  verify IMAGE [--mtk] [--require-signature] [--loader SPEC | --profile P]\n"
+    "  verify IMAGE [--mtk [--stock]] [--require-signature]\n"
+    "               [--loader SPEC | --profile P]\n"
     "                               id, sizes, alignment, AVB (an unsigned vbmeta\n"
     "                               passes unless --require-signature), where the\n"
     "                               parts land and how far the kernel spreads;\n"
-    "                               --mtk: the MT6572 rules\n"
-    "                               (page size 2048, KERNEL and ROOTFS/RECOVERY headers)\n"
+    "                               --mtk: the MT6572 rules (page size 2048, KERNEL\n"
+    "                               and ROOTFS/RECOVERY headers); --stock: a stock\n"
+    "                               image, judged by what MediaTek's LK checks\n"
     "  check IMAGE --partition-size N | --scatter FILE [--partition NAME]\n"
     "                               does it fit the partition? (default BOOTIMG)\n"
     "  carve DUMP --scatter FILE --partition NAME -o OUT [--trim] [--dump-offset N]\n"
@@ -199,8 +202,52 @@ static void verify_layout(struct verdict *v, const struct image *im, const struc
 	}
 }
 
-static int cmd_verify_image(const char *path, bool mtk, bool stock, bool require_sig,
-			    const struct loader_model *m, unsigned nm)
+/* Sizes and offsets, damage, the id, MTK dsizes, a DHTB pre-header's hash. */
+static void verify_structure(struct verdict *v, const struct image *im)
+{
+	report(v, !im->cut_short,
+	       "header v%" PRIu32 ": every size and offset inside the %" PRIu64
+	       "-byte file%s, sections aligned to %" PRIu32,
+	       im->img.version, im->size, im->cut_short ? " (NOT: damaged, below)" : "",
+	       im->img.page_size);
+	for (unsigned i = 0; i < im->nwarn; i++)
+		report(v, false, "damaged: %s", im->warn[i]);
+	if (im->has_id && !im->id_checked)
+		report(v, false, "id (%s) not checked: the sections are not all in the file",
+		       im->id_sha256 ? "sha256" : "sha1");
+	else if (im->has_id)
+		report(v, im->id_ok, "id (%s) %s", im->id_sha256 ? "sha256" : "sha1",
+		       im->id_ok ? "matches the sections" : "does not match the sections");
+	for (int p = 0; p < BP_COUNT; p++)
+		if (im->part[p].s && im->part[p].has_mtk &&
+		    im->part[p].mtk.dsize == im->part[p].s->size - MTK_HDR_SIZE)
+			report(v, true, "%s: MTK dsize matches the section",
+			       bootimg_part_name((enum bootimg_part)p));
+	if (im->wrap.kind == WRAP_DHTB) {
+		uint8_t sha[32];
+
+		report(v,
+		       sha256_range(im->fd, DHTB_SIZE, im->wrap.covered, sha) == 0 &&
+			   !memcmp(sha, im->wrap.sha256, 32),
+		       "DHTB pre-header: SHA-256 of the %" PRIu32 " bytes it covers",
+		       im->wrap.covered);
+	}
+}
+
+/* What MT6572's LK reads: header v0-v2, 2048-byte pages, KERNEL and
+ * ROOTFS/RECOVERY MediaTek headers. */
+static void verify_mt6572(struct verdict *v, const struct image *im)
+{
+	report(v, im->img.kind == BOOTIMG_BOOT && im->img.version <= 2,
+	       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im->img.version);
+	report(v, im->img.page_size == 2048, "MT6572: page size 2048 (is %" PRIu32 ")",
+	       im->img.page_size);
+	verify_mtk_part(v, im, BP_KERNEL, "KERNEL", NULL);
+	verify_mtk_part(v, im, BP_RAMDISK, "ROOTFS", "RECOVERY");
+}
+
+static int verify_image(const char *path, bool mtk, bool stock, bool require_sig,
+			const struct loader_model *m, unsigned nm)
 {
 	/* --stock: everything before the loader's checks below only warns */
 	struct verdict v = {.require_sig = require_sig, .stock = stock, .soft = stock};
@@ -212,33 +259,7 @@ static int cmd_verify_image(const char *path, bool mtk, bool stock, bool require
 		fprintf(stderr, "%s: %s: %s\n", cli_prog(), path, d.msg);
 		return EXIT_BAD;
 	}
-	report(&v, !im.cut_short,
-	       "header v%" PRIu32 ": every size and offset inside the %" PRIu64
-	       "-byte file%s, sections aligned to %" PRIu32,
-	       im.img.version, im.size, im.cut_short ? " (NOT: damaged, below)" : "",
-	       im.img.page_size);
-	for (unsigned i = 0; i < im.nwarn; i++)
-		report(&v, false, "damaged: %s", im.warn[i]);
-	if (im.has_id && !im.id_checked)
-		report(&v, false, "id (%s) not checked: the sections are not all in the file",
-		       im.id_sha256 ? "sha256" : "sha1");
-	else if (im.has_id)
-		report(&v, im.id_ok, "id (%s) %s", im.id_sha256 ? "sha256" : "sha1",
-		       im.id_ok ? "matches the sections" : "does not match the sections");
-	for (int p = 0; p < BP_COUNT; p++)
-		if (im.part[p].s && im.part[p].has_mtk &&
-		    im.part[p].mtk.dsize == im.part[p].s->size - MTK_HDR_SIZE)
-			report(&v, true, "%s: MTK dsize matches the section",
-			       bootimg_part_name((enum bootimg_part)p));
-	if (im.wrap.kind == WRAP_DHTB) {
-		uint8_t sha[32];
-
-		report(&v,
-		       sha256_range(im.fd, DHTB_SIZE, im.wrap.covered, sha) == 0 &&
-			   !memcmp(sha, im.wrap.sha256, 32),
-		       "DHTB pre-header: SHA-256 of the %" PRIu32 " bytes it covers",
-		       im.wrap.covered);
-	}
+	verify_structure(&v, &im);
 	if (im.tr.has_avb)
 		verify_avb(&v, &im);
 	for (unsigned i = 0; i < im.tr.n; i++)
@@ -250,14 +271,8 @@ static int cmd_verify_image(const char *path, bool mtk, bool stock, bool require
 			       im.tr.item[i].offset, im.size - AVB_FOOTER_SIZE);
 	verify_layout(&v, &im, m, nm);
 	v.soft = false;
-	if (mtk) {
-		report(&v, im.img.kind == BOOTIMG_BOOT && im.img.version <= 2,
-		       "MT6572: boot image header v0-v2 (is v%" PRIu32 ")", im.img.version);
-		report(&v, im.img.page_size == 2048, "MT6572: page size 2048 (is %" PRIu32 ")",
-		       im.img.page_size);
-		verify_mtk_part(&v, &im, BP_KERNEL, "KERNEL", NULL);
-		verify_mtk_part(&v, &im, BP_RAMDISK, "ROOTFS", "RECOVERY");
-	}
+	if (mtk)
+		verify_mt6572(&v, &im);
 	if (!im.tr.has_avb && require_sig)
 		report(&v, false, "AVB: no footer, so no signature (--require-signature)");
 	printf("%s: %s%s%s\n", path, v.fails ? "FAILED" : "OK",
@@ -281,13 +296,13 @@ static const char verify_usage[] =
     "                  only), which passes with its hashes checked as avbtool\n"
     "                  verify_image accepts it, fails; so does an image without AVB\n"
     "  --loader SPEC   where the bootloader puts the parts (default: header, the\n"
-    "                  header's addresses); README \"Brick safety\"\n"
+    "                  header's addresses); man bootimg, \"LOADER MODELS\"\n"
     "  --profile P     the LOADER= of a board profile (a file, or NAME for\n"
     "                  profiles/NAME.conf)\n";
 
 enum verify_opt { VO_IMAGE, VO_MTK, VO_STOCK, VO_REQSIG, VO_LOADER, VO_PROFILE, VO_HELP };
 
-int cmd_verify(int argc, char **argv)
+int cmd_bootimg_verify(int argc, char **argv)
 {
 	static const struct opt o[] = {{"mtk", 0, false, VO_MTK},
 				       {"stock", 0, false, VO_STOCK},
@@ -324,14 +339,14 @@ int cmd_verify(int argc, char **argv)
 	if (stock && !mtk)
 		die(EXIT_USAGE, "verify: --stock judges by what MediaTek's LK checks: give --mtk");
 	nm = layout_models(loader, profile, m);
-	return cmd_verify_image(path, mtk, stock, require_sig, m, nm);
+	return verify_image(path, mtk, stock, require_sig, m, nm);
 }
 
 /* ---- check ------------------------------------------------------------------------- */
 
 enum check_opt { CO_IMAGE, CO_PSIZE, CO_SCATTER, CO_PART, CO_HELP };
 
-int cmd_check(int argc, char **argv)
+int cmd_bootimg_check(int argc, char **argv)
 {
 	static const struct opt o[] = {{"partition_size", 0, true, CO_PSIZE},
 				       {"scatter", 0, true, CO_SCATTER},
@@ -362,7 +377,7 @@ int cmd_check(int argc, char **argv)
 		die(EXIT_USAGE, "usage: bootimg check IMAGE --partition-size N | --scatter FILE "
 				"[--partition NAME]");
 	limit_resolve(&lim, size, scatter, part, "BOOTIMG");
-	image_load(&im, path);
+	image_load_or_die(&im, path);
 	if (im.size > lim.max) {
 		printf("%s: %" PRIu64 " bytes do NOT fit the %" PRIu64 "-byte %s: %" PRIu64
 		       " bytes too many\n",
@@ -475,7 +490,7 @@ static int carve(const struct carve_args *a)
 
 enum carve_opt { CA_DUMP, CA_SCATTER, CA_PART, CA_OUT, CA_TRIM, CA_DUMP_OFFSET, CA_HELP };
 
-int cmd_carve(int argc, char **argv)
+int cmd_bootimg_carve(int argc, char **argv)
 {
 	static const struct opt o[] = {{"scatter", 0, true, CA_SCATTER},
 				       {"partition", 0, true, CA_PART},
@@ -484,8 +499,12 @@ int cmd_carve(int argc, char **argv)
 				       {"dump_offset", 0, true, CA_DUMP_OFFSET},
 				       {"help", 'h', false, CA_HELP},
 				       {0}};
-	static const char cu[] = "usage: bootimg carve DUMP --scatter FILE --partition NAME -o OUT "
-				 "[--trim] [--dump-offset N]\n";
+	static const char cu[] =
+	    "usage: bootimg carve DUMP --scatter FILE --partition NAME -o|--output OUT [--trim]\n"
+	    "       [--dump-offset N]\n"
+	    "Cut a partition out of a full-flash readback, as the scatter file places it\n"
+	    "(--dump-offset: the dump starts there); --trim: the image alone, without the\n"
+	    "padding after it.\n";
 	struct carve_args a = {0};
 	struct opt_state s;
 	int id;
@@ -653,7 +672,7 @@ static int file_release(const char *path, char *rel, size_t cap, const char **ki
 	return found;
 }
 
-int cmd_version(int argc, char **argv)
+int cmd_bootimg_version(int argc, char **argv)
 {
 	int rc = 0;
 
@@ -689,7 +708,7 @@ int cmd_version(int argc, char **argv)
 
 /* The embedded .config (CONFIG_IKCONFIG) of a boot image's kernel or of a
  * kernel file (a MediaTek KERNEL header in front is skipped), on stdout. */
-int cmd_config(int argc, char **argv)
+int cmd_bootimg_config(int argc, char **argv)
 {
 	static const char cu[] =
 	    "usage: bootimg config IMAGE|KERNEL\n"
@@ -711,7 +730,7 @@ int cmd_config(int argc, char **argv)
 		die_diag(argv[1], &d);
 	if (size >= 8 && pread(fd, head, sizeof(head), 0) >= 8 && !memcmp(head, BOOT_MAGIC, 8)) {
 		close(fd);
-		image_load_flags(&im, argv[1], IMAGE_KERNEL);
+		image_load_flags_or_die(&im, argv[1], IMAGE_KERNEL);
 		if (im.kconfig)
 			fwrite(im.kconfig, 1, im.kconfig_len, stdout);
 		else
@@ -746,9 +765,11 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-	    {"info", cmd_info},	    {"unpack", cmd_unpack},   {"repack", cmd_repack},
-	    {"verify", cmd_verify}, {"check", cmd_check},     {"carve", cmd_carve},
-	    {"diff", cmd_diff},	    {"version", cmd_version}, {"config", cmd_config},
+	    {"info", cmd_bootimg_info},	    {"unpack", cmd_bootimg_unpack},
+	    {"repack", cmd_bootimg_repack}, {"verify", cmd_bootimg_verify},
+	    {"check", cmd_bootimg_check},   {"carve", cmd_bootimg_carve},
+	    {"diff", cmd_bootimg_diff},	    {"version", cmd_bootimg_version},
+	    {"config", cmd_bootimg_config},
 	};
 
 	cli_init(argv[0]);

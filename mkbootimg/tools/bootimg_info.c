@@ -8,15 +8,16 @@
 
 #include <openssl/evp.h>
 
-#include "cmd_bootimg.h"
-#include "cli.h"
-#include "cmd_common.h"
-#include "escape.h"
-#include "avb.h"
-#include "bootid.h"
-#include "bytes.h"
-#include "image.h"
-#include "strfmt.h"
+#include "lib/bytes.h"
+#include "lib/cli.h"
+#include "lib/escape.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/avb.h"
+#include "mkbootimg/avb_crypto.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/tools/common.h"
+#include "mkbootimg/tools/verbs.h"
 
 #define NUM(n, o, k, val) ((struct field){(n), (o), (k), (val), NULL, 0})
 #define STR(n, o, p, m)	  ((struct field){(n), (o), F_STR, 0, (p), (m)})
@@ -577,6 +578,52 @@ static void avb_json(const struct image *im)
 	printf("}");
 }
 
+/* The sections, vendor ramdisks and trailer items, as arrays. */
+static void json_lists(const struct image *im)
+{
+	printf(",\"sections\":[");
+	for (unsigned i = 0; i < im->img.nsect; i++) {
+		printf(i ? "," : "");
+		json_part(&im->part[im->img.sect[i].part], &im->img.sect[i]);
+	}
+	printf("],\"vendor_ramdisks\":[");
+	for (unsigned i = 0; i < im->nvrd; i++) {
+		printf("%s{\"name\":", i ? "," : "");
+		json_str(im->vrd[i].name, VENDOR_RAMDISK_NAME_SIZE);
+		printf(",\"type\":%" PRIu32 ",\"offset\":%" PRIu32 ",\"size\":%" PRIu32 "}",
+		       im->vrd[i].type, im->vrd[i].offset, im->vrd[i].size);
+	}
+	printf("],\"trailer\":[");
+	for (unsigned i = 0; i < im->tr.n; i++)
+		printf("%s{\"kind\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}",
+		       i ? "," : "", trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
+		       im->tr.item[i].size);
+	printf("]");
+}
+
+/* What was read around ("damage") and the id, stored and computed. */
+static void json_damage_id(const struct image *im)
+{
+	printf(",\"damage\":[");
+	for (unsigned i = 0; i < im->nwarn; i++) {
+		printf(i ? "," : "");
+		json_str((const uint8_t *)im->warn[i], DIAG_MSG_MAX);
+	}
+	printf("]");
+	if (im->has_id) {
+		printf(",\"id\":{\"algorithm\":\"%s\",\"stored\":\"",
+		       im->id_sha256 ? "sha256" : "sha1");
+		hex_id(im->img.id);
+		if (im->id_checked) {
+			printf("\",\"computed\":\"");
+			hex_id(im->id_computed);
+			printf("\",\"ok\":%s}", im->id_ok ? "true" : "false");
+		} else {
+			printf("\",\"checked\":false}");
+		}
+	}
+}
+
 static void info_json(const struct image *im, const struct layout_run *lr)
 {
 	struct field f[32];
@@ -601,24 +648,7 @@ static void info_json(const struct image *im, const struct layout_run *lr)
 		printf(",\"pre_header\":{\"kind\":\"%s\",\"size\":%" PRIu64 ",\"covered\":%" PRIu32
 		       "}",
 		       wrapper_name(im->wrap.kind), im->wrap.size, im->wrap.covered);
-	printf(",\"sections\":[");
-	for (unsigned i = 0; i < im->img.nsect; i++) {
-		printf(i ? "," : "");
-		json_part(&im->part[im->img.sect[i].part], &im->img.sect[i]);
-	}
-	printf("],\"vendor_ramdisks\":[");
-	for (unsigned i = 0; i < im->nvrd; i++) {
-		printf("%s{\"name\":", i ? "," : "");
-		json_str(im->vrd[i].name, VENDOR_RAMDISK_NAME_SIZE);
-		printf(",\"type\":%" PRIu32 ",\"offset\":%" PRIu32 ",\"size\":%" PRIu32 "}",
-		       im->vrd[i].type, im->vrd[i].offset, im->vrd[i].size);
-	}
-	printf("],\"trailer\":[");
-	for (unsigned i = 0; i < im->tr.n; i++)
-		printf("%s{\"kind\":\"%s\",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}",
-		       i ? "," : "", trailer_kind_name(im->tr.item[i].kind), im->tr.item[i].offset,
-		       im->tr.item[i].size);
-	printf("]");
+	json_lists(im);
 	if (im->part[BP_KERNEL].s) {
 		printf(",\"kernel\":{\"version\":");
 		json_str((const uint8_t *)im->kernel.version, KERNEL_VERSION_MAX);
@@ -633,37 +663,20 @@ static void info_json(const struct image *im, const struct layout_run *lr)
 		layout_json(lr);
 	if (im->tr.has_avb)
 		avb_json(im);
-	printf(",\"damage\":[");
-	for (unsigned i = 0; i < im->nwarn; i++) {
-		printf(i ? "," : "");
-		json_str((const uint8_t *)im->warn[i], DIAG_MSG_MAX);
-	}
-	printf("]");
-	if (im->has_id) {
-		printf(",\"id\":{\"algorithm\":\"%s\",\"stored\":\"",
-		       im->id_sha256 ? "sha256" : "sha1");
-		hex_id(im->img.id);
-		if (im->id_checked) {
-			printf("\",\"computed\":\"");
-			hex_id(im->id_computed);
-			printf("\",\"ok\":%s}", im->id_ok ? "true" : "false");
-		} else {
-			printf("\",\"checked\":false}");
-		}
-	}
+	json_damage_id(im);
 	printf("}\n");
 }
 
 static const char info_usage[] =
     "usage: bootimg info IMAGE [--json] [--loader SPEC | --profile P]\n"
     "  --loader SPEC   where the bootloader puts the parts (default: header, the\n"
-    "                  header's addresses); README \"Brick safety\"\n"
+    "                  header's addresses); man bootimg, \"LOADER MODELS\"\n"
     "  --profile P     the LOADER= of a board profile (a file, or NAME for\n"
     "                  profiles/NAME.conf)\n";
 
 enum info_opt { IO_IMAGE, IO_JSON, IO_LOADER, IO_PROFILE, IO_HELP };
 
-int cmd_info(int argc, char **argv)
+int cmd_bootimg_info(int argc, char **argv)
 {
 	static const struct opt o[] = {{"json", 0, false, IO_JSON},
 				       {"loader", 0, true, IO_LOADER},
@@ -696,7 +709,7 @@ int cmd_info(int argc, char **argv)
 	if (!(lr = calloc(1, sizeof(*lr))))
 		die(EXIT_BAD, "out of memory");
 	lr->n = layout_models(loader, profile, lr->m);
-	image_load_flags(&im, path, IMAGE_KERNEL);
+	image_load_flags_or_die(&im, path, IMAGE_KERNEL);
 	if (im.img.kind == BOOTIMG_BOOT)
 		layout_run(&im, lr);
 	if (json)

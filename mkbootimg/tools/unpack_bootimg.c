@@ -17,11 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "cmd_common.h"
-#include "fileio.h"
-#include "image.h"
-#include "strfmt.h"
+#include "lib/cli.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/tools/common.h"
 
 static const char usage[] =
     "usage: unpack_bootimg --boot_img IMAGE [--out DIR] [--format info|mkbootimg] [-0]\n"
@@ -557,8 +557,8 @@ int main(int argc, char **argv)
 	if (strcmp(format, "info") && strcmp(format, "mkbootimg"))
 		die(EXIT_USAGE, "--format: \"%s\" is not info or mkbootimg", format);
 	/* The id is checked only to warn in --format mkbootimg. */
-	image_load_flags(&im, img_path,
-			 IMAGE_NO_DTB_SCAN | (strcmp(format, "mkbootimg") ? IMAGE_NO_ID : 0));
+	image_load_flags_or_die(
+	    &im, img_path, IMAGE_NO_DTB_SCAN | (strcmp(format, "mkbootimg") ? IMAGE_NO_ID : 0));
 	for (unsigned i = 0; i < im.nwarn; i++)
 		warnmsg("%s: %s", img_path, im.warn[i]);
 	unpack_all(&im, out);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
-#include "textsize.h"
+#include "lib/kcmdline.h"
+#include "lib/textsize.h"
 
 static long get(const char *text, const char *key, char *out, size_t cap)
 {

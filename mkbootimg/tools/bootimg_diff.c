@@ -14,18 +14,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bootid.h"
-#include "bytes.h"
-#include "cli.h"
-#include "cmd_bootimg.h"
-#include "cmd_common.h"
-#include "compress.h"
-#include "escape.h"
-#include "fileio.h"
-#include "image.h"
-#include "ramdisk.h"
-#include "strfmt.h"
-#include "textdiff.h"
+#include "lib/bytes.h"
+#include "lib/cli.h"
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "lib/textdiff.h"
+#include "mkbootimg/bootid.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/tools/common.h"
+#include "mkbootimg/tools/verbs.h"
+#include "ramdisk/compress.h"
+#include "ramdisk/ramdisk.h"
 
 #define DIFF_DTB_MAX	 16
 #define DIFF_RAMDISK_CAP (512u << 20)
@@ -191,7 +191,7 @@ static void load_side(struct side *s, const char *path)
 
 	memset(s, 0, sizeof(*s));
 	s->path = path;
-	image_load_flags(&s->im, path, IMAGE_KERNEL | IMAGE_NO_ID);
+	image_load_flags_or_die(&s->im, path, IMAGE_KERNEL | IMAGE_NO_ID);
 	for (unsigned i = 0; i < s->im.nwarn; i++)
 		warnmsg("%s: %s", path, s->im.warn[i]);
 	load_ramdisk(s);
@@ -544,7 +544,7 @@ static void diff_avb(struct out *o, const struct side *a, const struct side *b)
 
 static const char diff_usage[] = "usage: bootimg diff A B [--json]\n";
 
-int cmd_diff(int argc, char **argv)
+int cmd_bootimg_diff(int argc, char **argv)
 {
 	enum { D_ARG, D_JSON, D_HELP };
 	static const struct opt opts[] = {

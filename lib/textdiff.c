@@ -1,5 +1,5 @@
 /* textdiff.c - Myers' line diff and its unified rendering. See textdiff.h. */
-#include "textdiff.h"
+#include "lib/textdiff.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strfmt.h"
+#include "lib/strfmt.h"
 
 struct line {
 	const char *p;

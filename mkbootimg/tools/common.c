@@ -1,4 +1,4 @@
-#include "cmd_common.h"
+#include "mkbootimg/tools/common.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,10 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "fileio.h"
-#include "image.h"
-#include "strfmt.h"
+#include "lib/cli.h"
+#include "lib/fileio.h"
+#include "lib/strfmt.h"
+#include "mkbootimg/image.h"
+#include "mkbootimg/scatter.h"
 
 int inputs_open(struct inputs *in, const char *path, uint64_t *size)
 {
@@ -73,12 +74,12 @@ void write_image_file(struct image_plan *plan, const char *path, const struct in
 		die_diag(path, &d);
 }
 
-void image_load(struct image *im, const char *path)
+void image_load_or_die(struct image *im, const char *path)
 {
-	image_load_flags(im, path, 0);
+	image_load_flags_or_die(im, path, 0);
 }
 
-void image_load_flags(struct image *im, const char *path, unsigned flags)
+void image_load_flags_or_die(struct image *im, const char *path, unsigned flags)
 {
 	struct diag d;
 
@@ -307,4 +308,57 @@ bool layout_gate_run(struct layout_gate *g, struct kernel_foot *kf, const struct
 void layout_gate_free(struct layout_gate *g)
 {
 	free(g->shim);
+}
+
+/* ---- partition limit ---------------------------------------------------------- */
+
+static void limit_from_scatter(struct limit *l, const char *file, const char *name)
+{
+	struct scatter *sc = malloc(sizeof(*sc));
+	const struct scatter_part *p;
+	struct diag d;
+	uint8_t *text;
+	size_t len;
+
+	if (!sc)
+		die(EXIT_BAD, "out of memory");
+	if (file_read_small(file, 4u << 20, &text, &len, &d) ||
+	    scatter_parse((const char *)text, len, sc, &d))
+		die_diag(file, &d);
+	free(text);
+	p = scatter_find(sc, name);
+	if (!p)
+		die(EXIT_BAD, "%s: no partition named %s", file, name);
+	if (!p->size_known || !p->size)
+		die(EXIT_BAD, "%s: partition %s (line %u) has no size", file, name, p->line);
+	l->max = p->size;
+	strfmt_show(l->what, sizeof(l->what), "%s partition (%s)", p->name, file);
+	free(sc);
+}
+
+void limit_resolve(struct limit *l, const char *size, const char *scatter, const char *partition,
+		   const char *default_partition)
+{
+	memset(l, 0, sizeof(*l));
+	if (size && scatter)
+		die(EXIT_USAGE, "give --partition-size or --scatter, not both");
+	if (partition && !scatter)
+		die(EXIT_USAGE, "--partition needs --scatter");
+	if (size) {
+		if (parse_size(size, &l->max) || !l->max)
+			die(EXIT_USAGE, "--partition-size: \"%s\" is not a size", size);
+		strfmt_show(l->what, sizeof(l->what), "partition (--partition-size %s)", size);
+	} else if (scatter) {
+		limit_from_scatter(l, scatter, partition ? partition : default_partition);
+	}
+}
+
+void limit_check(const struct limit *l, uint64_t size, const char *output)
+{
+	if (!l->max || size <= l->max)
+		return;
+	die(EXIT_BAD,
+	    "%s: the image would be %" PRIu64 " bytes, %" PRIu64 " more than the %" PRIu64
+	    "-byte %s; nothing written",
+	    output, size, size - l->max, l->max, l->what);
 }

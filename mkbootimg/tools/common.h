@@ -1,9 +1,9 @@
-/* cmd_common.h - CLI-side helpers the three boot image tools share (they
- * die on error; the library never does): the input files a writing command
+/* common.h - what the three boot image commands share (they die on
+ * error; the library never does): the input files a writing command
  * has open, so that sections can stream from them and no output ever lands
  * on one of them, and loading an image or dying with its diagnostic. */
-#ifndef BOOTKIT_CMD_COMMON_H
-#define BOOTKIT_CMD_COMMON_H
+#ifndef BOOTKIT_TOOLS_COMMON_H
+#define BOOTKIT_TOOLS_COMMON_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,10 +11,11 @@
 
 #include <stdio.h>
 
-#include "fileio.h"
-#include "imgwrite.h"
-#include "layout.h"
-#include "shim.h"
+#include "lib/fileio.h"
+#include "lib/textsize.h"
+#include "mkbootimg/imgwrite.h"
+#include "mkbootimg/layout.h"
+#include "mkbootimg/shim.h"
 
 #define INPUTS_MAX (VENDOR_RAMDISK_MAX_ENTRIES + 16)
 
@@ -63,9 +64,9 @@ void outset_commit(struct outset *s, bool keep_dir);
 
 struct image;
 /* Open and fully check path; on bad input print "prog: path: ..." and exit 1. */
-void image_load(struct image *im, const char *path);
+void image_load_or_die(struct image *im, const char *path);
 /* The same with IMAGE_* flags (image.h). */
-void image_load_flags(struct image *im, const char *path, unsigned flags);
+void image_load_flags_or_die(struct image *im, const char *path, unsigned flags);
 
 /* ---- the layout check (layout.h) -------------------------------------------
  * The models of --loader SPEC or --profile P (a profile file, or NAME for
@@ -106,5 +107,19 @@ void layout_gate_shim(struct layout_gate *g, const char *path);
 bool layout_gate_run(struct layout_gate *g, struct kernel_foot *kf, const struct layout_image *li,
 		     const char *out);
 void layout_gate_free(struct layout_gate *g);
+
+/* ---- partition limit --------------------------------------------------------
+ * Every command that writes an image accepts --partition-size N or
+ * --scatter FILE [--partition NAME] and refuses an image that would not fit. */
+struct limit {
+	uint64_t max;	     /* 0: no limit */
+	char what[SHOW_MAX]; /* "BOOTIMG partition (FILE)", for messages */
+};
+
+/* Resolve the limit from the option values (any may be NULL). Dies on error. */
+void limit_resolve(struct limit *l, const char *size, const char *scatter, const char *partition,
+		   const char *default_partition);
+/* Die with "would be N bytes, M more than ..." when size exceeds the limit. */
+void limit_check(const struct limit *l, uint64_t size, const char *output);
 
 #endif

@@ -1,4 +1,4 @@
-/* cmdline.h - the kernel command line and /proc/bootconfig, read one way by
+/* kcmdline.h - the kernel command line and /proc/bootconfig, read one way by
  * the init (its bootkit.* settings, root=, init=) and by the probe (its
  * `cmdline KEY` conditions).
  *
@@ -31,8 +31,8 @@
  * Both take (text, len) and never read past len; the text need not be
  * NUL-terminated. Results are copied into a caller buffer.
  */
-#ifndef BOOTKIT_CMDLINE_H
-#define BOOTKIT_CMDLINE_H
+#ifndef BOOTKIT_KCMDLINE_H
+#define BOOTKIT_KCMDLINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
