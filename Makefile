@@ -246,12 +246,10 @@ SAN_SH_TESTS := tests/sh/t-corpus.sh tests/sh/t-errors.sh tests/sh/t-hostile.sh 
 	tests/sh/t-diff.sh tests/sh/t-mtk.sh
 SAN_CLI_OBJ := $(CLI_SRC:%.c=$(SAN_OBJ)/%.o)
 SAN_LIB_OBJ := $(LIB_SRC:%.c=$(SAN_OBJ)/%.o)
-$(SAN_BIN)/%: $(SAN_OBJ)/$$(TOOL_DIR_$$*)/cmd_%.o $(SAN_CLI_OBJ) $(SAN_LIB_OBJ)
+SAN_TOOL_OBJ = $(patsubst $(OBJ)/%,$(SAN_OBJ)/%,$(call TOOL_OBJ,$1))
+$(SAN_BIN)/%: $$(call SAN_TOOL_OBJ,$$*) $(SAN_CLI_OBJ) $(SAN_LIB_OBJ)
 	@mkdir -p $(SAN_BIN)
-	$(CC) $(SAN) -o $@ $< $(SAN_EXTRA) $(SAN_CLI_OBJ) $(SAN_LIB_OBJ) $(LIBS)
-SAN_BOOTIMG_OBJ := $(BOOTIMG_OBJ:$(OBJ)/%=$(SAN_OBJ)/%)
-$(SAN_BIN)/bootimg: $(SAN_BOOTIMG_OBJ)
-$(SAN_BIN)/bootimg: SAN_EXTRA = $(SAN_BOOTIMG_OBJ)
+	$(CC) $(SAN) -o $@ $(call SAN_TOOL_OBJ,$*) $(SAN_CLI_OBJ) $(SAN_LIB_OBJ) $(LIBS)
 .PHONY: san-tools
 san-tools: $(TOOLS:%=$(SAN_BIN)/%)
 
