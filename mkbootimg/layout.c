@@ -13,6 +13,7 @@
 #include "lib/strfmt.h"
 #include "mkbootimg/image.h"
 #include "mkbootimg/kernel.h"
+#include "mkbootimg/mtk.h"
 #include "mkbootimg/shim.h"
 #include "ramdisk/compress.h"
 
@@ -406,6 +407,12 @@ int kernel_footprint(int fd, uint64_t off, uint64_t len, struct kernel_foot *kf,
 	if ((r = read_at(fd, k, n, off)) < 0) {
 		free(k);
 		return diag_set(d, r, "reading the kernel: %s", strerror(-r));
+	}
+	if (len > MTK_HDR_SIZE && mtk_hdr_present(k, n)) {
+		/* a MediaTek KERNEL header (unpack_bootimg keeps it on the kernel
+		 * file): LK loads what follows it */
+		free(k);
+		return kernel_footprint(fd, off + MTK_HDR_SIZE, len - MTK_HDR_SIZE, kf, d);
 	}
 	if (shim_detect(k, n, &sh) && sh.len < n)
 		kf->shim_len = sh.len, kf->shim_align = sh.align;

@@ -91,6 +91,17 @@ grep -v '^#' "$ROOT/tests/data/aosp-public.tsv" | while IFS="$tab" read -r name 
 done >vec.txt
 [ -s vec.txt ] && { bad "a vector flagged by the layout check"; cat vec.txt; } || ok "no AOSP vector flagged by the layout check"
 
+# ---- a kernel file with its MTK header on (as unpack_bootimg writes it): the
+# check looks behind the header, as LK loads what follows it
+if [ -f "$R/out/mt6572/boot.img" ]; then
+	rm -rf u6572 && "$BIN/unpack_bootimg" --boot_img "$R/out/mt6572/boot.img" --out u6572 >/dev/null
+	refuses "mkbootimg: a kernel behind its MTK header that overlaps the ramdisk is refused" 1 \
+		"error: overlap: the kernel, decompressed" \
+		"$BIN/mkbootimg" --kernel u6572/kernel --ramdisk u6572/ramdisk --base 0x80000000 \
+		--ramdisk_offset 0x01000000 --loader header,mem=0x80000000+256M -o mtkk.img
+	[ ! -e mtkk.img ] && ok "... nothing written" || bad "mtkk.img written"
+fi
+
 # ---- every profile's image passes its own profile
 for p in "$R"/profiles/*.conf; do
 	b=$(basename "$p" .conf)
