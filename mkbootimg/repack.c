@@ -56,6 +56,20 @@ int repack_usage(struct repack *rp, struct diag *d, const char *fmt, ...)
 	return -EINVAL;
 }
 
+static int keep_fd(struct repack *rp, int fd, struct diag *d);
+
+/* A file of the folder read into memory is kept open all the same: no
+ * output may land on it. */
+static int keep_at(struct repack *rp, const char *name, struct diag *d)
+{
+	uint64_t size;
+	int fd, r;
+
+	if ((r = file_open_ro_at(rp->dirfd, name, &fd, &size, d)) < 0)
+		return diag_prefix(d, "%s/%s", rp->src, name), r;
+	return keep_fd(rp, fd, d);
+}
+
 static int keep_fd(struct repack *rp, int fd, struct diag *d)
 {
 	if (rp->nfd == REPACK_FDS_MAX) {
@@ -276,7 +290,7 @@ static int read_mtk(struct repack *rp, const char *name, uint8_t *out, struct di
 	else
 		memcpy(out, b, MTK_HDR_SIZE);
 	free(b);
-	return r;
+	return r < 0 ? r : keep_at(rp, name, d);
 }
 
 static int dir_part(struct repack *rp, const struct manifest *m, enum bootimg_part i,
@@ -314,6 +328,8 @@ static int dir_header(struct repack *rp, const struct manifest *m, struct diag *
 	if (n > rp->img.header_len || (n < rp->img.header_len && m->size >= rp->img.header_len))
 		return diag_set(d, -EINVAL, "%s/%s: %zu bytes, the header takes %" PRIu64, rp->src,
 				name, n, rp->img.header_len);
+	if ((r = keep_at(rp, name, d)) < 0)
+		return r;
 	if (m->header_summed) {
 		uint8_t sha[32];
 		struct bootid h;
@@ -347,6 +363,8 @@ static int dir_table(struct repack *rp, const struct manifest *m, struct diag *d
 
 	if ((r = file_read_small_at(rp->dirfd, m->table, 1 << 20, &rp->table, &rp->table_len, d)))
 		return diag_prefix(d, "%s/%s", rp->src, m->table), r;
+	if ((r = keep_at(rp, m->table, d)) < 0)
+		return r;
 	t->present = true;
 	if (*m->table_pad && (t->has_pad = true))
 		return dir_piece(rp, m->table_pad, &t->pad, d);
@@ -364,7 +382,7 @@ static int dir_wrapper(struct repack *rp, const struct manifest *m, struct diag 
 	if ((int)rp->wrap.kind != m->wrapper_kind || rp->wrap.size != n)
 		return diag_set(d, -EINVAL, "%s/%s: not the %zu-byte pre-header the manifest names",
 				rp->src, m->wrapper, n);
-	return 0;
+	return keep_at(rp, m->wrapper, d);
 }
 
 static bool trailer_has_footer(const struct piece *t)
@@ -402,7 +420,8 @@ static int dir_tree(struct repack *rp, const struct manifest *m, struct diag *d)
 				": %s (the manifest has a tree line: unpack --tree "
 				"again, or drop that line to repack without the tree)",
 				rp->src, why.msg);
-	close(fd);
+	if ((r = keep_fd(rp, fd, d)) < 0)
+		return r;
 	if ((r = rdtree_build(rp->src, rp->dirfd, m->tree.size, m->tree.sha256, rp->mtime, &out, &n,
 			      comp, &added, d)) < 0)
 		return diag_prefix(d, "%s", rp->src), r;
@@ -523,7 +542,7 @@ static int from_dir(struct repack *rp, const char *dir, struct diag *d)
 		diag_prefix(d, "%s/" MANIFEST_NAME, dir);
 	else if ((r = manifest_parse((const char *)text, len, m, &why)))
 		diag_set(d, r, "%s/" MANIFEST_NAME ":%s", dir, why.msg); /* why: "LINE: ..." */
-	else if (!(r = dir_header(rp, m, d))) {
+	else if (!(r = keep_at(rp, MANIFEST_NAME, d)) && !(r = dir_header(rp, m, d))) {
 		rp->orig_size = m->size;
 		rp->orig_body = rp->img.end;
 		if (!*m->wrapper || !(r = dir_wrapper(rp, m, d))) {
@@ -543,6 +562,7 @@ int repack_open(struct repack *rp, const char *src, bool ramdisk_given, uint32_t
 	struct stat st;
 
 	memset(rp, 0, sizeof(*rp));
+	rp->opened = true;
 	rp->src = src;
 	rp->dirfd = rp->orig_fd = -1;
 	rp->ramdisk_given = ramdisk_given;
@@ -554,6 +574,8 @@ int repack_open(struct repack *rp, const char *src, bool ramdisk_given, uint32_t
 
 void repack_free(struct repack *rp)
 {
+	if (!rp->opened)
+		return; /* never opened: nothing held (a zeroed struct's fd 0 is not ours) */
 	for (unsigned i = 0; i < rp->nfd; i++)
 		close(rp->fd[i]);
 	rp->nfd = 0;
@@ -658,8 +680,6 @@ int repack_apply(struct repack *rp, const struct repack_changes *c, struct diag 
 	int r = 0;
 
 	rp->usage = false;
-	if (c->avb_key && !rp->avb.present && !*rp->avb.broken)
-		return repack_usage(rp, d, "--avb-key: %s has no AVB footer to sign", rp->src);
 	for (int i = 0; i < BP_COUNT && !r; i++)
 		if (c->file[i])
 			r = apply_file(rp, (enum bootimg_part)i, c->file[i], d);
@@ -669,5 +689,19 @@ int repack_apply(struct repack *rp, const struct repack_changes *c, struct diag 
 		r = repack_apply_cmdline_edits(rp, c, d);
 	if (!r)
 		r = repack_apply_bootconfig_edits(rp, c, d);
+	if (!r && c->avb_key && !rp->avb.present && !*rp->avb.broken)
+		return repack_usage(rp, d, "--avb-key: %s has no AVB footer to sign", rp->src);
+	if (!r && c->avb_key)
+		r = repack_keep_input(rp, c->avb_key, d);
 	return r;
+}
+
+int repack_keep_input(struct repack *rp, const char *path, struct diag *d)
+{
+	uint64_t size;
+	int fd, r;
+
+	if ((r = file_open_ro(path, &fd, &size, d)) < 0)
+		return diag_prefix(d, "%s", path), r;
+	return keep_fd(rp, fd, d);
 }

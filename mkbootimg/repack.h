@@ -45,7 +45,7 @@
  * anything is written, not written toward. */
 #define REPACK_IMAGE_MAX (1ull << 30)
 #define REPACK_MAX_EDITS 64
-#define REPACK_FDS_MAX	 (VENDOR_RAMDISK_MAX_ENTRIES + 16)
+#define REPACK_FDS_MAX	 (VENDOR_RAMDISK_MAX_ENTRIES + 48)
 #define REPACK_NOTES_MAX 24
 #define REPACK_NOTE_MAX	 (2 * DIAG_MSG_MAX)
 
@@ -108,6 +108,7 @@ struct repack_note {
 };
 
 struct repack {
+	bool opened; /* by repack_open: repack_free has something to free */
 	const char *src;
 	int dirfd;		/* an unpacked folder, or -1 */
 	int orig_fd;		/* the source image (from an image), for the exact copy; or -1 */
@@ -151,6 +152,9 @@ struct repack {
  * folder is not rebuilt. mtime: of the entries such a rebuild adds. */
 int repack_open(struct repack *rp, const char *src, bool ramdisk_given, uint32_t mtime,
 		struct diag *d);
+/* Keep the file at path open while the repack lasts, so that no output lands
+ * on it (a key, a shim, a scatter file the caller reads). */
+int repack_keep_input(struct repack *rp, const char *path, struct diag *d);
 /* Apply the changes to the model (files opened, header fields set, edits
  * done; nothing written). A request this image cannot take sets rp->usage. */
 int repack_apply(struct repack *rp, const struct repack_changes *c, struct diag *d);
@@ -173,7 +177,7 @@ int repack_write_exact(struct repack *rp, const char *path, struct diag *d);
 /* The rebuilt image's plan: -errno when the source's AVB data cannot be made
  * again, or the parts do not fit the header's fields. */
 int repack_plan(struct repack *rp, const struct repack_changes *c, struct image_plan *pl,
-		struct diag *d);
+		struct diag *d); /* once per repack: it changes rp (MTK headers dropped...) */
 /* The bytes the planned image will take (with AVB: the original's). */
 uint64_t repack_plan_size(const struct repack *rp, const struct image_plan *pl);
 /* Write the plan to path atomically; the AVB data made again (signed with

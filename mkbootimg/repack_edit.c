@@ -80,10 +80,12 @@ int repack_apply_cmdline_edits(struct repack *rp, const struct repack_changes *c
 			return r;
 		long n = cmdline_edit(cur, len, key, e->kind == REPACK_CMDLINE_SET ? word : NULL,
 				      next, sizeof(next));
-		if (n < 0)
-			return repack_usage(
-			    rp, d, "--cmdline-set %s: the command line grows past %zu bytes",
-			    e->arg, sizeof(next) - 1);
+		if (n < 0) { /* the key shown, cut: the reason must fit the message */
+			char shown[ESC_SHOW_MAX];
+			return repack_usage(rp, d, "%s %s: the command line grows past %zu bytes",
+					    edit_option(e->kind), esc_show(shown, key),
+					    sizeof(next) - 1);
+		}
 		memcpy(cur, next, (size_t)n + 1);
 		len = (size_t)n;
 	}
@@ -204,7 +206,8 @@ static int bc_edits(struct repack *rp, const struct repack_changes *c, struct bc
 		if (!is_cmdline_edit(&c->edit[k]))
 			r = bc_edit(rp, &c->edit[k], t, d);
 	if (r < 0 || bc_same(&p->data, t))
-		return r; /* failed, or already as asked */
+		return r;	  /* failed, or already as asked */
+	free(rp->bootconfig_buf); /* an earlier repack_apply's */
 	rp->bootconfig_buf = t->cur;
 	t->cur = NULL;
 	p->data = (struct piece){.mem = rp->bootconfig_buf, .len = t->len};

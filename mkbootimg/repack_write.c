@@ -85,7 +85,7 @@ static int write_exact_dir(const struct repack *rp, int fd, struct diag *d)
 		cw_section(&w, rp, &rp->img.sect[i]);
 	cw_piece(&w, &rp->trailer);
 	if (w.err)
-		return diag_set(d, w.err, "writing: %s", strerror(-w.err));
+		return diag_set(d, w.err, "%s: writing the copy: %s", rp->src, strerror(-w.err));
 	if (w.left)
 		return diag_set(d, -EINVAL,
 				"%s: the folder holds %" PRIu64
@@ -120,9 +120,7 @@ static int write_file(struct repack *rp, const char *path,
 		outfile_abort(&out);
 		return r;
 	}
-	if ((r = outfile_commit(&out, d)) < 0)
-		return diag_prefix(d, "%s", path), r;
-	return 0;
+	return outfile_commit(&out, d); /* its message names the file */
 }
 
 static int fill_exact(struct repack *rp, const void *ctx, int fd, struct diag *d)
@@ -333,16 +331,16 @@ int repack_plan(struct repack *rp, const struct repack_changes *c, struct image_
 		for (int i = 0; i < BP_COUNT; i++)
 			rp->part[i].has_mtk = false;
 	if ((r = patch_table(rp, d)) < 0)
-		return r;
+		return diag_prefix(d, "%s", rp->src), r;
 	memset(pl, 0, sizeof(*pl));
 	pl->img = rp->img;
 	if (rp->wrap_raw)
 		pl->prefix = (struct piece){.mem = rp->wrap_raw, .len = rp->wrap.size};
 	for (int i = 0; i < BP_COUNT; i++)
 		if (rp->part[i].present && (r = plan_part(rp, pl, (enum bootimg_part)i, d)) < 0)
-			return r;
+			return diag_prefix(d, "%s", rp->src), r;
 	if ((r = image_plan_layout(pl, d)) < 0)
-		return r;
+		return diag_prefix(d, "the rebuilt image"), r;
 	pl->hdr = rp->hdr;
 	pl->id_mode = pick_id(rp);
 	plan_trailer(rp, pl);
@@ -363,25 +361,32 @@ uint64_t repack_plan_size(const struct repack *rp, const struct image_plan *pl)
 static int write_avb(struct repack *rp, const struct repack_changes *c, int fd, uint64_t body,
 		     struct diag *d)
 {
-	static uint8_t vbmeta[AVB_VBMETA_MAX_SIZE];
+	uint8_t *vbmeta = malloc(AVB_VBMETA_MAX_SIZE);
 	struct avb_footer_plan plan;
 	struct avb_key *key = NULL;
 	int len, r = 0;
 
-	if (c->avb_key && avb_key_load(c->avb_key, &key, d) < 0)
+	if (!vbmeta)
+		return repack_nomem(d);
+	if (c->avb_key && avb_key_load(c->avb_key, &key, d) < 0) {
+		free(vbmeta);
 		return diag_prefix(d, "%s", c->avb_key), -EINVAL;
+	}
 	len = avb_rebuild(&rp->avb.vb, rp->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot", fd,
-			  body, key, c->avb_alg, vbmeta, sizeof(vbmeta), d);
+			  body, key, c->avb_alg, vbmeta, AVB_VBMETA_MAX_SIZE, d);
 	avb_key_free(key);
-	if (len < 0)
-		return len;
-	if ((r = avb_footer_plan(body, vbmeta, (size_t)len, rp->orig_size, &plan, d)) < 0)
-		return r;
-	for (unsigned i = 0; i < plan.nspan && !r; i++)
-		r = plan.span[i].mem ? write_all(fd, plan.span[i].mem, (size_t)plan.span[i].len)
-				     : write_zeros(fd, plan.span[i].len);
-	if (r)
-		return diag_set(d, r, "writing the AVB data: %s", strerror(-r));
+	if (len >= 0 &&
+	    (r = avb_footer_plan(body, vbmeta, (size_t)len, rp->orig_size, &plan, d)) == 0) {
+		for (unsigned i = 0; i < plan.nspan && !r; i++)
+			r = plan.span[i].mem
+				? write_all(fd, plan.span[i].mem, (size_t)plan.span[i].len)
+				: write_zeros(fd, plan.span[i].len);
+		if (r)
+			diag_set(d, r, "writing the AVB data: %s", strerror(-r));
+	}
+	free(vbmeta);
+	if (len < 0 || r < 0)
+		return len < 0 ? len : r;
 	if (!c->avb_key)
 		repack_note(rp, false,
 			    "AVB: the hash descriptor and the vbmeta hash follow the new contents, "

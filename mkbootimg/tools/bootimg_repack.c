@@ -157,7 +157,8 @@ static void parse_repack_opts(int argc, char **argv, struct repack_args *a,
 		    c->avb_alg);
 }
 
-/* What the library noted since the last call: facts on stdout, warnings on stderr. */
+/* What the library noted since the last call: facts on stdout, warnings on
+ * stderr; before an error too, as they came before it. */
 static void print_notes(const struct repack *rp, unsigned *shown)
 {
 	for (; *shown < rp->nnote; (*shown)++) {
@@ -167,9 +168,17 @@ static void print_notes(const struct repack *rp, unsigned *shown)
 			warnmsg("%s", rp->note[*shown].msg);
 	}
 	if (rp->nlost && *shown == REPACK_NOTES_MAX) {
-		warnmsg("%u more notes left out", rp->nlost);
+		warnmsg("more notes left out (%u so far)", rp->nlost);
 		(*shown)++;
 	}
+}
+
+/* The notes so far, then the error. */
+static noreturn void die_noted(const struct repack *rp, unsigned *shown, int code,
+			       const struct diag *d)
+{
+	print_notes(rp, shown);
+	die(code, "%s", d->msg);
 }
 
 /* Before anything changes: under which models does the source fail already?
@@ -226,26 +235,25 @@ static void write_exact(struct repack *rp, const struct repack_args *a)
 static void write_rebuilt(struct repack *rp, const struct repack_args *a,
 			  const struct repack_changes *c, struct layout_gate *g, unsigned *shown)
 {
-	struct image_plan *pl = calloc(1, sizeof(*pl));
+	static struct image_plan plan; /* static: an error exit holds no heap memory */
+	struct image_plan *pl = &plan;
 	struct limit lim;
 	struct diag d;
 	uint64_t size;
 
-	if (!pl)
-		die(EXIT_BAD, "out of memory");
 	if (*rp->avb.broken) /* before the layout check: nothing can be written */
 		die(EXIT_BAD,
 		    "%s; nothing written (the AVB data cannot be redone for a changed image)",
 		    rp->avb.broken);
 	layout_new(rp, g, a->out);
 	if (repack_plan(rp, c, pl, &d) < 0)
-		die_diag(a->out, &d);
+		die_noted(rp, shown, EXIT_BAD, &d);
 	print_notes(rp, shown);
 	size = repack_plan_size(rp, pl);
 	limit_resolve(&lim, a->part_size, a->scatter, a->partition, "BOOTIMG");
 	limit_check(&lim, size, a->out);
 	if (repack_write_plan(rp, c, pl, a->out, &d) < 0)
-		die(EXIT_BAD, "%s", d.msg);
+		die_noted(rp, shown, EXIT_BAD, &d);
 	print_notes(rp, shown);
 	printf("%s: %" PRIu64 " bytes, header v%" PRIu32 "%s%s%s\n", a->out, size, pl->img.version,
 	       repack_sections_changed(rp) ? ", sections replaced"
@@ -255,20 +263,32 @@ static void write_rebuilt(struct repack *rp, const struct repack_args *a,
 	       !rp->avb.present ? ""
 	       : c->avb_key	? ", AVB signed"
 				: ", AVB signature stale");
-	free(pl);
+}
+
+/* Files the command reads itself, kept open by the library: no output lands
+ * on them. */
+static void keep_inputs(struct repack *rp, const struct repack_args *a)
+{
+	const char *path[] = {a->lk_shim, a->scatter};
+	struct diag d;
+
+	for (unsigned i = 0; i < 2; i++)
+		if (path[i] && repack_keep_input(rp, path[i], &d) < 0)
+			die(EXIT_BAD, "%s", d.msg);
 }
 
 int cmd_bootimg_repack(int argc, char **argv)
 {
+	/* static: an error exit holds no heap memory (the leak check) */
+	static struct repack repack;
+	static struct layout_gate gate;
 	struct repack_args a = {0};
 	struct repack_changes c = {0};
-	struct repack *rp = calloc(1, sizeof(*rp));
-	struct layout_gate *g = calloc(1, sizeof(*g));
+	struct repack *rp = &repack;
+	struct layout_gate *g = &gate;
 	unsigned shown = 0;
 	struct diag d;
 
-	if (!rp || !g)
-		die(EXIT_BAD, "out of memory");
 	parse_repack_opts(argc, argv, &a, &c);
 	g->n = layout_models(a.loader, a.profile, g->m);
 	g->refuse = true;
@@ -276,18 +296,17 @@ int cmd_bootimg_repack(int argc, char **argv)
 	if (a.lk_shim)
 		layout_gate_shim(g, a.lk_shim);
 	if (repack_open(rp, a.src, c.file[BP_RAMDISK] != NULL, cli_source_date_epoch(), &d) < 0)
-		die(EXIT_BAD, "%s", d.msg);
+		die_noted(rp, &shown, EXIT_BAD, &d);
 	print_notes(rp, &shown);
+	keep_inputs(rp, &a);
 	layout_source(rp, g);
 	if (repack_apply(rp, &c, &d) < 0)
-		die(rp->usage ? EXIT_USAGE : EXIT_BAD, "%s", d.msg);
+		die_noted(rp, &shown, rp->usage ? EXIT_USAGE : EXIT_BAD, &d);
 	if (repack_unchanged(rp, &c))
 		write_exact(rp, &a);
 	else
 		write_rebuilt(rp, &a, &c, g, &shown);
 	repack_free(rp);
 	layout_gate_free(g);
-	free(g);
-	free(rp);
 	return 0;
 }

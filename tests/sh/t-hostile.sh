@@ -134,4 +134,33 @@ ok = j["header"]["name"] == "\x1b]0;x\x07\"\\\n" and j["header"]["cmdline"].star
 sys.exit(0 if ok else 1)' && ok "info --json: valid JSON, the strings exact (\\u00XX)" || bad "info --json of the hostile strings"
 "$BIN/bootimg" diff --json clean.img evil.img | python3 -c 'import json, sys; json.load(sys.stdin)' &&
 	ok "diff --json: valid JSON" || bad "diff --json invalid"
+# ---- repack: an input read into memory (the manifest, the header, the table, a
+# key) is still an input: never overwritten by the output
+rm -rf ri && "$BIN/bootimg" unpack good.img ri >/dev/null && cp ri/manifest manifest.was && cp ri/header.bin header.was
+for n in manifest header.bin; do
+	refuses "repack: -o over the folder's $n is refused" 1 "ri/$n: is also an input" \
+		"$BIN/bootimg" repack ri --cmdline x -o "ri/$n"
+done
+same "... the manifest as it was" manifest.was ri/manifest
+same "... the header as it was" header.was ri/header.bin
+"$BIN/bootimg" repack ri --cmdline x -o ri/new.img >/dev/null && ok "repack: an output of another name in the folder" ||
+	bad "repack into the folder"
+"$BIN/mkbootimg" --kernel kernel --ramdisk ramdisk -o avbsrc.img &&
+	"$ROOT/out/avbtest" add_hash_footer --image avbsrc.img --partition_name boot --partition_size 1048576 \
+		--key "$ROOT/tests/data/avb/testkey_rsa2048.pem" && cp "$ROOT/tests/data/avb/testkey_rsa2048.pem" key.pem
+refuses "repack: -o over the --avb-key file is refused" 1 "key.pem: is also an input" \
+	"$BIN/bootimg" repack avbsrc.img --cmdline x --avb-key key.pem -o key.pem
+cmp -s key.pem "$ROOT/tests/data/avb/testkey_rsa2048.pem" && ok "... the key as it was" || bad "key.pem overwritten"
+cp "$ROOT/tests/data/scatter/MT6572_konka72_i128_emmc_Android_scatter.txt" sc.txt
+refuses "repack: -o over the --scatter file is refused" 1 "sc.txt: is also an input" \
+	"$BIN/bootimg" repack good.img --cmdline x --scatter sc.txt -o sc.txt
+cmp -s sc.txt "$ROOT/tests/data/scatter/MT6572_konka72_i128_emmc_Android_scatter.txt" && ok "... the scatter file as it was" ||
+	bad "sc.txt overwritten"
+# a vendor folder whose table is short for its fragments: refused, the table named, nothing
+# left (and in the sanitizer run: no leak on that exit)
+rm -rf rv && "$BIN/bootimg" unpack vb4.img rv >/dev/null && head -c 10 rv/vendor_ramdisk_table >t && mv t rv/vendor_ramdisk_table &&
+	echo x >>rv/vendor_ramdisk01
+refuses "repack: a vendor_ramdisk_table short for its fragments" 1 "rv: vendor_ramdisk_table: 10 bytes for 2 fragments" \
+	"$BIN/bootimg" repack rv -o rv.img
+[ ! -e rv.img ] && ok "... nothing written" || bad "rv.img written"
 finish

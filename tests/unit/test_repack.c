@@ -447,3 +447,28 @@ Test(repack, folder_file_replaced_is_a_change)
 	image_free(&im);
 	repack_free(&rp);
 }
+
+Test(repack, free_unopened_and_apply_twice)
+{
+	struct repack_changes c = {.nedit = 1, .edit = {{REPACK_BOOTCONFIG_SET, "a.b=1"}}};
+	struct repack rp;
+	struct diag d;
+	int fd = dup(0), before, after;
+
+	memset(&rp, 0, sizeof(rp));
+	before = fcntl(fd, F_GETFD);
+	dup2(fd, 0);
+	repack_free(&rp); /* never opened: its dirfd 0 is not its own */
+	after = fcntl(0, F_GETFD);
+	cr_assert(before >= 0 && after >= 0, "repack_free of an unopened repack closed fd 0");
+	close(fd);
+	image_file("vendor_boot_v4.img", 0, at("in.img"));
+	open_ok(&rp, at("in.img"));
+	cr_assert_eq(repack_apply(&rp, &c, &d), 0, "%s", d.msg);
+	c.edit[0].arg = "a.b=2";
+	cr_assert_eq(repack_apply(&rp, &c, &d), 0, "%s", d.msg); /* the first edit's buffer freed */
+	cr_assert_not_null(memmem(rp.bootconfig_buf, rp.part[BP_BOOTCONFIG].data.len, "a.b=2\n", 6),
+			   "%.*s", (int)rp.part[BP_BOOTCONFIG].data.len, rp.bootconfig_buf);
+	cr_assert_null(memmem(rp.bootconfig_buf, rp.part[BP_BOOTCONFIG].data.len, "a.b=1", 5));
+	repack_free(&rp);
+}
