@@ -19,6 +19,7 @@
 struct cut_writer {
 	int fd;
 	uint64_t left; /* bytes still to write before the original size is reached */
+	uint64_t done; /* bytes written */
 	int err;
 };
 
@@ -31,6 +32,7 @@ static void cw_piece(struct cut_writer *w, const struct piece *pc)
 	w->err =
 	    pc->mem ? write_all(w->fd, pc->mem, (size_t)n) : copy_range(pc->fd, pc->off, n, w->fd);
 	w->left -= n;
+	w->done += n;
 }
 
 static void cw_zeros(struct cut_writer *w, uint64_t len)
@@ -41,6 +43,7 @@ static void cw_zeros(struct cut_writer *w, uint64_t len)
 		return;
 	w->err = write_zeros(w->fd, n);
 	w->left -= n;
+	w->done += n;
 }
 
 /* One section of a folder as it was stored: MTK header, payload, slack,
@@ -65,7 +68,7 @@ static void cw_section(struct cut_writer *w, const struct repack *rp,
 		cw_piece(w, &p->slack);
 		written = (p->has_mtk ? MTK_HDR_SIZE : 0) + p->data.len + p->dtb.len + p->slack.len;
 	}
-	if (written < s->size) /* the file ended inside this section */
+	if (written < s->size) /* the file ended inside this section: so does the copy */
 		w->left = 0;
 	else if (p->has_pad)
 		cw_piece(w, &p->pad);
@@ -86,11 +89,11 @@ static int write_exact_dir(const struct repack *rp, int fd, struct diag *d)
 	cw_piece(&w, &rp->trailer);
 	if (w.err)
 		return diag_set(d, w.err, "%s: writing the copy: %s", rp->src, strerror(-w.err));
-	if (w.left)
+	if (w.done != rp->orig_size) /* short of the size the manifest gives */
 		return diag_set(d, -EINVAL,
 				"%s: the folder holds %" PRIu64
 				" bytes less than the original %" PRIu64 "; not reproduced",
-				rp->src, w.left, rp->orig_size);
+				rp->src, rp->orig_size - w.done, rp->orig_size);
 	return 0;
 }
 

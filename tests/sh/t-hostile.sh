@@ -163,4 +163,13 @@ rm -rf rv && "$BIN/bootimg" unpack vb4.img rv >/dev/null && head -c 10 rv/vendor
 refuses "repack: a vendor_ramdisk_table short for its fragments" 1 "rv: vendor_ramdisk_table: 10 bytes for 2 fragments" \
 	"$BIN/bootimg" repack rv -o rv.img
 [ ! -e rv.img ] && ok "... nothing written" || bad "rv.img written"
+# a header whose kernel_size runs past the folder's kernel file (the manifest's hash made
+# to match): the copy would be short of the manifest's size; refused, not written short
+rm -rf hk && "$BIN/bootimg" unpack good.img hk >/dev/null &&
+	printf '\377\377\377\017' | dd of=hk/header.bin bs=1 seek=8 conv=notrunc 2>/dev/null &&
+	h=$(sha256sum hk/header.bin | cut -d' ' -f1) && sed "s/^header header.bin \([0-9]*\) .*/header header.bin \1 $h/" hk/manifest >m2 &&
+	mv m2 hk/manifest
+refuses "repack: a header claiming more than the folder holds" 1 "hk: the folder holds [0-9]+ bytes less than the original" \
+	"$BIN/bootimg" repack hk -o hk.img
+[ ! -e hk.img ] && ok "... nothing written" || bad "hk.img written ($(wc -c <hk.img) bytes)"
 finish
