@@ -19,6 +19,7 @@
 #include "lib/fileio.h"
 #include "lib/kcmdline.h"
 #include "lib/strfmt.h"
+#include "mkbootimg/avb_crypto.h"
 #include "mkbootimg/bootid.h"
 #include "mkbootimg/image.h"
 #include "mkbootimg/manifest.h"
@@ -588,6 +589,8 @@ void repack_free(struct repack *rp)
 	free(rp->avb.blob);
 	free(rp->bootconfig_buf);
 	free(rp->tree_buf);
+	avb_key_free(rp->key);
+	rp->key = NULL;
 	rp->hdr = rp->table = rp->wrap_raw = rp->avb.blob = NULL;
 	rp->bootconfig_buf = rp->tree_buf = NULL;
 }
@@ -691,8 +694,10 @@ int repack_apply(struct repack *rp, const struct repack_changes *c, struct diag 
 		r = repack_apply_bootconfig_edits(rp, c, d);
 	if (!r && c->avb_key && !rp->avb.present && !*rp->avb.broken)
 		return repack_usage(rp, d, "--avb-key: %s has no AVB footer to sign", rp->src);
-	if (!r && c->avb_key)
+	if (!r && c->avb_key && !rp->key) /* read now: a bad key is said before any write */
 		r = repack_keep_input(rp, c->avb_key, d);
+	if (!r && c->avb_key && !rp->key && (r = avb_key_load(c->avb_key, &rp->key, d)) < 0)
+		diag_prefix(d, "%s", c->avb_key);
 	return r;
 }
 

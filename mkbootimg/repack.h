@@ -136,6 +136,7 @@ struct repack {
 	uint8_t *wrap_raw;
 	uint64_t orig_body; /* bytes of the original image, header to its last page */
 	struct rp_avb avb;
+	struct avb_key *key;	 /* --avb-key, loaded by repack_apply */
 	uint8_t *bootconfig_buf; /* an edited bootconfig section */
 	uint8_t *tree_buf;	 /* a ramdisk rebuilt from unpack --tree's folder */
 	bool ramdisk_given;	 /* a new ramdisk file: unpack --tree's folder is not looked at */

@@ -366,18 +366,12 @@ static int write_avb(struct repack *rp, const struct repack_changes *c, int fd, 
 {
 	uint8_t *vbmeta = malloc(AVB_VBMETA_MAX_SIZE);
 	struct avb_footer_plan plan;
-	struct avb_key *key = NULL;
 	int len, r = 0;
 
 	if (!vbmeta)
 		return repack_nomem(d);
-	if (c->avb_key && avb_key_load(c->avb_key, &key, d) < 0) {
-		free(vbmeta);
-		return diag_prefix(d, "%s", c->avb_key), -EINVAL;
-	}
 	len = avb_rebuild(&rp->avb.vb, rp->img.kind == BOOTIMG_VENDOR ? "vendor_boot" : "boot", fd,
-			  body, key, c->avb_alg, vbmeta, AVB_VBMETA_MAX_SIZE, d);
-	avb_key_free(key);
+			  body, rp->key, c->avb_alg, vbmeta, AVB_VBMETA_MAX_SIZE, d);
 	if (len >= 0 &&
 	    (r = avb_footer_plan(body, vbmeta, (size_t)len, rp->orig_size, &plan, d)) == 0) {
 		for (unsigned i = 0; i < plan.nspan && !r; i++)
