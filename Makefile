@@ -252,6 +252,9 @@ $(SAN_BIN)/%: $$(call SAN_TOOL_OBJ,$$*) $(SAN_CLI_OBJ) $(SAN_LIB_OBJ)
 	$(CC) $(SAN) -o $@ $(call SAN_TOOL_OBJ,$*) $(SAN_CLI_OBJ) $(SAN_LIB_OBJ) $(LIBS)
 .PHONY: san-tools
 san-tools: $(TOOLS:%=$(SAN_BIN)/%)
+# The commands' objects reached through the pattern rules above are kept, not
+# removed as intermediate files after each run (and rebuilt by the next).
+.SECONDARY: $(foreach t,$(TOOLS),$(call TOOL_OBJ,$t) $(call SAN_TOOL_OBJ,$t))
 
 # The libFuzzer corpora replayed by a gcc sanitizer build (no clang needed).
 REPLAY_BIN := $(FUZZ_SRC:fuzz/%.c=$(O)/replay/%)
