@@ -5,29 +5,55 @@
 
 #include "lib/strfmt.h"
 
+/* A message is formatted whole (up to this) before it is fitted into d->msg. */
+#define DIAG_FORMAT_MAX 8192
+
+/* Put the n-byte text s into d->msg; when it does not fit, its middle goes
+ * ("..."): the start names the place, the end says what was wrong, and a long
+ * path between them is what a reader can spare. */
+static void diag_fit(struct diag *d, const char *s, size_t n)
+{
+	size_t cap = sizeof(d->msg), head, tail;
+
+	if (n < cap) {
+		memcpy(d->msg, s, n + 1);
+		return;
+	}
+	head = (cap - 4) / 3;
+	tail = cap - 4 - head;
+	memcpy(d->msg, s, head);
+	memcpy(d->msg + head, "...", 3);
+	memcpy(d->msg + head + 3, s + n - tail, tail);
+	d->msg[cap - 1] = 0;
+}
+
 int diag_set(struct diag *d, int err, const char *fmt, ...)
 {
+	char text[DIAG_FORMAT_MAX];
 	va_list ap;
+	size_t n;
 
 	if (d) {
 		va_start(ap, fmt);
-		vstrfmt_show(d->msg, sizeof(d->msg), fmt, ap);
+		n = vstrfmt_show(text, sizeof(text), fmt, ap);
 		va_end(ap);
+		diag_fit(d, text, n);
 	}
 	return err;
 }
 
 void diag_prefix(struct diag *d, const char *fmt, ...)
 {
-	char head[DIAG_MSG_MAX], old[DIAG_MSG_MAX];
+	char text[DIAG_FORMAT_MAX];
 	va_list ap;
+	size_t n;
 
 	if (!d)
 		return;
 	va_start(ap, fmt);
-	vstrfmt_show(head, sizeof(head), fmt, ap); /* before d->msg changes: fmt may use it */
+	n = vstrfmt_show(text, sizeof(text), fmt, ap); /* before d->msg changes: fmt may use it */
 	va_end(ap);
-	memcpy(old, d->msg, sizeof(old));
-	old[sizeof(old) - 1] = 0;
-	strfmt_show(d->msg, sizeof(d->msg), "%s: %s", head, old);
+	d->msg[sizeof(d->msg) - 1] = 0;
+	strfmt_show_add(text, sizeof(text), &n, ": %s", d->msg);
+	diag_fit(d, text, n);
 }

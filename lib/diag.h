@@ -4,8 +4,10 @@
  * one-line description in a caller-owned struct diag: the field, its offset
  * and what was wrong ("ramdisk_size @0x10 points past the end (file is 12288
  * bytes)"). The library never prints; CLIs prefix the file name and print.
- * A message longer than DIAG_MSG_MAX - 1 bytes is cut, and ends with "..."
- * (strfmt.h: a message is text only shown).
+ * A message longer than DIAG_MSG_MAX - 1 bytes loses its middle, marked
+ * "...": its start (the place) and its end (the reason) are kept, so a long
+ * path in front of a reason cannot push the reason out (strfmt.h: a message
+ * is text only shown).
  */
 #ifndef BOOTKIT_DIAG_H
 #define BOOTKIT_DIAG_H

@@ -172,4 +172,10 @@ rm -rf hk && "$BIN/bootimg" unpack good.img hk >/dev/null &&
 refuses "repack: a header claiming more than the folder holds" 1 "hk: the folder holds [0-9]+ bytes less than the original" \
 	"$BIN/bootimg" repack hk -o hk.img
 [ ! -e hk.img ] && ok "... nothing written" || bad "hk.img written ($(wc -c <hk.img) bytes)"
+# a folder path of 600 bytes: the message keeps its reason (the middle of the path goes)
+long=$(printf 'd%.0s' $(seq 1 200))/$(printf 'e%.0s' $(seq 1 200))/$(printf 'f%.0s' $(seq 1 200))
+mkdir -p "$long/t"
+refuses "repack: a long folder path, the reason kept" 1 "\\.\\.\\..*/t/manifest: cannot open" \
+	"$BIN/bootimg" repack "$long/t" -o long.img
+rm -rf "${long%%/*}"
 finish

@@ -100,13 +100,23 @@ Test(strfmt, diag_messages_are_cut_visibly)
 	cr_expect_str_eq(d.msg, "outer x: inner 1");
 	memset(big, 'b', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
-	diag_set(&d, -EINVAL, "%s", big);
+	diag_set(&d, -EINVAL, "%s: too short", big);
 	cr_expect_eq(strlen(d.msg), DIAG_MSG_MAX - 1);
-	cr_expect_str_eq(d.msg + DIAG_MSG_MAX - 4, "...");
+	cr_expect(strstr(d.msg, "b...b") != NULL, "the middle goes: %s", d.msg);
+	cr_expect_str_eq(d.msg + DIAG_MSG_MAX - 1 - strlen(": too short"), ": too short",
+			 "a long path does not push the reason out");
+	cr_expect_eq(d.msg[0], 'b');
 	diag_set(&d, -EINVAL, "short");
 	diag_prefix(&d, "%s", big);
 	cr_expect_eq(strlen(d.msg), DIAG_MSG_MAX - 1);
-	cr_expect_str_eq(d.msg + DIAG_MSG_MAX - 4, "...", "the prefix alone fills it");
+	cr_expect_str_eq(d.msg + DIAG_MSG_MAX - 1 - strlen(": short"), ": short",
+			 "a long prefix is cut in its middle, the reason kept");
+	diag_set(&d, -EINVAL, "exactly");
+	memset(big, 'c', DIAG_MSG_MAX - 1 - strlen(": exactly"));
+	big[DIAG_MSG_MAX - 1 - strlen(": exactly")] = 0;
+	diag_prefix(&d, "%s", big);
+	cr_expect_eq(strlen(d.msg), DIAG_MSG_MAX - 1);
+	cr_expect(strstr(d.msg, "...") == NULL, "what fits is not cut");
 }
 
 /* strbuf: grows from nothing, never cuts, keeps every piece in order. */
