@@ -75,6 +75,7 @@ const char ramdisk_usage[] =
     "default 19), none. pack defaults to lz4; edit keeps the input's compression\n"
     "(lz4 frame input is written as lz4 legacy). lz4 frames are read, not written;\n"
     "lzop is not supported. Concatenated streams are all read.\n"
+    "\n"
     "Spec and edit lines are described in ramdisk(1): file, dir, nod, slink, pipe,\n"
     "sock with KEY=VALUE attributes (ino nlink mtime dev rdev mode size check\n"
     "magic hex), exact [hex=lower], trailer, compression; edits: rm, rmtree, mv,\n"
@@ -82,12 +83,65 @@ const char ramdisk_usage[] =
     "remove-section, prop, prop-remove, fstab (each a no-op when already applied,\n"
     "said on stderr).\n"
     "mtime comes from SOURCE_DATE_EPOCH (else 0).\n"
+    "\n"
     "--max-size N caps the decompressed size of a ramdisk read (default 512M).\n"
     "A ramdisk behind a MediaTek header (ROOTFS/RECOVERY, as unpack_bootimg writes\n"
     "an MTK image's) is read behind it (said on stderr); edit writes the header\n"
     "back with its dsize updated.\n"
+    "\n"
     "'ramdisk --version' prints \"ramdisk VERSION\".\n"
     "Exit status: 0 ok, 1 bad input (nothing written), 2 bad usage.\n";
+
+/* Print the part of ramdisk_usage from the line that starts with head: up to
+ * a blank line, or for a command's part (cmd: its indent not printed) also up
+ * to a line indented less than 4 (the next command). */
+static void put_part(const char *head, bool cmd)
+{
+	const char *p = ramdisk_usage, *e;
+	size_t n = strlen(head);
+
+	while (*p && strncmp(p, head, n))
+		p = strchr(p, '\n') + 1;
+	for (e = p; *e;) {
+		e = strchr(e, '\n') + 1;
+		if (!*e || *e == '\n' || (cmd && strncmp(e, "    ", 4)))
+			break;
+	}
+	if (cmd && *p)
+		p += 2;
+	fwrite(p, 1, (size_t)(e - p), stdout);
+}
+
+void ramdisk_help(const char *verb)
+{
+	/* each command's lines and the paragraphs of ramdisk_usage it refers to */
+	static const struct {
+		const char *head, *paras[4];
+	} helps[] = {
+	    {"  pack ", {"MODULES:", "COMP:", "Spec and edit", NULL}},
+	    {"  list ", {"--max-size", NULL}},
+	    {"  info ", {"--max-size", NULL}},
+	    {"  extract ", {"--max-size", "Spec and edit", NULL}},
+	    {"  edit ", {"MODULES:", "COMP:", "Spec and edit", "--max-size"}},
+	};
+
+	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
+		if (strncmp(helps[i].head + 2, verb, strlen(verb)) ||
+		    helps[i].head[2 + strlen(verb)] != ' ')
+			continue;
+		fputs("usage: ramdisk ", stdout);
+		put_part(helps[i].head, true);
+		for (size_t k = 0; k < 4 && helps[i].paras[k]; k++) {
+			putchar('\n');
+			put_part(helps[i].paras[k], false);
+		}
+		fputs("\nEvery command: 'ramdisk --help'; every option and line: man 1 ramdisk.\n"
+		      "Exit status: 0 ok, 1 bad input (nothing written), 2 bad usage.\n",
+		      stdout);
+		return;
+	}
+	fputs(ramdisk_usage, stdout);
+}
 
 /* ---- reading ---------------------------------------------------------------------- */
 

@@ -255,7 +255,7 @@ static void pack_args(int argc, char **argv, struct pack_args *a)
 			a->specs[a->nspec++] = s.arg;
 			break;
 		case RO_SUMMARY: a->top = (unsigned)opt_u64("--summary", s.arg, 1000); break;
-		case RO_HELP: fputs(ramdisk_usage, stdout); exit(0);
+		case RO_HELP: ramdisk_help("pack"); exit(0);
 		default: modopt(&a->mo, id, s.arg); break;
 		}
 	}
@@ -341,7 +341,7 @@ static void edit_args(int argc, char **argv, struct edit_args *a)
 			a->ops[a->nops++].s = s.arg;
 			break;
 		case RO_MAX_SIZE: a->cap = parse_max_size(s.arg); break;
-		case RO_HELP: fputs(ramdisk_usage, stdout); exit(0);
+		case RO_HELP: ramdisk_help("edit"); exit(0);
 		default: modopt(&a->mo, id, s.arg); break;
 		}
 	}

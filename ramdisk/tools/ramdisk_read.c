@@ -76,7 +76,7 @@ static unsigned read_args(int argc, char **argv, const char **pos, unsigned npos
 			break;
 		case RO_VERBOSE: *verbose = true; break;
 		case RO_MAX_SIZE: *cap = parse_max_size(s.arg); break;
-		default: fputs(ramdisk_usage, stdout); exit(0);
+		default: ramdisk_help(argv[0]); exit(0);
 		}
 	}
 	return n;
@@ -187,7 +187,7 @@ int cmd_ramdisk_extract(int argc, char **argv)
 		case RO_SAME_OWNER: xo.same_owner = true; break;
 		case RO_MAX_SIZE: cap = parse_max_size(s.arg); break;
 		case RO_SPEC: spec = s.arg; break;
-		default: fputs(ramdisk_usage, stdout); return 0;
+		default: ramdisk_help("extract"); return 0;
 		}
 	}
 	if (npos != 2)

@@ -13,6 +13,8 @@
 #include "ramdisk/ramdisk.h"
 
 extern const char ramdisk_usage[];
+/* Print VERB's part of ramdisk_usage and the paragraphs it refers to, to stdout. */
+void ramdisk_help(const char *verb);
 
 /* --modules KDIR --modules-list FILE [--kernel-version V] [--preload LIST] */
 /* Option ids of every command (0: a positional argument). */

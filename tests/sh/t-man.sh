@@ -81,6 +81,17 @@ done
 } | sort -u >ramdisk.help
 page_opts "$M/ramdisk.1" >ramdisk.page
 both "ramdisk(1)" ramdisk.page ramdisk.help ramdisk
+# ramdisk VERB --help: that command's lines, not every command's
+for v in pack list info extract edit; do
+	"$BIN/ramdisk" "$v" --help >"rd-$v.help" 2>&1
+	others=$(for o in pack list info extract edit; do [ "$o" = "$v" ] || printf '%s|' "$o"; done)
+	if head -1 "rd-$v.help" | grep -q "^usage: ramdisk $v " &&
+		! grep -qE "^  (${others%|}) " "rd-$v.help"; then
+		ok "ramdisk $v --help: its own lines"
+	else
+		bad "ramdisk $v --help shows: $(head -3 "rd-$v.help")"
+	fi
+done
 
 help_opts "$PROBE" --help >probe.help
 page_opts "$M/probe.8" >probe.page
