@@ -234,6 +234,37 @@ static int create_tmp(struct outfile *o, const char *name)
 	return -errno;
 }
 
+/* Is the folder dirfd, or a folder above it, one of the inputs in in_fds (a
+ * folder read as an input: nothing is written into it)? */
+static bool below_input_dir(int dirfd, const int *in_fds, unsigned nin)
+{
+	struct stat st, up, in;
+	bool any = false, found = false;
+	int cur, parent;
+
+	for (unsigned i = 0; i < nin && !any; i++)
+		any = in_fds[i] >= 0 && fstat(in_fds[i], &in) == 0 && S_ISDIR(in.st_mode);
+	if (!any || (cur = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return false;
+	for (unsigned depth = 0; !found && depth < PATH_MAX / 2 && fstat(cur, &st) == 0; depth++) {
+		for (unsigned i = 0; i < nin && !found; i++)
+			found = in_fds[i] >= 0 && fstat(in_fds[i], &in) == 0 &&
+				S_ISDIR(in.st_mode) && in.st_dev == st.st_dev &&
+				in.st_ino == st.st_ino;
+		parent = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (parent < 0 || fstat(parent, &up) < 0 ||
+		    (up.st_dev == st.st_dev && up.st_ino == st.st_ino)) {
+			if (parent >= 0)
+				close(parent);
+			break; /* the root */
+		}
+		close(cur);
+		cur = parent;
+	}
+	close(cur);
+	return found;
+}
+
 int outfile_openat(struct outfile *o, int dirfd, const char *name, const char *shown,
 		   const int *in_fds, unsigned nin, struct diag *d)
 {
@@ -245,6 +276,10 @@ int outfile_openat(struct outfile *o, int dirfd, const char *name, const char *s
 		return diag_set(d, -EINVAL, "not a file name");
 	if (same_file_at(dirfd, name, in_fds, nin))
 		return diag_set(d, -EEXIST, "is also an input; it is never overwritten");
+	if (below_input_dir(dirfd, in_fds, nin))
+		return diag_set(d, -EEXIST,
+				"is inside a folder read as an input; nothing is "
+				"written there");
 	o->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
 	o->final = strdup(name);
 	o->shown = strdup(shown ? shown : name);

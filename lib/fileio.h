@@ -64,7 +64,8 @@ struct outfile {
 
 /*
  * Start an atomic output to path. Refuses (-EEXIST) when path names the same
- * file as any of the nin inputs in in_fds (inputs are never overwritten).
+ * file as any of the nin inputs in in_fds (inputs are never overwritten), or
+ * lies inside a folder among them (a folder read as an input, at any depth).
  */
 int outfile_open(struct outfile *o, const char *path, const int *in_fds, unsigned nin,
 		 struct diag *d);

@@ -178,4 +178,14 @@ mkdir -p "$long/t"
 refuses "repack: a long folder path, the reason kept" 1 "\\.\\.\\..*/t/manifest: cannot open" \
 	"$BIN/bootimg" repack "$long/t" -o long.img
 rm -rf "${long%%/*}"
+# an unpack --tree folder: its ramdisk.d is an input, at any depth (and through a link)
+rm -rf rt rl && "$BIN/mkbootimg" --kernel kernel --ramdisk "$ROOT/tests/data/android/crespo-ramdisk.cpio.gz" \
+	-o tree.img && "$BIN/bootimg" unpack --tree tree.img rt >/dev/null && mkdir -p rt/ramdisk.d/sub &&
+	ln -s rt/ramdisk.d rl && find rt -type f -exec sha256sum {} + | sort >rt.sums
+for o in rt/ramdisk.d/init.rc rt/ramdisk.d/sub/new.img rl/new.img; do
+	refuses "repack: -o $o, inside the tree folder" 1 "$o: is inside a folder read as an input" \
+		"$BIN/bootimg" repack rt --cmdline x -o "$o"
+done
+find rt -type f -exec sha256sum {} + | sort | cmp -s - rt.sums && ok "... the tree folder as it was" ||
+	bad "the tree folder changed"
 finish
