@@ -5,9 +5,6 @@
 
 #include "lib/strfmt.h"
 
-/* A message is formatted whole (up to this) before it is fitted into d->msg. */
-#define DIAG_FORMAT_MAX 8192
-
 /* Put the n-byte text s into d->msg; when it does not fit, its middle goes
  * ("..."): the start names the place, the end says what was wrong, and a long
  * path between them is what a reader can spare. */
@@ -27,18 +24,22 @@ static void diag_fit(struct diag *d, const char *s, size_t n)
 	d->msg[cap - 1] = 0;
 }
 
-int diag_set(struct diag *d, int err, const char *fmt, ...)
+int diag_vset(struct diag *d, int err, const char *fmt, va_list ap)
 {
 	char text[DIAG_FORMAT_MAX];
-	va_list ap;
-	size_t n;
 
-	if (d) {
-		va_start(ap, fmt);
-		n = vstrfmt_show(text, sizeof(text), fmt, ap);
-		va_end(ap);
-		diag_fit(d, text, n);
-	}
+	if (d)
+		diag_fit(d, text, vstrfmt_show(text, sizeof(text), fmt, ap));
+	return err;
+}
+
+int diag_set(struct diag *d, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vset(d, err, fmt, ap);
+	va_end(ap);
 	return err;
 }
 

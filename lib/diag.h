@@ -12,9 +12,12 @@
 #ifndef BOOTKIT_DIAG_H
 #define BOOTKIT_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define DIAG_MSG_MAX 320
+/* A message is formatted whole, up to this, before it is fitted into msg. */
+#define DIAG_FORMAT_MAX 8192
 
 struct diag {
 	char msg[DIAG_MSG_MAX];
@@ -22,6 +25,9 @@ struct diag {
 
 /* Format a message into d (if d is not NULL) and return err (negative errno). */
 int diag_set(struct diag *d, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The same with a va_list. */
+int diag_vset(struct diag *d, int err, const char *fmt, va_list ap);
 
 /* Append ": <msg>" context in front: "ctx: old message". */
 void diag_prefix(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -127,7 +127,7 @@ static int line_err(const struct mf_line *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int line_err(const struct mf_line *l, const char *fmt, ...)
 {
-	char msg[DIAG_MSG_MAX];
+	char msg[DIAG_FORMAT_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);

@@ -51,8 +51,7 @@ int repack_usage(struct repack *rp, struct diag *d, const char *fmt, ...)
 
 	rp->usage = true;
 	va_start(ap, fmt);
-	if (d)
-		vstrfmt_show(d->msg, sizeof(d->msg), fmt, ap);
+	diag_vset(d, -EINVAL, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
 }

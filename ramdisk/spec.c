@@ -26,7 +26,7 @@
 
 int spec_err(struct spec_ctx *s, int err, const char *fmt, ...)
 {
-	char msg[DIAG_MSG_MAX], shown[DIAG_MSG_MAX];
+	char msg[DIAG_FORMAT_MAX], shown[DIAG_FORMAT_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
