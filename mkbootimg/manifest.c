@@ -176,11 +176,12 @@ static int hexval(char c)
 /* FILE SIZE SHA256 at fields i..i+2 */
 static int file_fields(const struct mf_line *l, unsigned i, struct mf_file *f)
 {
-	const char *h = l->f[i + 2];
+	const char *h;
 	int r;
 
-	if (l->n < i + 3)
+	if (l->n < i + 3) /* before any field past l->n is looked at */
 		return line_err(l, "\"%s\" wants FILE SIZE SHA256", l->f[0]);
+	h = l->f[i + 2];
 	if ((r = name_field(l, i, f->name)) < 0 || (r = u64_field(l, i + 1, &f->size)) < 0)
 		return r;
 	if (strlen(h) != 2 * MANIFEST_SHA256_SIZE)
