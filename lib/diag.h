@@ -27,7 +27,8 @@ struct diag {
 int diag_set(struct diag *d, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The same with a va_list. */
-int diag_vset(struct diag *d, int err, const char *fmt, va_list ap);
+int diag_vset(struct diag *d, int err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Append ": <msg>" context in front: "ctx: old message". */
 void diag_prefix(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -3,6 +3,9 @@
 #include "ramdisk/decoders.h"
 
 #include <errno.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd_errors.h>
@@ -122,11 +125,58 @@ static void xz_end(union dstate *s)
 	lzma_end(&s->x);
 }
 
+/* libbz2's block array (4 bytes per block byte: 3.6 MB for BZh9) is the one
+ * big allocation of a bzip2 stream, and a kernel's payload search may start a
+ * trial decode at each of many "BZh" magics: fresh pages each time were most
+ * of its cost. One freed big block is kept (BZ_KEEP_MIN or more) and handed
+ * to the next stream that fits in it; lock-free, as the compressor's threads
+ * may decode too. */
+#define BZ_KEEP_MIN (1u << 20)
+
+union bz_head {
+	size_t size;
+	max_align_t align;
+};
+
+static _Atomic(union bz_head *) bz_kept;
+
+static void *bz_alloc(void *opaque, int n, int m)
+{
+	size_t need;
+	union bz_head *h;
+
+	(void)opaque;
+	if (n < 0 || m < 0 || (m && (size_t)n > (SIZE_MAX - sizeof(*h)) / (size_t)m))
+		return NULL;
+	need = (size_t)n * (size_t)m;
+	if (need >= BZ_KEEP_MIN && (h = atomic_exchange(&bz_kept, NULL))) {
+		if (h->size >= need)
+			return h + 1;
+		free(h);
+	}
+	if (!(h = malloc(sizeof(*h) + need)))
+		return NULL;
+	h->size = need;
+	return h + 1;
+}
+
+static void bz_free(void *opaque, void *p)
+{
+	union bz_head *h = p ? (union bz_head *)p - 1 : NULL;
+
+	(void)opaque;
+	if (h && h->size >= BZ_KEEP_MIN)
+		h = atomic_exchange(&bz_kept, h); /* keep it; free what was kept */
+	free(h);
+}
+
 /* bzip2: one stream ("BZh1".."BZh9" to its end-of-stream marker and CRC) a
  * call; libbz2 reads no byte past it. */
 static int bz_init(union dstate *s)
 {
 	memset(&s->b, 0, sizeof(s->b));
+	s->b.bzalloc = bz_alloc;
+	s->b.bzfree = bz_free;
 	return BZ2_bzDecompressInit(&s->b, 0, 0) == BZ_OK ? 0 : -ENOMEM;
 }
 

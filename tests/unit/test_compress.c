@@ -218,6 +218,33 @@ Test(codec, concatenated_streams_are_all_decoded)
 	}
 }
 
+/* bzip2 streams of block sizes that grow and shrink (100k..900k): libbz2's
+ * block array, kept from one stream for the next (decoders.c), is reused when
+ * it is big enough and replaced when not; every byte comes out right. */
+Test(codec, bzip2_block_sizes_up_and_down)
+{
+	static const int levels[] = {3, 9, 4, 9, 1, 5};
+	uint8_t in[6 * 3000];
+	struct blob all = {NULL, 0};
+
+	fill(in, sizeof(in), 6);
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		struct mem_sink ms;
+		struct zsink *zs;
+
+		mem_sink_init(&ms);
+		cr_assert_eq(zsink_new(COMP_BZIP2, levels[i], &ms.s, &zs), 0);
+		cr_assert_eq(zsink_sink(zs)->write(zsink_sink(zs)->ctx, in + i * 3000, 3000), 0);
+		cr_assert_eq(zsink_finish(zs), 0);
+		zsink_free(zs);
+		cr_assert_eq(ms.buf[3], '0' + levels[i], "block size digit");
+		cat(&all, ms.buf, ms.len);
+		free(ms.buf);
+	}
+	expect_output(&all, in, sizeof(in), "bzip2 at 3, 9, 4, 9, 1, 5");
+	free(all.p);
+}
+
 /* Each stream in its own format, as the kernel's initramfs buffer allows. */
 Test(codec, mixed_streams)
 {
