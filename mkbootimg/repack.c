@@ -423,9 +423,8 @@ static int dir_tree(struct repack *rp, const struct manifest *m, struct diag *d)
 	if ((r = keep_fd(rp, fd, d)) < 0)
 		return r;
 	/* the tree's folder is an input too: no output lands inside it */
-	if ((fd = openat(rp->dirfd, RDTREE_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >=
-		0 &&
-	    (r = keep_fd(rp, fd, d)) < 0)
+	fd = openat(rp->dirfd, RDTREE_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && (r = keep_fd(rp, fd, d)) < 0)
 		return r;
 	if ((r = rdtree_build(rp->src, rp->dirfd, m->tree.size, m->tree.sha256, rp->mtime, &out, &n,
 			      comp, &added, d)) < 0)
