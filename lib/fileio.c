@@ -234,23 +234,17 @@ static int create_tmp(struct outfile *o, const char *name)
 	return -errno;
 }
 
-/* Is the folder dirfd, or a folder above it, one of the inputs in in_fds (a
- * folder read as an input: nothing is written into it)? */
-static bool below_input_dir(int dirfd, const int *in_fds, unsigned nin)
+/* Is the folder dirfd the folder dir, or below it? Walked up through "..". */
+static bool dir_within(int dirfd, const struct stat *dir)
 {
-	struct stat st, up, in;
-	bool any = false, found = false;
-	int cur, parent;
+	struct stat st, up;
+	bool found = false;
+	int cur = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC), parent;
 
-	for (unsigned i = 0; i < nin && !any; i++)
-		any = in_fds[i] >= 0 && fstat(in_fds[i], &in) == 0 && S_ISDIR(in.st_mode);
-	if (!any || (cur = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return false;
-	for (unsigned depth = 0; !found && depth < PATH_MAX / 2 && fstat(cur, &st) == 0; depth++) {
-		for (unsigned i = 0; i < nin && !found; i++)
-			found = in_fds[i] >= 0 && fstat(in_fds[i], &in) == 0 &&
-				S_ISDIR(in.st_mode) && in.st_dev == st.st_dev &&
-				in.st_ino == st.st_ino;
+	for (unsigned depth = 0; cur >= 0 && depth < PATH_MAX / 2 && fstat(cur, &st) == 0;
+	     depth++) {
+		if ((found = st.st_dev == dir->st_dev && st.st_ino == dir->st_ino))
+			break;
 		parent = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (parent < 0 || fstat(parent, &up) < 0 ||
 		    (up.st_dev == st.st_dev && up.st_ino == st.st_ino)) {
@@ -261,8 +255,22 @@ static bool below_input_dir(int dirfd, const int *in_fds, unsigned nin)
 		close(cur);
 		cur = parent;
 	}
-	close(cur);
+	if (cur >= 0)
+		close(cur);
 	return found;
+}
+
+/* Is the folder dirfd inside a folder among the inputs in in_fds (a folder
+ * read as an input: nothing is written into it)? */
+static bool below_input_dir(int dirfd, const int *in_fds, unsigned nin)
+{
+	struct stat in;
+
+	for (unsigned i = 0; i < nin; i++)
+		if (in_fds[i] >= 0 && fstat(in_fds[i], &in) == 0 && S_ISDIR(in.st_mode) &&
+		    dir_within(dirfd, &in))
+			return true;
+	return false;
 }
 
 int outfile_openat(struct outfile *o, int dirfd, const char *name, const char *shown,
