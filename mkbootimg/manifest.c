@@ -127,13 +127,13 @@ static int line_err(const struct mf_line *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int line_err(const struct mf_line *l, const char *fmt, ...)
 {
-	char msg[DIAG_FORMAT_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vstrfmt_show(msg, sizeof(msg), fmt, ap);
+	diag_vset(l->d, -EINVAL, fmt, ap);
 	va_end(ap);
-	return diag_set(l->d, -EINVAL, "%u: %s", l->no, msg);
+	diag_prefix(l->d, "%u", l->no);
+	return -EINVAL;
 }
 
 static int name_field(const struct mf_line *l, unsigned i, char *dst)
